@@ -1,0 +1,241 @@
+"""A real store in process memory: thread-safe and transactional.
+
+It is not a mock: it keeps the same promises as a database store and passes the
+same conformance suite (:mod:`weekplan.testing`).
+One unit of work runs at a time (a re-entrant lock is held from ``__enter__`` to
+``__exit__``), so transactions are serializable; changes are written to an
+overlay and reach the shared state only on ``commit``, so a failed call leaves
+nothing behind.
+
+>>> from weekplan import Planner
+>>> from weekplan.adapters.memory import InMemoryStore
+>>> worker = Planner(InMemoryStore()).worker("tenant-a")
+>>> worker.create_template("Cut, week 1").version
+1
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from datetime import date
+from types import TracebackType
+from typing import Final, Generic, Protocol, Self, TypeVar
+
+from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.text import search_key
+from weekplan.errors import InstanceExists
+from weekplan.ports import InstanceSortKey, TemplateSortKey
+
+__all__ = ["InMemoryStore"]
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+S = TypeVar("S", TemplateSortKey, InstanceSortKey)
+
+
+class _Transactional(Protocol):
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+class _Deleted:
+    """Marks a row deleted in a transaction's overlay."""
+
+
+_DELETED: Final = _Deleted()
+
+
+class _Table(Generic[K, V]):
+    """Committed rows per tenant, plus one open transaction's overlay of changes.
+
+    Rows are frozen attrs values, so handing them out shares nothing a caller could change.
+    """
+
+    def __init__(self) -> None:
+        self.committed: dict[str, dict[K, V]] = {}
+        self.pending: dict[str, dict[K, V | _Deleted]] = {}
+
+    def get(self, tenant_id: str, key: K) -> V | None:
+        pending = self.pending.get(tenant_id, {})
+        if key in pending:
+            value = pending[key]
+            return None if isinstance(value, _Deleted) else value
+        return self.committed.get(tenant_id, {}).get(key)
+
+    def rows(self, tenant_id: str) -> Iterator[V]:
+        merged: dict[K, V | _Deleted] = {
+            **self.committed.get(tenant_id, {}),
+            **self.pending.get(tenant_id, {}),
+        }
+        return (value for value in merged.values() if not isinstance(value, _Deleted))
+
+    def put(self, tenant_id: str, key: K, value: V) -> None:
+        self.pending.setdefault(tenant_id, {})[key] = value
+
+    def delete(self, tenant_id: str, key: K) -> bool:
+        existed = self.get(tenant_id, key) is not None
+        if existed:
+            self.pending.setdefault(tenant_id, {})[key] = _DELETED
+        return existed
+
+    def commit(self) -> None:
+        for tenant_id, changes in self.pending.items():
+            rows = self.committed.setdefault(tenant_id, {})
+            for key, value in changes.items():
+                if isinstance(value, _Deleted):
+                    rows.pop(key, None)
+                else:
+                    rows[key] = value
+            if not rows:
+                del self.committed[tenant_id]
+        self.pending.clear()
+
+    def rollback(self) -> None:
+        self.pending.clear()
+
+
+def _page(rows: Iterator[V], sort_key: Callable[[V], S], after: S | None, limit: int) -> list[V]:
+    ordered = sorted(rows, key=sort_key)
+    if after is not None:
+        ordered = [row for row in ordered if sort_key(row) > after]
+    return ordered[:limit]
+
+
+def _template_sort_key(template: WeekPlanTemplate) -> TemplateSortKey:
+    return (search_key(template.name), template.id)
+
+
+def _instance_sort_key(instance: WeekPlanInstance) -> InstanceSortKey:
+    return (instance.week_start_date, instance.client_ref)
+
+
+class _Templates:
+    def __init__(self, table: _Table[str, WeekPlanTemplate]) -> None:
+        self._table = table
+
+    def get(self, tenant_id: str, template_id: str) -> WeekPlanTemplate | None:
+        return self._table.get(tenant_id, template_id)
+
+    def list(
+        self, tenant_id: str, *, search: str | None, after: TemplateSortKey | None, limit: int
+    ) -> Sequence[WeekPlanTemplate]:
+        rows = self._table.rows(tenant_id)
+        if search:
+            rows = (t for t in rows if search in search_key(t.name))
+        return _page(rows, _template_sort_key, after, limit)
+
+    def add(self, tenant_id: str, template: WeekPlanTemplate) -> None:
+        _same_tenant(tenant_id, template.tenant_id)
+        self._table.put(tenant_id, template.id, template)
+
+    def replace(self, tenant_id: str, template: WeekPlanTemplate, *, expected_version: int) -> bool:
+        _same_tenant(tenant_id, template.tenant_id)
+        stored = self._table.get(tenant_id, template.id)
+        if stored is None or stored.version != expected_version:
+            return False
+        self._table.put(tenant_id, template.id, template)
+        return True
+
+    def remove(self, tenant_id: str, template_id: str) -> bool:
+        return self._table.delete(tenant_id, template_id)
+
+
+class _Instances:
+    def __init__(self, table: _Table[tuple[str, date], WeekPlanInstance]) -> None:
+        self._table = table
+
+    def get(
+        self, tenant_id: str, client_ref: str, week_start_date: date
+    ) -> WeekPlanInstance | None:
+        return self._table.get(tenant_id, (client_ref, week_start_date))
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        client_ref: str | None,
+        week_start_date: date | None,
+        after: InstanceSortKey | None,
+        limit: int,
+    ) -> Sequence[WeekPlanInstance]:
+        rows = (
+            i
+            for i in self._table.rows(tenant_id)
+            if (client_ref is None or i.client_ref == client_ref)
+            and (week_start_date is None or i.week_start_date == week_start_date)
+        )
+        return _page(rows, _instance_sort_key, after, limit)
+
+    def add(self, tenant_id: str, instance: WeekPlanInstance) -> None:
+        _same_tenant(tenant_id, instance.tenant_id)
+        key = (instance.client_ref, instance.week_start_date)
+        if self._table.get(tenant_id, key) is not None:
+            raise InstanceExists()
+        self._table.put(tenant_id, key, instance)
+
+    def replace(self, tenant_id: str, instance: WeekPlanInstance, *, expected_version: int) -> bool:
+        _same_tenant(tenant_id, instance.tenant_id)
+        key = (instance.client_ref, instance.week_start_date)
+        stored = self._table.get(tenant_id, key)
+        if stored is None or stored.id != instance.id or stored.version != expected_version:
+            return False
+        self._table.put(tenant_id, key, instance)
+        return True
+
+    def remove(self, tenant_id: str, client_ref: str, week_start_date: date) -> bool:
+        return self._table.delete(tenant_id, (client_ref, week_start_date))
+
+
+def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
+    if tenant_id != row_tenant_id:
+        # A caller bug, not bad input: the use cases always pass the row's own tenant.
+        raise ValueError("a row can only be written under its own tenant_id")
+
+
+class _MemoryUnitOfWork:
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+        self.templates = _Templates(store._templates)
+        self.instances = _Instances(store._instances)
+
+    def __enter__(self) -> Self:
+        self._store._lock.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.rollback()
+        finally:
+            self._store._lock.release()
+
+    def commit(self) -> None:
+        for table in self._store._tables:
+            table.commit()
+
+    def rollback(self) -> None:
+        for table in self._store._tables:
+            table.rollback()
+
+
+class InMemoryStore:
+    """Keeps every tenant's data in memory, for tests, notebooks and demos.
+
+    Safe to share between threads. Nothing survives the process.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._templates: _Table[str, WeekPlanTemplate] = _Table()
+        self._instances: _Table[tuple[str, date], WeekPlanInstance] = _Table()
+        self._tables: tuple[_Transactional, ...] = (self._templates, self._instances)
+
+    def unit_of_work(self) -> _MemoryUnitOfWork:
+        """A new unit of work; enter it with ``with``."""
+        return _MemoryUnitOfWork(self)

@@ -1,0 +1,1 @@
+"""The pure domain of weekplan: values, invariants and rules, no infrastructure."""

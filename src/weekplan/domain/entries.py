@@ -1,0 +1,144 @@
+"""One slot of one day (:class:`PlanEntry`) and the rules for a list of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from weekplan.domain.days import DayKey
+from weekplan.domain.limits import ID_MAX, MAX_ENTRIES, NOTES_MAX, SLOT_KEY_MAX
+from weekplan.domain.text import check_key, check_optional_text, check_text
+from weekplan.errors import ErrorItem, InvalidInput
+
+__all__ = ["EntryInput", "PlanEntry", "SlotKey", "parse_entries", "slot_index"]
+
+#: ``(day_key, slot_key)``: the identity of a slot within one template or instance.
+SlotKey = tuple[DayKey, str]
+
+
+def _to_day_key(value: Any) -> DayKey:
+    if isinstance(value, DayKey):
+        return value
+    if isinstance(value, str):
+        try:
+            return DayKey(value)
+        except ValueError:
+            pass
+    raise InvalidInput.at(("day_key",), "must be one of mon, tue, wed, thu, fri, sat, sun")
+
+
+def _to_slot_key(value: Any) -> str:
+    return check_text(value, "slot_key", max_length=SLOT_KEY_MAX)
+
+
+def _to_dish_id(value: Any) -> str | None:
+    if value is None:
+        return None
+    return check_key(value, "dish_template_id", max_length=ID_MAX)
+
+
+def _to_notes(value: Any) -> str | None:
+    return check_optional_text(value, "notes", max_length=NOTES_MAX)
+
+
+@attrs.frozen
+class PlanEntry:
+    """What is planned in one slot of one day.
+
+    Strings are checked on construction; ``day_key`` accepts ``"mon"`` as well as
+    ``DayKey.MON`` and ``slot_key`` is trimmed.
+
+    >>> PlanEntry("tue", " lunch ", dish_template_id="dish-7")
+    PlanEntry(day_key=<DayKey.TUE: 'tue'>, slot_key='lunch', dish_template_id='dish-7', notes=None)
+    """
+
+    day_key: DayKey = attrs.field(converter=_to_day_key)
+    slot_key: str = attrs.field(converter=_to_slot_key)
+    dish_template_id: str | None = attrs.field(default=None, converter=_to_dish_id)
+    notes: str | None = attrs.field(default=None, converter=_to_notes)
+
+    @property
+    def key(self) -> SlotKey:
+        """``(day_key, slot_key)``, unique within one plan."""
+        return (self.day_key, self.slot_key)
+
+
+#: What public functions accept for one entry: a :class:`PlanEntry` or a JSON-like mapping.
+EntryInput = PlanEntry | Mapping[str, Any]
+
+_ENTRY_FIELDS = frozenset({"day_key", "slot_key", "dish_template_id", "notes"})
+
+
+def _entry_from_input(raw: Any) -> PlanEntry:
+    if isinstance(raw, PlanEntry):
+        return raw
+    if not isinstance(raw, Mapping):
+        raise InvalidInput.at((), "must be an entry object")
+    errors: list[ErrorItem] = [
+        {"loc": [str(name)], "msg": "unknown field"} for name in raw if name not in _ENTRY_FIELDS
+    ]
+    values: dict[str, Any] = {}
+    for name, convert in (
+        ("day_key", _to_day_key),
+        ("slot_key", _to_slot_key),
+        ("dish_template_id", _to_dish_id),
+        ("notes", _to_notes),
+    ):
+        if name not in raw:
+            if name in ("day_key", "slot_key"):
+                errors.append({"loc": [name], "msg": "field required"})
+            continue
+        try:
+            values[name] = convert(raw[name])
+        except InvalidInput as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+    return PlanEntry(**values)
+
+
+def _day_order(entry: PlanEntry) -> int:
+    return entry.day_key.position
+
+
+def parse_entries(raw: Any, field: str = "days") -> tuple[PlanEntry, ...]:
+    """Check a list of entries and put it in canonical order.
+
+    Every problem is reported with its path (``["days", 3, "day_key"]``).
+    Canonical order is Monday to Sunday; within a day, slots keep the order given.
+    """
+    if isinstance(raw, str | bytes | Mapping) or not isinstance(raw, Iterable):
+        raise InvalidInput.at((field,), "must be a list of entries")
+    items = list(raw)
+    if len(items) > MAX_ENTRIES:
+        raise InvalidInput.at((field,), f"must have at most {MAX_ENTRIES} entries")
+    entries: list[PlanEntry] = []
+    errors: list[ErrorItem] = []
+    seen: dict[SlotKey, int] = {}
+    for index, item in enumerate(items):
+        try:
+            entry = _entry_from_input(item)
+        except InvalidInput as exc:
+            errors.extend(exc.prefixed(field, index).errors)
+            continue
+        if entry.key in seen:
+            errors.append(
+                {
+                    "loc": [field, index, "slot_key"],
+                    "msg": f"duplicate slot {entry.day_key.value}/{entry.slot_key} "
+                    f"(also at index {seen[entry.key]})",
+                }
+            )
+            continue
+        seen[entry.key] = index
+        entries.append(entry)
+    if errors:
+        raise InvalidInput(errors)
+    return tuple(sorted(entries, key=_day_order))
+
+
+def slot_index(entries: Iterable[PlanEntry]) -> dict[SlotKey, PlanEntry]:
+    """The entries by ``(day_key, slot_key)``."""
+    return {entry.key: entry for entry in entries}

@@ -1,0 +1,18 @@
+"""Size limits on every stored string and collection.
+
+They exist so that no input can make a plan unbounded, and so that every store
+can declare its columns with a fixed width.
+"""
+
+from typing import Final
+
+ID_MAX: Final = 64
+"""Tenant ids, template ids, dish ids."""
+CLIENT_REF_MAX: Final = 128
+NAME_MAX: Final = 200
+SLOT_KEY_MAX: Final = 64
+NOTES_MAX: Final = 2000
+SEARCH_MAX: Final = 200
+MAX_ENTRIES: Final = 140
+"""Seven days of up to twenty slots each."""
+PAGE_LIMIT_MAX: Final = 200

@@ -1,0 +1,85 @@
+"""Checks and normal forms for the strings weekplan stores.
+
+Every string that enters the domain passes one of these checks, so a store never
+sees a value its columns cannot hold (too long, a NUL byte PostgreSQL rejects, a
+control character in a key).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from weekplan.errors import InvalidInput
+
+__all__ = [
+    "check_key",
+    "check_optional_text",
+    "check_text",
+    "search_key",
+]
+
+
+def _has_control(value: str, *, allow_whitespace: bool) -> bool:
+    for char in value:
+        if char in "\t\n\r" and allow_whitespace:
+            continue
+        if unicodedata.category(char) == "Cc":
+            return True
+    return False
+
+
+def check_text(value: Any, field: str, max_length: int) -> str:
+    """A required human text (a name): trimmed, non-empty, bounded, no control characters."""
+    if not isinstance(value, str):
+        raise InvalidInput.at((field,), "must be a string")
+    trimmed = value.strip()
+    if not trimmed:
+        raise InvalidInput.at((field,), "must not be empty")
+    if len(trimmed) > max_length:
+        raise InvalidInput.at((field,), f"must be at most {max_length} characters")
+    if _has_control(trimmed, allow_whitespace=False):
+        raise InvalidInput.at((field,), "must not contain control characters")
+    return trimmed
+
+
+def check_key(value: Any, field: str, *, max_length: int) -> str:
+    """An opaque identifier (tenant id, ``client_ref``, a dish id): kept exactly as given.
+
+    Surrounding whitespace is refused rather than trimmed, so that two keys that
+    look alike are never silently merged or split.
+    """
+    if not isinstance(value, str):
+        raise InvalidInput.at((field,), "must be a string")
+    if not value:
+        raise InvalidInput.at((field,), "must not be empty")
+    if value != value.strip():
+        raise InvalidInput.at((field,), "must not start or end with whitespace")
+    if len(value) > max_length:
+        raise InvalidInput.at((field,), f"must be at most {max_length} characters")
+    if _has_control(value, allow_whitespace=False):
+        raise InvalidInput.at((field,), "must not contain control characters")
+    return value
+
+
+def check_optional_text(value: Any, field: str, *, max_length: int) -> str | None:
+    """Free text such as ``notes``: ``None`` or a bounded string (newlines and tabs allowed)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput.at((field,), "must be a string or null")
+    if len(value) > max_length:
+        raise InvalidInput.at((field,), f"must be at most {max_length} characters")
+    if _has_control(value, allow_whitespace=True):
+        raise InvalidInput.at((field,), "must not contain control characters")
+    return value
+
+
+def search_key(text: str) -> str:
+    """The form names are searched and sorted by: case-folded, accents removed.
+
+    >>> search_key("Crème Brûlée")
+    'creme brulee'
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -1,0 +1,41 @@
+"""Weeks: which date a week starts on."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from weekplan.domain.days import DayKey
+from weekplan.errors import InvalidInput
+
+__all__ = ["parse_week_start"]
+
+
+def parse_week_start(value: Any, week_starts_on: DayKey, field: str = "week_start_date") -> date:
+    """A week's first day, given as a :class:`~datetime.date` or an ISO ``YYYY-MM-DD`` string.
+
+    It must fall on ``week_starts_on``:
+
+    >>> parse_week_start("2026-11-23", DayKey.MON)
+    datetime.date(2026, 11, 23)
+    >>> parse_week_start("2026-11-24", DayKey.MON)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    weekplan.errors.InvalidInput: ...: must be a mon (2026-11-24 is a tue)
+    """
+    if isinstance(value, datetime):
+        raise InvalidInput.at((field,), "must be a date, not a datetime")
+    if isinstance(value, date):
+        parsed = value
+    elif isinstance(value, str) and len(value) == 10:
+        try:
+            parsed = date.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput.at((field,), "must be an ISO date (YYYY-MM-DD)") from None
+    else:
+        raise InvalidInput.at((field,), "must be an ISO date (YYYY-MM-DD)")
+    if parsed.weekday() != week_starts_on.position:
+        actual = DayKey(list(DayKey)[parsed.weekday()])
+        raise InvalidInput.at(
+            (field,), f"must be a {week_starts_on.value} ({parsed.isoformat()} is a {actual.value})"
+        )
+    return parsed

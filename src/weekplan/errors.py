@@ -1,0 +1,124 @@
+"""The one exception hierarchy of weekplan.
+
+Every error a caller can see is a :class:`WeekPlanError`.
+Each class carries a stable ``detail`` code and the HTTP ``status_code`` a host
+should answer with, so a web layer needs one handler, not one per error:
+
+>>> from weekplan import TemplateNotFound
+>>> err = TemplateNotFound()
+>>> (err.status_code, err.to_dict())
+(404, {'detail': 'week_plan_template_not_found'})
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar
+
+__all__ = [
+    "DishNotFound",
+    "ErrorItem",
+    "InstanceExists",
+    "InstanceNotFound",
+    "InvalidInput",
+    "ReadOnlyAccess",
+    "TemplateNotFound",
+    "VersionConflict",
+    "WeekPlanError",
+]
+
+#: One problem with the input: ``{"loc": ["days", 3, "day_key"], "msg": "..."}``.
+ErrorItem = dict[str, Any]
+
+
+class WeekPlanError(Exception):
+    """Base class of every error weekplan raises on purpose.
+
+    ``status_code`` and ``detail`` are class-level constants; ``to_dict()`` is the
+    JSON body a host returns, e.g. ``{"detail": "read_only"}``.
+    """
+
+    status_code: ClassVar[int] = 500
+    detail: ClassVar[str] = "week_plan_error"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.detail)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready body of this error."""
+        return {"detail": self.detail}
+
+
+class TemplateNotFound(WeekPlanError):
+    """No template with that id in this tenant (another tenant's id looks exactly the same)."""
+
+    status_code = 404
+    detail = "week_plan_template_not_found"
+
+
+class InstanceNotFound(WeekPlanError):
+    """No instance for that ``client_ref`` and ``week_start_date`` in this tenant."""
+
+    status_code = 404
+    detail = "week_plan_instance_not_found"
+
+
+class InstanceExists(WeekPlanError):
+    """An instance for that ``client_ref`` and ``week_start_date`` already exists."""
+
+    status_code = 409
+    detail = "week_plan_instance_exists"
+
+
+class ReadOnlyAccess(WeekPlanError):
+    """A read-only worker (or a client) called a method that writes."""
+
+    status_code = 403
+    detail = "read_only"
+
+
+class VersionConflict(WeekPlanError):
+    """The record changed since the caller read it (``expected_version`` is stale)."""
+
+    status_code = 409
+    detail = "week_plan_version_conflict"
+
+
+class DishNotFound(WeekPlanError):
+    """No dish with that id in this tenant."""
+
+    status_code = 404
+    detail = "dish_not_found"
+
+
+class InvalidInput(WeekPlanError):
+    """The input is malformed; ``errors`` names every bad field by its path.
+
+    >>> err = InvalidInput.at(("days", 3, "day_key"), "must be one of mon..sun")
+    >>> err.to_dict()["errors"]
+    [{'loc': ['days', 3, 'day_key'], 'msg': 'must be one of mon..sun'}]
+    """
+
+    status_code = 422
+    detail = "invalid_input"
+
+    def __init__(self, errors: Iterable[Mapping[str, Any]]) -> None:
+        self.errors: list[ErrorItem] = [
+            {"loc": list(item["loc"]), "msg": str(item["msg"])} for item in errors
+        ]
+        summary = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}" for e in self.errors
+        )
+        super().__init__(f"invalid input: {summary}" if summary else "invalid input")
+
+    @classmethod
+    def at(cls, loc: Sequence[str | int], msg: str) -> InvalidInput:
+        """One error at one location."""
+        return cls([{"loc": list(loc), "msg": msg}])
+
+    def prefixed(self, *prefix: str | int) -> InvalidInput:
+        """The same errors, each location prefixed (to nest a field's errors in its parent)."""
+        return InvalidInput({"loc": [*prefix, *e["loc"]], "msg": e["msg"]} for e in self.errors)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"detail": self.detail, "errors": [dict(e) for e in self.errors]}

@@ -1,0 +1,49 @@
+"""Read-only access, enforced in one place.
+
+Every use case that writes is decorated with :func:`writes`. The decorator checks
+the caller's access before the method body runs, so a read-only worker is refused
+before its input is even parsed and before storage is touched. The unit of work
+a read-only session opens refuses ``commit`` too, so a writing method that forgot
+the decorator still cannot change anything.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
+
+from weekplan.errors import ReadOnlyAccess
+
+__all__ = ["AccessControlled", "is_writing", "writes"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_MARK = "__weekplan_writes__"
+
+
+class AccessControlled(Protocol):
+    @property
+    def read_only(self) -> bool: ...
+
+
+A = TypeVar("A", bound=AccessControlled)
+
+
+def writes(method: Callable[Concatenate[A, P], R]) -> Callable[Concatenate[A, P], R]:
+    """Mark a use case as one that writes; read-only callers get :class:`ReadOnlyAccess`."""
+
+    @functools.wraps(method)
+    def guarded(self: A, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        if self.read_only:
+            raise ReadOnlyAccess()
+        return method(self, *args, **kwargs)
+
+    setattr(guarded, _MARK, True)
+    return guarded
+
+
+def is_writing(method: object) -> bool:
+    """Whether ``method`` was declared with :func:`writes`."""
+    return bool(getattr(method, _MARK, False))

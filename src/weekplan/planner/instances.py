@@ -1,0 +1,254 @@
+"""Use cases on client week instances: clone from a template, read, edit, delete."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+import attrs
+
+from weekplan.domain.days import DayKey
+from weekplan.domain.entries import EntryInput, PlanEntry, parse_entries, slot_index
+from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
+from weekplan.domain.plans import SlotOverride, WeekPlanInstance
+from weekplan.domain.weeks import parse_week_start
+from weekplan.errors import InstanceNotFound, InvalidInput, VersionConflict
+from weekplan.planner.access import writes
+from weekplan.planner.inputs import (
+    check_client_ref,
+    check_expected_version,
+    check_template_id,
+    collect_errors,
+)
+from weekplan.planner.session import UNSET, Unset
+from weekplan.planner.templates import TemplateUseCases
+from weekplan.ports import UnitOfWork
+
+__all__ = ["InstanceUseCases"]
+
+_CURSOR_KIND = "instances"
+
+
+class InstanceUseCases(TemplateUseCases):
+    """Client week instances of the tenant. Their edits never reach the template."""
+
+    @writes
+    def create_instance(
+        self, template_id: str, client_ref: str, week_start_date: date | str
+    ) -> WeekPlanInstance:
+        """Clone the template into ``client_ref``'s week starting ``week_start_date``.
+
+        The template's entries become both ``template_snapshot`` (frozen from now
+        on) and ``days`` (what the worker edits and the client sees).
+        Raises :class:`~weekplan.TemplateNotFound` or :class:`~weekplan.InstanceExists`.
+        """
+        template_id, client_ref, week = collect_errors(
+            lambda: check_template_id(template_id),
+            lambda: check_client_ref(client_ref),
+            lambda: self._week(week_start_date),
+        )
+        with self._transaction() as uow:
+            template = self._load_template(uow, template_id)
+            now = self._options.clock()
+            instance = WeekPlanInstance(
+                id=self._options.id_factory(),
+                tenant_id=self.tenant_id,
+                template_id=template.id,
+                client_ref=client_ref,
+                week_start_date=week,
+                days=template.days,
+                template_snapshot=template.days,
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
+            uow.instances.add(self.tenant_id, instance)
+            uow.commit()
+        return instance
+
+    def get_instance(self, client_ref: str, week_start_date: date | str) -> WeekPlanInstance:
+        """The client's week, or :class:`~weekplan.InstanceNotFound`."""
+        client_ref, week = self._instance_key(client_ref, week_start_date)
+        with self._transaction() as uow:
+            return self._load_instance(uow, client_ref, week)
+
+    def list_instances(
+        self,
+        *,
+        client_ref: str | None = None,
+        week_start_date: date | str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page[WeekPlanInstance]:
+        """Instances by week then client, optionally of one client and/or one week."""
+        client, week, limit = collect_errors(
+            lambda: None if client_ref is None else check_client_ref(client_ref),
+            lambda: None if week_start_date is None else self._week(week_start_date),
+            lambda: check_limit(limit),
+        )
+        position = decode_cursor(_CURSOR_KIND, cursor, arity=2)
+        after = None
+        if position is not None:
+            try:
+                after = (date.fromisoformat(position[0]), position[1])
+            except ValueError:
+                raise InvalidInput.at(("cursor",), "is not a cursor of this listing") from None
+        with self._transaction() as uow:
+            rows = list(
+                uow.instances.list(
+                    self.tenant_id,
+                    client_ref=client,
+                    week_start_date=week,
+                    after=after,
+                    limit=limit + 1,
+                )
+            )
+        items = tuple(rows[:limit])
+        next_cursor = None
+        if len(rows) > limit:
+            last = items[-1]
+            next_cursor = encode_cursor(
+                _CURSOR_KIND, (last.week_start_date.isoformat(), last.client_ref)
+            )
+        return Page(items, next_cursor)
+
+    @writes
+    def update_instance(
+        self,
+        client_ref: str,
+        week_start_date: date | str,
+        *,
+        days: Iterable[EntryInput],
+        expected_version: int | None = None,
+    ) -> WeekPlanInstance:
+        """Replace the client's week entries. The template is never touched."""
+        (client_ref, week), entries, expected = collect_errors(
+            lambda: self._instance_key(client_ref, week_start_date),
+            lambda: parse_entries(days),
+            lambda: check_expected_version(expected_version),
+        )
+        with self._transaction() as uow:
+            current = self._load_instance(uow, client_ref, week, expected_version=expected)
+            updated = self._save_instance(uow, current, entries)
+            uow.commit()
+        return updated
+
+    @writes
+    def set_slot(
+        self,
+        client_ref: str,
+        week_start_date: date | str,
+        day_key: DayKey | str,
+        slot_key: str,
+        *,
+        dish_template_id: str | Unset | None = UNSET,
+        notes: str | Unset | None = UNSET,
+        expected_version: int | None = None,
+    ) -> WeekPlanInstance:
+        """Set the dish and/or notes of one slot, creating the slot if the day lacks it.
+
+        A keyword not given keeps its current value; ``None`` clears it.
+        """
+        (client_ref, week), probe, expected = collect_errors(
+            lambda: self._instance_key(client_ref, week_start_date),
+            lambda: PlanEntry(
+                day_key,
+                slot_key,
+                None if isinstance(dish_template_id, Unset) else dish_template_id,
+                None if isinstance(notes, Unset) else notes,
+            ),
+            lambda: check_expected_version(expected_version),
+        )
+        with self._transaction() as uow:
+            current = self._load_instance(uow, client_ref, week, expected_version=expected)
+            existing = slot_index(current.days).get(probe.key)
+            entry = existing or PlanEntry(probe.day_key, probe.slot_key)
+            if not isinstance(dish_template_id, Unset):
+                entry = attrs.evolve(entry, dish_template_id=probe.dish_template_id)
+            if not isinstance(notes, Unset):
+                entry = attrs.evolve(entry, notes=probe.notes)
+            others = [e for e in current.days if e.key != probe.key]
+            updated = self._save_instance(uow, current, parse_entries([*others, entry]))
+            uow.commit()
+        return updated
+
+    @writes
+    def reset_slot(
+        self,
+        client_ref: str,
+        week_start_date: date | str,
+        day_key: DayKey | str,
+        slot_key: str,
+        *,
+        expected_version: int | None = None,
+    ) -> WeekPlanInstance:
+        """Put one slot back as the template snapshot has it (removed if the snapshot lacks it)."""
+        (client_ref, week), probe, expected = collect_errors(
+            lambda: self._instance_key(client_ref, week_start_date),
+            lambda: PlanEntry(day_key, slot_key),
+            lambda: check_expected_version(expected_version),
+        )
+        with self._transaction() as uow:
+            current = self._load_instance(uow, client_ref, week, expected_version=expected)
+            reset = current.with_slot_reset(probe.day_key, probe.slot_key)
+            updated = self._save_instance(uow, current, reset)
+            uow.commit()
+        return updated
+
+    def list_overrides(
+        self, client_ref: str, week_start_date: date | str
+    ) -> tuple[SlotOverride, ...]:
+        """Every slot where the client's week differs from the template snapshot."""
+        return self.get_instance(client_ref, week_start_date).overrides()
+
+    @writes
+    def delete_instance(self, client_ref: str, week_start_date: date | str) -> None:
+        """Delete the client's week."""
+        client_ref, week = self._instance_key(client_ref, week_start_date)
+        with self._transaction() as uow:
+            if not uow.instances.remove(self.tenant_id, client_ref, week):
+                raise InstanceNotFound()
+            uow.commit()
+
+    # -- shared steps -------------------------------------------------------------
+
+    def _week(self, value: Any) -> date:
+        return parse_week_start(value, self._options.week_starts_on)
+
+    def _instance_key(self, client_ref: Any, week_start_date: Any) -> tuple[str, date]:
+        client, week = collect_errors(
+            lambda: check_client_ref(client_ref), lambda: self._week(week_start_date)
+        )
+        return client, week
+
+    def _load_instance(
+        self,
+        uow: UnitOfWork,
+        client_ref: str,
+        week: date,
+        *,
+        expected_version: int | None = None,
+    ) -> WeekPlanInstance:
+        instance = uow.instances.get(self.tenant_id, client_ref, week)
+        if instance is None:
+            raise InstanceNotFound()
+        if expected_version is not None and instance.version != expected_version:
+            raise VersionConflict()
+        return instance
+
+    def _save_instance(
+        self, uow: UnitOfWork, current: WeekPlanInstance, days: tuple[PlanEntry, ...]
+    ) -> WeekPlanInstance:
+        """Every instance edit goes through here: version bump and compare-and-set.
+
+        An edit that changes nothing is not written and keeps the version.
+        """
+        if days == current.days:
+            return current
+        updated = attrs.evolve(
+            current, days=days, version=current.version + 1, updated_at=self._options.clock()
+        )
+        if not uow.instances.replace(self.tenant_id, updated, expected_version=current.version):
+            raise VersionConflict()
+        return updated

@@ -1,0 +1,63 @@
+"""The entry point: a :class:`Planner` over a store hands out worker and client sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from weekplan.domain.days import DayKey
+from weekplan.domain.limits import ID_MAX
+from weekplan.domain.text import check_key
+from weekplan.errors import InvalidInput
+from weekplan.planner.client import ClientPlanner
+from weekplan.planner.inputs import check_client_ref
+from weekplan.planner.session import PlannerOptions, new_id, utc_now
+from weekplan.planner.worker import WorkerPlanner
+from weekplan.ports import Store
+
+__all__ = ["Planner"]
+
+
+class Planner:
+    """Weekly planning over one store.
+
+    ``week_starts_on`` is the weekday every ``week_start_date`` must fall on;
+    ``clock`` and ``id_factory`` are there for tests and for hosts with their own ids.
+
+    >>> from weekplan.adapters.memory import InMemoryStore
+    >>> planner = Planner(InMemoryStore())
+    >>> planner.worker("tenant-a", read_only=True)
+    <WorkerPlanner tenant='tenant-a' read-only>
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        week_starts_on: DayKey | str = DayKey.MON,
+        clock: Callable[[], datetime] = utc_now,
+        id_factory: Callable[[], str] = new_id,
+    ) -> None:
+        try:
+            start = DayKey(week_starts_on)
+        except ValueError:
+            raise InvalidInput.at(
+                ("week_starts_on",), "must be one of mon, tue, wed, thu, fri, sat, sun"
+            ) from None
+        self._store = store
+        self._options = PlannerOptions(week_starts_on=start, clock=clock, id_factory=id_factory)
+
+    @property
+    def week_starts_on(self) -> DayKey:
+        """The weekday every week starts on."""
+        return self._options.week_starts_on
+
+    def worker(self, tenant_id: str, *, read_only: bool = False) -> WorkerPlanner:
+        """A worker session in ``tenant_id``; ``read_only`` refuses every write."""
+        tenant = check_key(tenant_id, "tenant_id", max_length=ID_MAX)
+        return WorkerPlanner(self._store, self._options, tenant, read_only=read_only)
+
+    def client(self, tenant_id: str, client_ref: str) -> ClientPlanner:
+        """A client's read-only view of their own weeks in ``tenant_id``."""
+        tenant = check_key(tenant_id, "tenant_id", max_length=ID_MAX)
+        return ClientPlanner(self._store, self._options, tenant, check_client_ref(client_ref))

@@ -1,0 +1,101 @@
+"""What every planner session shares: its store, tenant, options and units of work."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Final, Literal, Self
+
+import attrs
+
+from weekplan.domain.days import DayKey
+from weekplan.errors import ReadOnlyAccess
+from weekplan.ports import Store, UnitOfWork
+
+__all__ = ["UNSET", "PlannerOptions", "Session", "Unset"]
+
+
+class Unset(enum.Enum):
+    """The type of :data:`UNSET`: "this keyword was not given"."""
+
+    UNSET = enum.auto()
+
+
+UNSET: Final = Unset.UNSET
+Unsettable = Literal[Unset.UNSET]
+
+
+def utc_now() -> datetime:
+    """The current time in UTC, to the microsecond (what every store can hold)."""
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    """A random id: 32 hex digits."""
+    return uuid.uuid4().hex
+
+
+@attrs.frozen
+class PlannerOptions:
+    """Options shared by every session of one :class:`~weekplan.Planner`."""
+
+    week_starts_on: DayKey = DayKey.MON
+    clock: Callable[[], datetime] = utc_now
+    id_factory: Callable[[], str] = new_id
+
+
+class _ReadOnlyUnitOfWork:
+    """A unit of work whose ``commit`` is refused: the defence behind ``@writes``."""
+
+    def __init__(self, inner: UnitOfWork) -> None:
+        self._inner = inner
+        self.templates = inner.templates
+        self.instances = inner.instances
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._inner.rollback()
+
+    def commit(self) -> None:
+        raise ReadOnlyAccess()
+
+    def rollback(self) -> None:
+        self._inner.rollback()
+
+
+class Session:
+    """The tenant, access mode and options of one planner session."""
+
+    def __init__(
+        self, store: Store, options: PlannerOptions, tenant_id: str, *, read_only: bool
+    ) -> None:
+        self._store = store
+        self._options = options
+        self._tenant_id = tenant_id
+        self._read_only = read_only
+
+    @property
+    def tenant_id(self) -> str:
+        """The tenant every call of this session reads and writes."""
+        return self._tenant_id
+
+    @property
+    def read_only(self) -> bool:
+        """Whether this session refuses every write with ``ReadOnlyAccess``."""
+        return self._read_only
+
+    @contextmanager
+    def _transaction(self) -> Iterator[UnitOfWork]:
+        with self._store.unit_of_work() as uow:
+            yield _ReadOnlyUnitOfWork(uow) if self._read_only else uow
