@@ -37,9 +37,10 @@ def django_databases() -> Iterator[tuple[str, ...]]:
             name = settings.DATABASES["postgres"]["NAME"]
             # Racing threads may still hold connections until they are collected.
             _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        for suffix in ("", "-wal", "-shm"):
+        sqlite = Path(settings.SQLITE_PATH)
+        for path in sqlite.parent.glob(f"{sqlite.name}*"):
             with contextlib.suppress(FileNotFoundError):
-                Path(f"{settings.SQLITE_PATH}{suffix}").unlink()
+                path.unlink()
 
 
 @pytest.fixture(autouse=True)
