@@ -63,6 +63,8 @@ class InstanceUseCases(TemplateUseCases):
                 created_at=now,
                 updated_at=now,
             )
+            # The template's dishes were checked when they entered it.
+            self._plan_changed(uow, (), instance.days, check_dishes=False)
             uow.instances.add(self.tenant_id, instance)
             uow.commit()
         return instance
@@ -207,8 +209,10 @@ class InstanceUseCases(TemplateUseCases):
         """Delete the client's week."""
         client_ref, week = self._instance_key(client_ref, week_start_date)
         with self._transaction() as uow:
+            current = self._load_instance(uow, client_ref, week)
             if not uow.instances.remove(self.tenant_id, client_ref, week):
                 raise InstanceNotFound()
+            self._plan_changed(uow, current.days, ())
             uow.commit()
 
     # -- shared steps -------------------------------------------------------------
@@ -246,6 +250,7 @@ class InstanceUseCases(TemplateUseCases):
         """
         if days == current.days:
             return current
+        self._plan_changed(uow, current.days, days)
         updated = attrs.evolve(
             current, days=days, version=current.version + 1, updated_at=self._options.clock()
         )
