@@ -14,12 +14,7 @@ from weekplan.domain.client_view import ClientDay, ClientSlot, ClientWeekView
 from weekplan.domain.days import DayKey
 from weekplan.domain.dishes import Dish
 from weekplan.domain.entries import PlanEntry
-from weekplan.domain.meal_types import (
-    DEFAULT_VOCABULARY,
-    MealType,
-    MealVocabulary,
-    meal_type_for_slot,
-)
+from weekplan.domain.meal_types import MealType, MealVocabulary, meal_type_for_slot
 from weekplan.domain.paging import Page
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.suggestions import DishSuggestion
@@ -39,7 +34,6 @@ from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
 
 __all__ = [
-    "DEFAULT_VOCABULARY",
     "ClientDay",
     "ClientPlanner",
     "ClientSlot",

@@ -203,10 +203,25 @@ class UnitOfWork(Protocol):
     including when an exception is raised.
     """
 
-    templates: TemplateRepository
-    instances: InstanceRepository
-    dishes: DishRepository
-    meal_history: MealHistoryRepository
+    @property
+    def templates(self) -> TemplateRepository:
+        """The templates, seen through this transaction."""
+        ...
+
+    @property
+    def instances(self) -> InstanceRepository:
+        """The instances, seen through this transaction."""
+        ...
+
+    @property
+    def dishes(self) -> DishRepository:
+        """The dish catalog, seen through this transaction."""
+        ...
+
+    @property
+    def meal_history(self) -> MealHistoryRepository:
+        """The planning history totals, seen through this transaction."""
+        ...
 
     def __enter__(self) -> Self: ...
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from weekplan import DEFAULT_VOCABULARY, InvalidInput, MealType, MealVocabulary, meal_type_for_slot
-from weekplan.domain.meal_types import slot_kind
+from weekplan import InvalidInput, MealType, MealVocabulary, meal_type_for_slot
+from weekplan.domain.meal_types import DEFAULT_VOCABULARY, slot_kind
 
 B, L, D, S = MealType.BREAKFAST, MealType.LUNCH, MealType.DINNER, MealType.SNACK
 

@@ -27,15 +27,7 @@ from weekplan.domain.history import HistoryKey
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import search_key
 from weekplan.errors import InstanceExists
-from weekplan.ports import (
-    DishRepository,
-    DishSortKey,
-    InstanceRepository,
-    InstanceSortKey,
-    MealHistoryRepository,
-    TemplateRepository,
-    TemplateSortKey,
-)
+from weekplan.ports import DishSortKey, InstanceSortKey, TemplateSortKey
 
 __all__ = ["InMemoryStore"]
 
@@ -266,11 +258,10 @@ def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
 class _MemoryUnitOfWork:
     def __init__(self, store: InMemoryStore) -> None:
         self._store = store
-        # Typed as the ports, since protocol attributes are invariant.
-        self.templates: TemplateRepository = _Templates(store._templates)
-        self.instances: InstanceRepository = _Instances(store._instances)
-        self.dishes: DishRepository = _Dishes(store._dishes)
-        self.meal_history: MealHistoryRepository = _MealHistory(store._meal_history)
+        self.templates = _Templates(store._templates)
+        self.instances = _Instances(store._instances)
+        self.dishes = _Dishes(store._dishes)
+        self.meal_history = _MealHistory(store._meal_history)
 
     def __enter__(self) -> Self:
         self._store._lock.acquire()

@@ -164,13 +164,18 @@ class MealVocabulary:
     the dish suits that meal (``porridge`` for breakfast).
     Build your own, or extend the default with :meth:`extended`:
 
-    >>> vocab = DEFAULT_VOCABULARY.extended(slots={"pre-workout": "snack"})
+    >>> vocab = MealVocabulary.default().extended(slots={"pre-workout": "snack"})
     >>> vocab.meal_type("Pre workout 2")
     <MealType.SNACK: 'snack'>
     """
 
     slots: Mapping[str, MealType] = attrs.field(converter=_slot_words)
     hints: Mapping[MealType, tuple[str, ...]] = attrs.field(converter=_hints, factory=dict)
+
+    @staticmethod
+    def default() -> MealVocabulary:
+        """The English and Dutch vocabulary a planner uses unless given its own."""
+        return DEFAULT_VOCABULARY
 
     def meal_type(self, slot_key: str) -> MealType | None:
         """The meal type of a slot key, or ``None`` when the vocabulary does not know it.
