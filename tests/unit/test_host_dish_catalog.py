@@ -15,23 +15,10 @@ from weekplan import (
     DishNotFound,
     Planner,
     ReadOnlyAccess,
-    WorkerPlanner,
 )
 from weekplan.adapters.memory import InMemoryStore
 from weekplan.domain.text import search_key
 from weekplan.ports import DishSortKey
-
-WEEK = "2026-11-23"
-
-
-@pytest.fixture
-def planner() -> Planner:
-    return Planner(InMemoryStore())
-
-
-@pytest.fixture
-def worker(planner: Planner) -> WorkerPlanner:
-    return planner.worker("tenant-a")
 
 
 class HostCatalog:
