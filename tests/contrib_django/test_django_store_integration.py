@@ -15,7 +15,12 @@ from django.test.utils import override_settings
 
 from weekplan import InstanceExists, Planner, WorkerPlanner
 from weekplan.contrib.django.checks import check_time_zone_support
-from weekplan.contrib.django.models import InstanceRecord, TemplateRecord
+from weekplan.contrib.django.models import (
+    DishRecord,
+    InstanceRecord,
+    MealHistoryRecord,
+    TemplateRecord,
+)
 from weekplan.contrib.django.store import DjangoStore
 from weekplan.domain.plans import WeekPlanTemplate
 from weekplan.errors import StorageError
@@ -171,7 +176,12 @@ def test_every_table_key_and_index_leads_with_the_tenant(alias: str) -> None:
         tables = [
             t for t in connection.introspection.table_names(cursor) if t.startswith("weekplan_")
         ]
-        assert sorted(tables) == ["weekplan_instances", "weekplan_templates"]
+        assert sorted(tables) == [
+            "weekplan_dishes",
+            "weekplan_instances",
+            "weekplan_meal_history",
+            "weekplan_templates",
+        ]
         for table in tables:
             columns = [
                 c.name for c in connection.introspection.get_table_description(cursor, table)
@@ -189,7 +199,7 @@ def test_every_table_key_and_index_leads_with_the_tenant(alias: str) -> None:
 
 
 def test_the_natural_keys_are_unique_constraints() -> None:
-    def unique_sets(model: type[TemplateRecord] | type[InstanceRecord]) -> set[tuple[str, ...]]:
+    def unique_sets(model: type[models.Model]) -> set[tuple[str, ...]]:
         found: set[tuple[str, ...]] = set()
         for constraint in model._meta.constraints:
             assert isinstance(constraint, models.UniqueConstraint)
@@ -202,6 +212,8 @@ def test_the_natural_keys_are_unique_constraints() -> None:
         ("tenant_id", "id"),
         ("tenant_id", "client_ref", "week_start_date"),
     }
+    assert unique_sets(DishRecord) == {("tenant_id", "id")}
+    assert unique_sets(MealHistoryRecord) == {("tenant_id", "slot_kind", "dish_id")}
 
 
 def test_the_shipped_migrations_match_the_models() -> None:

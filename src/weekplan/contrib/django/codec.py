@@ -12,13 +12,13 @@ the two stores as it is.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 from weekplan.domain.entries import PlanEntry
 from weekplan.errors import InvalidInput, StorageError
 
-__all__ = ["decode_entries", "encode_entries"]
+__all__ = ["decode_entries", "decode_texts", "encode_entries", "encode_texts"]
 
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
@@ -49,3 +49,19 @@ def decode_entries(text: str) -> tuple[PlanEntry, ...]:
     except (ValueError, TypeError, KeyError, InvalidInput) as exc:
         # Only a row written by something other than weekplan can get here.
         raise StorageError("a stored plan is not valid weekplan JSON") from exc
+
+
+def encode_texts(texts: Iterable[str]) -> str:
+    """The JSON text of a list of strings (a dish's tags, ingredients, steps, meal types)."""
+    return _ENCODER.encode(list(texts))
+
+
+def decode_texts(text: str) -> Sequence[str]:
+    """The strings of a JSON text written by :func:`encode_texts`."""
+    try:
+        raw: Any = json.loads(text)
+    except ValueError as exc:
+        raise StorageError("a stored list is not valid JSON") from exc
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise StorageError("a stored list is not a JSON list of strings")
+    return raw

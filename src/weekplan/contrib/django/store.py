@@ -13,24 +13,38 @@ it was and usable.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, Final, Self
 
 from django.db import DEFAULT_DB_ALIAS, Error, IntegrityError, transaction
-from django.db.models import Q, QuerySet, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import StrIndex
 
-from weekplan.contrib.django.codec import decode_entries, encode_entries
-from weekplan.contrib.django.models import InstanceRecord, TemplateRecord
+from weekplan.contrib.django.codec import (
+    decode_entries,
+    decode_texts,
+    encode_entries,
+    encode_texts,
+)
+from weekplan.contrib.django.models import (
+    DishRecord,
+    InstanceRecord,
+    MealHistoryRecord,
+    TemplateRecord,
+)
+from weekplan.domain.dishes import Dish
+from weekplan.domain.history import HistoryKey
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import search_key
 from weekplan.errors import InstanceExists, InvalidInput, StorageError, WeekPlanError
-from weekplan.ports import InstanceSortKey, TemplateSortKey
+from weekplan.ports import DishSortKey, InstanceSortKey, TemplateSortKey
 
 __all__ = [
+    "DjangoDishRepository",
     "DjangoInstanceRepository",
+    "DjangoMealHistoryRepository",
     "DjangoStore",
     "DjangoTemplateRepository",
     "DjangoUnitOfWork",
@@ -53,6 +67,18 @@ _INSTANCE_COLUMNS: Final = (
     "week_start_date",
     "days",
     "template_snapshot",
+    "version",
+    "created_at",
+    "updated_at",
+)
+_DISH_COLUMNS: Final = (
+    "tenant_id",
+    "dish_id",
+    "name",
+    "meal_types",
+    "tags",
+    "ingredients",
+    "steps",
     "version",
     "created_at",
     "updated_at",
@@ -103,6 +129,38 @@ def _instance_from(row: dict[str, Any]) -> WeekPlanInstance:
         )
     except InvalidInput as exc:
         raise StorageError(f"a stored instance is not valid: {exc}") from exc
+
+
+def _dish_from(row: dict[str, Any]) -> Dish:
+    try:
+        return Dish(
+            id=row["dish_id"],
+            tenant_id=row["tenant_id"],
+            name=row["name"],
+            meal_types=decode_texts(row["meal_types"]),
+            tags=decode_texts(row["tags"]),
+            ingredients=decode_texts(row["ingredients"]),
+            steps=decode_texts(row["steps"]),
+            version=row["version"],
+            created_at=None if row["created_at"] is None else _utc(row["created_at"]),
+            updated_at=None if row["updated_at"] is None else _utc(row["updated_at"]),
+        )
+    except InvalidInput as exc:
+        raise StorageError(f"a stored dish is not valid: {exc}") from exc
+
+
+def _dish_columns(dish: Dish) -> dict[str, Any]:
+    return {
+        "name": dish.name,
+        "name_key": search_key(dish.name),
+        "meal_types": encode_texts(m.value for m in dish.meal_types),
+        "tags": encode_texts(dish.tags),
+        "ingredients": encode_texts(dish.ingredients),
+        "steps": encode_texts(dish.steps),
+        "version": dish.version,
+        "created_at": dish.created_at,
+        "updated_at": dish.updated_at,
+    }
 
 
 def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
@@ -305,6 +363,125 @@ class DjangoInstanceRepository:
         return deleted > 0
 
 
+class DjangoDishRepository:
+    """The dish catalog in ``weekplan_dishes``, always addressed through one tenant."""
+
+    def __init__(self, uow: DjangoUnitOfWork) -> None:
+        self._uow = uow
+
+    def _rows(self, tenant_id: str) -> QuerySet[DishRecord]:
+        return DishRecord.objects.using(self._uow.alias()).filter(tenant_id=tenant_id)
+
+    def get_many(self, tenant_id: str, dish_ids: Collection[str]) -> Mapping[str, Dish]:
+        """The tenant's dishes among ``dish_ids``, by id, in one query."""
+        if not dish_ids:
+            return {}
+        query = self._rows(tenant_id).filter(dish_id__in=list(dish_ids)).values(*_DISH_COLUMNS)
+        try:
+            rows = list(query)
+        except Error as exc:
+            raise _translate(exc) from exc
+        return {row["dish_id"]: _dish_from(row) for row in rows}
+
+    def list(
+        self, tenant_id: str, *, search: str | None, after: DishSortKey | None, limit: int
+    ) -> Sequence[Dish]:
+        """Up to ``limit`` dishes ordered by ``(name_key, id)``, strictly after ``after``."""
+        query = self._rows(tenant_id)
+        if search:
+            query = query.annotate(found_at=StrIndex("name_key", Value(search))).filter(
+                found_at__gt=0
+            )
+        if after is not None:
+            name_key, dish_id = after
+            query = query.filter(
+                Q(name_key__gt=name_key) | Q(name_key=name_key, dish_id__gt=dish_id)
+            )
+        ordered = query.order_by("name_key", "dish_id").values(*_DISH_COLUMNS)[:limit]
+        try:
+            rows = list(ordered)
+        except Error as exc:
+            raise _translate(exc) from exc
+        return [_dish_from(row) for row in rows]
+
+    def add(self, tenant_id: str, dish: Dish) -> None:
+        """Insert a new dish."""
+        _same_tenant(tenant_id, dish.tenant_id)
+        record = DishRecord(tenant_id=tenant_id, dish_id=dish.id, **_dish_columns(dish))
+        try:
+            record.save(force_insert=True, using=self._uow.alias())
+        except Error as exc:
+            raise _translate(exc) from exc
+
+    def replace(self, tenant_id: str, dish: Dish, *, expected_version: int) -> bool:
+        """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
+        _same_tenant(tenant_id, dish.tenant_id)
+        matching = self._rows(tenant_id).filter(dish_id=dish.id, version=expected_version)
+        try:
+            changed = matching.update(**_dish_columns(dish))
+        except Error as exc:
+            raise _translate(exc) from exc
+        return changed == 1
+
+    def remove(self, tenant_id: str, dish_id: str) -> bool:
+        """Delete the dish; ``False`` if there was none."""
+        try:
+            deleted, _ = self._rows(tenant_id).filter(dish_id=dish_id).delete()
+        except Error as exc:
+            raise _translate(exc) from exc
+        return deleted > 0
+
+
+class DjangoMealHistoryRepository:
+    """Running totals in ``weekplan_meal_history``, one row per ``(slot_kind, dish_id)``."""
+
+    def __init__(self, uow: DjangoUnitOfWork) -> None:
+        self._uow = uow
+
+    def _rows(self, tenant_id: str) -> QuerySet[MealHistoryRecord]:
+        return MealHistoryRecord.objects.using(self._uow.alias()).filter(tenant_id=tenant_id)
+
+    def apply_delta(self, tenant_id: str, deltas: Mapping[HistoryKey, int]) -> None:
+        """Add each delta to its total in the database, so concurrent writers add up."""
+        try:
+            for (kind, dish_id), change in deltas.items():
+                self._apply(tenant_id, kind, dish_id, change)
+            if any(change < 0 for change in deltas.values()):
+                emptied = Q()
+                for (kind, dish_id), change in deltas.items():
+                    if change < 0:
+                        emptied |= Q(slot_kind=kind, dish_id=dish_id)
+                self._rows(tenant_id).filter(emptied, total__lte=0).delete()
+        except Error as exc:
+            raise _translate(exc) from exc
+
+    def _apply(self, tenant_id: str, kind: str, dish_id: str, change: int) -> None:
+        row = self._rows(tenant_id).filter(slot_kind=kind, dish_id=dish_id)
+        # UPDATE ... SET total = total + change: no read-modify-write to lose under a race.
+        if row.update(total=F("total") + change) or change <= 0:
+            return
+        alias = self._uow.alias()
+        try:
+            with transaction.atomic(using=alias):
+                MealHistoryRecord(
+                    tenant_id=tenant_id, slot_kind=kind, dish_id=dish_id, total=change
+                ).save(force_insert=True, using=alias)
+        except IntegrityError:
+            # Another transaction created the total in between: add to it instead.
+            row.update(total=F("total") + change)
+
+    def counts(self, tenant_id: str) -> Mapping[HistoryKey, int]:
+        """Every positive total of the tenant."""
+        query = (
+            self._rows(tenant_id).filter(total__gt=0).values_list("slot_kind", "dish_id", "total")
+        )
+        try:
+            rows = list(query)
+        except Error as exc:
+            raise _translate(exc) from exc
+        return {(kind, dish_id): total for kind, dish_id, total in rows}
+
+
 class DjangoUnitOfWork:
     """One ``transaction.atomic()`` block: a transaction, or a savepoint in the host's.
 
@@ -319,6 +496,8 @@ class DjangoUnitOfWork:
         self._entered = False
         self._templates = DjangoTemplateRepository(self)
         self._instances = DjangoInstanceRepository(self)
+        self._dishes = DjangoDishRepository(self)
+        self._meal_history = DjangoMealHistoryRepository(self)
 
     @property
     def templates(self) -> DjangoTemplateRepository:
@@ -329,6 +508,16 @@ class DjangoUnitOfWork:
     def instances(self) -> DjangoInstanceRepository:
         """The instances, seen through this unit of work."""
         return self._instances
+
+    @property
+    def dishes(self) -> DjangoDishRepository:
+        """The dish catalog, seen through this unit of work."""
+        return self._dishes
+
+    @property
+    def meal_history(self) -> DjangoMealHistoryRepository:
+        """The planning history totals, seen through this unit of work."""
+        return self._meal_history
 
     def alias(self) -> str:
         """The database alias, with this unit's atomic block open."""
