@@ -12,7 +12,16 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from weekplan import InvalidInput, Page, PlanEntry, WeekPlanInstance, WeekPlanTemplate
+from weekplan import (
+    ClientWeekView,
+    Dish,
+    DishSuggestion,
+    InvalidInput,
+    Page,
+    PlanEntry,
+    WeekPlanInstance,
+    WeekPlanTemplate,
+)
 
 
 def body_of(request: HttpRequest, *, allowed: Collection[str]) -> dict[str, Any]:
@@ -85,3 +94,60 @@ def templates_page_json(page: Page[WeekPlanTemplate]) -> dict[str, Any]:
 def instances_page_json(page: Page[WeekPlanInstance]) -> dict[str, Any]:
     """A page of client weeks as JSON."""
     return {"items": [instance_json(i) for i in page.items], "next_cursor": page.next_cursor}
+
+
+def dish_json(dish: Dish) -> dict[str, Any]:
+    """A dish of the catalog as JSON."""
+    return {
+        "id": dish.id,
+        "name": dish.name,
+        "meal_types": [m.value for m in dish.meal_types],
+        "tags": list(dish.tags),
+        "ingredients": list(dish.ingredients),
+        "steps": list(dish.steps),
+        "version": dish.version,
+    }
+
+
+def dishes_page_json(page: Page[Dish]) -> dict[str, Any]:
+    """A page of dishes as JSON."""
+    return {"items": [dish_json(d) for d in page.items], "next_cursor": page.next_cursor}
+
+
+def suggestion_json(suggestion: DishSuggestion) -> dict[str, Any]:
+    """One suggested dish, with why it ranks where it does."""
+    return {
+        "dish": dish_json(suggestion.dish),
+        "meal_type": None if suggestion.meal_type is None else suggestion.meal_type.value,
+        "history_count": suggestion.history_count,
+        "labelled": suggestion.labelled,
+        "matched_hints": list(suggestion.matched_hints),
+        "score": suggestion.score,
+    }
+
+
+def client_week_json(view: ClientWeekView) -> dict[str, Any]:
+    """The client's week: every day Monday first, each slot with its dish name and notes."""
+    return {
+        "client_ref": view.client_ref,
+        "week_start_date": view.week_start_date.isoformat(),
+        "version": view.version,
+        "days": [
+            {
+                "day_key": day.day_key.value,
+                "date": day.date.isoformat(),
+                "slots": [
+                    {
+                        "slot_key": slot.slot_key,
+                        "meal_type": None if slot.meal_type is None else slot.meal_type.value,
+                        "dish_template_id": slot.dish_template_id,
+                        "dish_name": slot.dish_name,
+                        "dish_missing": slot.dish_missing,
+                        "notes": slot.notes,
+                    }
+                    for slot in day.slots
+                ],
+            }
+            for day in view.days
+        ],
+    }

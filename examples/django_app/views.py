@@ -239,6 +239,100 @@ def list_overrides(
     )
 
 
+def bulk_assign(
+    request: HttpRequest, worker: WorkerPlanner, *, client_ref: str, week_start_date: str
+) -> HttpResponseBase:
+    """``POST .../bulk-assign`` with ``slot_key``, ``dish_template_id`` and ``days``.
+
+    ``days`` is ``"week"`` (the default), one day (``"tue"``) or a list of days.
+    """
+    body = payloads.body_of(
+        request, allowed={"slot_key", "dish_template_id", "days", "expected_version"}
+    )
+    instance = worker.bulk_assign(
+        client_ref,
+        week_start_date,
+        slot_key=body.get("slot_key"),  # type: ignore[arg-type]  # the planner checks it
+        dish_template_id=body.get("dish_template_id"),  # type: ignore[arg-type]
+        days=body.get("days", "week"),
+        expected_version=body.get("expected_version"),
+    )
+    return _json(payloads.instance_json(instance))
+
+
+def bulk_assign_template(
+    request: HttpRequest, worker: WorkerPlanner, template_id: str
+) -> HttpResponseBase:
+    """``POST /api/planning/templates/<id>/bulk-assign``: the same, on a template."""
+    body = payloads.body_of(
+        request, allowed={"slot_key", "dish_template_id", "days", "expected_version"}
+    )
+    template = worker.bulk_assign_template(
+        template_id,
+        slot_key=body.get("slot_key"),  # type: ignore[arg-type]  # the planner checks it
+        dish_template_id=body.get("dish_template_id"),  # type: ignore[arg-type]
+        days=body.get("days", "week"),
+        expected_version=body.get("expected_version"),
+    )
+    return _json(payloads.template_json(template))
+
+
+# -- dishes ---------------------------------------------------------------------------
+
+
+def list_dishes(request: HttpRequest, worker: WorkerPlanner) -> HttpResponseBase:
+    """``GET /api/planning/dishes?search=&limit=&cursor=``."""
+    page = worker.list_dishes(
+        search=request.GET.get("search"),
+        limit=payloads.limit_of(request),
+        cursor=request.GET.get("cursor"),
+    )
+    return _json(payloads.dishes_page_json(page))
+
+
+def get_dish(request: HttpRequest, worker: WorkerPlanner, dish_id: str) -> HttpResponseBase:
+    """``GET /api/planning/dishes/<dish_id>``."""
+    return _json(payloads.dish_json(worker.get_dish(dish_id)))
+
+
+def upsert_dish(request: HttpRequest, worker: WorkerPlanner, dish_id: str) -> HttpResponseBase:
+    """``PUT /api/planning/dishes/<dish_id>``: create or change a dish."""
+    fields = {"name", "meal_types", "tags", "ingredients", "steps", "expected_version"}
+    body = payloads.body_of(request, allowed=fields)
+    name: Any = body.pop("name", None)  # the planner reports it missing
+    dish = worker.upsert_dish(dish_id, name=name, **body)
+    return _json(payloads.dish_json(dish))
+
+
+def delete_dish(request: HttpRequest, worker: WorkerPlanner, dish_id: str) -> HttpResponseBase:
+    """``DELETE /api/planning/dishes/<dish_id>``; plans naming it show it as missing."""
+    worker.delete_dish(dish_id)
+    return HttpResponse(status=204)
+
+
+def dish_suggestions(request: HttpRequest, worker: WorkerPlanner) -> HttpResponseBase:
+    """``GET /api/planning/dish-suggestions?slot_key=&query=&limit=``."""
+    slot_key: Any = request.GET.get("slot_key")  # the planner reports it missing
+    suggestions = worker.suggest_dishes(
+        slot_key, query=request.GET.get("query"), limit=payloads.limit_of(request, default=10)
+    )
+    return _json({"items": [payloads.suggestion_json(s) for s in suggestions]})
+
+
+# -- the client's side ----------------------------------------------------------------
+
+
+def client_weekly_plan(request: HttpRequest) -> HttpResponseBase:
+    """``GET /client/weekly-plan?week_start_date=``: the signed-in client's week, read-only."""
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    week: Any = request.GET.get("week_start_date")  # the planner reports it missing
+    view = binding.client(request).weekly_plan(week)
+    return _json(payloads.client_week_json(view))
+
+
+client_weekly_plan.http_methods = frozenset({"GET"})  # type: ignore[attr-defined]
+
 templates = worker_route(get=list_templates, post=create_template)
 template = worker_route(
     get=get_template, put=update_template, patch=update_template, delete=delete_template
@@ -248,3 +342,8 @@ instance = worker_route(get=get_instance, put=update_instance, delete=delete_ins
 slot = worker_route(put=set_slot)
 slot_reset = worker_route(post=reset_slot)
 overrides = worker_route(get=list_overrides)
+instance_bulk_assign = worker_route(post=bulk_assign)
+template_bulk_assign = worker_route(post=bulk_assign_template)
+dishes = worker_route(get=list_dishes)
+dish = worker_route(get=get_dish, put=upsert_dish, delete=delete_dish)
+suggestions = worker_route(get=dish_suggestions)

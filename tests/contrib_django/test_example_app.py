@@ -213,6 +213,41 @@ def test_the_worker_flow_over_http(api: Api, template: dict[str, Any]) -> None:
             id="InvalidInput-week",
         ),
         pytest.param(
+            "PUT",
+            _week_path(suffix="/slots/mon/lunch"),
+            {"dish_template_id": "no-such-dish"},
+            404,
+            {"detail": "dish_not_found"},
+            id="DishNotFound",
+        ),
+        pytest.param(
+            "POST",
+            _week_path(suffix="/bulk-assign"),
+            {"slot_key": "dinner", "dish_template_id": "no-such-dish", "days": ["mon"]},
+            404,
+            {"detail": "dish_not_found"},
+            id="DishNotFound-bulk",
+        ),
+        pytest.param(
+            "GET",
+            "/api/planning/dishes/no-such-dish",
+            None,
+            404,
+            {"detail": "dish_not_found"},
+            id="DishNotFound-get",
+        ),
+        pytest.param(
+            "GET",
+            "/api/planning/dish-suggestions?slot_key=lunch&limit=0",
+            None,
+            422,
+            {
+                "detail": "invalid_input",
+                "errors": [{"loc": ["limit"], "msg": "must be an integer between 1 and 100"}],
+            },
+            id="InvalidInput-suggestions",
+        ),
+        pytest.param(
             "GET",
             "/api/planning/templates?limit=ten",
             None,
@@ -294,6 +329,10 @@ def test_the_route_walk_finds_every_writing_route() -> None:
         ("instance", "DELETE"),
         ("slot", "PUT"),
         ("slot-reset", "POST"),
+        ("instance-bulk-assign", "POST"),
+        ("template-bulk-assign", "POST"),
+        ("dish", "PUT"),
+        ("dish", "DELETE"),
     } <= set(_mutating_routes())
 
 
@@ -308,6 +347,7 @@ def test_a_read_only_worker_is_refused_on_every_writing_route(
         "week_start_date": WEEK,
         "day_key": "mon",
         "slot_key": "lunch",
+        "dish_id": "soup",
     }
     pattern = next(p for p in _routes(get_resolver().url_patterns) if p.name == name)
     kwargs = {key: samples[key] for key in pattern.pattern.converters}
@@ -350,3 +390,63 @@ def test_the_middleware_and_the_decorator_answer_every_weekplan_error(
         assert response.status_code == error.status_code
         assert _json(response) == error.to_dict()
     assert middleware.process_exception(request, ValueError("not ours")) is None
+
+
+def test_dishes_bulk_assign_suggestions_and_the_clients_week(
+    api: Api, tenant: str, week: dict[str, Any]
+) -> None:
+    for dish_id, name, meal_types in [
+        ("soup", "Tomatensoep", ["lunch"]),
+        ("curry", "Chickpea curry", ["dinner"]),
+        ("oats", "Havermout", []),
+    ]:
+        status, dish = api.call(
+            "PUT", f"/api/planning/dishes/{dish_id}", {"name": name, "meal_types": meal_types}
+        )
+        assert (status, dish["version"]) == (200, 1)
+    status, assigned = api.call(
+        "POST",
+        _week_path(suffix="/bulk-assign"),
+        {"slot_key": "dinner", "dish_template_id": "curry", "days": ["mon", "wed"]},
+    )
+    assert status == 200
+    assert [(d["day_key"], d["slot_key"], d["dish_template_id"]) for d in assigned["days"]] == [
+        ("mon", "lunch", None),
+        ("mon", "dinner", "curry"),
+        ("wed", "dinner", "curry"),
+    ]
+    status, template = api.call(
+        "POST",
+        f"/api/planning/templates/{week['template_id']}/bulk-assign",
+        {"slot_key": "lunch", "dish_template_id": "soup", "days": "tue"},
+    )
+    assert (status, template["days"][-1]["dish_template_id"]) == (200, "soup")
+
+    status, suggested = api.call("GET", "/api/planning/dish-suggestions?slot_key=dinner&limit=2")
+    assert status == 200
+    assert [(s["dish"]["id"], s["history_count"]) for s in suggested["items"]] == [("curry", 2)]
+    status, found = api.call("GET", "/api/planning/dish-suggestions?slot_key=snack&query=HAVER")
+    assert [s["dish"]["name"] for s in found["items"]] == ["Havermout"]
+
+    client = Client(headers={"X-Tenant": tenant, "X-Client-Ref": "client-42"})
+    response = client.get(f"/client/weekly-plan?week_start_date={WEEK}")
+    assert response.status_code == 200
+    view = _json(response)
+    assert [d["day_key"] for d in view["days"]] == ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    assert view["days"][2]["slots"] == [
+        {
+            "slot_key": "dinner",
+            "meal_type": "dinner",
+            "dish_template_id": "curry",
+            "dish_name": "Chickpea curry",
+            "dish_missing": False,
+            "notes": None,
+        }
+    ]
+    assert view["days"][3]["slots"] == []
+    stranger = Client(headers={"X-Tenant": tenant, "X-Client-Ref": "client-7"})
+    assert _json(stranger.get(f"/client/weekly-plan?week_start_date={WEEK}")) == {
+        "detail": "week_plan_instance_not_found"
+    }
+    assert client.post(f"/client/weekly-plan?week_start_date={WEEK}").status_code == 405
+    assert Client(headers={"X-Tenant": tenant}).get("/client/weekly-plan").status_code == 403
