@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -14,7 +16,8 @@ from django.db import connections
 
 
 def _postgres_admin(statement: str) -> None:
-    import psycopg  # noqa: PLC0415  # only when the PostgreSQL run is asked for
+    # Imported only when the PostgreSQL run is asked for; psycopg is not a test dependency.
+    psycopg: Any = importlib.import_module("psycopg")
 
     with psycopg.connect(settings.POSTGRES_URL, autocommit=True) as admin:
         admin.execute(statement)
