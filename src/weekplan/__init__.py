@@ -16,6 +16,7 @@ from weekplan.domain.paging import Page
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
 from weekplan.errors import (
     DishNotFound,
+    GuardrailsViolation,
     InstanceExists,
     InstanceNotFound,
     InvalidInput,
@@ -32,6 +33,7 @@ __all__ = [
     "ClientPlanner",
     "DayKey",
     "DishNotFound",
+    "GuardrailsViolation",
     "InstanceExists",
     "InstanceNotFound",
     "InvalidInput",

@@ -1,0 +1,1 @@
+"""Test support shipped with weekplan, for its own tests and for host applications."""
