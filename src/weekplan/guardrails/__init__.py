@@ -17,6 +17,7 @@ Everything here is pure: no I/O, no storage.
 """
 
 from weekplan.guardrails.compiled import CompiledRuleset, clear_cache, compile_ruleset
+from weekplan.guardrails.constraints import CompiledConstraints, compile_constraints
 from weekplan.guardrails.decision import (
     GuardDecision,
     GuardMatch,
@@ -30,6 +31,12 @@ from weekplan.guardrails.decision import (
     TraceStep,
 )
 from weekplan.guardrails.evaluator import evaluate
+from weekplan.guardrails.loading import (
+    ruleset_from_dict,
+    ruleset_from_json,
+    ruleset_from_seed_tables,
+    ruleset_to_dict,
+)
 from weekplan.guardrails.model import (
     PRIORITY_HIGHEST,
     PRIORITY_LOWEST,
@@ -52,6 +59,7 @@ from weekplan.guardrails.targets import PlanTarget
 __all__ = [
     "PRIORITY_HIGHEST",
     "PRIORITY_LOWEST",
+    "CompiledConstraints",
     "CompiledRuleset",
     "DietLogicConstraint",
     "DietLogicItem",
@@ -78,6 +86,11 @@ __all__ = [
     "TraceResult",
     "TraceStep",
     "clear_cache",
+    "compile_constraints",
     "compile_ruleset",
     "evaluate",
+    "ruleset_from_dict",
+    "ruleset_from_json",
+    "ruleset_from_seed_tables",
+    "ruleset_to_dict",
 ]

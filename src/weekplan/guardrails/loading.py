@@ -67,6 +67,12 @@ def _enum_value(member: enum.Enum) -> Any:
     return member.value
 
 
+def _enum_member(value: Any, kind: type[enum.Enum]) -> enum.Enum:
+    if not isinstance(value, str):
+        raise TypeError("must be a string")
+    return kind(value)
+
+
 def _is_homogeneous_tuple(kind: Any) -> bool:
     args = typing.get_args(kind)
     return typing.get_origin(kind) is tuple and len(args) == 2 and args[1] is Ellipsis
@@ -106,6 +112,7 @@ def _make_converter() -> cattrs.Converter:
     # Registered one by one: a StrEnum is a str, and cattrs would pass it through as is.
     for kind in (DietLogicKind, MatchMode, RuleAction, RuleTarget, Strictness):
         converter.register_unstructure_hook(kind, _enum_value)
+        converter.register_structure_hook(kind, _enum_member)
     converter.register_unstructure_hook_func(
         _is_homogeneous_tuple, lambda value: [converter.unstructure(item) for item in value]
     )
