@@ -9,8 +9,8 @@ import pytest
 from weekplan.errors import InvalidInput
 from weekplan.guardrails import (
     GuardDecision,
-    GuardRule,
     GuardrailsRuleset,
+    GuardRule,
     MatchEffect,
     MatchMode,
     Outcome,
