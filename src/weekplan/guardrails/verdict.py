@@ -298,8 +298,9 @@ def decide(
     """
     by_source = _located(flat, targets, raw_matches, folded)
     quota_checks = _quotas(flat, targets, by_source)
+    # Sorted by id first: hashing a Source would hash its whole rule.
     involved = sorted(
-        {flat.sources[source_id] for source_id in (*by_source, *quota_checks)},
+        (flat.sources[source_id] for source_id in {*by_source, *quota_checks}),
         key=lambda source: source.order,
     )
     tally = _Tally()
