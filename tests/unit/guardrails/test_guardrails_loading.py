@@ -37,7 +37,7 @@ def rule_dict(**changes: Any) -> dict[str, Any]:
     return base | changes
 
 
-SEED_CATEGORIES = [
+SEED_CATEGORIES: list[dict[str, Any]] = [
     {
         "id": "cat-dairy",
         "code": "dairy",
@@ -62,7 +62,7 @@ SEED_CATEGORIES = [
         "items": [{"term": "oat milk", "term_nl": "havermelk"}],
     },
 ]
-SEED_CONSTRAINTS = [
+SEED_CONSTRAINTS: list[dict[str, Any]] = [
     {
         "category_id": "cat-dairy",
         "constraint_type": "forbidden",
