@@ -19,6 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from weekplan import InvalidInput, WeekPlanError
 from weekplan.contrib.django.http import WeekPlanErrorMiddleware, weekplan_errors
+from weekplan.errors import GuardrailsViolation
+from weekplan.guardrails.decision import GuardDecision, Outcome
 from weekplan.testing._base import MONDAY
 
 pytestmark = pytest.mark.usefixtures("django_databases")
@@ -367,6 +369,20 @@ def _every_error_class(cls: type[WeekPlanError] = WeekPlanError) -> Iterator[typ
 
 
 def _instance_of(cls: type[WeekPlanError]) -> WeekPlanError:
+    if issubclass(cls, GuardrailsViolation):
+        decision = GuardDecision(
+            ok=False,
+            outcome=Outcome.BLOCKED,
+            matches=(),
+            applied_rule_ids=("no-dairy",),
+            reason_codes=("forbidden_ingredient",),
+            remediation_hints=(),
+            summary="mon/lunch: melk is forbidden",
+            trace=(),
+            quota_checks=(),
+            content_hash="0" * 64,
+        )
+        return cls(decision)
     if issubclass(cls, InvalidInput):
         return cls.at(("days", 3, "day_key"), "must be one of mon..sun")
     return cls()
