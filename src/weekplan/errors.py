@@ -26,6 +26,7 @@ __all__ = [
     "InstanceNotFound",
     "InvalidInput",
     "ReadOnlyAccess",
+    "RulesetNotFound",
     "SlotNotFound",
     "TemplateNotFound",
     "VersionConflict",
@@ -94,6 +95,13 @@ class DishNotFound(WeekPlanError):
 
     status_code = 404
     detail = "dish_not_found"
+
+
+class RulesetNotFound(WeekPlanError):
+    """No guardrails ruleset with that content hash in this tenant, or the client has none."""
+
+    status_code = 404
+    detail = "guardrails_ruleset_not_found"
 
 
 class InvalidInput(WeekPlanError):
