@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from weekplan.domain.dishes import Dish
@@ -42,11 +42,16 @@ from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
 from weekplan.ports import Store
 from weekplan.testing import strategies as wps
-from weekplan.testing._base import MONDAY, ConformanceBase, all_pages, monday_plus, snapshot_of
+from weekplan.testing._base import (
+    MONDAY,
+    ConformanceBase,
+    all_pages,
+    monday_plus,
+    shared_store,
+    snapshot_of,
+)
 
 __all__ = ["GuardrailsConformance"]
-
-_shared_store = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 CLIENT = "client-42"
 
@@ -509,7 +514,7 @@ class GuardrailsConformance(ConformanceBase):
 
     # -- the invariant ----------------------------------------------------------------
 
-    @_shared_store
+    @shared_store
     @given(data=st.data())
     def test_no_stored_week_ever_breaks_a_hard_rule_of_its_clients_diet(
         self, store: Store, data: st.DataObject
