@@ -91,7 +91,13 @@ class TemplateRepository(Protocol):
 
 
 class InstanceRepository(Protocol):
-    """Client week instances, unique by ``(tenant_id, client_ref, week_start_date)``."""
+    """Client week instances, unique by ``(tenant_id, client_ref, week_start_date)``.
+
+    Every field comes back equal to what was written, ``guardrails`` included
+    (``None`` or a :class:`~weekplan.GuardrailsCheck`, which
+    :meth:`~weekplan.GuardrailsCheck.to_dict` and ``from_dict`` turn into one
+    JSON value and back).
+    """
 
     def get(
         self, tenant_id: str, client_ref: str, week_start_date: date

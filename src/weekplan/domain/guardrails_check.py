@@ -124,6 +124,40 @@ class GuardrailsCheck:
             remediation_hints=tuple(_clip(hint) for hint in decision.remediation_hints),
         )
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict, for a store that keeps the check in one JSON column.
+
+        >>> check = GuardrailsCheck("sha256:ab", "vegan", 2, "allowed", "allowed")
+        >>> GuardrailsCheck.from_dict(check.to_dict()) == check
+        True
+        """
+        return {
+            "content_hash": self.content_hash,
+            "diet_id": self.diet_id,
+            "ruleset_version": self.ruleset_version,
+            "outcome": self.outcome.value,
+            "summary": self.summary,
+            "applied_rule_ids": list(self.applied_rule_ids),
+            "reason_codes": list(self.reason_codes),
+            "remediation_hints": list(self.remediation_hints),
+        }
+
+    @classmethod
+    def from_dict(cls, payload: Any) -> GuardrailsCheck:
+        """The check of a dict written by :meth:`to_dict`; anything else is ``InvalidInput``."""
+        if not isinstance(payload, dict):
+            raise InvalidInput.at(("guardrails",), "must be an object")
+        fields = attrs.fields_dict(cls)
+        unknown = sorted(set(payload) - set(fields))
+        if unknown:
+            raise InvalidInput.at(("guardrails", unknown[0]), "is not a field of a check")
+        try:
+            return cls(**payload)
+        except InvalidInput as exc:
+            raise exc.prefixed("guardrails") from None
+        except TypeError as exc:
+            raise InvalidInput.at(("guardrails",), f"is missing a field: {exc}") from None
+
     @property
     def warned(self) -> bool:
         """Whether the week was saved with warnings (soft violations)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import find, given
 from hypothesis import strategies as st
@@ -131,6 +133,35 @@ def test_drawn_instances_come_with_and_without_a_check() -> None:
     assert find(wps.instances(), lambda i: i.guardrails is None).guardrails is None
     warned = find(wps.instances(), lambda i: i.guardrails is not None and i.guardrails.warned)
     assert warned.guardrails is not None
+
+
+@given(wps.guardrails_checks())
+def test_a_check_round_trips_through_its_dict_and_json(check: GuardrailsCheck) -> None:
+    assert GuardrailsCheck.from_dict(json.loads(json.dumps(check.to_dict()))) == check
+
+
+@pytest.mark.parametrize(
+    ("payload", "loc"),
+    [
+        ([], ["guardrails"]),
+        ({"content_hash": "sha256:00"}, ["guardrails"]),
+        ({"content_hash": "sha256:00", "colour": "red"}, ["guardrails", "colour"]),
+        (
+            {
+                "content_hash": "sha256:00",
+                "diet_id": "d",
+                "ruleset_version": 1,
+                "outcome": "blocked",
+                "summary": "s",
+            },
+            ["guardrails", "outcome"],
+        ),
+    ],
+)
+def test_a_malformed_stored_check_names_the_field(payload: object, loc: list[str]) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        GuardrailsCheck.from_dict(payload)
+    assert caught.value.errors[0]["loc"] == loc
 
 
 def test_a_violation_carries_the_decision_and_answers_422() -> None:
