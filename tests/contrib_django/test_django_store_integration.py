@@ -16,9 +16,11 @@ from django.test.utils import override_settings
 from weekplan import InstanceExists, Planner, WorkerPlanner
 from weekplan.contrib.django.checks import check_time_zone_support
 from weekplan.contrib.django.models import (
+    ClientRulesetRecord,
     DishRecord,
     InstanceRecord,
     MealHistoryRecord,
+    RulesetRecord,
     TemplateRecord,
 )
 from weekplan.contrib.django.store import DjangoStore
@@ -177,9 +179,11 @@ def test_every_table_key_and_index_leads_with_the_tenant(alias: str) -> None:
             t for t in connection.introspection.table_names(cursor) if t.startswith("weekplan_")
         ]
         assert sorted(tables) == [
+            "weekplan_client_rulesets",
             "weekplan_dishes",
             "weekplan_instances",
             "weekplan_meal_history",
+            "weekplan_rulesets",
             "weekplan_templates",
         ]
         for table in tables:
@@ -214,6 +218,8 @@ def test_the_natural_keys_are_unique_constraints() -> None:
     }
     assert unique_sets(DishRecord) == {("tenant_id", "id")}
     assert unique_sets(MealHistoryRecord) == {("tenant_id", "slot_kind", "dish_id")}
+    assert unique_sets(RulesetRecord) == {("tenant_id", "content_hash")}
+    assert unique_sets(ClientRulesetRecord) == {("tenant_id", "client_ref")}
 
 
 def test_the_shipped_migrations_match_the_models() -> None:
