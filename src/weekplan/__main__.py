@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from weekplan.adapters.memory import InMemoryStore
 from weekplan.demo import run_demo
+from weekplan.demo_catalog import run_catalog_demo
 
 __all__ = ["main"]
 
@@ -19,6 +20,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("demo", help="plan one client's week from a template and print it")
     parser.parse_args(argv)
     print(run_demo(InMemoryStore()))
+    print()
+    print(run_catalog_demo(InMemoryStore()))
     return 0
 
 

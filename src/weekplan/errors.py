@@ -22,6 +22,7 @@ __all__ = [
     "InstanceNotFound",
     "InvalidInput",
     "ReadOnlyAccess",
+    "SlotNotFound",
     "TemplateNotFound",
     "VersionConflict",
     "WeekPlanError",
@@ -122,3 +123,10 @@ class InvalidInput(WeekPlanError):
 
     def to_dict(self) -> dict[str, Any]:
         return {"detail": self.detail, "errors": [dict(e) for e in self.errors]}
+
+
+class SlotNotFound(WeekPlanError):
+    """The day of the week has no slot with that ``slot_key``."""
+
+    status_code = 404
+    detail = "week_plan_slot_not_found"
