@@ -16,18 +16,27 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from weekplan import (
+    ClientWeekView,
+    Dish,
+    DishSuggestion,
     InvalidInput,
+    MealType,
     Page,
     PlanEntry,
     SlotOverride,
     WeekPlanInstance,
     WeekPlanTemplate,
 )
+from weekplan.domain.client_view import ClientSlot, group_days
 from weekplan.serialization import (
+    BulkAssign,
+    DishQuery,
+    DishUpsert,
     InstanceCreate,
     InstanceQuery,
     InstanceUpdate,
     SlotUpdate,
+    SuggestionQuery,
     TemplateCreate,
     TemplateQuery,
     TemplateUpdate,
@@ -55,8 +64,10 @@ PAYLOADS: tuple[type, ...] = (
     InstanceCreate,
     InstanceUpdate,
     SlotUpdate,
+    BulkAssign,
+    DishUpsert,
 )
-QUERIES: tuple[type, ...] = (TemplateQuery, InstanceQuery, WeekQuery)
+QUERIES: tuple[type, ...] = (TemplateQuery, InstanceQuery, WeekQuery, DishQuery, SuggestionQuery)
 WHEN = datetime(2026, 11, 21, 8, 30, 0, 1, tzinfo=UTC)
 
 
@@ -100,6 +111,71 @@ def test_every_value_the_strategies_make_survives_a_json_round_trip(
         encoded = to_json(item)
         assert json.loads(json.dumps(encoded)) == encoded
         assert from_json(type(item), encoded) == item
+
+
+def _dishes() -> st.SearchStrategy[Dish]:
+    return st.builds(
+        Dish,
+        id=wps.dish_ids(),
+        tenant_id=wps.tenant_ids(),
+        name=wps.names(),
+        meal_types=st.lists(st.sampled_from(MealType)),
+        tags=st.lists(wps.slot_keys(), max_size=3),
+        ingredients=st.lists(wps.names(), max_size=3),
+        steps=st.lists(wps.names(), max_size=2),
+        version=st.integers(1, 99),
+        created_at=st.none() | wps.timestamps(),
+        updated_at=st.none() | wps.timestamps(),
+    )
+
+
+def _suggestions() -> st.SearchStrategy[DishSuggestion]:
+    return st.builds(
+        DishSuggestion,
+        dish=_dishes(),
+        meal_type=st.none() | st.sampled_from(MealType),
+        history_count=st.integers(0, 1000),
+        labelled=st.booleans(),
+        matched_hints=st.lists(wps.slot_keys(), max_size=2).map(tuple),
+        score=st.integers(0, 5000),
+    )
+
+
+def _client_weeks() -> st.SearchStrategy[ClientWeekView]:
+    slots = st.builds(
+        ClientSlot,
+        day_key=wps.day_keys(),
+        slot_key=wps.slot_keys(),
+        meal_type=st.none() | st.sampled_from(MealType),
+        dish_template_id=st.none() | wps.dish_ids(),
+        dish=st.none() | _dishes(),
+        notes=wps.notes(),
+    )
+    return st.builds(
+        group_days,
+        wps.client_refs(),
+        wps.week_starts(),
+        st.lists(slots, max_size=6),
+        version=st.integers(1, 99),
+        updated_at=st.none() | wps.timestamps(),
+    )
+
+
+CATALOG_VALUES: dict[type, st.SearchStrategy[Any]] = {
+    Dish: _dishes(),
+    DishSuggestion: _suggestions(),
+    ClientWeekView: _client_weeks(),
+}
+
+
+@pytest.mark.parametrize("cls", list(CATALOG_VALUES), ids=lambda c: c.__name__)
+@given(data=st.data())
+def test_dishes_suggestions_and_client_weeks_round_trip(cls: type, data: st.DataObject) -> None:
+    value = data.draw(CATALOG_VALUES[cls])
+    assert from_json(cls, to_json(value)) == value
+    jsonschema.Draft202012Validator(
+        json_schema(cls), format_checker=jsonschema.FormatChecker()
+    ).validate(to_json(value))
 
 
 @given(wps.instances())
@@ -272,6 +348,29 @@ def test_template_update_leaves_out_what_was_not_given() -> None:
     assert update.changes() == {"days": (), "expected_version": 2}
 
 
+def test_bulk_assign_takes_one_day_several_days_or_the_week() -> None:
+    body = {"slot_key": "lunch", "dish_template_id": "soup"}
+    assert len(from_json(BulkAssign, body).days) == 7
+    assert [d.value for d in from_json(BulkAssign, {**body, "days": "tue"}).days] == ["tue"]
+    picked = from_json(BulkAssign, {**body, "days": ["thu", "mon"]})
+    assert [d.value for d in picked.days] == ["mon", "thu"]
+    assert _errors(BulkAssign, {**body, "days": ["mon", "someday"]}) == [
+        {"loc": ["days", 1], "msg": "must be one of mon, tue, wed, thu, fri, sat, sun"}
+    ]
+    assert _errors(BulkAssign, {**body, "days": {"mon": True}}) == [
+        {"loc": ["days"], "msg": 'must be "week", a day key, or a list of day keys'}
+    ]
+
+
+def test_meal_types_are_read_by_value() -> None:
+    assert from_json(DishUpsert, {"name": "Soup", "meal_types": ["lunch"]}).meal_types == (
+        MealType.LUNCH,
+    )
+    assert _errors(DishUpsert, {"name": "Soup", "meal_types": ["brunch"]}) == [
+        {"loc": ["meal_types", 0], "msg": "must be one of breakfast, lunch, dinner, snack"}
+    ]
+
+
 def test_queries_take_numbers_as_text_and_ignore_unknown_parameters() -> None:
     assert from_query(TemplateQuery, {"limit": "5", "_": "cache-buster"}) == TemplateQuery(limit=5)
     with pytest.raises(InvalidInput) as caught:
@@ -290,6 +389,10 @@ SCHEMA_TARGETS: tuple[Any, ...] = (
     SlotOverride,
     Page[WeekPlanTemplate],
     Page[WeekPlanInstance],
+    Dish,
+    DishSuggestion,
+    ClientWeekView,
+    Page[Dish],
 )
 
 
@@ -352,6 +455,9 @@ FUZZ_TARGETS: tuple[Any, ...] = (
     WeekPlanInstance,
     SlotOverride,
     Page[WeekPlanTemplate],
+    Dish,
+    DishSuggestion,
+    ClientWeekView,
 )
 
 

@@ -38,10 +38,14 @@ from weekplan.serialization._converter import make_converter, make_query_convert
 from weekplan.serialization._errors import PayloadError, error_items
 from weekplan.serialization._schema import json_schema
 from weekplan.serialization.payloads import (
+    BulkAssign,
+    DishQuery,
+    DishUpsert,
     InstanceCreate,
     InstanceQuery,
     InstanceUpdate,
     SlotUpdate,
+    SuggestionQuery,
     TemplateCreate,
     TemplateQuery,
     TemplateUpdate,
@@ -49,10 +53,14 @@ from weekplan.serialization.payloads import (
 )
 
 __all__ = [
+    "BulkAssign",
+    "DishQuery",
+    "DishUpsert",
     "InstanceCreate",
     "InstanceQuery",
     "InstanceUpdate",
     "SlotUpdate",
+    "SuggestionQuery",
     "TemplateCreate",
     "TemplateQuery",
     "TemplateUpdate",

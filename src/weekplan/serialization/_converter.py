@@ -22,6 +22,7 @@ from cattrs.gen import make_dict_structure_fn
 
 from weekplan.domain.days import DayKey
 from weekplan.serialization._errors import PayloadError
+from weekplan.serialization.payloads import DayScopeJson
 
 __all__ = ["make_converter", "make_query_converter"]
 
@@ -32,7 +33,11 @@ _DATETIME = re.compile(
 _DAYS = ", ".join(day.value for day in DayKey)
 
 
-def _structure_str(value: Any, _: type) -> str:
+def _structure_str(value: Any, cls: type) -> Any:
+    # cattrs dispatches by class first, so every ``StrEnum`` (``DayKey``, ``MealType``)
+    # arrives here rather than at an enum hook.
+    if cls is not str and issubclass(cls, enum.Enum):
+        return _structure_enum(value, cls)
     if not isinstance(value, str):
         raise PayloadError("must be a string")
     try:
@@ -92,6 +97,18 @@ def _structure_datetime(value: Any, _: type) -> datetime:
     raise PayloadError("must be an ISO date and time with a UTC offset")
 
 
+def _structure_day_scope(value: Any, _: Any) -> str | tuple[str, ...]:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise PayloadError('must be "week", a day key, or a list of day keys')
+
+
+def _unstructure_str(value: str) -> str:
+    return str(value.value) if isinstance(value, enum.Enum) else value
+
+
 def _unstructure_datetime(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
@@ -109,7 +126,7 @@ def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
     for member in cls:
         if value == member.value and type(value) is type(member.value):
             return member
-    raise PayloadError("must be one of " + ", ".join(repr(m.value) for m in cls))
+    raise PayloadError("must be one of " + ", ".join(str(m.value) for m in cls))
 
 
 def make_converter(*, query: bool = False) -> cattrs.Converter:
@@ -127,7 +144,8 @@ def make_converter(*, query: bool = False) -> cattrs.Converter:
     converter.register_structure_hook_func(_is_enum, _structure_enum)
     converter.register_structure_hook(date, _structure_date)
     converter.register_structure_hook(datetime, _structure_datetime)
-    converter.register_unstructure_hook(DayKey, lambda day: day.value)
+    converter.register_structure_hook(DayScopeJson, _structure_day_scope)
+    converter.register_unstructure_hook(str, _unstructure_str)
     converter.register_unstructure_hook_func(_is_enum, lambda member: member.value)
     converter.register_unstructure_hook(date, date.isoformat)
     converter.register_unstructure_hook(datetime, _unstructure_datetime)

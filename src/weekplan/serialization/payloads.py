@@ -12,16 +12,24 @@ from typing import Any
 
 import attrs
 
+from weekplan.domain.bulk import parse_day_scope
+from weekplan.domain.days import DayKey
 from weekplan.domain.entries import PlanEntry, parse_entries
-from weekplan.domain.limits import ID_MAX, NAME_MAX
+from weekplan.domain.limits import ID_MAX, NAME_MAX, SLOT_KEY_MAX
+from weekplan.domain.meal_types import MealType
 from weekplan.domain.text import check_key, check_text
 from weekplan.planner.inputs import check_client_ref, check_expected_version
 
 __all__ = [
+    "BulkAssign",
+    "DayScopeJson",
+    "DishQuery",
+    "DishUpsert",
     "InstanceCreate",
     "InstanceQuery",
     "InstanceUpdate",
     "SlotUpdate",
+    "SuggestionQuery",
     "TemplateCreate",
     "TemplateQuery",
     "TemplateUpdate",
@@ -51,6 +59,22 @@ def _template_id(value: Any) -> str:
 
 def _expected_version(value: Any) -> int | None:
     return check_expected_version(value)
+
+
+def _slot_key(value: Any) -> str:
+    return check_text(value, "slot_key", max_length=SLOT_KEY_MAX)
+
+
+def _dish_id(value: Any) -> str:
+    return check_key(value, "dish_template_id", max_length=ID_MAX)
+
+
+def _day_scope(value: Any) -> tuple[DayKey, ...]:
+    return parse_day_scope(value, "days")
+
+
+#: ``days`` of a bulk assignment in JSON: ``"week"``, one day key, or a list of day keys.
+DayScopeJson = str | tuple[str, ...]
 
 
 @attrs.frozen(kw_only=True)
@@ -128,3 +152,47 @@ class WeekQuery:
     """Query string naming one week: ``?week_start_date=``."""
 
     week_start_date: str
+
+
+@attrs.frozen(kw_only=True)
+class BulkAssign:
+    """Body of "put one dish in one slot on a day, several days or the whole week".
+
+    ``days`` is ``"week"`` (the default), one day key, or a list of day keys; it
+    is kept as the days it covers, Monday first.
+    """
+
+    slot_key: str = attrs.field(converter=_slot_key)
+    dish_template_id: str = attrs.field(converter=_dish_id)
+    days: DayScopeJson = attrs.field(default="week", converter=_day_scope)
+    expected_version: int | None = attrs.field(default=None, converter=_expected_version)
+
+
+@attrs.frozen(kw_only=True)
+class DishUpsert:
+    """Body of "create or replace the dish with this id"; the planner checks each list."""
+
+    name: str
+    meal_types: tuple[MealType, ...] = ()
+    tags: tuple[str, ...] = ()
+    ingredients: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+    expected_version: int | None = attrs.field(default=None, converter=_expected_version)
+
+
+@attrs.frozen(kw_only=True)
+class DishQuery:
+    """Query string of "list dishes": ``?search=&limit=&cursor=``."""
+
+    search: str | None = None
+    limit: int = 50
+    cursor: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class SuggestionQuery:
+    """Query string of "dish suggestions": ``?slot_key=&query=&limit=``."""
+
+    slot_key: str
+    query: str | None = None
+    limit: int = 10
