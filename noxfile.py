@@ -22,14 +22,14 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over src and tests."""
-    session.install("-e", ".[typecheck]")
+    session.install("-e", ".[typecheck,flask]")
     session.run("mypy")
 
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """The whole test suite, doctests included, plus an import check without extras."""
-    session.install("-e", ".[test]")
+    session.install("-e", ".[test,flask]")
     session.run("pytest", *session.posargs)
     session.run("pytest", "-q", "--doctest-modules", "src", "--doctest-glob=*.md", "README.md")
 
