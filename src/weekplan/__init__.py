@@ -20,6 +20,7 @@ from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTempla
 from weekplan.domain.suggestions import DishSuggestion
 from weekplan.errors import (
     DishNotFound,
+    GuardrailsViolation,
     InstanceExists,
     InstanceNotFound,
     InvalidInput,
@@ -42,6 +43,7 @@ __all__ = [
     "Dish",
     "DishNotFound",
     "DishSuggestion",
+    "GuardrailsViolation",
     "InstanceExists",
     "InstanceNotFound",
     "InvalidInput",
