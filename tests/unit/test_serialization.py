@@ -551,3 +551,25 @@ def test_very_deep_nesting_is_invalid_input_not_a_crash() -> None:
             from_json(cls, {"name": "x", "days": deep})
         with pytest.raises(InvalidInput):
             from_json(cls, deep)
+
+
+def _guardrail_values() -> list[Any]:
+    from weekplan.guardrails import (  # noqa: PLC0415  # only this test needs them
+        GuardrailsRuleset,
+        GuardRule,
+        PlanTarget,
+        RuleMatch,
+        evaluate,
+    )
+
+    rule = GuardRule("no-milk", "block", "hard", 1, "ingredient", RuleMatch("milk"))
+    ruleset = GuardrailsRuleset("dairy-free", rules=[rule])
+    decision = evaluate(ruleset, [PlanTarget("mon", "breakfast", ingredients=["whole milk"])])
+    return [rule, ruleset, decision]
+
+
+@pytest.mark.parametrize("value", _guardrail_values(), ids=lambda v: type(v).__name__)
+def test_guardrail_values_round_trip_and_match_their_schema(value: Any) -> None:
+    encoded = to_json(value)
+    assert from_json(type(value), json.loads(json.dumps(encoded))) == value
+    jsonschema.Draft202012Validator(json_schema(type(value))).validate(encoded)

@@ -85,7 +85,8 @@ class _Builder:
 
     def object(self, cls: Any) -> dict[str, Any]:
         hints = _field_types(cls)
-        fields = attrs.fields(get_origin(cls) or cls)
+        # Fields outside ``__init__`` are derived; cattrs leaves them out, so does the schema.
+        fields = [field for field in attrs.fields(get_origin(cls) or cls) if field.init]
         schema: dict[str, Any] = {
             "title": _name(cls),
             "type": "object",
