@@ -173,6 +173,32 @@ def _dish_columns(dish: Dish) -> dict[str, Any]:
     }
 
 
+def _by_name_page(
+    query: QuerySet[Any],
+    id_field: str,
+    columns: Sequence[str],
+    *,
+    search: str | None,
+    after: tuple[str, str] | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """One keyset page of rows ordered by ``(name_key, id)``, as the memory store orders them."""
+    if search:
+        # STRPOS/INSTR rather than LIKE: a plain, case-sensitive substring test, as
+        # in Python, with no wildcards to escape and no ASCII case folding.
+        query = query.annotate(found_at=StrIndex("name_key", Value(search))).filter(found_at__gt=0)
+    if after is not None:
+        name_key, last_id = after
+        query = query.filter(
+            Q(name_key__gt=name_key) | Q(name_key=name_key, **{f"{id_field}__gt": last_id})
+        )
+    ordered = query.order_by("name_key", id_field).values(*columns)[:limit]
+    try:
+        return list(ordered)
+    except Error as exc:
+        raise _translate(exc) from exc
+
+
 def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
     if tenant_id != row_tenant_id:
         # A caller bug, not bad input: the use cases always pass the row's own tenant.
@@ -201,23 +227,14 @@ class DjangoTemplateRepository:
         self, tenant_id: str, *, search: str | None, after: TemplateSortKey | None, limit: int
     ) -> Sequence[WeekPlanTemplate]:
         """Up to ``limit`` templates ordered by ``(name_key, id)``, strictly after ``after``."""
-        query = self._rows(tenant_id)
-        if search:
-            # STRPOS/INSTR rather than LIKE: a plain, case-sensitive substring test, as
-            # in Python, with no wildcards to escape and no ASCII case folding.
-            query = query.annotate(found_at=StrIndex("name_key", Value(search))).filter(
-                found_at__gt=0
-            )
-        if after is not None:
-            name_key, template_id = after
-            query = query.filter(
-                Q(name_key__gt=name_key) | Q(name_key=name_key, plan_id__gt=template_id)
-            )
-        ordered = query.order_by("name_key", "plan_id").values(*_TEMPLATE_COLUMNS)[:limit]
-        try:
-            rows = list(ordered)
-        except Error as exc:
-            raise _translate(exc) from exc
+        rows = _by_name_page(
+            self._rows(tenant_id),
+            "plan_id",
+            _TEMPLATE_COLUMNS,
+            search=search,
+            after=after,
+            limit=limit,
+        )
         return [_template_from(row) for row in rows]
 
     def add(self, tenant_id: str, template: WeekPlanTemplate) -> None:
@@ -399,21 +416,9 @@ class DjangoDishRepository:
         self, tenant_id: str, *, search: str | None, after: DishSortKey | None, limit: int
     ) -> Sequence[Dish]:
         """Up to ``limit`` dishes ordered by ``(name_key, id)``, strictly after ``after``."""
-        query = self._rows(tenant_id)
-        if search:
-            query = query.annotate(found_at=StrIndex("name_key", Value(search))).filter(
-                found_at__gt=0
-            )
-        if after is not None:
-            name_key, dish_id = after
-            query = query.filter(
-                Q(name_key__gt=name_key) | Q(name_key=name_key, dish_id__gt=dish_id)
-            )
-        ordered = query.order_by("name_key", "dish_id").values(*_DISH_COLUMNS)[:limit]
-        try:
-            rows = list(ordered)
-        except Error as exc:
-            raise _translate(exc) from exc
+        rows = _by_name_page(
+            self._rows(tenant_id), "dish_id", _DISH_COLUMNS, search=search, after=after, limit=limit
+        )
         return [_dish_from(row) for row in rows]
 
     def add(self, tenant_id: str, dish: Dish) -> None:
