@@ -35,6 +35,8 @@ from weekplan.serialization import (
     InstanceCreate,
     InstanceQuery,
     InstanceUpdate,
+    RulesetAssign,
+    RulesetQuery,
     SlotUpdate,
     SuggestionQuery,
     TemplateCreate,
@@ -66,8 +68,16 @@ PAYLOADS: tuple[type, ...] = (
     SlotUpdate,
     BulkAssign,
     DishUpsert,
+    RulesetAssign,
 )
-QUERIES: tuple[type, ...] = (TemplateQuery, InstanceQuery, WeekQuery, DishQuery, SuggestionQuery)
+QUERIES: tuple[type, ...] = (
+    TemplateQuery,
+    InstanceQuery,
+    WeekQuery,
+    DishQuery,
+    SuggestionQuery,
+    RulesetQuery,
+)
 WHEN = datetime(2026, 11, 21, 8, 30, 0, 1, tzinfo=UTC)
 
 

@@ -28,6 +28,8 @@ __all__ = [
     "InstanceCreate",
     "InstanceQuery",
     "InstanceUpdate",
+    "RulesetAssign",
+    "RulesetQuery",
     "SlotUpdate",
     "SuggestionQuery",
     "TemplateCreate",
@@ -191,8 +193,28 @@ class DishQuery:
 
 @attrs.frozen(kw_only=True)
 class SuggestionQuery:
-    """Query string of "dish suggestions": ``?slot_key=&query=&limit=``."""
+    """Query string of "dish suggestions": ``?slot_key=&query=&limit=&client_ref=``.
+
+    With ``client_ref``, dishes that client's guardrails ruleset blocks are left out.
+    """
 
     slot_key: str
     query: str | None = None
     limit: int = 10
+    client_ref: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RulesetQuery:
+    """Query string of "list guardrails rulesets": ``?diet_id=&limit=&cursor=``."""
+
+    diet_id: str | None = None
+    limit: int = 50
+    cursor: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RulesetAssign:
+    """Body of "put a client on a stored guardrails ruleset": its ``content_hash``."""
+
+    content_hash: str
