@@ -75,6 +75,42 @@ def instance(api: Api, template: dict[str, Any]) -> dict[str, Any]:
     return created
 
 
+def no_milk(strictness: str) -> dict[str, Any]:
+    """A dairy-free ruleset whose one rule blocks milk, hard or soft."""
+    return {
+        "diet_id": "koemelkvrij",
+        "rules": [
+            {
+                "id": "geen-melk",
+                "action": "block",
+                "strictness": strictness,
+                "priority": 1,
+                "target": "ingredient",
+                "match": {"term": "melk"},
+            }
+        ],
+    }
+
+
+@pytest.fixture
+def milky_dish(api: Api) -> str:
+    api.ok("PUT", "/api/planning/dishes/pap", body={"name": "Pap", "ingredients": ["melk"]})
+    return "pap"
+
+
+@pytest.fixture
+def diet(api: Api, instance: dict[str, Any]) -> str:
+    """The hash of a hard dairy-free ruleset that client-42 is on (their week passes it)."""
+    saved = api.ok("POST", "/api/planning/rulesets", body=no_milk("hard"))
+    api.ok(
+        "PUT",
+        "/api/planning/clients/client-42/ruleset",
+        body={"content_hash": saved["content_hash"]},
+    )
+    content_hash: str = saved["content_hash"]
+    return content_hash
+
+
 def test_the_worker_flow_clone_edit_one_slot_leaves_the_template_alone(
     api: Api, template: dict[str, Any], instance: dict[str, Any]
 ) -> None:
@@ -153,6 +189,180 @@ def test_bulk_assign_and_dish_suggestions(api: Api, instance: dict[str, Any]) ->
     assert {s["dish"]["id"] for s in suggestions} <= {"soup", "oats"}
     found = api.ok("GET", "/api/planning/dish-suggestions?slot_key=breakfast&query=haver")
     assert [s["dish"]["name"] for s in found] == ["Havermout"]
+
+
+# -- diet guardrails ----------------------------------------------------------------
+
+WEEK = f"/api/planning/instances/client-42/{MONDAY}"
+
+
+def test_rulesets_are_saved_once_listed_read_assigned_and_detached(api: Api) -> None:
+    saved = api.call("POST", "/api/planning/rulesets", body=no_milk("hard"))
+    assert saved.status_code == 201
+    ruleset = saved.get_json()
+    assert (ruleset["diet_id"], ruleset["version"]) == ("koemelkvrij", 1)
+    content_hash = ruleset["content_hash"]
+    assert api.ok("POST", "/api/planning/rulesets", body=ruleset) == ruleset, "saved again"
+    api.ok("POST", "/api/planning/rulesets", body={**no_milk("soft"), "diet_id": "lactosevrij"})
+    page = api.ok("GET", "/api/planning/rulesets?limit=1")
+    assert [r["diet_id"] for r in page["items"]] == ["koemelkvrij"]
+    rest = api.ok("GET", f"/api/planning/rulesets?limit=1&cursor={page['next_cursor']}")
+    assert ([r["diet_id"] for r in rest["items"]], rest["next_cursor"]) == (["lactosevrij"], None)
+    only = api.ok("GET", "/api/planning/rulesets?diet_id=koemelkvrij")
+    assert only == {"items": [ruleset], "next_cursor": None}
+    assert api.ok("GET", f"/api/planning/rulesets/{content_hash}", token=VIEWER) == ruleset
+
+    client = "/api/planning/clients/client-42/ruleset"
+    assert api.ok("GET", client) == {"ruleset": None}
+    assert api.ok("PUT", client, body={"content_hash": content_hash}) == {"ruleset": ruleset}
+    assert api.ok("GET", client, token=VIEWER) == {"ruleset": ruleset}
+    assert api.call("DELETE", client).status_code == 204
+    assert api.ok("GET", client) == {"ruleset": None}
+    assert api.call("DELETE", client).status_code == 204, "detaching twice is harmless"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("PUT", f"{WEEK}/slots/mon/dinner", {"dish_template_id": "pap"}),
+        ("POST", f"{WEEK}/bulk-assign", {"slot_key": "lunch", "dish_template_id": "pap"}),
+    ],
+)
+def test_a_change_a_hard_rule_blocks_is_422_with_the_decision_and_saves_nothing(
+    api: Api, diet: str, milky_dish: str, method: str, url: str, body: dict[str, Any]
+) -> None:
+    before = api.ok("GET", WEEK)
+    response = api.call(method, url, body=body)
+    assert response.status_code == 422
+    assert response.get_json() == {
+        "detail": "guardrails_violation",
+        "decision": {
+            "outcome": "blocked",
+            "reason_codes": ["blocked_ingredient"],
+            "applied_rule_ids": ["geen-melk"],
+            "summary": response.get_json()["decision"]["summary"],
+        },
+    }
+    assert "geen-melk" in response.get_json()["decision"]["summary"]
+    assert api.ok("GET", WEEK) == before
+    assert api.ok("GET", f"{WEEK}/overrides") == []
+
+
+def test_a_soft_rule_saves_and_the_week_carries_the_warning_and_the_ruleset_hash(
+    api: Api, instance: dict[str, Any], milky_dish: str
+) -> None:
+    assert instance["guardrails"] is None
+    soft = api.ok("POST", "/api/planning/rulesets", body=no_milk("soft"))["content_hash"]
+    api.ok("PUT", "/api/planning/clients/client-42/ruleset", body={"content_hash": soft})
+    saved = api.ok("PUT", f"{WEEK}/slots/mon/dinner", body={"dish_template_id": "pap"})
+    assert saved["version"] == 2
+    assert [e["dish_template_id"] for e in saved["days"] if e["slot_key"] == "dinner"] == ["pap"]
+    check = saved["guardrails"]
+    assert (check["content_hash"], check["outcome"], check["applied_rule_ids"]) == (
+        soft,
+        "warned",
+        ["geen-melk"],
+    )
+    assert api.ok("GET", WEEK)["guardrails"] == check
+    decision = api.ok("GET", f"{WEEK}/check", token=VIEWER)
+    assert (decision["ok"], decision["outcome"], decision["content_hash"]) == (True, "warned", soft)
+    assert [(m["rule_id"], m["day_key"], m["dish_id"]) for m in decision["matches"]] == [
+        ("geen-melk", "mon", "pap")
+    ]
+
+
+def test_checking_a_week_reads_the_client_s_current_diet_and_writes_nothing(
+    api: Api, diet: str, milky_dish: str
+) -> None:
+    assert api.ok("GET", f"{WEEK}/check")["outcome"] == "allowed"
+    api.ok("PUT", f"{WEEK}/slots/mon/dinner", body={"notes": "pap met melk"})
+    before = api.ok("GET", WEEK)
+    decision = api.ok("GET", f"{WEEK}/check")
+    assert (decision["ok"], decision["outcome"], decision["content_hash"]) == (
+        True,
+        "allowed",
+        diet,
+    )
+    assert api.ok("GET", WEEK) == before
+
+
+def test_suggestions_for_a_client_leave_out_dishes_their_diet_blocks(
+    api: Api, diet: str, milky_dish: str
+) -> None:
+    def suggested(query: str) -> set[str]:
+        found = api.ok("GET", f"/api/planning/dish-suggestions?slot_key=breakfast{query}")
+        return {s["dish"]["id"] for s in found}
+
+    assert suggested("") == {"oats", "pap"}
+    assert suggested("&client_ref=client-42") == {"oats"}
+    assert suggested("&client_ref=client-without-diet") == {"oats", "pap"}
+
+
+def test_unknown_rulesets_and_malformed_ones_have_their_status_and_body(
+    api: Api, instance: dict[str, Any]
+) -> None:
+    not_found = {"detail": "guardrails_ruleset_not_found"}
+    cases: list[tuple[TestResponse, int, dict[str, Any]]] = [
+        (api.call("GET", "/api/planning/rulesets/sha256:unknown"), 404, not_found),
+        (
+            api.call(
+                "PUT",
+                "/api/planning/clients/client-42/ruleset",
+                body={"content_hash": "sha256:unknown"},
+            ),
+            404,
+            not_found,
+        ),
+        (api.call("GET", f"{WEEK}/check"), 404, not_found),
+        (
+            api.call(
+                "POST",
+                "/api/planning/rulesets",
+                body={
+                    "diet_id": "koemelkvrij",
+                    "rules": [
+                        {**no_milk("hard")["rules"][0], "action": "forbid"},
+                        {**no_milk("hard")["rules"][0], "id": "x", "match": {"term": 7}},
+                    ],
+                },
+            ),
+            422,
+            {
+                "detail": "invalid_input",
+                "errors": [
+                    {"loc": ["rules", 0, "action"], "msg": "must be one of allow, block"},
+                    {"loc": ["rules", 1, "match", "term"], "msg": "must be a string"},
+                ],
+            },
+        ),
+        (
+            api.call("PUT", "/api/planning/clients/client-42/ruleset", body={"hash": "x"}),
+            422,
+            {
+                "detail": "invalid_input",
+                "errors": [
+                    {"loc": ["content_hash"], "msg": "field required"},
+                    {"loc": ["hash"], "msg": "unknown field"},
+                ],
+            },
+        ),
+        (
+            api.call("GET", "/api/planning/rulesets?limit=0"),
+            422,
+            {
+                "detail": "invalid_input",
+                "errors": [{"loc": ["limit"], "msg": "must be an integer between 1 and 200"}],
+            },
+        ),
+    ]
+    for response, status, body in cases:
+        assert (response.status_code, response.get_json()) == (status, body), response.request.path
+    tampered = api.call(
+        "POST", "/api/planning/rulesets", body={**no_milk("hard"), "content_hash": "sha256:0"}
+    )
+    assert tampered.status_code == 422
+    assert [e["loc"] for e in tampered.get_json()["errors"]] == [["content_hash"]]
+    assert api.ok("GET", "/api/planning/rulesets") == {"items": [], "next_cursor": None}
 
 
 def test_the_client_sees_their_week_day_by_day_and_one_slot_in_detail(
@@ -335,10 +545,13 @@ PLAUSIBLE_BODIES: dict[str, Any] = {
     "set_slot": {"notes": "changed"},
     "bulk_assign": {"slot_key": "lunch", "dish_template_id": "oats"},
     "upsert_dish": {"name": "Changed"},
+    "save_ruleset": no_milk("soft"),
 }
 
 
-def mutating_routes(app: Flask, template_id: str) -> list[tuple[str, str, Any]]:
+def mutating_routes(
+    app: Flask, template_id: str, content_hash: str = "sha256:unknown"
+) -> list[tuple[str, str, Any]]:
     """Every (method, url, plausible body) of the app that may write, from ``app.url_map``."""
     values = {**URL_VALUES, "template_id": template_id}
     routes = []
@@ -348,6 +561,8 @@ def mutating_routes(app: Flask, template_id: str) -> list[tuple[str, str, Any]]:
             body = PLAUSIBLE_BODIES.get(rule.endpoint.rpartition(".")[2], {})
             if rule.endpoint.endswith(".create_instance"):
                 body = {**body, "template_id": template_id}
+            if rule.endpoint.endswith(".assign_ruleset"):
+                body = {"content_hash": content_hash}
             routes.append((method, url, body))
     return routes
 
@@ -357,17 +572,22 @@ def _everything(api: Api) -> list[Any]:
         api.ok("GET", "/api/planning/templates"),
         api.ok("GET", "/api/planning/instances"),
         api.ok("GET", "/api/planning/dishes"),
+        api.ok("GET", "/api/planning/rulesets"),
+        api.ok("GET", "/api/planning/clients/client-42/ruleset"),
     ]
 
 
 def test_a_read_only_worker_gets_403_read_only_on_every_route_that_writes(
-    app: Flask, api: Api, template: dict[str, Any], instance: dict[str, Any]
+    app: Flask, api: Api, template: dict[str, Any], instance: dict[str, Any], diet: str
 ) -> None:
-    routes = mutating_routes(app, template["id"])
-    assert len(routes) >= 12
-    assert ("PUT", f"/api/planning/instances/client-42/{MONDAY}/slots/mon/dinner") in {
-        (method, url) for method, url, _ in routes
-    }
+    routes = mutating_routes(app, template["id"], diet)
+    assert len(routes) >= 15
+    assert {
+        ("PUT", f"/api/planning/instances/client-42/{MONDAY}/slots/mon/dinner"),
+        ("POST", "/api/planning/rulesets"),
+        ("PUT", "/api/planning/clients/client-42/ruleset"),
+        ("DELETE", "/api/planning/clients/client-42/ruleset"),
+    } <= {(method, url) for method, url, _ in routes}
     before = _everything(api)
     for method, url, plausible in routes:
         for body in (plausible, None, {"name": "x", "days": "garbage"}):
@@ -389,26 +609,39 @@ def test_a_read_only_worker_reads_everything(
 # -- tenant isolation ---------------------------------------------------------------
 
 
+#: Writes that act in the caller's own tenant, which another tenant may do too.
+OWN_TENANT_WRITES = {
+    ("POST", "/api/planning/templates"),
+    ("PUT", "/api/planning/dishes/oats"),
+    ("POST", "/api/planning/rulesets"),
+    # Their own client-42, who has no diet there.
+    ("DELETE", "/api/planning/clients/client-42/ruleset"),
+}
+
+
 def test_a_tenant_cannot_reach_another_tenant_s_data(
-    app: Flask, api: Api, template: dict[str, Any], instance: dict[str, Any]
+    app: Flask, api: Api, template: dict[str, Any], instance: dict[str, Any], diet: str
 ) -> None:
     before = _everything(api)
     assert api.ok("GET", "/api/planning/templates", token=OTHER)["items"] == []
     assert api.ok("GET", "/api/planning/instances", token=OTHER)["items"] == []
+    assert api.ok("GET", "/api/planning/rulesets", token=OTHER)["items"] == []
+    client_ruleset = "/api/planning/clients/client-42/ruleset"
+    assert api.ok("GET", client_ruleset, token=OTHER) == {"ruleset": None}
     addressing_existing_data = [
         ("GET", f"/api/planning/templates/{template['id']}", None),
         ("GET", f"/api/planning/instances/client-42/{MONDAY}", None),
         ("GET", f"/api/planning/instances/client-42/{MONDAY}/overrides", None),
+        ("GET", f"/api/planning/instances/client-42/{MONDAY}/check", None),
         ("GET", "/api/planning/dishes/oats", None),
+        ("GET", f"/api/planning/rulesets/{diet}", None),
         *(
             route
-            for route in mutating_routes(app, template["id"])
-            # These two create in the caller's own tenant, which is allowed.
-            if route[:2]
-            not in (("POST", "/api/planning/templates"), ("PUT", "/api/planning/dishes/oats"))
+            for route in mutating_routes(app, template["id"], diet)
+            if route[:2] not in OWN_TENANT_WRITES
         ),
     ]
-    assert len(addressing_existing_data) >= 12
+    assert len(addressing_existing_data) >= 15
     for method, url, body in addressing_existing_data:
         response = api.call(method, url, token=OTHER, body=body)
         assert response.status_code == 404, (method, url, response.get_json())
@@ -416,8 +649,27 @@ def test_a_tenant_cannot_reach_another_tenant_s_data(
             "week_plan_template_not_found",
             "week_plan_instance_not_found",
             "dish_not_found",
+            "guardrails_ruleset_not_found",
         )
+    assert api.call("DELETE", client_ruleset, token=OTHER).status_code == 204
     assert _everything(api) == before
+
+
+def test_the_same_rules_saved_by_two_tenants_are_two_rulesets(api: Api, diet: str) -> None:
+    saved = api.ok("POST", "/api/planning/rulesets", token=OTHER, body=no_milk("hard"))
+    assert saved["content_hash"] == diet, "the hash names the rules, not the tenant"
+    api.ok(
+        "PUT",
+        "/api/planning/clients/client-7/ruleset",
+        token=OTHER,
+        body={"content_hash": diet},
+    )
+    api.ok("DELETE", "/api/planning/clients/client-42/ruleset")
+    assert api.ok("GET", f"/api/planning/rulesets/{diet}", token=OTHER) == saved
+    assert api.ok("GET", "/api/planning/clients/client-7/ruleset", token=OTHER) == {
+        "ruleset": saved
+    }
+    assert api.ok("GET", "/api/planning/clients/client-7/ruleset") == {"ruleset": None}
 
 
 def test_a_tenant_id_in_the_body_is_refused_not_obeyed(api: Api, template: dict[str, Any]) -> None:

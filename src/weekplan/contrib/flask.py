@@ -29,6 +29,7 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import Forbidden, HTTPException
 
 from weekplan.errors import InvalidInput, ReadOnlyAccess, WeekPlanError
+from weekplan.guardrails import GuardrailsRuleset, ruleset_from_dict, ruleset_to_dict
 from weekplan.planner.client import ClientPlanner
 from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
@@ -39,6 +40,8 @@ from weekplan.serialization import (
     InstanceCreate,
     InstanceQuery,
     InstanceUpdate,
+    RulesetAssign,
+    RulesetQuery,
     SlotUpdate,
     SuggestionQuery,
     TemplateCreate,
@@ -150,12 +153,16 @@ def current_client() -> ClientPlanner:
     return _extension().planner.client(access.tenant_id, access.client_ref)
 
 
-def json_body(cls: type[T]) -> T:
-    """The request's JSON body as a ``cls``, or :class:`~weekplan.InvalidInput`."""
+def _json_data() -> Any:
     data = request.get_json(silent=True)
     if data is None:
         raise InvalidInput.at((), "the body must be a JSON object")
-    return from_json(cls, data)
+    return data
+
+
+def json_body(cls: type[T]) -> T:
+    """The request's JSON body as a ``cls``, or :class:`~weekplan.InvalidInput`."""
+    return from_json(cls, _json_data())
 
 
 def json_response(value: Any, status: int = 200) -> tuple[Response, int]:
@@ -191,6 +198,7 @@ def planning_blueprint(name: str = "weekplan") -> Blueprint:
     _template_routes(bp)
     _instance_routes(bp)
     _dish_routes(bp)
+    _guardrail_routes(bp)
     _client_routes(bp)
     return bp
 
@@ -349,9 +357,55 @@ def _dish_routes(bp: Blueprint) -> None:
     def dish_suggestions() -> Any:
         query = from_query(SuggestionQuery, request.args)
         suggestions = current_worker().suggest_dishes(
-            query.slot_key, query=query.query, limit=query.limit
+            query.slot_key, query=query.query, limit=query.limit, client_ref=query.client_ref
         )
         return json_response(suggestions)
+
+
+def _ruleset_json(ruleset: GuardrailsRuleset | None) -> dict[str, Any] | None:
+    # Unlike ``to_json``, this carries the content hash: the name clients and weeks use for it.
+    return None if ruleset is None else ruleset_to_dict(ruleset)
+
+
+def _guardrail_routes(bp: Blueprint) -> None:
+    @bp.get("/api/planning/rulesets")
+    def list_rulesets() -> Any:
+        query = from_query(RulesetQuery, request.args)
+        page = current_worker().list_rulesets(
+            diet_id=query.diet_id, limit=query.limit, cursor=query.cursor
+        )
+        items = [_ruleset_json(ruleset) for ruleset in page.items]
+        return jsonify({"items": items, "next_cursor": page.next_cursor})
+
+    @bp.post("/api/planning/rulesets")
+    def save_ruleset() -> Any:
+        # Parsed here rather than by the planner so that error paths start at the body's root.
+        ruleset = ruleset_from_dict(_json_data())
+        return jsonify(_ruleset_json(current_worker().save_ruleset(ruleset))), 201
+
+    @bp.get("/api/planning/rulesets/<content_hash>")
+    def get_ruleset(content_hash: str) -> Any:
+        return jsonify(_ruleset_json(current_worker().get_ruleset(content_hash)))
+
+    @bp.get("/api/planning/clients/<client_ref>/ruleset")
+    def get_client_ruleset(client_ref: str) -> Any:
+        ruleset = current_worker().get_client_ruleset(client_ref)
+        return jsonify({"ruleset": _ruleset_json(ruleset)})
+
+    @bp.put("/api/planning/clients/<client_ref>/ruleset")
+    def assign_ruleset(client_ref: str) -> Any:
+        body = json_body(RulesetAssign)
+        ruleset = current_worker().assign_ruleset(client_ref, body.content_hash)
+        return jsonify({"ruleset": _ruleset_json(ruleset)})
+
+    @bp.delete("/api/planning/clients/<client_ref>/ruleset")
+    def detach_ruleset(client_ref: str) -> Any:
+        current_worker().assign_ruleset(client_ref, None)
+        return _no_content()
+
+    @bp.get(f"{_INSTANCE}/check")
+    def check_instance(client_ref: str, week_start_date: str) -> Any:
+        return json_response(current_worker().check_instance(client_ref, week_start_date))
 
 
 def _client_routes(bp: Blueprint) -> None:
