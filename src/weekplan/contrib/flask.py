@@ -177,6 +177,9 @@ def _no_content() -> tuple[str, int]:
 def planning_blueprint(name: str = "weekplan") -> Blueprint:
     """The planning API as a blueprint: the worker's routes and the client's weekly plan.
 
+    The worker's routes cover templates, client weeks, dishes and diet guardrails
+    (rulesets, which client is on which, and checks of a week).
+
     Worker routes are under ``/api/planning``; the client's under ``/client``.
     A read-only worker gets ``403 {"detail": "read_only"}`` from every route that
     is not ``GET``, before its body is read.
