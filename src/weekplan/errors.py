@@ -22,6 +22,7 @@ __all__ = [
     "InstanceNotFound",
     "InvalidInput",
     "ReadOnlyAccess",
+    "StorageError",
     "TemplateNotFound",
     "VersionConflict",
     "WeekPlanError",
@@ -89,6 +90,18 @@ class DishNotFound(WeekPlanError):
 
     status_code = 404
     detail = "dish_not_found"
+
+
+class StorageError(WeekPlanError):
+    """The store could not do its part: the database is down, timed out, or refused a write.
+
+    Adapters raise it in place of their driver's exceptions, so a host handles one
+    hierarchy whatever the store. It is not the caller's fault, hence 503, and
+    retrying later may succeed; the original exception is its ``__cause__``.
+    """
+
+    status_code = 503
+    detail = "storage_unavailable"
 
 
 class InvalidInput(WeekPlanError):
