@@ -84,8 +84,18 @@ class SqlAlchemyUnitOfWork:
         self._connection: Connection | None = None
         self._savepoint: _Savepoint | None = None
         self._locked = False
-        self.templates = SqlTemplateRepository(self, store._statements, store._codec)
-        self.instances = SqlInstanceRepository(self, store._statements, store._codec)
+        self._templates = SqlTemplateRepository(self, store._statements, store._codec)
+        self._instances = SqlInstanceRepository(self, store._statements, store._codec)
+
+    @property
+    def templates(self) -> SqlTemplateRepository:
+        """The templates, seen through this unit of work."""
+        return self._templates
+
+    @property
+    def instances(self) -> SqlInstanceRepository:
+        """The instances, seen through this unit of work."""
+        return self._instances
 
     # -- ConnectionSource ---------------------------------------------------------
 
