@@ -118,8 +118,15 @@ class UnitOfWork(Protocol):
     including when an exception is raised.
     """
 
-    templates: TemplateRepository
-    instances: InstanceRepository
+    @property
+    def templates(self) -> TemplateRepository:
+        """The templates, seen through this transaction."""
+        ...
+
+    @property
+    def instances(self) -> InstanceRepository:
+        """The instances, seen through this transaction."""
+        ...
 
     def __enter__(self) -> Self: ...
 

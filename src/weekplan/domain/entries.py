@@ -12,7 +12,7 @@ from weekplan.domain.limits import ID_MAX, MAX_ENTRIES, NOTES_MAX, SLOT_KEY_MAX
 from weekplan.domain.text import check_key, check_optional_text, check_text
 from weekplan.errors import ErrorItem, InvalidInput
 
-__all__ = ["EntryInput", "PlanEntry", "SlotKey", "parse_entries", "slot_index"]
+__all__ = ["EntryInput", "PlanEntry", "SlotKey", "parse_entries", "parse_entry", "slot_index"]
 
 #: ``(day_key, slot_key)``: the identity of a slot within one template or instance.
 SlotKey = tuple[DayKey, str]
@@ -71,7 +71,8 @@ EntryInput = PlanEntry | Mapping[str, Any]
 _ENTRY_FIELDS = frozenset({"day_key", "slot_key", "dish_template_id", "notes"})
 
 
-def _entry_from_input(raw: Any) -> PlanEntry:
+def parse_entry(raw: Any) -> PlanEntry:
+    """One entry from a :class:`PlanEntry` or a mapping, reporting every bad field at once."""
     if isinstance(raw, PlanEntry):
         return raw
     if not isinstance(raw, Mapping):
@@ -119,7 +120,7 @@ def parse_entries(raw: Any, field: str = "days") -> tuple[PlanEntry, ...]:
     seen: dict[SlotKey, int] = {}
     for index, item in enumerate(items):
         try:
-            entry = _entry_from_input(item)
+            entry = parse_entry(item)
         except InvalidInput as exc:
             errors.extend(exc.prefixed(field, index).errors)
             continue

@@ -9,7 +9,13 @@ from typing import Any
 import attrs
 
 from weekplan.domain.days import DayKey
-from weekplan.domain.entries import EntryInput, PlanEntry, parse_entries, slot_index
+from weekplan.domain.entries import (
+    EntryInput,
+    PlanEntry,
+    parse_entries,
+    parse_entry,
+    slot_index,
+)
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance
 from weekplan.domain.weeks import parse_week_start
@@ -152,11 +158,15 @@ class InstanceUseCases(TemplateUseCases):
         """
         (client_ref, week), probe, expected = collect_errors(
             lambda: self._instance_key(client_ref, week_start_date),
-            lambda: PlanEntry(
-                day_key,
-                slot_key,
-                None if isinstance(dish_template_id, Unset) else dish_template_id,
-                None if isinstance(notes, Unset) else notes,
+            lambda: parse_entry(
+                {
+                    "day_key": day_key,
+                    "slot_key": slot_key,
+                    "dish_template_id": None
+                    if isinstance(dish_template_id, Unset)
+                    else dish_template_id,
+                    "notes": None if isinstance(notes, Unset) else notes,
+                }
             ),
             lambda: check_expected_version(expected_version),
         )
@@ -186,7 +196,7 @@ class InstanceUseCases(TemplateUseCases):
         """Put one slot back as the template snapshot has it (removed if the snapshot lacks it)."""
         (client_ref, week), probe, expected = collect_errors(
             lambda: self._instance_key(client_ref, week_start_date),
-            lambda: PlanEntry(day_key, slot_key),
+            lambda: parse_entry({"day_key": day_key, "slot_key": slot_key}),
             lambda: check_expected_version(expected_version),
         )
         with self._transaction() as uow:

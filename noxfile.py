@@ -1,0 +1,48 @@
+"""Development tasks. ``nox`` runs lint, typecheck and tests; ``nox -s demo`` the demo."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["lint", "typecheck", "tests", "minimal"]
+nox.options.reuse_existing_virtualenvs = True
+nox.options.error_on_missing_interpreters = True
+
+PYTHON = "3.11"
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    session.install("-e", ".[lint]")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over src and tests."""
+    session.install("-e", ".[typecheck]")
+    session.run("mypy")
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """The whole test suite, doctests included, plus an import check without extras."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+    session.run("pytest", "-q", "--doctest-modules", "src", "--doctest-glob=*.md", "README.md")
+
+
+@nox.session(python=PYTHON)
+def demo(session: nox.Session) -> None:
+    """Install weekplan and run the demo."""
+    session.install(".")
+    session.run("python", "-m", "weekplan", "demo")
+
+
+@nox.session(python=PYTHON)
+def minimal(session: nox.Session) -> None:
+    """``import weekplan`` and a planning flow with only attrs and cattrs installed."""
+    session.install(".")
+    session.run("python", "tests/minimal_install_check.py")

@@ -1,0 +1,15 @@
+"""Test-wide settings: hypothesis profiles.
+
+``dev`` (the default) keeps local runs quick; ``ci`` (chosen when ``CI`` is set,
+or by ``HYPOTHESIS_PROFILE=ci``) runs enough examples to mean it.
+"""
+
+import os
+
+from hypothesis import settings
+
+settings.register_profile("dev", max_examples=30, deadline=None)
+settings.register_profile("ci", max_examples=300, deadline=None, print_blob=True)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)

@@ -1,0 +1,10 @@
+"""The in-memory store keeps the whole contract."""
+
+from weekplan.adapters.memory import InMemoryStore
+from weekplan.ports import Store
+from weekplan.testing import StoreConformance
+
+
+class TestInMemoryStore(StoreConformance):
+    def make_store(self) -> Store:
+        return InMemoryStore()
