@@ -109,6 +109,12 @@ def open_store(url: URL) -> SqlAlchemyStore:
     return store
 
 
+@pytest.fixture
+def url_of(request: pytest.FixtureRequest) -> Callable[[str], URL]:
+    """Look up the URL of a backend by name (for test classes that pick theirs)."""
+    return lambda backend: url_for(request, backend)
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     """Each database in turn."""
