@@ -183,9 +183,14 @@ class Statements:
                 stmt = stmt.where(
                     self._after(i.week_start_date, i.client_ref, "after_week", "after_client")
                 )
-            found = stmt.order_by(i.week_start_date, i.client_ref).limit(
-                bindparam("limit", type_=Integer)
-            )
+            # A column fixed by the filter is left out of ORDER BY: the order is the
+            # same, and MariaDB only then sees that the index already gives it.
+            order = [
+                c
+                for c, fixed in ((i.week_start_date, week_start_date), (i.client_ref, client_ref))
+                if not fixed
+            ]
+            found = stmt.order_by(*order).limit(bindparam("limit", type_=Integer))
             with self._lock:
                 self._instance_lists[shape] = found
         return found

@@ -1,0 +1,170 @@
+"""The database's own plan for every frequent query uses an index led by ``tenant_id``.
+
+The tables are filled with many tenants and analysed first, so the planner has
+a real choice between scanning the table and using an index. The statements
+checked are the ones the store actually sends, captured as the driver gets them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, Engine, event, insert
+
+from weekplan import Planner, WorkerPlanner
+from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
+from weekplan.adapters.sqlalchemy.schema import instances, templates
+
+TENANTS = 60
+TEMPLATES_PER_TENANT = 80
+CLIENTS_PER_TENANT = 25
+WEEKS = 8
+FIRST_MONDAY = date(2026, 1, 5)
+TARGET = "tenant-plan-007"
+
+Captured = tuple[str, Any]
+
+
+def _fill(engine: Engine) -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    days = json.dumps(
+        [{"day_key": "mon", "slot_key": "lunch", "dish_template_id": None, "notes": None}]
+    )
+    template_rows = [
+        {
+            "tenant_id": f"tenant-plan-{t:03}",
+            "id": f"tpl-{n:04}",
+            "name": f"Week {n:04}",
+            "name_key": f"week {n:04}",
+            "days": days,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for t in range(TENANTS)
+        for n in range(TEMPLATES_PER_TENANT)
+    ]
+    instance_rows = [
+        {
+            "tenant_id": f"tenant-plan-{t:03}",
+            "id": f"ins-{c:03}-{w:02}",
+            "template_id": "tpl-0000",
+            "client_ref": f"client-{c:03}",
+            "week_start_date": FIRST_MONDAY + timedelta(weeks=w),
+            "days": days,
+            "template_snapshot": days,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for t in range(TENANTS)
+        for c in range(CLIENTS_PER_TENANT)
+        for w in range(WEEKS)
+    ]
+    with engine.begin() as connection:
+        connection.execute(insert(templates), template_rows)
+        connection.execute(insert(instances), instance_rows)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for table in metadata.tables:
+            statement = {"postgresql": "ANALYZE {}", "mysql": "ANALYZE TABLE {}"}.get(
+                engine.dialect.name, "ANALYZE {}"
+            )
+            result = connection.exec_driver_sql(statement.format(table))
+            if result.returns_rows:
+                result.all()
+
+
+@pytest.fixture
+def capture(sql_store: SqlAlchemyStore) -> Iterator[Callable[[Callable[[], object]], Captured]]:
+    """Run a call and return the one SELECT it sent, with its parameters."""
+    engine = sql_store.engine
+    assert engine is not None
+    seen: list[Captured] = []
+
+    def log(*args: Any) -> None:
+        statement, parameters = args[2], args[3]
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", log)
+
+    def run(call: Callable[[], object]) -> Captured:
+        seen.clear()
+        call()
+        assert len(seen) == 1, seen
+        return seen[0]
+
+    yield run
+    event.remove(engine, "before_cursor_execute", log)
+
+
+def _plan_problems(connection: Connection, statement: str, parameters: Any) -> list[str]:
+    """What is wrong with the plan: full scans, sorts, no index led by tenant_id."""
+    leading = {
+        index.name
+        for table in metadata.tables.values()
+        for index in [*table.indexes, *table.constraints]
+        if getattr(index, "columns", None) is not None and index.name
+    }
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+        details = [str(row[3]) for row in rows]
+        problems = [d for d in details if d.startswith("SCAN") or "TEMP B-TREE" in d]
+        used = [d for d in details if "INDEX" in d and any(name in d for name in leading)]
+        used += [d for d in details if "USING PRIMARY KEY" in d or "sqlite_autoindex" in d]
+        return problems if used else [*problems, f"no index used: {details}"]
+    if dialect == "postgresql":
+        raw = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
+        plan = raw.scalar_one()
+        nodes: list[dict[str, Any]] = []
+        stack = [plan[0]["Plan"]]
+        while stack:
+            node = stack.pop()
+            nodes.append(node)
+            stack.extend(node.get("Plans", []))
+        problems = [
+            f"{n['Node Type']} on {n.get('Relation Name')}"
+            for n in nodes
+            if n["Node Type"] in ("Seq Scan", "Sort")
+        ]
+        used = [n for n in nodes if n.get("Index Name") in leading]
+        return problems if used else [*problems, f"no index used: {nodes}"]
+    rows = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).mappings().all()
+    problems = [f"full scan of {r['table']}" for r in rows if r["type"] == "ALL"]
+    problems += [f"filesort on {r['table']}" for r in rows if "filesort" in (r["Extra"] or "")]
+    used = [r for r in rows if r["key"] in leading or r["key"] == "PRIMARY"]
+    return problems if used else [*problems, f"no index used: {rows}"]
+
+
+def test_frequent_queries_use_an_index_led_by_tenant_id(
+    sql_store: SqlAlchemyStore, capture: Callable[[Callable[[], object]], Captured]
+) -> None:
+    assert sql_store.engine is not None
+    _fill(sql_store.engine)
+    worker: WorkerPlanner = Planner(sql_store).worker(TARGET)
+    week = FIRST_MONDAY + timedelta(weeks=3)
+    first_page = worker.list_templates(limit=20)
+    queries = {
+        "list templates": capture(lambda: worker.list_templates(limit=20)),
+        "next page of templates": capture(
+            lambda: worker.list_templates(limit=20, cursor=first_page.next_cursor)
+        ),
+        "search templates": capture(lambda: worker.list_templates(search="week 00", limit=20)),
+        "get template": capture(lambda: worker.get_template("tpl-0042")),
+        "get instance": capture(lambda: worker.get_instance("client-007", week)),
+        "instances of a client": capture(lambda: worker.list_instances(client_ref="client-007")),
+        "instances of a week": capture(lambda: worker.list_instances(week_start_date=week)),
+        "all instances": capture(lambda: worker.list_instances(limit=20)),
+    }
+    problems: dict[str, list[str]] = {}
+    with sql_store.engine.connect() as connection:
+        for name, (statement, parameters) in queries.items():
+            found = _plan_problems(connection, statement, parameters)
+            if found:
+                problems[name] = found
+    assert problems == {}
