@@ -104,12 +104,10 @@ def capture(sql_store: SqlAlchemyStore) -> Iterator[Callable[[Callable[[], objec
 
 def _plan_problems(connection: Connection, statement: str, parameters: Any) -> list[str]:
     """What is wrong with the plan: full scans, sorts, no index led by tenant_id."""
-    leading = {
-        index.name
-        for table in metadata.tables.values()
-        for index in [*table.indexes, *table.constraints]
-        if getattr(index, "columns", None) is not None and index.name
-    }
+    leading: set[str] = set()
+    for table in metadata.tables.values():
+        leading.update(str(index.name) for index in table.indexes)
+        leading.update(str(c.name) for c in table.constraints if c.name is not None)
     dialect = connection.dialect.name
     if dialect == "sqlite":
         rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
@@ -132,13 +130,14 @@ def _plan_problems(connection: Connection, statement: str, parameters: Any) -> l
             for n in nodes
             if n["Node Type"] in ("Seq Scan", "Sort")
         ]
-        used = [n for n in nodes if n.get("Index Name") in leading]
-        return problems if used else [*problems, f"no index used: {nodes}"]
-    rows = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).mappings().all()
-    problems = [f"full scan of {r['table']}" for r in rows if r["type"] == "ALL"]
-    problems += [f"filesort on {r['table']}" for r in rows if "filesort" in (r["Extra"] or "")]
-    used = [r for r in rows if r["key"] in leading or r["key"] == "PRIMARY"]
-    return problems if used else [*problems, f"no index used: {rows}"]
+        named = [n for n in nodes if n.get("Index Name") in leading]
+        return problems if named else [*problems, f"no index used: {nodes}"]
+    result = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
+    steps = [dict(step) for step in result.mappings()]
+    problems = [f"full scan of {s['table']}" for s in steps if s["type"] == "ALL"]
+    problems += [f"filesort on {s['table']}" for s in steps if "filesort" in (s["Extra"] or "")]
+    keys = [s for s in steps if s["key"] in leading or s["key"] == "PRIMARY"]
+    return problems if keys else [*problems, f"no index used: {steps}"]
 
 
 def test_frequent_queries_use_an_index_led_by_tenant_id(
