@@ -22,14 +22,14 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over src and tests."""
-    session.install("-e", ".[typecheck]")
+    session.install("-e", ".[typecheck,postgresql,mysql]")
     session.run("mypy")
 
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """The whole test suite, doctests included, plus an import check without extras."""
-    session.install("-e", ".[test]")
+    session.install("-e", ".[test,postgresql,mysql]")
     session.run("pytest", *session.posargs)
     session.run("pytest", "-q", "--doctest-modules", "src", "--doctest-glob=*.md", "README.md")
 
@@ -46,3 +46,10 @@ def minimal(session: nox.Session) -> None:
     """``import weekplan`` and a planning flow with only attrs and cattrs installed."""
     session.install(".")
     session.run("python", "tests/minimal_install_check.py")
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """The store benchmarks: a table of timings and ratios (never a pass or fail)."""
+    session.install("-e", ".[postgresql]")
+    session.run("python", "benchmarks/bench_store.py", *session.posargs)
