@@ -10,16 +10,22 @@ edit that week without touching the template; clients get a read-only view.
 ()
 """
 
+from weekplan.domain.client_view import ClientDay, ClientSlot, ClientWeekView
 from weekplan.domain.days import DayKey
+from weekplan.domain.dishes import Dish
 from weekplan.domain.entries import PlanEntry
+from weekplan.domain.meal_types import MealType, MealVocabulary, meal_type_for_slot
 from weekplan.domain.paging import Page
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.suggestions import DishSuggestion
 from weekplan.errors import (
     DishNotFound,
+    GuardrailsViolation,
     InstanceExists,
     InstanceNotFound,
     InvalidInput,
     ReadOnlyAccess,
+    SlotNotFound,
     StorageError,
     TemplateNotFound,
     VersionConflict,
@@ -30,16 +36,25 @@ from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
 
 __all__ = [
+    "ClientDay",
     "ClientPlanner",
+    "ClientSlot",
+    "ClientWeekView",
     "DayKey",
+    "Dish",
     "DishNotFound",
+    "DishSuggestion",
+    "GuardrailsViolation",
     "InstanceExists",
     "InstanceNotFound",
     "InvalidInput",
+    "MealType",
+    "MealVocabulary",
     "Page",
     "PlanEntry",
     "Planner",
     "ReadOnlyAccess",
+    "SlotNotFound",
     "SlotOverride",
     "StorageError",
     "TemplateNotFound",
@@ -48,4 +63,5 @@ __all__ = [
     "WeekPlanInstance",
     "WeekPlanTemplate",
     "WorkerPlanner",
+    "meal_type_for_slot",
 ]

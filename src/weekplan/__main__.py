@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from weekplan.adapters.memory import InMemoryStore
 from weekplan.demo import run_demo
+from weekplan.demo_catalog import run_catalog_demo
 from weekplan.errors import WeekPlanError
 from weekplan.ports import Store
 
@@ -46,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         store, where = _store(args.db)
         print(where)
         print(run_demo(store))
+        print()
+        print(run_catalog_demo(store))
     except WeekPlanError as exc:
         print(f"weekplan: {exc}", file=sys.stderr)
         return 1

@@ -13,15 +13,20 @@ should answer with, so a web layer needs one handler, not one per error:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from weekplan.guardrails.decision import GuardDecision
 
 __all__ = [
     "DishNotFound",
     "ErrorItem",
+    "GuardrailsViolation",
     "InstanceExists",
     "InstanceNotFound",
     "InvalidInput",
     "ReadOnlyAccess",
+    "SlotNotFound",
     "StorageError",
     "TemplateNotFound",
     "VersionConflict",
@@ -135,3 +140,28 @@ class InvalidInput(WeekPlanError):
 
     def to_dict(self) -> dict[str, Any]:
         return {"detail": self.detail, "errors": [dict(e) for e in self.errors]}
+
+
+class SlotNotFound(WeekPlanError):
+    """The day of the week has no slot with that ``slot_key``."""
+
+    status_code = 404
+    detail = "week_plan_slot_not_found"
+
+
+class GuardrailsViolation(WeekPlanError):
+    """A plan breaks a hard rule of its diet; ``decision`` says which and where.
+
+    ``to_dict()`` adds a compact ``"decision"``: outcome, reason codes, the
+    violated rule ids and the summary (the full decision stays on the exception).
+    """
+
+    status_code = 422
+    detail = "guardrails_violation"
+
+    def __init__(self, decision: GuardDecision) -> None:
+        self.decision = decision
+        super().__init__(f"guardrails violation: {decision.summary}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"detail": self.detail, "decision": self.decision.compact()}

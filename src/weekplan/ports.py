@@ -20,16 +20,22 @@ previous page, and rows come strictly after it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from types import TracebackType
 from typing import Protocol, Self
 
+from weekplan.domain.dishes import Dish
+from weekplan.domain.history import HistoryKey
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 
 __all__ = [
+    "DishCatalog",
+    "DishRepository",
+    "DishSortKey",
     "InstanceRepository",
     "InstanceSortKey",
+    "MealHistoryRepository",
     "Store",
     "TemplateRepository",
     "TemplateSortKey",
@@ -40,6 +46,8 @@ __all__ = [
 TemplateSortKey = tuple[str, str]
 #: ``(week_start_date, client_ref)``: instances are listed in this order.
 InstanceSortKey = tuple[date, str]
+#: ``(search_key(name), id)``: dishes are listed in this order.
+DishSortKey = tuple[str, str]
 
 
 class TemplateRepository(Protocol):
@@ -111,6 +119,83 @@ class InstanceRepository(Protocol):
         ...
 
 
+class DishCatalog(Protocol):
+    """Where dish names and details are read from: the reading half of :class:`DishRepository`.
+
+    A host that keeps dishes in its own tables implements just these two methods
+    and passes the object as ``Planner(store, dish_catalog=...)``; weekplan then
+    reads dishes there and no longer writes any (``upsert_dish`` and
+    ``delete_dish`` raise :class:`~weekplan.ReadOnlyAccess`).
+    """
+
+    def get_many(self, tenant_id: str, dish_ids: Collection[str]) -> Mapping[str, Dish]:
+        """The dishes of this tenant among ``dish_ids``, by id; ids it lacks are left out.
+
+        Called once per use case with every id it needs, never once per id.
+        """
+        ...
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        search: str | None,
+        after: DishSortKey | None,
+        limit: int,
+    ) -> Sequence[Dish]:
+        """Up to ``limit`` dishes ordered by ``(search_key(name), id)``, strictly after ``after``.
+
+        ``search`` is already in :func:`~weekplan.domain.text.search_key` form and
+        matches as a substring of the name's search key.
+        """
+        ...
+
+
+class DishRepository(DishCatalog, Protocol):
+    """The tenant's dish catalog as weekplan stores it. Ids are unique per tenant."""
+
+    def add(self, tenant_id: str, dish: Dish) -> None:
+        """Store a new dish (no dish of this tenant has its id)."""
+        ...
+
+    def replace(self, tenant_id: str, dish: Dish, *, expected_version: int) -> bool:
+        """Overwrite the dish if its stored version is ``expected_version``."""
+        ...
+
+    def remove(self, tenant_id: str, dish_id: str) -> bool:
+        """Delete the dish; ``False`` if there was none.
+
+        Plans that name the dish keep naming it (it shows as missing).
+        """
+        ...
+
+
+class MealHistoryRepository(Protocol):
+    """Running totals of how many plan entries name each dish, per kind of slot.
+
+    A total is keyed by ``(slot_kind, dish_id)`` (see :mod:`weekplan.domain.history`)
+    and counts the entries of the tenant's current templates and instances with
+    that dish in a slot of that kind. The use cases keep it exact by applying, in
+    the same unit of work as every write of a plan, the difference the write makes.
+    """
+
+    def apply_delta(self, tenant_id: str, deltas: Mapping[HistoryKey, int]) -> None:
+        """Add each delta (positive or negative) to its total, creating totals as needed.
+
+        A total that reaches zero may be deleted; ``counts`` never reports it.
+        Deltas arrive already summed per key, at most one per key, none zero.
+        """
+        ...
+
+    def counts(self, tenant_id: str) -> Mapping[HistoryKey, int]:
+        """Every positive total of the tenant.
+
+        Its size is the number of distinct ``(slot_kind, dish_id)`` pairs in use,
+        which depends on the catalog, not on how many entries were ever planned.
+        """
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over the repositories.
 
@@ -126,6 +211,16 @@ class UnitOfWork(Protocol):
     @property
     def instances(self) -> InstanceRepository:
         """The instances, seen through this transaction."""
+        ...
+
+    @property
+    def dishes(self) -> DishRepository:
+        """The dish catalog, seen through this transaction."""
+        ...
+
+    @property
+    def meal_history(self) -> MealHistoryRepository:
+        """The planning history totals, seen through this transaction."""
         ...
 
     def __enter__(self) -> Self: ...

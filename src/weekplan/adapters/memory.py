@@ -17,21 +17,23 @@ nothing behind.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterator, Mapping, Sequence
 from datetime import date
 from types import TracebackType
 from typing import Final, Generic, Protocol, Self, TypeVar
 
+from weekplan.domain.dishes import Dish
+from weekplan.domain.history import HistoryKey
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import search_key
 from weekplan.errors import InstanceExists
-from weekplan.ports import InstanceSortKey, TemplateSortKey
+from weekplan.ports import DishSortKey, InstanceSortKey, TemplateSortKey
 
 __all__ = ["InMemoryStore"]
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
-S = TypeVar("S", TemplateSortKey, InstanceSortKey)
+S = TypeVar("S", TemplateSortKey, InstanceSortKey, DishSortKey)
 
 
 class _Transactional(Protocol):
@@ -70,6 +72,13 @@ class _Table(Generic[K, V]):
             **self.pending.get(tenant_id, {}),
         }
         return (value for value in merged.values() if not isinstance(value, _Deleted))
+
+    def items(self, tenant_id: str) -> Iterator[tuple[K, V]]:
+        merged: dict[K, V | _Deleted] = {
+            **self.committed.get(tenant_id, {}),
+            **self.pending.get(tenant_id, {}),
+        }
+        return ((k, v) for k, v in merged.items() if not isinstance(v, _Deleted))
 
     def put(self, tenant_id: str, key: K, value: V) -> None:
         self.pending.setdefault(tenant_id, {})[key] = value
@@ -188,6 +197,58 @@ class _Instances:
         return self._table.delete(tenant_id, (client_ref, week_start_date))
 
 
+def _dish_sort_key(dish: Dish) -> DishSortKey:
+    return (search_key(dish.name), dish.id)
+
+
+class _Dishes:
+    def __init__(self, table: _Table[str, Dish]) -> None:
+        self._table = table
+
+    def get_many(self, tenant_id: str, dish_ids: Collection[str]) -> Mapping[str, Dish]:
+        found = {dish_id: self._table.get(tenant_id, dish_id) for dish_id in dish_ids}
+        return {dish_id: dish for dish_id, dish in found.items() if dish is not None}
+
+    def list(
+        self, tenant_id: str, *, search: str | None, after: DishSortKey | None, limit: int
+    ) -> Sequence[Dish]:
+        rows = self._table.rows(tenant_id)
+        if search:
+            rows = (d for d in rows if search in search_key(d.name))
+        return _page(rows, _dish_sort_key, after, limit)
+
+    def add(self, tenant_id: str, dish: Dish) -> None:
+        _same_tenant(tenant_id, dish.tenant_id)
+        self._table.put(tenant_id, dish.id, dish)
+
+    def replace(self, tenant_id: str, dish: Dish, *, expected_version: int) -> bool:
+        _same_tenant(tenant_id, dish.tenant_id)
+        stored = self._table.get(tenant_id, dish.id)
+        if stored is None or stored.version != expected_version:
+            return False
+        self._table.put(tenant_id, dish.id, dish)
+        return True
+
+    def remove(self, tenant_id: str, dish_id: str) -> bool:
+        return self._table.delete(tenant_id, dish_id)
+
+
+class _MealHistory:
+    def __init__(self, table: _Table[HistoryKey, int]) -> None:
+        self._table = table
+
+    def apply_delta(self, tenant_id: str, deltas: Mapping[HistoryKey, int]) -> None:
+        for key, change in deltas.items():
+            total = (self._table.get(tenant_id, key) or 0) + change
+            if total > 0:
+                self._table.put(tenant_id, key, total)
+            else:
+                self._table.delete(tenant_id, key)
+
+    def counts(self, tenant_id: str) -> Mapping[HistoryKey, int]:
+        return dict(self._table.items(tenant_id))
+
+
 def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
     if tenant_id != row_tenant_id:
         # A caller bug, not bad input: the use cases always pass the row's own tenant.
@@ -199,6 +260,8 @@ class _MemoryUnitOfWork:
         self._store = store
         self.templates = _Templates(store._templates)
         self.instances = _Instances(store._instances)
+        self.dishes = _Dishes(store._dishes)
+        self.meal_history = _MealHistory(store._meal_history)
 
     def __enter__(self) -> Self:
         self._store._lock.acquire()
@@ -234,7 +297,14 @@ class InMemoryStore:
         self._lock = threading.RLock()
         self._templates: _Table[str, WeekPlanTemplate] = _Table()
         self._instances: _Table[tuple[str, date], WeekPlanInstance] = _Table()
-        self._tables: tuple[_Transactional, ...] = (self._templates, self._instances)
+        self._dishes: _Table[str, Dish] = _Table()
+        self._meal_history: _Table[HistoryKey, int] = _Table()
+        self._tables: tuple[_Transactional, ...] = (
+            self._templates,
+            self._instances,
+            self._dishes,
+            self._meal_history,
+        )
 
     def unit_of_work(self) -> _MemoryUnitOfWork:
         """A new unit of work; enter it with ``with``."""

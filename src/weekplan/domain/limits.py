@@ -16,3 +16,10 @@ SEARCH_MAX: Final = 200
 MAX_ENTRIES: Final = 140
 """Seven days of up to twenty slots each."""
 PAGE_LIMIT_MAX: Final = 200
+TAG_MAX: Final = 50
+MAX_TAGS: Final = 20
+INGREDIENT_MAX: Final = 200
+MAX_INGREDIENTS: Final = 100
+STEP_MAX: Final = 2000
+MAX_STEPS: Final = 50
+"""Dish tags, ingredients and preparation steps: short lists of short texts."""

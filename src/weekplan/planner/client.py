@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from weekplan.domain.client_view import ClientWeekView, build_client_view, dish_ids
 from weekplan.domain.paging import Page
 from weekplan.domain.plans import WeekPlanInstance
 from weekplan.planner.session import PlannerOptions, Session
@@ -32,6 +35,35 @@ class ClientPlanner(Session):
         """The client's weeks, oldest first."""
         reader = WorkerPlanner(self._store, self._options, self.tenant_id, read_only=True)
         return reader.list_instances(client_ref=self._client_ref, limit=limit, cursor=cursor)
+
+    def weekly_plan(self, week_start_date: date | str) -> ClientWeekView:
+        """The client's week: every day Monday to Sunday, each slot with its dish and notes.
+
+        Another client's week, like a week that does not exist, is
+        :class:`~weekplan.InstanceNotFound`. Use ``view.slot(day_key, slot_key)``
+        for one slot's detail.
+
+        >>> from weekplan import Planner
+        >>> from weekplan.adapters.memory import InMemoryStore
+        >>> planner = Planner(InMemoryStore())
+        >>> worker = planner.worker("tenant-a")
+        >>> _ = worker.upsert_dish("oats", name="Havermout")
+        >>> plan = worker.create_template("Week", [
+        ...     {"day_key": "tue", "slot_key": "lunch"},
+        ...     {"day_key": "tue", "slot_key": "ontbijt", "dish_template_id": "oats"}])
+        >>> _ = worker.create_instance(plan.id, "client-42", "2026-11-23")
+        >>> view = planner.client("tenant-a", "client-42").weekly_plan("2026-11-23")
+        >>> [(s.slot_key, s.dish_name) for s in view.day("tue").slots], view.day("mon").slots
+        ([('ontbijt', 'Havermout'), ('lunch', None)], ())
+        """
+        reader = WorkerPlanner(self._store, self._options, self.tenant_id, read_only=True)
+        client_ref, week = reader._instance_key(self._client_ref, week_start_date)
+        with reader._transaction() as uow:
+            instance = reader._load_instance(uow, client_ref, week)
+            dishes = reader._catalog(uow).get_many(self.tenant_id, dish_ids(instance.days))
+        return build_client_view(
+            instance, dishes, self._options.meal_vocabulary, self._options.week_starts_on
+        )
 
     def __repr__(self) -> str:
         return f"<ClientPlanner tenant={self.tenant_id!r} client={self._client_ref!r}>"

@@ -69,6 +69,8 @@ class InstanceUseCases(TemplateUseCases):
                 created_at=now,
                 updated_at=now,
             )
+            # The template's dishes were checked when they entered it.
+            self._plan_changed(uow, (), instance.days, check_dishes=False)
             uow.instances.add(self.tenant_id, instance)
             uow.commit()
         return instance
@@ -217,8 +219,10 @@ class InstanceUseCases(TemplateUseCases):
         """Delete the client's week."""
         client_ref, week = self._instance_key(client_ref, week_start_date)
         with self._transaction() as uow:
+            current = self._load_instance(uow, client_ref, week)
             if not uow.instances.remove(self.tenant_id, client_ref, week):
                 raise InstanceNotFound()
+            self._plan_changed(uow, current.days, ())
             uow.commit()
 
     # -- shared steps -------------------------------------------------------------
@@ -256,6 +260,7 @@ class InstanceUseCases(TemplateUseCases):
         """
         if days == current.days:
             return current
+        self._plan_changed(uow, current.days, days)
         updated = attrs.evolve(
             current, days=days, version=current.version + 1, updated_at=self._options.clock()
         )

@@ -7,13 +7,14 @@ from datetime import datetime
 
 from weekplan.domain.days import DayKey
 from weekplan.domain.limits import ID_MAX
+from weekplan.domain.meal_types import DEFAULT_VOCABULARY, MealVocabulary
 from weekplan.domain.text import check_key
 from weekplan.errors import InvalidInput
 from weekplan.planner.client import ClientPlanner
 from weekplan.planner.inputs import check_client_ref
 from weekplan.planner.session import PlannerOptions, new_id, utc_now
 from weekplan.planner.worker import WorkerPlanner
-from weekplan.ports import Store
+from weekplan.ports import DishCatalog, Store
 
 __all__ = ["Planner"]
 
@@ -23,6 +24,10 @@ class Planner:
 
     ``week_starts_on`` is the weekday every ``week_start_date`` must fall on;
     ``clock`` and ``id_factory`` are there for tests and for hosts with their own ids.
+    ``meal_vocabulary`` says which slot keys mean which meal and which dish-name
+    words hint at it (English and Dutch by default).
+    ``dish_catalog`` plugs in a host's own dish tables (see
+    :class:`~weekplan.ports.DishCatalog`); without it, dishes live in the store.
 
     >>> from weekplan.adapters.memory import InMemoryStore
     >>> planner = Planner(InMemoryStore())
@@ -37,6 +42,8 @@ class Planner:
         week_starts_on: DayKey | str = DayKey.MON,
         clock: Callable[[], datetime] = utc_now,
         id_factory: Callable[[], str] = new_id,
+        meal_vocabulary: MealVocabulary = DEFAULT_VOCABULARY,
+        dish_catalog: DishCatalog | None = None,
     ) -> None:
         try:
             start = DayKey(week_starts_on)
@@ -44,8 +51,16 @@ class Planner:
             raise InvalidInput.at(
                 ("week_starts_on",), "must be one of mon, tue, wed, thu, fri, sat, sun"
             ) from None
+        if not isinstance(meal_vocabulary, MealVocabulary):
+            raise InvalidInput.at(("meal_vocabulary",), "must be a MealVocabulary")
         self._store = store
-        self._options = PlannerOptions(week_starts_on=start, clock=clock, id_factory=id_factory)
+        self._options = PlannerOptions(
+            week_starts_on=start,
+            clock=clock,
+            id_factory=id_factory,
+            meal_vocabulary=meal_vocabulary,
+            dish_catalog=dish_catalog,
+        )
 
     @property
     def week_starts_on(self) -> DayKey:

@@ -13,8 +13,9 @@ from typing import Final, Literal, Self
 import attrs
 
 from weekplan.domain.days import DayKey
+from weekplan.domain.meal_types import DEFAULT_VOCABULARY, MealVocabulary
 from weekplan.errors import ReadOnlyAccess
-from weekplan.ports import Store, UnitOfWork
+from weekplan.ports import DishCatalog, Store, UnitOfWork
 
 __all__ = ["UNSET", "PlannerOptions", "Session", "Unset"]
 
@@ -46,6 +47,9 @@ class PlannerOptions:
     week_starts_on: DayKey = DayKey.MON
     clock: Callable[[], datetime] = utc_now
     id_factory: Callable[[], str] = new_id
+    meal_vocabulary: MealVocabulary = DEFAULT_VOCABULARY
+    dish_catalog: DishCatalog | None = None
+    """A host's own dish catalog; ``None`` keeps dishes in the store."""
 
 
 class _ReadOnlyUnitOfWork:
@@ -55,6 +59,8 @@ class _ReadOnlyUnitOfWork:
         self._inner = inner
         self.templates = inner.templates
         self.instances = inner.instances
+        self.dishes = inner.dishes
+        self.meal_history = inner.meal_history
 
     def __enter__(self) -> Self:
         return self

@@ -14,13 +14,14 @@ from weekplan.domain.plans import WeekPlanTemplate
 from weekplan.domain.text import check_text, search_key
 from weekplan.errors import TemplateNotFound, VersionConflict
 from weekplan.planner.access import writes
+from weekplan.planner.dishes import DishUseCases
 from weekplan.planner.inputs import (
     check_expected_version,
     check_search,
     check_template_id,
     collect_errors,
 )
-from weekplan.planner.session import UNSET, Session, Unset
+from weekplan.planner.session import UNSET, Unset
 from weekplan.ports import UnitOfWork
 
 __all__ = ["TemplateUseCases"]
@@ -28,7 +29,7 @@ __all__ = ["TemplateUseCases"]
 _CURSOR_KIND = "templates"
 
 
-class TemplateUseCases(Session):
+class TemplateUseCases(DishUseCases):
     """Reading and editing the tenant's week plan templates."""
 
     def list_templates(
@@ -78,6 +79,7 @@ class TemplateUseCases(Session):
             updated_at=now,
         )
         with self._transaction() as uow:
+            self._plan_changed(uow, (), template.days)
             uow.templates.add(self.tenant_id, template)
             uow.commit()
         return template
@@ -120,8 +122,10 @@ class TemplateUseCases(Session):
         """Delete the template. Instances cloned from it stay as they are."""
         template_id = check_template_id(template_id)
         with self._transaction() as uow:
+            current = self._load_template(uow, template_id)
             if not uow.templates.remove(self.tenant_id, template_id):
                 raise TemplateNotFound()
+            self._plan_changed(uow, current.days, ())
             uow.commit()
 
     # -- shared steps -------------------------------------------------------------
@@ -143,6 +147,7 @@ class TemplateUseCases(Session):
         candidate = attrs.evolve(current, **changes)
         if candidate == current:
             return current
+        self._plan_changed(uow, current.days, candidate.days)
         updated = attrs.evolve(
             candidate, version=current.version + 1, updated_at=self._options.clock()
         )

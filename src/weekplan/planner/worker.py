@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from weekplan.planner.instances import InstanceUseCases
+from weekplan.planner.bulk import BulkUseCases
 
 __all__ = ["WorkerPlanner"]
 
 
-class WorkerPlanner(InstanceUseCases):
-    """Templates and client weeks of one tenant, read-write or read-only.
+class WorkerPlanner(BulkUseCases):
+    """Templates, client weeks and dishes of one tenant, read-write or read-only.
 
     Get one from :meth:`weekplan.Planner.worker`; every call is one transaction.
     A read-only worker reads everything and gets :class:`~weekplan.ReadOnlyAccess`

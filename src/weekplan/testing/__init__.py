@@ -15,6 +15,7 @@ Importing this module needs pytest and hypothesis.
 
 from weekplan.testing._access import AccessConformance
 from weekplan.testing._base import ConformanceBase
+from weekplan.testing._dishes import DishConformance
 from weekplan.testing._instances import InstanceConformance
 from weekplan.testing._isolation import IsolationConformance
 from weekplan.testing._properties import PropertyConformance, TenantIsolationMachine
@@ -31,6 +32,7 @@ class StoreConformance(
     AccessConformance,
     TransactionConformance,
     PropertyConformance,
+    DishConformance,
 ):
     """The whole contract every store keeps. Implement :meth:`make_store` (and
     optionally :meth:`dispose_store`); every test method then runs on your store.

@@ -1,0 +1,89 @@
+"""The content hash of a ruleset: what it decides, not how it was written down.
+
+The canonical form lists rules and Diet Logic sorted by id, with every field that
+can change a decision (terms, modes, actions, priorities, labels and remediation,
+which appear in decisions) and nothing else.
+Synonyms and category items are already sorted by the model.
+JSON with sorted keys and no insignificant whitespace makes the bytes, and so the
+hash, the same in every process and on every platform.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from weekplan.guardrails.model import DietLogicConstraint, GuardRule
+
+__all__ = ["HASH_FORMAT", "canonical_payload", "content_hash_of"]
+
+HASH_FORMAT = 1
+"""Bumped whenever the canonical form changes, so old and new hashes never collide."""
+
+
+def _rule(rule: GuardRule) -> dict[str, Any]:
+    match = rule.match
+    remediation = rule.remediation
+    return {
+        "id": rule.id,
+        "action": rule.action.value,
+        "strictness": rule.strictness.value,
+        "priority": rule.priority,
+        "target": rule.target.value,
+        "match": {
+            "term": match.term,
+            "synonyms": list(match.synonyms),
+            "canonical_id": match.canonical_id,
+            "mode": match.mode.value,
+            "compounds": match.compounds,
+        },
+        "metadata": {
+            "rule_code": rule.metadata.rule_code,
+            "label": rule.metadata.label,
+            "category": rule.metadata.category,
+        },
+        "remediation": None
+        if remediation is None
+        else {"substitutes": list(remediation.substitutes), "note": remediation.note},
+    }
+
+
+def _constraint(constraint: DietLogicConstraint) -> dict[str, Any]:
+    return {
+        "id": constraint.id,
+        "kind": constraint.kind.value,
+        "category": constraint.category,
+        "items": [
+            {"term": item.term, "term_nl": item.term_nl, "synonyms": list(item.synonyms)}
+            for item in constraint.items
+        ],
+        "strictness": constraint.strictness.value,
+        "priority": constraint.priority,
+        "min_per_day": constraint.min_per_day,
+        "min_per_week": constraint.min_per_week,
+        "max_per_day": constraint.max_per_day,
+        "max_per_week": constraint.max_per_week,
+        "label": constraint.label,
+    }
+
+
+def canonical_payload(
+    rules: Iterable[GuardRule], diet_logic: Iterable[DietLogicConstraint]
+) -> bytes:
+    """The canonical bytes the content hash is taken over."""
+    document = {
+        "format": HASH_FORMAT,
+        "rules": [_rule(rule) for rule in sorted(rules, key=lambda rule: rule.id)],
+        "diet_logic": [_constraint(c) for c in sorted(diet_logic, key=lambda c: c.id)],
+    }
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def content_hash_of(rules: Iterable[GuardRule], diet_logic: Iterable[DietLogicConstraint]) -> str:
+    """``"sha256:<hex>"`` over :func:`canonical_payload`."""
+    return "sha256:" + hashlib.sha256(canonical_payload(rules, diet_logic)).hexdigest()

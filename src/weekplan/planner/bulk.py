@@ -1,0 +1,96 @@
+"""Assigning one dish to one slot across a day, several days or the whole week."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from weekplan.domain.bulk import DayScope, assign_dish, parse_day_scope
+from weekplan.domain.limits import SLOT_KEY_MAX
+from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.text import check_text
+from weekplan.planner.access import writes
+from weekplan.planner.dishes import check_dish_id
+from weekplan.planner.inputs import check_expected_version, check_template_id, collect_errors
+from weekplan.planner.instances import InstanceUseCases
+
+__all__ = ["BulkUseCases"]
+
+
+class BulkUseCases(InstanceUseCases):
+    """Bulk assignment on client weeks and on templates.
+
+    Each call is one unit of work and at most one version bump, whatever the
+    scope; assigning what is already there changes nothing and keeps the version.
+    """
+
+    @writes
+    def bulk_assign(
+        self,
+        client_ref: str,
+        week_start_date: date | str,
+        *,
+        slot_key: str,
+        dish_template_id: str,
+        days: DayScope = "week",
+        expected_version: int | None = None,
+    ) -> WeekPlanInstance:
+        """Put one dish in ``slot_key`` on each day of ``days`` of the client's week.
+
+        ``days`` is ``"week"``, one day (``"tue"``) or a list (``["mon", "thu"]``).
+        A day without the slot gets it; an existing slot keeps its notes.
+        Other slots and days, and the template, are untouched.
+        Raises :class:`~weekplan.DishNotFound` unless the dish is in the tenant's catalog.
+
+        >>> from weekplan import Planner
+        >>> from weekplan.adapters.memory import InMemoryStore
+        >>> worker = Planner(InMemoryStore()).worker("tenant-a")
+        >>> _ = worker.upsert_dish("soup", name="Tomatensoep")
+        >>> template = worker.create_template("Empty week")
+        >>> _ = worker.create_instance(template.id, "client-42", "2026-11-23")
+        >>> week = worker.bulk_assign("client-42", "2026-11-23", slot_key="lunch",
+        ...                           dish_template_id="soup", days=["mon", "thu"])
+        >>> [(e.day_key.value, e.slot_key, e.dish_template_id) for e in week.days]
+        [('mon', 'lunch', 'soup'), ('thu', 'lunch', 'soup')]
+        """
+        (client_ref, week), slot, dish_id, scope, expected = collect_errors(
+            lambda: self._instance_key(client_ref, week_start_date),
+            lambda: check_text(slot_key, "slot_key", max_length=SLOT_KEY_MAX),
+            lambda: check_dish_id(dish_template_id, "dish_template_id"),
+            lambda: parse_day_scope(days),
+            lambda: check_expected_version(expected_version),
+        )
+        with self._transaction() as uow:
+            current = self._load_instance(uow, client_ref, week, expected_version=expected)
+            self._require_dishes(uow, (dish_id,))
+            updated = self._save_instance(
+                uow, current, assign_dish(current.days, scope, slot, dish_id)
+            )
+            uow.commit()
+        return updated
+
+    @writes
+    def bulk_assign_template(
+        self,
+        template_id: str,
+        *,
+        slot_key: str,
+        dish_template_id: str,
+        days: DayScope = "week",
+        expected_version: int | None = None,
+    ) -> WeekPlanTemplate:
+        """:meth:`bulk_assign` on a template; instances cloned before keep their entries."""
+        template_id, slot, dish_id, scope, expected = collect_errors(
+            lambda: check_template_id(template_id),
+            lambda: check_text(slot_key, "slot_key", max_length=SLOT_KEY_MAX),
+            lambda: check_dish_id(dish_template_id, "dish_template_id"),
+            lambda: parse_day_scope(days),
+            lambda: check_expected_version(expected_version),
+        )
+        with self._transaction() as uow:
+            current = self._load_template(uow, template_id, expected_version=expected)
+            self._require_dishes(uow, (dish_id,))
+            updated = self._save_template(
+                uow, current, days=assign_dish(current.days, scope, slot, dish_id)
+            )
+            uow.commit()
+        return updated

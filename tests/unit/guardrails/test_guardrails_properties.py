@@ -1,0 +1,197 @@
+"""Properties of the evaluator and the content hash, on random rulesets and plans.
+
+Terms and texts are drawn from a tiny alphabet (with accents, capitals, spaces
+and a hyphen) so that terms really occur in texts, inside words, at word edges
+and overlapping.
+"""
+
+from __future__ import annotations
+
+from random import Random
+
+import attrs
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from weekplan.domain.days import DayKey
+from weekplan.guardrails import (
+    DietLogicConstraint,
+    DietLogicItem,
+    GuardrailsRuleset,
+    GuardRule,
+    MatchMode,
+    Outcome,
+    PlanTarget,
+    RuleMatch,
+    RuleTarget,
+    clear_cache,
+    evaluate,
+)
+from weekplan.testing.guardrails_reference import reference_evaluate
+
+TERM_CHARS = "abé e"
+TEXT_CHARS = "abéeÉA -"
+CANONICAL_IDS = ("x", "y")
+
+terms = st.text(TERM_CHARS, min_size=1, max_size=4).filter(lambda t: t.strip())
+texts = st.text(TEXT_CHARS, max_size=12)
+
+
+@st.composite
+def rules(draw: st.DrawFn, rule_id: str) -> GuardRule:
+    mode = draw(st.sampled_from(MatchMode))
+    target = (
+        RuleTarget.INGREDIENT
+        if mode is MatchMode.CANONICAL_ID
+        else draw(st.sampled_from(RuleTarget))
+    )
+    return GuardRule(
+        rule_id,
+        draw(st.sampled_from(["allow", "block"])),
+        draw(st.sampled_from(["hard", "soft"])),
+        draw(st.integers(1, 5)),
+        target,
+        RuleMatch(
+            draw(terms),
+            synonyms=draw(st.lists(terms, max_size=2)),
+            canonical_id=draw(st.sampled_from(CANONICAL_IDS))
+            if mode is MatchMode.CANONICAL_ID
+            else None,
+            mode=mode,
+            compounds=mode is MatchMode.WORD_BOUNDARY and draw(st.booleans()),
+        ),
+    )
+
+
+@st.composite
+def constraints(draw: st.DrawFn, constraint_id: str) -> DietLogicConstraint:
+    kind = draw(st.sampled_from(["drop", "force", "limit", "pass"]))
+    bound = st.none() | st.integers(0, 3)
+    bounds: dict[str, int | None] = {}
+    if kind == "force":
+        bounds = {"min_per_day": draw(bound), "min_per_week": draw(st.integers(0, 4))}
+    elif kind == "limit":
+        bounds = {"max_per_day": draw(st.integers(0, 2)), "max_per_week": draw(bound)}
+    items = draw(
+        st.lists(
+            st.builds(
+                DietLogicItem,
+                terms,
+                st.none() | terms,
+                st.lists(terms, max_size=1),
+            ),
+            min_size=1,
+            max_size=2,
+        )
+    )
+    return DietLogicConstraint(
+        constraint_id,
+        kind,
+        "category",
+        items,
+        strictness=draw(st.sampled_from(["hard", "soft"])),
+        priority=draw(st.integers(1, 5)),
+        **bounds,
+    )
+
+
+@st.composite
+def rulesets(draw: st.DrawFn) -> GuardrailsRuleset:
+    n_rules = draw(st.integers(0, 6))
+    n_logic = draw(st.integers(0, 2))
+    return GuardrailsRuleset(
+        "diet",
+        rules=[draw(rules(f"r{i}")) for i in range(n_rules)],
+        diet_logic=[draw(constraints(f"c{i}")) for i in range(n_logic)],
+    )
+
+
+@st.composite
+def targets(draw: st.DrawFn) -> PlanTarget:
+    ingredients = draw(st.lists(texts, max_size=3))
+    ids = draw(
+        st.lists(
+            st.none() | st.sampled_from(CANONICAL_IDS),
+            min_size=len(ingredients),
+            max_size=len(ingredients),
+        )
+    )
+    return PlanTarget(
+        draw(st.sampled_from(DayKey)),
+        draw(st.sampled_from(["lunch", "dinner"])),
+        ingredients=ingredients,
+        steps=draw(st.lists(texts, max_size=2)),
+        metadata=draw(st.lists(texts, max_size=1)),
+        ingredient_ids=ids if draw(st.booleans()) else (),
+    )
+
+
+plans = st.lists(targets(), max_size=5)
+
+
+@settings(max_examples=400)
+@given(rulesets(), plans)
+def test_the_compiled_evaluator_decides_exactly_as_the_reference(
+    ruleset: GuardrailsRuleset, plan: list[PlanTarget]
+) -> None:
+    assert evaluate(ruleset, plan) == reference_evaluate(ruleset, plan)
+
+
+@given(rulesets(), plans, rules("added"))
+def test_adding_a_hard_block_rule_never_unblocks_a_plan(
+    ruleset: GuardrailsRuleset, plan: list[PlanTarget], extra: GuardRule
+) -> None:
+    hard_block = attrs.evolve(extra, action="block", strictness="hard")
+    before = evaluate(ruleset, plan)
+    after = evaluate(attrs.evolve(ruleset, rules=(*ruleset.rules, hard_block)), plan)
+    if before.outcome is Outcome.BLOCKED:
+        assert after.outcome is Outcome.BLOCKED
+    assert (
+        set(before.applied_rule_ids)
+        <= set(after.applied_rule_ids)
+        | {step.rule_id for step in before.trace if step.rule_id in after.applied_rule_ids}
+        or before.outcome is not Outcome.BLOCKED
+    )
+
+
+@given(rulesets(), st.randoms(use_true_random=False))
+def test_the_content_hash_ignores_the_order_of_rules_synonyms_and_items(
+    ruleset: GuardrailsRuleset, random: Random
+) -> None:
+    rules_shuffled = list(ruleset.rules)
+    logic_shuffled = list(ruleset.diet_logic)
+    random.shuffle(rules_shuffled)
+    random.shuffle(logic_shuffled)
+    reversed_synonyms = [
+        attrs.evolve(r, match=attrs.evolve(r.match, synonyms=r.match.synonyms[::-1]))
+        for r in rules_shuffled
+    ]
+    other = attrs.evolve(ruleset, rules=reversed_synonyms, diet_logic=logic_shuffled)
+    assert other.content_hash == ruleset.content_hash
+
+
+@given(rulesets().filter(lambda r: bool(r.rules)), st.data())
+def test_the_content_hash_changes_when_a_term_changes(
+    ruleset: GuardrailsRuleset, data: st.DataObject
+) -> None:
+    index = data.draw(st.integers(0, len(ruleset.rules) - 1))
+    changed = ruleset.rules[index]
+    changed = attrs.evolve(
+        changed, match=attrs.evolve(changed.match, term=changed.match.term + "z")
+    )
+    rules_ = list(ruleset.rules)
+    rules_[index] = changed
+    assert attrs.evolve(ruleset, rules=rules_).content_hash != ruleset.content_hash
+
+
+@given(rulesets(), plans, st.randoms(use_true_random=False))
+def test_evaluation_is_deterministic_and_blind_to_rule_order(
+    ruleset: GuardrailsRuleset, plan: list[PlanTarget], random: Random
+) -> None:
+    first = evaluate(ruleset, plan)
+    clear_cache()
+    shuffled = list(ruleset.rules)
+    random.shuffle(shuffled)
+    assert evaluate(attrs.evolve(ruleset, rules=shuffled), plan) == first
+    assert evaluate(ruleset, plan) == first
+    assert first.content_hash == ruleset.content_hash

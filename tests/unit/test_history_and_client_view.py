@@ -1,0 +1,60 @@
+"""Running history totals stay exact, and the client's week is complete and ordered."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from weekplan import DayKey, Planner
+from weekplan.adapters.memory import InMemoryStore
+from weekplan.domain.client_view import slot_order
+from weekplan.domain.entries import PlanEntry
+from weekplan.domain.history import HistoryKey, history_delta
+from weekplan.domain.meal_types import MealType, slot_kind
+from weekplan.testing import strategies as wps
+
+_plans = st.lists(
+    wps.entry_lists(max_size=10, dishes=st.sampled_from(["a", "b", None])), min_size=1, max_size=6
+)
+
+
+@given(_plans)
+def test_summed_deltas_equal_a_recount_of_the_last_plan(plans: list[tuple[PlanEntry, ...]]) -> None:
+    totals: Counter[HistoryKey] = Counter()
+    previous: tuple[PlanEntry, ...] = ()
+    for plan in plans:
+        totals.update(history_delta(previous, plan))
+        previous = plan
+    recount = Counter(
+        (slot_kind(e.slot_key), e.dish_template_id) for e in previous if e.dish_template_id
+    )
+    assert +totals == recount
+    assert all(count >= 0 for count in totals.values())
+
+
+def test_slots_order_by_meal_then_natural_slot_key() -> None:
+    keys = [
+        (None, "Zumba"),
+        (MealType.SNACK, "snack_10"),
+        (MealType.SNACK, "Snack_2"),
+        (MealType.BREAKFAST, "ontbijt"),
+        (MealType.DINNER, "dinner"),
+    ]
+    ordered = sorted(keys, key=lambda k: slot_order(*k))
+    assert [k[1] for k in ordered] == ["ontbijt", "dinner", "Snack_2", "snack_10", "Zumba"]
+
+
+def test_days_carry_their_dates_when_weeks_start_on_sunday() -> None:
+    planner = Planner(InMemoryStore(), week_starts_on=DayKey.SUN)
+    worker = planner.worker("t")
+    template = worker.create_template("T", [PlanEntry("sat", "lunch")])
+    sunday = date(2026, 11, 22)
+    worker.create_instance(template.id, "c", sunday)
+    view = planner.client("t", "c").weekly_plan(sunday)
+    assert view.day("sun").date == sunday
+    assert view.day("mon").date == date(2026, 11, 23)
+    assert view.day("sat").date == date(2026, 11, 28)
+    assert [s.slot_key for s in view.day("sat").slots] == ["lunch"]
