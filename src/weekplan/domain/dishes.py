@@ -14,6 +14,7 @@ from weekplan.domain.limits import (
     MAX_INGREDIENTS,
     MAX_STEPS,
     MAX_TAGS,
+    NAME_KEY_MAX,
     NAME_MAX,
     STEP_MAX,
     TAG_MAX,
@@ -87,7 +88,7 @@ def _tenant(value: Any) -> str:
 
 
 def _name(value: Any) -> str:
-    return check_text(value, "name", max_length=NAME_MAX)
+    return check_text(value, "name", max_length=NAME_MAX, max_key_length=NAME_KEY_MAX)
 
 
 def _tags(value: Any) -> tuple[str, ...]:

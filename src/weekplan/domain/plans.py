@@ -9,7 +9,7 @@ import attrs
 
 from weekplan.domain.days import DayKey
 from weekplan.domain.entries import PlanEntry, SlotKey, parse_entries, slot_index
-from weekplan.domain.limits import CLIENT_REF_MAX, ID_MAX, NAME_MAX
+from weekplan.domain.limits import CLIENT_REF_MAX, ID_MAX, NAME_KEY_MAX, NAME_MAX
 from weekplan.domain.text import check_key, check_text
 from weekplan.errors import InvalidInput
 
@@ -25,7 +25,7 @@ def _tenant(value: Any) -> str:
 
 
 def _name(value: Any) -> str:
-    return check_text(value, "name", max_length=NAME_MAX)
+    return check_text(value, "name", max_length=NAME_MAX, max_key_length=NAME_KEY_MAX)
 
 
 def _template_id(value: Any) -> str:
