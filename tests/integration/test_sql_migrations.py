@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, insert, inspect, text
 
+from weekplan import PlanEntry
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
 from weekplan.adapters.sqlalchemy.migrations import BRANCH, VERSION_TABLE, VERSIONS, upgrade
+from weekplan.adapters.sqlalchemy.rows import EntryCodec
+from weekplan.adapters.sqlalchemy.schema import instances, templates
 
 
 def _differences(engine: Engine) -> list[object]:
@@ -93,10 +97,62 @@ def test_a_host_can_name_the_versions_as_a_package_resource(tmp_path: Path) -> N
         f"{host_versions} weekplan.adapters.sqlalchemy.migrations:versions",
     )
     script = ScriptDirectory.from_config(config)
-    assert [r.revision for r in script.walk_revisions()] == ["weekplan_0001"]
+    assert [r.revision for r in script.walk_revisions()] == ["weekplan_0002", "weekplan_0001"]
 
 
 def test_migrations_ship_with_the_package() -> None:
     files = {p.name for p in VERSIONS.iterdir()}
     assert any(name.endswith(".py") for name in files)
     assert (VERSIONS.parent / "env.py").is_file()
+
+
+def test_upgrading_a_database_with_plans_counts_their_dishes_into_the_history(
+    empty_database: Engine,
+) -> None:
+    upgrade(empty_database, "weekplan_0001")
+    days = EntryCodec.encode(
+        [
+            PlanEntry("mon", "Lunch 1", "soup"),
+            PlanEntry("tue", "lunch_2", "soup"),
+            PlanEntry("wed", "Ontbijt", "oats"),
+            PlanEntry("thu", "dinner"),
+        ]
+    )
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    with empty_database.begin() as connection:
+        connection.execute(
+            insert(templates),
+            [
+                {
+                    "tenant_id": tenant,
+                    "id": "tpl-1",
+                    "name": "Week",
+                    "name_key": "week",
+                    "days": days,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for tenant in ("tenant-a", "tenant-b")
+            ],
+        )
+        connection.execute(
+            insert(instances),
+            {
+                "tenant_id": "tenant-a",
+                "id": "ins-1",
+                "template_id": "tpl-1",
+                "client_ref": "client-1",
+                "week_start_date": date(2026, 11, 2),
+                "days": days,
+                "template_snapshot": days,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+    upgrade(empty_database)
+    store = SqlAlchemyStore(empty_database)
+    with store.unit_of_work() as uow:
+        assert uow.meal_history.counts("tenant-a") == {("lunch", "soup"): 4, ("ontbijt", "oats"): 2}
+        assert uow.meal_history.counts("tenant-b") == {("lunch", "soup"): 2, ("ontbijt", "oats"): 1}

@@ -7,9 +7,10 @@ mapped by an ORM reaches the domain. Every database error is translated (see
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from sqlalchemy import Connection, CursorResult, Executable
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,14 +21,24 @@ from weekplan.adapters.sqlalchemy.errors import (
     translate_stored,
 )
 from weekplan.adapters.sqlalchemy.rows import EntryCodec
-from weekplan.adapters.sqlalchemy.schema import NAME_KEY_MAX
 from weekplan.adapters.sqlalchemy.statements import Statements
+from weekplan.domain.dishes import Dish
+from weekplan.domain.history import HistoryKey
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import search_key
-from weekplan.errors import InvalidInput
-from weekplan.ports import InstanceSortKey, TemplateSortKey
+from weekplan.errors import InvalidInput, StorageError
+from weekplan.ports import DishSortKey, InstanceSortKey, TemplateSortKey
 
-__all__ = ["ConnectionSource", "SqlInstanceRepository", "SqlTemplateRepository"]
+__all__ = [
+    "ConnectionSource",
+    "SqlDishRepository",
+    "SqlInstanceRepository",
+    "SqlMealHistoryRepository",
+    "SqlTemplateRepository",
+]
+
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_DECODER: Final = json.JSONDecoder()
 
 
 class ConnectionSource(Protocol):
@@ -49,6 +60,15 @@ def _run(connection: Connection, statement: Executable, params: Mapping[str, Any
         raise translate(exc) from exc
 
 
+def _run_many(
+    connection: Connection, statement: Executable, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    try:
+        connection.execute(statement, rows)
+    except SQLAlchemyError as exc:
+        raise translate(exc) from exc
+
+
 def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
     if tenant_id != row_tenant_id:
         # A caller bug, not bad input: the use cases always pass the row's own tenant.
@@ -56,11 +76,18 @@ def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
 
 
 def _name_key(name: str) -> str:
-    key = search_key(name)
-    if len(key) > NAME_KEY_MAX:
-        # Only names made mostly of ligatures that unfold into many letters get here.
-        raise InvalidInput.at(("name",), "is too long once normalised for search")
-    return key
+    # The domain refuses names whose key would not fit the column (NAME_KEY_MAX).
+    return search_key(name)
+
+
+def _text_list(text: str) -> list[str]:
+    try:
+        value: Any = _DECODER.decode(text)
+    except ValueError as exc:
+        raise StorageError("a stored dish is not valid weekplan JSON") from exc
+    if not isinstance(value, list):
+        raise StorageError("a stored dish is not valid weekplan JSON")
+    return value
 
 
 class SqlTemplateRepository:
@@ -260,3 +287,128 @@ class SqlInstanceRepository:
             "created_at": instance.created_at,
             "updated_at": instance.updated_at,
         }
+
+
+class SqlDishRepository:
+    """The tenant's dish catalog in ``weekplan_dishes``."""
+
+    def __init__(self, source: ConnectionSource, statements: Statements):
+        self._source = source
+        self._sql = statements
+
+    @staticmethod
+    def _dish(row: Sequence[Any]) -> Dish:
+        try:
+            return Dish(
+                row[0],
+                row[1],
+                row[2],
+                _text_list(row[3]),
+                _text_list(row[4]),
+                _text_list(row[5]),
+                _text_list(row[6]),
+                version=row[7],
+                created_at=row[8],
+                updated_at=row[9],
+            )
+        except InvalidInput as exc:
+            raise translate_stored(exc) from exc
+
+    def get_many(self, tenant_id: str, dish_ids: Collection[str]) -> Mapping[str, Dish]:
+        """The dishes of this tenant among ``dish_ids``, by id, read with one ``SELECT ... IN``."""
+        if not dish_ids:
+            return {}
+        result = _run(
+            self._source.reader(),
+            self._sql.get_dishes,
+            {"tenant_id": tenant_id, "ids": sorted(dish_ids)},
+        )
+        return {dish.id: dish for dish in map(self._dish, result)}
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        search: str | None,
+        after: DishSortKey | None,
+        limit: int,
+    ) -> Sequence[Dish]:
+        """Up to ``limit`` dishes ordered by ``(name_key, id)``, strictly after ``after``."""
+        params: dict[str, Any] = {"tenant_id": tenant_id, "limit": limit}
+        if search:
+            params["search"] = search
+        if after is not None:
+            params["after_key"], params["after_id"] = after
+        statement = self._sql.list_dishes(search=bool(search), after=after is not None)
+        result = _run(self._source.reader(), statement, params)
+        return [self._dish(row) for row in result]
+
+    def add(self, tenant_id: str, dish: Dish) -> None:
+        """Insert a new dish."""
+        _same_tenant(tenant_id, dish.tenant_id)
+        _run(self._source.writer(), self._sql.insert_dish, self._values(dish))
+
+    def replace(self, tenant_id: str, dish: Dish, *, expected_version: int) -> bool:
+        """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
+        _same_tenant(tenant_id, dish.tenant_id)
+        params = self._values(dish)
+        params.update(b_tenant_id=tenant_id, b_id=dish.id, b_expected_version=expected_version)
+        del params["tenant_id"], params["id"]
+        result: CursorResult[Any] = _run(self._source.writer(), self._sql.replace_dish, params)
+        return result.rowcount == 1
+
+    def remove(self, tenant_id: str, dish_id: str) -> bool:
+        """Delete the dish; ``False`` if there was none."""
+        result: CursorResult[Any] = _run(
+            self._source.writer(), self._sql.delete_dish, {"tenant_id": tenant_id, "id": dish_id}
+        )
+        return result.rowcount == 1
+
+    @staticmethod
+    def _values(dish: Dish) -> dict[str, Any]:
+        encode = _ENCODER.encode
+        return {
+            "tenant_id": dish.tenant_id,
+            "id": dish.id,
+            "name": dish.name,
+            "name_key": _name_key(dish.name),
+            "meal_types": encode([meal_type.value for meal_type in dish.meal_types]),
+            "tags": encode(dish.tags),
+            "ingredients": encode(dish.ingredients),
+            "steps": encode(dish.steps),
+            "version": dish.version,
+            "created_at": dish.created_at,
+            "updated_at": dish.updated_at,
+        }
+
+
+class SqlMealHistoryRepository:
+    """Running totals of the planning history in ``weekplan_meal_history``.
+
+    A delta of any size is one statement: an upsert run with every key
+    (``executemany``) that adds to the stored total in the database, so
+    concurrent writers never lose each other's counts. Totals stop at zero, as
+    in the in-memory store, where a total that drops to zero or below is gone;
+    a row at zero is kept (``counts`` skips it) rather than deleted, which would
+    cost a second statement on every write that lowers a total. There is at
+    most one row per ``(slot kind, dish)`` ever planned, so rows stay few.
+    """
+
+    def __init__(self, source: ConnectionSource, statements: Statements):
+        self._source = source
+        self._sql = statements
+
+    def apply_delta(self, tenant_id: str, deltas: Mapping[HistoryKey, int]) -> None:
+        """Add each delta to its total, in one statement; a total never goes below zero."""
+        if not deltas:
+            return
+        rows = [
+            {"tenant_id": tenant_id, "slot_kind": kind, "dish_id": dish_id, "count": change}
+            for (kind, dish_id), change in deltas.items()
+        ]
+        _run_many(self._source.writer(), self._sql.add_to_history, rows)
+
+    def counts(self, tenant_id: str) -> Mapping[HistoryKey, int]:
+        """Every positive total of the tenant: one range of the primary key."""
+        result = _run(self._source.reader(), self._sql.history_counts, {"tenant_id": tenant_id})
+        return {(kind, dish_id): count for kind, dish_id, count in result}

@@ -40,9 +40,23 @@ from sqlalchemy import (
 from sqlalchemy.dialects import mysql
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from weekplan.domain.limits import CLIENT_REF_MAX, ID_MAX, NAME_MAX
+from weekplan.domain.limits import (
+    CLIENT_REF_MAX,
+    ID_MAX,
+    NAME_KEY_MAX,
+    NAME_MAX,
+    SLOT_KEY_SEARCH_MAX,
+)
 
-__all__ = ["NAME_KEY_MAX", "UtcDateTime", "instances", "metadata", "templates"]
+__all__ = [
+    "NAME_KEY_MAX",
+    "UtcDateTime",
+    "dishes",
+    "instances",
+    "meal_history",
+    "metadata",
+    "templates",
+]
 
 NAMING_CONVENTION: Final = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -55,10 +69,12 @@ NAMING_CONVENTION: Final = {
 #: weekplan's tables and nothing else; a host adds it beside its own metadata.
 metadata: Final = MetaData(naming_convention=NAMING_CONVENTION)
 
-#: Widest ``search_key(name)`` a row can hold. NFKD can make a name longer (one
-#: ligature becomes several letters), so this is three times ``NAME_MAX``; it also
-#: keeps ``(tenant_id, name_key, id)`` within MariaDB's 3072-byte index key.
-NAME_KEY_MAX: Final = 3 * NAME_MAX
+# ``name_key`` is as wide as the domain lets ``search_key(name)`` be
+# (NAME_KEY_MAX), which keeps ``(tenant_id, name_key, id)`` within MariaDB's
+# 3072-byte index key; ``slot_kind`` likewise (SLOT_KEY_SEARCH_MAX).
+
+#: Room for the JSON array of every meal type, e.g. ``["breakfast","lunch"]``.
+MEAL_TYPES_MAX: Final = 100
 
 _MYSQL_BINARY: Final = "utf8mb4_nopad_bin"
 # Table options for MariaDB: utf8mb4 whatever the server's default, binary order.
@@ -152,5 +168,39 @@ instances: Final = Table(
     UniqueConstraint("tenant_id", "client_ref", "week_start_date"),
     # "The clients of one week" and the full listing, in page order.
     Index(None, "tenant_id", "week_start_date", "client_ref"),
+    **_MYSQL_TABLE,
+)
+
+dishes: Final = Table(
+    "weekplan_dishes",
+    metadata,
+    Column("tenant_id", _key(ID_MAX), nullable=False),
+    Column("id", _key(ID_MAX), nullable=False),
+    Column("name", String(NAME_MAX), nullable=False),
+    Column("name_key", _key(NAME_KEY_MAX), nullable=False),
+    # JSON arrays of strings: the dish's detail is read and written whole.
+    Column("meal_types", String(MEAL_TYPES_MAX), nullable=False),
+    Column("tags", _document(), nullable=False),
+    Column("ingredients", _document(), nullable=False),
+    Column("steps", _document(), nullable=False),
+    Column("version", Integer, nullable=False),
+    # A dish made outside the use cases may have no timestamps (the domain allows it).
+    Column("created_at", UtcDateTime(), nullable=True),
+    Column("updated_at", UtcDateTime(), nullable=True),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    # Listing, searching and scanning a tenant's catalog walks this index in page order.
+    Index(None, "tenant_id", "name_key", "id"),
+    **_MYSQL_TABLE,
+)
+
+meal_history: Final = Table(
+    "weekplan_meal_history",
+    metadata,
+    Column("tenant_id", _key(ID_MAX), nullable=False),
+    Column("slot_kind", _key(SLOT_KEY_SEARCH_MAX), nullable=False),
+    Column("dish_id", _key(ID_MAX), nullable=False),
+    Column("count", Integer, nullable=False),
+    # One running total per key; a tenant's totals are one range of this key.
+    PrimaryKeyConstraint("tenant_id", "slot_kind", "dish_id"),
     **_MYSQL_TABLE,
 )

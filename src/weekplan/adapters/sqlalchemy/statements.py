@@ -32,14 +32,16 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal_column,
     or_,
     select,
     tuple_,
     update,
 )
+from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnClause
 
-from weekplan.adapters.sqlalchemy.schema import instances, templates
+from weekplan.adapters.sqlalchemy.schema import dishes, instances, meal_history, templates
 
 __all__ = ["Statements"]
 
@@ -65,6 +67,19 @@ _INSTANCE_COLUMNS: Final = (
     instances.c.updated_at,
 )
 
+_DISH_COLUMNS: Final = (
+    dishes.c.id,
+    dishes.c.tenant_id,
+    dishes.c.name,
+    dishes.c.meal_types,
+    dishes.c.tags,
+    dishes.c.ingredients,
+    dishes.c.steps,
+    dishes.c.version,
+    dishes.c.created_at,
+    dishes.c.updated_at,
+)
+
 TemplateListShape = tuple[bool, bool]
 InstanceListShape = tuple[bool, bool, bool]
 
@@ -78,6 +93,7 @@ class Statements:
         self._lock = threading.Lock()
         self._template_lists: dict[TemplateListShape, Select[Any]] = {}
         self._instance_lists: dict[InstanceListShape, Select[Any]] = {}
+        self._dish_lists: dict[TemplateListShape, Select[Any]] = {}
 
         t, i = templates.c, instances.c
         self.get_template: Final[Select[Any]] = select(*_TEMPLATE_COLUMNS).where(
@@ -133,6 +149,81 @@ class Statements:
             i.week_start_date == bindparam("week_start_date"),
         )
 
+        d, h = dishes.c, meal_history.c
+        # One statement for any number of ids: the IN list is expanded at execution.
+        self.get_dishes: Final[Select[Any]] = select(*_DISH_COLUMNS).where(
+            d.tenant_id == bindparam("tenant_id"), d.id.in_(bindparam("ids", expanding=True))
+        )
+        self.insert_dish: Final[Insert] = insert(dishes)
+        self.replace_dish: Final[Update] = (
+            update(dishes)
+            .where(
+                d.tenant_id == bindparam("b_tenant_id"),
+                d.id == bindparam("b_id"),
+                d.version == bindparam("b_expected_version"),
+            )
+            .values(
+                {
+                    column: bindparam(column)
+                    for column in (
+                        "name",
+                        "name_key",
+                        "meal_types",
+                        "tags",
+                        "ingredients",
+                        "steps",
+                        "version",
+                        "created_at",
+                        "updated_at",
+                    )
+                }
+            )
+        )
+        self.delete_dish: Final[Delete] = delete(dishes).where(
+            d.tenant_id == bindparam("tenant_id"), d.id == bindparam("id")
+        )
+        self.add_to_history: Final[Insert] = self._add_to_totals()
+        self.history_counts: Final[Select[Any]] = select(h.slot_kind, h.dish_id, h["count"]).where(
+            h.tenant_id == bindparam("tenant_id"), h["count"] > 0
+        )
+
+    def _add_to_totals(self) -> Insert:
+        """Add ``count`` to a total, never below zero: one statement for any number of rows.
+
+        Parameters per row: ``tenant_id``, ``slot_kind``, ``dish_id``, ``count``
+        (the change). A stored total at or below zero counts as zero, as in the
+        in-memory store, where such a total is gone: ``history_counts`` skips it
+        and the next change starts from zero. So no row is ever deleted, and a
+        delta costs this one statement. The change is read back from the row
+        offered for insertion (``excluded``, ``VALUES()``) rather than bound
+        twice, since PyMySQL batches an ``executemany`` only when the
+        ``ON DUPLICATE KEY UPDATE`` part has no parameters.
+        """
+        h = meal_history.c
+        values = {
+            "tenant_id": bindparam("tenant_id"),
+            "slot_kind": bindparam("slot_kind"),
+            "dish_id": bindparam("dish_id"),
+            "count": bindparam("count", type_=Integer),
+        }
+        zero = literal_column("0", Integer)  # inline, not a parameter (see above)
+        if self._dialect_name in ("mysql", "mariadb"):
+            mysql_statement = mysql.insert(meal_history).values(values)
+            change = mysql_statement.inserted["count"]
+            total = func.greatest(func.greatest(h["count"], zero) + change, zero)
+            return mysql_statement.on_duplicate_key_update({"count": total})
+        key = [h.tenant_id, h.slot_kind, h.dish_id]
+        if self._dialect_name == "postgresql":
+            pg_statement = postgresql.insert(meal_history).values(values)
+            change = pg_statement.excluded["count"]
+            total = func.greatest(func.greatest(h["count"], zero) + change, zero)
+            return pg_statement.on_conflict_do_update(index_elements=key, set_={"count": total})
+        # SQLite's two-argument max() is its greatest().
+        sqlite_statement = sqlite.insert(meal_history).values(values)
+        change = sqlite_statement.excluded["count"]
+        total = func.max(func.max(h["count"], zero) + change, zero)
+        return sqlite_statement.on_conflict_do_update(index_elements=key, set_={"count": total})
+
     @property
     def dialect_name(self) -> str:
         """The SQLAlchemy dialect these statements are written for."""
@@ -158,6 +249,22 @@ class Statements:
             found = stmt.order_by(t.name_key, t.id).limit(bindparam("limit", type_=Integer))
             with self._lock:
                 self._template_lists[shape] = found
+        return found
+
+    def list_dishes(self, *, search: bool, after: bool) -> Select[Any]:
+        """A page of a tenant's dishes by ``(name_key, id)``; parameters as for templates."""
+        shape = (search, after)
+        found = self._dish_lists.get(shape)
+        if found is None:
+            d = dishes.c
+            stmt: Select[Any] = select(*_DISH_COLUMNS).where(d.tenant_id == bindparam("tenant_id"))
+            if search:
+                stmt = stmt.where(self._contains(d.name_key, bindparam("search")))
+            if after:
+                stmt = stmt.where(self._after(d.name_key, d.id, "after_key", "after_id"))
+            found = stmt.order_by(d.name_key, d.id).limit(bindparam("limit", type_=Integer))
+            with self._lock:
+                self._dish_lists[shape] = found
         return found
 
     def list_instances(

@@ -30,7 +30,12 @@ from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import StaticPool
 
 from weekplan.adapters.sqlalchemy.errors import translate
-from weekplan.adapters.sqlalchemy.repositories import SqlInstanceRepository, SqlTemplateRepository
+from weekplan.adapters.sqlalchemy.repositories import (
+    SqlDishRepository,
+    SqlInstanceRepository,
+    SqlMealHistoryRepository,
+    SqlTemplateRepository,
+)
 from weekplan.adapters.sqlalchemy.rows import EntryCodec
 from weekplan.adapters.sqlalchemy.schema import metadata
 from weekplan.adapters.sqlalchemy.statements import Statements
@@ -86,6 +91,8 @@ class SqlAlchemyUnitOfWork:
         self._locked = False
         self._templates = SqlTemplateRepository(self, store._statements, store._codec)
         self._instances = SqlInstanceRepository(self, store._statements, store._codec)
+        self._dishes = SqlDishRepository(self, store._statements)
+        self._meal_history = SqlMealHistoryRepository(self, store._statements)
 
     @property
     def templates(self) -> SqlTemplateRepository:
@@ -96,6 +103,16 @@ class SqlAlchemyUnitOfWork:
     def instances(self) -> SqlInstanceRepository:
         """The instances, seen through this unit of work."""
         return self._instances
+
+    @property
+    def dishes(self) -> SqlDishRepository:
+        """The dish catalog, seen through this unit of work."""
+        return self._dishes
+
+    @property
+    def meal_history(self) -> SqlMealHistoryRepository:
+        """The planning history totals, seen through this unit of work."""
+        return self._meal_history
 
     # -- ConnectionSource ---------------------------------------------------------
 
