@@ -8,19 +8,17 @@ from typing import Any
 
 import attrs
 
+from weekplan.domain.fields import to_id, to_name, to_tenant_id
 from weekplan.domain.limits import (
-    ID_MAX,
     INGREDIENT_MAX,
     MAX_INGREDIENTS,
     MAX_STEPS,
     MAX_TAGS,
-    NAME_KEY_MAX,
-    NAME_MAX,
     STEP_MAX,
     TAG_MAX,
 )
 from weekplan.domain.meal_types import MealType
-from weekplan.domain.text import check_key, check_text, search_key
+from weekplan.domain.text import check_text, search_key
 from weekplan.errors import ErrorItem, InvalidInput
 
 __all__ = ["Dish", "parse_meal_types", "parse_texts"]
@@ -79,18 +77,6 @@ def parse_texts(
     return tuple(texts)
 
 
-def _id(value: Any) -> str:
-    return check_key(value, "id", max_length=ID_MAX)
-
-
-def _tenant(value: Any) -> str:
-    return check_key(value, "tenant_id", max_length=ID_MAX)
-
-
-def _name(value: Any) -> str:
-    return check_text(value, "name", max_length=NAME_MAX, max_key_length=NAME_KEY_MAX)
-
-
 def _tags(value: Any) -> tuple[str, ...]:
     return parse_texts(value, "tags", max_items=MAX_TAGS, max_length=TAG_MAX, unique=True)
 
@@ -134,9 +120,9 @@ class Dish:
          version=1, created_at=None, updated_at=None)
     """
 
-    id: str = attrs.field(converter=_id)
-    tenant_id: str = attrs.field(converter=_tenant)
-    name: str = attrs.field(converter=_name)
+    id: str = attrs.field(converter=to_id)
+    tenant_id: str = attrs.field(converter=to_tenant_id)
+    name: str = attrs.field(converter=to_name)
     meal_types: tuple[MealType, ...] = attrs.field(default=(), converter=parse_meal_types)
     tags: tuple[str, ...] = attrs.field(default=(), converter=_tags)
     ingredients: tuple[str, ...] = attrs.field(default=(), converter=_ingredients)

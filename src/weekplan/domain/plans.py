@@ -9,23 +9,12 @@ import attrs
 
 from weekplan.domain.days import DayKey
 from weekplan.domain.entries import PlanEntry, SlotKey, parse_entries, slot_index
-from weekplan.domain.limits import CLIENT_REF_MAX, ID_MAX, NAME_KEY_MAX, NAME_MAX
-from weekplan.domain.text import check_key, check_text
+from weekplan.domain.fields import to_id, to_name, to_tenant_id
+from weekplan.domain.limits import CLIENT_REF_MAX, ID_MAX
+from weekplan.domain.text import check_key
 from weekplan.errors import InvalidInput
 
 __all__ = ["SlotOverride", "WeekPlanInstance", "WeekPlanTemplate"]
-
-
-def _id(value: Any) -> str:
-    return check_key(value, "id", max_length=ID_MAX)
-
-
-def _tenant(value: Any) -> str:
-    return check_key(value, "tenant_id", max_length=ID_MAX)
-
-
-def _name(value: Any) -> str:
-    return check_text(value, "name", max_length=NAME_MAX, max_key_length=NAME_KEY_MAX)
 
 
 def _template_id(value: Any) -> str:
@@ -68,9 +57,9 @@ class WeekPlanTemplate:
     Editing a template never changes the instances already cloned from it.
     """
 
-    id: str = attrs.field(converter=_id)
-    tenant_id: str = attrs.field(converter=_tenant)
-    name: str = attrs.field(converter=_name)
+    id: str = attrs.field(converter=to_id)
+    tenant_id: str = attrs.field(converter=to_tenant_id)
+    name: str = attrs.field(converter=to_name)
     days: tuple[PlanEntry, ...] = attrs.field(converter=_days)
     version: int = attrs.field(validator=_positive_version)
     created_at: datetime = attrs.field(validator=_aware)
@@ -99,8 +88,8 @@ class WeekPlanInstance:
     changes; ``days`` is the plan the client sees.
     """
 
-    id: str = attrs.field(converter=_id)
-    tenant_id: str = attrs.field(converter=_tenant)
+    id: str = attrs.field(converter=to_id)
+    tenant_id: str = attrs.field(converter=to_tenant_id)
     template_id: str = attrs.field(converter=_template_id)
     client_ref: str = attrs.field(converter=_client_ref)
     week_start_date: date = attrs.field(converter=_week_start)

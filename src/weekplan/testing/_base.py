@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from weekplan.domain.entries import PlanEntry
 from weekplan.domain.paging import Page
@@ -25,11 +26,19 @@ __all__ = [
     "all_pages",
     "monday_plus",
     "sample_days",
+    "shared_store",
     "snapshot_of",
     "ticking_clock",
 ]
 
 T = TypeVar("T")
+
+#: Settings for hypothesis tests that share one store across examples. That is safe
+#: because each example works in tenants of its own; a host may also run the suite
+#: for several stores, i.e. the same test from several subclasses.
+shared_store = settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.differing_executors]
+)
 
 #: A Monday, the default first day of a week.
 MONDAY = date(2026, 11, 23)

@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from weekplan.domain.days import DAY_ORDER, DayKey
@@ -33,11 +33,10 @@ from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
 from weekplan.testing import strategies as wps
 from weekplan.testing._access import public_methods
-from weekplan.testing._base import MONDAY, ConformanceBase, all_pages, monday_plus
+from weekplan.testing._base import MONDAY, ConformanceBase, all_pages, monday_plus, shared_store
 
 __all__ = ["DishConformance"]
 
-_shared_store = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 _CATALOG = (
     ("oats", "Havermout met appel", ()),
@@ -266,7 +265,7 @@ class DishConformance(ConformanceBase):
         assert ids == ["d", "a", "b", "c"]
         assert [s.dish.id for s in worker.suggest_dishes("lunch", limit=2)] == ids[:2]
 
-    @_shared_store
+    @shared_store
     @given(
         mine=st.lists(wps.names(), max_size=4),
         theirs=st.lists(wps.names(), min_size=1, max_size=4),
@@ -363,7 +362,7 @@ class DishConformance(ConformanceBase):
         )
         assert worker.get_instance("client-42", MONDAY) == week
 
-    @_shared_store
+    @shared_store
     @given(
         entries=wps.entry_lists(max_size=12, dishes=st.sampled_from(["oats", "soup", None])),
         scope=st.one_of(

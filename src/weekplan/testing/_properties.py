@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -28,12 +28,15 @@ from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
 from weekplan.ports import Store
 from weekplan.testing import strategies as wps
-from weekplan.testing._base import MONDAY, ConformanceBase, monday_plus, snapshot_of
+from weekplan.testing._base import (
+    MONDAY,
+    ConformanceBase,
+    monday_plus,
+    shared_store,
+    snapshot_of,
+)
 
 __all__ = ["PropertyConformance", "TenantIsolationMachine"]
-
-# The store fixture outlives examples on purpose: each example uses fresh tenant ids.
-_shared_store = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def _fresh_tenant() -> str:
@@ -97,7 +100,7 @@ def _apply_instance_edit(
 
 
 class PropertyConformance(ConformanceBase):
-    @_shared_store
+    @shared_store
     @given(days=wps.entry_lists(), edits=_template_edits)
     def test_no_template_edit_or_delete_changes_an_existing_instance(
         self, store: Store, days: tuple[PlanEntry, ...], edits: list[tuple[str, Any]]
@@ -112,7 +115,7 @@ class PropertyConformance(ConformanceBase):
             assert worker.get_instance("client-a", MONDAY) == first
         assert worker.get_instance("client-b", MONDAY) == second
 
-    @_shared_store
+    @shared_store
     @given(days=wps.entry_lists(), edits=_instance_edits)
     def test_no_instance_edit_changes_its_template_or_another_instance(
         self, store: Store, days: tuple[PlanEntry, ...], edits: list[tuple[str, Any]]
@@ -131,7 +134,7 @@ class PropertyConformance(ConformanceBase):
             edited.template_snapshot
         )
 
-    @_shared_store
+    @shared_store
     @given(days=wps.entry_lists(max_size=6), edits=_instance_edits)
     def test_a_read_only_worker_changes_nothing_whatever_it_tries(
         self, store: Store, days: tuple[PlanEntry, ...], edits: list[tuple[str, Any]]

@@ -1,0 +1,1 @@
+"""An example Django project that embeds weekplan: settings, URLs and JSON views."""

@@ -1,0 +1,172 @@
+"""weekplan's tables as Django models, following the rules of weekplan's SQL schema.
+
+* Every table is named ``weekplan_*`` and carries ``tenant_id``; every unique
+  constraint and index leads with it, so each query of a tenant is a range of an
+  index and the tables can be distributed by tenant.
+* Django wants a single-column primary key, so each table has a surrogate
+  ``row_id``; the natural keys, ``(tenant_id, id)`` and for instances also
+  ``(tenant_id, client_ref, week_start_date)``, are unique constraints.
+  The surrogate never leaves the store.
+* The domain's id is stored in a column named ``id`` (the field is ``plan_id``,
+  because Django reserves the field name ``id`` for primary keys).
+* Plan entries are JSON text in canonical order (see :mod:`.codec`); ``name_key``
+  is :func:`weekplan.domain.text.search_key` of the name, for ordering and search.
+* A dish's lists (meal types, tags, ingredients, steps) are JSON text too.
+* There is no foreign key from an instance to its template: deleting a template
+  keeps the instances cloned from it.
+
+The models are the store's rows, not the domain: the store translates them to the
+frozen values of :mod:`weekplan.domain.plans` and back.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Final
+
+from django.db import models
+
+from weekplan.domain.limits import CLIENT_REF_MAX, ID_MAX, NAME_MAX, SLOT_KEY_MAX
+
+__all__ = [
+    "NAME_KEY_MAX",
+    "SLOT_KIND_MAX",
+    "DishRecord",
+    "InstanceRecord",
+    "MealHistoryRecord",
+    "TemplateRecord",
+]
+
+#: Widest ``search_key(name)``: NFKD can turn one character into several.
+NAME_KEY_MAX: Final = 3 * NAME_MAX
+#: Widest ``slot_kind(slot_key)``, for the same reason.
+SLOT_KIND_MAX: Final = 3 * SLOT_KEY_MAX
+
+
+class TemplateRecord(models.Model):
+    """One week plan template of one tenant."""
+
+    row_id: models.BigAutoField[int, int] = models.BigAutoField(primary_key=True)
+    tenant_id: models.CharField[str, str] = models.CharField(max_length=ID_MAX)
+    plan_id: models.CharField[str, str] = models.CharField(max_length=ID_MAX, db_column="id")
+    name: models.CharField[str, str] = models.CharField(max_length=NAME_MAX)
+    name_key: models.CharField[str, str] = models.CharField(max_length=NAME_KEY_MAX)
+    days: models.TextField[str, str] = models.TextField()
+    version: models.IntegerField[int, int] = models.IntegerField()
+    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField()
+    updated_at: models.DateTimeField[datetime, datetime] = models.DateTimeField()
+
+    class Meta:
+        db_table = "weekplan_templates"
+        verbose_name = "week plan template"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant_id", "plan_id"], name="weekplan_templates_tenant_id_id_uq"
+            ),
+        ]
+        indexes = [
+            # Listing and searching a tenant's templates walks this index in page order.
+            models.Index(fields=["tenant_id", "name_key", "plan_id"], name="weekplan_tpl_list_ix"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.tenant_id})"
+
+
+class InstanceRecord(models.Model):
+    """One client's week, cloned from a template."""
+
+    row_id: models.BigAutoField[int, int] = models.BigAutoField(primary_key=True)
+    tenant_id: models.CharField[str, str] = models.CharField(max_length=ID_MAX)
+    plan_id: models.CharField[str, str] = models.CharField(max_length=ID_MAX, db_column="id")
+    template_id: models.CharField[str, str] = models.CharField(max_length=ID_MAX)
+    client_ref: models.CharField[str, str] = models.CharField(max_length=CLIENT_REF_MAX)
+    week_start_date: models.DateField[date, date] = models.DateField()
+    days: models.TextField[str, str] = models.TextField()
+    template_snapshot: models.TextField[str, str] = models.TextField()
+    version: models.IntegerField[int, int] = models.IntegerField()
+    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField()
+    updated_at: models.DateTimeField[datetime, datetime] = models.DateTimeField()
+
+    class Meta:
+        db_table = "weekplan_instances"
+        verbose_name = "week plan instance"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant_id", "plan_id"], name="weekplan_instances_tenant_id_id_uq"
+            ),
+            # One week per client; also serves "get by key" and "the weeks of one client".
+            models.UniqueConstraint(
+                fields=["tenant_id", "client_ref", "week_start_date"],
+                name="weekplan_instances_week_uq",
+            ),
+        ]
+        indexes = [
+            # "The clients of one week" and the full listing, in page order.
+            models.Index(
+                fields=["tenant_id", "week_start_date", "client_ref"], name="weekplan_inst_week_ix"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_ref} {self.week_start_date} ({self.tenant_id})"
+
+
+class DishRecord(models.Model):
+    """One dish of one tenant's catalog."""
+
+    row_id: models.BigAutoField[int, int] = models.BigAutoField(primary_key=True)
+    tenant_id: models.CharField[str, str] = models.CharField(max_length=ID_MAX)
+    dish_id: models.CharField[str, str] = models.CharField(max_length=ID_MAX, db_column="id")
+    name: models.CharField[str, str] = models.CharField(max_length=NAME_MAX)
+    name_key: models.CharField[str, str] = models.CharField(max_length=NAME_KEY_MAX)
+    meal_types: models.TextField[str, str] = models.TextField()
+    tags: models.TextField[str, str] = models.TextField()
+    ingredients: models.TextField[str, str] = models.TextField()
+    steps: models.TextField[str, str] = models.TextField()
+    version: models.IntegerField[int, int] = models.IntegerField()
+    created_at: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(
+        null=True
+    )
+    updated_at: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(
+        null=True
+    )
+
+    class Meta:
+        db_table = "weekplan_dishes"
+        verbose_name = "dish"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant_id", "dish_id"], name="weekplan_dishes_tenant_id_id_uq"
+            ),
+        ]
+        indexes = [
+            # Listing and searching the catalog walks this index in page order.
+            models.Index(fields=["tenant_id", "name_key", "dish_id"], name="weekplan_dish_list_ix"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.tenant_id})"
+
+
+class MealHistoryRecord(models.Model):
+    """How many current plan entries name one dish in one kind of slot."""
+
+    row_id: models.BigAutoField[int, int] = models.BigAutoField(primary_key=True)
+    tenant_id: models.CharField[str, str] = models.CharField(max_length=ID_MAX)
+    slot_kind: models.CharField[str, str] = models.CharField(max_length=SLOT_KIND_MAX)
+    dish_id: models.CharField[str, str] = models.CharField(max_length=ID_MAX)
+    total: models.IntegerField[int, int] = models.IntegerField()
+
+    class Meta:
+        db_table = "weekplan_meal_history"
+        verbose_name = "meal history total"
+        constraints = [
+            # One total per key; also serves "every total of a tenant" for suggestions.
+            models.UniqueConstraint(
+                fields=["tenant_id", "slot_kind", "dish_id"], name="weekplan_meal_history_key_uq"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slot_kind}/{self.dish_id}: {self.total} ({self.tenant_id})"

@@ -1,0 +1,593 @@
+"""A weekplan store on the Django ORM, taking part in the host's transactions.
+
+Each unit of work is a ``transaction.atomic()`` block on the store's database
+alias. Outside any transaction it is a transaction of its own; inside the host's
+``transaction.atomic()`` it is a savepoint, so weekplan's writes commit or roll
+back with the host's, and a failed weekplan call leaves the host's transaction as
+it was and usable.
+
+>>> from weekplan import Planner
+>>> from weekplan.contrib.django.store import DjangoStore
+>>> worker = Planner(DjangoStore()).worker("tenant-a")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import UTC, date, datetime
+from types import TracebackType
+from typing import Any, Final, Self
+
+from django.db import DEFAULT_DB_ALIAS, Error, IntegrityError, transaction
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import StrIndex
+
+from weekplan.contrib.django.codec import (
+    decode_entries,
+    decode_texts,
+    encode_entries,
+    encode_texts,
+)
+from weekplan.contrib.django.models import (
+    DishRecord,
+    InstanceRecord,
+    MealHistoryRecord,
+    TemplateRecord,
+)
+from weekplan.domain.dishes import Dish
+from weekplan.domain.history import HistoryKey
+from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.text import search_key
+from weekplan.errors import InstanceExists, InvalidInput, StorageError, WeekPlanError
+from weekplan.ports import DishSortKey, InstanceSortKey, TemplateSortKey
+
+__all__ = [
+    "DjangoDishRepository",
+    "DjangoInstanceRepository",
+    "DjangoMealHistoryRepository",
+    "DjangoStore",
+    "DjangoTemplateRepository",
+    "DjangoUnitOfWork",
+]
+
+_TEMPLATE_COLUMNS: Final = (
+    "tenant_id",
+    "plan_id",
+    "name",
+    "days",
+    "version",
+    "created_at",
+    "updated_at",
+)
+_INSTANCE_COLUMNS: Final = (
+    "tenant_id",
+    "plan_id",
+    "template_id",
+    "client_ref",
+    "week_start_date",
+    "days",
+    "template_snapshot",
+    "version",
+    "created_at",
+    "updated_at",
+)
+_DISH_COLUMNS: Final = (
+    "tenant_id",
+    "dish_id",
+    "name",
+    "meal_types",
+    "tags",
+    "ingredients",
+    "steps",
+    "version",
+    "created_at",
+    "updated_at",
+)
+# How each database names a clash on (tenant_id, client_ref, week_start_date):
+# PostgreSQL and MySQL by the constraint's name, SQLite by its columns.
+_WEEK_CLASH_MARKERS: Final = ("weekplan_instances_week_uq", "weekplan_instances.client_ref")
+
+
+def _translate(error: Error) -> WeekPlanError:
+    """The weekplan error for a database error that has no meaning of its own."""
+    return StorageError(f"the database failed: {type(error).__name__}")
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _template_from(row: dict[str, Any]) -> WeekPlanTemplate:
+    try:
+        return WeekPlanTemplate(
+            id=row["plan_id"],
+            tenant_id=row["tenant_id"],
+            name=row["name"],
+            days=decode_entries(row["days"]),
+            version=row["version"],
+            created_at=_utc(row["created_at"]),
+            updated_at=_utc(row["updated_at"]),
+        )
+    except InvalidInput as exc:
+        # A row that fails the domain's checks was not written by weekplan: not the caller's fault.
+        raise StorageError(f"a stored template is not valid: {exc}") from exc
+
+
+def _instance_from(row: dict[str, Any]) -> WeekPlanInstance:
+    try:
+        return WeekPlanInstance(
+            id=row["plan_id"],
+            tenant_id=row["tenant_id"],
+            template_id=row["template_id"],
+            client_ref=row["client_ref"],
+            week_start_date=row["week_start_date"],
+            days=decode_entries(row["days"]),
+            template_snapshot=decode_entries(row["template_snapshot"]),
+            version=row["version"],
+            created_at=_utc(row["created_at"]),
+            updated_at=_utc(row["updated_at"]),
+        )
+    except InvalidInput as exc:
+        raise StorageError(f"a stored instance is not valid: {exc}") from exc
+
+
+def _dish_from(row: dict[str, Any]) -> Dish:
+    try:
+        return Dish(
+            id=row["dish_id"],
+            tenant_id=row["tenant_id"],
+            name=row["name"],
+            meal_types=decode_texts(row["meal_types"]),
+            tags=decode_texts(row["tags"]),
+            ingredients=decode_texts(row["ingredients"]),
+            steps=decode_texts(row["steps"]),
+            version=row["version"],
+            created_at=None if row["created_at"] is None else _utc(row["created_at"]),
+            updated_at=None if row["updated_at"] is None else _utc(row["updated_at"]),
+        )
+    except InvalidInput as exc:
+        raise StorageError(f"a stored dish is not valid: {exc}") from exc
+
+
+def _dish_columns(dish: Dish) -> dict[str, Any]:
+    return {
+        "name": dish.name,
+        "name_key": search_key(dish.name),
+        "meal_types": encode_texts(m.value for m in dish.meal_types),
+        "tags": encode_texts(dish.tags),
+        "ingredients": encode_texts(dish.ingredients),
+        "steps": encode_texts(dish.steps),
+        "version": dish.version,
+        "created_at": dish.created_at,
+        "updated_at": dish.updated_at,
+    }
+
+
+def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
+    if tenant_id != row_tenant_id:
+        # A caller bug, not bad input: the use cases always pass the row's own tenant.
+        raise ValueError("a row can only be written under its own tenant_id")
+
+
+class DjangoTemplateRepository:
+    """Templates in ``weekplan_templates``, always addressed through one tenant."""
+
+    def __init__(self, uow: DjangoUnitOfWork) -> None:
+        self._uow = uow
+
+    def _rows(self, tenant_id: str) -> QuerySet[TemplateRecord]:
+        return TemplateRecord.objects.using(self._uow.alias()).filter(tenant_id=tenant_id)
+
+    def get(self, tenant_id: str, template_id: str) -> WeekPlanTemplate | None:
+        """The template, or ``None`` if this tenant has none with that id."""
+        query = self._rows(tenant_id).filter(plan_id=template_id).values(*_TEMPLATE_COLUMNS)
+        try:
+            rows = list(query[:1])
+        except Error as exc:
+            raise _translate(exc) from exc
+        return _template_from(rows[0]) if rows else None
+
+    def list(
+        self, tenant_id: str, *, search: str | None, after: TemplateSortKey | None, limit: int
+    ) -> Sequence[WeekPlanTemplate]:
+        """Up to ``limit`` templates ordered by ``(name_key, id)``, strictly after ``after``."""
+        query = self._rows(tenant_id)
+        if search:
+            # STRPOS/INSTR rather than LIKE: a plain, case-sensitive substring test, as
+            # in Python, with no wildcards to escape and no ASCII case folding.
+            query = query.annotate(found_at=StrIndex("name_key", Value(search))).filter(
+                found_at__gt=0
+            )
+        if after is not None:
+            name_key, template_id = after
+            query = query.filter(
+                Q(name_key__gt=name_key) | Q(name_key=name_key, plan_id__gt=template_id)
+            )
+        ordered = query.order_by("name_key", "plan_id").values(*_TEMPLATE_COLUMNS)[:limit]
+        try:
+            rows = list(ordered)
+        except Error as exc:
+            raise _translate(exc) from exc
+        return [_template_from(row) for row in rows]
+
+    def add(self, tenant_id: str, template: WeekPlanTemplate) -> None:
+        """Insert a new template."""
+        _same_tenant(tenant_id, template.tenant_id)
+        record = TemplateRecord(
+            tenant_id=tenant_id,
+            plan_id=template.id,
+            name=template.name,
+            name_key=search_key(template.name),
+            days=encode_entries(template.days),
+            version=template.version,
+            created_at=template.created_at,
+            updated_at=template.updated_at,
+        )
+        try:
+            record.save(force_insert=True, using=self._uow.alias())
+        except Error as exc:
+            raise _translate(exc) from exc
+
+    def replace(self, tenant_id: str, template: WeekPlanTemplate, *, expected_version: int) -> bool:
+        """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
+        _same_tenant(tenant_id, template.tenant_id)
+        matching = self._rows(tenant_id).filter(plan_id=template.id, version=expected_version)
+        try:
+            changed = matching.update(
+                name=template.name,
+                name_key=search_key(template.name),
+                days=encode_entries(template.days),
+                version=template.version,
+                created_at=template.created_at,
+                updated_at=template.updated_at,
+            )
+        except Error as exc:
+            raise _translate(exc) from exc
+        return changed == 1
+
+    def remove(self, tenant_id: str, template_id: str) -> bool:
+        """Delete the template; ``False`` if there was none."""
+        try:
+            deleted, _ = self._rows(tenant_id).filter(plan_id=template_id).delete()
+        except Error as exc:
+            raise _translate(exc) from exc
+        return deleted > 0
+
+
+class DjangoInstanceRepository:
+    """Client week instances in ``weekplan_instances``, unique per client and week."""
+
+    def __init__(self, uow: DjangoUnitOfWork) -> None:
+        self._uow = uow
+
+    def _rows(self, tenant_id: str) -> QuerySet[InstanceRecord]:
+        return InstanceRecord.objects.using(self._uow.alias()).filter(tenant_id=tenant_id)
+
+    def get(
+        self, tenant_id: str, client_ref: str, week_start_date: date
+    ) -> WeekPlanInstance | None:
+        """The instance, or ``None``."""
+        query = self._rows(tenant_id).filter(client_ref=client_ref, week_start_date=week_start_date)
+        try:
+            rows = list(query.values(*_INSTANCE_COLUMNS)[:1])
+        except Error as exc:
+            raise _translate(exc) from exc
+        return _instance_from(rows[0]) if rows else None
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        client_ref: str | None,
+        week_start_date: date | None,
+        after: InstanceSortKey | None,
+        limit: int,
+    ) -> Sequence[WeekPlanInstance]:
+        """Up to ``limit`` instances ordered by ``(week_start_date, client_ref)``."""
+        query = self._rows(tenant_id)
+        if client_ref is not None:
+            query = query.filter(client_ref=client_ref)
+        if week_start_date is not None:
+            query = query.filter(week_start_date=week_start_date)
+        if after is not None:
+            week, client = after
+            query = query.filter(
+                Q(week_start_date__gt=week) | Q(week_start_date=week, client_ref__gt=client)
+            )
+        ordered = query.order_by("week_start_date", "client_ref").values(*_INSTANCE_COLUMNS)
+        try:
+            rows = list(ordered[:limit])
+        except Error as exc:
+            raise _translate(exc) from exc
+        return [_instance_from(row) for row in rows]
+
+    def add(self, tenant_id: str, instance: WeekPlanInstance) -> None:
+        """Insert a new instance, or raise :class:`~weekplan.InstanceExists`."""
+        _same_tenant(tenant_id, instance.tenant_id)
+        alias = self._uow.alias()
+        record = InstanceRecord(
+            tenant_id=tenant_id,
+            plan_id=instance.id,
+            template_id=instance.template_id,
+            client_ref=instance.client_ref,
+            week_start_date=instance.week_start_date,
+            days=encode_entries(instance.days),
+            template_snapshot=encode_entries(instance.template_snapshot),
+            version=instance.version,
+            created_at=instance.created_at,
+            updated_at=instance.updated_at,
+        )
+        try:
+            # A savepoint of its own: on PostgreSQL a failed INSERT aborts the whole
+            # transaction, and a host that catches InstanceExists must be able to go on.
+            with transaction.atomic(using=alias):
+                record.save(force_insert=True, using=alias)
+        except IntegrityError as exc:
+            if any(marker in str(exc) for marker in _WEEK_CLASH_MARKERS):
+                raise InstanceExists() from exc
+            raise _translate(exc) from exc
+        except Error as exc:
+            raise _translate(exc) from exc
+
+    def replace(self, tenant_id: str, instance: WeekPlanInstance, *, expected_version: int) -> bool:
+        """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
+        _same_tenant(tenant_id, instance.tenant_id)
+        matching = self._rows(tenant_id).filter(
+            client_ref=instance.client_ref,
+            week_start_date=instance.week_start_date,
+            plan_id=instance.id,
+            version=expected_version,
+        )
+        try:
+            changed = matching.update(
+                template_id=instance.template_id,
+                days=encode_entries(instance.days),
+                template_snapshot=encode_entries(instance.template_snapshot),
+                version=instance.version,
+                created_at=instance.created_at,
+                updated_at=instance.updated_at,
+            )
+        except Error as exc:
+            raise _translate(exc) from exc
+        return changed == 1
+
+    def remove(self, tenant_id: str, client_ref: str, week_start_date: date) -> bool:
+        """Delete the instance; ``False`` if there was none."""
+        matching = self._rows(tenant_id).filter(
+            client_ref=client_ref, week_start_date=week_start_date
+        )
+        try:
+            deleted, _ = matching.delete()
+        except Error as exc:
+            raise _translate(exc) from exc
+        return deleted > 0
+
+
+class DjangoDishRepository:
+    """The dish catalog in ``weekplan_dishes``, always addressed through one tenant."""
+
+    def __init__(self, uow: DjangoUnitOfWork) -> None:
+        self._uow = uow
+
+    def _rows(self, tenant_id: str) -> QuerySet[DishRecord]:
+        return DishRecord.objects.using(self._uow.alias()).filter(tenant_id=tenant_id)
+
+    def get_many(self, tenant_id: str, dish_ids: Collection[str]) -> Mapping[str, Dish]:
+        """The tenant's dishes among ``dish_ids``, by id, in one query."""
+        if not dish_ids:
+            return {}
+        query = self._rows(tenant_id).filter(dish_id__in=list(dish_ids)).values(*_DISH_COLUMNS)
+        try:
+            rows = list(query)
+        except Error as exc:
+            raise _translate(exc) from exc
+        return {row["dish_id"]: _dish_from(row) for row in rows}
+
+    def list(
+        self, tenant_id: str, *, search: str | None, after: DishSortKey | None, limit: int
+    ) -> Sequence[Dish]:
+        """Up to ``limit`` dishes ordered by ``(name_key, id)``, strictly after ``after``."""
+        query = self._rows(tenant_id)
+        if search:
+            query = query.annotate(found_at=StrIndex("name_key", Value(search))).filter(
+                found_at__gt=0
+            )
+        if after is not None:
+            name_key, dish_id = after
+            query = query.filter(
+                Q(name_key__gt=name_key) | Q(name_key=name_key, dish_id__gt=dish_id)
+            )
+        ordered = query.order_by("name_key", "dish_id").values(*_DISH_COLUMNS)[:limit]
+        try:
+            rows = list(ordered)
+        except Error as exc:
+            raise _translate(exc) from exc
+        return [_dish_from(row) for row in rows]
+
+    def add(self, tenant_id: str, dish: Dish) -> None:
+        """Insert a new dish."""
+        _same_tenant(tenant_id, dish.tenant_id)
+        record = DishRecord(tenant_id=tenant_id, dish_id=dish.id, **_dish_columns(dish))
+        try:
+            record.save(force_insert=True, using=self._uow.alias())
+        except Error as exc:
+            raise _translate(exc) from exc
+
+    def replace(self, tenant_id: str, dish: Dish, *, expected_version: int) -> bool:
+        """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
+        _same_tenant(tenant_id, dish.tenant_id)
+        matching = self._rows(tenant_id).filter(dish_id=dish.id, version=expected_version)
+        try:
+            changed = matching.update(**_dish_columns(dish))
+        except Error as exc:
+            raise _translate(exc) from exc
+        return changed == 1
+
+    def remove(self, tenant_id: str, dish_id: str) -> bool:
+        """Delete the dish; ``False`` if there was none."""
+        try:
+            deleted, _ = self._rows(tenant_id).filter(dish_id=dish_id).delete()
+        except Error as exc:
+            raise _translate(exc) from exc
+        return deleted > 0
+
+
+class DjangoMealHistoryRepository:
+    """Running totals in ``weekplan_meal_history``, one row per ``(slot_kind, dish_id)``."""
+
+    def __init__(self, uow: DjangoUnitOfWork) -> None:
+        self._uow = uow
+
+    def _rows(self, tenant_id: str) -> QuerySet[MealHistoryRecord]:
+        return MealHistoryRecord.objects.using(self._uow.alias()).filter(tenant_id=tenant_id)
+
+    def apply_delta(self, tenant_id: str, deltas: Mapping[HistoryKey, int]) -> None:
+        """Add each delta to its total in the database, so concurrent writers add up."""
+        try:
+            for (kind, dish_id), change in deltas.items():
+                self._apply(tenant_id, kind, dish_id, change)
+            if any(change < 0 for change in deltas.values()):
+                emptied = Q()
+                for (kind, dish_id), change in deltas.items():
+                    if change < 0:
+                        emptied |= Q(slot_kind=kind, dish_id=dish_id)
+                self._rows(tenant_id).filter(emptied, total__lte=0).delete()
+        except Error as exc:
+            raise _translate(exc) from exc
+
+    def _apply(self, tenant_id: str, kind: str, dish_id: str, change: int) -> None:
+        row = self._rows(tenant_id).filter(slot_kind=kind, dish_id=dish_id)
+        # UPDATE ... SET total = total + change: no read-modify-write to lose under a race.
+        if row.update(total=F("total") + change) or change <= 0:
+            return
+        alias = self._uow.alias()
+        try:
+            with transaction.atomic(using=alias):
+                MealHistoryRecord(
+                    tenant_id=tenant_id, slot_kind=kind, dish_id=dish_id, total=change
+                ).save(force_insert=True, using=alias)
+        except IntegrityError:
+            # Another transaction created the total in between: add to it instead.
+            row.update(total=F("total") + change)
+
+    def counts(self, tenant_id: str) -> Mapping[HistoryKey, int]:
+        """Every positive total of the tenant."""
+        query = (
+            self._rows(tenant_id).filter(total__gt=0).values_list("slot_kind", "dish_id", "total")
+        )
+        try:
+            rows = list(query)
+        except Error as exc:
+            raise _translate(exc) from exc
+        return {(kind, dish_id): total for kind, dish_id, total in rows}
+
+
+class DjangoUnitOfWork:
+    """One ``transaction.atomic()`` block: a transaction, or a savepoint in the host's.
+
+    :meth:`commit` and :meth:`rollback` end the current block; the next read or
+    write opens a new one, which leaving the ``with`` block rolls back unless it is
+    committed too.
+    """
+
+    def __init__(self, using: str) -> None:
+        self._using = using
+        self._atomic: transaction.Atomic | None = None
+        self._entered = False
+        self._templates = DjangoTemplateRepository(self)
+        self._instances = DjangoInstanceRepository(self)
+        self._dishes = DjangoDishRepository(self)
+        self._meal_history = DjangoMealHistoryRepository(self)
+
+    @property
+    def templates(self) -> DjangoTemplateRepository:
+        """The templates, seen through this unit of work."""
+        return self._templates
+
+    @property
+    def instances(self) -> DjangoInstanceRepository:
+        """The instances, seen through this unit of work."""
+        return self._instances
+
+    @property
+    def dishes(self) -> DjangoDishRepository:
+        """The dish catalog, seen through this unit of work."""
+        return self._dishes
+
+    @property
+    def meal_history(self) -> DjangoMealHistoryRepository:
+        """The planning history totals, seen through this unit of work."""
+        return self._meal_history
+
+    def alias(self) -> str:
+        """The database alias, with this unit's atomic block open."""
+        if not self._entered:
+            raise RuntimeError("use the unit of work inside a `with` block")
+        if self._atomic is None:
+            atomic = transaction.atomic(using=self._using)
+            try:
+                atomic.__enter__()
+            except Error as exc:
+                raise _translate(exc) from exc
+            self._atomic = atomic
+        return self._using
+
+    def __enter__(self) -> Self:
+        self._entered = True
+        # Opened now rather than on first use, so every read of the unit sees one snapshot.
+        self.alias()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self._end(rollback=True)
+        finally:
+            self._entered = False
+
+    def commit(self) -> None:
+        """Commit this unit's writes (into the host's transaction, when there is one)."""
+        self._end(rollback=False)
+
+    def rollback(self) -> None:
+        """Forget this unit's writes since the last commit."""
+        self._end(rollback=True)
+
+    def _end(self, *, rollback: bool) -> None:
+        atomic, self._atomic = self._atomic, None
+        if atomic is None:
+            return
+        try:
+            if rollback:
+                transaction.set_rollback(True, using=self._using)
+            atomic.__exit__(None, None, None)
+        except Error as exc:
+            raise _translate(exc) from exc
+
+
+class DjangoStore:
+    """Keeps weekplan's data in the tables of the ``weekplan`` Django app.
+
+    ``using`` is the database alias (``"default"`` unless the host routes weekplan
+    elsewhere). The store holds no connection: Django gives each thread its own,
+    so one store is safe to share between threads and requests.
+    """
+
+    def __init__(self, using: str = DEFAULT_DB_ALIAS) -> None:
+        self._using = using
+
+    @property
+    def using(self) -> str:
+        """The database alias every unit of work runs on."""
+        return self._using
+
+    def unit_of_work(self) -> DjangoUnitOfWork:
+        """A new unit of work; enter it with ``with``."""
+        return DjangoUnitOfWork(self._using)
+
+    def __repr__(self) -> str:
+        return f"<DjangoStore using={self._using!r}>"

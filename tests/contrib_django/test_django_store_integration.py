@@ -1,0 +1,244 @@
+"""What the Django store promises beyond the conformance suite: the host's transactions,
+the schema rules, shipped migrations, and database errors translated."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connections, models, transaction
+from django.test.utils import override_settings
+
+from weekplan import InstanceExists, Planner, WorkerPlanner
+from weekplan.contrib.django.checks import check_time_zone_support
+from weekplan.contrib.django.models import (
+    DishRecord,
+    InstanceRecord,
+    MealHistoryRecord,
+    TemplateRecord,
+)
+from weekplan.contrib.django.store import DjangoStore
+from weekplan.domain.plans import WeekPlanTemplate
+from weekplan.errors import StorageError
+from weekplan.testing._base import MONDAY
+
+pytestmark = pytest.mark.usefixtures("django_databases")
+
+ALIASES = [
+    pytest.param("default", id="sqlite"),
+    pytest.param(
+        "postgres",
+        id="postgresql",
+        marks=pytest.mark.skipif(
+            "postgres" not in settings.DATABASES, reason="set WEEKPLAN_TEST_POSTGRES_URL to run"
+        ),
+    ),
+]
+
+
+class _HostRollback(Exception):
+    pass
+
+
+@pytest.fixture(params=ALIASES)
+def alias(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def worker(alias: str) -> WorkerPlanner:
+    return Planner(DjangoStore(alias)).worker(f"tenant-{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture
+def broken_alias() -> Iterator[str]:
+    """An alias whose database has no weekplan tables: every query fails."""
+    name = f"broken-{uuid.uuid4().hex[:8]}"
+    connections.settings[name] = {
+        **connections.settings["default"],
+        "NAME": f"{settings.SQLITE_PATH}.{name}",
+    }
+    try:
+        yield name
+    finally:
+        connections[name].close()
+        del connections.settings[name]
+
+
+def test_weekplan_writes_roll_back_with_the_hosts_transaction(
+    alias: str, worker: WorkerPlanner
+) -> None:
+    def host_view() -> None:
+        with transaction.atomic(using=alias):
+            template = worker.create_template("Host rolls back")
+            assert worker.get_template(template.id) == template  # visible inside the transaction
+            raise _HostRollback
+
+    with pytest.raises(_HostRollback):
+        host_view()
+    assert worker.list_templates().items == ()
+
+
+def test_weekplan_writes_commit_with_the_hosts_transaction(
+    alias: str, worker: WorkerPlanner
+) -> None:
+    with transaction.atomic(using=alias):
+        template = worker.create_template("Host commits")
+        week = worker.create_instance(template.id, "client-1", MONDAY)
+    assert worker.get_template(template.id) == template
+    assert worker.get_instance("client-1", MONDAY) == week
+
+
+def test_a_failed_call_inside_the_hosts_transaction_leaves_it_usable(
+    alias: str, worker: WorkerPlanner
+) -> None:
+    template = worker.create_template("Source")
+    with transaction.atomic(using=alias):
+        worker.create_instance(template.id, "client-1", MONDAY)
+        with pytest.raises(InstanceExists):
+            worker.create_instance(template.id, "client-1", MONDAY)
+        # On PostgreSQL a failed INSERT without a savepoint would abort the transaction here.
+        later = worker.create_template("After the clash")
+    assert worker.get_template(later.id) == later
+
+
+def test_timestamps_come_back_in_utc_to_the_microsecond(alias: str, worker: WorkerPlanner) -> None:
+    when = datetime(2026, 3, 29, 1, 30, 0, 999_999, tzinfo=timezone(timedelta(hours=5, minutes=45)))
+    template = WeekPlanTemplate(
+        id="t-1",
+        tenant_id=worker.tenant_id,
+        name="Kathmandu time",
+        days=(),
+        version=1,
+        created_at=when,
+        updated_at=when,
+    )
+    store = DjangoStore(alias)
+    with store.unit_of_work() as uow:
+        uow.templates.add(worker.tenant_id, template)
+        uow.commit()
+    with store.unit_of_work() as uow:
+        stored = uow.templates.get(worker.tenant_id, "t-1")
+    assert stored is not None
+    assert stored.created_at == when
+    assert stored.created_at.tzinfo is UTC
+    assert stored.created_at.microsecond == 999_999
+
+
+def test_keys_are_ordered_byte_for_byte_like_python(alias: str, worker: WorkerPlanner) -> None:
+    template = worker.create_template("Source")
+    refs = ["b", "B", "a", "_x", "Z", "é", "e", "ß", "10", "9"]
+    for ref in refs:
+        worker.create_instance(template.id, ref, MONDAY)
+    listed = [i.client_ref for i in worker.list_instances(limit=200).items]
+    assert listed == sorted(refs)
+    names = ["\u210cello", "hello", "Hello!", "hell"]  # NFKD turns the first into "Hello"
+    for name in names:
+        worker.create_template(name)
+    assert [t.name for t in worker.list_templates(search="h").items] == ["hell", "hello", "Hello!"]
+
+
+def test_a_stored_plan_that_is_not_weekplan_json_is_a_storage_error(
+    alias: str, worker: WorkerPlanner
+) -> None:
+    template = worker.create_template("Corrupted later")
+    TemplateRecord.objects.using(alias).filter(
+        tenant_id=worker.tenant_id, plan_id=template.id
+    ).update(days='[{"day_key": "funday"}]')
+    with pytest.raises(StorageError) as caught:
+        worker.get_template(template.id)
+    assert caught.value.to_dict() == {"detail": "storage_unavailable"}
+    assert caught.value.status_code == 503
+
+
+def test_no_database_error_escapes_as_itself(broken_alias: str) -> None:
+    worker = Planner(DjangoStore(broken_alias)).worker("tenant-a")
+    for call in (
+        worker.list_templates,
+        lambda: worker.get_template("t-1"),
+        lambda: worker.create_template("Nowhere to go"),
+        worker.list_instances,
+        lambda: worker.get_instance("client-1", MONDAY),
+        lambda: worker.delete_instance("client-1", MONDAY),
+    ):
+        with pytest.raises(StorageError) as caught:
+            call()
+        assert caught.value.__cause__ is not None
+
+
+def test_every_table_key_and_index_leads_with_the_tenant(alias: str) -> None:
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        tables = [
+            t for t in connection.introspection.table_names(cursor) if t.startswith("weekplan_")
+        ]
+        assert sorted(tables) == [
+            "weekplan_dishes",
+            "weekplan_instances",
+            "weekplan_meal_history",
+            "weekplan_templates",
+        ]
+        for table in tables:
+            columns = [
+                c.name for c in connection.introspection.get_table_description(cursor, table)
+            ]
+            assert "tenant_id" in columns
+            constraints = connection.introspection.get_constraints(cursor, table)
+            keyed = {
+                name: c["columns"]
+                for name, c in constraints.items()
+                if (c["unique"] or c["index"]) and not c["primary_key"]
+            }
+            assert keyed, table
+            for name, key in keyed.items():
+                assert key[0] == "tenant_id", (table, name, key)
+
+
+def test_the_natural_keys_are_unique_constraints() -> None:
+    def unique_sets(model: type[models.Model]) -> set[tuple[str, ...]]:
+        found: set[tuple[str, ...]] = set()
+        for constraint in model._meta.constraints:
+            assert isinstance(constraint, models.UniqueConstraint)
+            fields = [model._meta.get_field(name) for name in constraint.fields]
+            found.add(tuple(str(f.column) for f in fields if isinstance(f, models.Field)))
+        return found
+
+    assert unique_sets(TemplateRecord) == {("tenant_id", "id")}
+    assert unique_sets(InstanceRecord) == {
+        ("tenant_id", "id"),
+        ("tenant_id", "client_ref", "week_start_date"),
+    }
+    assert unique_sets(DishRecord) == {("tenant_id", "id")}
+    assert unique_sets(MealHistoryRecord) == {("tenant_id", "slot_kind", "dish_id")}
+
+
+def test_the_shipped_migrations_match_the_models() -> None:
+    call_command("makemigrations", "weekplan", check=True, dry_run=True, verbosity=0)
+
+
+def test_the_migrations_unapply_and_apply_again() -> None:
+    name = f"migrations-{uuid.uuid4().hex[:8]}"
+    connections.settings[name] = {
+        **connections.settings["default"],
+        "NAME": f"{settings.SQLITE_PATH}.{name}",
+    }
+    try:
+        call_command("migrate", "weekplan", database=name, verbosity=0)
+        call_command("migrate", "weekplan", "zero", database=name, verbosity=0)
+        call_command("migrate", "weekplan", database=name, verbosity=0)
+        worker = Planner(DjangoStore(name)).worker("tenant-a")
+        assert worker.create_template("After a round trip").version == 1
+    finally:
+        connections[name].close()
+        del connections.settings[name]
+
+
+def test_use_tz_off_is_reported_by_a_system_check() -> None:
+    assert check_time_zone_support() == []
+    with override_settings(USE_TZ=False):
+        errors = check_time_zone_support()
+    assert [e.id for e in errors] == ["weekplan.E001"]
