@@ -17,16 +17,22 @@ from sqlalchemy import Connection, Engine, event, insert
 
 from weekplan import Planner, WorkerPlanner
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
-from weekplan.adapters.sqlalchemy.schema import instances, templates
+from weekplan.adapters.sqlalchemy.schema import dishes, instances, meal_history, templates
 
 TENANTS = 60
 TEMPLATES_PER_TENANT = 80
 CLIENTS_PER_TENANT = 25
 WEEKS = 8
+DISHES_PER_TENANT = 80
+# The target tenant's catalog is larger than a suggestion's scan page (1000), as
+# a catalog must be for the order of the index to matter more than a small sort.
+TARGET_DISHES = 1200
+SLOT_KINDS = ("breakfast", "lunch", "dinner", "snack")
 FIRST_MONDAY = date(2026, 1, 5)
 TARGET = "tenant-plan-007"
 
 Captured = tuple[str, Any]
+Capture = Callable[..., Captured]
 
 
 def _fill(engine: Engine) -> None:
@@ -65,9 +71,39 @@ def _fill(engine: Engine) -> None:
         for c in range(CLIENTS_PER_TENANT)
         for w in range(WEEKS)
     ]
+    dish_rows = [
+        {
+            "tenant_id": f"tenant-plan-{t:03}",
+            "id": f"dish-{n:04}",
+            "name": f"Dish {n:04}",
+            "name_key": f"dish {n:04}",
+            "meal_types": "[]",
+            "tags": "[]",
+            "ingredients": "[]",
+            "steps": "[]",
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for t in range(TENANTS)
+        for n in range(TARGET_DISHES if f"tenant-plan-{t:03}" == TARGET else DISHES_PER_TENANT)
+    ]
+    history_rows = [
+        {
+            "tenant_id": f"tenant-plan-{t:03}",
+            "slot_kind": kind,
+            "dish_id": f"dish-{n:04}",
+            "count": n + 1,
+        }
+        for t in range(TENANTS)
+        for kind in SLOT_KINDS
+        for n in range(DISHES_PER_TENANT)
+    ]
     with engine.begin() as connection:
         connection.execute(insert(templates), template_rows)
         connection.execute(insert(instances), instance_rows)
+        connection.execute(insert(dishes), dish_rows)
+        connection.execute(insert(meal_history), history_rows)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         for table in metadata.tables:
             statement = {"postgresql": "ANALYZE {}", "mysql": "ANALYZE TABLE {}"}.get(
@@ -79,7 +115,7 @@ def _fill(engine: Engine) -> None:
 
 
 @pytest.fixture
-def capture(sql_store: SqlAlchemyStore) -> Iterator[Callable[[Callable[[], object]], Captured]]:
+def capture(sql_store: SqlAlchemyStore) -> Iterator[Capture]:
     """Run a call and return the one SELECT it sent, with its parameters."""
     engine = sql_store.engine
     assert engine is not None
@@ -92,11 +128,12 @@ def capture(sql_store: SqlAlchemyStore) -> Iterator[Callable[[Callable[[], objec
 
     event.listen(engine, "before_cursor_execute", log)
 
-    def run(call: Callable[[], object]) -> Captured:
+    def run(call: Callable[[], object], which: int = 0, of: int = 1) -> Captured:
+        """The ``which``-th of the ``of`` SELECTs the call sends."""
         seen.clear()
         call()
-        assert len(seen) == 1, seen
-        return seen[0]
+        assert len(seen) == of, seen
+        return seen[which]
 
     yield run
     event.remove(engine, "before_cursor_execute", log)
@@ -141,13 +178,14 @@ def _plan_problems(connection: Connection, statement: str, parameters: Any) -> l
 
 
 def test_frequent_queries_use_an_index_led_by_tenant_id(
-    sql_store: SqlAlchemyStore, capture: Callable[[Callable[[], object]], Captured]
+    sql_store: SqlAlchemyStore, capture: Capture
 ) -> None:
     assert sql_store.engine is not None
     _fill(sql_store.engine)
     worker: WorkerPlanner = Planner(sql_store).worker(TARGET)
     week = FIRST_MONDAY + timedelta(weeks=3)
     first_page = worker.list_templates(limit=20)
+    first_dishes = worker.list_dishes(limit=20)
     queries = {
         "list templates": capture(lambda: worker.list_templates(limit=20)),
         "next page of templates": capture(
@@ -159,6 +197,16 @@ def test_frequent_queries_use_an_index_led_by_tenant_id(
         "instances of a client": capture(lambda: worker.list_instances(client_ref="client-007")),
         "instances of a week": capture(lambda: worker.list_instances(week_start_date=week)),
         "all instances": capture(lambda: worker.list_instances(limit=20)),
+        "list dishes": capture(lambda: worker.list_dishes(limit=20)),
+        "next page of dishes": capture(
+            lambda: worker.list_dishes(limit=20, cursor=first_dishes.next_cursor)
+        ),
+        "search dishes": capture(lambda: worker.list_dishes(search="dish 00", limit=20)),
+        "get dishes by id": capture(lambda: worker.get_dish("dish-0042")),
+        # A suggestion reads the tenant's history totals, then scans its catalog.
+        "suggestion history": capture(lambda: worker.suggest_dishes("lunch"), 0, 3),
+        "suggestion catalog scan": capture(lambda: worker.suggest_dishes("lunch"), 1, 3),
+        "suggestion catalog scan, page 2": capture(lambda: worker.suggest_dishes("lunch"), 2, 3),
     }
     problems: dict[str, list[str]] = {}
     with sql_store.engine.connect() as connection:

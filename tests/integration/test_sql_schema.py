@@ -43,7 +43,17 @@ def test_every_key_constraint_and_index_leads_with_tenant_id() -> None:
         assert table.primary_key.columns, f"{table.name} has no primary key"
         assert _leading_columns(keyed) == {"tenant_id"}, table.name
         checked += len(keyed)
-    assert checked >= 5
+    assert checked >= 8
+
+
+def test_the_catalog_and_the_history_are_keyed_by_tenant_first() -> None:
+    dishes = metadata.tables["weekplan_dishes"]
+    history = metadata.tables["weekplan_meal_history"]
+    assert [c.name for c in dishes.primary_key.columns] == ["tenant_id", "id"]
+    assert [c.name for c in history.primary_key.columns] == ["tenant_id", "slot_kind", "dish_id"]
+    assert {tuple(c.name for c in i.columns) for i in dishes.indexes} == {
+        ("tenant_id", "name_key", "id")
+    }
 
 
 def test_every_constraint_and_index_is_named_by_the_convention() -> None:
