@@ -139,8 +139,13 @@ def capture(sql_store: SqlAlchemyStore) -> Iterator[Capture]:
     event.remove(engine, "before_cursor_execute", log)
 
 
-def _plan_problems(connection: Connection, statement: str, parameters: Any) -> list[str]:
-    """What is wrong with the plan: full scans, sorts, no index led by tenant_id."""
+def _plan_problems(
+    connection: Connection, statement: str, parameters: Any, *, may_sort: bool = False
+) -> list[str]:
+    """What is wrong with the plan: full scans, sorts, no index led by tenant_id.
+
+    With ``may_sort``, sorting the rows that the index range found is allowed.
+    """
     leading: set[str] = set()
     for table in metadata.tables.values():
         leading.update(str(index.name) for index in table.indexes)
@@ -149,7 +154,9 @@ def _plan_problems(connection: Connection, statement: str, parameters: Any) -> l
     if dialect == "sqlite":
         rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
         details = [str(row[3]) for row in rows]
-        problems = [d for d in details if d.startswith("SCAN") or "TEMP B-TREE" in d]
+        problems = [
+            d for d in details if d.startswith("SCAN") or ("TEMP B-TREE" in d and not may_sort)
+        ]
         used = [d for d in details if "INDEX" in d and any(name in d for name in leading)]
         used += [d for d in details if "USING PRIMARY KEY" in d or "sqlite_autoindex" in d]
         return problems if used else [*problems, f"no index used: {details}"]
@@ -165,14 +172,18 @@ def _plan_problems(connection: Connection, statement: str, parameters: Any) -> l
         problems = [
             f"{n['Node Type']} on {n.get('Relation Name')}"
             for n in nodes
-            if n["Node Type"] in ("Seq Scan", "Sort")
+            if n["Node Type"] == "Seq Scan" or (n["Node Type"] == "Sort" and not may_sort)
         ]
         named = [n for n in nodes if n.get("Index Name") in leading]
         return problems if named else [*problems, f"no index used: {nodes}"]
     result = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
     steps = [dict(step) for step in result.mappings()]
     problems = [f"full scan of {s['table']}" for s in steps if s["type"] == "ALL"]
-    problems += [f"filesort on {s['table']}" for s in steps if "filesort" in (s["Extra"] or "")]
+    problems += [
+        f"filesort on {s['table']}"
+        for s in steps
+        if "filesort" in (s["Extra"] or "") and not may_sort
+    ]
     keys = [s for s in steps if s["key"] in leading or s["key"] == "PRIMARY"]
     return problems if keys else [*problems, f"no index used: {steps}"]
 
@@ -211,7 +222,11 @@ def test_frequent_queries_use_an_index_led_by_tenant_id(
     problems: dict[str, list[str]] = {}
     with sql_store.engine.connect() as connection:
         for name, (statement, parameters) in queries.items():
-            found = _plan_problems(connection, statement, parameters)
+            # A suggestion reads the tenant's whole catalog, a page of up to 1000
+            # rows at a time; when a page is most of what is left of the tenant's
+            # range, the planner may fairly read that range and sort it.
+            may_sort = name.startswith("suggestion catalog scan")
+            found = _plan_problems(connection, statement, parameters, may_sort=may_sort)
             if found:
                 problems[name] = found
     assert problems == {}
