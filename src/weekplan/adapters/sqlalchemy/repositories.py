@@ -18,15 +18,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from weekplan.adapters.sqlalchemy.errors import (
     translate,
     translate_instance_insert,
-    translate_stored,
 )
 from weekplan.adapters.sqlalchemy.rows import EntryCodec
 from weekplan.adapters.sqlalchemy.statements import Statements
 from weekplan.domain.dishes import Dish
 from weekplan.domain.history import HistoryKey
+from weekplan.domain.meal_types import MealType
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import search_key
-from weekplan.errors import InvalidInput, StorageError
+from weekplan.domain.trusted import from_trusted_fields
+from weekplan.errors import StorageError
 from weekplan.ports import DishSortKey, InstanceSortKey, TemplateSortKey
 
 __all__ = [
@@ -99,18 +100,11 @@ class SqlTemplateRepository:
         self._codec = codec
 
     def _template(self, row: Sequence[Any]) -> WeekPlanTemplate:
-        try:
-            return WeekPlanTemplate(
-                id=row[0],
-                tenant_id=row[1],
-                name=row[2],
-                days=self._codec.decode(row[3]),
-                version=row[4],
-                created_at=row[5],
-                updated_at=row[6],
-            )
-        except InvalidInput as exc:
-            raise translate_stored(exc) from exc
+        # The row was a checked template when weekplan wrote it (see .trusted);
+        # its entries are checked once each by the codec, which interns them.
+        return from_trusted_fields(
+            WeekPlanTemplate, row[0], row[1], row[2], self._codec.decode(row[3]), *row[4:7]
+        )
 
     def get(self, tenant_id: str, template_id: str) -> WeekPlanTemplate | None:
         """The template, or ``None``."""
@@ -185,22 +179,11 @@ class SqlInstanceRepository:
         self._codec = codec
 
     def _instance(self, row: Sequence[Any]) -> WeekPlanInstance:
-        decode = self._codec.decode
-        try:
-            return WeekPlanInstance(
-                id=row[0],
-                tenant_id=row[1],
-                template_id=row[2],
-                client_ref=row[3],
-                week_start_date=row[4],
-                days=decode(row[5]),
-                template_snapshot=decode(row[6]),
-                version=row[7],
-                created_at=row[8],
-                updated_at=row[9],
-            )
-        except InvalidInput as exc:
-            raise translate_stored(exc) from exc
+        days = self._codec.decode(row[5])
+        # Until its first edit an instance's days are its snapshot: decode that once.
+        snapshot = days if row[6] == row[5] else self._codec.decode(row[6])
+        # As for templates: a row weekplan wrote, rebuilt without a second check.
+        return from_trusted_fields(WeekPlanInstance, *row[0:5], days, snapshot, *row[7:10])
 
     def get(
         self, tenant_id: str, client_ref: str, week_start_date: date
@@ -299,20 +282,21 @@ class SqlDishRepository:
     @staticmethod
     def _dish(row: Sequence[Any]) -> Dish:
         try:
-            return Dish(
-                row[0],
-                row[1],
-                row[2],
-                _text_list(row[3]),
-                _text_list(row[4]),
-                _text_list(row[5]),
-                _text_list(row[6]),
-                version=row[7],
-                created_at=row[8],
-                updated_at=row[9],
-            )
-        except InvalidInput as exc:
-            raise translate_stored(exc) from exc
+            meal_types = tuple(MealType(value) for value in _text_list(row[3]))
+        except ValueError as exc:
+            raise StorageError("a stored dish names an unknown meal type") from exc
+        # The lists were checked and made unique when the dish was written.
+        return from_trusted_fields(
+            Dish,
+            row[0],
+            row[1],
+            row[2],
+            meal_types,
+            tuple(_text_list(row[4])),
+            tuple(_text_list(row[5])),
+            tuple(_text_list(row[6])),
+            *row[7:10],
+        )
 
     def get_many(self, tenant_id: str, dish_ids: Collection[str]) -> Mapping[str, Dish]:
         """The dishes of this tenant among ``dish_ids``, by id, read with one ``SELECT ... IN``."""
