@@ -9,7 +9,8 @@ Each weekplan figure is the median of one planner call (what a host pays). Its
 baseline is the plain driver (``sqlite3``, ``psycopg``) in the same transaction
 shape, sending the same statements and encoding or decoding the same JSON, so the
 ratio is what weekplan adds: SQLAlchemy, the unit of work, and building checked
-domain values.
+domain values. ``create_instance`` also adds the template's dishes to the
+planning history totals (one upsert), so its baseline does the same.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from sqlalchemy import URL, create_engine, make_url, text
 
 from weekplan import PlanEntry, Planner, WorkerPlanner
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
+from weekplan.domain.meal_types import slot_kind
 from weekplan.domain.paging import encode_cursor
 from weekplan.domain.text import search_key
 
@@ -94,6 +96,9 @@ class RawSqlite:
     def execute(self, sql: str, params: tuple[Any, ...]) -> Any:
         return self.db.execute(sql, params)
 
+    def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        self.db.executemany(sql, rows)
+
     def commit(self) -> None:
         self.db.execute("COMMIT")
 
@@ -125,6 +130,9 @@ class RawPsycopg:
     def execute(self, sql: str, params: tuple[Any, ...]) -> Any:
         return self.db.execute(sql.replace("?", "%s"), params)
 
+    def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        self.db.cursor().executemany(sql.replace("?", "%s"), rows)
+
     def commit(self) -> None:
         self.db.commit()
 
@@ -155,8 +163,21 @@ def raw_create(raw: Raw, tenant: str, template_id: str, client: str) -> None:
         f"SELECT {TEMPLATE_COLUMNS} FROM weekplan_templates WHERE tenant_id = ? AND id = ?",
         (tenant, template_id),
     ).fetchone()
-    days = encode(json.loads(row[3]))
+    entries = json.loads(row[3])
+    days = encode(entries)
     now = datetime.now(UTC)
+    # The planning history totals, as the store keeps them: one upsert for all keys.
+    totals: dict[tuple[str, str], int] = {}
+    for entry in entries:
+        if entry["dish_template_id"] is not None:
+            key = (slot_kind(entry["slot_key"]), entry["dish_template_id"])
+            totals[key] = totals.get(key, 0) + 1
+    raw.executemany(
+        "INSERT INTO weekplan_meal_history (tenant_id, slot_kind, dish_id, count)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id, slot_kind, dish_id)"
+        " DO UPDATE SET count = weekplan_meal_history.count + excluded.count",
+        [(tenant, kind, dish_id, count) for (kind, dish_id), count in totals.items()],
+    )
     raw.execute(
         f"INSERT INTO weekplan_instances ({INSTANCE_COLUMNS})"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -280,6 +301,8 @@ def bulk_templates(store: SqlAlchemyStore, tenant: str, count: int) -> list[tupl
 def bench(name: str, store: SqlAlchemyStore, raw: Raw, runs: int, large: int) -> Iterator[Row]:
     """Every figure for one database."""
     worker: WorkerPlanner = Planner(store).worker("bench-tenant")
+    for n in range(42):
+        worker.upsert_dish(f"dish-{n}", name=f"Dish {n}")
     template = worker.create_template("Bench week", week_entries())
     worker.create_instance(template.id, "client-get", MONDAY)
 
