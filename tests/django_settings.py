@@ -17,7 +17,7 @@ import os
 import tempfile
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from django_app.settings import *  # noqa: F403  # the example project, databases replaced below
 
@@ -39,6 +39,9 @@ DATABASES = {
 POSTGRES_URL = os.environ.get("WEEKPLAN_TEST_POSTGRES_URL")
 if POSTGRES_URL:
     _url = urlsplit(POSTGRES_URL)
+    # The variable is shared with the SQLAlchemy tests, whose URLs name a driver
+    # (postgresql+psycopg://); psycopg itself only takes the plain scheme.
+    POSTGRES_URL = urlunsplit(_url._replace(scheme="postgresql"))
     DATABASES["postgres"] = {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": f"weekplan_django_{RUN_ID}",

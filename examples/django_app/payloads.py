@@ -83,6 +83,7 @@ def instance_json(instance: WeekPlanInstance) -> dict[str, Any]:
         "version": instance.version,
         "created_at": instance.created_at.isoformat(),
         "updated_at": instance.updated_at.isoformat(),
+        "guardrails": None if instance.guardrails is None else instance.guardrails.to_dict(),
     }
 
 

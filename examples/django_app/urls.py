@@ -25,5 +25,13 @@ urlpatterns = [
     path("api/planning/dishes", views.dishes, name="dishes"),
     path("api/planning/dishes/<str:dish_id>", views.dish, name="dish"),
     path("api/planning/dish-suggestions", views.suggestions, name="dish-suggestions"),
+    path(f"{_WEEK}/guardrails-check", views.guardrails_check, name="guardrails-check"),
+    path("api/planning/rulesets", views.rulesets, name="rulesets"),
+    path("api/planning/rulesets/<str:content_hash>", views.ruleset, name="ruleset"),
+    path(
+        "api/planning/clients/<str:client_ref>/ruleset",
+        views.client_ruleset,
+        name="client-ruleset",
+    ),
     path("client/weekly-plan", views.client_weekly_plan, name="client-weekly-plan"),
 ]

@@ -19,6 +19,7 @@ from django_app import payloads
 from weekplan import InvalidInput, Planner, ReadOnlyAccess, WorkerPlanner
 from weekplan.contrib.django.http import ClientAccess, PlannerBinding, WorkerAccess
 from weekplan.contrib.django.store import DjangoStore
+from weekplan.guardrails import ruleset_to_dict
 
 #: Methods that only read; every other method writes.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -319,6 +320,59 @@ def dish_suggestions(request: HttpRequest, worker: WorkerPlanner) -> HttpRespons
     return _json({"items": [payloads.suggestion_json(s) for s in suggestions]})
 
 
+# -- diet guardrails -------------------------------------------------------------------
+
+
+def list_rulesets(request: HttpRequest, worker: WorkerPlanner) -> HttpResponseBase:
+    """``GET /api/planning/rulesets?diet_id=&limit=&cursor=``."""
+    page = worker.list_rulesets(
+        diet_id=request.GET.get("diet_id"),
+        limit=payloads.limit_of(request),
+        cursor=request.GET.get("cursor"),
+    )
+    items = [ruleset_to_dict(r) for r in page.items]
+    return _json({"items": items, "next_cursor": page.next_cursor})
+
+
+def save_ruleset(request: HttpRequest, worker: WorkerPlanner) -> HttpResponseBase:
+    """``POST /api/planning/rulesets`` with ``{"ruleset": {...}}``; saving it again is harmless."""
+    body = payloads.body_of(request, allowed={"ruleset"})
+    ruleset: Any = body.get("ruleset")  # the planner reports it missing or malformed
+    return _json(ruleset_to_dict(worker.save_ruleset(ruleset)), status=201)
+
+
+def get_ruleset(request: HttpRequest, worker: WorkerPlanner, content_hash: str) -> HttpResponseBase:
+    """``GET /api/planning/rulesets/<content_hash>``."""
+    return _json(ruleset_to_dict(worker.get_ruleset(content_hash)))
+
+
+def get_client_ruleset(
+    request: HttpRequest, worker: WorkerPlanner, client_ref: str
+) -> HttpResponseBase:
+    """``GET /api/planning/clients/<client_ref>/ruleset``: ``null`` when the client has no diet."""
+    ruleset = worker.get_client_ruleset(client_ref)
+    return _json({"ruleset": None if ruleset is None else ruleset_to_dict(ruleset)})
+
+
+def assign_ruleset(
+    request: HttpRequest, worker: WorkerPlanner, client_ref: str
+) -> HttpResponseBase:
+    """``PUT /api/planning/clients/<client_ref>/ruleset`` with ``{"content_hash"}`` or ``null``."""
+    body = payloads.body_of(request, allowed={"content_hash"})
+    if "content_hash" not in body:
+        raise InvalidInput.at(("content_hash",), "field required")
+    ruleset = worker.assign_ruleset(client_ref, body["content_hash"])
+    return _json({"ruleset": None if ruleset is None else ruleset_to_dict(ruleset)})
+
+
+def check_instance(
+    request: HttpRequest, worker: WorkerPlanner, client_ref: str, week_start_date: str
+) -> HttpResponseBase:
+    """``GET .../guardrails-check``: how the saved week fares against the client's diet now."""
+    decision = worker.check_instance(client_ref, week_start_date)
+    return _json({**decision.compact(), "content_hash": decision.content_hash})
+
+
 # -- the client's side ----------------------------------------------------------------
 
 
@@ -347,3 +401,7 @@ template_bulk_assign = worker_route(post=bulk_assign_template)
 dishes = worker_route(get=list_dishes)
 dish = worker_route(get=get_dish, put=upsert_dish, delete=delete_dish)
 suggestions = worker_route(get=dish_suggestions)
+rulesets = worker_route(get=list_rulesets, post=save_ruleset)
+ruleset = worker_route(get=get_ruleset)
+client_ruleset = worker_route(get=get_client_ruleset, put=assign_ruleset)
+guardrails_check = worker_route(get=check_instance)

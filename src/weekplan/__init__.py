@@ -14,6 +14,7 @@ from weekplan.domain.client_view import ClientDay, ClientSlot, ClientWeekView
 from weekplan.domain.days import DayKey
 from weekplan.domain.dishes import Dish
 from weekplan.domain.entries import PlanEntry
+from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.domain.meal_types import MealType, MealVocabulary, meal_type_for_slot
 from weekplan.domain.paging import Page
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
@@ -25,6 +26,7 @@ from weekplan.errors import (
     InstanceNotFound,
     InvalidInput,
     ReadOnlyAccess,
+    RulesetNotFound,
     SlotNotFound,
     StorageError,
     TemplateNotFound,
@@ -44,6 +46,7 @@ __all__ = [
     "Dish",
     "DishNotFound",
     "DishSuggestion",
+    "GuardrailsCheck",
     "GuardrailsViolation",
     "InstanceExists",
     "InstanceNotFound",
@@ -54,6 +57,7 @@ __all__ = [
     "PlanEntry",
     "Planner",
     "ReadOnlyAccess",
+    "RulesetNotFound",
     "SlotNotFound",
     "SlotOverride",
     "StorageError",

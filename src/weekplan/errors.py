@@ -26,6 +26,7 @@ __all__ = [
     "InstanceNotFound",
     "InvalidInput",
     "ReadOnlyAccess",
+    "RulesetNotFound",
     "SlotNotFound",
     "StorageError",
     "TemplateNotFound",
@@ -107,6 +108,13 @@ class StorageError(WeekPlanError):
 
     status_code = 503
     detail = "storage_unavailable"
+
+
+class RulesetNotFound(WeekPlanError):
+    """No guardrails ruleset with that content hash in this tenant, or the client has none."""
+
+    status_code = 404
+    detail = "guardrails_ruleset_not_found"
 
 
 class InvalidInput(WeekPlanError):

@@ -28,6 +28,7 @@ from typing import Protocol, Self
 from weekplan.domain.dishes import Dish
 from weekplan.domain.history import HistoryKey
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.guardrails.model import GuardrailsRuleset
 
 __all__ = [
     "DishCatalog",
@@ -36,6 +37,8 @@ __all__ = [
     "InstanceRepository",
     "InstanceSortKey",
     "MealHistoryRepository",
+    "RulesetRepository",
+    "RulesetSortKey",
     "Store",
     "TemplateRepository",
     "TemplateSortKey",
@@ -48,6 +51,8 @@ TemplateSortKey = tuple[str, str]
 InstanceSortKey = tuple[date, str]
 #: ``(search_key(name), id)``: dishes are listed in this order.
 DishSortKey = tuple[str, str]
+#: ``(diet_id, version, content_hash)``: rulesets are listed in this order.
+RulesetSortKey = tuple[str, int, str]
 
 
 class TemplateRepository(Protocol):
@@ -86,7 +91,13 @@ class TemplateRepository(Protocol):
 
 
 class InstanceRepository(Protocol):
-    """Client week instances, unique by ``(tenant_id, client_ref, week_start_date)``."""
+    """Client week instances, unique by ``(tenant_id, client_ref, week_start_date)``.
+
+    Every field comes back equal to what was written, ``guardrails`` included
+    (``None`` or a :class:`~weekplan.GuardrailsCheck`, which
+    :meth:`~weekplan.GuardrailsCheck.to_dict` and ``from_dict`` turn into one
+    JSON value and back).
+    """
 
     def get(
         self, tenant_id: str, client_ref: str, week_start_date: date
@@ -196,6 +207,62 @@ class MealHistoryRepository(Protocol):
         ...
 
 
+class RulesetRepository(Protocol):
+    """Guardrails rulesets of every tenant, and the ruleset each client is on.
+
+    A ruleset is stored under its ``content_hash``, unique per tenant, and never
+    changes or goes away once stored, so a decision recorded with a hash can be
+    reproduced later. Two tenants may store the same hash; each sees only its own.
+    ``diet_id`` and ``version`` are labels, not keys: several stored rulesets may
+    carry the same ones.
+
+    A store must give back a ruleset equal (``==``) to the one added;
+    :func:`~weekplan.guardrails.ruleset_to_dict` and
+    :func:`~weekplan.guardrails.ruleset_from_dict` round-trip one exactly, for a
+    store that keeps it as JSON.
+    """
+
+    def get(self, tenant_id: str, content_hash: str) -> GuardrailsRuleset | None:
+        """The ruleset this tenant stored under ``content_hash``, or ``None``."""
+        ...
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        diet_id: str | None,
+        after: RulesetSortKey | None,
+        limit: int,
+    ) -> Sequence[GuardrailsRuleset]:
+        """Up to ``limit`` rulesets ordered by ``(diet_id, version, content_hash)``.
+
+        ``diet_id`` keeps only rulesets with exactly that diet id; rows come
+        strictly after ``after``.
+        """
+        ...
+
+    def add(self, tenant_id: str, ruleset: GuardrailsRuleset) -> None:
+        """Store the ruleset under its content hash, unless this tenant has one there.
+
+        Adding a hash the tenant already stored changes nothing and raises
+        nothing (the first one stored is kept, labels included), also when a
+        concurrent transaction stored it a moment ago.
+        """
+        ...
+
+    def assigned(self, tenant_id: str, client_ref: str) -> str | None:
+        """The content hash of the ruleset ``client_ref`` is on, or ``None``."""
+        ...
+
+    def assign(self, tenant_id: str, client_ref: str, content_hash: str | None) -> None:
+        """Put ``client_ref`` on the ruleset with ``content_hash``; ``None`` takes it off.
+
+        One client is on at most one ruleset; assigning replaces the previous one.
+        The use cases only pass hashes this tenant stored.
+        """
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over the repositories.
 
@@ -221,6 +288,11 @@ class UnitOfWork(Protocol):
     @property
     def meal_history(self) -> MealHistoryRepository:
         """The planning history totals, seen through this transaction."""
+        ...
+
+    @property
+    def rulesets(self) -> RulesetRepository:
+        """The guardrails rulesets and client assignments, seen through this transaction."""
         ...
 
     def __enter__(self) -> Self: ...

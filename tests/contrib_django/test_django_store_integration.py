@@ -3,6 +3,7 @@ the schema rules, shipped migrations, and database errors translated."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -16,14 +17,17 @@ from django.test.utils import override_settings
 from weekplan import InstanceExists, Planner, WorkerPlanner
 from weekplan.contrib.django.checks import check_time_zone_support
 from weekplan.contrib.django.models import (
+    ClientRulesetRecord,
     DishRecord,
     InstanceRecord,
     MealHistoryRecord,
+    RulesetRecord,
     TemplateRecord,
 )
 from weekplan.contrib.django.store import DjangoStore
 from weekplan.domain.plans import WeekPlanTemplate
 from weekplan.errors import StorageError
+from weekplan.guardrails import GuardrailsRuleset, GuardRule, RuleMatch
 from weekplan.testing._base import MONDAY
 
 pytestmark = pytest.mark.usefixtures("django_databases")
@@ -155,6 +159,89 @@ def test_a_stored_plan_that_is_not_weekplan_json_is_a_storage_error(
     assert caught.value.status_code == 503
 
 
+def _ruleset(
+    diet_id: str = "koemelkvrij", version: int = 1, term: str = "melk"
+) -> GuardrailsRuleset:
+    rule = GuardRule("geen-melk", "block", "hard", 1, "ingredient", RuleMatch(term))
+    return GuardrailsRuleset(diet_id, version=version, rules=[rule])
+
+
+def test_a_stored_hash_added_again_leaves_the_hosts_transaction_usable(
+    alias: str, worker: WorkerPlanner
+) -> None:
+    store = DjangoStore(alias)
+    with transaction.atomic(using=alias), store.unit_of_work() as uow:
+        uow.rulesets.add(worker.tenant_id, _ruleset(version=1))
+        uow.rulesets.add(worker.tenant_id, _ruleset(version=2))
+        # On PostgreSQL a failed INSERT without ON CONFLICT would abort the transaction here.
+        uow.rulesets.assign(worker.tenant_id, "client-1", _ruleset().content_hash)
+        uow.commit()
+    assert [r.version for r in worker.list_rulesets().items] == [1]
+    assert worker.get_client_ruleset("client-1") == _ruleset()
+
+
+def test_concurrent_adds_of_one_hash_store_it_once_and_fail_nowhere(
+    alias: str, worker: WorkerPlanner
+) -> None:
+    store = DjangoStore(alias)
+    start = threading.Barrier(4)
+    failures: list[BaseException] = []
+
+    def add(version: int) -> None:
+        try:
+            start.wait()
+            with store.unit_of_work() as uow:
+                uow.rulesets.add(worker.tenant_id, _ruleset(version=version))
+                uow.rulesets.assign(worker.tenant_id, "client-1", _ruleset().content_hash)
+                uow.commit()
+        except BaseException as exc:  # reported below, on the test's thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=add, args=(n,)) for n in range(1, 5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    (kept,) = worker.list_rulesets().items  # whichever transaction came first
+    assert RulesetRecord.objects.using(alias).filter(tenant_id=worker.tenant_id).count() == 1
+    assert worker.get_client_ruleset("client-1") == kept
+    assert kept.content_hash == _ruleset().content_hash
+
+
+def test_diet_ids_are_ordered_byte_for_byte_like_python(alias: str, worker: WorkerPlanner) -> None:
+    diets = ["b", "B", "a", "_x", "Z", "é", "e", "10", "9"]
+    for n, diet_id in enumerate(diets):
+        # The diet id is a label, not part of the hash: each needs rules of its own.
+        worker.save_ruleset(_ruleset(diet_id, term=f"melk {n}"))
+    listed = [r.diet_id for r in worker.list_rulesets(limit=100).items]
+    assert listed == sorted(diets)
+
+
+def test_a_stored_ruleset_or_check_that_is_not_weekplan_json_is_a_storage_error(
+    alias: str, worker: WorkerPlanner
+) -> None:
+    ruleset = worker.save_ruleset(_ruleset())
+    rows = RulesetRecord.objects.using(alias).filter(tenant_id=worker.tenant_id)
+    stored = rows.get().ruleset
+    # Rules changed behind weekplan's back no longer match the hash decisions name.
+    rows.update(ruleset=stored.replace('"melk"', '"room"'))
+    with pytest.raises(StorageError):
+        worker.get_ruleset(ruleset.content_hash)
+    rows.update(ruleset="not json")
+    with pytest.raises(StorageError):
+        worker.list_rulesets()
+
+    template = worker.create_template("Source")
+    worker.create_instance(template.id, "client-1", MONDAY)
+    InstanceRecord.objects.using(alias).filter(tenant_id=worker.tenant_id).update(
+        guardrails='{"outcome": "blocked"}'
+    )
+    with pytest.raises(StorageError) as caught:
+        worker.get_instance("client-1", MONDAY)
+    assert caught.value.status_code == 503
+
+
 def test_no_database_error_escapes_as_itself(broken_alias: str) -> None:
     worker = Planner(DjangoStore(broken_alias)).worker("tenant-a")
     for call in (
@@ -164,6 +251,10 @@ def test_no_database_error_escapes_as_itself(broken_alias: str) -> None:
         worker.list_instances,
         lambda: worker.get_instance("client-1", MONDAY),
         lambda: worker.delete_instance("client-1", MONDAY),
+        lambda: worker.save_ruleset(_ruleset()),
+        lambda: worker.get_ruleset(_ruleset().content_hash),
+        worker.list_rulesets,
+        lambda: worker.get_client_ruleset("client-1"),
     ):
         with pytest.raises(StorageError) as caught:
             call()
@@ -177,9 +268,11 @@ def test_every_table_key_and_index_leads_with_the_tenant(alias: str) -> None:
             t for t in connection.introspection.table_names(cursor) if t.startswith("weekplan_")
         ]
         assert sorted(tables) == [
+            "weekplan_client_rulesets",
             "weekplan_dishes",
             "weekplan_instances",
             "weekplan_meal_history",
+            "weekplan_rulesets",
             "weekplan_templates",
         ]
         for table in tables:
@@ -214,6 +307,8 @@ def test_the_natural_keys_are_unique_constraints() -> None:
     }
     assert unique_sets(DishRecord) == {("tenant_id", "id")}
     assert unique_sets(MealHistoryRecord) == {("tenant_id", "slot_kind", "dish_id")}
+    assert unique_sets(RulesetRecord) == {("tenant_id", "content_hash")}
+    assert unique_sets(ClientRulesetRecord) == {("tenant_id", "client_ref")}
 
 
 def test_the_shipped_migrations_match_the_models() -> None:

@@ -27,6 +27,28 @@ pytestmark = pytest.mark.usefixtures("django_databases")
 
 WEEK = MONDAY.isoformat()
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+UNKNOWN_HASH = "sha256:" + "0" * 64
+DIET = {
+    "diet_id": "koemelkvrij",
+    "rules": [
+        {
+            "id": "geen-melk",
+            "action": "block",
+            "strictness": "hard",
+            "priority": 1,
+            "target": "ingredient",
+            "match": {"term": "melk"},
+        },
+        {
+            "id": "minder-suiker",
+            "action": "block",
+            "strictness": "soft",
+            "priority": 5,
+            "target": "ingredient",
+            "match": {"term": "suiker"},
+        },
+    ],
+}
 
 
 def _json(response: Any) -> Any:
@@ -251,6 +273,41 @@ def test_the_worker_flow_over_http(api: Api, template: dict[str, Any]) -> None:
         ),
         pytest.param(
             "GET",
+            f"/api/planning/rulesets/{UNKNOWN_HASH}",
+            None,
+            404,
+            {"detail": "guardrails_ruleset_not_found"},
+            id="RulesetNotFound-get",
+        ),
+        pytest.param(
+            "PUT",
+            "/api/planning/clients/client-42/ruleset",
+            {"content_hash": UNKNOWN_HASH},
+            404,
+            {"detail": "guardrails_ruleset_not_found"},
+            id="RulesetNotFound-assign",
+        ),
+        pytest.param(
+            "GET",
+            _week_path(suffix="/guardrails-check"),
+            None,
+            404,
+            {"detail": "guardrails_ruleset_not_found"},
+            id="RulesetNotFound-check",
+        ),
+        pytest.param(
+            "POST",
+            "/api/planning/rulesets",
+            {"ruleset": {"diet_id": "vegan", "rules": "none"}},
+            422,
+            {
+                "detail": "invalid_input",
+                "errors": [{"loc": ["ruleset", "rules"], "msg": "must be a list"}],
+            },
+            id="InvalidInput-ruleset",
+        ),
+        pytest.param(
+            "GET",
             "/api/planning/templates?limit=ten",
             None,
             422,
@@ -335,6 +392,8 @@ def test_the_route_walk_finds_every_writing_route() -> None:
         ("template-bulk-assign", "POST"),
         ("dish", "PUT"),
         ("dish", "DELETE"),
+        ("rulesets", "POST"),
+        ("client-ruleset", "PUT"),
     } <= set(_mutating_routes())
 
 
@@ -350,6 +409,7 @@ def test_a_read_only_worker_is_refused_on_every_writing_route(
         "day_key": "mon",
         "slot_key": "lunch",
         "dish_id": "soup",
+        "content_hash": UNKNOWN_HASH,
     }
     pattern = next(p for p in _routes(get_resolver().url_patterns) if p.name == name)
     kwargs = {key: samples[key] for key in pattern.pattern.converters}
@@ -466,3 +526,50 @@ def test_dishes_bulk_assign_suggestions_and_the_clients_week(
     }
     assert client.post(f"/client/weekly-plan?week_start_date={WEEK}").status_code == 405
     assert Client(headers={"X-Tenant": tenant}).get("/client/weekly-plan").status_code == 403
+
+
+def test_a_clients_diet_is_enforced_over_http(api: Api, viewer: Api, week: dict[str, Any]) -> None:
+    for dish_id, ingredients in [("pap", ["halfvolle melk"]), ("koek", ["suiker"])]:
+        status, _ = api.call(
+            "PUT", f"/api/planning/dishes/{dish_id}", {"name": dish_id, "ingredients": ingredients}
+        )
+        assert status == 200
+    status, saved = api.call("POST", "/api/planning/rulesets", {"ruleset": DIET})
+    assert (status, saved["diet_id"], saved["version"]) == (201, "koemelkvrij", 1)
+    content_hash = saved["content_hash"]
+    assert api.call("POST", "/api/planning/rulesets", {"ruleset": DIET}) == (201, saved)
+    assert api.call("GET", f"/api/planning/rulesets/{content_hash}") == (200, saved)
+    assert api.call("GET", "/api/planning/rulesets?diet_id=koemelkvrij") == (
+        200,
+        {"items": [saved], "next_cursor": None},
+    )
+    client_ruleset = "/api/planning/clients/client-42/ruleset"
+    assert api.call("PUT", client_ruleset, {"content_hash": content_hash}) == (
+        200,
+        {"ruleset": saved},
+    )
+    assert viewer.call("GET", client_ruleset) == (200, {"ruleset": saved})
+
+    status, refused = api.call(
+        "PUT", _week_path(suffix="/slots/mon/lunch"), {"dish_template_id": "pap"}
+    )
+    assert (status, refused["detail"]) == (422, "guardrails_violation")
+    assert refused["decision"]["outcome"] == "blocked"
+    assert refused["decision"]["applied_rule_ids"] == ["geen-melk"]
+    assert api.call("GET", _week_path()) == (200, week)  # nothing was saved
+
+    status, warned = api.call(
+        "PUT", _week_path(suffix="/slots/mon/lunch"), {"dish_template_id": "koek"}
+    )
+    assert status == 200
+    assert warned["guardrails"]["outcome"] == "warned"
+    assert warned["guardrails"]["content_hash"] == content_hash
+    assert warned["guardrails"]["applied_rule_ids"] == ["minder-suiker"]
+    status, checked = viewer.call("GET", _week_path(suffix="/guardrails-check"))
+    assert (status, checked["outcome"], checked["content_hash"]) == (200, "warned", content_hash)
+
+    assert api.call("PUT", client_ruleset, {"content_hash": None}) == (200, {"ruleset": None})
+    status, unchecked = api.call(
+        "PUT", _week_path(suffix="/slots/mon/lunch"), {"dish_template_id": "pap"}
+    )
+    assert (status, unchecked["guardrails"]) == (200, None)

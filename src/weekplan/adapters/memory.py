@@ -27,13 +27,14 @@ from weekplan.domain.history import HistoryKey
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import search_key
 from weekplan.errors import InstanceExists
-from weekplan.ports import DishSortKey, InstanceSortKey, TemplateSortKey
+from weekplan.guardrails.model import GuardrailsRuleset
+from weekplan.ports import DishSortKey, InstanceSortKey, RulesetSortKey, TemplateSortKey
 
 __all__ = ["InMemoryStore"]
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
-S = TypeVar("S", TemplateSortKey, InstanceSortKey, DishSortKey)
+S = TypeVar("S", TemplateSortKey, InstanceSortKey, DishSortKey, RulesetSortKey)
 
 
 class _Transactional(Protocol):
@@ -249,6 +250,49 @@ class _MealHistory:
         return dict(self._table.items(tenant_id))
 
 
+def _ruleset_sort_key(ruleset: GuardrailsRuleset) -> RulesetSortKey:
+    return (ruleset.diet_id, ruleset.version, ruleset.content_hash)
+
+
+class _Rulesets:
+    def __init__(
+        self,
+        rulesets: _Table[str, GuardrailsRuleset],
+        assignments: _Table[str, str],
+    ) -> None:
+        self._rulesets = rulesets
+        self._assignments = assignments
+
+    def get(self, tenant_id: str, content_hash: str) -> GuardrailsRuleset | None:
+        return self._rulesets.get(tenant_id, content_hash)
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        diet_id: str | None,
+        after: RulesetSortKey | None,
+        limit: int,
+    ) -> Sequence[GuardrailsRuleset]:
+        rows = self._rulesets.rows(tenant_id)
+        if diet_id is not None:
+            rows = (r for r in rows if r.diet_id == diet_id)
+        return _page(rows, _ruleset_sort_key, after, limit)
+
+    def add(self, tenant_id: str, ruleset: GuardrailsRuleset) -> None:
+        if self._rulesets.get(tenant_id, ruleset.content_hash) is None:
+            self._rulesets.put(tenant_id, ruleset.content_hash, ruleset)
+
+    def assigned(self, tenant_id: str, client_ref: str) -> str | None:
+        return self._assignments.get(tenant_id, client_ref)
+
+    def assign(self, tenant_id: str, client_ref: str, content_hash: str | None) -> None:
+        if content_hash is None:
+            self._assignments.delete(tenant_id, client_ref)
+        else:
+            self._assignments.put(tenant_id, client_ref, content_hash)
+
+
 def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
     if tenant_id != row_tenant_id:
         # A caller bug, not bad input: the use cases always pass the row's own tenant.
@@ -262,6 +306,7 @@ class _MemoryUnitOfWork:
         self.instances = _Instances(store._instances)
         self.dishes = _Dishes(store._dishes)
         self.meal_history = _MealHistory(store._meal_history)
+        self.rulesets = _Rulesets(store._rulesets, store._ruleset_assignments)
 
     def __enter__(self) -> Self:
         self._store._lock.acquire()
@@ -299,11 +344,15 @@ class InMemoryStore:
         self._instances: _Table[tuple[str, date], WeekPlanInstance] = _Table()
         self._dishes: _Table[str, Dish] = _Table()
         self._meal_history: _Table[HistoryKey, int] = _Table()
+        self._rulesets: _Table[str, GuardrailsRuleset] = _Table()
+        self._ruleset_assignments: _Table[str, str] = _Table()
         self._tables: tuple[_Transactional, ...] = (
             self._templates,
             self._instances,
             self._dishes,
             self._meal_history,
+            self._rulesets,
+            self._ruleset_assignments,
         )
 
     def unit_of_work(self) -> _MemoryUnitOfWork:

@@ -10,6 +10,7 @@ import attrs
 from weekplan.domain.days import DayKey
 from weekplan.domain.entries import PlanEntry, SlotKey, parse_entries, slot_index
 from weekplan.domain.fields import to_id, to_name, to_tenant_id
+from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.domain.limits import CLIENT_REF_MAX, ID_MAX
 from weekplan.domain.text import check_key
 from weekplan.errors import InvalidInput
@@ -37,6 +38,12 @@ def _week_start(value: Any) -> date:
     if isinstance(value, datetime) or not isinstance(value, date):
         raise InvalidInput.at(("week_start_date",), "must be a date")
     return value
+
+
+def _guardrails(value: Any) -> GuardrailsCheck | None:
+    if value is None or isinstance(value, GuardrailsCheck):
+        return value
+    raise InvalidInput.at(("guardrails",), "must be a GuardrailsCheck or null")
 
 
 def _positive_version(_instance: object, _attribute: object, value: int) -> None:
@@ -86,6 +93,8 @@ class WeekPlanInstance:
 
     ``template_snapshot`` is what the template said at clone time and never
     changes; ``days`` is the plan the client sees.
+    ``guardrails`` is the check of the client's diet that ``days`` passed when the
+    week was last written, or ``None`` if the client had no diet then.
     """
 
     id: str = attrs.field(converter=to_id)
@@ -98,6 +107,7 @@ class WeekPlanInstance:
     version: int = attrs.field(validator=_positive_version)
     created_at: datetime = attrs.field(validator=_aware)
     updated_at: datetime = attrs.field(validator=_aware)
+    guardrails: GuardrailsCheck | None = attrs.field(default=None, converter=_guardrails)
 
     def overrides(self) -> tuple[SlotOverride, ...]:
         """Every slot where ``days`` differs from ``template_snapshot``, Monday first."""

@@ -40,7 +40,13 @@ from weekplan.domain.suggestions import DishSuggestion, history_for_slot, rank_d
 from weekplan.domain.text import check_key, check_text, search_key
 from weekplan.errors import DishNotFound, InvalidInput, ReadOnlyAccess, VersionConflict
 from weekplan.planner.access import writes
-from weekplan.planner.inputs import check_expected_version, check_search, collect_errors
+from weekplan.planner.enforcement import blocked_dish_ids, client_ruleset
+from weekplan.planner.inputs import (
+    check_client_ref,
+    check_expected_version,
+    check_search,
+    collect_errors,
+)
 from weekplan.planner.session import Session
 from weekplan.ports import DishCatalog, UnitOfWork
 
@@ -183,7 +189,12 @@ class DishUseCases(Session):
             uow.commit()
 
     def suggest_dishes(
-        self, slot_key: str, *, query: str | None = None, limit: int = 10
+        self,
+        slot_key: str,
+        *,
+        query: str | None = None,
+        limit: int = 10,
+        client_ref: str | None = None,
     ) -> list[DishSuggestion]:
         """Dishes for a slot, the likeliest first, each saying why it ranked there.
 
@@ -193,6 +204,11 @@ class DishUseCases(Session):
         in :mod:`weekplan.domain.suggestions`). If no dish matches the meal, every
         dish is suggested by name. ``query`` keeps only dishes whose name contains
         it, case and accents ignored. ``limit`` is 1 to 100.
+
+        With ``client_ref``, dishes that a hard rule or ``drop`` of that client's
+        guardrails ruleset blocks are left out, each dish judged on its own
+        (``force``/``limit`` quotas depend on the whole week and leave nothing
+        out). A client without a ruleset gets every dish.
 
         It reads the catalog and the running totals of the planning history, never
         past plans, so its cost does not grow with the history.
@@ -205,10 +221,11 @@ class DishUseCases(Session):
         >>> [s.dish.name for s in worker.suggest_dishes("Ontbijt")]
         ['Havermout', 'Omelette']
         """
-        key, needle, limit = collect_errors(
+        key, needle, limit, client = collect_errors(
             lambda: check_text(slot_key, "slot_key", max_length=SLOT_KEY_MAX),
             lambda: _check_query(query),
             lambda: check_limit(limit, maximum=SUGGESTION_LIMIT_MAX),
+            lambda: None if client_ref is None else check_client_ref(client_ref),
         )
         vocabulary = self._options.meal_vocabulary
         kind = slot_kind(key)
@@ -216,6 +233,10 @@ class DishUseCases(Session):
         with self._transaction() as uow:
             counts = uow.meal_history.counts(self.tenant_id)
             dishes = list(self._scan_catalog(uow, needle))
+            ruleset = None if client is None else client_ruleset(uow, self.tenant_id, client)
+        if ruleset is not None:
+            blocked = blocked_dish_ids(ruleset, dishes, key)
+            dishes = [dish for dish in dishes if dish.id not in blocked]
         history = history_for_slot(counts, kind, meal_type, vocabulary)
         return rank_dishes(
             dishes, meal_type=meal_type, history=history, vocabulary=vocabulary, limit=limit

@@ -21,6 +21,7 @@ from weekplan.domain.plans import SlotOverride, WeekPlanInstance
 from weekplan.domain.weeks import parse_week_start
 from weekplan.errors import InstanceNotFound, InvalidInput, VersionConflict
 from weekplan.planner.access import writes
+from weekplan.planner.enforcement import enforce
 from weekplan.planner.inputs import (
     check_client_ref,
     check_expected_version,
@@ -37,7 +38,14 @@ _CURSOR_KIND = "instances"
 
 
 class InstanceUseCases(TemplateUseCases):
-    """Client week instances of the tenant. Their edits never reach the template."""
+    """Client week instances of the tenant. Their edits never reach the template.
+
+    When the client is on a guardrails ruleset (see
+    :meth:`~weekplan.WorkerPlanner.assign_ruleset`), every write of their week
+    is checked on the week as it would be after the write: a hard violation
+    raises :class:`~weekplan.GuardrailsViolation` and nothing is saved; soft
+    violations are saved and listed in the returned week's ``guardrails``.
+    """
 
     @writes
     def create_instance(
@@ -47,7 +55,9 @@ class InstanceUseCases(TemplateUseCases):
 
         The template's entries become both ``template_snapshot`` (frozen from now
         on) and ``days`` (what the worker edits and the client sees).
-        Raises :class:`~weekplan.TemplateNotFound` or :class:`~weekplan.InstanceExists`.
+        Raises :class:`~weekplan.TemplateNotFound` or :class:`~weekplan.InstanceExists`,
+        and :class:`~weekplan.GuardrailsViolation` if the template breaks a hard
+        rule of the client's diet.
         """
         template_id, client_ref, week = collect_errors(
             lambda: check_template_id(template_id),
@@ -71,6 +81,7 @@ class InstanceUseCases(TemplateUseCases):
             )
             # The template's dishes were checked when they entered it.
             self._plan_changed(uow, (), instance.days, check_dishes=False)
+            instance = enforce(uow, self._catalog(uow), self.tenant_id, instance)
             uow.instances.add(self.tenant_id, instance)
             uow.commit()
         return instance
@@ -254,16 +265,17 @@ class InstanceUseCases(TemplateUseCases):
     def _save_instance(
         self, uow: UnitOfWork, current: WeekPlanInstance, days: tuple[PlanEntry, ...]
     ) -> WeekPlanInstance:
-        """Every instance edit goes through here: version bump and compare-and-set.
+        """Every instance edit goes through here: guardrails, version bump, compare-and-set.
 
         An edit that changes nothing is not written and keeps the version.
         """
         if days == current.days:
             return current
         self._plan_changed(uow, current.days, days)
-        updated = attrs.evolve(
+        candidate = attrs.evolve(
             current, days=days, version=current.version + 1, updated_at=self._options.clock()
         )
+        updated = enforce(uow, self._catalog(uow), self.tenant_id, candidate)
         if not uow.instances.replace(self.tenant_id, updated, expected_version=current.version):
             raise VersionConflict()
         return updated

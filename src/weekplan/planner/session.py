@@ -61,6 +61,7 @@ class _ReadOnlyUnitOfWork:
         self.instances = inner.instances
         self.dishes = inner.dishes
         self.meal_history = inner.meal_history
+        self.rulesets = inner.rulesets
 
     def __enter__(self) -> Self:
         return self

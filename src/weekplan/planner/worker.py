@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from weekplan.planner.bulk import BulkUseCases
+from weekplan.planner.guardrails import GuardrailsUseCases
 
 __all__ = ["WorkerPlanner"]
 
 
-class WorkerPlanner(BulkUseCases):
-    """Templates, client weeks and dishes of one tenant, read-write or read-only.
+class WorkerPlanner(GuardrailsUseCases):
+    """Templates, client weeks, dishes and diet rulesets of one tenant, read-write or read-only.
 
     Get one from :meth:`weekplan.Planner.worker`; every call is one transaction.
     A read-only worker reads everything and gets :class:`~weekplan.ReadOnlyAccess`

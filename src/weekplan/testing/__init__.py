@@ -16,6 +16,7 @@ Importing this module needs pytest and hypothesis.
 from weekplan.testing._access import AccessConformance
 from weekplan.testing._base import ConformanceBase
 from weekplan.testing._dishes import DishConformance
+from weekplan.testing._guardrails import GuardrailsConformance
 from weekplan.testing._instances import InstanceConformance
 from weekplan.testing._isolation import IsolationConformance
 from weekplan.testing._properties import PropertyConformance, TenantIsolationMachine
@@ -33,6 +34,7 @@ class StoreConformance(
     TransactionConformance,
     PropertyConformance,
     DishConformance,
+    GuardrailsConformance,
 ):
     """The whole contract every store keeps. Implement :meth:`make_store` (and
     optionally :meth:`dispose_store`); every test method then runs on your store.

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from weekplan.domain.days import DayKey
 from weekplan.domain.entries import PlanEntry, parse_entries
+from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.domain.limits import NAME_MAX, NOTES_MAX, SLOT_KEY_MAX
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 
@@ -24,6 +25,7 @@ __all__ = [
     "day_keys",
     "dish_ids",
     "entry_lists",
+    "guardrails_checks",
     "instances",
     "names",
     "notes",
@@ -137,8 +139,24 @@ def templates(tenant_id: str | None = None) -> st.SearchStrategy[WeekPlanTemplat
     )
 
 
+def guardrails_checks() -> st.SearchStrategy[GuardrailsCheck]:
+    """Checks a week may carry: ``allowed`` or ``warned``, with the codes of its warnings."""
+    codes = st.from_regex(r"\A[a-z][a-z0-9_-]{0,30}\Z")
+    return st.builds(
+        GuardrailsCheck,
+        content_hash=st.binary(min_size=32, max_size=32).map(lambda b: "sha256:" + b.hex()),
+        diet_id=codes,
+        ruleset_version=st.integers(1, 10_000),
+        outcome=st.sampled_from(["allowed", "warned"]),
+        summary=_trimmed_text(200),
+        applied_rule_ids=st.lists(codes, max_size=3).map(tuple),
+        reason_codes=st.lists(codes, max_size=3).map(tuple),
+        remediation_hints=st.lists(_trimmed_text(80), max_size=2).map(tuple),
+    )
+
+
 def instances(tenant_id: str | None = None) -> st.SearchStrategy[WeekPlanInstance]:
-    """Whole instance values (not stored anywhere)."""
+    """Whole instance values (not stored anywhere), with or without a guardrails check."""
     return st.builds(
         WeekPlanInstance,
         id=st.uuids().map(lambda u: u.hex),
@@ -151,4 +169,5 @@ def instances(tenant_id: str | None = None) -> st.SearchStrategy[WeekPlanInstanc
         version=st.integers(1, 10_000),
         created_at=timestamps(),
         updated_at=timestamps(),
+        guardrails=st.none() | guardrails_checks(),
     )

@@ -7,6 +7,9 @@ names, in canonical order::
 
 It is the same text weekplan's SQLAlchemy store writes, so data can move between
 the two stores as it is.
+
+Guardrails rulesets and an instance's guardrails check are JSON text of the dicts
+their own ``to_dict`` functions make, so the shape is defined in one place.
 """
 
 from __future__ import annotations
@@ -16,9 +19,21 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 from weekplan.domain.entries import PlanEntry
+from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.errors import InvalidInput, StorageError
+from weekplan.guardrails.loading import ruleset_from_dict, ruleset_to_dict
+from weekplan.guardrails.model import GuardrailsRuleset
 
-__all__ = ["decode_entries", "decode_texts", "encode_entries", "encode_texts"]
+__all__ = [
+    "decode_check",
+    "decode_entries",
+    "decode_ruleset",
+    "decode_texts",
+    "encode_check",
+    "encode_entries",
+    "encode_ruleset",
+    "encode_texts",
+]
 
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
@@ -65,3 +80,35 @@ def decode_texts(text: str) -> Sequence[str]:
     if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
         raise StorageError("a stored list is not a JSON list of strings")
     return raw
+
+
+def encode_check(check: GuardrailsCheck | None) -> str | None:
+    """The JSON text of an instance's guardrails check; ``None`` stays ``None`` (SQL ``NULL``)."""
+    return None if check is None else _ENCODER.encode(check.to_dict())
+
+
+def decode_check(text: str | None) -> GuardrailsCheck | None:
+    """The check of a JSON text written by :func:`encode_check`."""
+    if text is None:
+        return None
+    try:
+        return GuardrailsCheck.from_dict(json.loads(text))
+    except (ValueError, InvalidInput) as exc:
+        raise StorageError("a stored guardrails check is not valid weekplan JSON") from exc
+
+
+def encode_ruleset(ruleset: GuardrailsRuleset) -> str:
+    """The JSON text of a ruleset, content hash included."""
+    return _ENCODER.encode(ruleset_to_dict(ruleset))
+
+
+def decode_ruleset(text: str) -> GuardrailsRuleset:
+    """The ruleset of a JSON text written by :func:`encode_ruleset`.
+
+    Parsing checks the stored hash against the rules, so a row edited by hand
+    cannot pass for the ruleset a recorded decision names.
+    """
+    try:
+        return ruleset_from_dict(json.loads(text))
+    except (ValueError, InvalidInput) as exc:
+        raise StorageError("a stored ruleset is not valid weekplan JSON") from exc

@@ -14,6 +14,10 @@
 * A dish's lists (meal types, tags, ingredients, steps) are JSON text too.
 * There is no foreign key from an instance to its template: deleting a template
   keeps the instances cloned from it.
+* A guardrails ruleset is JSON text (:func:`weekplan.guardrails.ruleset_to_dict`)
+  keyed by its content hash; an instance's ``guardrails`` check is JSON text too
+  (:meth:`weekplan.GuardrailsCheck.to_dict`), or ``NULL``. A client's assignment
+  names a hash with no foreign key, as the decisions recorded on weeks do.
 
 The models are the store's rows, not the domain: the store translates them to the
 frozen values of :mod:`weekplan.domain.plans` and back.
@@ -27,13 +31,17 @@ from typing import Final
 from django.db import models
 
 from weekplan.domain.limits import CLIENT_REF_MAX, ID_MAX, NAME_MAX, SLOT_KEY_MAX
+from weekplan.guardrails.model import RULE_ID_MAX
 
 __all__ = [
+    "CONTENT_HASH_MAX",
     "NAME_KEY_MAX",
     "SLOT_KIND_MAX",
+    "ClientRulesetRecord",
     "DishRecord",
     "InstanceRecord",
     "MealHistoryRecord",
+    "RulesetRecord",
     "TemplateRecord",
 ]
 
@@ -41,6 +49,8 @@ __all__ = [
 NAME_KEY_MAX: Final = 3 * NAME_MAX
 #: Widest ``slot_kind(slot_key)``, for the same reason.
 SLOT_KIND_MAX: Final = 3 * SLOT_KEY_MAX
+#: Widest content hash a week's guardrails check accepts (``sha256:`` and 64 hex digits fit).
+CONTENT_HASH_MAX: Final = 100
 
 
 class TemplateRecord(models.Model):
@@ -87,6 +97,7 @@ class InstanceRecord(models.Model):
     version: models.IntegerField[int, int] = models.IntegerField()
     created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField()
     updated_at: models.DateTimeField[datetime, datetime] = models.DateTimeField()
+    guardrails: models.TextField[str | None, str | None] = models.TextField(null=True)
 
     class Meta:
         db_table = "weekplan_instances"
@@ -170,3 +181,55 @@ class MealHistoryRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slot_kind}/{self.dish_id}: {self.total} ({self.tenant_id})"
+
+
+class RulesetRecord(models.Model):
+    """One guardrails ruleset of one tenant, stored once under its content hash."""
+
+    row_id: models.BigAutoField[int, int] = models.BigAutoField(primary_key=True)
+    tenant_id: models.CharField[str, str] = models.CharField(max_length=ID_MAX)
+    content_hash: models.CharField[str, str] = models.CharField(max_length=CONTENT_HASH_MAX)
+    diet_id: models.CharField[str, str] = models.CharField(max_length=RULE_ID_MAX)
+    version: models.IntegerField[int, int] = models.IntegerField()
+    ruleset: models.TextField[str, str] = models.TextField()
+    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField()
+
+    class Meta:
+        db_table = "weekplan_rulesets"
+        verbose_name = "guardrails ruleset"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant_id", "content_hash"], name="weekplan_rulesets_hash_uq"
+            ),
+        ]
+        indexes = [
+            # Listing a tenant's rulesets, all or of one diet, walks this index in page order.
+            models.Index(
+                fields=["tenant_id", "diet_id", "version", "content_hash"],
+                name="weekplan_ruleset_list_ix",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.diet_id} v{self.version} {self.content_hash} ({self.tenant_id})"
+
+
+class ClientRulesetRecord(models.Model):
+    """The ruleset one client of one tenant is on."""
+
+    row_id: models.BigAutoField[int, int] = models.BigAutoField(primary_key=True)
+    tenant_id: models.CharField[str, str] = models.CharField(max_length=ID_MAX)
+    client_ref: models.CharField[str, str] = models.CharField(max_length=CLIENT_REF_MAX)
+    content_hash: models.CharField[str, str] = models.CharField(max_length=CONTENT_HASH_MAX)
+
+    class Meta:
+        db_table = "weekplan_client_rulesets"
+        verbose_name = "client ruleset assignment"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant_id", "client_ref"], name="weekplan_client_rulesets_uq"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_ref}: {self.content_hash} ({self.tenant_id})"

@@ -23,15 +23,21 @@ from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import StrIndex
 
 from weekplan.contrib.django.codec import (
+    decode_check,
     decode_entries,
+    decode_ruleset,
     decode_texts,
+    encode_check,
     encode_entries,
+    encode_ruleset,
     encode_texts,
 )
 from weekplan.contrib.django.models import (
+    ClientRulesetRecord,
     DishRecord,
     InstanceRecord,
     MealHistoryRecord,
+    RulesetRecord,
     TemplateRecord,
 )
 from weekplan.domain.dishes import Dish
@@ -39,12 +45,14 @@ from weekplan.domain.history import HistoryKey
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import search_key
 from weekplan.errors import InstanceExists, InvalidInput, StorageError, WeekPlanError
-from weekplan.ports import DishSortKey, InstanceSortKey, TemplateSortKey
+from weekplan.guardrails.model import GuardrailsRuleset
+from weekplan.ports import DishSortKey, InstanceSortKey, RulesetSortKey, TemplateSortKey
 
 __all__ = [
     "DjangoDishRepository",
     "DjangoInstanceRepository",
     "DjangoMealHistoryRepository",
+    "DjangoRulesetRepository",
     "DjangoStore",
     "DjangoTemplateRepository",
     "DjangoUnitOfWork",
@@ -70,6 +78,7 @@ _INSTANCE_COLUMNS: Final = (
     "version",
     "created_at",
     "updated_at",
+    "guardrails",
 )
 _DISH_COLUMNS: Final = (
     "tenant_id",
@@ -126,6 +135,7 @@ def _instance_from(row: dict[str, Any]) -> WeekPlanInstance:
             version=row["version"],
             created_at=_utc(row["created_at"]),
             updated_at=_utc(row["updated_at"]),
+            guardrails=decode_check(row["guardrails"]),
         )
     except InvalidInput as exc:
         raise StorageError(f"a stored instance is not valid: {exc}") from exc
@@ -316,6 +326,7 @@ class DjangoInstanceRepository:
             version=instance.version,
             created_at=instance.created_at,
             updated_at=instance.updated_at,
+            guardrails=encode_check(instance.guardrails),
         )
         try:
             # A savepoint of its own: on PostgreSQL a failed INSERT aborts the whole
@@ -346,6 +357,7 @@ class DjangoInstanceRepository:
                 version=instance.version,
                 created_at=instance.created_at,
                 updated_at=instance.updated_at,
+                guardrails=encode_check(instance.guardrails),
             )
         except Error as exc:
             raise _translate(exc) from exc
@@ -482,6 +494,112 @@ class DjangoMealHistoryRepository:
         return {(kind, dish_id): total for kind, dish_id, total in rows}
 
 
+class DjangoRulesetRepository:
+    """Rulesets in ``weekplan_rulesets`` by content hash, and clients' assignments
+    in ``weekplan_client_rulesets``, always addressed through one tenant."""
+
+    def __init__(self, uow: DjangoUnitOfWork) -> None:
+        self._uow = uow
+
+    def _rows(self, tenant_id: str) -> QuerySet[RulesetRecord]:
+        return RulesetRecord.objects.using(self._uow.alias()).filter(tenant_id=tenant_id)
+
+    def _assignments(self, tenant_id: str) -> QuerySet[ClientRulesetRecord]:
+        return ClientRulesetRecord.objects.using(self._uow.alias()).filter(tenant_id=tenant_id)
+
+    def get(self, tenant_id: str, content_hash: str) -> GuardrailsRuleset | None:
+        """The ruleset this tenant stored under ``content_hash``, or ``None``."""
+        query = self._rows(tenant_id).filter(content_hash=content_hash).values_list("ruleset")
+        try:
+            rows = list(query[:1])
+        except Error as exc:
+            raise _translate(exc) from exc
+        return decode_ruleset(rows[0][0]) if rows else None
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        diet_id: str | None,
+        after: RulesetSortKey | None,
+        limit: int,
+    ) -> Sequence[GuardrailsRuleset]:
+        """Up to ``limit`` rulesets ordered by ``(diet_id, version, content_hash)``."""
+        query = self._rows(tenant_id)
+        if diet_id is not None:
+            query = query.filter(diet_id=diet_id)
+        if after is not None:
+            after_diet, after_version, after_hash = after
+            query = query.filter(
+                Q(diet_id__gt=after_diet)
+                | Q(diet_id=after_diet, version__gt=after_version)
+                | Q(diet_id=after_diet, version=after_version, content_hash__gt=after_hash)
+            )
+        ordered = query.order_by("diet_id", "version", "content_hash").values_list("ruleset")
+        try:
+            rows = list(ordered[:limit])
+        except Error as exc:
+            raise _translate(exc) from exc
+        return [decode_ruleset(text) for (text,) in rows]
+
+    def add(self, tenant_id: str, ruleset: GuardrailsRuleset) -> None:
+        """Store the ruleset unless this tenant has its hash already; the first one stays."""
+        record = RulesetRecord(
+            tenant_id=tenant_id,
+            content_hash=ruleset.content_hash,
+            diet_id=ruleset.diet_id,
+            version=ruleset.version,
+            ruleset=encode_ruleset(ruleset),
+            created_at=datetime.now(UTC),
+        )
+        try:
+            # ON CONFLICT DO NOTHING (INSERT OR IGNORE, INSERT IGNORE): a hash stored a
+            # moment ago by a concurrent transaction is no error, and nothing is aborted.
+            RulesetRecord.objects.using(self._uow.alias()).bulk_create(
+                [record], ignore_conflicts=True
+            )
+        except Error as exc:
+            raise _translate(exc) from exc
+
+    def assigned(self, tenant_id: str, client_ref: str) -> str | None:
+        """The content hash of the ruleset ``client_ref`` is on, or ``None``."""
+        query = self._assignments(tenant_id).filter(client_ref=client_ref)
+        try:
+            rows = list(query.values_list("content_hash", flat=True)[:1])
+        except Error as exc:
+            raise _translate(exc) from exc
+        return rows[0] if rows else None
+
+    def assign(self, tenant_id: str, client_ref: str, content_hash: str | None) -> None:
+        """Put ``client_ref`` on the ruleset with ``content_hash``; ``None`` takes it off."""
+        row = self._assignments(tenant_id).filter(client_ref=client_ref)
+        try:
+            if content_hash is None:
+                row.delete()
+            elif not row.update(content_hash=content_hash):
+                self._insert_assignment(tenant_id, client_ref, content_hash, row)
+        except Error as exc:
+            raise _translate(exc) from exc
+
+    def _insert_assignment(
+        self,
+        tenant_id: str,
+        client_ref: str,
+        content_hash: str,
+        row: QuerySet[ClientRulesetRecord],
+    ) -> None:
+        alias = self._uow.alias()
+        try:
+            # A savepoint of its own, so a lost race leaves the transaction usable.
+            with transaction.atomic(using=alias):
+                ClientRulesetRecord(
+                    tenant_id=tenant_id, client_ref=client_ref, content_hash=content_hash
+                ).save(force_insert=True, using=alias)
+        except IntegrityError:
+            # Another transaction assigned the client in between: the later write wins.
+            row.update(content_hash=content_hash)
+
+
 class DjangoUnitOfWork:
     """One ``transaction.atomic()`` block: a transaction, or a savepoint in the host's.
 
@@ -498,6 +616,7 @@ class DjangoUnitOfWork:
         self._instances = DjangoInstanceRepository(self)
         self._dishes = DjangoDishRepository(self)
         self._meal_history = DjangoMealHistoryRepository(self)
+        self._rulesets = DjangoRulesetRepository(self)
 
     @property
     def templates(self) -> DjangoTemplateRepository:
@@ -518,6 +637,11 @@ class DjangoUnitOfWork:
     def meal_history(self) -> DjangoMealHistoryRepository:
         """The planning history totals, seen through this unit of work."""
         return self._meal_history
+
+    @property
+    def rulesets(self) -> DjangoRulesetRepository:
+        """The guardrails rulesets and client assignments, seen through this unit of work."""
+        return self._rulesets
 
     def alias(self) -> str:
         """The database alias, with this unit's atomic block open."""

@@ -1,0 +1,95 @@
+"""How a client's diet is enforced on the writes of their weeks: fail closed.
+
+Every write of a client's week calls :func:`enforce` on the week as it would be
+after the write, inside the write's unit of work and before anything is saved.
+A hard violation raises :class:`~weekplan.GuardrailsViolation`, the unit of work
+is left without a commit, and so nothing of the write is kept. Otherwise the
+week carries a :class:`~weekplan.domain.guardrails_check.GuardrailsCheck` of the
+ruleset that passed it, warnings included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from weekplan.domain.client_view import dish_ids
+from weekplan.domain.days import DayKey
+from weekplan.domain.dishes import Dish
+from weekplan.domain.entries import PlanEntry
+from weekplan.domain.guardrail_targets import dish_target, plan_targets
+from weekplan.domain.guardrails_check import GuardrailsCheck
+from weekplan.domain.plans import WeekPlanInstance
+from weekplan.errors import GuardrailsViolation, RulesetNotFound
+from weekplan.guardrails.compiled import compile_ruleset
+from weekplan.guardrails.decision import GuardDecision, MatchEffect
+from weekplan.guardrails.evaluator import evaluate
+from weekplan.guardrails.model import GuardrailsRuleset
+from weekplan.ports import DishCatalog, UnitOfWork
+
+__all__ = ["blocked_dish_ids", "client_ruleset", "decide_plan", "enforce"]
+
+
+def client_ruleset(uow: UnitOfWork, tenant_id: str, client_ref: str) -> GuardrailsRuleset | None:
+    """The ruleset ``client_ref`` is on, or ``None`` if the client has no diet."""
+    content_hash = uow.rulesets.assigned(tenant_id, client_ref)
+    if content_hash is None:
+        return None
+    ruleset = uow.rulesets.get(tenant_id, content_hash)
+    if ruleset is None:
+        # Stored rulesets never go away; if a store lost one, refuse rather than let the diet lapse.
+        raise RulesetNotFound(f"the ruleset {content_hash} of this client is missing")
+    return ruleset
+
+
+def decide_plan(
+    catalog: DishCatalog,
+    tenant_id: str,
+    ruleset: GuardrailsRuleset,
+    entries: Iterable[PlanEntry],
+) -> GuardDecision:
+    """The decision of ``ruleset`` on a plan, its dishes read in one batched lookup."""
+    entries = tuple(entries)
+    wanted = dish_ids(entries)
+    dishes = catalog.get_many(tenant_id, wanted) if wanted else {}
+    return evaluate(ruleset, plan_targets(entries, dishes))
+
+
+def enforce(
+    uow: UnitOfWork, catalog: DishCatalog, tenant_id: str, candidate: WeekPlanInstance
+) -> WeekPlanInstance:
+    """``candidate`` with the check of its client's diet, or :class:`GuardrailsViolation`.
+
+    A client without a diet gets ``guardrails=None``: an earlier check no longer
+    describes the changed week.
+    """
+    ruleset = client_ruleset(uow, tenant_id, candidate.client_ref)
+    if ruleset is None:
+        return attrs.evolve(candidate, guardrails=None)
+    decision = decide_plan(catalog, tenant_id, ruleset, candidate.days)
+    if not decision.ok:
+        raise GuardrailsViolation(decision)
+    return attrs.evolve(candidate, guardrails=GuardrailsCheck.of(ruleset, decision))
+
+
+def blocked_dish_ids(
+    ruleset: GuardrailsRuleset, dishes: Sequence[Dish], slot_key: str
+) -> frozenset[str]:
+    """The ids of the dishes that a hard rule or ``drop`` of ``ruleset`` blocks on their own.
+
+    Only what is in a dish decides: ``force`` and ``limit`` quotas depend on the
+    rest of the week, so they never count against a single dish. Firewall
+    matches (and allow exemptions) never reach across dishes, so every dish is
+    judged in one pass of the compiled matcher and the answer is the same as
+    evaluating each dish alone.
+    """
+    if not dishes or not (ruleset.rules or ruleset.diet_logic):
+        return frozenset()
+    targets = [dish_target(dish, DayKey.MON, slot_key) for dish in dishes]
+    decision = compile_ruleset(ruleset).evaluate(targets)
+    return frozenset(
+        match.dish_id
+        for match in decision.matches
+        if match.effect is MatchEffect.BLOCK and match.dish_id is not None
+    )
