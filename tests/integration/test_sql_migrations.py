@@ -97,7 +97,11 @@ def test_a_host_can_name_the_versions_as_a_package_resource(tmp_path: Path) -> N
         f"{host_versions} weekplan.adapters.sqlalchemy.migrations:versions",
     )
     script = ScriptDirectory.from_config(config)
-    assert [r.revision for r in script.walk_revisions()] == ["weekplan_0002", "weekplan_0001"]
+    assert [r.revision for r in script.walk_revisions()] == [
+        "weekplan_0003",
+        "weekplan_0002",
+        "weekplan_0001",
+    ]
 
 
 def test_migrations_ship_with_the_package() -> None:

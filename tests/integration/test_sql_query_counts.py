@@ -22,7 +22,9 @@ from .conftest import StatementLog
 
 MONDAY = "2026-11-23"
 # The budgets. Every plan below names dishes, so each write that changes
-# what is planned also sends the one history upsert, and still fits.
+# what is planned also sends the one history upsert; and every write of a week
+# asks which diet its client is on. Both still fit, but for ``create_instance``
+# on SQLite: its BEGIN, the template, the client's diet, the history, the insert.
 LIMITS = {"get_instance": 2, "create_instance": 4, "set_slot": 4, "update_instance": 4}
 # Putting a new dish in a slot costs the budget of ``set_slot`` plus one lookup
 # of the dish and one history upsert; ``bulk_assign`` the same, whatever its scope.
@@ -76,8 +78,11 @@ def _costs(worker: WorkerPlanner, log: StatementLog, entries: int, client: str) 
     return costs
 
 
-def _assert_cheap(costs: dict[str, int], *, extra: int = 0) -> None:
-    for name, limit in {**LIMITS, **DISH_LIMITS}.items():
+def _assert_cheap(costs: dict[str, int], dialect: str, *, extra: int = 0) -> None:
+    limits = {**LIMITS, **DISH_LIMITS}
+    if dialect == "sqlite":
+        limits["create_instance"] += 1  # see LIMITS
+    for name, limit in limits.items():
         assert costs[name] <= limit + extra, (name, costs[name])
 
 
@@ -90,7 +95,7 @@ def test_instance_calls_take_a_fixed_few_statements(
     worker = Planner(sql_store).worker("tenant-counts")
     small = _costs(worker, log, 1, "client-small")
     large = _costs(worker, log, 140, "client-large")
-    _assert_cheap(small)
+    _assert_cheap(small, sql_store.dialect_name)
     assert large == small
 
 
@@ -112,9 +117,8 @@ def test_a_joined_store_stays_within_the_same_limits_savepoints_included(
     log = statement_log(sql_store.engine)
     worker = Planner(SqlAlchemyStore.joining(host_connection)).worker("tenant-joined-counts")
     costs = _costs(worker, log, 42, "client-joined")
-    # A write's SAVEPOINT and RELEASE take the place of SQLite's BEGIN, and the
-    # servers send no BEGIN: a write that also updates the history is one more.
-    _assert_cheap(costs, extra=1)
+    # At most a write's SAVEPOINT and RELEASE more.
+    _assert_cheap(costs, sql_store.dialect_name, extra=2)
     assert any("SAVEPOINT" in s for s in log.statements)
 
 

@@ -17,7 +17,14 @@ from sqlalchemy import Connection, Engine, event, insert
 
 from weekplan import Planner, WorkerPlanner
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
-from weekplan.adapters.sqlalchemy.schema import dishes, instances, meal_history, templates
+from weekplan.adapters.sqlalchemy.schema import (
+    dishes,
+    instances,
+    meal_history,
+    ruleset_assignments,
+    rulesets,
+    templates,
+)
 
 TENANTS = 60
 TEMPLATES_PER_TENANT = 80
@@ -104,6 +111,32 @@ def _fill(engine: Engine) -> None:
         connection.execute(insert(instances), instance_rows)
         connection.execute(insert(dishes), dish_rows)
         connection.execute(insert(meal_history), history_rows)
+        # Every other client is on a diet: reading a week joins its assignment.
+        connection.execute(
+            insert(rulesets),
+            [
+                {
+                    "tenant_id": f"tenant-plan-{t:03}",
+                    "content_hash": "sha256:plan",
+                    "diet_id": "plan",
+                    "version": 1,
+                    "document": "{}",
+                }
+                for t in range(TENANTS)
+            ],
+        )
+        connection.execute(
+            insert(ruleset_assignments),
+            [
+                {
+                    "tenant_id": f"tenant-plan-{t:03}",
+                    "client_ref": f"client-{c:03}",
+                    "content_hash": "sha256:plan",
+                }
+                for t in range(TENANTS)
+                for c in range(0, CLIENTS_PER_TENANT, 2)
+            ],
+        )
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         for table in metadata.tables:
             statement = {"postgresql": "ANALYZE {}", "mysql": "ANALYZE TABLE {}"}.get(

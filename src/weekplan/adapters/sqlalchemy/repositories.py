@@ -22,19 +22,24 @@ from weekplan.adapters.sqlalchemy.errors import (
 from weekplan.adapters.sqlalchemy.rows import EntryCodec
 from weekplan.adapters.sqlalchemy.statements import Statements
 from weekplan.domain.dishes import Dish
+from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.domain.history import HistoryKey
 from weekplan.domain.meal_types import MealType
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import search_key
 from weekplan.domain.trusted import from_trusted_fields
-from weekplan.errors import StorageError
-from weekplan.ports import DishSortKey, InstanceSortKey, TemplateSortKey
+from weekplan.errors import InvalidInput, StorageError
+from weekplan.guardrails.loading import ruleset_from_dict, ruleset_to_dict
+from weekplan.guardrails.model import GuardrailsRuleset
+from weekplan.ports import DishSortKey, InstanceSortKey, RulesetSortKey, TemplateSortKey
 
 __all__ = [
     "ConnectionSource",
+    "KnownAssignments",
     "SqlDishRepository",
     "SqlInstanceRepository",
     "SqlMealHistoryRepository",
+    "SqlRulesetRepository",
     "SqlTemplateRepository",
 ]
 
@@ -59,6 +64,20 @@ def _run(connection: Connection, statement: Executable, params: Mapping[str, Any
         return connection.execute(statement, params)
     except SQLAlchemyError as exc:
         raise translate(exc) from exc
+
+
+def _guardrails_check(text: str) -> GuardrailsCheck:
+    try:
+        return GuardrailsCheck.from_dict(_DECODER.decode(text))
+    except (ValueError, InvalidInput) as exc:
+        raise StorageError("a stored guardrails check is not valid weekplan JSON") from exc
+
+
+def _ruleset(text: str) -> GuardrailsRuleset:
+    try:
+        return ruleset_from_dict(_DECODER.decode(text))
+    except (ValueError, InvalidInput) as exc:
+        raise StorageError("a stored ruleset is not valid weekplan JSON") from exc
 
 
 def _run_many(
@@ -170,20 +189,35 @@ class SqlTemplateRepository:
         }
 
 
+#: What one unit of work has learnt of ``(tenant_id, client_ref)`` -> the hash of
+#: the ruleset the client is on (``None``: none), read along with an instance.
+KnownAssignments = dict[tuple[str, str], str | None]
+
+
 class SqlInstanceRepository:
     """Client week instances in ``weekplan_instances``."""
 
-    def __init__(self, source: ConnectionSource, statements: Statements, codec: EntryCodec):
+    def __init__(
+        self,
+        source: ConnectionSource,
+        statements: Statements,
+        codec: EntryCodec,
+        assignments: KnownAssignments,
+    ):
         self._source = source
         self._sql = statements
         self._codec = codec
+        self._assignments = assignments
 
     def _instance(self, row: Sequence[Any]) -> WeekPlanInstance:
         days = self._codec.decode(row[5])
         # Until its first edit an instance's days are its snapshot: decode that once.
         snapshot = days if row[6] == row[5] else self._codec.decode(row[6])
+        guardrails = None if row[10] is None else _guardrails_check(row[10])
         # As for templates: a row weekplan wrote, rebuilt without a second check.
-        return from_trusted_fields(WeekPlanInstance, *row[0:5], days, snapshot, *row[7:10])
+        return from_trusted_fields(
+            WeekPlanInstance, *row[0:5], days, snapshot, *row[7:10], guardrails
+        )
 
     def get(
         self, tenant_id: str, client_ref: str, week_start_date: date
@@ -195,7 +229,10 @@ class SqlInstanceRepository:
             {"tenant_id": tenant_id, "client_ref": client_ref, "week_start_date": week_start_date},
         )
         row = result.first()
-        return None if row is None else self._instance(row)
+        if row is None:
+            return None
+        self._assignments[(tenant_id, client_ref)] = row[11]
+        return self._instance(row)
 
     def list(
         self,
@@ -269,6 +306,9 @@ class SqlInstanceRepository:
             "version": instance.version,
             "created_at": instance.created_at,
             "updated_at": instance.updated_at,
+            "guardrails": None
+            if instance.guardrails is None
+            else _ENCODER.encode(instance.guardrails.to_dict()),
         }
 
 
@@ -396,3 +436,88 @@ class SqlMealHistoryRepository:
         """Every positive total of the tenant: one range of the primary key."""
         result = _run(self._source.reader(), self._sql.history_counts, {"tenant_id": tenant_id})
         return {(kind, dish_id): count for kind, dish_id, count in result}
+
+
+class SqlRulesetRepository:
+    """Guardrails rulesets, and the ruleset each client is on (``weekplan_ruleset_assignments``).
+
+    A ruleset is one JSON document (:func:`~weekplan.guardrails.ruleset_to_dict`),
+    read back with :func:`~weekplan.guardrails.ruleset_from_dict`, which checks
+    it against its content hash; its labels are copied into columns for listing.
+    """
+
+    def __init__(
+        self, source: ConnectionSource, statements: Statements, assignments: KnownAssignments
+    ):
+        self._source = source
+        self._sql = statements
+        self._assignments = assignments
+
+    def get(self, tenant_id: str, content_hash: str) -> GuardrailsRuleset | None:
+        """The ruleset this tenant stored under ``content_hash``, or ``None``."""
+        result = _run(
+            self._source.reader(),
+            self._sql.get_ruleset,
+            {"tenant_id": tenant_id, "content_hash": content_hash},
+        )
+        row = result.first()
+        return None if row is None else _ruleset(row[0])
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        diet_id: str | None,
+        after: RulesetSortKey | None,
+        limit: int,
+    ) -> Sequence[GuardrailsRuleset]:
+        """Up to ``limit`` rulesets by ``(diet_id, version, content_hash)``, after ``after``."""
+        params: dict[str, Any] = {"tenant_id": tenant_id, "limit": limit}
+        if diet_id is not None:
+            params["diet_id"] = diet_id
+        if after is not None:
+            params["after_diet"], params["after_version"], params["after_hash"] = after
+        statement = self._sql.list_rulesets(diet_id=diet_id is not None, after=after is not None)
+        result = _run(self._source.reader(), statement, params)
+        return [_ruleset(row[0]) for row in result]
+
+    def add(self, tenant_id: str, ruleset: GuardrailsRuleset) -> None:
+        """Store the ruleset unless this tenant already has its hash (then nothing changes)."""
+        _run(
+            self._source.writer(),
+            self._sql.add_ruleset,
+            {
+                "tenant_id": tenant_id,
+                "content_hash": ruleset.content_hash,
+                "diet_id": ruleset.diet_id,
+                "version": ruleset.version,
+                "document": _ENCODER.encode(ruleset_to_dict(ruleset)),
+            },
+        )
+
+    def assigned(self, tenant_id: str, client_ref: str) -> str | None:
+        """The content hash of the ruleset ``client_ref`` is on, or ``None``.
+
+        Free when this unit of work already read one of the client's weeks.
+        """
+        key = (tenant_id, client_ref)
+        if key in self._assignments:
+            return self._assignments[key]
+        result = _run(
+            self._source.reader(),
+            self._sql.get_assignment,
+            {"tenant_id": tenant_id, "client_ref": client_ref},
+        )
+        found: str | None = result.scalar()
+        self._assignments[key] = found
+        return found
+
+    def assign(self, tenant_id: str, client_ref: str, content_hash: str | None) -> None:
+        """Put ``client_ref`` on the ruleset with ``content_hash``; ``None`` takes it off."""
+        params = {"tenant_id": tenant_id, "client_ref": client_ref}
+        self._assignments[(tenant_id, client_ref)] = content_hash
+        if content_hash is None:
+            _run(self._source.writer(), self._sql.unassign_ruleset, params)
+        else:
+            params["content_hash"] = content_hash
+            _run(self._source.writer(), self._sql.assign_ruleset, params)

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -55,6 +56,8 @@ __all__ = [
     "instances",
     "meal_history",
     "metadata",
+    "ruleset_assignments",
+    "rulesets",
     "templates",
 ]
 
@@ -72,6 +75,11 @@ metadata: Final = MetaData(naming_convention=NAMING_CONVENTION)
 # ``name_key`` is as wide as the domain lets ``search_key(name)`` be
 # (NAME_KEY_MAX), which keeps ``(tenant_id, name_key, id)`` within MariaDB's
 # 3072-byte index key; ``slot_kind`` likewise (SLOT_KEY_SEARCH_MAX).
+
+#: ``sha256:`` and 64 hex digits, with room to spare.
+CONTENT_HASH_MAX: Final = 80
+#: The longest ``diet_id`` a ruleset may carry (the guardrails' rule id limit).
+DIET_ID_MAX: Final = 200
 
 #: Room for the JSON array of every meal type, e.g. ``["breakfast","lunch"]``.
 MEAL_TYPES_MAX: Final = 100
@@ -162,6 +170,8 @@ instances: Final = Table(
     Column("version", Integer, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+    # The guardrails check the week passed when last written, as JSON, or NULL.
+    Column("guardrails", _document(), nullable=True),
     # No foreign key to the template: deleting a template keeps its instances.
     PrimaryKeyConstraint("tenant_id", "id"),
     # One week per client; also serves "get by key" and "the weeks of one client".
@@ -202,5 +212,38 @@ meal_history: Final = Table(
     Column("count", Integer, nullable=False),
     # One running total per key; a tenant's totals are one range of this key.
     PrimaryKeyConstraint("tenant_id", "slot_kind", "dish_id"),
+    **_MYSQL_TABLE,
+)
+
+rulesets: Final = Table(
+    "weekplan_rulesets",
+    metadata,
+    Column("tenant_id", _key(ID_MAX), nullable=False),
+    Column("content_hash", _key(CONTENT_HASH_MAX), nullable=False),
+    # Labels, copied out of the document so that listings can use an index.
+    Column("diet_id", _key(DIET_ID_MAX), nullable=False),
+    Column("version", Integer, nullable=False),
+    # The whole ruleset as JSON (ruleset_to_dict); it never changes once stored.
+    Column("document", _document(), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "content_hash"),
+    # Listing a tenant's rulesets, of every diet or of one, walks this index in page order.
+    Index(None, "tenant_id", "diet_id", "version", "content_hash"),
+    **_MYSQL_TABLE,
+)
+
+ruleset_assignments: Final = Table(
+    "weekplan_ruleset_assignments",
+    metadata,
+    Column("tenant_id", _key(ID_MAX), nullable=False),
+    Column("client_ref", _key(CLIENT_REF_MAX), nullable=False),
+    Column("content_hash", _key(CONTENT_HASH_MAX), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "client_ref"),
+    # A stored ruleset never goes away, so the assignment can always point at it.
+    ForeignKeyConstraint(
+        ["tenant_id", "content_hash"],
+        ["weekplan_rulesets.tenant_id", "weekplan_rulesets.content_hash"],
+        # The conventional name would pass PostgreSQL's 63 characters.
+        name="fk_weekplan_ruleset_assignments_rulesets",
+    ),
     **_MYSQL_TABLE,
 )

@@ -41,7 +41,14 @@ from sqlalchemy import (
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnClause
 
-from weekplan.adapters.sqlalchemy.schema import dishes, instances, meal_history, templates
+from weekplan.adapters.sqlalchemy.schema import (
+    dishes,
+    instances,
+    meal_history,
+    ruleset_assignments,
+    rulesets,
+    templates,
+)
 
 __all__ = ["Statements"]
 
@@ -65,7 +72,9 @@ _INSTANCE_COLUMNS: Final = (
     instances.c.version,
     instances.c.created_at,
     instances.c.updated_at,
+    instances.c.guardrails,
 )
+_RULESET_COLUMNS: Final = (rulesets.c.document,)
 
 _DISH_COLUMNS: Final = (
     dishes.c.id,
@@ -94,6 +103,7 @@ class Statements:
         self._template_lists: dict[TemplateListShape, Select[Any]] = {}
         self._instance_lists: dict[InstanceListShape, Select[Any]] = {}
         self._dish_lists: dict[TemplateListShape, Select[Any]] = {}
+        self._ruleset_lists: dict[TemplateListShape, Select[Any]] = {}
 
         t, i = templates.c, instances.c
         self.get_template: Final[Select[Any]] = select(*_TEMPLATE_COLUMNS).where(
@@ -119,10 +129,22 @@ class Statements:
         self.delete_template: Final[Delete] = delete(templates).where(
             t.tenant_id == bindparam("tenant_id"), t.id == bindparam("id")
         )
-        self.get_instance: Final[Select[Any]] = select(*_INSTANCE_COLUMNS).where(
-            i.tenant_id == bindparam("tenant_id"),
-            i.client_ref == bindparam("client_ref"),
-            i.week_start_date == bindparam("week_start_date"),
+        a = ruleset_assignments.c
+        # The client's ruleset comes along (last column): every write of a week
+        # asks for it next, and this way costs no statement of its own.
+        self.get_instance: Final[Select[Any]] = (
+            select(*_INSTANCE_COLUMNS, a.content_hash)
+            .select_from(
+                instances.outerjoin(
+                    ruleset_assignments,
+                    and_(a.tenant_id == i.tenant_id, a.client_ref == i.client_ref),
+                )
+            )
+            .where(
+                i.tenant_id == bindparam("tenant_id"),
+                i.client_ref == bindparam("client_ref"),
+                i.week_start_date == bindparam("week_start_date"),
+            )
         )
         self.insert_instance: Final[Insert] = insert(instances)
         self.replace_instance: Final[Update] = (
@@ -141,6 +163,7 @@ class Statements:
                 version=bindparam("version"),
                 created_at=bindparam("created_at"),
                 updated_at=bindparam("updated_at"),
+                guardrails=bindparam("guardrails"),
             )
         )
         self.delete_instance: Final[Delete] = delete(instances).where(
@@ -183,9 +206,96 @@ class Statements:
             d.tenant_id == bindparam("tenant_id"), d.id == bindparam("id")
         )
         self.add_to_history: Final[Insert] = self._add_to_totals()
+        r = rulesets.c
+        self.get_ruleset: Final[Select[Any]] = select(*_RULESET_COLUMNS).where(
+            r.tenant_id == bindparam("tenant_id"), r.content_hash == bindparam("content_hash")
+        )
+        self.add_ruleset: Final[Insert] = self._insert_unless_stored()
+        self.get_assignment: Final[Select[Any]] = select(a.content_hash).where(
+            a.tenant_id == bindparam("tenant_id"), a.client_ref == bindparam("client_ref")
+        )
+        self.assign_ruleset: Final[Insert] = self._upsert_assignment()
+        self.unassign_ruleset: Final[Delete] = delete(ruleset_assignments).where(
+            a.tenant_id == bindparam("tenant_id"), a.client_ref == bindparam("client_ref")
+        )
         self.history_counts: Final[Select[Any]] = select(h.slot_kind, h.dish_id, h["count"]).where(
             h.tenant_id == bindparam("tenant_id"), h["count"] > 0
         )
+
+    def _insert_unless_stored(self) -> Insert:
+        """Store a ruleset unless the tenant has its hash: the first one stored stays.
+
+        The database decides, so two transactions storing the same hash at once
+        both succeed. Parameters: every column of ``weekplan_rulesets``.
+        """
+        r = rulesets.c
+        if self._dialect_name in ("mysql", "mariadb"):
+            # A no-op update rather than INSERT IGNORE, which would hide other errors too.
+            mysql_statement = mysql.insert(rulesets)
+            return mysql_statement.on_duplicate_key_update({"content_hash": r.content_hash})
+        key = [r.tenant_id, r.content_hash]
+        if self._dialect_name == "postgresql":
+            return postgresql.insert(rulesets).on_conflict_do_nothing(index_elements=key)
+        return sqlite.insert(rulesets).on_conflict_do_nothing(index_elements=key)
+
+    def _upsert_assignment(self) -> Insert:
+        """Put a client on a ruleset, replacing the one it was on, in one statement.
+
+        Parameters: ``tenant_id``, ``client_ref``, ``content_hash``.
+        """
+        a = ruleset_assignments.c
+        if self._dialect_name in ("mysql", "mariadb"):
+            mysql_statement = mysql.insert(ruleset_assignments)
+            return mysql_statement.on_duplicate_key_update(
+                {"content_hash": mysql_statement.inserted.content_hash}
+            )
+        if self._dialect_name == "postgresql":
+            pg_statement = postgresql.insert(ruleset_assignments)
+            return pg_statement.on_conflict_do_update(
+                index_elements=[a.tenant_id, a.client_ref],
+                set_={"content_hash": pg_statement.excluded.content_hash},
+            )
+        sqlite_statement = sqlite.insert(ruleset_assignments)
+        return sqlite_statement.on_conflict_do_update(
+            index_elements=[a.tenant_id, a.client_ref],
+            set_={"content_hash": sqlite_statement.excluded.content_hash},
+        )
+
+    def list_rulesets(self, *, diet_id: bool, after: bool) -> Select[Any]:
+        """A page of a tenant's rulesets by ``(diet_id, version, content_hash)``.
+
+        Parameters: ``tenant_id``, ``limit``, and ``diet_id`` / ``after_diet``,
+        ``after_version``, ``after_hash`` when asked for.
+        """
+        shape = (diet_id, after)
+        found = self._ruleset_lists.get(shape)
+        if found is None:
+            r = rulesets.c
+            stmt: Select[Any] = select(*_RULESET_COLUMNS).where(
+                r.tenant_id == bindparam("tenant_id")
+            )
+            if diet_id:
+                stmt = stmt.where(r.diet_id == bindparam("diet_id"))
+            if after:
+                stmt = stmt.where(self._after_three(r.diet_id, r.version, r.content_hash))
+            # As for instances: a column fixed by the filter stays out of ORDER BY.
+            order = (
+                [r.version, r.content_hash] if diet_id else [r.diet_id, r.version, r.content_hash]
+            )
+            found = stmt.order_by(*order).limit(bindparam("limit", type_=Integer))
+            with self._lock:
+                self._ruleset_lists[shape] = found
+        return found
+
+    def _after_three(
+        self, first: ColumnElement[Any], second: ColumnElement[Any], third: ColumnElement[Any]
+    ) -> ColumnElement[bool]:
+        a = bindparam("after_diet", type_=first.type)
+        b = bindparam("after_version", type_=second.type)
+        c = bindparam("after_hash", type_=third.type)
+        if self._row_values:
+            return tuple_(first, second, third) > tuple_(a, b, c)
+        return and_(first >= a, or_(first > a, and_(second >= b, or_(second > b, third > c))))
 
     def _add_to_totals(self) -> Insert:
         """Add ``count`` to a total, never below zero: one statement for any number of rows.

@@ -31,9 +31,11 @@ from sqlalchemy.pool import StaticPool
 
 from weekplan.adapters.sqlalchemy.errors import translate
 from weekplan.adapters.sqlalchemy.repositories import (
+    KnownAssignments,
     SqlDishRepository,
     SqlInstanceRepository,
     SqlMealHistoryRepository,
+    SqlRulesetRepository,
     SqlTemplateRepository,
 )
 from weekplan.adapters.sqlalchemy.rows import EntryCodec
@@ -90,9 +92,12 @@ class SqlAlchemyUnitOfWork:
         self._savepoint: _Savepoint | None = None
         self._locked = False
         self._templates = SqlTemplateRepository(self, store._statements, store._codec)
-        self._instances = SqlInstanceRepository(self, store._statements, store._codec)
+        # Shared by two repositories, and only for the life of this unit of work.
+        assignments: KnownAssignments = {}
+        self._instances = SqlInstanceRepository(self, store._statements, store._codec, assignments)
         self._dishes = SqlDishRepository(self, store._statements)
         self._meal_history = SqlMealHistoryRepository(self, store._statements)
+        self._rulesets = SqlRulesetRepository(self, store._statements, assignments)
 
     @property
     def templates(self) -> SqlTemplateRepository:
@@ -113,6 +118,11 @@ class SqlAlchemyUnitOfWork:
     def meal_history(self) -> SqlMealHistoryRepository:
         """The planning history totals, seen through this unit of work."""
         return self._meal_history
+
+    @property
+    def rulesets(self) -> SqlRulesetRepository:
+        """The guardrails rulesets and client assignments, seen through this unit of work."""
+        return self._rulesets
 
     # -- ConnectionSource ---------------------------------------------------------
 
