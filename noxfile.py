@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["lint", "typecheck", "tests", "minimal"]
+nox.options.sessions = ["lint", "typecheck", "tests", "minimal", "docs"]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 
@@ -22,16 +22,17 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over src and tests."""
-    session.install("-e", ".[typecheck,postgresql,mysql]")
+    session.install("-e", ".[typecheck,flask]")
     session.run("mypy")
 
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """The whole test suite, doctests included, plus an import check without extras."""
-    session.install("-e", ".[test,postgresql,mysql,django]")
+    session.install("-e", ".[test,postgresql,mysql,django,flask]")
     session.run("pytest", *session.posargs)
     session.run("pytest", "-q", "--doctest-modules", "src", "--doctest-glob=*.md", "README.md")
+    session.run("pytest", "-q", "--doctest-glob=*.md", "docs")
 
 
 @nox.session(python=PYTHON)
@@ -53,3 +54,13 @@ def bench(session: nox.Session) -> None:
     """The store benchmarks: a table of timings and ratios (never a pass or fail)."""
     session.install("-e", ".[postgresql]")
     session.run("python", "benchmarks/bench_store.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Execute the example notebooks, then build the site with warnings as errors (offline)."""
+    session.install("-e", ".[docs]")
+    session.run("python", "docs/execute_notebooks.py")
+    session.run(
+        "sphinx-build", "-n", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html"
+    )

@@ -114,6 +114,18 @@ class ClientWeekView:
     version: int
     updated_at: datetime | None = None
 
+    def _repr_html_(self) -> str:
+        """The week as a Monday→Sunday table with dish names, for notebooks."""
+        # Imported here so that the domain module does not depend on presentation.
+        from weekplan.rendering.html import client_week_html  # noqa: PLC0415
+
+        return client_week_html(self)
+
+    def __str__(self) -> str:
+        from weekplan.rendering.text import client_week_text  # noqa: PLC0415
+
+        return client_week_text(self)
+
     def day(self, day_key: DayKey | str) -> ClientDay:
         """One day of the week; a day key that is not ``mon``..``sun`` is ``InvalidInput``."""
         return self.days[_to_day(day_key).position]

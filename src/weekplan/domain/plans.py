@@ -72,6 +72,18 @@ class WeekPlanTemplate:
     created_at: datetime = attrs.field(validator=_aware)
     updated_at: datetime = attrs.field(validator=_aware)
 
+    def _repr_html_(self) -> str:
+        """The template as a Monday→Sunday table, for notebooks."""
+        # Imported here so that the domain module does not depend on presentation.
+        from weekplan.rendering.html import template_html  # noqa: PLC0415
+
+        return template_html(self)
+
+    def __str__(self) -> str:
+        from weekplan.rendering.text import template_text  # noqa: PLC0415
+
+        return template_text(self)
+
 
 @attrs.frozen
 class SlotOverride:
@@ -108,6 +120,18 @@ class WeekPlanInstance:
     created_at: datetime = attrs.field(validator=_aware)
     updated_at: datetime = attrs.field(validator=_aware)
     guardrails: GuardrailsCheck | None = attrs.field(default=None, converter=_guardrails)
+
+    def _repr_html_(self) -> str:
+        """The week as a Monday→Sunday table with overrides marked, for notebooks."""
+        # Imported here so that the domain module does not depend on presentation.
+        from weekplan.rendering.html import instance_html  # noqa: PLC0415
+
+        return instance_html(self)
+
+    def __str__(self) -> str:
+        from weekplan.rendering.text import instance_text  # noqa: PLC0415
+
+        return instance_text(self)
 
     def overrides(self) -> tuple[SlotOverride, ...]:
         """Every slot where ``days`` differs from ``template_snapshot``, Monday first."""

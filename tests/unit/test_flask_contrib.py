@@ -1,0 +1,76 @@
+"""weekplan.contrib.flask on a bare Flask app: every error class becomes its JSON body."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+import weekplan.errors
+from weekplan import InvalidInput, Planner, WeekPlanError
+from weekplan.adapters.memory import InMemoryStore
+from weekplan.contrib.flask import RequestAccess, current_worker, init_app
+from weekplan.errors import GuardrailsViolation
+from weekplan.guardrails import GuardrailsRuleset, GuardRule, PlanTarget, RuleMatch, evaluate
+
+
+def _an_instance_of(cls: type[WeekPlanError]) -> WeekPlanError:
+    if cls is InvalidInput:
+        return InvalidInput.at(("days", 3, "day_key"), "must be one of mon..sun")
+    if cls is GuardrailsViolation:
+        rule = GuardRule("no-milk", "block", "hard", 1, "ingredient", RuleMatch("milk"))
+        decision = evaluate(
+            GuardrailsRuleset("dairy-free", rules=[rule]),
+            [PlanTarget("mon", "breakfast", ingredients=["milk"])],
+        )
+        return GuardrailsViolation(decision)
+    return cls()
+
+
+ERROR_CLASSES = sorted(
+    (
+        cls
+        for cls in vars(weekplan.errors).values()
+        if isinstance(cls, type) and issubclass(cls, WeekPlanError)
+    ),
+    key=lambda cls: cls.__name__,
+)
+
+
+@pytest.mark.parametrize("cls", ERROR_CLASSES, ids=lambda cls: cls.__name__)
+def test_every_weekplan_error_is_answered_with_its_status_and_body(
+    cls: type[WeekPlanError],
+) -> None:
+    app = Flask("host")
+    init_app(app, Planner(InMemoryStore()), access=lambda: RequestAccess("tenant-a"))
+    error = _an_instance_of(cls)
+
+    @app.get("/boom")
+    def boom() -> str:
+        raise error
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == cls.status_code
+    assert response.get_json() == error.to_dict()
+    assert response.get_json()["detail"] == cls.detail
+
+
+def test_the_worker_is_bound_to_the_tenant_and_mode_the_host_resolves() -> None:
+    app = Flask("host")
+    calls: list[str] = []
+
+    def access() -> RequestAccess:
+        calls.append("asked")
+        return RequestAccess("tenant-b", read_only=True)
+
+    init_app(app, Planner(InMemoryStore()), access=access)
+    with app.test_request_context("/"):
+        worker = current_worker()
+        assert (worker.tenant_id, worker.read_only) == ("tenant-b", True)
+        current_worker()
+    assert calls == ["asked"], "the host is asked once per request"
+
+
+def test_using_the_helpers_without_init_app_says_what_to_do() -> None:
+    app = Flask("host")
+    with app.test_request_context("/"), pytest.raises(RuntimeError, match="init_app"):
+        current_worker()
