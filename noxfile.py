@@ -29,7 +29,7 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """The whole test suite, doctests included, plus an import check without extras."""
-    session.install("-e", ".[test,django,flask]")
+    session.install("-e", ".[test,postgresql,mysql,django,flask]")
     session.run("pytest", *session.posargs)
     session.run("pytest", "-q", "--doctest-modules", "src", "--doctest-glob=*.md", "README.md")
     session.run("pytest", "-q", "--doctest-glob=*.md", "docs")
@@ -47,6 +47,13 @@ def minimal(session: nox.Session) -> None:
     """``import weekplan`` and a planning flow with only attrs and cattrs installed."""
     session.install(".")
     session.run("python", "tests/minimal_install_check.py")
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """The store benchmarks: a table of timings and ratios (never a pass or fail)."""
+    session.install("-e", ".[postgresql]")
+    session.run("python", "benchmarks/bench_store.py", *session.posargs)
 
 
 @nox.session(python=PYTHON)

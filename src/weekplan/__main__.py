@@ -3,25 +3,55 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from collections.abc import Sequence
 
 from weekplan.adapters.memory import InMemoryStore
 from weekplan.demo import run_demo
 from weekplan.demo_catalog import run_catalog_demo
+from weekplan.errors import WeekPlanError
+from weekplan.ports import Store
 
 __all__ = ["main"]
+
+DEFAULT_DB = "sqlite:///weekplan-demo.db"
+
+
+def _store(db: str | None) -> tuple[Store, str]:
+    """The demo's store and a line saying where it keeps its data."""
+    has_sqlalchemy = importlib.util.find_spec("sqlalchemy") is not None
+    if db == "memory" or (db is None and not has_sqlalchemy):
+        reason = "" if has_sqlalchemy or db == "memory" else " (install weekplan[sqlalchemy])"
+        return InMemoryStore(), f"Store: in memory, gone when the demo ends{reason}."
+    if not has_sqlalchemy:
+        raise SystemExit("--db needs the `sqlalchemy` extra: pip install 'weekplan[sqlalchemy]'")
+    from weekplan.adapters.sqlalchemy import SqlAlchemyStore  # noqa: PLC0415  # optional extra
+
+    store = SqlAlchemyStore(db or DEFAULT_DB)
+    store.create_all()
+    return store, f"Store: {db or DEFAULT_DB}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = argparse.ArgumentParser(prog="weekplan", description="Weekly meal planning.")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("demo", help="plan one client's week from a template and print it")
-    parser.parse_args(argv)
-    print(run_demo(InMemoryStore()))
-    print()
-    print(run_catalog_demo(InMemoryStore()))
+    demo = commands.add_parser("demo", help="plan one client's week from a template and print it")
+    demo.add_argument(
+        "--db",
+        help=f"a database URL (default {DEFAULT_DB} when SQLAlchemy is installed), or 'memory'",
+    )
+    args = parser.parse_args(argv)
+    try:
+        store, where = _store(args.db)
+        print(where)
+        print(run_demo(store))
+        print()
+        print(run_catalog_demo(store))
+    except WeekPlanError as exc:
+        print(f"weekplan: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -5,9 +5,11 @@ Run it with ``python -m weekplan demo``.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, timedelta
 
 from weekplan.domain.entries import PlanEntry
+from weekplan.errors import InstanceNotFound
 from weekplan.planner.planner import Planner
 from weekplan.ports import Store
 from weekplan.text_grid import render_week
@@ -41,6 +43,9 @@ def run_demo(store: Store, *, today: date | None = None) -> str:
     template = worker.create_template("Balanced week", _TEMPLATE_DAYS)
     out.append(f"1. Template {template.name!r} created (version {template.version}).")
 
+    with contextlib.suppress(InstanceNotFound):
+        # A demo database kept from an earlier run already has this week.
+        worker.delete_instance("client-42", week)
     instance = worker.create_instance(template.id, "client-42", week)
     out.append(f"2. Cloned for client-42, week of {week.isoformat()}.")
 

@@ -11,12 +11,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, timedelta
 from typing import Final
 
 from weekplan.domain.client_view import ClientWeekView
 from weekplan.domain.dishes import Dish
 from weekplan.domain.meal_types import MealType
+from weekplan.errors import InstanceNotFound
 from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
 from weekplan.ports import Store
@@ -113,6 +115,9 @@ def run_catalog_demo(store: Store, *, today: date | None = None) -> str:
             for slot, dish in (("lunch", "broodje-gezond"), ("avondeten", "chickpea-curry"))
         ],
     )
+    with contextlib.suppress(InstanceNotFound):
+        # The plan demo, or an earlier run on the same database, already has this week.
+        worker.delete_instance("client-42", week)
     worker.create_instance(template.id, "client-42", week)
     instance = worker.bulk_assign(
         "client-42", week, slot_key="Ontbijt", dish_template_id="havermout-appel", days="week"

@@ -19,7 +19,11 @@ def _postgres_admin(statement: str) -> None:
     # Imported only when the PostgreSQL run is asked for; psycopg is not a test dependency.
     psycopg: Any = importlib.import_module("psycopg")
 
-    with psycopg.connect(settings.POSTGRES_URL, autocommit=True) as admin:
+    # libpq does not know SQLAlchemy's "postgresql+psycopg://" spelling, which CI
+    # sets for the SQLAlchemy tests; the part after "+" only names the driver.
+    scheme, rest = settings.POSTGRES_URL.split("://", 1)
+    url = f"{scheme.split('+', 1)[0]}://{rest}"
+    with psycopg.connect(url, autocommit=True) as admin:
         admin.execute(statement)
 
 

@@ -8,7 +8,13 @@ from typing import Any
 import attrs
 
 from weekplan.domain.days import DayKey
-from weekplan.domain.limits import ID_MAX, MAX_ENTRIES, NOTES_MAX, SLOT_KEY_MAX
+from weekplan.domain.limits import (
+    ID_MAX,
+    MAX_ENTRIES,
+    NOTES_MAX,
+    SLOT_KEY_MAX,
+    SLOT_KEY_SEARCH_MAX,
+)
 from weekplan.domain.text import check_key, check_optional_text, check_text
 from weekplan.errors import ErrorItem, InvalidInput
 
@@ -30,7 +36,9 @@ def _to_day_key(value: Any) -> DayKey:
 
 
 def _to_slot_key(value: Any) -> str:
-    return check_text(value, "slot_key", max_length=SLOT_KEY_MAX)
+    return check_text(
+        value, "slot_key", max_length=SLOT_KEY_MAX, max_key_length=SLOT_KEY_SEARCH_MAX
+    )
 
 
 def _to_dish_id(value: Any) -> str | None:

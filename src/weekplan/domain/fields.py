@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from weekplan.domain.limits import ID_MAX, NAME_MAX
+from weekplan.domain.limits import ID_MAX, NAME_KEY_MAX, NAME_MAX
 from weekplan.domain.text import check_key, check_text
 
 __all__ = ["to_id", "to_name", "to_tenant_id"]
@@ -24,5 +24,5 @@ def to_tenant_id(value: Any) -> str:
 
 
 def to_name(value: Any) -> str:
-    """A ``name``: trimmed, non-empty human text."""
-    return check_text(value, "name", max_length=NAME_MAX)
+    """A ``name``: trimmed, non-empty human text, whose search form fits ``NAME_KEY_MAX``."""
+    return check_text(value, "name", max_length=NAME_MAX, max_key_length=NAME_KEY_MAX)

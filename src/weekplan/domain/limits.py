@@ -11,6 +11,15 @@ ID_MAX: Final = 64
 CLIENT_REF_MAX: Final = 128
 NAME_MAX: Final = 200
 SLOT_KEY_MAX: Final = 64
+NAME_KEY_MAX: Final = 3 * NAME_MAX
+SLOT_KEY_SEARCH_MAX: Final = 3 * SLOT_KEY_MAX
+"""The longest search form (:func:`~weekplan.domain.text.search_key`) of a name and a slot key.
+
+Unicode normalisation can make a text longer (a ligature unfolds into several
+letters), and stores index these forms in columns of a fixed width, so a name
+or slot key whose search form exceeds the bound is refused up front, by every
+store alike.
+"""
 NOTES_MAX: Final = 2000
 SEARCH_MAX: Final = 200
 MAX_ENTRIES: Final = 140

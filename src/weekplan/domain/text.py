@@ -29,8 +29,18 @@ def _has_control(value: str, *, allow_whitespace: bool) -> bool:
     return False
 
 
-def check_text(value: Any, field: str, max_length: int) -> str:
-    """A required human text (a name): trimmed, non-empty, bounded, no control characters."""
+def check_text(
+    value: Any, field: str, max_length: int, *, max_key_length: int | None = None
+) -> str:
+    """A required human text (a name): trimmed, non-empty, bounded, no control characters.
+
+    With ``max_key_length``, its :func:`search_key` must fit too: stores index it.
+
+    >>> check_text("\ufb03" * 3, "name", max_length=10, max_key_length=6)
+    Traceback (most recent call last):
+    ...
+    weekplan.errors.InvalidInput: invalid input: name: is too long once normalised for search
+    """
     if not isinstance(value, str):
         raise InvalidInput.at((field,), "must be a string")
     trimmed = value.strip()
@@ -40,6 +50,9 @@ def check_text(value: Any, field: str, max_length: int) -> str:
         raise InvalidInput.at((field,), f"must be at most {max_length} characters")
     if _has_control(trimmed, allow_whitespace=False):
         raise InvalidInput.at((field,), "must not contain control characters")
+    if max_key_length is not None and len(search_key(trimmed)) > max_key_length:
+        # Only texts made mostly of ligatures that unfold into many letters get here.
+        raise InvalidInput.at((field,), "is too long once normalised for search")
     return trimmed
 
 

@@ -27,6 +27,7 @@ from weekplan.domain.limits import (
     MAX_INGREDIENTS,
     MAX_STEPS,
     MAX_TAGS,
+    NAME_KEY_MAX,
     NAME_MAX,
     SEARCH_MAX,
     SLOT_KEY_MAX,
@@ -103,7 +104,7 @@ class DishUseCases(Session):
         """
         values = collect_errors(
             lambda: check_dish_id(dish_id),
-            lambda: check_text(name, "name", max_length=NAME_MAX),
+            lambda: check_text(name, "name", max_length=NAME_MAX, max_key_length=NAME_KEY_MAX),
             lambda: parse_meal_types(meal_types),
             lambda: parse_texts(tags, "tags", max_items=MAX_TAGS, max_length=TAG_MAX, unique=True),
             lambda: parse_texts(

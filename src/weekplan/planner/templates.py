@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from weekplan.domain.entries import EntryInput, parse_entries
-from weekplan.domain.limits import NAME_MAX
+from weekplan.domain.limits import NAME_KEY_MAX, NAME_MAX
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.plans import WeekPlanTemplate
 from weekplan.domain.text import check_text, search_key
@@ -27,6 +27,10 @@ from weekplan.ports import UnitOfWork
 __all__ = ["TemplateUseCases"]
 
 _CURSOR_KIND = "templates"
+
+
+def _check_name(value: Any) -> str:
+    return check_text(value, "name", max_length=NAME_MAX, max_key_length=NAME_KEY_MAX)
 
 
 class TemplateUseCases(DishUseCases):
@@ -65,9 +69,7 @@ class TemplateUseCases(DishUseCases):
     @writes
     def create_template(self, name: str, days: Iterable[EntryInput] = ()) -> WeekPlanTemplate:
         """A new template at version 1."""
-        name, entries = collect_errors(
-            lambda: check_text(name, "name", max_length=NAME_MAX), lambda: parse_entries(days)
-        )
+        name, entries = collect_errors(lambda: _check_name(name), lambda: parse_entries(days))
         now = self._options.clock()
         template = WeekPlanTemplate(
             id=self._options.id_factory(),
@@ -100,9 +102,7 @@ class TemplateUseCases(DishUseCases):
         """
         template_id = check_template_id(template_id)
         new_name, new_days = collect_errors(
-            lambda: (
-                UNSET if isinstance(name, Unset) else check_text(name, "name", max_length=NAME_MAX)
-            ),
+            lambda: UNSET if isinstance(name, Unset) else _check_name(name),
             lambda: UNSET if isinstance(days, Unset) else parse_entries(days),
         )
         expected = check_expected_version(expected_version)

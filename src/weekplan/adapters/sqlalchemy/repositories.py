@@ -1,0 +1,523 @@
+"""The repositories of :mod:`weekplan.ports` over SQLAlchemy Core.
+
+Each call is one statement. Rows become frozen domain values right here; nothing
+mapped by an ORM reaches the domain. Every database error is translated (see
+:mod:`.errors`) before it leaves a method.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date
+from typing import Any, Final, Protocol
+
+from sqlalchemy import Connection, CursorResult, Executable
+from sqlalchemy.exc import SQLAlchemyError
+
+from weekplan.adapters.sqlalchemy.errors import (
+    translate,
+    translate_instance_insert,
+)
+from weekplan.adapters.sqlalchemy.rows import EntryCodec
+from weekplan.adapters.sqlalchemy.statements import Statements
+from weekplan.domain.dishes import Dish
+from weekplan.domain.guardrails_check import GuardrailsCheck
+from weekplan.domain.history import HistoryKey
+from weekplan.domain.meal_types import MealType
+from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.text import search_key
+from weekplan.domain.trusted import from_trusted_fields
+from weekplan.errors import InvalidInput, StorageError
+from weekplan.guardrails.loading import ruleset_from_dict, ruleset_to_dict
+from weekplan.guardrails.model import GuardrailsRuleset
+from weekplan.ports import DishSortKey, InstanceSortKey, RulesetSortKey, TemplateSortKey
+
+__all__ = [
+    "ConnectionSource",
+    "KnownAssignments",
+    "SqlDishRepository",
+    "SqlInstanceRepository",
+    "SqlMealHistoryRepository",
+    "SqlRulesetRepository",
+    "SqlTemplateRepository",
+]
+
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_DECODER: Final = json.JSONDecoder()
+
+
+class ConnectionSource(Protocol):
+    """What a repository needs from its unit of work."""
+
+    def reader(self) -> Connection:
+        """The connection to read with."""
+        ...
+
+    def writer(self) -> Connection:
+        """The connection to write with, inside the unit of work's transaction or savepoint."""
+        ...
+
+
+def _run(connection: Connection, statement: Executable, params: Mapping[str, Any]) -> Any:
+    try:
+        return connection.execute(statement, params)
+    except SQLAlchemyError as exc:
+        raise translate(exc) from exc
+
+
+def _guardrails_check(text: str) -> GuardrailsCheck:
+    try:
+        return GuardrailsCheck.from_dict(_DECODER.decode(text))
+    except (ValueError, InvalidInput) as exc:
+        raise StorageError("a stored guardrails check is not valid weekplan JSON") from exc
+
+
+def _ruleset(text: str) -> GuardrailsRuleset:
+    try:
+        return ruleset_from_dict(_DECODER.decode(text))
+    except (ValueError, InvalidInput) as exc:
+        raise StorageError("a stored ruleset is not valid weekplan JSON") from exc
+
+
+def _run_many(
+    connection: Connection, statement: Executable, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    try:
+        connection.execute(statement, rows)
+    except SQLAlchemyError as exc:
+        raise translate(exc) from exc
+
+
+def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
+    if tenant_id != row_tenant_id:
+        # A caller bug, not bad input: the use cases always pass the row's own tenant.
+        raise ValueError("a row can only be written under its own tenant_id")
+
+
+def _name_key(name: str) -> str:
+    # The domain refuses names whose key would not fit the column (NAME_KEY_MAX).
+    return search_key(name)
+
+
+def _text_list(text: str) -> list[str]:
+    try:
+        value: Any = _DECODER.decode(text)
+    except ValueError as exc:
+        raise StorageError("a stored dish is not valid weekplan JSON") from exc
+    if not isinstance(value, list):
+        raise StorageError("a stored dish is not valid weekplan JSON")
+    return value
+
+
+class SqlTemplateRepository:
+    """Templates in ``weekplan_templates``."""
+
+    def __init__(self, source: ConnectionSource, statements: Statements, codec: EntryCodec):
+        self._source = source
+        self._sql = statements
+        self._codec = codec
+
+    def _template(self, row: Sequence[Any]) -> WeekPlanTemplate:
+        # The row was a checked template when weekplan wrote it (see .trusted);
+        # its entries are checked once each by the codec, which interns them.
+        return from_trusted_fields(
+            WeekPlanTemplate, row[0], row[1], row[2], self._codec.decode(row[3]), *row[4:7]
+        )
+
+    def get(self, tenant_id: str, template_id: str) -> WeekPlanTemplate | None:
+        """The template, or ``None``."""
+        result = _run(
+            self._source.reader(),
+            self._sql.get_template,
+            {"tenant_id": tenant_id, "id": template_id},
+        )
+        row = result.first()
+        return None if row is None else self._template(row)
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        search: str | None,
+        after: TemplateSortKey | None,
+        limit: int,
+    ) -> Sequence[WeekPlanTemplate]:
+        """Up to ``limit`` templates ordered by ``(name_key, id)``, strictly after ``after``."""
+        params: dict[str, Any] = {"tenant_id": tenant_id, "limit": limit}
+        if search:
+            params["search"] = search
+        if after is not None:
+            params["after_key"], params["after_id"] = after
+        statement = self._sql.list_templates(search=bool(search), after=after is not None)
+        result = _run(self._source.reader(), statement, params)
+        return [self._template(row) for row in result]
+
+    def add(self, tenant_id: str, template: WeekPlanTemplate) -> None:
+        """Insert a new template."""
+        _same_tenant(tenant_id, template.tenant_id)
+        _run(self._source.writer(), self._sql.insert_template, self._values(template))
+
+    def replace(self, tenant_id: str, template: WeekPlanTemplate, *, expected_version: int) -> bool:
+        """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
+        _same_tenant(tenant_id, template.tenant_id)
+        params = self._values(template)
+        params.update(b_tenant_id=tenant_id, b_id=template.id, b_expected_version=expected_version)
+        del params["tenant_id"], params["id"]
+        result: CursorResult[Any] = _run(self._source.writer(), self._sql.replace_template, params)
+        return result.rowcount == 1
+
+    def remove(self, tenant_id: str, template_id: str) -> bool:
+        """Delete the template; ``False`` if there was none."""
+        result: CursorResult[Any] = _run(
+            self._source.writer(),
+            self._sql.delete_template,
+            {"tenant_id": tenant_id, "id": template_id},
+        )
+        return result.rowcount == 1
+
+    def _values(self, template: WeekPlanTemplate) -> dict[str, Any]:
+        return {
+            "tenant_id": template.tenant_id,
+            "id": template.id,
+            "name": template.name,
+            "name_key": _name_key(template.name),
+            "days": self._codec.encode(template.days),
+            "version": template.version,
+            "created_at": template.created_at,
+            "updated_at": template.updated_at,
+        }
+
+
+#: What one unit of work has learnt of ``(tenant_id, client_ref)`` -> the hash of
+#: the ruleset the client is on (``None``: none), read along with an instance.
+KnownAssignments = dict[tuple[str, str], str | None]
+
+
+class SqlInstanceRepository:
+    """Client week instances in ``weekplan_instances``."""
+
+    def __init__(
+        self,
+        source: ConnectionSource,
+        statements: Statements,
+        codec: EntryCodec,
+        assignments: KnownAssignments,
+    ):
+        self._source = source
+        self._sql = statements
+        self._codec = codec
+        self._assignments = assignments
+
+    def _instance(self, row: Sequence[Any]) -> WeekPlanInstance:
+        days = self._codec.decode(row[5])
+        # Until its first edit an instance's days are its snapshot: decode that once.
+        snapshot = days if row[6] == row[5] else self._codec.decode(row[6])
+        guardrails = None if row[10] is None else _guardrails_check(row[10])
+        # As for templates: a row weekplan wrote, rebuilt without a second check.
+        return from_trusted_fields(
+            WeekPlanInstance, *row[0:5], days, snapshot, *row[7:10], guardrails
+        )
+
+    def get(
+        self, tenant_id: str, client_ref: str, week_start_date: date
+    ) -> WeekPlanInstance | None:
+        """The instance, or ``None``."""
+        result = _run(
+            self._source.reader(),
+            self._sql.get_instance,
+            {"tenant_id": tenant_id, "client_ref": client_ref, "week_start_date": week_start_date},
+        )
+        row = result.first()
+        if row is None:
+            return None
+        self._assignments[(tenant_id, client_ref)] = row[11]
+        return self._instance(row)
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        client_ref: str | None,
+        week_start_date: date | None,
+        after: InstanceSortKey | None,
+        limit: int,
+    ) -> Sequence[WeekPlanInstance]:
+        """Up to ``limit`` instances by ``(week_start_date, client_ref)``, after ``after``."""
+        params: dict[str, Any] = {"tenant_id": tenant_id, "limit": limit}
+        if client_ref is not None:
+            params["client_ref"] = client_ref
+        if week_start_date is not None:
+            params["week_start_date"] = week_start_date
+        if after is not None:
+            params["after_week"], params["after_client"] = after
+        statement = self._sql.list_instances(
+            client_ref=client_ref is not None,
+            week_start_date=week_start_date is not None,
+            after=after is not None,
+        )
+        result = _run(self._source.reader(), statement, params)
+        return [self._instance(row) for row in result]
+
+    def add(self, tenant_id: str, instance: WeekPlanInstance) -> None:
+        """Insert a new instance, or raise ``InstanceExists`` if its key is taken."""
+        _same_tenant(tenant_id, instance.tenant_id)
+        connection = self._source.writer()
+        try:
+            connection.execute(self._sql.insert_instance, self._values(instance))
+        except SQLAlchemyError as exc:
+            raise translate_instance_insert(exc) from exc
+
+    def replace(self, tenant_id: str, instance: WeekPlanInstance, *, expected_version: int) -> bool:
+        """Compare-and-set on the instance's key, id and version."""
+        _same_tenant(tenant_id, instance.tenant_id)
+        params = self._values(instance)
+        params.update(
+            b_tenant_id=tenant_id,
+            b_client_ref=instance.client_ref,
+            b_week_start_date=instance.week_start_date,
+            b_id=instance.id,
+            b_expected_version=expected_version,
+        )
+        for key in ("tenant_id", "id", "client_ref", "week_start_date"):
+            del params[key]
+        result: CursorResult[Any] = _run(self._source.writer(), self._sql.replace_instance, params)
+        return result.rowcount == 1
+
+    def remove(self, tenant_id: str, client_ref: str, week_start_date: date) -> bool:
+        """Delete the instance; ``False`` if there was none."""
+        result: CursorResult[Any] = _run(
+            self._source.writer(),
+            self._sql.delete_instance,
+            {"tenant_id": tenant_id, "client_ref": client_ref, "week_start_date": week_start_date},
+        )
+        return result.rowcount == 1
+
+    def _values(self, instance: WeekPlanInstance) -> dict[str, Any]:
+        encode = self._codec.encode
+        return {
+            "tenant_id": instance.tenant_id,
+            "id": instance.id,
+            "template_id": instance.template_id,
+            "client_ref": instance.client_ref,
+            "week_start_date": instance.week_start_date,
+            "days": encode(instance.days),
+            "template_snapshot": encode(instance.template_snapshot),
+            "version": instance.version,
+            "created_at": instance.created_at,
+            "updated_at": instance.updated_at,
+            "guardrails": None
+            if instance.guardrails is None
+            else _ENCODER.encode(instance.guardrails.to_dict()),
+        }
+
+
+class SqlDishRepository:
+    """The tenant's dish catalog in ``weekplan_dishes``."""
+
+    def __init__(self, source: ConnectionSource, statements: Statements):
+        self._source = source
+        self._sql = statements
+
+    @staticmethod
+    def _dish(row: Sequence[Any]) -> Dish:
+        try:
+            meal_types = tuple(MealType(value) for value in _text_list(row[3]))
+        except ValueError as exc:
+            raise StorageError("a stored dish names an unknown meal type") from exc
+        # The lists were checked and made unique when the dish was written.
+        return from_trusted_fields(
+            Dish,
+            row[0],
+            row[1],
+            row[2],
+            meal_types,
+            tuple(_text_list(row[4])),
+            tuple(_text_list(row[5])),
+            tuple(_text_list(row[6])),
+            *row[7:10],
+        )
+
+    def get_many(self, tenant_id: str, dish_ids: Collection[str]) -> Mapping[str, Dish]:
+        """The dishes of this tenant among ``dish_ids``, by id, read with one ``SELECT ... IN``."""
+        if not dish_ids:
+            return {}
+        result = _run(
+            self._source.reader(),
+            self._sql.get_dishes,
+            {"tenant_id": tenant_id, "ids": sorted(dish_ids)},
+        )
+        return {dish.id: dish for dish in map(self._dish, result)}
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        search: str | None,
+        after: DishSortKey | None,
+        limit: int,
+    ) -> Sequence[Dish]:
+        """Up to ``limit`` dishes ordered by ``(name_key, id)``, strictly after ``after``."""
+        params: dict[str, Any] = {"tenant_id": tenant_id, "limit": limit}
+        if search:
+            params["search"] = search
+        if after is not None:
+            params["after_key"], params["after_id"] = after
+        statement = self._sql.list_dishes(search=bool(search), after=after is not None)
+        result = _run(self._source.reader(), statement, params)
+        return [self._dish(row) for row in result]
+
+    def add(self, tenant_id: str, dish: Dish) -> None:
+        """Insert a new dish."""
+        _same_tenant(tenant_id, dish.tenant_id)
+        _run(self._source.writer(), self._sql.insert_dish, self._values(dish))
+
+    def replace(self, tenant_id: str, dish: Dish, *, expected_version: int) -> bool:
+        """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
+        _same_tenant(tenant_id, dish.tenant_id)
+        params = self._values(dish)
+        params.update(b_tenant_id=tenant_id, b_id=dish.id, b_expected_version=expected_version)
+        del params["tenant_id"], params["id"]
+        result: CursorResult[Any] = _run(self._source.writer(), self._sql.replace_dish, params)
+        return result.rowcount == 1
+
+    def remove(self, tenant_id: str, dish_id: str) -> bool:
+        """Delete the dish; ``False`` if there was none."""
+        result: CursorResult[Any] = _run(
+            self._source.writer(), self._sql.delete_dish, {"tenant_id": tenant_id, "id": dish_id}
+        )
+        return result.rowcount == 1
+
+    @staticmethod
+    def _values(dish: Dish) -> dict[str, Any]:
+        encode = _ENCODER.encode
+        return {
+            "tenant_id": dish.tenant_id,
+            "id": dish.id,
+            "name": dish.name,
+            "name_key": _name_key(dish.name),
+            "meal_types": encode([meal_type.value for meal_type in dish.meal_types]),
+            "tags": encode(dish.tags),
+            "ingredients": encode(dish.ingredients),
+            "steps": encode(dish.steps),
+            "version": dish.version,
+            "created_at": dish.created_at,
+            "updated_at": dish.updated_at,
+        }
+
+
+class SqlMealHistoryRepository:
+    """Running totals of the planning history in ``weekplan_meal_history``.
+
+    A delta of any size is one statement: an upsert run with every key
+    (``executemany``) that adds to the stored total in the database, so
+    concurrent writers never lose each other's counts. Totals stop at zero, as
+    in the in-memory store, where a total that drops to zero or below is gone;
+    a row at zero is kept (``counts`` skips it) rather than deleted, which would
+    cost a second statement on every write that lowers a total. There is at
+    most one row per ``(slot kind, dish)`` ever planned, so rows stay few.
+    """
+
+    def __init__(self, source: ConnectionSource, statements: Statements):
+        self._source = source
+        self._sql = statements
+
+    def apply_delta(self, tenant_id: str, deltas: Mapping[HistoryKey, int]) -> None:
+        """Add each delta to its total, in one statement; a total never goes below zero."""
+        if not deltas:
+            return
+        rows = [
+            {"tenant_id": tenant_id, "slot_kind": kind, "dish_id": dish_id, "count": change}
+            for (kind, dish_id), change in deltas.items()
+        ]
+        _run_many(self._source.writer(), self._sql.add_to_history, rows)
+
+    def counts(self, tenant_id: str) -> Mapping[HistoryKey, int]:
+        """Every positive total of the tenant: one range of the primary key."""
+        result = _run(self._source.reader(), self._sql.history_counts, {"tenant_id": tenant_id})
+        return {(kind, dish_id): count for kind, dish_id, count in result}
+
+
+class SqlRulesetRepository:
+    """Guardrails rulesets, and the ruleset each client is on (``weekplan_ruleset_assignments``).
+
+    A ruleset is one JSON document (:func:`~weekplan.guardrails.ruleset_to_dict`),
+    read back with :func:`~weekplan.guardrails.ruleset_from_dict`, which checks
+    it against its content hash; its labels are copied into columns for listing.
+    """
+
+    def __init__(
+        self, source: ConnectionSource, statements: Statements, assignments: KnownAssignments
+    ):
+        self._source = source
+        self._sql = statements
+        self._assignments = assignments
+
+    def get(self, tenant_id: str, content_hash: str) -> GuardrailsRuleset | None:
+        """The ruleset this tenant stored under ``content_hash``, or ``None``."""
+        result = _run(
+            self._source.reader(),
+            self._sql.get_ruleset,
+            {"tenant_id": tenant_id, "content_hash": content_hash},
+        )
+        row = result.first()
+        return None if row is None else _ruleset(row[0])
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        diet_id: str | None,
+        after: RulesetSortKey | None,
+        limit: int,
+    ) -> Sequence[GuardrailsRuleset]:
+        """Up to ``limit`` rulesets by ``(diet_id, version, content_hash)``, after ``after``."""
+        params: dict[str, Any] = {"tenant_id": tenant_id, "limit": limit}
+        if diet_id is not None:
+            params["diet_id"] = diet_id
+        if after is not None:
+            params["after_diet"], params["after_version"], params["after_hash"] = after
+        statement = self._sql.list_rulesets(diet_id=diet_id is not None, after=after is not None)
+        result = _run(self._source.reader(), statement, params)
+        return [_ruleset(row[0]) for row in result]
+
+    def add(self, tenant_id: str, ruleset: GuardrailsRuleset) -> None:
+        """Store the ruleset unless this tenant already has its hash (then nothing changes)."""
+        _run(
+            self._source.writer(),
+            self._sql.add_ruleset,
+            {
+                "tenant_id": tenant_id,
+                "content_hash": ruleset.content_hash,
+                "diet_id": ruleset.diet_id,
+                "version": ruleset.version,
+                "document": _ENCODER.encode(ruleset_to_dict(ruleset)),
+            },
+        )
+
+    def assigned(self, tenant_id: str, client_ref: str) -> str | None:
+        """The content hash of the ruleset ``client_ref`` is on, or ``None``.
+
+        Free when this unit of work already read one of the client's weeks.
+        """
+        key = (tenant_id, client_ref)
+        if key in self._assignments:
+            return self._assignments[key]
+        result = _run(
+            self._source.reader(),
+            self._sql.get_assignment,
+            {"tenant_id": tenant_id, "client_ref": client_ref},
+        )
+        found: str | None = result.scalar()
+        self._assignments[key] = found
+        return found
+
+    def assign(self, tenant_id: str, client_ref: str, content_hash: str | None) -> None:
+        """Put ``client_ref`` on the ruleset with ``content_hash``; ``None`` takes it off."""
+        params = {"tenant_id": tenant_id, "client_ref": client_ref}
+        self._assignments[(tenant_id, client_ref)] = content_hash
+        if content_hash is None:
+            _run(self._source.writer(), self._sql.unassign_ruleset, params)
+        else:
+            params["content_hash"] = content_hash
+            _run(self._source.writer(), self._sql.assign_ruleset, params)

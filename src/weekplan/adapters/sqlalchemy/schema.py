@@ -1,0 +1,249 @@
+"""weekplan's tables, on its own :data:`metadata`.
+
+Every table is prefixed ``weekplan_`` and carries ``tenant_id``; every primary key,
+unique constraint, foreign key and index leads with it, so the schema can be
+distributed by tenant without change and every query of a tenant is a range of
+an index.
+
+String keys compare byte for byte (``COLLATE "C"`` on PostgreSQL, a binary
+collation on MariaDB, SQLite's default), because ids are opaque: ``"A"`` and
+``"a"`` are two tenants, and ordering by ``(name_key, id)`` in the database must
+equal Python's ordering of the same strings, which the in-memory store uses.
+MariaDB's binary collation is the ``nopad`` one, since the padded one ignores
+trailing spaces and ``search_key`` can end in one.
+
+Plan entries are one JSON text column per list (see :mod:`.rows`): a plan is read
+with one ``SELECT`` and written with one ``INSERT`` or ``UPDATE``.
+
+A host that runs Alembic can pass ``target_metadata=[host_metadata, metadata]``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects import mysql
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from weekplan.domain.limits import (
+    CLIENT_REF_MAX,
+    ID_MAX,
+    NAME_KEY_MAX,
+    NAME_MAX,
+    SLOT_KEY_SEARCH_MAX,
+)
+
+__all__ = [
+    "NAME_KEY_MAX",
+    "UtcDateTime",
+    "dishes",
+    "instances",
+    "meal_history",
+    "metadata",
+    "ruleset_assignments",
+    "rulesets",
+    "templates",
+]
+
+NAMING_CONVENTION: Final = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: weekplan's tables and nothing else; a host adds it beside its own metadata.
+metadata: Final = MetaData(naming_convention=NAMING_CONVENTION)
+
+# ``name_key`` is as wide as the domain lets ``search_key(name)`` be
+# (NAME_KEY_MAX), which keeps ``(tenant_id, name_key, id)`` within MariaDB's
+# 3072-byte index key; ``slot_kind`` likewise (SLOT_KEY_SEARCH_MAX).
+
+#: ``sha256:`` and 64 hex digits, with room to spare.
+CONTENT_HASH_MAX: Final = 80
+#: The longest ``diet_id`` a ruleset may carry (the guardrails' rule id limit).
+DIET_ID_MAX: Final = 200
+
+#: Room for the JSON array of every meal type, e.g. ``["breakfast","lunch"]``.
+MEAL_TYPES_MAX: Final = 100
+
+_MYSQL_BINARY: Final = "utf8mb4_nopad_bin"
+# Table options for MariaDB: utf8mb4 whatever the server's default, binary order.
+_MYSQL_TABLE: Final[dict[str, Any]] = {
+    "mysql_engine": "InnoDB",
+    "mysql_charset": "utf8mb4",
+    "mysql_collate": _MYSQL_BINARY,
+}
+
+
+def _key(length: int) -> TypeEngine[str]:
+    """A string compared byte for byte on every database."""
+    return (
+        String(length)
+        .with_variant(String(length, collation="C"), "postgresql")
+        .with_variant(mysql.VARCHAR(length, collation=_MYSQL_BINARY), "mysql", "mariadb")
+    )
+
+
+def _document() -> TypeEngine[str]:
+    """JSON text of a plan: up to ~1 MB, more than MariaDB's 64 KB ``TEXT``."""
+    return Text().with_variant(mysql.MEDIUMTEXT(collation=_MYSQL_BINARY), "mysql", "mariadb")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime, to the microsecond, on every database.
+
+    PostgreSQL stores ``timestamptz``; SQLite and MariaDB have no time zone in
+    their types, so they store naive UTC (MariaDB as ``DATETIME(6)``, since its
+    default precision drops microseconds). Values always come back in UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        """``DATETIME(6)`` on MariaDB, ``DateTime(timezone=True)`` elsewhere."""
+        if dialect.name in ("mysql", "mariadb"):
+            return dialect.type_descriptor(mysql.DATETIME(fsp=6))
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Convert to UTC; naive for the databases without a time zone."""
+        if value is None:
+            return None
+        utc = value.astimezone(UTC)
+        return utc if dialect.name == "postgresql" else utc.replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """An aware UTC datetime."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+templates: Final = Table(
+    "weekplan_templates",
+    metadata,
+    Column("tenant_id", _key(ID_MAX), nullable=False),
+    Column("id", _key(ID_MAX), nullable=False),
+    Column("name", String(NAME_MAX), nullable=False),
+    Column("name_key", _key(NAME_KEY_MAX), nullable=False),
+    Column("days", _document(), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    # Listing and searching a tenant's templates walks this index in page order.
+    Index(None, "tenant_id", "name_key", "id"),
+    **_MYSQL_TABLE,
+)
+
+instances: Final = Table(
+    "weekplan_instances",
+    metadata,
+    Column("tenant_id", _key(ID_MAX), nullable=False),
+    Column("id", _key(ID_MAX), nullable=False),
+    Column("template_id", _key(ID_MAX), nullable=False),
+    Column("client_ref", _key(CLIENT_REF_MAX), nullable=False),
+    Column("week_start_date", Date, nullable=False),
+    Column("days", _document(), nullable=False),
+    Column("template_snapshot", _document(), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    # The guardrails check the week passed when last written, as JSON, or NULL.
+    Column("guardrails", _document(), nullable=True),
+    # No foreign key to the template: deleting a template keeps its instances.
+    PrimaryKeyConstraint("tenant_id", "id"),
+    # One week per client; also serves "get by key" and "the weeks of one client".
+    UniqueConstraint("tenant_id", "client_ref", "week_start_date"),
+    # "The clients of one week" and the full listing, in page order.
+    Index(None, "tenant_id", "week_start_date", "client_ref"),
+    **_MYSQL_TABLE,
+)
+
+dishes: Final = Table(
+    "weekplan_dishes",
+    metadata,
+    Column("tenant_id", _key(ID_MAX), nullable=False),
+    Column("id", _key(ID_MAX), nullable=False),
+    Column("name", String(NAME_MAX), nullable=False),
+    Column("name_key", _key(NAME_KEY_MAX), nullable=False),
+    # JSON arrays of strings: the dish's detail is read and written whole.
+    Column("meal_types", String(MEAL_TYPES_MAX), nullable=False),
+    Column("tags", _document(), nullable=False),
+    Column("ingredients", _document(), nullable=False),
+    Column("steps", _document(), nullable=False),
+    Column("version", Integer, nullable=False),
+    # A dish made outside the use cases may have no timestamps (the domain allows it).
+    Column("created_at", UtcDateTime(), nullable=True),
+    Column("updated_at", UtcDateTime(), nullable=True),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    # Listing, searching and scanning a tenant's catalog walks this index in page order.
+    Index(None, "tenant_id", "name_key", "id"),
+    **_MYSQL_TABLE,
+)
+
+meal_history: Final = Table(
+    "weekplan_meal_history",
+    metadata,
+    Column("tenant_id", _key(ID_MAX), nullable=False),
+    Column("slot_kind", _key(SLOT_KEY_SEARCH_MAX), nullable=False),
+    Column("dish_id", _key(ID_MAX), nullable=False),
+    Column("count", Integer, nullable=False),
+    # One running total per key; a tenant's totals are one range of this key.
+    PrimaryKeyConstraint("tenant_id", "slot_kind", "dish_id"),
+    **_MYSQL_TABLE,
+)
+
+rulesets: Final = Table(
+    "weekplan_rulesets",
+    metadata,
+    Column("tenant_id", _key(ID_MAX), nullable=False),
+    Column("content_hash", _key(CONTENT_HASH_MAX), nullable=False),
+    # Labels, copied out of the document so that listings can use an index.
+    Column("diet_id", _key(DIET_ID_MAX), nullable=False),
+    Column("version", Integer, nullable=False),
+    # The whole ruleset as JSON (ruleset_to_dict); it never changes once stored.
+    Column("document", _document(), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "content_hash"),
+    # Listing a tenant's rulesets, of every diet or of one, walks this index in page order.
+    Index(None, "tenant_id", "diet_id", "version", "content_hash"),
+    **_MYSQL_TABLE,
+)
+
+ruleset_assignments: Final = Table(
+    "weekplan_ruleset_assignments",
+    metadata,
+    Column("tenant_id", _key(ID_MAX), nullable=False),
+    Column("client_ref", _key(CLIENT_REF_MAX), nullable=False),
+    Column("content_hash", _key(CONTENT_HASH_MAX), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "client_ref"),
+    # A stored ruleset never goes away, so the assignment can always point at it.
+    ForeignKeyConstraint(
+        ["tenant_id", "content_hash"],
+        ["weekplan_rulesets.tenant_id", "weekplan_rulesets.content_hash"],
+        # The conventional name would pass PostgreSQL's 63 characters.
+        name="fk_weekplan_ruleset_assignments_rulesets",
+    ),
+    **_MYSQL_TABLE,
+)

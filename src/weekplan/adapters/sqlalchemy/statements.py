@@ -1,0 +1,433 @@
+"""Every SQL statement the store runs, built once per dialect and reused.
+
+Statements are SQLAlchemy Core, with explicit columns and bound parameters only,
+so SQLAlchemy compiles each of them once and then finds it in its cache.
+Listings have a few shapes (with or without a filter, a search, a cursor); each
+shape is built the first time it is asked for and kept.
+
+Keyset pagination compares the row value ``(a, b) > (:a, :b)`` where the
+database turns that into an index range (SQLite, PostgreSQL); on MariaDB it is
+spelt ``a >= :a AND (a > :a OR b > :b)``, whose first term is the range.
+
+A search is a substring test on ``name_key``: ``instr`` on SQLite and MariaDB,
+``strpos`` on PostgreSQL. Unlike ``LIKE`` it needs no escaping of ``%`` and
+``_``, and it compares exactly, where SQLite's ``LIKE`` would ignore ASCII case
+(``search_key`` can yield capitals, e.g. from "™").
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Final
+
+from sqlalchemy import (
+    ColumnElement,
+    Delete,
+    Insert,
+    Integer,
+    Select,
+    Update,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects import mysql, postgresql, sqlite
+from sqlalchemy.sql.elements import ColumnClause
+
+from weekplan.adapters.sqlalchemy.schema import (
+    dishes,
+    instances,
+    meal_history,
+    ruleset_assignments,
+    rulesets,
+    templates,
+)
+
+__all__ = ["Statements"]
+
+_TEMPLATE_COLUMNS: Final = (
+    templates.c.id,
+    templates.c.tenant_id,
+    templates.c.name,
+    templates.c.days,
+    templates.c.version,
+    templates.c.created_at,
+    templates.c.updated_at,
+)
+_INSTANCE_COLUMNS: Final = (
+    instances.c.id,
+    instances.c.tenant_id,
+    instances.c.template_id,
+    instances.c.client_ref,
+    instances.c.week_start_date,
+    instances.c.days,
+    instances.c.template_snapshot,
+    instances.c.version,
+    instances.c.created_at,
+    instances.c.updated_at,
+    instances.c.guardrails,
+)
+_RULESET_COLUMNS: Final = (rulesets.c.document,)
+
+_DISH_COLUMNS: Final = (
+    dishes.c.id,
+    dishes.c.tenant_id,
+    dishes.c.name,
+    dishes.c.meal_types,
+    dishes.c.tags,
+    dishes.c.ingredients,
+    dishes.c.steps,
+    dishes.c.version,
+    dishes.c.created_at,
+    dishes.c.updated_at,
+)
+
+TemplateListShape = tuple[bool, bool]
+InstanceListShape = tuple[bool, bool, bool]
+
+
+class Statements:
+    """The statements of one dialect."""
+
+    def __init__(self, dialect_name: str) -> None:
+        self._dialect_name = dialect_name
+        self._row_values = dialect_name in ("sqlite", "postgresql")
+        self._lock = threading.Lock()
+        self._template_lists: dict[TemplateListShape, Select[Any]] = {}
+        self._instance_lists: dict[InstanceListShape, Select[Any]] = {}
+        self._dish_lists: dict[TemplateListShape, Select[Any]] = {}
+        self._ruleset_lists: dict[TemplateListShape, Select[Any]] = {}
+
+        t, i = templates.c, instances.c
+        self.get_template: Final[Select[Any]] = select(*_TEMPLATE_COLUMNS).where(
+            t.tenant_id == bindparam("tenant_id"), t.id == bindparam("id")
+        )
+        self.insert_template: Final[Insert] = insert(templates)
+        self.replace_template: Final[Update] = (
+            update(templates)
+            .where(
+                t.tenant_id == bindparam("b_tenant_id"),
+                t.id == bindparam("b_id"),
+                t.version == bindparam("b_expected_version"),
+            )
+            .values(
+                name=bindparam("name"),
+                name_key=bindparam("name_key"),
+                days=bindparam("days"),
+                version=bindparam("version"),
+                created_at=bindparam("created_at"),
+                updated_at=bindparam("updated_at"),
+            )
+        )
+        self.delete_template: Final[Delete] = delete(templates).where(
+            t.tenant_id == bindparam("tenant_id"), t.id == bindparam("id")
+        )
+        a = ruleset_assignments.c
+        # The client's ruleset comes along (last column): every write of a week
+        # asks for it next, and this way costs no statement of its own.
+        self.get_instance: Final[Select[Any]] = (
+            select(*_INSTANCE_COLUMNS, a.content_hash)
+            .select_from(
+                instances.outerjoin(
+                    ruleset_assignments,
+                    and_(a.tenant_id == i.tenant_id, a.client_ref == i.client_ref),
+                )
+            )
+            .where(
+                i.tenant_id == bindparam("tenant_id"),
+                i.client_ref == bindparam("client_ref"),
+                i.week_start_date == bindparam("week_start_date"),
+            )
+        )
+        self.insert_instance: Final[Insert] = insert(instances)
+        self.replace_instance: Final[Update] = (
+            update(instances)
+            .where(
+                i.tenant_id == bindparam("b_tenant_id"),
+                i.client_ref == bindparam("b_client_ref"),
+                i.week_start_date == bindparam("b_week_start_date"),
+                i.id == bindparam("b_id"),
+                i.version == bindparam("b_expected_version"),
+            )
+            .values(
+                template_id=bindparam("template_id"),
+                days=bindparam("days"),
+                template_snapshot=bindparam("template_snapshot"),
+                version=bindparam("version"),
+                created_at=bindparam("created_at"),
+                updated_at=bindparam("updated_at"),
+                guardrails=bindparam("guardrails"),
+            )
+        )
+        self.delete_instance: Final[Delete] = delete(instances).where(
+            i.tenant_id == bindparam("tenant_id"),
+            i.client_ref == bindparam("client_ref"),
+            i.week_start_date == bindparam("week_start_date"),
+        )
+
+        d, h = dishes.c, meal_history.c
+        # One statement for any number of ids: the IN list is expanded at execution.
+        self.get_dishes: Final[Select[Any]] = select(*_DISH_COLUMNS).where(
+            d.tenant_id == bindparam("tenant_id"), d.id.in_(bindparam("ids", expanding=True))
+        )
+        self.insert_dish: Final[Insert] = insert(dishes)
+        self.replace_dish: Final[Update] = (
+            update(dishes)
+            .where(
+                d.tenant_id == bindparam("b_tenant_id"),
+                d.id == bindparam("b_id"),
+                d.version == bindparam("b_expected_version"),
+            )
+            .values(
+                {
+                    column: bindparam(column)
+                    for column in (
+                        "name",
+                        "name_key",
+                        "meal_types",
+                        "tags",
+                        "ingredients",
+                        "steps",
+                        "version",
+                        "created_at",
+                        "updated_at",
+                    )
+                }
+            )
+        )
+        self.delete_dish: Final[Delete] = delete(dishes).where(
+            d.tenant_id == bindparam("tenant_id"), d.id == bindparam("id")
+        )
+        self.add_to_history: Final[Insert] = self._add_to_totals()
+        r = rulesets.c
+        self.get_ruleset: Final[Select[Any]] = select(*_RULESET_COLUMNS).where(
+            r.tenant_id == bindparam("tenant_id"), r.content_hash == bindparam("content_hash")
+        )
+        self.add_ruleset: Final[Insert] = self._insert_unless_stored()
+        self.get_assignment: Final[Select[Any]] = select(a.content_hash).where(
+            a.tenant_id == bindparam("tenant_id"), a.client_ref == bindparam("client_ref")
+        )
+        self.assign_ruleset: Final[Insert] = self._upsert_assignment()
+        self.unassign_ruleset: Final[Delete] = delete(ruleset_assignments).where(
+            a.tenant_id == bindparam("tenant_id"), a.client_ref == bindparam("client_ref")
+        )
+        self.history_counts: Final[Select[Any]] = select(h.slot_kind, h.dish_id, h["count"]).where(
+            h.tenant_id == bindparam("tenant_id"), h["count"] > 0
+        )
+
+    def _insert_unless_stored(self) -> Insert:
+        """Store a ruleset unless the tenant has its hash: the first one stored stays.
+
+        The database decides, so two transactions storing the same hash at once
+        both succeed. Parameters: every column of ``weekplan_rulesets``.
+        """
+        r = rulesets.c
+        if self._dialect_name in ("mysql", "mariadb"):
+            # A no-op update rather than INSERT IGNORE, which would hide other errors too.
+            mysql_statement = mysql.insert(rulesets)
+            return mysql_statement.on_duplicate_key_update({"content_hash": r.content_hash})
+        key = [r.tenant_id, r.content_hash]
+        if self._dialect_name == "postgresql":
+            return postgresql.insert(rulesets).on_conflict_do_nothing(index_elements=key)
+        return sqlite.insert(rulesets).on_conflict_do_nothing(index_elements=key)
+
+    def _upsert_assignment(self) -> Insert:
+        """Put a client on a ruleset, replacing the one it was on, in one statement.
+
+        Parameters: ``tenant_id``, ``client_ref``, ``content_hash``.
+        """
+        a = ruleset_assignments.c
+        if self._dialect_name in ("mysql", "mariadb"):
+            mysql_statement = mysql.insert(ruleset_assignments)
+            return mysql_statement.on_duplicate_key_update(
+                {"content_hash": mysql_statement.inserted.content_hash}
+            )
+        if self._dialect_name == "postgresql":
+            pg_statement = postgresql.insert(ruleset_assignments)
+            return pg_statement.on_conflict_do_update(
+                index_elements=[a.tenant_id, a.client_ref],
+                set_={"content_hash": pg_statement.excluded.content_hash},
+            )
+        sqlite_statement = sqlite.insert(ruleset_assignments)
+        return sqlite_statement.on_conflict_do_update(
+            index_elements=[a.tenant_id, a.client_ref],
+            set_={"content_hash": sqlite_statement.excluded.content_hash},
+        )
+
+    def list_rulesets(self, *, diet_id: bool, after: bool) -> Select[Any]:
+        """A page of a tenant's rulesets by ``(diet_id, version, content_hash)``.
+
+        Parameters: ``tenant_id``, ``limit``, and ``diet_id`` / ``after_diet``,
+        ``after_version``, ``after_hash`` when asked for.
+        """
+        shape = (diet_id, after)
+        found = self._ruleset_lists.get(shape)
+        if found is None:
+            r = rulesets.c
+            stmt: Select[Any] = select(*_RULESET_COLUMNS).where(
+                r.tenant_id == bindparam("tenant_id")
+            )
+            if diet_id:
+                stmt = stmt.where(r.diet_id == bindparam("diet_id"))
+            if after:
+                stmt = stmt.where(self._after_three(r.diet_id, r.version, r.content_hash))
+            # As for instances: a column fixed by the filter stays out of ORDER BY.
+            order = (
+                [r.version, r.content_hash] if diet_id else [r.diet_id, r.version, r.content_hash]
+            )
+            found = stmt.order_by(*order).limit(bindparam("limit", type_=Integer))
+            with self._lock:
+                self._ruleset_lists[shape] = found
+        return found
+
+    def _after_three(
+        self, first: ColumnElement[Any], second: ColumnElement[Any], third: ColumnElement[Any]
+    ) -> ColumnElement[bool]:
+        a = bindparam("after_diet", type_=first.type)
+        b = bindparam("after_version", type_=second.type)
+        c = bindparam("after_hash", type_=third.type)
+        if self._row_values:
+            return tuple_(first, second, third) > tuple_(a, b, c)
+        return and_(first >= a, or_(first > a, and_(second >= b, or_(second > b, third > c))))
+
+    def _add_to_totals(self) -> Insert:
+        """Add ``count`` to a total, never below zero: one statement for any number of rows.
+
+        Parameters per row: ``tenant_id``, ``slot_kind``, ``dish_id``, ``count``
+        (the change). A stored total at or below zero counts as zero, as in the
+        in-memory store, where such a total is gone: ``history_counts`` skips it
+        and the next change starts from zero. So no row is ever deleted, and a
+        delta costs this one statement. The change is read back from the row
+        offered for insertion (``excluded``, ``VALUES()``) rather than bound
+        twice, since PyMySQL batches an ``executemany`` only when the
+        ``ON DUPLICATE KEY UPDATE`` part has no parameters.
+        """
+        h = meal_history.c
+        values = {
+            "tenant_id": bindparam("tenant_id"),
+            "slot_kind": bindparam("slot_kind"),
+            "dish_id": bindparam("dish_id"),
+            "count": bindparam("count", type_=Integer),
+        }
+        zero = literal_column("0", Integer)  # inline, not a parameter (see above)
+        if self._dialect_name in ("mysql", "mariadb"):
+            mysql_statement = mysql.insert(meal_history).values(values)
+            change = mysql_statement.inserted["count"]
+            total = func.greatest(func.greatest(h["count"], zero) + change, zero)
+            return mysql_statement.on_duplicate_key_update({"count": total})
+        key = [h.tenant_id, h.slot_kind, h.dish_id]
+        if self._dialect_name == "postgresql":
+            pg_statement = postgresql.insert(meal_history).values(values)
+            change = pg_statement.excluded["count"]
+            total = func.greatest(func.greatest(h["count"], zero) + change, zero)
+            return pg_statement.on_conflict_do_update(index_elements=key, set_={"count": total})
+        # SQLite's two-argument max() is its greatest().
+        sqlite_statement = sqlite.insert(meal_history).values(values)
+        change = sqlite_statement.excluded["count"]
+        total = func.max(func.max(h["count"], zero) + change, zero)
+        return sqlite_statement.on_conflict_do_update(index_elements=key, set_={"count": total})
+
+    @property
+    def dialect_name(self) -> str:
+        """The SQLAlchemy dialect these statements are written for."""
+        return self._dialect_name
+
+    def list_templates(self, *, search: bool, after: bool) -> Select[Any]:
+        """A page of a tenant's templates by ``(name_key, id)``.
+
+        Parameters: ``tenant_id``, ``limit``, and ``search`` / ``after_key``,
+        ``after_id`` when asked for.
+        """
+        shape = (search, after)
+        found = self._template_lists.get(shape)
+        if found is None:
+            t = templates.c
+            stmt: Select[Any] = select(*_TEMPLATE_COLUMNS).where(
+                t.tenant_id == bindparam("tenant_id")
+            )
+            if search:
+                stmt = stmt.where(self._contains(t.name_key, bindparam("search")))
+            if after:
+                stmt = stmt.where(self._after(t.name_key, t.id, "after_key", "after_id"))
+            found = stmt.order_by(t.name_key, t.id).limit(bindparam("limit", type_=Integer))
+            with self._lock:
+                self._template_lists[shape] = found
+        return found
+
+    def list_dishes(self, *, search: bool, after: bool) -> Select[Any]:
+        """A page of a tenant's dishes by ``(name_key, id)``; parameters as for templates."""
+        shape = (search, after)
+        found = self._dish_lists.get(shape)
+        if found is None:
+            d = dishes.c
+            stmt: Select[Any] = select(*_DISH_COLUMNS).where(d.tenant_id == bindparam("tenant_id"))
+            if search:
+                stmt = stmt.where(self._contains(d.name_key, bindparam("search")))
+            if after:
+                stmt = stmt.where(self._after(d.name_key, d.id, "after_key", "after_id"))
+            found = stmt.order_by(d.name_key, d.id).limit(bindparam("limit", type_=Integer))
+            with self._lock:
+                self._dish_lists[shape] = found
+        return found
+
+    def list_instances(
+        self, *, client_ref: bool, week_start_date: bool, after: bool
+    ) -> Select[Any]:
+        """A page of a tenant's instances by ``(week_start_date, client_ref)``.
+
+        Parameters: ``tenant_id``, ``limit``, and ``client_ref``,
+        ``week_start_date``, ``after_week``, ``after_client`` when asked for.
+        """
+        shape = (client_ref, week_start_date, after)
+        found = self._instance_lists.get(shape)
+        if found is None:
+            i = instances.c
+            stmt: Select[Any] = select(*_INSTANCE_COLUMNS).where(
+                i.tenant_id == bindparam("tenant_id")
+            )
+            if client_ref:
+                stmt = stmt.where(i.client_ref == bindparam("client_ref"))
+            if week_start_date:
+                stmt = stmt.where(i.week_start_date == bindparam("week_start_date"))
+            if after:
+                stmt = stmt.where(
+                    self._after(i.week_start_date, i.client_ref, "after_week", "after_client")
+                )
+            # A column fixed by the filter is left out of ORDER BY: the order is the
+            # same, and MariaDB only then sees that the index already gives it.
+            order = [
+                c
+                for c, fixed in ((i.week_start_date, week_start_date), (i.client_ref, client_ref))
+                if not fixed
+            ]
+            found = stmt.order_by(*order).limit(bindparam("limit", type_=Integer))
+            with self._lock:
+                self._instance_lists[shape] = found
+        return found
+
+    def _contains(
+        self, column: ColumnClause[str] | ColumnElement[str], needle: ColumnElement[str]
+    ) -> ColumnElement[bool]:
+        if self._dialect_name == "postgresql":
+            return func.strpos(column, needle) > 0
+        return func.instr(column, needle) > 0
+
+    def _after(
+        self,
+        first: ColumnElement[object],
+        second: ColumnElement[object],
+        first_param: str,
+        second_param: str,
+    ) -> ColumnElement[bool]:
+        a = bindparam(first_param, type_=first.type)
+        b = bindparam(second_param, type_=second.type)
+        if self._row_values:
+            return tuple_(first, second) > tuple_(a, b)
+        return and_(first >= a, or_(first > a, second > b))

@@ -1,0 +1,316 @@
+"""The store: units of work over an engine of weekplan's own, or inside a host's transaction.
+
+Two ways to hold a store:
+
+* ``SqlAlchemyStore(url_or_engine)``: each unit of work checks out a connection,
+  runs in its own transaction and commits or rolls it back.
+* ``SqlAlchemyStore.joining(session_or_connection)``: weekplan's reads and writes
+  happen inside the host's transaction, which the host commits or rolls back.
+  weekplan never ends it; each unit of work that writes does so in a SAVEPOINT,
+  released on success and rolled back on failure, so a failed weekplan call
+  leaves the host's transaction as it was and usable.
+
+>>> from weekplan import Planner
+>>> store = SqlAlchemyStore("sqlite://")
+>>> store.create_all()
+>>> Planner(store).worker("tenant-a").create_template("Cut, week 1").version
+1
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import URL, Connection, Engine, NestedTransaction, create_engine, event, make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.pool import StaticPool
+
+from weekplan.adapters.sqlalchemy.errors import translate
+from weekplan.adapters.sqlalchemy.repositories import (
+    KnownAssignments,
+    SqlDishRepository,
+    SqlInstanceRepository,
+    SqlMealHistoryRepository,
+    SqlRulesetRepository,
+    SqlTemplateRepository,
+)
+from weekplan.adapters.sqlalchemy.rows import EntryCodec
+from weekplan.adapters.sqlalchemy.schema import metadata
+from weekplan.adapters.sqlalchemy.statements import Statements
+
+__all__ = ["SqlAlchemyStore", "SqlAlchemyUnitOfWork"]
+
+_Savepoint = SessionTransaction | NestedTransaction
+
+
+def _is_memory_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
+def _engine_for(url: URL, options: dict[str, Any]) -> Engine:
+    """An engine for ``url``; SQLite gets real transactions.
+
+    Python's ``sqlite3`` opens transactions late (only before a write) and never
+    for a ``SAVEPOINT``; weekplan needs a unit of work to be one transaction from
+    its first read, so the driver's own handling is turned off and every
+    transaction starts with ``BEGIN IMMEDIATE``. Taking the write lock up front
+    makes SQLite units of work serializable, like the in-memory store, and spares
+    the "database is locked" failure of a read transaction that later writes.
+    """
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, **options)
+    if _is_memory_sqlite(url):
+        # One shared connection, or each thread would see its own empty database.
+        options = {
+            "poolclass": StaticPool,
+            "connect_args": {"check_same_thread": False},
+            **options,
+        }
+    engine = create_engine(url, **options)
+
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+class SqlAlchemyUnitOfWork:
+    """One transaction (or, when joined to a host's, one savepoint) over the repositories."""
+
+    def __init__(self, store: SqlAlchemyStore) -> None:
+        self._store = store
+        self._connection: Connection | None = None
+        self._savepoint: _Savepoint | None = None
+        self._locked = False
+        self._templates = SqlTemplateRepository(self, store._statements, store._codec)
+        # Shared by two repositories, and only for the life of this unit of work.
+        assignments: KnownAssignments = {}
+        self._instances = SqlInstanceRepository(self, store._statements, store._codec, assignments)
+        self._dishes = SqlDishRepository(self, store._statements)
+        self._meal_history = SqlMealHistoryRepository(self, store._statements)
+        self._rulesets = SqlRulesetRepository(self, store._statements, assignments)
+
+    @property
+    def templates(self) -> SqlTemplateRepository:
+        """The templates, seen through this unit of work."""
+        return self._templates
+
+    @property
+    def instances(self) -> SqlInstanceRepository:
+        """The instances, seen through this unit of work."""
+        return self._instances
+
+    @property
+    def dishes(self) -> SqlDishRepository:
+        """The dish catalog, seen through this unit of work."""
+        return self._dishes
+
+    @property
+    def meal_history(self) -> SqlMealHistoryRepository:
+        """The planning history totals, seen through this unit of work."""
+        return self._meal_history
+
+    @property
+    def rulesets(self) -> SqlRulesetRepository:
+        """The guardrails rulesets and client assignments, seen through this unit of work."""
+        return self._rulesets
+
+    # -- ConnectionSource ---------------------------------------------------------
+
+    def reader(self) -> Connection:
+        """The connection of this unit of work."""
+        if self._connection is None:
+            raise RuntimeError("use the unit of work inside a `with` block")
+        return self._connection
+
+    def writer(self) -> Connection:
+        """The connection, with a savepoint open first when joined to a host's transaction."""
+        connection = self.reader()
+        if self._store._host is not None and self._savepoint is None:
+            try:
+                self._savepoint = self._store._host.begin_nested()
+            except SQLAlchemyError as exc:
+                raise translate(exc) from exc
+        return connection
+
+    # -- UnitOfWork ---------------------------------------------------------------
+
+    def __enter__(self) -> Self:
+        store = self._store
+        if store._serial is not None:
+            store._serial.acquire()
+            self._locked = True
+        try:
+            if store._host is None:
+                assert store._engine is not None
+                self._connection = store._engine.connect()
+            elif isinstance(store._host, Session):
+                self._connection = store._host.connection()
+            else:
+                self._connection = store._host
+        except SQLAlchemyError as exc:
+            self._release_lock()
+            raise translate(exc) from exc
+        except BaseException:
+            self._release_lock()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.rollback()
+        finally:
+            connection, self._connection = self._connection, None
+            try:
+                if connection is not None and self._store._host is None:
+                    connection.close()
+            except SQLAlchemyError as error:
+                if exc is None:
+                    raise translate(error) from error
+            finally:
+                self._release_lock()
+
+    def commit(self) -> None:
+        """Commit this unit of work (joined: release its savepoint; the host commits)."""
+        try:
+            if self._store._host is None:
+                self.reader().commit()
+            elif self._savepoint is not None:
+                savepoint, self._savepoint = self._savepoint, None
+                savepoint.commit()
+        except SQLAlchemyError as exc:
+            raise translate(exc) from exc
+
+    def rollback(self) -> None:
+        """Undo this unit of work (joined: roll back to its savepoint only)."""
+        try:
+            if self._store._host is None:
+                if self._connection is not None:
+                    self._connection.rollback()
+            elif self._savepoint is not None:
+                savepoint, self._savepoint = self._savepoint, None
+                if savepoint.is_active:
+                    savepoint.rollback()
+        except SQLAlchemyError as exc:
+            raise translate(exc) from exc
+
+    def _release_lock(self) -> None:
+        if self._locked:
+            self._locked = False
+            assert self._store._serial is not None
+            self._store._serial.release()
+
+
+class SqlAlchemyStore:
+    """weekplan's data in a SQL database: SQLite, PostgreSQL or MariaDB.
+
+    Pass a URL (weekplan makes and owns the engine; extra keywords go to
+    :func:`sqlalchemy.create_engine`) or an :class:`~sqlalchemy.Engine` of the
+    host's. To run inside a transaction of the host, use :meth:`joining`.
+    Safe to share between threads.
+
+    The tables must exist: run the shipped Alembic migrations (see
+    :mod:`weekplan.adapters.sqlalchemy.migrations`) or, for a quick start,
+    :meth:`create_all`.
+    """
+
+    def __init__(self, bind: str | URL | Engine, **engine_options: Any) -> None:
+        if isinstance(bind, Engine):
+            if engine_options:
+                raise TypeError("engine options only apply when weekplan makes the engine")
+            engine, owned = bind, False
+        else:
+            engine, owned = _engine_for(make_url(bind), dict(engine_options)), True
+        self._setup(engine.dialect.name, engine=engine, host=None, owned=owned)
+        # A StaticPool shares one connection: units of work must take turns on it.
+        self._serial: threading.RLock | None = (
+            threading.RLock() if isinstance(engine.pool, StaticPool) else None
+        )
+
+    @classmethod
+    def joining(cls, host: Session | Connection) -> SqlAlchemyStore:
+        """A store that works inside the host's ``Session`` or ``Connection`` transaction.
+
+        weekplan's writes commit or roll back with the host's transaction; each
+        weekplan call that writes runs in a savepoint, so a failed call is undone
+        without ending the host's transaction. The store is bound to that one
+        session or connection, so make one per host transaction.
+
+        On SQLite the host's engine must use SQLAlchemy's recipe for working
+        savepoints (``isolation_level = None`` and an explicit ``BEGIN``).
+        """
+        store = cls.__new__(cls)
+        bind = host.get_bind() if isinstance(host, Session) else host
+        store._setup(bind.dialect.name, engine=None, host=host, owned=False)
+        store._serial = None
+        return store
+
+    def _setup(
+        self,
+        dialect_name: str,
+        *,
+        engine: Engine | None,
+        host: Session | Connection | None,
+        owned: bool,
+    ) -> None:
+        self._engine = engine
+        self._host = host
+        self._owned = owned
+        self._statements = Statements(dialect_name)
+        self._codec = EntryCodec()
+
+    @property
+    def dialect_name(self) -> str:
+        """``sqlite``, ``postgresql`` or ``mysql`` (MariaDB)."""
+        return self._statements.dialect_name
+
+    @property
+    def engine(self) -> Engine | None:
+        """The engine units of work connect with; ``None`` for a joined store."""
+        return self._engine
+
+    def unit_of_work(self) -> SqlAlchemyUnitOfWork:
+        """A new unit of work; enter it with ``with``."""
+        return SqlAlchemyUnitOfWork(self)
+
+    def create_all(self) -> None:
+        """Create weekplan's tables that do not exist yet (no migrations, for quick starts)."""
+        self._ddl(metadata.create_all)
+
+    def drop_all(self) -> None:
+        """Drop weekplan's tables and all they hold."""
+        self._ddl(metadata.drop_all)
+
+    def close(self) -> None:
+        """Close the connections of an engine weekplan made; a host's engine is left alone."""
+        if self._owned and self._engine is not None:
+            self._engine.dispose()
+
+    def _ddl(self, run: Callable[[Connection], None]) -> None:
+        try:
+            if self._host is None:
+                assert self._engine is not None
+                with self._engine.begin() as connection:
+                    run(connection)
+            else:
+                run(self._host.connection() if isinstance(self._host, Session) else self._host)
+        except SQLAlchemyError as exc:
+            raise translate(exc) from exc
+
+    def __repr__(self) -> str:
+        where = "joined" if self._host is not None else repr(self._engine)
+        return f"<SqlAlchemyStore {self.dialect_name} {where}>"

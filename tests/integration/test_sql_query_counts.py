@@ -1,0 +1,194 @@
+"""Each call costs a fixed, small number of statements, whatever the size of the plan.
+
+The count is every statement SQLAlchemy hands to the driver's cursor
+(``before_cursor_execute``): reads, writes, SQLite's ``BEGIN IMMEDIATE``,
+``SAVEPOINT`` and ``RELEASE SAVEPOINT`` of a joined store all count. Only the
+driver's own ``commit()`` and ``rollback()`` calls, which are not statements,
+do not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlalchemy import Connection, Engine
+
+from weekplan import PlanEntry, Planner, WorkerPlanner
+from weekplan.adapters.sqlalchemy import SqlAlchemyStore
+from weekplan.domain.dishes import Dish
+
+from .conftest import StatementLog
+
+MONDAY = "2026-11-23"
+# The issue's budgets. Every plan below names dishes, so each write that changes
+# what is planned also sends the one history upsert; and every write of a week
+# asks which diet its client is on. Both still fit, but for ``create_instance``
+# on SQLite: its BEGIN, the template, the client's diet, the history, the insert.
+LIMITS = {"get_instance": 2, "create_instance": 4, "set_slot": 4, "update_instance": 4}
+# Putting a new dish in a slot costs the budget of ``set_slot`` plus one lookup
+# of the dish and one history upsert; ``bulk_assign`` the same, whatever its scope.
+DISH_LIMITS = {"set_slot_dish": 6, "bulk_assign": 6}
+# Dishes 0..139 are in the plans; 140 and 141 are new to them.
+DISHES = 142
+
+
+def _seed_dishes(store: SqlAlchemyStore, tenant_id: str, count: int = DISHES) -> None:
+    """The dishes the plans below name, added in one unit of work."""
+    with store.unit_of_work() as uow:
+        for n in range(count):
+            uow.dishes.add(tenant_id, Dish(f"dish-{n}", tenant_id, f"Dish {n:03}"))
+        uow.commit()
+
+
+def _entries(count: int) -> list[PlanEntry]:
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    return [
+        PlanEntry(days[n % 7], f"slot-{n // 7}", dish_template_id=f"dish-{n}", notes=f"note {n}")
+        for n in range(count)
+    ]
+
+
+def _costs(worker: WorkerPlanner, log: StatementLog, entries: int, client: str) -> dict[str, int]:
+    template = worker.create_template(f"Week of {entries}", _entries(entries))
+    costs: dict[str, int] = {}
+
+    def measure(name: str, call: Callable[[], object]) -> None:
+        log.clear()
+        call()
+        costs[name] = len(log)
+
+    measure("create_instance", lambda: worker.create_instance(template.id, client, MONDAY))
+    measure("get_instance", lambda: worker.get_instance(client, MONDAY))
+    measure("set_slot", lambda: worker.set_slot(client, MONDAY, "wed", "slot-0", notes="x"))
+    measure(
+        "update_instance",
+        lambda: worker.update_instance(client, MONDAY, days=_entries(entries)[1:]),
+    )
+    measure(
+        "set_slot_dish",
+        lambda: worker.set_slot(client, MONDAY, "sun", "slot-0", dish_template_id="dish-140"),
+    )
+    measure(
+        "bulk_assign",
+        lambda: worker.bulk_assign(
+            client, MONDAY, slot_key="slot-1", dish_template_id="dish-141", days="week"
+        ),
+    )
+    return costs
+
+
+def _assert_cheap(costs: dict[str, int], dialect: str, *, extra: int = 0) -> None:
+    limits = {**LIMITS, **DISH_LIMITS}
+    if dialect == "sqlite":
+        limits["create_instance"] += 1  # see LIMITS
+    for name, limit in limits.items():
+        assert costs[name] <= limit + extra, (name, costs[name])
+
+
+def test_instance_calls_take_a_fixed_few_statements(
+    sql_store: SqlAlchemyStore, statement_log: Callable[[Engine], StatementLog]
+) -> None:
+    assert sql_store.engine is not None
+    _seed_dishes(sql_store, "tenant-counts")
+    log = statement_log(sql_store.engine)
+    worker = Planner(sql_store).worker("tenant-counts")
+    small = _costs(worker, log, 1, "client-small")
+    large = _costs(worker, log, 140, "client-large")
+    _assert_cheap(small, sql_store.dialect_name)
+    assert large == small
+
+
+@pytest.fixture
+def host_connection(sql_store: SqlAlchemyStore) -> Iterator[Connection]:
+    assert sql_store.engine is not None
+    with sql_store.engine.connect() as connection:
+        yield connection
+        connection.rollback()
+
+
+def test_a_joined_store_stays_within_the_same_limits_savepoints_included(
+    sql_store: SqlAlchemyStore,
+    host_connection: Connection,
+    statement_log: Callable[[Engine], StatementLog],
+) -> None:
+    assert sql_store.engine is not None
+    _seed_dishes(sql_store, "tenant-joined-counts")
+    log = statement_log(sql_store.engine)
+    worker = Planner(SqlAlchemyStore.joining(host_connection)).worker("tenant-joined-counts")
+    costs = _costs(worker, log, 42, "client-joined")
+    # At most a write's SAVEPOINT and RELEASE more.
+    _assert_cheap(costs, sql_store.dialect_name, extra=2)
+    assert any("SAVEPOINT" in s for s in log.statements)
+
+
+def test_a_page_of_templates_is_one_statement_whatever_its_size(
+    sql_store: SqlAlchemyStore, statement_log: Callable[[Engine], StatementLog]
+) -> None:
+    assert sql_store.engine is not None
+    _seed_dishes(sql_store, "tenant-page-counts")
+    worker = Planner(sql_store).worker("tenant-page-counts")
+    for n in range(30):
+        worker.create_template(f"Template {n:02}", _entries(n % 5 * 10))
+    log = statement_log(sql_store.engine)
+    first = worker.list_templates(limit=25)
+    first_cost = len(log)
+    log.clear()
+    worker.list_templates(limit=25, cursor=first.next_cursor)
+    assert len(log) == first_cost <= 2
+    log.clear()
+    worker.list_templates(search="template 1", limit=3)
+    assert len(log) <= 2
+    log.clear()
+    worker.list_instances(limit=50)
+    assert len(log) <= 2
+
+
+def test_no_statement_selects_every_column_blindly(
+    sql_store: SqlAlchemyStore, statement_log: Callable[[Engine], StatementLog]
+) -> None:
+    assert sql_store.engine is not None
+    log = statement_log(sql_store.engine)
+    _seed_dishes(sql_store, "tenant-columns")
+    worker = Planner(sql_store).worker("tenant-columns")
+    _costs(worker, log, 3, "client-columns")
+    worker.list_templates(search="week")
+    worker.list_instances(client_ref="client-columns")
+    worker.delete_instance("client-columns", MONDAY)
+    assert log.statements
+    assert not [s for s in log.statements if "*" in s]
+
+
+def test_suggestions_read_the_history_once_and_the_catalog_by_pages(
+    sql_store: SqlAlchemyStore, statement_log: Callable[[Engine], StatementLog]
+) -> None:
+    # 2 + ceil((dishes + 1) / 1000) statements (SQLite's BEGIN included), whatever
+    # the history: one read of the tenant's totals, one per page of the catalog.
+    assert sql_store.engine is not None
+    _seed_dishes(sql_store, "tenant-suggest")
+    worker = Planner(sql_store).worker("tenant-suggest")
+    template = worker.create_template("Full", _entries(140))
+    for n in range(5):
+        worker.create_instance(template.id, f"client-{n}", MONDAY)
+    log = statement_log(sql_store.engine)
+    suggestions = worker.suggest_dishes("slot-1", limit=5)
+    assert [s.history_count for s in suggestions] == [6] * 5
+    begin = 1 if sql_store.dialect_name == "sqlite" else 0
+    assert len(log) == begin + 2, log.statements
+    log.clear()
+    worker.suggest_dishes("breakfast", query="dish 01")
+    assert len(log) == begin + 2, log.statements
+
+
+def test_a_history_delta_is_one_statement_whatever_its_size(
+    sql_store: SqlAlchemyStore, statement_log: Callable[[Engine], StatementLog]
+) -> None:
+    assert sql_store.engine is not None
+    log = statement_log(sql_store.engine)
+    for size in (1, 280):
+        delta = {(f"kind-{n % 7}", f"dish-{n}"): (n % 5) - 2 or 1 for n in range(size)}
+        with sql_store.unit_of_work() as uow:
+            log.clear()
+            uow.meal_history.apply_delta("tenant-delta", delta)
+            assert len(log) == (2 if sql_store.dialect_name == "sqlite" else 1), log.statements
+            uow.commit()

@@ -1,0 +1,265 @@
+"""The database's own plan for every frequent query uses an index led by ``tenant_id``.
+
+The tables are filled with many tenants and analysed first, so the planner has
+a real choice between scanning the table and using an index. The statements
+checked are the ones the store actually sends, captured as the driver gets them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, Engine, event, insert
+
+from weekplan import Planner, WorkerPlanner
+from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
+from weekplan.adapters.sqlalchemy.schema import (
+    dishes,
+    instances,
+    meal_history,
+    ruleset_assignments,
+    rulesets,
+    templates,
+)
+
+TENANTS = 60
+TEMPLATES_PER_TENANT = 80
+CLIENTS_PER_TENANT = 25
+WEEKS = 8
+DISHES_PER_TENANT = 80
+# The target tenant's catalog is larger than a suggestion's scan page (1000), as
+# a catalog must be for the order of the index to matter more than a small sort.
+TARGET_DISHES = 1200
+SLOT_KINDS = ("breakfast", "lunch", "dinner", "snack")
+FIRST_MONDAY = date(2026, 1, 5)
+TARGET = "tenant-plan-007"
+
+Captured = tuple[str, Any]
+Capture = Callable[..., Captured]
+
+
+def _fill(engine: Engine) -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    days = json.dumps(
+        [{"day_key": "mon", "slot_key": "lunch", "dish_template_id": None, "notes": None}]
+    )
+    template_rows = [
+        {
+            "tenant_id": f"tenant-plan-{t:03}",
+            "id": f"tpl-{n:04}",
+            "name": f"Week {n:04}",
+            "name_key": f"week {n:04}",
+            "days": days,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for t in range(TENANTS)
+        for n in range(TEMPLATES_PER_TENANT)
+    ]
+    instance_rows = [
+        {
+            "tenant_id": f"tenant-plan-{t:03}",
+            "id": f"ins-{c:03}-{w:02}",
+            "template_id": "tpl-0000",
+            "client_ref": f"client-{c:03}",
+            "week_start_date": FIRST_MONDAY + timedelta(weeks=w),
+            "days": days,
+            "template_snapshot": days,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for t in range(TENANTS)
+        for c in range(CLIENTS_PER_TENANT)
+        for w in range(WEEKS)
+    ]
+    dish_rows = [
+        {
+            "tenant_id": f"tenant-plan-{t:03}",
+            "id": f"dish-{n:04}",
+            "name": f"Dish {n:04}",
+            "name_key": f"dish {n:04}",
+            "meal_types": "[]",
+            "tags": "[]",
+            "ingredients": "[]",
+            "steps": "[]",
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for t in range(TENANTS)
+        for n in range(TARGET_DISHES if f"tenant-plan-{t:03}" == TARGET else DISHES_PER_TENANT)
+    ]
+    history_rows = [
+        {
+            "tenant_id": f"tenant-plan-{t:03}",
+            "slot_kind": kind,
+            "dish_id": f"dish-{n:04}",
+            "count": n + 1,
+        }
+        for t in range(TENANTS)
+        for kind in SLOT_KINDS
+        for n in range(DISHES_PER_TENANT)
+    ]
+    with engine.begin() as connection:
+        connection.execute(insert(templates), template_rows)
+        connection.execute(insert(instances), instance_rows)
+        connection.execute(insert(dishes), dish_rows)
+        connection.execute(insert(meal_history), history_rows)
+        # Every other client is on a diet: reading a week joins its assignment.
+        connection.execute(
+            insert(rulesets),
+            [
+                {
+                    "tenant_id": f"tenant-plan-{t:03}",
+                    "content_hash": "sha256:plan",
+                    "diet_id": "plan",
+                    "version": 1,
+                    "document": "{}",
+                }
+                for t in range(TENANTS)
+            ],
+        )
+        connection.execute(
+            insert(ruleset_assignments),
+            [
+                {
+                    "tenant_id": f"tenant-plan-{t:03}",
+                    "client_ref": f"client-{c:03}",
+                    "content_hash": "sha256:plan",
+                }
+                for t in range(TENANTS)
+                for c in range(0, CLIENTS_PER_TENANT, 2)
+            ],
+        )
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for table in metadata.tables:
+            statement = {"postgresql": "ANALYZE {}", "mysql": "ANALYZE TABLE {}"}.get(
+                engine.dialect.name, "ANALYZE {}"
+            )
+            result = connection.exec_driver_sql(statement.format(table))
+            if result.returns_rows:
+                result.all()
+
+
+@pytest.fixture
+def capture(sql_store: SqlAlchemyStore) -> Iterator[Capture]:
+    """Run a call and return the one SELECT it sent, with its parameters."""
+    engine = sql_store.engine
+    assert engine is not None
+    seen: list[Captured] = []
+
+    def log(*args: Any) -> None:
+        statement, parameters = args[2], args[3]
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", log)
+
+    def run(call: Callable[[], object], which: int = 0, of: int = 1) -> Captured:
+        """The ``which``-th of the ``of`` SELECTs the call sends."""
+        seen.clear()
+        call()
+        assert len(seen) == of, seen
+        return seen[which]
+
+    yield run
+    event.remove(engine, "before_cursor_execute", log)
+
+
+def _plan_problems(
+    connection: Connection, statement: str, parameters: Any, *, may_sort: bool = False
+) -> list[str]:
+    """What is wrong with the plan: full scans, sorts, no index led by tenant_id.
+
+    With ``may_sort``, sorting the rows that the index range found is allowed.
+    """
+    leading: set[str] = set()
+    for table in metadata.tables.values():
+        leading.update(str(index.name) for index in table.indexes)
+        leading.update(str(c.name) for c in table.constraints if c.name is not None)
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+        details = [str(row[3]) for row in rows]
+        problems = [
+            d for d in details if d.startswith("SCAN") or ("TEMP B-TREE" in d and not may_sort)
+        ]
+        used = [d for d in details if "INDEX" in d and any(name in d for name in leading)]
+        used += [d for d in details if "USING PRIMARY KEY" in d or "sqlite_autoindex" in d]
+        return problems if used else [*problems, f"no index used: {details}"]
+    if dialect == "postgresql":
+        raw = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
+        plan = raw.scalar_one()
+        nodes: list[dict[str, Any]] = []
+        stack = [plan[0]["Plan"]]
+        while stack:
+            node = stack.pop()
+            nodes.append(node)
+            stack.extend(node.get("Plans", []))
+        problems = [
+            f"{n['Node Type']} on {n.get('Relation Name')}"
+            for n in nodes
+            if n["Node Type"] == "Seq Scan" or (n["Node Type"] == "Sort" and not may_sort)
+        ]
+        named = [n for n in nodes if n.get("Index Name") in leading]
+        return problems if named else [*problems, f"no index used: {nodes}"]
+    result = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
+    steps = [dict(step) for step in result.mappings()]
+    problems = [f"full scan of {s['table']}" for s in steps if s["type"] == "ALL"]
+    problems += [
+        f"filesort on {s['table']}"
+        for s in steps
+        if "filesort" in (s["Extra"] or "") and not may_sort
+    ]
+    keys = [s for s in steps if s["key"] in leading or s["key"] == "PRIMARY"]
+    return problems if keys else [*problems, f"no index used: {steps}"]
+
+
+def test_frequent_queries_use_an_index_led_by_tenant_id(
+    sql_store: SqlAlchemyStore, capture: Capture
+) -> None:
+    assert sql_store.engine is not None
+    _fill(sql_store.engine)
+    worker: WorkerPlanner = Planner(sql_store).worker(TARGET)
+    week = FIRST_MONDAY + timedelta(weeks=3)
+    first_page = worker.list_templates(limit=20)
+    first_dishes = worker.list_dishes(limit=20)
+    queries = {
+        "list templates": capture(lambda: worker.list_templates(limit=20)),
+        "next page of templates": capture(
+            lambda: worker.list_templates(limit=20, cursor=first_page.next_cursor)
+        ),
+        "search templates": capture(lambda: worker.list_templates(search="week 00", limit=20)),
+        "get template": capture(lambda: worker.get_template("tpl-0042")),
+        "get instance": capture(lambda: worker.get_instance("client-007", week)),
+        "instances of a client": capture(lambda: worker.list_instances(client_ref="client-007")),
+        "instances of a week": capture(lambda: worker.list_instances(week_start_date=week)),
+        "all instances": capture(lambda: worker.list_instances(limit=20)),
+        "list dishes": capture(lambda: worker.list_dishes(limit=20)),
+        "next page of dishes": capture(
+            lambda: worker.list_dishes(limit=20, cursor=first_dishes.next_cursor)
+        ),
+        "search dishes": capture(lambda: worker.list_dishes(search="dish 00", limit=20)),
+        "get dishes by id": capture(lambda: worker.get_dish("dish-0042")),
+        # A suggestion reads the tenant's history totals, then scans its catalog.
+        "suggestion history": capture(lambda: worker.suggest_dishes("lunch"), 0, 3),
+        "suggestion catalog scan": capture(lambda: worker.suggest_dishes("lunch"), 1, 3),
+        "suggestion catalog scan, page 2": capture(lambda: worker.suggest_dishes("lunch"), 2, 3),
+    }
+    problems: dict[str, list[str]] = {}
+    with sql_store.engine.connect() as connection:
+        for name, (statement, parameters) in queries.items():
+            # A suggestion reads the tenant's whole catalog, a page of up to 1000
+            # rows at a time; when a page is most of what is left of the tenant's
+            # range, the planner may fairly read that range and sort it.
+            may_sort = name.startswith("suggestion catalog scan")
+            found = _plan_problems(connection, statement, parameters, may_sort=may_sort)
+            if found:
+                problems[name] = found
+    assert problems == {}
