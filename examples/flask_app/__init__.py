@@ -21,7 +21,7 @@ from typing import Any
 from flask import Flask, abort, current_app, request
 
 from weekplan import Planner
-from weekplan.adapters.memory import InMemoryStore
+from weekplan.adapters.sqlalchemy import SqlAlchemyStore
 from weekplan.contrib.flask import RequestAccess, init_app, planning_blueprint
 from weekplan.ports import Store
 
@@ -37,8 +37,10 @@ DEMO_TOKENS: Mapping[str, RequestAccess] = {
 
 
 def make_store(app: Flask) -> Store:
-    """The store: change this one line to keep plans in a database."""
-    return InMemoryStore()
+    """The store: SQLite in a file by default, any SQLAlchemy URL through the config."""
+    store = SqlAlchemyStore(app.config["WEEKPLAN_DATABASE_URL"])
+    store.create_all()  # a real host runs the shipped Alembic migrations instead
+    return store
 
 
 def access_from_token() -> RequestAccess:
@@ -53,7 +55,9 @@ def access_from_token() -> RequestAccess:
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The app factory: ``config`` overrides the defaults (e.g. in tests)."""
     app = Flask(__name__)
-    app.config.from_mapping(WEEKPLAN_TOKENS=DEMO_TOKENS)
+    app.config.from_mapping(
+        WEEKPLAN_TOKENS=DEMO_TOKENS, WEEKPLAN_DATABASE_URL="sqlite:///weekplan-flask.db"
+    )
     app.config.from_mapping(config or {})
     init_app(app, Planner(make_store(app)), access=access_from_token)
     app.register_blueprint(planning_blueprint())

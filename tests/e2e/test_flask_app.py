@@ -50,7 +50,7 @@ class Api:
 
 @pytest.fixture
 def app() -> Flask:
-    return create_app({"TESTING": True})
+    return create_app({"TESTING": True, "WEEKPLAN_DATABASE_URL": "sqlite://"})
 
 
 @pytest.fixture
