@@ -268,10 +268,10 @@ def test_every_table_key_and_index_leads_with_the_tenant(alias: str) -> None:
             t for t in connection.introspection.table_names(cursor) if t.startswith("weekplan_")
         ]
         assert sorted(tables) == [
-            "weekplan_client_rulesets",
             "weekplan_dishes",
             "weekplan_instances",
             "weekplan_meal_history",
+            "weekplan_ruleset_assignments",
             "weekplan_rulesets",
             "weekplan_templates",
         ]
@@ -337,3 +337,13 @@ def test_use_tz_off_is_reported_by_a_system_check() -> None:
     with override_settings(USE_TZ=False):
         errors = check_time_zone_support()
     assert [e.id for e in errors] == ["weekplan.E001"]
+
+
+def test_the_django_tables_are_the_sqlalchemy_stores_tables() -> None:
+    pytest.importorskip("sqlalchemy", reason="compares with the SQLAlchemy store's schema")
+    from django.apps import apps  # noqa: PLC0415  # only once Django is configured
+
+    from weekplan.adapters.sqlalchemy import metadata  # noqa: PLC0415  # optional extra
+
+    django_tables = {m._meta.db_table for m in apps.get_app_config("weekplan").get_models()}
+    assert django_tables == set(metadata.tables)

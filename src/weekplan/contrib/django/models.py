@@ -223,11 +223,11 @@ class ClientRulesetRecord(models.Model):
     content_hash: models.CharField[str, str] = models.CharField(max_length=CONTENT_HASH_MAX)
 
     class Meta:
-        db_table = "weekplan_client_rulesets"
+        db_table = "weekplan_ruleset_assignments"
         verbose_name = "client ruleset assignment"
         constraints = [
             models.UniqueConstraint(
-                fields=["tenant_id", "client_ref"], name="weekplan_client_rulesets_uq"
+                fields=["tenant_id", "client_ref"], name="weekplan_ruleset_assignments_uq"
             ),
         ]
 

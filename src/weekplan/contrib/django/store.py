@@ -501,7 +501,7 @@ class DjangoMealHistoryRepository:
 
 class DjangoRulesetRepository:
     """Rulesets in ``weekplan_rulesets`` by content hash, and clients' assignments
-    in ``weekplan_client_rulesets``, always addressed through one tenant."""
+    in ``weekplan_ruleset_assignments``, always addressed through one tenant."""
 
     def __init__(self, uow: DjangoUnitOfWork) -> None:
         self._uow = uow

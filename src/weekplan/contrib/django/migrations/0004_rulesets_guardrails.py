@@ -7,7 +7,7 @@ from weekplan.contrib.django.collation import binary_keys, default_keys
 # Added by hand to the generated migration: binary key collation, as in 0002.
 KEYS = {
     "weekplan_rulesets": (("tenant_id", 64), ("content_hash", 100), ("diet_id", 200)),
-    "weekplan_client_rulesets": (("tenant_id", 64), ("client_ref", 128), ("content_hash", 100)),
+    "weekplan_ruleset_assignments": (("tenant_id", 64), ("client_ref", 128), ("content_hash", 100)),
 }
 
 
@@ -32,10 +32,10 @@ class Migration(migrations.Migration):
             ],
             options={
                 "verbose_name": "client ruleset assignment",
-                "db_table": "weekplan_client_rulesets",
+                "db_table": "weekplan_ruleset_assignments",
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("tenant_id", "client_ref"), name="weekplan_client_rulesets_uq"
+                        fields=("tenant_id", "client_ref"), name="weekplan_ruleset_assignments_uq"
                     )
                 ],
             },
