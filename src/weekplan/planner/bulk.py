@@ -61,9 +61,11 @@ class BulkUseCases(InstanceUseCases):
         )
         with self._transaction() as uow:
             current = self._load_instance(uow, client_ref, week, expected_version=expected)
+            # The dish is checked even when the days already hold it, so that a
+            # repeated call with a deleted dish still says so.
             self._require_dishes(uow, (dish_id,))
             updated = self._save_instance(
-                uow, current, assign_dish(current.days, scope, slot, dish_id)
+                uow, current, assign_dish(current.days, scope, slot, dish_id), dishes_checked=True
             )
             uow.commit()
         return updated
@@ -90,7 +92,10 @@ class BulkUseCases(InstanceUseCases):
             current = self._load_template(uow, template_id, expected_version=expected)
             self._require_dishes(uow, (dish_id,))
             updated = self._save_template(
-                uow, current, days=assign_dish(current.days, scope, slot, dish_id)
+                uow,
+                current,
+                days=assign_dish(current.days, scope, slot, dish_id),
+                dishes_checked=True,
             )
             uow.commit()
         return updated

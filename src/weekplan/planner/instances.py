@@ -263,15 +263,21 @@ class InstanceUseCases(TemplateUseCases):
         return instance
 
     def _save_instance(
-        self, uow: UnitOfWork, current: WeekPlanInstance, days: tuple[PlanEntry, ...]
+        self,
+        uow: UnitOfWork,
+        current: WeekPlanInstance,
+        days: tuple[PlanEntry, ...],
+        *,
+        dishes_checked: bool = False,
     ) -> WeekPlanInstance:
         """Every instance edit goes through here: guardrails, version bump, compare-and-set.
 
         An edit that changes nothing is not written and keeps the version.
+        ``dishes_checked`` spares a second lookup when the caller checked the dishes.
         """
         if days == current.days:
             return current
-        self._plan_changed(uow, current.days, days)
+        self._plan_changed(uow, current.days, days, check_dishes=not dishes_checked)
         candidate = attrs.evolve(
             current, days=days, version=current.version + 1, updated_at=self._options.clock()
         )

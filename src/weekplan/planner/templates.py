@@ -141,13 +141,21 @@ class TemplateUseCases(DishUseCases):
         return template
 
     def _save_template(
-        self, uow: UnitOfWork, current: WeekPlanTemplate, **changes: Any
+        self,
+        uow: UnitOfWork,
+        current: WeekPlanTemplate,
+        *,
+        dishes_checked: bool = False,
+        **changes: Any,
     ) -> WeekPlanTemplate:
-        """Every template change goes through here: checks, version bump, compare-and-set."""
+        """Every template change goes through here: checks, version bump, compare-and-set.
+
+        ``dishes_checked`` spares a second lookup when the caller checked the dishes.
+        """
         candidate = attrs.evolve(current, **changes)
         if candidate == current:
             return current
-        self._plan_changed(uow, current.days, candidate.days)
+        self._plan_changed(uow, current.days, candidate.days, check_dishes=not dishes_checked)
         updated = attrs.evolve(
             candidate, version=current.version + 1, updated_at=self._options.clock()
         )
