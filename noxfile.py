@@ -37,8 +37,8 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def demo(session: nox.Session) -> None:
-    """Install weekplan and run the demo."""
-    session.install(".")
+    """Install weekplan as the README's quick start does and run the demo."""
+    session.install(".[sqlalchemy]")
     session.run("python", "-m", "weekplan", "demo")
 
 
