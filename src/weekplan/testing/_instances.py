@@ -18,6 +18,7 @@ from weekplan.errors import (
 )
 from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
+from weekplan.ports import Store
 from weekplan.testing._base import MONDAY, ConformanceBase, all_pages, monday_plus
 
 __all__ = ["InstanceConformance"]
@@ -67,8 +68,8 @@ class InstanceConformance(ConformanceBase):
         with pytest.raises(InvalidInput):
             worker.create_instance(template.id, "client-42", datetime(2026, 11, 23))
 
-    def test_weeks_may_start_on_another_configured_day(self, store: object, tenant: str) -> None:
-        sunday_planner = Planner(store, week_starts_on="sun")  # type: ignore[arg-type]
+    def test_weeks_may_start_on_another_configured_day(self, store: Store, tenant: str) -> None:
+        sunday_planner = Planner(store, week_starts_on="sun")
         worker = sunday_planner.worker(tenant)
         template = worker.create_template("Sunday weeks")
         sunday = date(2026, 11, 22)
