@@ -15,7 +15,16 @@ import attrs
 from weekplan.domain.days import DayKey
 from weekplan.domain.meal_types import DEFAULT_VOCABULARY, MealVocabulary
 from weekplan.errors import ReadOnlyAccess
-from weekplan.ports import DishCatalog, Store, UnitOfWork
+from weekplan.ports import (
+    DishCatalog,
+    DishRepository,
+    InstanceRepository,
+    MealHistoryRepository,
+    RulesetRepository,
+    Store,
+    TemplateRepository,
+    UnitOfWork,
+)
 
 __all__ = ["UNSET", "PlannerOptions", "Session", "Unset"]
 
@@ -57,11 +66,27 @@ class _ReadOnlyUnitOfWork:
 
     def __init__(self, inner: UnitOfWork) -> None:
         self._inner = inner
-        self.templates = inner.templates
-        self.instances = inner.instances
-        self.dishes = inner.dishes
-        self.meal_history = inner.meal_history
-        self.rulesets = inner.rulesets
+
+    # Passed through on use: a store may build its repositories only when asked.
+    @property
+    def templates(self) -> TemplateRepository:
+        return self._inner.templates
+
+    @property
+    def instances(self) -> InstanceRepository:
+        return self._inner.instances
+
+    @property
+    def dishes(self) -> DishRepository:
+        return self._inner.dishes
+
+    @property
+    def meal_history(self) -> MealHistoryRepository:
+        return self._inner.meal_history
+
+    @property
+    def rulesets(self) -> RulesetRepository:
+        return self._inner.rulesets
 
     def __enter__(self) -> Self:
         return self

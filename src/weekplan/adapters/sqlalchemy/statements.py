@@ -131,20 +131,23 @@ class Statements:
         )
         a = ruleset_assignments.c
         # The client's ruleset comes along (last column): every write of a week
-        # asks for it next, and this way costs no statement of its own.
-        self.get_instance: Final[Select[Any]] = (
-            select(*_INSTANCE_COLUMNS, a.content_hash)
-            .select_from(
-                instances.outerjoin(
-                    ruleset_assignments,
-                    and_(a.tenant_id == i.tenant_id, a.client_ref == i.client_ref),
-                )
-            )
+        # asks for it next, and this way costs no statement of its own. It is a
+        # scalar subquery on the assignment's primary key, bound to the same
+        # parameters, rather than a LEFT JOIN: the same answer (at most one row
+        # matches), but PostgreSQL has no join to plan, and on a read this small
+        # planning is much of what the server does.
+        assigned = (
+            select(a.content_hash)
             .where(
-                i.tenant_id == bindparam("tenant_id"),
-                i.client_ref == bindparam("client_ref"),
-                i.week_start_date == bindparam("week_start_date"),
+                a.tenant_id == bindparam("tenant_id"),
+                a.client_ref == bindparam("client_ref"),
             )
+            .scalar_subquery()
+        )
+        self.get_instance: Final[Select[Any]] = select(*_INSTANCE_COLUMNS, assigned).where(
+            i.tenant_id == bindparam("tenant_id"),
+            i.client_ref == bindparam("client_ref"),
+            i.week_start_date == bindparam("week_start_date"),
         )
         self.insert_instance: Final[Insert] = insert(instances)
         self.replace_instance: Final[Update] = (

@@ -91,37 +91,52 @@ class SqlAlchemyUnitOfWork:
         self._connection: Connection | None = None
         self._savepoint: _Savepoint | None = None
         self._locked = False
-        self._templates = SqlTemplateRepository(self, store._statements, store._codec)
-        # Shared by two repositories, and only for the life of this unit of work.
-        assignments: KnownAssignments = {}
-        self._instances = SqlInstanceRepository(self, store._statements, store._codec, assignments)
-        self._dishes = SqlDishRepository(self, store._statements)
-        self._meal_history = SqlMealHistoryRepository(self, store._statements)
-        self._rulesets = SqlRulesetRepository(self, store._statements, assignments)
+        # Built on first use: most units of work touch one or two repositories.
+        self._templates: SqlTemplateRepository | None = None
+        self._instances: SqlInstanceRepository | None = None
+        self._dishes: SqlDishRepository | None = None
+        self._meal_history: SqlMealHistoryRepository | None = None
+        self._rulesets: SqlRulesetRepository | None = None
+        # Shared by the instances and the rulesets, and only for the life of this unit of work.
+        self._assignments: KnownAssignments = {}
 
     @property
     def templates(self) -> SqlTemplateRepository:
         """The templates, seen through this unit of work."""
+        if self._templates is None:
+            store = self._store
+            self._templates = SqlTemplateRepository(self, store._statements, store._codec)
         return self._templates
 
     @property
     def instances(self) -> SqlInstanceRepository:
         """The instances, seen through this unit of work."""
+        if self._instances is None:
+            store = self._store
+            self._instances = SqlInstanceRepository(
+                self, store._statements, store._codec, self._assignments
+            )
         return self._instances
 
     @property
     def dishes(self) -> SqlDishRepository:
         """The dish catalog, seen through this unit of work."""
+        if self._dishes is None:
+            self._dishes = SqlDishRepository(self, self._store._statements)
         return self._dishes
 
     @property
     def meal_history(self) -> SqlMealHistoryRepository:
         """The planning history totals, seen through this unit of work."""
+        if self._meal_history is None:
+            self._meal_history = SqlMealHistoryRepository(self, self._store._statements)
         return self._meal_history
 
     @property
     def rulesets(self) -> SqlRulesetRepository:
         """The guardrails rulesets and client assignments, seen through this unit of work."""
+        if self._rulesets is None:
+            self._rulesets = SqlRulesetRepository(self, self._store._statements, self._assignments)
         return self._rulesets
 
     # -- ConnectionSource ---------------------------------------------------------
@@ -172,10 +187,13 @@ class SqlAlchemyUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            self.rollback()
+            if self._store._host is not None:
+                self.rollback()
         finally:
             connection, self._connection = self._connection, None
             try:
+                # Closing rolls back what was not committed, and tells the pool so:
+                # a rollback first would have the pool reset the connection again.
                 if connection is not None and self._store._host is None:
                     connection.close()
             except SQLAlchemyError as error:
