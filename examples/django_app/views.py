@@ -385,6 +385,7 @@ def client_weekly_plan(request: HttpRequest) -> HttpResponseBase:
     return _json(payloads.client_week_json(view))
 
 
+# Read by the tests that walk every route by method.
 client_weekly_plan.http_methods = frozenset({"GET"})  # type: ignore[attr-defined]
 
 templates = worker_route(get=list_templates, post=create_template)

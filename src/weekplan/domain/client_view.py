@@ -122,6 +122,7 @@ class ClientWeekView:
         return client_week_html(self)
 
     def __str__(self) -> str:
+        # Imported here so that the domain module does not depend on presentation.
         from weekplan.rendering.text import client_week_text  # noqa: PLC0415
 
         return client_week_text(self)

@@ -80,6 +80,7 @@ class WeekPlanTemplate:
         return template_html(self)
 
     def __str__(self) -> str:
+        # Imported here so that the domain module does not depend on presentation.
         from weekplan.rendering.text import template_text  # noqa: PLC0415
 
         return template_text(self)
@@ -129,6 +130,7 @@ class WeekPlanInstance:
         return instance_html(self)
 
     def __str__(self) -> str:
+        # Imported here so that the domain module does not depend on presentation.
         from weekplan.rendering.text import instance_text  # noqa: PLC0415
 
         return instance_text(self)

@@ -18,6 +18,7 @@ class WeekPlanConfig(AppConfig):
 
     def ready(self) -> None:
         """Register the system checks of the settings weekplan relies on."""
+        # Django wants app modules imported only once its app registry is ready.
         from weekplan.contrib.django.checks import check_time_zone_support  # noqa: PLC0415
 
         checks.register(check_time_zone_support, checks.Tags.database)
