@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from weekplan.planner.guardrails import GuardrailsUseCases
+from weekplan.planner.drafts import DraftUseCases
 
 __all__ = ["WorkerPlanner"]
 
 
-class WorkerPlanner(GuardrailsUseCases):
-    """Templates, client weeks, dishes and diet rulesets of one tenant, read-write or read-only.
+class WorkerPlanner(DraftUseCases):
+    """Templates, client weeks, dishes, diet rulesets, the change log, slot locks and
+    drafts of one tenant, read-write or read-only.
 
     Get one from :meth:`weekplan.Planner.worker`; every call is one transaction.
     A read-only worker reads everything and gets :class:`~weekplan.ReadOnlyAccess`
