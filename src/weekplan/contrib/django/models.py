@@ -233,3 +233,13 @@ class ClientRulesetRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_ref}: {self.content_hash} ({self.tenant_id})"
+
+
+# The workflow tables (change log, slot locks, drafts), in a module of their own.
+from weekplan.contrib.django.workflow_models import (  # noqa: E402
+    ChangeRecordRow,
+    DraftRow,
+    SlotLockRow,
+)
+
+__all__ += ["ChangeRecordRow", "DraftRow", "SlotLockRow"]
