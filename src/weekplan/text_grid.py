@@ -31,12 +31,14 @@ def render_week(
     entries: Iterable[PlanEntry],
     *,
     marked: Collection[SlotKey] = (),
+    locked: Collection[SlotKey] = (),
     cell_width: int = 18,
 ) -> str:
     """The entries as a Monday→Sunday grid, one row per slot key (in first-seen order).
 
     A slot that exists but is empty shows ``-``; a day without the slot shows nothing.
-    Slots in ``marked`` (e.g. an instance's overrides) get a ``*``.
+    Slots in ``marked`` (e.g. an instance's overrides) get a ``*``, slots in
+    ``locked`` a ``#``.
     """
     by_key = {entry.key: entry for entry in entries}
     slots = list(dict.fromkeys(slot for _, slot in by_key))
@@ -45,7 +47,9 @@ def render_week(
         [
             slot,
             *(
-                _cell(by_key.get((day, slot)), cell_width) + (" *" if (day, slot) in marked else "")
+                _cell(by_key.get((day, slot)), cell_width)
+                + (" *" if (day, slot) in marked else "")
+                + (" #" if (day, slot) in locked else "")
                 for day in DAY_ORDER
             ),
         ]

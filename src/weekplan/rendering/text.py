@@ -20,13 +20,16 @@ def template_text(template: WeekPlanTemplate) -> str:
 
 
 def instance_text(instance: WeekPlanInstance) -> str:
-    """The client's week over its grid; ``*`` marks a slot changed from the template."""
+    """The client's week over its grid; ``*`` marks a slot changed from the template,
+    ``#`` a locked slot."""
     marked = {(o.day_key, o.slot_key) for o in instance.overrides()}
+    locked = {lock.key for lock in instance.locks}
+    legend = "; # = locked" if locked else ""
     header = (
         f"{instance.client_ref}, week of {instance.week_start_date.isoformat()} "
-        f"(version {instance.version}; * = changed from the template)"
+        f"(version {instance.version}; * = changed from the template{legend})"
     )
-    return f"{header}\n{render_week(instance.days, marked=marked)}"
+    return f"{header}\n{render_week(instance.days, marked=marked, locked=locked)}"
 
 
 def client_week_text(view: ClientWeekView) -> str:
