@@ -9,7 +9,7 @@ record on the change log (``locked`` / ``unlocked``, source ``lock``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import attrs
@@ -108,8 +108,11 @@ class LockUseCases(ChangeLogUseCases):
                 actor=self.actor,
                 locked_at=now,
             )
+            # The week's compare-and-set comes first: of two racing writers, the
+            # second fails there with VersionConflict, before touching the lock.
+            bumped = self._bump(uow, current, now)
             workflow.locks.put(self.tenant_id, lock)
-            updated = self._bump(uow, current, now, ChangeType.LOCKED, lock)
+            updated = self._logged(uow, bumped, current.version, ChangeType.LOCKED, lock)
             uow.commit()
         return updated
 
@@ -135,34 +138,38 @@ class LockUseCases(ChangeLogUseCases):
             lock = next((lock for lock in current.locks if lock.key == probe.key), None)
             if lock is None:
                 return current
+            bumped = self._bump(uow, current, self._options.clock())
             workflow.locks.remove(self.tenant_id, client, week, probe.key)
-            now = self._options.clock()
-            updated = self._bump(uow, current, now, ChangeType.UNLOCKED, lock)
+            updated = self._logged(uow, bumped, current.version, ChangeType.UNLOCKED, lock)
             uow.commit()
         return updated
 
-    def _bump(
-        self,
-        uow: UnitOfWork,
-        current: WeekPlanInstance,
-        now: Any,
-        change_type: ChangeType,
-        lock: SlotLock,
-    ) -> WeekPlanInstance:
-        """Save the week one version up (same days) and log the lock change."""
+    def _bump(self, uow: UnitOfWork, current: WeekPlanInstance, now: datetime) -> WeekPlanInstance:
+        """Save the week one version up with the same days (compare-and-set)."""
         bumped = attrs.evolve(current, version=current.version + 1, updated_at=now, locks=())
         if not uow.instances.replace(self.tenant_id, bumped, expected_version=current.version):
             raise VersionConflict()
+        return bumped
+
+    def _logged(
+        self,
+        uow: UnitOfWork,
+        bumped: WeekPlanInstance,
+        version_before: int,
+        change_type: ChangeType,
+        lock: SlotLock,
+    ) -> WeekPlanInstance:
+        """Log the lock change and return the week with its locks as they are now."""
         record = lock_record(
             self._options.id_factory,
             week=bumped,
             lock=lock,
             change_type=change_type,
             actor=self.actor,
-            at=now,
-            version_before=current.version,
+            at=bumped.updated_at,
+            version_before=version_before,
             version_after=bumped.version,
         )
         log_changes(uow, self.tenant_id, [record])
-        locks = locks_of(uow, self.tenant_id, current.client_ref, current.week_start_date)
+        locks = locks_of(uow, self.tenant_id, bumped.client_ref, bumped.week_start_date)
         return attrs.evolve(bumped, locks=locks)

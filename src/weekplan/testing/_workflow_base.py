@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from weekplan.domain.changes import ChangeRecord
@@ -20,9 +22,9 @@ def requires_workflow(store: Store) -> None:
         pytest.skip("the store has no change log, locks or drafts (an optional capability)")
 
 
-def log_of(worker: WorkerPlanner, client_ref: str, week: object) -> tuple[ChangeRecord, ...]:
-    """Every record of a week, newest first, following cursors."""
-    return all_pages(lambda c: worker.list_changes(client_ref, week, limit=7, cursor=c))  # type: ignore[arg-type]
+def log_of(worker: WorkerPlanner, client_ref: str, week: date) -> tuple[ChangeRecord, ...]:
+    """Every record of a week, newest first, following cursors (pages of 7)."""
+    return all_pages(lambda c: worker.list_changes(client_ref, week, limit=7, cursor=c))
 
 
 class WorkflowBase(ConformanceBase):
