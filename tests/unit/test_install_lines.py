@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 # `pip install X` in a shell block, or in backticks in prose.
-INSTALL = re.compile(r"pip install (\S+)")
+INSTALL = re.compile(r"pip install ['\"]?(\.(?:\[[^\]]*\])?|[\w-]+(?:\[[^\]]*\])?)")
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 EXTRAS = set(PROJECT["optional-dependencies"])
 
@@ -38,7 +38,7 @@ def test_the_docs_have_install_lines_to_check() -> None:
 def test_an_install_line_installs_from_the_clone_and_names_the_published_form(
     page: str, number: int, line: str
 ) -> None:
-    targets = [t.strip("'\"`();,") for t in INSTALL.findall(line)]
+    targets = INSTALL.findall(line)
     local = [t for t in targets if t == "." or t.startswith(".[")]
     published = [t for t in targets if t.startswith("weekplan")]
     tools = [t for t in targets if t not in local and t not in published]
