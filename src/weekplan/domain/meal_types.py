@@ -47,7 +47,7 @@ __all__ = [
 class MealType(enum.StrEnum):
     """The meal a slot is for.
 
-    A day's slots are shown in the order of the day (:func:`day_position`):
+    A day's slots are shown in the order of the day (``day_position``):
     breakfast, morning snack, lunch, afternoon snack, dinner, evening snack,
     then slots of no known meal.
 
