@@ -48,8 +48,10 @@ def test_servers_are_found_at_their_default_local_address_without_any_setting(
     monkeypatch.delenv(server.variable, raising=False)
     assert server.url() == server.default_url
     assert server.default_url.split("@", 1)[1].startswith("127.0.0.1:")
+    assert f"(the default; set {server.variable} for another server)" in server.where()
     monkeypatch.setenv(server.variable, "postgresql://elsewhere/db")
     assert server.url() == "postgresql://elsewhere/db"
+    assert server.where() == f"{server.variable}=postgresql://elsewhere/db"
 
 
 @pytest.mark.parametrize(
