@@ -18,7 +18,10 @@ from weekplan.ports import (
     TemplateRepository,
     UnitOfWork,
 )
-from weekplan.testing import StoreConformance
+from weekplan.testing._instances import InstanceConformance
+from weekplan.testing._isolation import IsolationConformance
+from weekplan.testing._templates import TemplateConformance
+from weekplan.testing._workflow_base import requires_workflow
 
 MONDAY = "2026-11-23"
 
@@ -78,11 +81,17 @@ class CoreOnlyStore:
         return _CoreOnlyUnitOfWork(self._inner.unit_of_work())
 
 
-class TestCoreOnlyStore(StoreConformance):
-    """A store without the capability passes the contract; the workflow tests skip."""
+class TestCoreOnlyStore(TemplateConformance, InstanceConformance, IsolationConformance):
+    """A store without the capability keeps the core contract (and its locks are none)."""
 
     def make_store(self) -> Store:
         return CoreOnlyStore()
+
+
+def test_the_workflow_conformance_tests_skip_a_store_without_the_capability() -> None:
+    with pytest.raises(pytest.skip.Exception, match="optional capability"):
+        requires_workflow(CoreOnlyStore())
+    requires_workflow(InMemoryStore())  # and run on one that has it
 
 
 def test_a_store_without_the_capability_writes_weeks_and_refuses_workflow_calls_clearly() -> None:
