@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, Final, Self
 
-from django.db import DEFAULT_DB_ALIAS, Error, IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, Error, IntegrityError, connections, transaction
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import StrIndex
 
@@ -33,6 +33,7 @@ from weekplan.contrib.django.codec import (
     encode_texts,
 )
 from weekplan.contrib.django.models import (
+    ClientLockRecord,
     ClientRulesetRecord,
     DishRecord,
     InstanceRecord,
@@ -505,6 +506,8 @@ class DjangoRulesetRepository:
 
     def __init__(self, uow: DjangoUnitOfWork) -> None:
         self._uow = uow
+        # Assignments read under the client's lock, for the rest of the unit of work.
+        self._locked_assignments: dict[tuple[str, str], str | None] = {}
 
     def _rows(self, tenant_id: str) -> QuerySet[RulesetRecord]:
         return RulesetRecord.objects.using(self._uow.alias()).filter(tenant_id=tenant_id)
@@ -568,6 +571,9 @@ class DjangoRulesetRepository:
 
     def assigned(self, tenant_id: str, client_ref: str) -> str | None:
         """The content hash of the ruleset ``client_ref`` is on, or ``None``."""
+        key = (tenant_id, client_ref)
+        if key in self._locked_assignments:
+            return self._locked_assignments[key]
         query = self._assignments(tenant_id).filter(client_ref=client_ref)
         try:
             rows = list(query.values_list("content_hash", flat=True)[:1])
@@ -577,6 +583,8 @@ class DjangoRulesetRepository:
 
     def assign(self, tenant_id: str, client_ref: str, content_hash: str | None) -> None:
         """Put ``client_ref`` on the ruleset with ``content_hash``; ``None`` takes it off."""
+        if (tenant_id, client_ref) in self._locked_assignments:
+            self._locked_assignments[(tenant_id, client_ref)] = content_hash
         row = self._assignments(tenant_id).filter(client_ref=client_ref)
         try:
             if content_hash is None:
@@ -585,6 +593,47 @@ class DjangoRulesetRepository:
                 self._insert_assignment(tenant_id, client_ref, content_hash, row)
         except Error as exc:
             raise _translate(exc) from exc
+
+    def lock_client(self, tenant_id: str, client_ref: str) -> None:
+        """Lock the client's row in ``weekplan_client_locks`` until the transaction ends.
+
+        One upsert (``ON CONFLICT DO UPDATE``, ``ON DUPLICATE KEY UPDATE``) that
+        creates the row or, when it exists, updates it to itself, which locks
+        it either way; every write of the client's weeks and every change of
+        their ruleset does it first, so they run one after the other. As for
+        the SQLAlchemy store: on READ COMMITTED every later read sees what the
+        lock waited for; on PostgreSQL's REPEATABLE READ a stale snapshot makes
+        the lock fail rather than read stale data; on MariaDB's REPEATABLE READ
+        the assignment is read again with a locking read (``SELECT ... FOR
+        UPDATE`` sees the latest committed row) and that answer is kept. SQLite
+        runs one writing transaction at a time, so there it does nothing.
+        """
+        alias = self._uow.alias()
+        vendor = connections[alias].vendor
+        if vendor == "sqlite":
+            return
+        try:
+            ClientLockRecord.objects.using(alias).bulk_create(
+                [ClientLockRecord(tenant_id=tenant_id, client_ref=client_ref)],
+                update_conflicts=True,
+                unique_fields=["tenant_id", "client_ref"],
+                update_fields=["client_ref"],
+            )
+            if vendor == "mysql":
+                latest = (
+                    self._assignments(tenant_id)
+                    .filter(client_ref=client_ref)
+                    .select_for_update()
+                    .values_list("content_hash", flat=True)
+                )
+                rows = list(latest[:1])
+                self._locked_assignments[(tenant_id, client_ref)] = rows[0] if rows else None
+        except Error as exc:
+            raise _translate(exc) from exc
+
+    def forget_locked(self) -> None:
+        """Forget what was read under locks: the transaction that held them is ending."""
+        self._locked_assignments.clear()
 
     def _insert_assignment(
         self,
@@ -687,6 +736,7 @@ class DjangoUnitOfWork:
         self._end(rollback=True)
 
     def _end(self, *, rollback: bool) -> None:
+        self._rulesets.forget_locked()
         atomic, self._atomic = self._atomic, None
         if atomic is None:
             return
