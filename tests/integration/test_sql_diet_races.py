@@ -1,0 +1,98 @@
+"""A diet change and a write of the client's week, raced under random timing on real servers.
+
+The forced interleavings (pause one call before its commit, start the other) are
+in the conformance suite (``weekplan.testing._diet_races``); this is the same
+race left to chance, hundreds of times per database, counting slips.
+
+A slip is a week that keeps the forbidden dish although its write began to
+commit only after ``assign_ruleset`` had returned: a write checked against the
+diet the client was on before, saved after the new one was in force.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+
+from weekplan import GuardrailsViolation, Planner
+from weekplan.adapters.sqlalchemy import SqlAlchemyStore
+from weekplan.testing._base import MONDAY
+from weekplan.testing._diet_races import (
+    MILK_DISH,
+    SLOT,
+    PausingStore,
+    RacingCall,
+    diet_race_fixture,
+)
+
+RACES = 500
+#: Upper bound of each random pause, in seconds: long enough to let either call win.
+JITTER = 0.003
+
+
+def _sleeper(seconds: float) -> Callable[[], None]:
+    return lambda: time.sleep(seconds)
+
+
+def test_random_races_of_a_diet_change_and_a_week_write_never_slip(
+    server_store: SqlAlchemyStore, server: str
+) -> None:
+    tenant = f"tenant-diet-stress-{server}"
+    worker = Planner(server_store).worker(tenant)
+    strict, _lenient = diet_race_fixture(worker, "client-setup")
+    template_id = worker.get_instance("client-setup", MONDAY).template_id
+    rng = random.Random(20261130)
+    slips = write_first = refused = 0
+
+    for n in range(RACES):
+        client = f"client-{n}"
+        worker.create_instance(template_id, client, MONDAY)
+        commit_started: list[float] = []
+        pause_before_commit = rng.uniform(0, JITTER)
+
+        def before_commit(pause: float = pause_before_commit) -> None:
+            time.sleep(pause)
+            commit_started.append(time.monotonic())
+
+        writer = Planner(PausingStore(server_store, before_commit)).worker(tenant)
+        start = threading.Barrier(2)
+        write_delay, diet_delay = rng.uniform(0, JITTER), rng.uniform(0, JITTER)
+
+        def write(client: str = client, delay: float = write_delay) -> object:
+            start.wait()
+            time.sleep(delay)
+            return writer.set_slot(client, MONDAY, *SLOT, dish_template_id=MILK_DISH)
+
+        def change(client: str = client, delay: float = diet_delay) -> float:
+            start.wait()
+            time.sleep(delay)
+            worker.assign_ruleset(client, strict)
+            return time.monotonic()
+
+        written, assigned = RacingCall(write), RacingCall(change)
+        written.join()
+        assigned.join()
+        assert assigned.error is None, assigned.error
+        assert assigned.result is not None
+        if written.error is None:
+            week = worker.get_instance(client, MONDAY)
+            assert any(e.dish_template_id == MILK_DISH for e in week.days)
+            assert week.guardrails is None  # checked against no diet: it went first
+            if commit_started[-1] > assigned.result:
+                slips += 1
+            else:
+                write_first += 1
+        else:
+            assert isinstance(written.error, GuardrailsViolation), written.error
+            refused += 1
+
+    print(
+        f"\n{server}: {RACES} races, {slips} slips, "
+        f"{write_first} writes first, {refused} writes refused by the new diet"
+    )
+    assert slips == 0
+    # Both orders happened, so the races really raced.
+    assert write_first > 0
+    assert refused > 0
