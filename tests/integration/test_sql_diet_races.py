@@ -11,10 +11,10 @@ diet the client was on before, saved after the new one was in force.
 
 from __future__ import annotations
 
+import functools
 import random
 import threading
 import time
-from collections.abc import Callable
 
 from weekplan import GuardrailsViolation, Planner
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
@@ -32,8 +32,34 @@ RACES = 500
 JITTER = 0.003
 
 
-def _sleeper(seconds: float) -> Callable[[], None]:
-    return lambda: time.sleep(seconds)
+class _Race:
+    """One race: a write of the milk dish into a fresh client's week, and the no-milk diet."""
+
+    def __init__(
+        self, store: SqlAlchemyStore, tenant: str, client: str, pauses: tuple[float, float, float]
+    ) -> None:
+        self.commit_started: list[float] = []
+        self._before_commit, self._write_delay, self._diet_delay = pauses
+        self._writer = Planner(PausingStore(store, self._pause_then_commit)).worker(tenant)
+        self._worker = Planner(store).worker(tenant)
+        self._client = client
+        self._start = threading.Barrier(2)
+
+    def _pause_then_commit(self) -> None:
+        time.sleep(self._before_commit)
+        self.commit_started.append(time.monotonic())
+
+    def write(self) -> object:
+        self._start.wait()
+        time.sleep(self._write_delay)
+        return self._writer.set_slot(self._client, MONDAY, *SLOT, dish_template_id=MILK_DISH)
+
+    def change(self, strict: str) -> float:
+        """Put the client on the strict diet; when it returned."""
+        self._start.wait()
+        time.sleep(self._diet_delay)
+        self._worker.assign_ruleset(self._client, strict)
+        return time.monotonic()
 
 
 def test_random_races_of_a_diet_change_and_a_week_write_never_slip(
@@ -48,30 +74,11 @@ def test_random_races_of_a_diet_change_and_a_week_write_never_slip(
 
     for n in range(RACES):
         client = f"client-{n}"
+        pauses = (rng.uniform(0, JITTER), rng.uniform(0, JITTER), rng.uniform(0, JITTER))
         worker.create_instance(template_id, client, MONDAY)
-        commit_started: list[float] = []
-        pause_before_commit = rng.uniform(0, JITTER)
-
-        def before_commit(pause: float = pause_before_commit) -> None:
-            time.sleep(pause)
-            commit_started.append(time.monotonic())
-
-        writer = Planner(PausingStore(server_store, before_commit)).worker(tenant)
-        start = threading.Barrier(2)
-        write_delay, diet_delay = rng.uniform(0, JITTER), rng.uniform(0, JITTER)
-
-        def write(client: str = client, delay: float = write_delay) -> object:
-            start.wait()
-            time.sleep(delay)
-            return writer.set_slot(client, MONDAY, *SLOT, dish_template_id=MILK_DISH)
-
-        def change(client: str = client, delay: float = diet_delay) -> float:
-            start.wait()
-            time.sleep(delay)
-            worker.assign_ruleset(client, strict)
-            return time.monotonic()
-
-        written, assigned = RacingCall(write), RacingCall(change)
+        race = _Race(server_store, tenant, client, pauses)
+        written = RacingCall(race.write)
+        assigned = RacingCall(functools.partial(race.change, strict))
         written.join()
         assigned.join()
         assert assigned.error is None, assigned.error
@@ -80,14 +87,13 @@ def test_random_races_of_a_diet_change_and_a_week_write_never_slip(
             week = worker.get_instance(client, MONDAY)
             assert any(e.dish_template_id == MILK_DISH for e in week.days)
             assert week.guardrails is None  # checked against no diet: it went first
-            if commit_started[-1] > assigned.result:
+            if race.commit_started[-1] > assigned.result:
                 slips += 1
             else:
                 write_first += 1
         else:
             assert isinstance(written.error, GuardrailsViolation), written.error
             refused += 1
-
     print(
         f"\n{server}: {RACES} races, {slips} slips, "
         f"{write_first} writes first, {refused} writes refused by the new diet"

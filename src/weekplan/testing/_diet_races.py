@@ -36,7 +36,7 @@ T = TypeVar("T")
 #: How long the second call is given to (wrongly) finish while the first is paused.
 PROBE_SECONDS: Final = 0.5
 #: How long anything in these tests may wait before the test fails instead of hanging.
-PATIENCE_SECONDS: Final = 30.0
+PATIENCE_SECONDS: Final = 120.0
 
 MILK_DISH: Final = "pap"
 CLIENT: Final = "client-diet"
