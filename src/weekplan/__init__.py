@@ -20,6 +20,7 @@ from weekplan.domain.paging import Page
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.suggestions import DishSuggestion
 from weekplan.errors import (
+    ConcurrentUpdate,
     DishNotFound,
     GuardrailsViolation,
     InstanceExists,
@@ -42,6 +43,7 @@ __all__ = [
     "ClientPlanner",
     "ClientSlot",
     "ClientWeekView",
+    "ConcurrentUpdate",
     "DayKey",
     "Dish",
     "DishNotFound",

@@ -19,7 +19,7 @@ from weekplan.domain.entries import (
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance
 from weekplan.domain.weeks import parse_week_start
-from weekplan.errors import InstanceNotFound, InvalidInput, VersionConflict
+from weekplan.errors import ConcurrentUpdate, InstanceNotFound, InvalidInput, VersionConflict
 from weekplan.planner.access import writes
 from weekplan.planner.enforcement import enforce
 from weekplan.planner.inputs import (
@@ -283,5 +283,6 @@ class InstanceUseCases(TemplateUseCases):
         )
         updated = enforce(uow, self._catalog(uow), self.tenant_id, candidate)
         if not uow.instances.replace(self.tenant_id, updated, expected_version=current.version):
-            raise VersionConflict()
+            # Changed since it was read, by a call that got in first: run this one again.
+            raise ConcurrentUpdate()
         return updated

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from weekplan.adapters.sqlalchemy.errors import (
     translate,
     translate_instance_insert,
+    translate_lost_insert,
 )
 from weekplan.adapters.sqlalchemy.rows import EntryCodec
 from weekplan.adapters.sqlalchemy.statements import Statements
@@ -369,9 +370,12 @@ class SqlDishRepository:
         return [self._dish(row) for row in result]
 
     def add(self, tenant_id: str, dish: Dish) -> None:
-        """Insert a new dish."""
+        """Insert a new dish; ``ConcurrentUpdate`` if a concurrent call inserted its id first."""
         _same_tenant(tenant_id, dish.tenant_id)
-        _run(self._source.writer(), self._sql.insert_dish, self._values(dish))
+        try:
+            self._source.writer().execute(self._sql.insert_dish, self._values(dish))
+        except SQLAlchemyError as exc:
+            raise translate_lost_insert(exc) from exc
 
     def replace(self, tenant_id: str, dish: Dish, *, expected_version: int) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""

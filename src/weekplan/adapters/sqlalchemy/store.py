@@ -42,6 +42,7 @@ from weekplan.adapters.sqlalchemy.repositories import (
 from weekplan.adapters.sqlalchemy.rows import EntryCodec
 from weekplan.adapters.sqlalchemy.schema import metadata
 from weekplan.adapters.sqlalchemy.statements import Statements
+from weekplan.errors import ConcurrentUpdate, StorageError, WeekPlanError
 
 __all__ = ["SqlAlchemyStore", "SqlAlchemyUnitOfWork"]
 
@@ -197,6 +198,13 @@ class SqlAlchemyUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if isinstance(exc, ConcurrentUpdate) and exc.whole_transaction and self._store._host:
+            # The database undid (or doomed) the host's whole transaction: running
+            # the call again inside it could not help, so the host must retry it.
+            self._end_joined_quietly()
+            raise StorageError(
+                "the database undid the host's transaction to resolve a conflict; retry it"
+            ) from exc
         try:
             if self._store._host is not None:
                 if exc is None and not self._wrote:
@@ -240,6 +248,14 @@ class SqlAlchemyUnitOfWork:
                     savepoint.rollback()
         except SQLAlchemyError as exc:
             raise translate(exc) from exc
+
+    def _end_joined_quietly(self) -> None:
+        try:
+            self.rollback()
+        except WeekPlanError:
+            pass  # the savepoint went with the transaction; the host learns of it next
+        finally:
+            self._connection = None
 
     def _release_lock(self) -> None:
         if self._locked:

@@ -45,7 +45,13 @@ from weekplan.domain.dishes import Dish
 from weekplan.domain.history import HistoryKey
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import search_key
-from weekplan.errors import InstanceExists, InvalidInput, StorageError, WeekPlanError
+from weekplan.errors import (
+    ConcurrentUpdate,
+    InstanceExists,
+    InvalidInput,
+    StorageError,
+    WeekPlanError,
+)
 from weekplan.guardrails.model import GuardrailsRuleset
 from weekplan.ports import DishSortKey, InstanceSortKey, RulesetSortKey, TemplateSortKey
 
@@ -98,8 +104,28 @@ _DISH_COLUMNS: Final = (
 _WEEK_CLASH_MARKERS: Final = ("weekplan_instances_week_uq", "weekplan_instances.client_ref")
 
 
+#: PostgreSQL's serialization_failure and deadlock_detected; MariaDB's deadlock
+#: and "record has changed since last read": the transaction lost to another.
+_LOST_RACE_SQLSTATES: Final = frozenset({"40001", "40P01"})
+_LOST_RACE_MYSQL_CODES: Final = frozenset({1213, 1020})
+
+
+def _lost_to_a_concurrent_transaction(error: Error) -> bool:
+    if getattr(error.__cause__, "sqlstate", None) in _LOST_RACE_SQLSTATES:
+        return True
+    return bool(error.args) and error.args[0] in _LOST_RACE_MYSQL_CODES
+
+
 def _translate(error: Error) -> WeekPlanError:
-    """The weekplan error for a database error that has no meaning of its own."""
+    """The weekplan error for a database error that has no meaning of its own.
+
+    A deadlock or a serialization failure is :class:`ConcurrentUpdate` (the call
+    may be run again); anything else is a :class:`StorageError`.
+    """
+    if _lost_to_a_concurrent_transaction(error):
+        return ConcurrentUpdate(
+            f"lost to a concurrent transaction: {type(error).__name__}", whole_transaction=True
+        )
     return StorageError(f"the database failed: {type(error).__name__}")
 
 
@@ -428,6 +454,9 @@ class DjangoDishRepository:
         record = DishRecord(tenant_id=tenant_id, dish_id=dish.id, **_dish_columns(dish))
         try:
             record.save(force_insert=True, using=self._uow.alias())
+        except IntegrityError as exc:
+            # The id was free when the use case looked: a concurrent call took it since.
+            raise ConcurrentUpdate("a concurrent call created the same dish first") from exc
         except Error as exc:
             raise _translate(exc) from exc
 
@@ -666,6 +695,7 @@ class DjangoUnitOfWork:
         self._using = using
         self._atomic: transaction.Atomic | None = None
         self._entered = False
+        self._joined = False
         self._templates = DjangoTemplateRepository(self)
         self._instances = DjangoInstanceRepository(self)
         self._dishes = DjangoDishRepository(self)
@@ -711,6 +741,8 @@ class DjangoUnitOfWork:
         return self._using
 
     def __enter__(self) -> Self:
+        # Inside the host's transaction, a transaction-wide failure is the host's to retry.
+        self._joined = connections[self._using].in_atomic_block
         self._entered = True
         # Opened now rather than on first use, so every read of the unit sees one snapshot.
         self.alias()
@@ -726,6 +758,11 @@ class DjangoUnitOfWork:
             self._end(rollback=True)
         finally:
             self._entered = False
+        if isinstance(exc, ConcurrentUpdate) and exc.whole_transaction and self._joined:
+            # Running the call again inside the doomed host transaction could not help.
+            raise StorageError(
+                "the database undid the host's transaction to resolve a conflict; retry it"
+            ) from exc
 
     def commit(self) -> None:
         """Commit this unit's writes (into the host's transaction, when there is one)."""
