@@ -9,6 +9,11 @@ When ``WEEKPLAN_TEST_POSTGRES_URL`` is set (for example
 ``postgresql://postgres@127.0.0.1:5432/test``), a ``postgres`` alias points at a
 database of the tests' own on that server, created and dropped around the run,
 so the races also run with truly concurrent transactions.
+
+Likewise ``WEEKPLAN_TEST_MYSQL_URL`` (for example
+``mysql+pymysql://root@127.0.0.1:3306/test``) adds a ``mariadb`` alias, on a
+database of the tests' own on that server, through PyMySQL standing in for
+mysqlclient (``pymysql.install_as_MySQLdb()``).
 """
 
 from __future__ import annotations
@@ -49,6 +54,25 @@ if POSTGRES_URL:
         "PASSWORD": _url.password or "",
         "HOST": _url.hostname or "127.0.0.1",
         "PORT": str(_url.port or 5432),
+    }
+
+MYSQL_URL = os.environ.get("WEEKPLAN_TEST_MYSQL_URL")
+if MYSQL_URL:
+    import importlib
+
+    pymysql = importlib.import_module("pymysql")  # no type stubs; only this call is used
+    # Django's MySQL backend imports MySQLdb (mysqlclient); PyMySQL answers to that
+    # name and reports a mysqlclient-compatible version_info.
+    pymysql.install_as_MySQLdb()
+    _mysql = urlsplit(MYSQL_URL)
+    DATABASES["mariadb"] = {
+        "ENGINE": "django.db.backends.mysql",
+        "NAME": f"weekplan_django_{RUN_ID}",
+        "USER": _mysql.username or "root",
+        "PASSWORD": _mysql.password or "",
+        "HOST": _mysql.hostname or "127.0.0.1",
+        "PORT": str(_mysql.port or 3306),
+        "OPTIONS": {"charset": "utf8mb4"},
     }
 
 # A zone far from UTC, so that a timestamp that is not kept in UTC shows.

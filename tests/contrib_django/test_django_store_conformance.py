@@ -1,4 +1,4 @@
-"""The Django store keeps the whole contract, on SQLite and (when asked) on PostgreSQL.
+"""The Django store keeps the whole contract, on SQLite and (when asked) on PostgreSQL and MariaDB.
 
 One class runs on every database alias through a parametrized fixture, because
 hypothesis refuses one test method run by instances of several classes.
@@ -20,6 +20,13 @@ ALIASES = [
         id="postgresql",
         marks=pytest.mark.skipif(
             "postgres" not in settings.DATABASES, reason="set WEEKPLAN_TEST_POSTGRES_URL to run"
+        ),
+    ),
+    pytest.param(
+        "mariadb",
+        id="mariadb",
+        marks=pytest.mark.skipif(
+            "mariadb" not in settings.DATABASES, reason="set WEEKPLAN_TEST_MYSQL_URL to run"
         ),
     ),
 ]

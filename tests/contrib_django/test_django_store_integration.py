@@ -41,6 +41,13 @@ ALIASES = [
             "postgres" not in settings.DATABASES, reason="set WEEKPLAN_TEST_POSTGRES_URL to run"
         ),
     ),
+    pytest.param(
+        "mariadb",
+        id="mariadb",
+        marks=pytest.mark.skipif(
+            "mariadb" not in settings.DATABASES, reason="set WEEKPLAN_TEST_MYSQL_URL to run"
+        ),
+    ),
 ]
 
 

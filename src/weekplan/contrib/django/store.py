@@ -638,14 +638,21 @@ class DjangoRulesetRepository:
         runs one writing transaction at a time, so there it does nothing.
         """
         alias = self._uow.alias()
-        vendor = connections[alias].vendor
+        connection = connections[alias]
+        vendor = connection.vendor
         if vendor == "sqlite":
             return
+        # MariaDB's ON DUPLICATE KEY UPDATE takes no conflict target (any unique key).
+        target = (
+            ["tenant_id", "client_ref"]
+            if connection.features.supports_update_conflicts_with_target
+            else None
+        )
         try:
             ClientLockRecord.objects.using(alias).bulk_create(
                 [ClientLockRecord(tenant_id=tenant_id, client_ref=client_ref)],
                 update_conflicts=True,
-                unique_fields=["tenant_id", "client_ref"],
+                unique_fields=target,
                 update_fields=["client_ref"],
             )
             if vendor == "mysql":
