@@ -27,7 +27,7 @@ def _postgres_admin(statement: str) -> None:
         admin.execute(statement)
 
 
-def _mariadb_admin(statement: str) -> None:
+def mariadb_admin(statement: str) -> None:
     pymysql: Any = importlib.import_module("pymysql")
     database = settings.DATABASES["mariadb"]
     admin = pymysql.connect(
@@ -53,7 +53,7 @@ def django_databases() -> Iterator[tuple[str, ...]]:
         _postgres_admin(f'CREATE DATABASE "{name}"')
     if "mariadb" in aliases:
         name = settings.DATABASES["mariadb"]["NAME"]
-        _mariadb_admin(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+        mariadb_admin(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
     try:
         for alias in aliases:
             call_command("migrate", database=alias, verbosity=0)
@@ -65,7 +65,7 @@ def django_databases() -> Iterator[tuple[str, ...]]:
             # Racing threads may still hold connections until they are collected.
             _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if "mariadb" in aliases:
-            _mariadb_admin(f"DROP DATABASE IF EXISTS `{settings.DATABASES['mariadb']['NAME']}`")
+            mariadb_admin(f"DROP DATABASE IF EXISTS `{settings.DATABASES['mariadb']['NAME']}`")
         sqlite = Path(settings.SQLITE_PATH)
         for path in sqlite.parent.glob(f"{sqlite.name}*"):
             with contextlib.suppress(FileNotFoundError):
