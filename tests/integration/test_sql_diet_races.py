@@ -16,16 +16,22 @@ import random
 import threading
 import time
 
+import pytest
+from sqlalchemy import URL, text
+
 from weekplan import GuardrailsViolation, Planner
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
 from weekplan.testing._base import MONDAY
 from weekplan.testing._diet_races import (
+    CLIENT,
     MILK_DISH,
     SLOT,
     PausingStore,
     RacingCall,
     diet_race_fixture,
 )
+
+from .conftest import open_store
 
 RACES = 500
 #: Upper bound of each random pause, in seconds: long enough to let either call win.
@@ -62,21 +68,19 @@ class _Race:
         return time.monotonic()
 
 
-def test_random_races_of_a_diet_change_and_a_week_write_never_slip(
-    server_store: SqlAlchemyStore, server: str
-) -> None:
-    tenant = f"tenant-diet-stress-{server}"
-    worker = Planner(server_store).worker(tenant)
+def _race_many(store: SqlAlchemyStore, tenant: str, *, races: int) -> tuple[int, int, int]:
+    """Race ``races`` times; how many slipped, went write first, and were refused."""
+    worker = Planner(store).worker(tenant)
     strict, _lenient = diet_race_fixture(worker, "client-setup")
     template_id = worker.get_instance("client-setup", MONDAY).template_id
     rng = random.Random(20261130)
     slips = write_first = refused = 0
 
-    for n in range(RACES):
+    for n in range(races):
         client = f"client-{n}"
         pauses = (rng.uniform(0, JITTER), rng.uniform(0, JITTER), rng.uniform(0, JITTER))
         worker.create_instance(template_id, client, MONDAY)
-        race = _Race(server_store, tenant, client, pauses)
+        race = _Race(store, tenant, client, pauses)
         written = RacingCall(race.write)
         assigned = RacingCall(functools.partial(race.change, strict))
         written.join()
@@ -94,6 +98,15 @@ def test_random_races_of_a_diet_change_and_a_week_write_never_slip(
         else:
             assert isinstance(written.error, GuardrailsViolation), written.error
             refused += 1
+    return slips, write_first, refused
+
+
+def test_random_races_of_a_diet_change_and_a_week_write_never_slip(
+    server_store: SqlAlchemyStore, server: str
+) -> None:
+    slips, write_first, refused = _race_many(
+        server_store, f"tenant-diet-stress-{server}", races=RACES
+    )
     print(
         f"\n{server}: {RACES} races, {slips} slips, "
         f"{write_first} writes first, {refused} writes refused by the new diet"
@@ -102,3 +115,41 @@ def test_random_races_of_a_diet_change_and_a_week_write_never_slip(
     # Both orders happened, so the races really raced.
     assert write_first > 0
     assert refused > 0
+
+
+def test_on_postgresql_repeatable_read_no_race_slips_either(postgresql_url: URL) -> None:
+    # A snapshot older than the lock makes the lock fail (serialization failure);
+    # weekplan runs the call again rather than check against a stale diet.
+    store = SqlAlchemyStore(postgresql_url, isolation_level="REPEATABLE READ")
+    store.create_all()
+    try:
+        slips, write_first, refused = _race_many(store, "tenant-diet-stress-pg-rr", races=200)
+    finally:
+        store.close()
+    print(
+        f"\npostgresql REPEATABLE READ: 200 races, {slips} slips, "
+        f"{write_first} writes first, {refused} writes refused by the new diet"
+    )
+    assert slips == 0
+
+
+def test_a_joined_write_on_mariadb_sees_a_diet_committed_after_the_hosts_snapshot(
+    mariadb_url: URL,
+) -> None:
+    # MariaDB's REPEATABLE READ: the host's first read fixes its snapshot; a diet
+    # committed later is invisible to plain reads, but not to weekplan's lock.
+    store = open_store(mariadb_url)
+    worker = Planner(store).worker("tenant-joined-snapshot")
+    strict, _lenient = diet_race_fixture(worker, CLIENT)
+    engine = store.engine
+    assert engine is not None
+    try:
+        with engine.connect() as host:
+            host.execute(text("SELECT 1 FROM weekplan_ruleset_assignments LIMIT 1")).all()
+            worker.assign_ruleset(CLIENT, strict)  # committed by another connection
+            joined = Planner(SqlAlchemyStore.joining(host)).worker("tenant-joined-snapshot")
+            with pytest.raises(GuardrailsViolation):
+                joined.set_slot(CLIENT, MONDAY, *SLOT, dish_template_id=MILK_DISH)
+            host.rollback()
+    finally:
+        store.close()
