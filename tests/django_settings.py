@@ -5,15 +5,15 @@ timeout and ``BEGIN IMMEDIATE`` transactions, so the conformance suite's racing
 threads each get a real connection and real transactions (an in-memory SQLite
 database would give each thread a separate, empty database).
 
-When ``WEEKPLAN_TEST_POSTGRES_URL`` is set (for example
-``postgresql://postgres@127.0.0.1:5432/test``), a ``postgres`` alias points at a
+When PostgreSQL answers at ``WEEKPLAN_TEST_POSTGRES_URL``, or else at its
+default local address (``tests/databases.py``), a ``postgres`` alias points at a
 database of the tests' own on that server, created and dropped around the run,
-so the races also run with truly concurrent transactions.
+so the races also run with truly concurrent transactions. When it does not,
+``POSTGRES_UNAVAILABLE`` says why, and the tests on that alias skip (or fail in CI).
 
-Likewise ``WEEKPLAN_TEST_MYSQL_URL`` (for example
-``mysql+pymysql://root@127.0.0.1:3306/test``) adds a ``mariadb`` alias, on a
-database of the tests' own on that server, through PyMySQL standing in for
-mysqlclient (``pymysql.install_as_MySQLdb()``).
+Likewise MariaDB at ``WEEKPLAN_TEST_MYSQL_URL`` (or its default local address)
+gets a ``mariadb`` alias, through PyMySQL standing in for mysqlclient
+(``pymysql.install_as_MySQLdb()``); ``MARIADB_UNAVAILABLE`` says why not.
 """
 
 from __future__ import annotations
@@ -22,9 +22,11 @@ import os
 import tempfile
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from django_app.settings import *  # noqa: F403  # the example project, databases replaced below
+
+from tests.databases import MARIADB, POSTGRESQL, libpq_url, mariadb_problem, postgresql_problem
 
 RUN_ID = f"{os.getpid()}_{uuid.uuid4().hex[:8]}"
 SQLITE_PATH = Path(tempfile.gettempdir()) / f"weekplan_django_{RUN_ID}.sqlite3"
@@ -41,12 +43,12 @@ DATABASES = {
     }
 }
 
-POSTGRES_URL = os.environ.get("WEEKPLAN_TEST_POSTGRES_URL")
-if POSTGRES_URL:
+# The URL is shared with the SQLAlchemy tests, whose URLs name a driver
+# (postgresql+psycopg://); psycopg itself only takes the plain scheme.
+POSTGRES_URL = libpq_url(POSTGRESQL.url())
+POSTGRES_UNAVAILABLE = postgresql_problem()
+if POSTGRES_UNAVAILABLE is None:
     _url = urlsplit(POSTGRES_URL)
-    # The variable is shared with the SQLAlchemy tests, whose URLs name a driver
-    # (postgresql+psycopg://); psycopg itself only takes the plain scheme.
-    POSTGRES_URL = urlunsplit(_url._replace(scheme="postgresql"))
     DATABASES["postgres"] = {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": f"weekplan_django_{RUN_ID}",
@@ -56,15 +58,14 @@ if POSTGRES_URL:
         "PORT": str(_url.port or 5432),
     }
 
-MYSQL_URL = os.environ.get("WEEKPLAN_TEST_MYSQL_URL")
-if MYSQL_URL:
+MARIADB_UNAVAILABLE = mariadb_problem()
+if MARIADB_UNAVAILABLE is None:
     import importlib
 
-    pymysql = importlib.import_module("pymysql")  # no type stubs; only this call is used
     # Django's MySQL backend imports MySQLdb (mysqlclient); PyMySQL answers to that
     # name and reports a mysqlclient-compatible version_info.
-    pymysql.install_as_MySQLdb()
-    _mysql = urlsplit(MYSQL_URL)
+    importlib.import_module("pymysql").install_as_MySQLdb()
+    _mysql = urlsplit(MARIADB.url())
     DATABASES["mariadb"] = {
         "ENGINE": "django.db.backends.mysql",
         "NAME": f"weekplan_django_{RUN_ID}",

@@ -13,10 +13,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connections, transaction
 from django.test.utils import CaptureQueriesContext
 
+from tests.databases import django_alias
 from weekplan import (
     GuardrailsViolation,
     InstanceExists,
@@ -35,26 +35,14 @@ pytestmark = pytest.mark.usefixtures("django_databases")
 
 ALIASES = [
     pytest.param("default", id="sqlite"),
-    pytest.param(
-        "postgres",
-        id="postgresql",
-        marks=pytest.mark.skipif(
-            "postgres" not in settings.DATABASES, reason="set WEEKPLAN_TEST_POSTGRES_URL to run"
-        ),
-    ),
-    pytest.param(
-        "mariadb",
-        id="mariadb",
-        marks=pytest.mark.skipif(
-            "mariadb" not in settings.DATABASES, reason="set WEEKPLAN_TEST_MYSQL_URL to run"
-        ),
-    ),
+    pytest.param("postgres", id="postgresql"),
+    pytest.param("mariadb", id="mariadb"),
 ]
 
 
 @pytest.fixture(params=ALIASES)
 def alias(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+    return django_alias(str(request.param))
 
 
 @pytest.fixture
@@ -156,9 +144,7 @@ def _break_the_next_select(alias: str) -> Any:
 
 
 def test_on_postgresql_the_host_keeps_its_rows_after_a_conflict_and_a_failed_read() -> None:
-    if "postgres" not in settings.DATABASES:
-        pytest.skip("set WEEKPLAN_TEST_POSTGRES_URL to run")
-    alias = "postgres"
+    alias = django_alias("postgres")
     worker = Planner(DjangoStore(alias)).worker(f"tenant-{uuid.uuid4().hex[:12]}")
     host_tenant = f"host-{uuid.uuid4().hex[:12]}"
     template = worker.create_template("Source")

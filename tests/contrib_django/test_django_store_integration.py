@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.db import connections, models, transaction
 from django.test.utils import override_settings
 
+from tests.databases import django_alias
 from weekplan import InstanceExists, Planner, WorkerPlanner
 from weekplan.contrib.django.checks import check_time_zone_support
 from weekplan.contrib.django.models import (
@@ -36,20 +37,8 @@ pytestmark = pytest.mark.usefixtures("django_databases")
 
 ALIASES = [
     pytest.param("default", id="sqlite"),
-    pytest.param(
-        "postgres",
-        id="postgresql",
-        marks=pytest.mark.skipif(
-            "postgres" not in settings.DATABASES, reason="set WEEKPLAN_TEST_POSTGRES_URL to run"
-        ),
-    ),
-    pytest.param(
-        "mariadb",
-        id="mariadb",
-        marks=pytest.mark.skipif(
-            "mariadb" not in settings.DATABASES, reason="set WEEKPLAN_TEST_MYSQL_URL to run"
-        ),
-    ),
+    pytest.param("postgres", id="postgresql"),
+    pytest.param("mariadb", id="mariadb"),
 ]
 
 
@@ -59,7 +48,7 @@ class _HostRollback(Exception):
 
 @pytest.fixture(params=ALIASES)
 def alias(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+    return django_alias(str(request.param))
 
 
 @pytest.fixture
@@ -342,15 +331,13 @@ def test_the_migrations_unapply_and_apply_again() -> None:
         del connections.settings[name]
 
 
-@pytest.mark.skipif(
-    "mariadb" not in settings.DATABASES, reason="set WEEKPLAN_TEST_MYSQL_URL to run"
-)
 def test_the_migrations_apply_unapply_and_apply_again_on_mariadb() -> None:
     # MariaDB cannot roll DDL back: a migration that runs DDL inside a transaction fails there.
+    mariadb = django_alias("mariadb")
     name = f"migrations-{uuid.uuid4().hex[:8]}"
     database = f"weekplan_mig_{uuid.uuid4().hex[:12]}"
     mariadb_admin(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4")
-    connections.settings[name] = {**connections.settings["mariadb"], "NAME": database}
+    connections.settings[name] = {**connections.settings[mariadb], "NAME": database}
     try:
         call_command("migrate", "weekplan", database=name, verbosity=0)
         call_command("migrate", "weekplan", "zero", database=name, verbosity=0)
