@@ -30,6 +30,7 @@ from weekplan.domain.paging import Page
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.suggestions import DishSuggestion
 from weekplan.errors import (
+    ConcurrentUpdate,
     DishNotFound,
     DraftNotFound,
     GuardrailsViolation,
@@ -63,6 +64,7 @@ __all__ = [
     "ClientPlanner",
     "ClientSlot",
     "ClientWeekView",
+    "ConcurrentUpdate",
     "DayKey",
     "Dish",
     "DishNotFound",

@@ -73,7 +73,7 @@ class BulkUseCases(InstanceUseCases):
             lambda: _check_flag(skip_locked, "skip_locked"),
             lambda: check_reason(reason),
         )
-        with self._transaction() as uow:
+        with self._client_transaction(client_ref) as uow:
             current = self._load_instance(uow, client_ref, week, expected_version=expected)
             # The dish is checked even when the days already hold it, so that a
             # repeated call with a deleted dish still says so.

@@ -22,7 +22,7 @@ from weekplan.domain.entries import PlanEntry
 from weekplan.domain.history import introduced_dish_ids
 from weekplan.domain.locks import locked_changes
 from weekplan.domain.plans import WeekPlanInstance
-from weekplan.errors import DraftNotFound, VersionConflict
+from weekplan.errors import ConcurrentUpdate, DraftNotFound, VersionConflict
 from weekplan.planner.access import writes
 from weekplan.planner.draft_editor import DraftEditor
 from weekplan.planner.enforcement import client_ruleset, decide_plan
@@ -45,7 +45,7 @@ class DraftUseCases(LockUseCases):
         returned as it is (discard it first to start over).
         """
         client, week = self._instance_key(client_ref, week_start_date)
-        with self._transaction() as uow:
+        with self._client_transaction(client) as uow:
             drafts = require_workflow(uow).drafts
             live = self._load_instance(uow, client, week)
             existing = drafts.get(self.tenant_id, client, week)
@@ -161,7 +161,7 @@ class DraftUseCases(LockUseCases):
             lambda: check_expected_version(expected_version),
             lambda: check_reason(reason),
         )
-        with self._transaction() as uow:
+        with self._client_transaction(client) as uow:
             drafts = require_workflow(uow).drafts
             live = self._load_instance(uow, client, week)
             draft = self._load_draft(uow, client, week)
@@ -219,7 +219,7 @@ class DraftUseCases(LockUseCases):
         guardrails decision is saved with the draft but refuses nothing, and the
         draft's version goes one up in a compare-and-set.
         """
-        with self._transaction() as uow:
+        with self._client_transaction(client_ref) as uow:
             drafts = require_workflow(uow).drafts
             live = self._load_instance(uow, client_ref, week)
             draft = self._load_draft(uow, client_ref, week)
@@ -241,6 +241,7 @@ class DraftUseCases(LockUseCases):
                 guardrails=self._draft_check(uow, client_ref, days),
             )
             if not drafts.replace(self.tenant_id, updated, expected_version=draft.version):
-                raise VersionConflict()
+                # Edited since it was read, by a call that got in first: run this one again.
+                raise ConcurrentUpdate()
             uow.commit()
         return updated

@@ -20,7 +20,7 @@ from weekplan.domain.entries import (
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance
 from weekplan.domain.weeks import parse_week_start
-from weekplan.errors import InstanceNotFound, InvalidInput, VersionConflict
+from weekplan.errors import ConcurrentUpdate, InstanceNotFound, InvalidInput, VersionConflict
 from weekplan.planner.access import writes
 from weekplan.planner.enforcement import enforce
 from weekplan.planner.inputs import (
@@ -73,7 +73,7 @@ class InstanceUseCases(TemplateUseCases):
             lambda: check_client_ref(client_ref),
             lambda: self._week(week_start_date),
         )
-        with self._transaction() as uow:
+        with self._client_transaction(client_ref) as uow:
             template = self._load_template(uow, template_id)
             now = self._options.clock()
             instance = WeekPlanInstance(
@@ -165,7 +165,7 @@ class InstanceUseCases(TemplateUseCases):
             lambda: check_expected_version(expected_version),
             lambda: check_reason(reason),
         )
-        with self._transaction() as uow:
+        with self._client_transaction(client_ref) as uow:
             current = self._load_instance(uow, client_ref, week, expected_version=expected)
             updated = self._save_instance(uow, current, entries, reason=why)
             uow.commit()
@@ -204,7 +204,7 @@ class InstanceUseCases(TemplateUseCases):
             lambda: check_expected_version(expected_version),
             lambda: check_reason(reason),
         )
-        with self._transaction() as uow:
+        with self._client_transaction(client_ref) as uow:
             current = self._load_instance(uow, client_ref, week, expected_version=expected)
             existing = slot_index(current.days).get(probe.key)
             entry = existing or PlanEntry(probe.day_key, probe.slot_key)
@@ -235,7 +235,7 @@ class InstanceUseCases(TemplateUseCases):
             lambda: check_expected_version(expected_version),
             lambda: check_reason(reason),
         )
-        with self._transaction() as uow:
+        with self._client_transaction(client_ref) as uow:
             current = self._load_instance(uow, client_ref, week, expected_version=expected)
             reset = current.with_slot_reset(probe.day_key, probe.slot_key)
             updated = self._save_instance(
@@ -332,7 +332,8 @@ class InstanceUseCases(TemplateUseCases):
         # The locks live apart from the week's row; the store keeps the week without them.
         stored = attrs.evolve(updated, locks=())
         if not uow.instances.replace(self.tenant_id, stored, expected_version=current.version):
-            raise VersionConflict()
+            # Changed since it was read, by a call that got in first: run this one again.
+            raise ConcurrentUpdate()
         self._log_week(uow, updated, changes, source, reason, now, current.version)
         return updated
 

@@ -21,7 +21,7 @@ from weekplan.domain.entries import parse_entry, slot_index
 from weekplan.domain.limits import INGREDIENT_MAX, MAX_INGREDIENTS
 from weekplan.domain.locks import SlotLock
 from weekplan.domain.plans import WeekPlanInstance
-from weekplan.errors import SlotNotFound, VersionConflict
+from weekplan.errors import ConcurrentUpdate, SlotNotFound
 from weekplan.planner.access import writes
 from weekplan.planner.changes import ChangeLogUseCases
 from weekplan.planner.inputs import check_expected_version, collect_errors
@@ -91,7 +91,7 @@ class LockUseCases(ChangeLogUseCases):
             lambda: _check_ingredients(ingredients),
             lambda: check_expected_version(expected_version),
         )
-        with self._transaction() as uow:
+        with self._client_transaction(client) as uow:
             workflow = require_workflow(uow)
             current = self._load_instance(uow, client, week, expected_version=expected)
             if probe.key not in slot_index(current.days):
@@ -132,7 +132,7 @@ class LockUseCases(ChangeLogUseCases):
             lambda: parse_entry({"day_key": day_key, "slot_key": slot_key}),
             lambda: check_expected_version(expected_version),
         )
-        with self._transaction() as uow:
+        with self._client_transaction(client) as uow:
             workflow = require_workflow(uow)
             current = self._load_instance(uow, client, week, expected_version=expected)
             lock = next((lock for lock in current.locks if lock.key == probe.key), None)
@@ -148,7 +148,8 @@ class LockUseCases(ChangeLogUseCases):
         """Save the week one version up with the same days (compare-and-set)."""
         bumped = attrs.evolve(current, version=current.version + 1, updated_at=now, locks=())
         if not uow.instances.replace(self.tenant_id, bumped, expected_version=current.version):
-            raise VersionConflict()
+            # Changed since it was read, by a call that got in first: run this one again.
+            raise ConcurrentUpdate()
         return bumped
 
     def _logged(

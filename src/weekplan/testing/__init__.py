@@ -16,6 +16,7 @@ Importing this module needs pytest and hypothesis.
 from weekplan.testing._access import AccessConformance
 from weekplan.testing._base import ConformanceBase
 from weekplan.testing._changes import ChangeLogConformance
+from weekplan.testing._diet_races import DietRaceConformance
 from weekplan.testing._dishes import DishConformance
 from weekplan.testing._drafts import DraftConformance
 from weekplan.testing._guardrails import GuardrailsConformance
@@ -38,6 +39,7 @@ class StoreConformance(
     PropertyConformance,
     DishConformance,
     GuardrailsConformance,
+    DietRaceConformance,
     ChangeLogConformance,
     LockConformance,
     DraftConformance,

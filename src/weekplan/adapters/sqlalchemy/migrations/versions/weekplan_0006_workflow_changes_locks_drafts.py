@@ -1,7 +1,7 @@
 """Workflow: the change log, slot locks and week drafts.
 
 Revision ID: weekplan_0006
-Revises: weekplan_0003
+Revises: weekplan_0004
 Create Date: 2026-11-30
 
 Three new tables; nothing existing changes. As in the earlier revisions,
@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy.dialects import mysql
 
 revision: str = "weekplan_0006"
-down_revision: str | Sequence[str] | None = "weekplan_0003"
+down_revision: str | Sequence[str] | None = "weekplan_0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
