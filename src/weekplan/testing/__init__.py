@@ -18,6 +18,7 @@ from weekplan.testing._base import ConformanceBase
 from weekplan.testing._changes import ChangeLogConformance
 from weekplan.testing._diet_races import DietRaceConformance
 from weekplan.testing._dishes import DishConformance
+from weekplan.testing._draft_races import DraftRaceConformance
 from weekplan.testing._drafts import DraftConformance
 from weekplan.testing._guardrails import GuardrailsConformance
 from weekplan.testing._instances import InstanceConformance
@@ -43,6 +44,7 @@ class StoreConformance(
     ChangeLogConformance,
     LockConformance,
     DraftConformance,
+    DraftRaceConformance,
 ):
     """The whole contract every store keeps. Implement :meth:`make_store` (and
     optionally :meth:`dispose_store`); every test method then runs on your store.

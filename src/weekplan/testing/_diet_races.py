@@ -18,6 +18,7 @@ from weekplan.domain.plans import WeekPlanInstance
 from weekplan.errors import GuardrailsViolation
 from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner.workflow import workflow_of
 from weekplan.ports import (
     DishRepository,
     InstanceRepository,
@@ -28,8 +29,20 @@ from weekplan.ports import (
     UnitOfWork,
 )
 from weekplan.testing._base import MONDAY, ConformanceBase
+from weekplan.workflow_ports import (
+    ChangeLogRepository,
+    DraftRepository,
+    SlotLockRepository,
+    WorkflowUnitOfWork,
+)
 
-__all__ = ["DietRaceConformance", "PausingStore", "RacingCall", "diet_race_fixture"]
+__all__ = [
+    "DietRaceConformance",
+    "Gate",
+    "PausingStore",
+    "RacingCall",
+    "diet_race_fixture",
+]
 
 T = TypeVar("T")
 
@@ -86,6 +99,27 @@ class _PausingUnitOfWork:
     @property
     def rulesets(self) -> RulesetRepository:
         return self._inner.rulesets
+
+    # The workflow capability, when the wrapped store has it: a missing one is an
+    # AttributeError, so ``hasattr`` (how the capability is detected) says no.
+
+    @property
+    def changes(self) -> ChangeLogRepository:
+        return self._workflow().changes
+
+    @property
+    def locks(self) -> SlotLockRepository:
+        return self._workflow().locks
+
+    @property
+    def drafts(self) -> DraftRepository:
+        return self._workflow().drafts
+
+    def _workflow(self) -> WorkflowUnitOfWork:
+        workflow = workflow_of(self._inner)
+        if workflow is None:
+            raise AttributeError("the wrapped store has no workflow capability")
+        return workflow
 
     def __enter__(self) -> Self:
         self._inner.__enter__()
@@ -147,7 +181,7 @@ class RacingCall(Generic[T]):
         assert self.done.is_set(), "the call never ended"
 
 
-class _Gate:
+class Gate:
     """Pauses the first call that reaches it until it is opened."""
 
     def __init__(self) -> None:
@@ -190,7 +224,7 @@ DietChange = Literal["assign", "reassign", "unassign"]
 class DietRaceConformance(ConformanceBase):
     """Writes of a client's week and changes of their ruleset are serialized."""
 
-    def _paused_worker(self, store: Store, tenant: str, gate: _Gate) -> WorkerPlanner:
+    def _paused_worker(self, store: Store, tenant: str, gate: Gate) -> WorkerPlanner:
         return Planner(PausingStore(store, gate)).worker(tenant)
 
     @pytest.mark.parametrize("change", ["assign", "reassign"])
@@ -200,7 +234,7 @@ class DietRaceConformance(ConformanceBase):
         strict, lenient = diet_race_fixture(worker, CLIENT)
         if change == "reassign":
             worker.assign_ruleset(CLIENT, lenient)
-        gate = _Gate()
+        gate = Gate()
         paused = self._paused_worker(store, tenant, gate)
         write = RacingCall(lambda: _put_milk(paused, CLIENT))
         assert gate.reached.wait(PATIENCE_SECONDS)
@@ -229,7 +263,7 @@ class DietRaceConformance(ConformanceBase):
         }[change]
         if before is not None:
             worker.assign_ruleset(CLIENT, before)
-        gate = _Gate()
+        gate = Gate()
         paused = self._paused_worker(store, tenant, gate)
         diet = RacingCall(lambda: paused.assign_ruleset(CLIENT, after))
         assert gate.reached.wait(PATIENCE_SECONDS)

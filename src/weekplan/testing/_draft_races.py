@@ -1,0 +1,191 @@
+"""Conformance: drafts under racing calls.
+
+Racing starts of a week's draft all end with the one draft. Applying a draft
+and a live write of the same week (an edit, a lock) never lose each other's
+effect: each forced race pauses one call right before it commits, starts the
+other on a second thread, and checks that the second waits, then either works
+on what the first wrote or is refused for it. The change log stays replayable.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from weekplan.domain.changes import replay
+from weekplan.domain.days import DayKey
+from weekplan.domain.drafts import WeekDraft
+from weekplan.domain.entries import PlanEntry, slot_index
+from weekplan.domain.plans import WeekPlanInstance
+from weekplan.errors import DraftNotFound, SlotLocked, VersionConflict
+from weekplan.planner.planner import Planner
+from weekplan.planner.worker import WorkerPlanner
+from weekplan.ports import Store
+from weekplan.testing._base import MONDAY
+from weekplan.testing._diet_races import (
+    PATIENCE_SECONDS,
+    PROBE_SECONDS,
+    Gate,
+    PausingStore,
+    RacingCall,
+)
+from weekplan.testing._transactions import _race
+from weekplan.testing._workflow_base import WorkflowBase, log_of
+
+__all__ = ["DraftRaceConformance"]
+
+CLIENT: Final = "client-draft-race"
+#: How many calls start the same draft at once.
+STARTERS: Final = 8
+#: The slot the draft changes (and the lock races for).
+DRAFTED: Final = (DayKey.MON, "dinner")
+#: The slot the live edit changes.
+EDITED: Final = (DayKey.TUE, "lunch")
+
+
+def _week_with_a_draft(worker: WorkerPlanner) -> WeekDraft:
+    """The client's week and its draft, which changes :data:`DRAFTED` only."""
+    template = worker.create_template(
+        "Week", [PlanEntry(*DRAFTED, notes="soup"), PlanEntry(*EDITED)]
+    )
+    worker.create_instance(template.id, CLIENT, MONDAY)
+    worker.start_draft(CLIENT, MONDAY)
+    return worker.draft(CLIENT, MONDAY).set_slot(*DRAFTED, notes="stew from the draft")
+
+
+def _notes(week: WeekPlanInstance, slot: tuple[DayKey, str]) -> str | None:
+    return slot_index(week.days)[slot].notes
+
+
+def _assert_replayable(worker: WorkerPlanner) -> None:
+    final = worker.get_instance(CLIENT, MONDAY)
+    records = log_of(worker, CLIENT, MONDAY)
+    assert replay(final.template_snapshot, records) == slot_index(final.days)
+    # No two writes claimed the same version of the week.
+    afters = [after for _, after in {(r.version_before, r.version_after) for r in records}]
+    assert len(afters) == len(set(afters)), records
+
+
+class DraftRaceConformance(WorkflowBase):
+    """Drafts stay whole under racing starts, edits, locks and applies."""
+
+    def _paused(self, store: Store, tenant: str, gate: Gate) -> WorkerPlanner:
+        return Planner(PausingStore(store, gate)).worker(tenant)
+
+    def test_racing_starts_of_a_draft_all_get_the_one_draft(
+        self, workflow_store: Store, worker: WorkerPlanner
+    ) -> None:
+        template = worker.create_template("Week", [PlanEntry(*DRAFTED)])
+        worker.create_instance(template.id, CLIENT, MONDAY)
+        outcomes = _race(STARTERS, lambda: worker.start_draft(CLIENT, MONDAY))
+        assert all(isinstance(o, WeekDraft) for o in outcomes), outcomes
+        assert set(outcomes) == {worker.get_draft(CLIENT, MONDAY)}
+
+    def test_an_edit_waits_for_an_apply_in_flight_and_lands_on_the_applied_week(
+        self, workflow_store: Store, worker: WorkerPlanner, tenant: str
+    ) -> None:
+        _week_with_a_draft(worker)
+        gate = Gate()
+        paused = self._paused(workflow_store, tenant, gate)
+        apply = RacingCall(lambda: paused.apply_draft(CLIENT, MONDAY))
+        assert gate.reached.wait(PATIENCE_SECONDS)
+        edit = RacingCall(lambda: worker.set_slot(CLIENT, MONDAY, *EDITED, notes="live edit"))
+        finished_during_the_apply = edit.done.wait(PROBE_SECONDS)
+        gate.open()
+        apply.join()
+        edit.join()
+        assert apply.error is None, apply.error
+        assert edit.error is None, edit.error
+        assert not finished_during_the_apply, "the week was edited while a draft was applied"
+        final = worker.get_instance(CLIENT, MONDAY)
+        assert _notes(final, DRAFTED) == "stew from the draft"
+        assert _notes(final, EDITED) == "live edit"
+        _assert_replayable(worker)
+
+    def test_an_apply_after_an_edit_in_flight_is_refused_and_keeps_both(
+        self, workflow_store: Store, worker: WorkerPlanner, tenant: str
+    ) -> None:
+        draft = _week_with_a_draft(worker)
+        gate = Gate()
+        paused = self._paused(workflow_store, tenant, gate)
+        edit = RacingCall(lambda: paused.set_slot(CLIENT, MONDAY, *EDITED, notes="live edit"))
+        assert gate.reached.wait(PATIENCE_SECONDS)
+        apply = RacingCall(lambda: worker.apply_draft(CLIENT, MONDAY))
+        finished_during_the_edit = apply.done.wait(PROBE_SECONDS)
+        gate.open()
+        edit.join()
+        apply.join()
+        assert edit.error is None, edit.error
+        assert not finished_during_the_edit, "a draft was applied while the week was edited"
+        # The draft started before the edit: applying it would undo the edit.
+        assert isinstance(apply.error, VersionConflict), apply.error
+        final = worker.get_instance(CLIENT, MONDAY)
+        assert _notes(final, EDITED) == "live edit"
+        assert _notes(final, DRAFTED) == "soup"
+        assert worker.get_draft(CLIENT, MONDAY) == draft
+        _assert_replayable(worker)
+
+    def test_a_lock_waits_for_an_apply_in_flight_and_holds_on_the_applied_week(
+        self, workflow_store: Store, worker: WorkerPlanner, tenant: str
+    ) -> None:
+        _week_with_a_draft(worker)
+        gate = Gate()
+        paused = self._paused(workflow_store, tenant, gate)
+        apply = RacingCall(lambda: paused.apply_draft(CLIENT, MONDAY))
+        assert gate.reached.wait(PATIENCE_SECONDS)
+        lock = RacingCall(lambda: worker.lock_slot(CLIENT, MONDAY, *DRAFTED, reason="bought"))
+        finished_during_the_apply = lock.done.wait(PROBE_SECONDS)
+        gate.open()
+        apply.join()
+        lock.join()
+        assert apply.error is None, apply.error
+        assert lock.error is None, lock.error
+        assert not finished_during_the_apply, "a slot was locked while a draft was applied"
+        final = worker.get_instance(CLIENT, MONDAY)
+        assert [(k.key, k.reason) for k in final.locks] == [(DRAFTED, "bought")]
+        assert _notes(final, DRAFTED) == "stew from the draft"
+        with_draft_gone = worker.start_draft(CLIENT, MONDAY)
+        assert with_draft_gone.days == final.days
+        _assert_replayable(worker)
+
+    def test_an_apply_after_a_lock_in_flight_is_refused_and_the_lock_holds(
+        self, workflow_store: Store, worker: WorkerPlanner, tenant: str
+    ) -> None:
+        draft = _week_with_a_draft(worker)
+        gate = Gate()
+        paused = self._paused(workflow_store, tenant, gate)
+        lock = RacingCall(lambda: paused.lock_slot(CLIENT, MONDAY, *DRAFTED, reason="bought"))
+        assert gate.reached.wait(PATIENCE_SECONDS)
+        apply = RacingCall(lambda: worker.apply_draft(CLIENT, MONDAY))
+        finished_during_the_lock = apply.done.wait(PROBE_SECONDS)
+        gate.open()
+        lock.join()
+        apply.join()
+        assert lock.error is None, lock.error
+        assert not finished_during_the_lock, "a draft was applied while a slot was being locked"
+        assert isinstance(apply.error, VersionConflict | SlotLocked), apply.error
+        final = worker.get_instance(CLIENT, MONDAY)
+        assert [(k.key, k.reason) for k in final.locks] == [(DRAFTED, "bought")]
+        assert _notes(final, DRAFTED) == "soup"
+        assert worker.get_draft(CLIENT, MONDAY) == draft
+        _assert_replayable(worker)
+
+    def test_a_discard_racing_an_apply_ends_with_one_of_them(
+        self, workflow_store: Store, worker: WorkerPlanner, tenant: str
+    ) -> None:
+        _week_with_a_draft(worker)
+        gate = Gate()
+        paused = self._paused(workflow_store, tenant, gate)
+        apply = RacingCall(lambda: paused.apply_draft(CLIENT, MONDAY))
+        assert gate.reached.wait(PATIENCE_SECONDS)
+        discard = RacingCall(lambda: worker.discard_draft(CLIENT, MONDAY))
+        discard.done.wait(PROBE_SECONDS)
+        gate.open()
+        apply.join()
+        discard.join()
+        final = worker.get_instance(CLIENT, MONDAY)
+        applied = _notes(final, DRAFTED) == "stew from the draft"
+        # Exactly one of the two consumed the draft; the other was told it was gone.
+        assert (apply.error is None) == applied, apply.error
+        assert (discard.error is None) != applied, discard.error
+        assert isinstance(apply.error or discard.error, DraftNotFound)
+        _assert_replayable(worker)
