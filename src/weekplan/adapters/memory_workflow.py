@@ -14,6 +14,7 @@ from weekplan.domain.changes import ChangeRecord, ChangeSortKey, ChangeSubject
 from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.entries import SlotKey
 from weekplan.domain.locks import SlotLock
+from weekplan.errors import ConcurrentUpdate
 
 if TYPE_CHECKING:
     from weekplan.adapters.memory import _Table
@@ -104,7 +105,11 @@ class MemoryDrafts:
     def add(self, tenant_id: str, draft: WeekDraft) -> None:
         if draft.tenant_id != tenant_id:
             raise ValueError("a row can only be written under its own tenant_id")
-        self._table.put(tenant_id, (draft.client_ref, draft.week_start_date), draft)
+        key = (draft.client_ref, draft.week_start_date)
+        if self._table.get(tenant_id, key) is not None:
+            # As the SQL stores: a draft is never overwritten by a racing start.
+            raise ConcurrentUpdate("a concurrent call started the week's draft first")
+        self._table.put(tenant_id, key, draft)
 
     def replace(self, tenant_id: str, draft: WeekDraft, *, expected_version: int) -> bool:
         if draft.tenant_id != tenant_id:

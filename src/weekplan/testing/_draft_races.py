@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from typing import Final
 
+import attrs
+import pytest
+
 from weekplan.domain.changes import replay
 from weekplan.domain.days import DayKey
 from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.entries import PlanEntry, slot_index
 from weekplan.domain.plans import WeekPlanInstance
-from weekplan.errors import DraftNotFound, SlotLocked, VersionConflict
+from weekplan.errors import ConcurrentUpdate, DraftNotFound, SlotLocked, VersionConflict
 from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner.workflow import require_workflow
 from weekplan.ports import Store
 from weekplan.testing._base import MONDAY
 from weekplan.testing._diet_races import (
@@ -79,6 +83,19 @@ class DraftRaceConformance(WorkflowBase):
         outcomes = _race(STARTERS, lambda: worker.start_draft(CLIENT, MONDAY))
         assert all(isinstance(o, WeekDraft) for o in outcomes), outcomes
         assert set(outcomes) == {worker.get_draft(CLIENT, MONDAY)}
+
+    def test_a_second_draft_of_a_week_is_a_lost_race_not_a_storage_error(
+        self, workflow_store: Store, worker: WorkerPlanner, tenant: str
+    ) -> None:
+        # What a start that read "no draft yet" meets when a racing start
+        # committed one since: ConcurrentUpdate, so the call runs again and
+        # returns that draft; the first draft stays as it is.
+        draft = _week_with_a_draft(worker)
+        with workflow_store.unit_of_work() as uow:
+            with pytest.raises(ConcurrentUpdate):
+                require_workflow(uow).drafts.add(tenant, attrs.evolve(draft, version=1))
+            uow.rollback()
+        assert worker.get_draft(CLIENT, MONDAY) == draft
 
     def test_an_edit_waits_for_an_apply_in_flight_and_lands_on_the_applied_week(
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str

@@ -15,7 +15,7 @@ from typing import Any, Final
 from sqlalchemy import CursorResult, Executable
 from sqlalchemy.exc import SQLAlchemyError
 
-from weekplan.adapters.sqlalchemy.errors import translate
+from weekplan.adapters.sqlalchemy.errors import translate, translate_lost_insert
 from weekplan.adapters.sqlalchemy.repositories import ConnectionSource
 from weekplan.adapters.sqlalchemy.rows import EntryCodec
 from weekplan.adapters.sqlalchemy.workflow_statements import WorkflowStatements
@@ -242,9 +242,14 @@ class SqlDraftRepository:
         return None if row is None else self._draft(row)
 
     def add(self, tenant_id: str, draft: WeekDraft) -> None:
-        """Insert a new draft."""
+        """Insert a new draft; ``ConcurrentUpdate`` if a racing call inserted one first."""
         _same_tenant(tenant_id, draft.tenant_id)
-        _run(self._source, self._sql.insert_draft, self._values(draft), write=True)
+        try:
+            self._source.writer().execute(self._sql.insert_draft, self._values(draft))
+        except SQLAlchemyError as exc:
+            # The week had no draft when the use case looked: a racing start made one
+            # since, so the call runs again and returns that draft.
+            raise translate_lost_insert(exc) from exc
 
     def replace(self, tenant_id: str, draft: WeekDraft, *, expected_version: int) -> bool:
         """Compare-and-set on the week's draft and its version."""

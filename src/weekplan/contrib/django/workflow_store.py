@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from django.db import Error
+from django.db import Error, IntegrityError
 from django.db.models import Q, QuerySet
 
 from weekplan.contrib.django.codec import decode_entries, encode_entries
@@ -26,7 +26,7 @@ from weekplan.domain.changes import (
 from weekplan.domain.drafts import DraftCheck, WeekDraft
 from weekplan.domain.entries import SlotKey
 from weekplan.domain.locks import SlotLock
-from weekplan.errors import InvalidInput, StorageError, WeekPlanError
+from weekplan.errors import ConcurrentUpdate, InvalidInput, StorageError, WeekPlanError
 
 if TYPE_CHECKING:
     from weekplan.contrib.django.store import DjangoUnitOfWork
@@ -257,6 +257,10 @@ class DjangoDraftRepository:
         )
         try:
             row.save(force_insert=True, using=self._uow.alias())
+        except IntegrityError as exc:
+            # The week had no draft when the use case looked: a racing start made one
+            # since, so the call runs again and returns that draft.
+            raise ConcurrentUpdate("a concurrent call started the week's draft first") from exc
         except Error as exc:
             raise _failed(exc) from exc
 
