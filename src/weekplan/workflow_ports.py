@@ -86,7 +86,12 @@ class DraftRepository(Protocol):
         ...
 
     def add(self, tenant_id: str, draft: WeekDraft) -> None:
-        """Store a new draft (the use cases only add one to a week that has none)."""
+        """Store a new draft (the use cases only add one to a week that has none).
+
+        If the week has a draft after all (a racing call added it since the use
+        case looked), raise :class:`~weekplan.ConcurrentUpdate` and keep that
+        draft: the call is then run again and returns it.
+        """
         ...
 
     def replace(self, tenant_id: str, draft: WeekDraft, *, expected_version: int) -> bool:

@@ -186,6 +186,51 @@ class DraftRaceConformance(WorkflowBase):
         assert worker.get_draft(CLIENT, MONDAY) == draft
         _assert_replayable(worker)
 
+    def test_a_draft_edit_after_an_apply_in_flight_finds_the_draft_gone(
+        self, workflow_store: Store, worker: WorkerPlanner, tenant: str
+    ) -> None:
+        _week_with_a_draft(worker)
+        gate = Gate()
+        paused = self._paused(workflow_store, tenant, gate)
+        apply = RacingCall(lambda: paused.apply_draft(CLIENT, MONDAY))
+        assert gate.reached.wait(PATIENCE_SECONDS)
+        edit = RacingCall(lambda: worker.draft(CLIENT, MONDAY).set_slot(*EDITED, notes="too late"))
+        finished_during_the_apply = edit.done.wait(PROBE_SECONDS)
+        gate.open()
+        apply.join()
+        edit.join()
+        assert apply.error is None, apply.error
+        assert not finished_during_the_apply, "the draft was edited while it was applied"
+        # Not saved into a draft nobody will apply: the caller is told it is gone.
+        assert isinstance(edit.error, DraftNotFound), edit.error
+        final = worker.get_instance(CLIENT, MONDAY)
+        assert _notes(final, DRAFTED) == "stew from the draft"
+        assert _notes(final, EDITED) is None
+        _assert_replayable(worker)
+
+    def test_an_apply_after_a_draft_edit_in_flight_applies_the_edit(
+        self, workflow_store: Store, worker: WorkerPlanner, tenant: str
+    ) -> None:
+        _week_with_a_draft(worker)
+        gate = Gate()
+        paused = self._paused(workflow_store, tenant, gate)
+        edit = RacingCall(
+            lambda: paused.draft(CLIENT, MONDAY).set_slot(*EDITED, notes="from the draft too")
+        )
+        assert gate.reached.wait(PATIENCE_SECONDS)
+        apply = RacingCall(lambda: worker.apply_draft(CLIENT, MONDAY))
+        finished_during_the_edit = apply.done.wait(PROBE_SECONDS)
+        gate.open()
+        edit.join()
+        apply.join()
+        assert edit.error is None, edit.error
+        assert apply.error is None, apply.error
+        assert not finished_during_the_edit, "a draft was applied while it was edited"
+        final = worker.get_instance(CLIENT, MONDAY)
+        assert _notes(final, DRAFTED) == "stew from the draft"
+        assert _notes(final, EDITED) == "from the draft too"
+        _assert_replayable(worker)
+
     def test_a_discard_racing_an_apply_ends_with_one_of_them(
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
