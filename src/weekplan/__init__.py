@@ -34,6 +34,7 @@ from weekplan.errors import (
     WeekPlanError,
 )
 from weekplan.planner.client import ClientPlanner
+from weekplan.planner.guardrails import RulesetAssignment
 from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
 
@@ -57,6 +58,7 @@ __all__ = [
     "PlanEntry",
     "Planner",
     "ReadOnlyAccess",
+    "RulesetAssignment",
     "RulesetNotFound",
     "SlotNotFound",
     "SlotOverride",

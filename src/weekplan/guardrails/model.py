@@ -241,11 +241,9 @@ def _exceptions(value: Any) -> tuple[str, ...]:
 
 
 def _check_compound_terms(terms: Iterable[str]) -> None:
-    for term in terms:
-        if not is_single_word(fold_term(term)):
-            raise _invalid(
-                "compounds", f"applies only to one-word terms, and {term!r} is not one word"
-            )
+    # Terms of several words match as words; the flag must apply to at least one term.
+    if not any(is_single_word(fold_term(term)) for term in terms):
+        raise _invalid("compounds", "applies only to one-word terms, and this rule has none")
 
 
 @attrs.frozen
@@ -258,9 +256,10 @@ class RuleMatch:
     In ``exact`` and ``word_boundary`` mode words are compared by their stems:
     ``term_nl`` is stemmed as Dutch, ``term`` and each synonym as English and
     as Dutch (a rule's term is often a Dutch word).
-    ``compounds`` lets a ``word_boundary`` term also match inside a longer word:
-    a term of four letters or more anywhere (``room`` in ``slagroomtaart``), a
-    shorter one at the start or the end (``kip`` in ``kipfilet``).
+    ``compounds`` lets a one-word ``word_boundary`` term also match inside a
+    longer word: a term of four letters or more anywhere (``room`` in
+    ``slagroomtaart``), a shorter one at the start or the end (``kip`` in
+    ``kipfilet``); terms of several words still match as words.
     ``exceptions`` are words that never match the rule (``prei`` for ``ei``).
 
     >>> RuleMatch("Melk", synonyms=["zuivel", "Melk"], compounds=True).synonyms

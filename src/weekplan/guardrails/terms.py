@@ -204,11 +204,17 @@ def _rule_terms(rule: GuardRule) -> list[_Term]:
     # A rule's term may be written in either language (rules carry no language of
     # their own), so it is stemmed as both: stemmed only as English, a Dutch term
     # would miss its plurals (``aardappel``, ``aardappelen``).
-    terms = [_Term(match.term, LANGUAGES, match.compounds)]
+    terms = [_Term(match.term, LANGUAGES, _compound(match.term, match.compounds))]
     if match.term_nl is not None:
-        terms.append(_Term(match.term_nl, DUTCH, match.compounds))
-    terms += [_Term(synonym, LANGUAGES, match.compounds) for synonym in match.synonyms]
+        terms.append(_Term(match.term_nl, DUTCH, _compound(match.term_nl, match.compounds)))
+    terms += [
+        _Term(synonym, LANGUAGES, _compound(synonym, match.compounds)) for synonym in match.synonyms
+    ]
     return terms
+
+
+def _compound(term: str, compounds: bool) -> bool:
+    return compounds and is_single_word(fold_term(term))
 
 
 def _item_terms(item: DietLogicItem) -> list[_Term]:

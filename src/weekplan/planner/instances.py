@@ -37,6 +37,12 @@ __all__ = ["InstanceUseCases"]
 _CURSOR_KIND = "instances"
 
 
+def _check_compliant(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise InvalidInput.at(("compliant",), "must be true, false or null")
+
+
 class InstanceUseCases(TemplateUseCases):
     """Client week instances of the tenant. Their edits never reach the template.
 
@@ -97,14 +103,22 @@ class InstanceUseCases(TemplateUseCases):
         *,
         client_ref: str | None = None,
         week_start_date: date | str | None = None,
+        compliant: bool | None = None,
         limit: int = 50,
         cursor: str | None = None,
     ) -> Page[WeekPlanInstance]:
-        """Instances by week then client, optionally of one client and/or one week."""
-        client, week, limit = collect_errors(
+        """Instances by week then client, optionally of one client and/or one week.
+
+        ``compliant=False`` keeps the weeks whose stored guardrails check has a
+        hard violation (not yet compliant with the client's diet),
+        ``compliant=True`` those whose check has none; weeks without a check
+        (clients without a diet) are in neither.
+        """
+        client, week, limit, wanted = collect_errors(
             lambda: None if client_ref is None else check_client_ref(client_ref),
             lambda: None if week_start_date is None else self._week(week_start_date),
             lambda: check_limit(limit),
+            lambda: _check_compliant(compliant),
         )
         position = decode_cursor(_CURSOR_KIND, cursor, arity=2)
         after = None
@@ -114,14 +128,8 @@ class InstanceUseCases(TemplateUseCases):
             except ValueError:
                 raise InvalidInput.at(("cursor",), "is not a cursor of this listing") from None
         with self._transaction() as uow:
-            rows = list(
-                uow.instances.list(
-                    self.tenant_id,
-                    client_ref=client,
-                    week_start_date=week,
-                    after=after,
-                    limit=limit + 1,
-                )
+            rows = self._listed(
+                uow, client=client, week=week, after=after, wanted=limit + 1, compliant=wanted
             )
         items = tuple(rows[:limit])
         next_cursor = None
@@ -131,6 +139,39 @@ class InstanceUseCases(TemplateUseCases):
                 _CURSOR_KIND, (last.week_start_date.isoformat(), last.client_ref)
             )
         return Page(items, next_cursor)
+
+    def _listed(
+        self,
+        uow: UnitOfWork,
+        *,
+        client: str | None,
+        week: date | None,
+        after: tuple[date, str] | None,
+        wanted: int,
+        compliant: bool | None,
+    ) -> list[WeekPlanInstance]:
+        """Up to ``wanted`` instances after ``after``, kept by ``compliant`` when given."""
+        found: list[WeekPlanInstance] = []
+        while True:
+            # The stores list by key; the check is filtered here, batch by batch.
+            batch = list(
+                uow.instances.list(
+                    self.tenant_id,
+                    client_ref=client,
+                    week_start_date=week,
+                    after=after,
+                    limit=wanted,
+                )
+            )
+            found += [
+                row
+                for row in batch
+                if compliant is None
+                or (row.guardrails is not None and row.guardrails.compliant is compliant)
+            ]
+            if len(found) >= wanted or len(batch) < wanted:
+                return found[:wanted]
+            after = (batch[-1].week_start_date, batch[-1].client_ref)
 
     @writes
     def update_instance(
@@ -281,7 +322,7 @@ class InstanceUseCases(TemplateUseCases):
         candidate = attrs.evolve(
             current, days=days, version=current.version + 1, updated_at=self._options.clock()
         )
-        updated = enforce(uow, self._catalog(uow), self.tenant_id, candidate)
+        updated = enforce(uow, self._catalog(uow), self.tenant_id, candidate, current.days)
         if not uow.instances.replace(self.tenant_id, updated, expected_version=current.version):
             raise VersionConflict()
         return updated
