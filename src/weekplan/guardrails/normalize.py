@@ -21,6 +21,7 @@ in the folded text is reported as a span of the original text.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from typing import NamedTuple
 
@@ -106,8 +107,9 @@ def fold(text: str) -> FoldedText:
     return FoldedText(text, "".join(chars), tuple(starts), tuple(ends))
 
 
+@functools.lru_cache(maxsize=65536)
 def fold_term(term: str) -> str:
-    """The folded form of a rule term."""
+    """The folded form of a rule term (terms recur across rules and targets: cached)."""
     return fold(term).text
 
 
@@ -125,6 +127,12 @@ class Token(NamedTuple):
     is_word: bool
 
 
+# A word is a run of characters for which str.isalnum() holds (``\w`` without ``_``);
+# any other character but the space is a token of its own.
+_TOKEN = re.compile(r"([^\W_]+)|[^ ]")
+_WORD = re.compile(r"[^\W_]+")
+
+
 def tokenize(text: str) -> tuple[Token, ...]:
     """The words and signs of a folded text, in order.
 
@@ -134,26 +142,15 @@ def tokenize(text: str) -> tuple[Token, ...]:
     >>> [token.text for token in tokenize("kip (bio)")]
     ['kip', '(', 'bio', ')']
     """
-    tokens: list[Token] = []
-    start = -1
-    for index, char in enumerate(text):
-        if is_word_char(char):
-            if start < 0:
-                start = index
-            continue
-        if start >= 0:
-            tokens.append(Token(start, index, text[start:index], True))
-            start = -1
-        if char != " ":
-            tokens.append(Token(index, index + 1, char, False))
-    if start >= 0:
-        tokens.append(Token(start, len(text), text[start:], True))
-    return tuple(tokens)
+    return tuple(
+        Token(found.start(), found.end(), found.group(), found.group(1) is not None)
+        for found in _TOKEN.finditer(text)
+    )
 
 
 def is_single_word(folded_term: str) -> bool:
     """Whether a folded term is one word of letters and digits (it may be a compound part)."""
-    return bool(folded_term) and all(is_word_char(char) for char in folded_term)
+    return _WORD.fullmatch(folded_term) is not None
 
 
 def compound_match_ok(word: Token, start: int, end: int) -> bool:

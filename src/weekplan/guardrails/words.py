@@ -7,6 +7,8 @@ and, per language, the stem of each token. A sign (``-``, ``(``) is its own stem
 
 from __future__ import annotations
 
+import functools
+
 from weekplan.guardrails.normalize import FoldedText, Token, tokenize
 from weekplan.guardrails.stemming import Language, stem
 
@@ -18,8 +20,9 @@ def stems_of(language: Language, tokens: tuple[Token, ...]) -> tuple[str, ...]:
     return tuple(stem(language, token.text) if token.is_word else token.text for token in tokens)
 
 
+@functools.lru_cache(maxsize=65536)
 def stems_of_term(language: Language, folded_term: str) -> tuple[str, ...]:
-    """The stems of a folded term's tokens in ``language``."""
+    """The stems of a folded term's tokens in ``language`` (cached, like the stems)."""
     return stems_of(language, tokenize(folded_term))
 
 
