@@ -28,12 +28,12 @@ import attrs
 
 from weekplan.guardrails.decision import GuardDecision
 from weekplan.guardrails.model import GuardrailsRuleset, MatchMode, RuleTarget
-from weekplan.guardrails.normalize import compound_match_ok, fold
+from weekplan.guardrails.normalize import compound_match_ok
 from weekplan.guardrails.stemming import LANGUAGES, Language
 from weekplan.guardrails.targets import PlanTarget
 from weekplan.guardrails.terms import Flattened, RawMatch, TermSpec, flatten, is_excepted
 from weekplan.guardrails.verdict import decide
-from weekplan.guardrails.words import AnalyzedText
+from weekplan.guardrails.words import AnalyzedText, analyze
 
 __all__ = ["CACHE_SIZE", "CompiledRuleset", "clear_cache", "compile_ruleset"]
 
@@ -160,7 +160,7 @@ class CompiledRuleset:
                 for text_index, text in enumerate(target.texts(kind)):
                     analyzed_text = analyzed.get(text)
                     if analyzed_text is None:
-                        analyzed_text = analyzed[text] = AnalyzedText(fold(text))
+                        analyzed_text = analyzed[text] = analyze(text)
                     for spec, start, end in self._find_in(index, analyzed_text):
                         found.append(
                             RawMatch(
@@ -178,7 +178,7 @@ class CompiledRuleset:
                         for spec in index.canonical.get(canonical_id or "", ()):
                             text = target.ingredients[text_index]
                             analyzed_text = analyzed.get(text) or analyzed.setdefault(
-                                text, AnalyzedText(fold(text))
+                                text, analyze(text)
                             )
                             found.append(
                                 RawMatch(
@@ -204,7 +204,7 @@ class CompiledRuleset:
         analyzed: dict[str, AnalyzedText] = {}
         raw = self.find(targets, analyzed)
         return decide(
-            self.flat, targets, raw, lambda text: (analyzed.get(text) or _analyze(text)).folded
+            self.flat, targets, raw, lambda text: (analyzed.get(text) or analyze(text)).folded
         )
 
 
@@ -241,17 +241,35 @@ def _find_patterns(index: _KindIndex, text: AnalyzedText) -> Iterator[tuple[Term
                 yield spec, start, end
 
 
-def _analyze(text: str) -> AnalyzedText:
-    return AnalyzedText(fold(text))
-
-
 def _compile(ruleset: GuardrailsRuleset) -> CompiledRuleset:
     flat = flatten(ruleset)
     by_kind: dict[RuleTarget, list[TermSpec]] = {}
     for spec in flat.specs:
-        by_kind.setdefault(spec.target, []).append(spec)
-    indexes = {kind: _index(by_kind[kind]) for kind in RuleTarget if kind in by_kind}
+        for kind in spec.targets:
+            by_kind.setdefault(kind, []).append(spec)
+    indexes = {
+        kind: _index(by_kind[kind])
+        for kind in RuleTarget
+        if kind in by_kind and not (kind is RuleTarget.NOTES and _notes_as_ingredients(by_kind))
+    }
+    if RuleTarget.NOTES in by_kind and RuleTarget.NOTES not in indexes:
+        # Usually every ingredient term is also a notes term: share the index
+        # (canonical ids are only ever looked up for ingredients).
+        indexes[RuleTarget.NOTES] = indexes[RuleTarget.INGREDIENT]
     return CompiledRuleset(flat, indexes)
+
+
+def _notes_as_ingredients(by_kind: dict[RuleTarget, list[TermSpec]]) -> bool:
+    """Whether notes are searched for exactly the ingredient terms (canonical ids aside)."""
+    notes = by_kind.get(RuleTarget.NOTES, [])
+    ingredients = [
+        spec
+        for spec in by_kind.get(RuleTarget.INGREDIENT, [])
+        if spec.mode is not MatchMode.CANONICAL_ID
+    ]
+    return len(notes) == len(ingredients) and all(
+        a is b for a, b in zip(notes, ingredients, strict=True)
+    )
 
 
 _cache: OrderedDict[str, CompiledRuleset] = OrderedDict()
@@ -276,6 +294,7 @@ def compile_ruleset(ruleset: GuardrailsRuleset) -> CompiledRuleset:
 
 
 def clear_cache() -> None:
-    """Forget every compiled ruleset (for tests and memory-conscious hosts)."""
+    """Forget every compiled ruleset and analyzed text (for tests and memory-conscious hosts)."""
     with _cache_lock:
         _cache.clear()
+    analyze.cache_clear()

@@ -106,7 +106,8 @@ class TermSpec:
 
     ``stems`` holds the term's stems in each language it is compared in;
     ``exceptions`` the folded words that never match, ``exception_stems`` their
-    stems in those languages.
+    stems in those languages. ``notes`` says the term is also looked for in a
+    slot's notes (an ingredient term, unless its source says otherwise).
     """
 
     source_id: str
@@ -118,6 +119,12 @@ class TermSpec:
     stems: tuple[tuple[Language, tuple[str, ...]], ...] = ()
     exceptions: frozenset[str] = frozenset()
     exception_stems: frozenset[tuple[Language, str]] = frozenset()
+    notes: bool = False
+
+    @property
+    def targets(self) -> tuple[RuleTarget, ...]:
+        """The kinds of text the term is looked for in."""
+        return (self.target, RuleTarget.NOTES) if self.notes else (self.target,)
 
 
 class RawMatch(NamedTuple):
@@ -183,10 +190,6 @@ def sources_of(ruleset: GuardrailsRuleset) -> dict[str, Source]:
     return {source.id: source for source in sources}
 
 
-def _targets(target: RuleTarget, *, notes: bool) -> tuple[RuleTarget, ...]:
-    return (target, RuleTarget.NOTES) if notes else (target,)
-
-
 @attrs.frozen
 class _Term:
     """A term of a rule or item with the languages it is stemmed in."""
@@ -232,6 +235,8 @@ def _spec(
     mode: MatchMode,
     term: _Term,
     exceptions: tuple[str, ...],
+    *,
+    notes: bool,
 ) -> TermSpec:
     if mode is MatchMode.CANONICAL_ID:
         return TermSpec(source_id, target, mode, term.text, term.text, compounds=False)
@@ -251,26 +256,36 @@ def _spec(
         exception_stems=frozenset(
             (lang, stem(lang, word)) for lang in languages for word in folded_exceptions
         ),
+        notes=notes,
     )
 
 
 def term_specs(ruleset: GuardrailsRuleset) -> tuple[TermSpec, ...]:
-    """Every term of every source, once per target kind it is looked for in, in a stable order."""
+    """Every term of every source, once, in a stable order."""
     specs: dict[TermSpec, None] = {}
     for rule in ruleset.rules:
         for term in _rule_terms(rule):
-            for target in _targets(rule.target, notes=rule.checks_notes):
-                spec = _spec(rule.id, target, rule.match.mode, term, rule.match.exceptions)
-                specs[spec] = None
+            spec = _spec(
+                rule.id,
+                rule.target,
+                rule.match.mode,
+                term,
+                rule.match.exceptions,
+                notes=rule.checks_notes,
+            )
+            specs[spec] = None
     for constraint in ruleset.diet_logic:
-        kinds = _targets(RuleTarget.INGREDIENT, notes=constraint.check_notes)
         for item in constraint.items:
             for term in _item_terms(item):
-                for target in kinds:
-                    spec = _spec(
-                        constraint.id, target, MatchMode.WORD_BOUNDARY, term, item.exceptions
-                    )
-                    specs[spec] = None
+                spec = _spec(
+                    constraint.id,
+                    RuleTarget.INGREDIENT,
+                    MatchMode.WORD_BOUNDARY,
+                    term,
+                    item.exceptions,
+                    notes=constraint.check_notes,
+                )
+                specs[spec] = None
     return tuple(specs)
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import functools
 
-from weekplan.guardrails.normalize import FoldedText, Token, tokenize
+from weekplan.guardrails.normalize import FoldedText, Token, fold, tokenize
 from weekplan.guardrails.stemming import Language, stem
 
-__all__ = ["AnalyzedText", "stems_of", "stems_of_term"]
+__all__ = ["ANALYZED_CACHE_SIZE", "AnalyzedText", "analyze", "stems_of", "stems_of_term"]
+
+ANALYZED_CACHE_SIZE = 16384
+"""How many analyzed texts are kept: a week's dishes are checked again on every write."""
 
 
 def stems_of(language: Language, tokens: tuple[Token, ...]) -> tuple[str, ...]:
@@ -56,3 +59,13 @@ class AnalyzedText:
     def covered_words(self, start: int, end: int) -> list[Token]:
         """The word tokens that overlap ``[start, end)``."""
         return [t for t in self.tokens if t.is_word and t.start < end and start < t.end]
+
+
+@functools.lru_cache(maxsize=ANALYZED_CACHE_SIZE)
+def analyze(text: str) -> AnalyzedText:
+    """``text`` folded and split into words, from a bounded cache.
+
+    An analyzed text only ever gains stems it would compute the same way again,
+    so sharing one between evaluations (and threads) is safe.
+    """
+    return AnalyzedText(fold(text))

@@ -99,17 +99,18 @@ def reference_evaluate(ruleset: GuardrailsRuleset, targets: Iterable[PlanTarget]
                             )
                         )
                 continue
-            for text_index, text in enumerate(target.texts(spec.target)):
-                for start, end in _spans(spec, analyzed_text(text)):
-                    raw.append(
-                        RawMatch(
-                            spec.source_id,
-                            spec.term,
-                            target_index,
-                            spec.target,
-                            text_index,
-                            start,
-                            end,
+            for kind in spec.targets:
+                for text_index, text in enumerate(target.texts(kind)):
+                    for start, end in _spans(spec, analyzed_text(text)):
+                        raw.append(
+                            RawMatch(
+                                spec.source_id,
+                                spec.term,
+                                target_index,
+                                kind,
+                                text_index,
+                                start,
+                                end,
+                            )
                         )
-                    )
     return decide(flat, checked, raw, folded_text)
