@@ -175,7 +175,7 @@ class GuardrailsUseCases(BulkUseCases):
             lambda: None if content_hash is None else _check_hash(content_hash),
             lambda: self._current_week() if from_week is None else self._week(from_week),
         )
-        with self._transaction() as uow:
+        with self._client_transaction(client) as uow:
             ruleset = None if wanted is None else self._load_ruleset(uow, wanted)
             uow.rulesets.assign(self.tenant_id, client, wanted)
             checked = self._recheck_weeks(uow, client, start, ruleset)
