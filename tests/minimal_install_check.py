@@ -7,14 +7,17 @@ import sys
 from importlib import metadata
 
 import weekplan
+import weekplan.generation
 from weekplan.adapters.memory import InMemoryStore
 
-OPTIONAL = ("sqlalchemy", "alembic", "psycopg", "pymysql", "pytest", "hypothesis")
+OPTIONAL = ("sqlalchemy", "alembic", "psycopg", "pymysql", "pytest", "hypothesis", "ortools")
 
 worker = weekplan.Planner(InMemoryStore()).worker("tenant-a")
 template = worker.create_template("Minimal", [weekplan.PlanEntry("mon", "lunch")])
 instance = worker.create_instance(template.id, "client-1", "2026-11-23")
 assert worker.set_slot("client-1", "2026-11-23", "mon", "lunch", notes="ok").version == 2
+# The generation package imports without its solver; only generating needs the extra.
+assert weekplan.generation.GenerationQuota().per_client == 10
 loaded = sorted(name for name in OPTIONAL if sys.modules.get(name) is not None)
 assert not loaded, f"the core imported optional packages: {loaded}"
 requires = metadata.requires("weekplan") or []

@@ -21,6 +21,9 @@ from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTempla
 from weekplan.domain.suggestions import DishSuggestion
 from weekplan.errors import (
     DishNotFound,
+    GenerationFailed,
+    GenerationInfeasible,
+    GenerationQuotaExceeded,
     GuardrailsViolation,
     InstanceExists,
     InstanceNotFound,
@@ -46,6 +49,9 @@ __all__ = [
     "Dish",
     "DishNotFound",
     "DishSuggestion",
+    "GenerationFailed",
+    "GenerationInfeasible",
+    "GenerationQuotaExceeded",
     "GuardrailsCheck",
     "GuardrailsViolation",
     "InstanceExists",
