@@ -16,7 +16,7 @@ import attrs
 from weekplan.domain.days import DayKey
 from weekplan.domain.dishes import Dish
 from weekplan.domain.guardrail_targets import dish_target
-from weekplan.domain.meal_types import MealType, MealVocabulary
+from weekplan.domain.meal_types import _AFFIX_MIN, _PLURALS, MealType, MealVocabulary, name_words
 from weekplan.guardrails.compiled import compile_ruleset
 from weekplan.guardrails.decision import MatchEffect
 from weekplan.guardrails.model import DietLogicConstraint, DietLogicKind, GuardrailsRuleset
@@ -98,6 +98,35 @@ class SlotFit:
     fallback: bool
 
 
+class _HintIndex:
+    """One meal type's hint words, indexed so a dish name is checked in a few lookups.
+
+    Decides exactly as :meth:`MealVocabulary.matched_hints` is non-empty (a test
+    holds the two together), but with sets and tuple prefix/suffix checks instead
+    of a loop over every hint for every word: the catalog is checked once per
+    generation, and it may hold thousands of dishes.
+    """
+
+    def __init__(self, hints: Iterable[str]) -> None:
+        words = [hint for hint in hints if " " not in hint]
+        self.phrases = tuple(f" {hint} " for hint in hints if " " in hint)
+        self.whole = frozenset(
+            form for hint in words for form in (hint, *(hint + end for end in _PLURALS))
+        )
+        self.affixes = tuple(hint for hint in words if len(hint) >= _AFFIX_MIN)
+
+    def hinted(self, dish_name: str) -> bool:
+        words = name_words(dish_name)
+        if any(
+            w in self.whole or w.startswith(self.affixes) or w.endswith(self.affixes) for w in words
+        ):
+            return True
+        if self.phrases:
+            padded = f" {' '.join(words)} "
+            return any(phrase in padded for phrase in self.phrases)
+        return False
+
+
 def slot_fit(slot_key: str, dishes: Iterable[Dish], vocabulary: MealVocabulary) -> SlotFit:
     """Which dishes suit ``slot_key``: the ones the suggestion ranking calls a match.
 
@@ -110,10 +139,9 @@ def slot_fit(slot_key: str, dishes: Iterable[Dish], vocabulary: MealVocabulary) 
     meal_type = vocabulary.meal_type(slot_key)
     if meal_type is None:
         return SlotFit(None, tuple(dish.id for dish in dishes), fallback=True)
+    index = _HintIndex(vocabulary.hints.get(meal_type, ()))
     matched = tuple(
-        dish.id
-        for dish in dishes
-        if meal_type in dish.meal_types or vocabulary.matched_hints(dish.name, meal_type)
+        dish.id for dish in dishes if meal_type in dish.meal_types or index.hinted(dish.name)
     )
     if matched:
         return SlotFit(meal_type, matched, fallback=False)

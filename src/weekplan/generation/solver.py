@@ -365,6 +365,9 @@ class CpSatGenerator:
         by_index = {literal.index: literal for literal in literals}
         # Only feasibility matters now; OR-Tools leaves this method unannotated.
         model.clear_objective()  # type: ignore[no-untyped-call]
+        # Each trial only has to prove infeasibility; one that runs out of time keeps its literal.
+        solver.parameters.max_time_in_seconds = min(self.time_limit, 1.0)
+        solver.parameters.absolute_gap_limit = 0
         for index in list(core)[:_MAX_CORE_SHRINK_SOLVES]:
             trial = [other for other in core if other != index]
             model.clear_assumptions()

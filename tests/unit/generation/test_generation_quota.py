@@ -71,5 +71,5 @@ def test_a_bad_quota_is_invalid_input_naming_the_field(
     options: dict[str, object], field: str
 ) -> None:
     with pytest.raises(InvalidInput) as caught:
-        GenerationQuota(**options)  # type: ignore[arg-type]
+        GenerationQuota(**options)
     assert caught.value.errors[0]["loc"] == [field]

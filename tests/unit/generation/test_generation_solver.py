@@ -6,10 +6,12 @@ from collections import Counter
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from weekplan import GenerationInfeasible, InvalidInput, PlanEntry
+from weekplan import Dish, GenerationInfeasible, InvalidInput, MealType, MealVocabulary, PlanEntry
 from weekplan.domain.guardrail_targets import plan_targets
-from weekplan.generation import CpSatGenerator, GeneratedWeek
+from weekplan.generation import CpSatGenerator, GeneratedWeek, slot_fit
 from weekplan.guardrails import DietLogicConstraint, DietLogicItem, evaluate
 from weekplan.testing.generation_problems import (
     block,
@@ -225,3 +227,32 @@ def test_the_request_refuses_a_scope_outside_the_week() -> None:
 def test_the_generator_says_who_it_is() -> None:
     assert SOLVER.name == "cp-sat"
     assert SOLVER.version.startswith("1+ortools")
+
+
+HINT_WORDS = [h for hints in MealVocabulary.default().hints.values() for h in hints]
+
+
+@given(
+    st.lists(
+        st.sampled_from(HINT_WORDS)
+        | st.sampled_from(["met", "en", "soep", "bar", "barbecue", "s", "pap"])
+        | st.text(alphabet="abeimnoprstu", min_size=1, max_size=8),
+        min_size=1,
+        max_size=4,
+    ),
+    st.sampled_from(list(MealType)),
+)
+def test_slot_fit_matches_a_name_exactly_when_the_suggestion_ranking_does(
+    words: list[str], meal_type: MealType
+) -> None:
+    vocabulary = MealVocabulary.default()
+    name = " ".join(words) + "s" * (len(words) % 2)
+    candidate = Dish("d1", "tenant-a", name)
+    slot = {
+        MealType.BREAKFAST: "breakfast",
+        MealType.LUNCH: "lunch",
+        MealType.DINNER: "dinner",
+        MealType.SNACK: "snack",
+    }[meal_type]
+    fit = slot_fit(slot, [candidate], vocabulary)
+    assert fit.fallback is not bool(vocabulary.matched_hints(name, meal_type))
