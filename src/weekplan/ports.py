@@ -21,13 +21,14 @@ previous page, and rows come strictly after it.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
 from weekplan.domain.dishes import Dish
 from weekplan.domain.history import HistoryKey
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.runs import GenerationRun
 from weekplan.guardrails.model import GuardrailsRuleset
 
 __all__ = [
@@ -39,10 +40,13 @@ __all__ = [
     "MealHistoryRepository",
     "RulesetRepository",
     "RulesetSortKey",
+    "RunRepository",
+    "RunSortKey",
     "Store",
     "TemplateRepository",
     "TemplateSortKey",
     "UnitOfWork",
+    "runs_of",
 ]
 
 #: ``(search_key(name), id)``: templates are listed in this order.
@@ -53,6 +57,8 @@ InstanceSortKey = tuple[date, str]
 DishSortKey = tuple[str, str]
 #: ``(diet_id, version, content_hash)``: rulesets are listed in this order.
 RulesetSortKey = tuple[str, int, str]
+#: ``(started_at, id)``: runs are listed newest first, in this order reversed.
+RunSortKey = tuple[datetime, str]
 
 
 class TemplateRepository(Protocol):
@@ -261,6 +267,56 @@ class RulesetRepository(Protocol):
         The use cases only pass hashes this tenant stored.
         """
         ...
+
+
+class RunRepository(Protocol):
+    """Generation runs: an optional capability, offered by a unit of work as ``runs``.
+
+    A run is added once and never changed or removed; the repository has no
+    method that could. Runs also drive the generation quota, which must hold
+    under concurrency: :meth:`hold_quota` serializes the quota decisions of one
+    tenant until the unit of work ends, so a check of :meth:`counted_starts`
+    followed by :meth:`add` cannot interleave with another's.
+    """
+
+    def add(self, tenant_id: str, run: GenerationRun) -> None:
+        """Record a run (its id is new: the use cases make one per run)."""
+        ...
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        client_ref: str | None,
+        before: RunSortKey | None,
+        limit: int,
+    ) -> Sequence[GenerationRun]:
+        """Up to ``limit`` runs, newest first by ``(started_at, id)``.
+
+        ``client_ref`` keeps one client's runs; rows come strictly before ``before``.
+        """
+        ...
+
+    def counted_starts(
+        self, tenant_id: str, *, client_ref: str | None, after: datetime
+    ) -> Sequence[datetime]:
+        """Start times, strictly after ``after``, of the runs the quota counts.
+
+        Every run counts but a ``quota_exceeded`` one; ``client_ref`` keeps one
+        client's runs, ``None`` counts the whole tenant. Called after
+        :meth:`hold_quota`, it sees every run committed before the hold began.
+        """
+        ...
+
+    def hold_quota(self, tenant_id: str) -> None:
+        """Wait for, then hold, the tenant's quota lock until this unit of work ends."""
+        ...
+
+
+def runs_of(uow: UnitOfWork) -> RunRepository | None:
+    """The unit of work's run records, or ``None`` if its store keeps no runs."""
+    runs: RunRepository | None = getattr(uow, "runs", None)
+    return runs
 
 
 class UnitOfWork(Protocol):

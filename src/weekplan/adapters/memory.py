@@ -18,17 +18,24 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Hashable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from types import TracebackType
 from typing import Final, Generic, Protocol, Self, TypeVar
 
 from weekplan.domain.dishes import Dish
 from weekplan.domain.history import HistoryKey
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.runs import GenerationRun
 from weekplan.domain.text import search_key
 from weekplan.errors import InstanceExists
 from weekplan.guardrails.model import GuardrailsRuleset
-from weekplan.ports import DishSortKey, InstanceSortKey, RulesetSortKey, TemplateSortKey
+from weekplan.ports import (
+    DishSortKey,
+    InstanceSortKey,
+    RulesetSortKey,
+    RunSortKey,
+    TemplateSortKey,
+)
 
 __all__ = ["InMemoryStore"]
 
@@ -293,6 +300,50 @@ class _Rulesets:
             self._assignments.put(tenant_id, client_ref, content_hash)
 
 
+class _Runs:
+    """Generation runs: added, listed and counted; nothing changes or removes one."""
+
+    def __init__(self, table: _Table[str, GenerationRun]) -> None:
+        self._table = table
+
+    def add(self, tenant_id: str, run: GenerationRun) -> None:
+        _same_tenant(tenant_id, run.tenant_id)
+        if self._table.get(tenant_id, run.id) is not None:
+            raise ValueError("a run is recorded once")
+        self._table.put(tenant_id, run.id, run)
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        client_ref: str | None,
+        before: RunSortKey | None,
+        limit: int,
+    ) -> Sequence[GenerationRun]:
+        rows = (
+            run
+            for run in self._table.rows(tenant_id)
+            if (client_ref is None or run.client_ref == client_ref)
+            and (before is None or run.sort_key < before)
+        )
+        return sorted(rows, key=lambda run: run.sort_key, reverse=True)[:limit]
+
+    def counted_starts(
+        self, tenant_id: str, *, client_ref: str | None, after: datetime
+    ) -> Sequence[datetime]:
+        return [
+            run.started_at
+            for run in self._table.rows(tenant_id)
+            if run.status.counts_towards_quota
+            and run.started_at > after
+            and (client_ref is None or run.client_ref == client_ref)
+        ]
+
+    def hold_quota(self, tenant_id: str) -> None:
+        # One unit of work runs at a time: the store's lock already holds every quota.
+        return
+
+
 def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
     if tenant_id != row_tenant_id:
         # A caller bug, not bad input: the use cases always pass the row's own tenant.
@@ -307,6 +358,7 @@ class _MemoryUnitOfWork:
         self.dishes = _Dishes(store._dishes)
         self.meal_history = _MealHistory(store._meal_history)
         self.rulesets = _Rulesets(store._rulesets, store._ruleset_assignments)
+        self.runs = _Runs(store._runs)
 
     def __enter__(self) -> Self:
         self._store._lock.acquire()
@@ -346,6 +398,7 @@ class InMemoryStore:
         self._meal_history: _Table[HistoryKey, int] = _Table()
         self._rulesets: _Table[str, GuardrailsRuleset] = _Table()
         self._ruleset_assignments: _Table[str, str] = _Table()
+        self._runs: _Table[str, GenerationRun] = _Table()
         self._tables: tuple[_Transactional, ...] = (
             self._templates,
             self._instances,
@@ -353,6 +406,7 @@ class InMemoryStore:
             self._meal_history,
             self._rulesets,
             self._ruleset_assignments,
+            self._runs,
         )
 
     def unit_of_work(self) -> _MemoryUnitOfWork:

@@ -20,6 +20,7 @@ from weekplan.testing._guardrails import GuardrailsConformance
 from weekplan.testing._instances import InstanceConformance
 from weekplan.testing._isolation import IsolationConformance
 from weekplan.testing._properties import PropertyConformance, TenantIsolationMachine
+from weekplan.testing._runs import RunConformance
 from weekplan.testing._templates import TemplateConformance
 from weekplan.testing._transactions import TransactionConformance
 
@@ -35,6 +36,7 @@ class StoreConformance(
     PropertyConformance,
     DishConformance,
     GuardrailsConformance,
+    RunConformance,
 ):
     """The whole contract every store keeps. Implement :meth:`make_store` (and
     optionally :meth:`dispose_store`); every test method then runs on your store.
