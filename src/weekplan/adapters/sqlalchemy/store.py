@@ -39,6 +39,8 @@ from weekplan.adapters.sqlalchemy.repositories import (
     SqlTemplateRepository,
 )
 from weekplan.adapters.sqlalchemy.rows import EntryCodec
+from weekplan.adapters.sqlalchemy.run_repository import SqlRunRepository
+from weekplan.adapters.sqlalchemy.run_statements import RunStatements
 from weekplan.adapters.sqlalchemy.schema import metadata
 from weekplan.adapters.sqlalchemy.statements import Statements
 
@@ -97,6 +99,7 @@ class SqlAlchemyUnitOfWork:
         self._dishes: SqlDishRepository | None = None
         self._meal_history: SqlMealHistoryRepository | None = None
         self._rulesets: SqlRulesetRepository | None = None
+        self._runs: SqlRunRepository | None = None
         # Shared by the instances and the rulesets, and only for the life of this unit of work.
         self._assignments: KnownAssignments = {}
 
@@ -138,6 +141,13 @@ class SqlAlchemyUnitOfWork:
         if self._rulesets is None:
             self._rulesets = SqlRulesetRepository(self, self._store._statements, self._assignments)
         return self._rulesets
+
+    @property
+    def runs(self) -> SqlRunRepository:
+        """The generation runs, seen through this unit of work."""
+        if self._runs is None:
+            self._runs = SqlRunRepository(self, self._store._run_statements)
+        return self._runs
 
     # -- ConnectionSource ---------------------------------------------------------
 
@@ -289,6 +299,7 @@ class SqlAlchemyStore:
         self._host = host
         self._owned = owned
         self._statements = Statements(dialect_name)
+        self._run_statements = RunStatements(dialect_name)
         self._codec = EntryCodec()
 
     @property
