@@ -40,6 +40,7 @@ from weekplan.contrib.django.models import (
     RulesetRecord,
     TemplateRecord,
 )
+from weekplan.contrib.django.run_repository import DjangoRunRepository
 from weekplan.domain.dishes import Dish
 from weekplan.domain.history import HistoryKey
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
@@ -622,6 +623,7 @@ class DjangoUnitOfWork:
         self._dishes = DjangoDishRepository(self)
         self._meal_history = DjangoMealHistoryRepository(self)
         self._rulesets = DjangoRulesetRepository(self)
+        self._runs = DjangoRunRepository(self)
 
     @property
     def templates(self) -> DjangoTemplateRepository:
@@ -647,6 +649,11 @@ class DjangoUnitOfWork:
     def rulesets(self) -> DjangoRulesetRepository:
         """The guardrails rulesets and client assignments, seen through this unit of work."""
         return self._rulesets
+
+    @property
+    def runs(self) -> DjangoRunRepository:
+        """The generation runs, seen through this unit of work."""
+        return self._runs
 
     def alias(self) -> str:
         """The database alias, with this unit's atomic block open."""
