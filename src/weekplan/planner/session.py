@@ -15,15 +15,20 @@ import attrs
 from weekplan.domain.days import DayKey
 from weekplan.domain.meal_types import DEFAULT_VOCABULARY, MealVocabulary
 from weekplan.errors import ReadOnlyAccess
+from weekplan.generation.checked import DEFAULT_MAX_ATTEMPTS
+from weekplan.generation.port import PlanGenerator
+from weekplan.generation.quota import GenerationQuota
 from weekplan.ports import (
     DishCatalog,
     DishRepository,
     InstanceRepository,
     MealHistoryRepository,
     RulesetRepository,
+    RunRepository,
     Store,
     TemplateRepository,
     UnitOfWork,
+    runs_of,
 )
 
 __all__ = ["UNSET", "PlannerOptions", "Session", "Unset"]
@@ -59,6 +64,12 @@ class PlannerOptions:
     meal_vocabulary: MealVocabulary = DEFAULT_VOCABULARY
     dish_catalog: DishCatalog | None = None
     """A host's own dish catalog; ``None`` keeps dishes in the store."""
+    generator: PlanGenerator | None = None
+    """What generates weeks; ``None`` is the CP-SAT solver (the ``generate`` extra)."""
+    generation_quota: GenerationQuota = attrs.Factory(GenerationQuota)
+    """How many generations a client and a tenant may start in a rolling window."""
+    generation_attempts: int = DEFAULT_MAX_ATTEMPTS
+    """How many proposals a generation asks for before it gives up."""
 
 
 class _ReadOnlyUnitOfWork:
@@ -87,6 +98,11 @@ class _ReadOnlyUnitOfWork:
     @property
     def rulesets(self) -> RulesetRepository:
         return self._inner.rulesets
+
+    @property
+    def runs(self) -> RunRepository | None:
+        # An optional capability: absent from the store, absent here.
+        return runs_of(self._inner)
 
     def __enter__(self) -> Self:
         return self

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from weekplan.planner.guardrails import GuardrailsUseCases
+from weekplan.planner.runs import RunUseCases
 
 __all__ = ["WorkerPlanner"]
 
 
-class WorkerPlanner(GuardrailsUseCases):
-    """Templates, client weeks, dishes and diet rulesets of one tenant, read-write or read-only.
+class WorkerPlanner(RunUseCases):
+    """Templates, client weeks, dishes, diet rulesets and generation runs of one tenant,
+    read-write or read-only.
 
     Get one from :meth:`weekplan.Planner.worker`; every call is one transaction.
     A read-only worker reads everything and gets :class:`~weekplan.ReadOnlyAccess`

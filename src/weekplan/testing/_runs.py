@@ -12,8 +12,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from weekplan.domain.runs import GenerationRun, RunStatus
+from weekplan.errors import InvalidInput
 from weekplan.generation.quota import GenerationQuota
 from weekplan.planner.generation_runs import admit_generation
+from weekplan.planner.planner import Planner
 from weekplan.ports import Store, runs_of
 from weekplan.testing._base import MONDAY, ConformanceBase
 
@@ -193,3 +195,28 @@ class RunConformance(ConformanceBase):
                 tenant, client_ref="client-1", after=_START - timedelta(hours=1)
             )
         assert len(counted) == 10
+
+    def test_a_worker_lists_runs_newest_first_page_by_page_and_read_only_too(
+        self, runs_store: Store, tenant: str, other_tenant: str
+    ) -> None:
+        runs = [_run(tenant, f"r-{n}", minutes=n, client=f"client-{n % 2}") for n in range(5)]
+        self._add(runs_store, tenant, *runs)
+        planner = Planner(runs_store)
+        viewer = planner.worker(tenant, read_only=True)
+        first = viewer.list_runs(limit=2)
+        second = viewer.list_runs(limit=2, cursor=first.next_cursor)
+        third = viewer.list_runs(limit=2, cursor=second.next_cursor)
+        assert [r.id for r in (*first.items, *second.items, *third.items)] == [
+            "r-4",
+            "r-3",
+            "r-2",
+            "r-1",
+            "r-0",
+        ]
+        assert third.next_cursor is None
+        assert [r.id for r in viewer.list_runs(client_ref="client-1").items] == ["r-3", "r-1"]
+        assert planner.worker(other_tenant).list_runs().items == ()
+        with pytest.raises(InvalidInput, match="cursor"):
+            viewer.list_runs(cursor="not-a-cursor")
+        with pytest.raises(InvalidInput, match="limit"):
+            viewer.list_runs(limit=0)
