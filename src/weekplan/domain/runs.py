@@ -15,7 +15,7 @@ import attrs
 
 from weekplan.domain.days import DayKey
 from weekplan.domain.fields import to_id, to_tenant_id
-from weekplan.domain.limits import CLIENT_REF_MAX, ID_MAX
+from weekplan.domain.limits import CLIENT_REF_MAX
 from weekplan.domain.text import check_key, check_text
 from weekplan.errors import InvalidInput
 
@@ -115,8 +115,12 @@ def _optional_hash(value: Any) -> str | None:
     return None if value is None else check_key(value, "ruleset_hash", max_length=_HASH_MAX)
 
 
-def _optional_draft(value: Any) -> str | None:
-    return None if value is None else check_key(value, "draft_id", max_length=ID_MAX)
+def _optional_draft_version(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInput.at(("draft_version",), "must be a positive integer or null")
+    return value
 
 
 def _days(value: Any) -> tuple[DayKey, ...]:
@@ -143,7 +147,8 @@ class GenerationRun:
 
     ``days`` are the days the run was asked to fill (all seven for a whole
     week); ``ruleset_hash`` names the client's diet then (``None``: no diet);
-    ``draft_id`` the draft it wrote, if it succeeded.
+    ``draft_version`` the version of the week's draft it wrote, if it succeeded
+    (a week has one draft, so the week and that version name it).
 
     >>> from datetime import UTC, date, datetime
     >>> run = GenerationRun(
@@ -169,7 +174,9 @@ class GenerationRun:
     days: tuple[DayKey, ...] = attrs.field(kw_only=True, default=(), converter=_days)
     ruleset_hash: str | None = attrs.field(kw_only=True, default=None, converter=_optional_hash)
     seed: int | None = attrs.field(kw_only=True, default=None, converter=_seed)
-    draft_id: str | None = attrs.field(kw_only=True, default=None, converter=_optional_draft)
+    draft_version: int | None = attrs.field(
+        kw_only=True, default=None, converter=_optional_draft_version
+    )
     error_code: str | None = attrs.field(kw_only=True, default=None, converter=_optional_code)
     error_message: str | None = attrs.field(kw_only=True, default=None, converter=_optional_message)
 

@@ -42,7 +42,7 @@ def _run(
         "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
         "ruleset_hash": "sha256:" + "ab" * 32,
         "seed": 7,
-        "draft_id": f"draft-{run_id}",
+        "draft_version": 2,
     }
     values.update(fields)
     return GenerationRun(run_id, tenant, client, MONDAY, "generate", status, **values)  # type: ignore[arg-type]
@@ -75,7 +75,7 @@ class RunConformance(ConformanceBase):
             "r-2",
             minutes=1,
             status="infeasible",
-            draft_id=None,
+            draft_version=None,
             seed=None,
             ruleset_hash=None,
             days=["tue"],

@@ -62,7 +62,7 @@ class SqlRunRepository:
             "days": ",".join(day.value for day in run.days),
             "ruleset_hash": run.ruleset_hash,
             "seed": run.seed,
-            "draft_id": run.draft_id,
+            "draft_version": run.draft_version,
             "error_code": run.error_code,
             "error_message": run.error_message,
         }

@@ -275,7 +275,7 @@ generation_runs: Final = Table(
     Column("days", _key(RUN_DAYS_MAX), nullable=False),
     Column("ruleset_hash", _key(CONTENT_HASH_MAX), nullable=True),
     Column("seed", Integer, nullable=True),
-    Column("draft_id", _key(ID_MAX), nullable=True),
+    Column("draft_version", Integer, nullable=True),
     Column("error_code", _key(RUN_LABEL_MAX), nullable=True),
     Column(
         "error_message",

@@ -260,9 +260,7 @@ class GenerationRunRecord(models.Model):
         max_length=CONTENT_HASH_MAX, null=True
     )
     seed: models.IntegerField[int | None, int | None] = models.IntegerField(null=True)
-    draft_id: models.CharField[str | None, str | None] = models.CharField(
-        max_length=ID_MAX, null=True
-    )
+    draft_version: models.IntegerField[int | None, int | None] = models.IntegerField(null=True)
     error_code: models.CharField[str | None, str | None] = models.CharField(
         max_length=100, null=True
     )

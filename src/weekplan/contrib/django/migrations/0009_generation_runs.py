@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ("days", models.CharField(max_length=40)),
                 ("ruleset_hash", models.CharField(max_length=100, null=True)),
                 ("seed", models.IntegerField(null=True)),
-                ("draft_id", models.CharField(max_length=64, null=True)),
+                ("draft_version", models.IntegerField(null=True)),
                 ("error_code", models.CharField(max_length=100, null=True)),
                 ("error_message", models.TextField(null=True)),
             ],

@@ -60,7 +60,7 @@ def upgrade() -> None:
         sa.Column("days", _key(40), nullable=False),
         sa.Column("ruleset_hash", _key(80), nullable=True),
         sa.Column("seed", sa.Integer(), nullable=True),
-        sa.Column("draft_id", _key(64), nullable=True),
+        sa.Column("draft_version", sa.Integer(), nullable=True),
         sa.Column("error_code", _key(100), nullable=True),
         sa.Column(
             "error_message",
