@@ -18,6 +18,7 @@ from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.domain.meal_types import MealType, MealVocabulary, meal_type_for_slot
 from weekplan.domain.paging import Page
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.runs import GenerationRun, RunStatus, RunType
 from weekplan.domain.suggestions import DishSuggestion
 from weekplan.errors import (
     DishNotFound,
@@ -52,6 +53,7 @@ __all__ = [
     "GenerationFailed",
     "GenerationInfeasible",
     "GenerationQuotaExceeded",
+    "GenerationRun",
     "GuardrailsCheck",
     "GuardrailsViolation",
     "InstanceExists",
@@ -64,6 +66,8 @@ __all__ = [
     "Planner",
     "ReadOnlyAccess",
     "RulesetNotFound",
+    "RunStatus",
+    "RunType",
     "SlotNotFound",
     "SlotOverride",
     "StorageError",
