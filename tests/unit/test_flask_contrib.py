@@ -9,7 +9,7 @@ import weekplan.errors
 from weekplan import InvalidInput, Planner, WeekPlanError
 from weekplan.adapters.memory import InMemoryStore
 from weekplan.contrib.flask import RequestAccess, current_worker, init_app
-from weekplan.errors import GuardrailsViolation
+from weekplan.errors import GenerationInfeasible, GenerationQuotaExceeded, GuardrailsViolation
 from weekplan.guardrails import GuardrailsRuleset, GuardRule, PlanTarget, RuleMatch, evaluate
 
 
@@ -23,6 +23,10 @@ def _an_instance_of(cls: type[WeekPlanError]) -> WeekPlanError:
             [PlanTarget("mon", "breakfast", ingredients=["milk"])],
         )
         return GuardrailsViolation(decision)
+    if cls is GenerationInfeasible:
+        return GenerationInfeasible(["force fish (fish): at least 3 per week"])
+    if cls is GenerationQuotaExceeded:
+        return GenerationQuotaExceeded(60, scope="client")
     return cls()
 
 

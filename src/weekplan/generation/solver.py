@@ -336,7 +336,9 @@ class CpSatGenerator:
                 bound = count >= quota.bound if quota.force else count <= quota.bound
                 model.add(bound).only_enforce_if(literal)
             else:
-                slack = model.new_int_var(0, max(quota.bound, len(counted)) + 1, "")
+                # Wide enough for any count: a soft bound is never a wall.
+                most = len(counted) + problem.kept_count(quota) + quota.bound
+                slack = model.new_int_var(0, most, "")
                 model.add(
                     count + slack >= quota.bound if quota.force else count - slack <= quota.bound
                 )
