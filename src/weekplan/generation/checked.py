@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from weekplan.domain.dishes import Dish
 from weekplan.domain.entries import PlanEntry
 from weekplan.domain.guardrail_targets import plan_targets
 from weekplan.errors import GenerationFailed, GuardrailsViolation, InvalidInput
@@ -117,7 +118,9 @@ def decision_violations(decision: GuardDecision) -> list[Violation]:
 def _decide(request: GenerationRequest, week: Iterable[PlanEntry]) -> GuardDecision | None:
     if request.ruleset is None:
         return None
-    dishes = {dish.id: dish for dish in request.catalog}
+    dishes: dict[str, Dish] = {}
+    for dish in request.catalog:
+        dishes.setdefault(dish.id, dish)  # the first of a repeated id counts, as for the solver
     return evaluate(request.ruleset, plan_targets(week, dishes))
 
 

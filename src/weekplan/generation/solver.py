@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from weekplan.domain.days import DAY_ORDER, DayKey
+from weekplan.domain.dishes import Dish
 from weekplan.domain.entries import SlotKey
 from weekplan.errors import GenerationFailed, GenerationInfeasible
 from weekplan.generation.catalog import (
@@ -111,7 +112,11 @@ class _Problem:
 
     @classmethod
     def of(cls, request: GenerationRequest) -> _Problem:
-        catalog = list({dish.id: dish for dish in reversed(request.catalog)}.values())[::-1]
+        unique: dict[str, Dish] = {}
+        for dish in request.catalog:
+            # A host's catalog may repeat an id: the first one given counts.
+            unique.setdefault(dish.id, dish)
+        catalog = list(unique.values())
         profiles = profile_catalog(catalog, request.ruleset)
         allowed = [dish for dish in catalog if not profiles[dish.id].blocked]
         slots = request.slots_to_fill
