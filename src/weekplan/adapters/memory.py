@@ -299,6 +299,10 @@ class _Rulesets:
         else:
             self._assignments.put(tenant_id, client_ref, content_hash)
 
+    def lock_client(self, tenant_id: str, client_ref: str) -> None:
+        # Units of work already run one at a time (the store's lock): nothing more to hold.
+        return None
+
 
 class _Runs:
     """Generation runs: added, listed and counted; nothing changes or removes one."""

@@ -43,6 +43,7 @@ from weekplan.generation.port import PlanGenerator
 from weekplan.generation.request import GenerationRequest
 from weekplan.planner.enforcement import client_ruleset
 from weekplan.planner.generation_runs import admit_generation
+from weekplan.planner.retry import retry_lost_races
 from weekplan.planner.session import PlannerOptions
 from weekplan.ports import DishCatalog, DishSortKey, UnitOfWork, runs_of
 
@@ -151,7 +152,8 @@ class GenerationJob:
             attempts = self.options.generation_attempts
             self._store_run(record(RunStatus.FAILED, attempts=attempts, error=exc))
             raise
-        return checked, self._commit(checked, started, record)
+        # Admitting and saving is a write like any other: a lost race is run again.
+        return checked, retry_lost_races(lambda: self._commit(checked, started, record))
 
     def _request(self, seed: int) -> GenerationRequest:
         with self.transaction() as uow:

@@ -97,7 +97,5 @@ class SqlRunRepository:
         return [row[0] for row in _run(self._source.writer(), statement, params)]
 
     def hold_quota(self, tenant_id: str) -> None:
-        """Create the tenant's lock row if needed, then lock it until the transaction ends."""
-        connection = self._source.writer()
-        _run(connection, self._sql.ensure_lock_row, {"tenant_id": tenant_id})
-        _run(connection, self._sql.lock_quota, {"tenant_id": tenant_id})
+        """Create or lock the tenant's lock row; it stays locked until the transaction ends."""
+        _run(self._source.writer(), self._sql.lock_quota, {"tenant_id": tenant_id})

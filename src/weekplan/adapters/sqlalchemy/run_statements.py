@@ -2,8 +2,7 @@
 
 Runs are only ever inserted; there is deliberately no statement that updates
 or deletes one. The quota lock is one row per tenant in
-``weekplan_generation_locks``, created on first use and then locked with
-``SELECT ... FOR UPDATE`` (SQLite serializes writers without it). On MariaDB the
+``weekplan_generation_locks``, created or locked by one upsert. On MariaDB the
 runs of the window are read with a locking read, which sees the latest
 committed rows even when the transaction's snapshot is older.
 """
@@ -33,21 +32,32 @@ class RunStatements:
         self._lists: dict[tuple[bool, bool], Select[Any]] = {}
         self._starts: dict[bool, Select[Any]] = {}
         self.insert_run: Final[Insert] = insert(generation_runs)
-        self.ensure_lock_row: Final[Insert] = self._insert_lock_row()
-        self.lock_quota: Final[Select[Any]] = (
-            select(generation_locks.c.tenant_id)
-            .where(generation_locks.c.tenant_id == bindparam("tenant_id"))
-            .with_for_update()
-        )
+        self.lock_quota: Final[Insert] = self._lock_quota()
 
-    def _insert_lock_row(self) -> Insert:
-        key = [generation_locks.c.tenant_id]
+    def _lock_quota(self) -> Insert:
+        """Create the tenant's lock row, or lock it if it exists: one statement either way.
+
+        The conflicting branch updates the row to itself, which takes the row's
+        exclusive lock until the transaction ends, as the client lock does (see
+        ``Statements.lock_client``); on PostgreSQL's REPEATABLE READ a
+        transaction whose snapshot predates another's lock fails to take it
+        (a serialization failure, run again) rather than count stale runs.
+        SQLite takes its database-wide write lock with the same statement.
+        """
+        c = generation_locks.c
         if self._mysql:
-            statement = mysql.insert(generation_locks)
-            return statement.on_duplicate_key_update({"tenant_id": generation_locks.c.tenant_id})
+            mysql_statement = mysql.insert(generation_locks)
+            return mysql_statement.on_duplicate_key_update({"tenant_id": c.tenant_id})
+        key = [c.tenant_id]
         if self._dialect_name == "postgresql":
-            return postgresql.insert(generation_locks).on_conflict_do_nothing(index_elements=key)
-        return sqlite.insert(generation_locks).on_conflict_do_nothing(index_elements=key)
+            pg_statement = postgresql.insert(generation_locks)
+            return pg_statement.on_conflict_do_update(
+                index_elements=key, set_={"tenant_id": pg_statement.excluded.tenant_id}
+            )
+        sqlite_statement = sqlite.insert(generation_locks)
+        return sqlite_statement.on_conflict_do_update(
+            index_elements=key, set_={"tenant_id": sqlite_statement.excluded.tenant_id}
+        )
 
     def list_runs(self, *, client: bool, before: bool) -> Select[Any]:
         """A page of runs, newest first by ``(started_at, id)``."""

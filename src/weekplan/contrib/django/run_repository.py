@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import Error, connections
-from django.db.models import Q
+from django.db.models import F, Q
 
 from weekplan.contrib.django.models import GenerationLockRecord, GenerationRunRecord
 from weekplan.domain.runs import GenerationRun
@@ -41,8 +41,10 @@ _COLUMNS = (
 
 
 def _translate(error: Error) -> WeekPlanError:
-    # As the rest of the Django store does: no database detail leaves the store.
-    return StorageError(f"the database failed: {type(error).__name__}")
+    # The store's translation: a lost race becomes ConcurrentUpdate, the rest StorageError.
+    from weekplan.contrib.django.store import _translate as translate  # noqa: PLC0415 - cycle
+
+    return translate(error)
 
 
 def _utc(value: datetime) -> datetime:
@@ -138,11 +140,17 @@ class DjangoRunRepository:
             raise _translate(exc) from exc
 
     def hold_quota(self, tenant_id: str) -> None:
-        """Create the tenant's lock row if needed, then lock it until the transaction ends."""
+        """Create or lock the tenant's lock row; it stays locked until the transaction ends."""
         alias = self._uow.alias()
         rows = GenerationLockRecord.objects.using(alias)
         try:
-            rows.bulk_create([GenerationLockRecord(tenant_id=tenant_id)], ignore_conflicts=True)
-            list(rows.select_for_update().filter(tenant_id=tenant_id).values_list("row_id"))
+            # An update to itself locks the row; on PostgreSQL's REPEATABLE READ a
+            # stale snapshot fails here (a lost race, run again) instead of counting
+            # stale runs. Updating first keeps MariaDB from taking the shared lock
+            # of INSERT IGNORE on an existing row, which two lockers would deadlock on.
+            row = rows.filter(tenant_id=tenant_id)
+            if not row.update(tenant_id=F("tenant_id")):
+                rows.bulk_create([GenerationLockRecord(tenant_id=tenant_id)], ignore_conflicts=True)
+                row.update(tenant_id=F("tenant_id"))
         except Error as exc:
             raise _translate(exc) from exc
