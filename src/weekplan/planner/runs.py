@@ -7,7 +7,7 @@ from datetime import datetime
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.runs import GenerationRun
 from weekplan.errors import InvalidInput
-from weekplan.planner.guardrails import GuardrailsUseCases
+from weekplan.planner.drafts import DraftUseCases
 from weekplan.planner.inputs import check_client_ref, collect_errors
 from weekplan.ports import runs_of
 
@@ -16,7 +16,7 @@ __all__ = ["RunUseCases"]
 _CURSOR_KIND = "runs"
 
 
-class RunUseCases(GuardrailsUseCases):
+class RunUseCases(DraftUseCases):
     """The tenant's generation runs. Runs are only ever recorded by generation itself."""
 
     def list_runs(

@@ -327,3 +327,13 @@ class GenerationLockRecord(models.Model):
 
     def __str__(self) -> str:
         return self.tenant_id
+
+
+# The workflow tables (change log, slot locks, drafts), in a module of their own.
+from weekplan.contrib.django.workflow_models import (  # noqa: E402
+    ChangeRecordRow,
+    DraftRow,
+    SlotLockRow,
+)
+
+__all__ += ["ChangeRecordRow", "DraftRow", "SlotLockRow"]

@@ -21,7 +21,7 @@ KEYS = {
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("weekplan", "0005_client_locks"),
+        ("weekplan", "0007_workflow_changes_locks_drafts"),
     ]
 
     operations = [
