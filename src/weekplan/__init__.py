@@ -53,6 +53,7 @@ from weekplan.errors import (
 )
 from weekplan.planner.client import ClientPlanner
 from weekplan.planner.draft_editor import DraftEditor
+from weekplan.planner.generation import GeneratedDraft
 from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
 
@@ -77,6 +78,7 @@ __all__ = [
     "DraftEditor",
     "DraftNotFound",
     "DraftReview",
+    "GeneratedDraft",
     "GenerationFailed",
     "GenerationInfeasible",
     "GenerationQuotaExceeded",
