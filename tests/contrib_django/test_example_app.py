@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from weekplan import InvalidInput, WeekPlanError
 from weekplan.contrib.django.http import WeekPlanErrorMiddleware, weekplan_errors
-from weekplan.errors import GuardrailsViolation
+from weekplan.errors import GenerationInfeasible, GenerationQuotaExceeded, GuardrailsViolation
 from weekplan.guardrails.decision import GuardDecision, Outcome
 from weekplan.testing._base import MONDAY
 
@@ -445,6 +445,10 @@ def _instance_of(cls: type[WeekPlanError]) -> WeekPlanError:
         return cls(decision)
     if issubclass(cls, InvalidInput):
         return cls.at(("days", 3, "day_key"), "must be one of mon..sun")
+    if issubclass(cls, GenerationInfeasible):
+        return cls(["force fish (fish): at least 3 per week"])
+    if issubclass(cls, GenerationQuotaExceeded):
+        return cls(60, scope="client")
     return cls()
 
 
