@@ -10,7 +10,16 @@ import weekplan
 import weekplan.generation
 from weekplan.adapters.memory import InMemoryStore
 
-OPTIONAL = ("sqlalchemy", "alembic", "psycopg", "pymysql", "pytest", "hypothesis", "ortools")
+OPTIONAL = (
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+    "pymysql",
+    "pytest",
+    "hypothesis",
+    "snowballstemmer",
+    "ortools",
+)
 
 worker = weekplan.Planner(InMemoryStore()).worker("tenant-a")
 template = worker.create_template("Minimal", [weekplan.PlanEntry("mon", "lunch")])
