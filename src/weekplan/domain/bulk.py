@@ -57,9 +57,10 @@ def parse_day_scope(value: Any, field: str = "days") -> tuple[DayKey, ...]:
     days: set[DayKey] = set()
     errors: list[ErrorItem] = []
     for index, item in enumerate(value):
-        try:
+        # Only a string can be a day; anything else would be shown in the enum's error.
+        if isinstance(item, str) and item in DayKey._value2member_map_:
             days.add(DayKey(item))
-        except ValueError:
+        else:
             errors.append({"loc": [field, index], "msg": f"must be one of {_CHOICES}"})
     if errors:
         raise InvalidInput(errors)

@@ -11,6 +11,7 @@ import attrs
 from weekplan.domain.fields import to_id, to_name, to_tenant_id
 from weekplan.domain.limits import (
     INGREDIENT_MAX,
+    INT_MAX,
     MAX_INGREDIENTS,
     MAX_STEPS,
     MAX_TAGS,
@@ -35,9 +36,10 @@ def parse_meal_types(value: Any, field: str = "meal_types") -> tuple[MealType, .
     found: set[MealType] = set()
     errors: list[ErrorItem] = []
     for index, item in enumerate(value):
-        try:
+        # Only a string can be a meal type; anything else would be shown in the enum's error.
+        if isinstance(item, str) and item in MealType._value2member_map_:
             found.add(MealType(item))
-        except ValueError:
+        else:
             choices = ", ".join(m.value for m in MealType)
             errors.append({"loc": [field, index], "msg": f"must be one of {choices}"})
     if errors:
@@ -92,8 +94,8 @@ def _steps(value: Any) -> tuple[str, ...]:
 
 
 def _positive_version(_instance: object, _attribute: object, value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput.at(("version",), "must be a positive integer")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= INT_MAX:
+        raise InvalidInput.at(("version",), f"must be an integer between 1 and {INT_MAX}")
 
 
 def _optional_aware(

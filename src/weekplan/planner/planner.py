@@ -11,7 +11,7 @@ from weekplan.domain.meal_types import DEFAULT_VOCABULARY, MealVocabulary
 from weekplan.domain.text import check_key
 from weekplan.errors import InvalidInput
 from weekplan.planner.client import ClientPlanner
-from weekplan.planner.inputs import check_client_ref
+from weekplan.planner.inputs import check_client_ref, check_flag, collect_errors
 from weekplan.planner.session import PlannerOptions, new_id, utc_now
 from weekplan.planner.worker import WorkerPlanner
 from weekplan.ports import DishCatalog, Store
@@ -45,12 +45,11 @@ class Planner:
         meal_vocabulary: MealVocabulary = DEFAULT_VOCABULARY,
         dish_catalog: DishCatalog | None = None,
     ) -> None:
-        try:
-            start = DayKey(week_starts_on)
-        except ValueError:
+        if not (isinstance(week_starts_on, str) and week_starts_on in DayKey._value2member_map_):
             raise InvalidInput.at(
                 ("week_starts_on",), "must be one of mon, tue, wed, thu, fri, sat, sun"
-            ) from None
+            )
+        start = DayKey(week_starts_on)
         if not isinstance(meal_vocabulary, MealVocabulary):
             raise InvalidInput.at(("meal_vocabulary",), "must be a MealVocabulary")
         self._store = store
@@ -69,10 +68,16 @@ class Planner:
 
     def worker(self, tenant_id: str, *, read_only: bool = False) -> WorkerPlanner:
         """A worker session in ``tenant_id``; ``read_only`` refuses every write."""
-        tenant = check_key(tenant_id, "tenant_id", max_length=ID_MAX)
+        tenant, read_only = collect_errors(
+            lambda: check_key(tenant_id, "tenant_id", max_length=ID_MAX),
+            lambda: check_flag(read_only, "read_only"),
+        )
         return WorkerPlanner(self._store, self._options, tenant, read_only=read_only)
 
     def client(self, tenant_id: str, client_ref: str) -> ClientPlanner:
         """A client's read-only view of their own weeks in ``tenant_id``."""
-        tenant = check_key(tenant_id, "tenant_id", max_length=ID_MAX)
-        return ClientPlanner(self._store, self._options, tenant, check_client_ref(client_ref))
+        tenant, client = collect_errors(
+            lambda: check_key(tenant_id, "tenant_id", max_length=ID_MAX),
+            lambda: check_client_ref(client_ref),
+        )
+        return ClientPlanner(self._store, self._options, tenant, client)

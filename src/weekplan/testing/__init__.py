@@ -17,6 +17,7 @@ from weekplan.testing._access import AccessConformance
 from weekplan.testing._base import ConformanceBase
 from weekplan.testing._dishes import DishConformance
 from weekplan.testing._guardrails import GuardrailsConformance
+from weekplan.testing._hostile_input import HostileInputConformance
 from weekplan.testing._instances import InstanceConformance
 from weekplan.testing._isolation import IsolationConformance
 from weekplan.testing._properties import PropertyConformance, TenantIsolationMachine
@@ -35,6 +36,7 @@ class StoreConformance(
     PropertyConformance,
     DishConformance,
     GuardrailsConformance,
+    HostileInputConformance,
 ):
     """The whole contract every store keeps. Implement :meth:`make_store` (and
     optionally :meth:`dispose_store`); every test method then runs on your store.
