@@ -12,6 +12,7 @@ from weekplan.domain.fields import to_id, to_name, to_tenant_id
 from weekplan.domain.limits import (
     INGREDIENT_MAX,
     INT_MAX,
+    MAX_CHOICES,
     MAX_INGREDIENTS,
     MAX_STEPS,
     MAX_TAGS,
@@ -19,6 +20,7 @@ from weekplan.domain.limits import (
     TAG_MAX,
 )
 from weekplan.domain.meal_types import MealType
+from weekplan.domain.sequences import take_items
 from weekplan.domain.text import check_text, search_key
 from weekplan.errors import ErrorItem, InvalidInput
 
@@ -35,7 +37,7 @@ def parse_meal_types(value: Any, field: str = "meal_types") -> tuple[MealType, .
         raise InvalidInput.at((field,), "must be a list of meal types")
     found: set[MealType] = set()
     errors: list[ErrorItem] = []
-    for index, item in enumerate(value):
+    for index, item in enumerate(take_items(value, field, max_items=MAX_CHOICES)):
         # Only a string can be a meal type; anything else would be shown in the enum's error.
         if isinstance(item, str) and item in MealType._value2member_map_:
             found.add(MealType(item))
@@ -57,9 +59,7 @@ def parse_texts(
     """
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise InvalidInput.at((field,), "must be a list of strings")
-    items = list(value)
-    if len(items) > max_items:
-        raise InvalidInput.at((field,), f"must have at most {max_items} items")
+    items = take_items(value, field, max_items=max_items)
     texts: list[str] = []
     seen: set[str] = set()
     errors: list[ErrorItem] = []

@@ -26,6 +26,8 @@ SEARCH_MAX: Final = 200
 MAX_ENTRIES: Final = 140
 """Seven days of up to twenty slots each."""
 PAGE_LIMIT_MAX: Final = 200
+MAX_CHOICES: Final = 50
+"""Meal types or days named in one call; repeats count, so a short list of choices stays short."""
 TAG_MAX: Final = 50
 MAX_TAGS: Final = 20
 INGREDIENT_MAX: Final = 200

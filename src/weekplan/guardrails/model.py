@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import attrs
 
 from weekplan.domain.limits import INT_MAX
+from weekplan.domain.sequences import take_items
 from weekplan.domain.text import check_key, check_text
 from weekplan.errors import ErrorItem, InvalidInput
 from weekplan.guardrails.hashing import content_hash_of
@@ -146,9 +147,7 @@ def _terms(field: str, *, canonical: bool) -> Callable[[Any], tuple[str, ...]]:
     def convert(value: Any) -> tuple[str, ...]:
         if isinstance(value, str | bytes) or not isinstance(value, Iterable):
             raise _invalid(field, "must be a list of strings")
-        items = list(value)
-        if len(items) > MAX_TERMS_PER_RULE:
-            raise _invalid(field, f"must have at most {MAX_TERMS_PER_RULE} items")
+        items = take_items(value, field, max_items=MAX_TERMS_PER_RULE)
         errors: list[ErrorItem] = []
         terms: list[str] = []
         for index, item in enumerate(items):
