@@ -39,7 +39,7 @@ def check_characters(value: str, field: str, *, allow_whitespace: bool = False) 
 
     With ``allow_whitespace``, tabs and line breaks are allowed.
 
-    >>> check_characters("soup\x00", "search")
+    >>> check_characters("soup\\x00", "search")
     Traceback (most recent call last):
     ...
     weekplan.errors.InvalidInput: invalid input: search: must not contain control characters
