@@ -15,12 +15,13 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from weekplan import InvalidInput, Planner, WorkerPlanner
+from weekplan import ClientPlanner, InvalidInput, Planner, WorkerPlanner
 from weekplan.adapters.memory import InMemoryStore
 from weekplan.contrib.flask import RequestAccess, init_app, planning_blueprint
 from weekplan.domain.limits import INT_MAX, WEEK_START_MAX
 from weekplan.guardrails import ruleset_from_json
 from weekplan.serialization import TemplateCreate, from_json, parse_json
+from weekplan.testing._hostile_input import public_methods
 
 MONDAY = "2026-11-23"
 DEEP_JSON = "[" * 50_000 + "]" * 50_000
@@ -207,3 +208,15 @@ def test_a_flask_body_that_is_deep_or_broken_is_422(body: str | bytes) -> None:
     )
     assert response.status_code == 422
     assert response.get_json()["detail"] == "invalid_input"
+
+
+def test_the_fuzz_of_the_conformance_suite_finds_every_public_method_itself() -> None:
+    class ExtendedWorker(WorkerPlanner):
+        def archive_week(self, client_ref: str) -> None:
+            """A method a later version might add."""
+
+    methods = public_methods(ExtendedWorker)
+    assert "archive_week" in methods
+    assert {"create_template", "set_slot", "save_ruleset", "suggest_dishes"} <= set(methods)
+    assert not any(name.startswith("_") for name in methods)
+    assert public_methods(ClientPlanner) == ["list_weeks", "weekly_plan"]
