@@ -38,6 +38,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.errors import StorageError, WeekPlanError
 from weekplan.planner.client import ClientPlanner
 from weekplan.planner.planner import Planner
@@ -284,6 +285,7 @@ class _World:
     week: date
     content_hash: str
     diet_id: str
+    plans: tuple[WeekPlanTemplate | WeekPlanInstance, ...]
 
 
 #: The values most likely to slip past a check, drawn more often than the rest.
@@ -391,6 +393,7 @@ def _plausible(name: str, world: _World) -> st.SearchStrategy[Any]:
         "diet_id": st.sampled_from([world.diet_id, None]),
         "ruleset": _ruleset_dicts(hostile),
         "read_only": st.booleans(),
+        "plan": st.sampled_from(world.plans),
     }
     # A parameter this suite does not know yet still gets ordinary values.
     generic = st.sampled_from([world.client_ref, world.week, 1, None, "mon"])
@@ -438,7 +441,7 @@ class HostileInputConformance(ConformanceBase):
         template = worker.create_template(
             "Week", [{"day_key": "mon", "slot_key": "lunch", "dish_template_id": "dish-1"}]
         )
-        worker.create_instance(template.id, "client-42", MONDAY)
+        instance = worker.create_instance(template.id, "client-42", MONDAY)
         ruleset = worker.save_ruleset(
             {
                 "diet_id": "dairy-free",
@@ -467,6 +470,7 @@ class HostileInputConformance(ConformanceBase):
             week=MONDAY,
             content_hash=ruleset.content_hash,
             diet_id=ruleset.diet_id,
+            plans=(template, instance),
         )
 
     @pytest.mark.parametrize("method", public_methods(WorkerPlanner))
