@@ -24,7 +24,7 @@ def check_search(search: Any, field: str = "search") -> str | None:
     """A search text (``None`` for none) in its :func:`search_key` form.
 
     It goes into a query, so it obeys what stored text obeys: no NUL or other
-    control character, no lone surrogate.
+    control character (tabs and line breaks aside), no lone surrogate.
     """
     if search is None:
         return None
@@ -32,7 +32,7 @@ def check_search(search: Any, field: str = "search") -> str | None:
         raise InvalidInput.at((field,), "must be a string")
     if len(search) > SEARCH_MAX:
         raise InvalidInput.at((field,), f"must be at most {SEARCH_MAX} characters")
-    return search_key(check_characters(search, field).strip()) or None
+    return search_key(check_characters(search, field, allow_whitespace=True).strip()) or None
 
 
 def check_flag(value: Any, field: str) -> bool:
