@@ -394,6 +394,11 @@ def _plausible(name: str, world: _World) -> st.SearchStrategy[Any]:
         "ruleset": _ruleset_dicts(hostile),
         "read_only": st.booleans(),
         "plan": st.sampled_from(world.plans),
+        "reason": st.sampled_from(["groceries bought", None]),
+        "skip_locked": st.booleans(),
+        "actor": st.sampled_from(["user-17", None]),
+        "since": st.sampled_from([datetime(2026, 11, 1, tzinfo=UTC), None]),
+        "until": st.sampled_from([datetime(2027, 1, 1, tzinfo=UTC), None]),
     }
     # A parameter this suite does not know yet still gets ordinary values.
     generic = st.sampled_from([world.client_ref, world.week, 1, None, "mon"])
