@@ -21,6 +21,7 @@ from weekplan.testing._dishes import DishConformance
 from weekplan.testing._drafts import DraftConformance
 from weekplan.testing._generation import GenerationConformance
 from weekplan.testing._guardrails import GuardrailsConformance
+from weekplan.testing._hostile_input import HostileInputConformance
 from weekplan.testing._instances import InstanceConformance
 from weekplan.testing._isolation import IsolationConformance
 from weekplan.testing._locks import LockConformance
@@ -45,6 +46,7 @@ class StoreConformance(
     ChangeLogConformance,
     LockConformance,
     DraftConformance,
+    HostileInputConformance,
     RunConformance,
     GenerationConformance,
 ):
