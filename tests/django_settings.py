@@ -51,5 +51,8 @@ if POSTGRES_URL:
         "PORT": str(_url.port or 5432),
     }
 
+# Bearer tokens of the example's access function; the tests add one per caller.
+EXAMPLE_TOKENS: dict[str, object] = {}
+
 # A zone far from UTC, so that a timestamp that is not kept in UTC shows.
 TIME_ZONE = "Pacific/Kiritimati"
