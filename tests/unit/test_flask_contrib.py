@@ -9,7 +9,7 @@ import weekplan.errors
 from weekplan import InvalidInput, Planner, WeekPlanError
 from weekplan.adapters.memory import InMemoryStore
 from weekplan.contrib.flask import RequestAccess, current_worker, init_app
-from weekplan.errors import GuardrailsViolation
+from weekplan.errors import GuardrailsViolation, MethodNotAllowed
 from weekplan.guardrails import GuardrailsRuleset, GuardRule, PlanTarget, RuleMatch, evaluate
 
 
@@ -23,6 +23,8 @@ def _an_instance_of(cls: type[WeekPlanError]) -> WeekPlanError:
             [PlanTarget("mon", "breakfast", ingredients=["milk"])],
         )
         return GuardrailsViolation(decision)
+    if cls is MethodNotAllowed:
+        return MethodNotAllowed(["GET"])
     return cls()
 
 

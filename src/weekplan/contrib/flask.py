@@ -88,7 +88,7 @@ class _Extension:
 class _RestOfPath(BaseConverter):
     """Nothing, or a slash and anything: the API answers every path under its prefixes."""
 
-    regex = "(?:/.*)?"
+    regex = r"(?:/[\s\S]*)?"
     part_isolating = False
 
 
