@@ -144,7 +144,7 @@ def current_access() -> RequestAccess:
 def current_worker() -> WorkerPlanner:
     """A worker planner for the request's tenant, read-only if the host said so.
 
-    For the host's own views; a client gets :class:`~weekplan.errors.WorkerOnly`
+    For the host's own views; a client gets ``WorkerOnly``
     from the blueprint's routes, and should get the same from the host's.
     """
     access = current_access()

@@ -8,7 +8,7 @@
 * :func:`openapi_document`: the OpenAPI 3.1 document of the table.
 
 Hosts do not use this module directly: :mod:`weekplan.contrib.flask` and
-:mod:`weekplan.contrib.django` serve it. A host that uses another framework
+``weekplan.contrib.django`` serve it. A host that uses another framework
 writes its adapter in a few lines around :meth:`PlanningApi.handle`.
 """
 

@@ -8,7 +8,7 @@ path, a method the path does not take, a body over the limit, a refusal of the
 host's authentication, and a failure nobody expected.
 
 The framework adapters (:mod:`weekplan.contrib.flask`,
-:mod:`weekplan.contrib.django`) only translate their request into an
+``weekplan.contrib.django``) only translate their request into an
 :class:`ApiRequest` and the :class:`ApiResponse` back, so the same request
 gets the same status and JSON on both.
 
