@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 import attrs
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import MethodNotAllowed as RoutingMethodNotAllowed
 from werkzeug.routing import BaseConverter
 
 from weekplan.errors import ClientOnly, InvalidInput, WeekPlanError
@@ -191,11 +192,15 @@ def _flask_response(answer: ApiResponse) -> Response:
 
 
 def _serve(prefix: str, rest: str = "") -> Response:
+    return _answer(prefix + rest)
+
+
+def _answer(path: str) -> Response:
     api = _extension().api
     query = {key: request.args.getlist(key)[0] for key in request.args}
     api_request = ApiRequest(
         method=request.method,
-        path=prefix + rest,
+        path=path,
         query=query,
         content_length=request.content_length,
         read_body=request.stream.read,
@@ -220,7 +225,23 @@ def planning_blueprint(name: str = "weekplan") -> Blueprint:
     def register_converter(state: Any) -> None:
         state.app.url_map.converters.setdefault(_CONVERTER, _RestOfPath)
 
+    def answer_unlisted_methods_in_json(state: Any) -> None:
+        # Methods the rules do not list (PROPFIND, say) fail in Flask's routing, before
+        # any view runs; inside the API they get its JSON 405 too. Elsewhere the
+        # host's own 405 handler, if it has one, still answers.
+        mount = state.url_prefix or ""
+        previous = state.app.error_handler_spec[None][405].get(RoutingMethodNotAllowed)
+
+        def method_not_allowed(error: RoutingMethodNotAllowed) -> Any:
+            path = request.path
+            if path.startswith(mount) and _extension().api.owns(path[len(mount) :]):
+                return _answer(path[len(mount) :])
+            return error if previous is None else previous(error)
+
+        state.app.register_error_handler(RoutingMethodNotAllowed, method_not_allowed)
+
     bp.record_once(register_converter)
+    bp.record(answer_unlisted_methods_in_json)
     for prefix in API_PREFIXES:
         bp.add_url_rule(
             f"{prefix}<{_CONVERTER}:rest>",

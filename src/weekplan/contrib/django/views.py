@@ -29,12 +29,18 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
 
+from weekplan.errors import PayloadTooLarge
 from weekplan.http import (
     DEFAULT_MAX_BODY_BYTES,
     AccessRefused,
@@ -42,6 +48,7 @@ from weekplan.http import (
     ApiResponse,
     PlanningApi,
     RequestAccess,
+    error_response,
 )
 from weekplan.planner.planner import Planner
 
@@ -115,8 +122,13 @@ class PlanningView:
 
     def __call__(self, request: HttpRequest, path: str) -> HttpResponse:
         """Answer one request; ``path`` is the part of the URL after the include's prefix."""
-        if getattr(settings, "WEEKPLAN_CSRF_PROTECT", False) and _fails_csrf(request):
-            return _django_response(ApiResponse(403, {"detail": "csrf_failed"}))
+        if getattr(settings, "WEEKPLAN_CSRF_PROTECT", False):
+            try:
+                refused = _fails_csrf(request)
+            except RequestDataTooBig:  # a form body, read by the check, over Django's limit
+                return _django_response(error_response(PayloadTooLarge()))
+            if refused:
+                return _django_response(ApiResponse(403, {"detail": "csrf_failed"}))
         api_request = ApiRequest(
             method=request.method or "GET",
             path="/" + path,
