@@ -24,7 +24,13 @@ from schemathesis.specs.openapi.checks import (
 
 from weekplan.http import openapi_document
 
-__all__ = ["CHECKS", "FUZZ_SETTINGS", "REQUESTS", "SCHEMA", "call_and_validate"]
+__all__ = [
+    "CHECKS",
+    "FUZZ_SETTINGS",
+    "REQUESTS",
+    "SCHEMA",
+    "call_and_validate",
+]
 
 #: The checks every generated request passes.
 CHECKS = [
@@ -49,12 +55,15 @@ FUZZ_SETTINGS = settings(
 SCHEMA = schemathesis.openapi.from_dict(openapi_document())
 
 
+def _headers(case: Any, tokens: Mapping[str, str]) -> dict[str, str]:
+    role = "client" if case.operation.path.startswith("/client") else "worker"
+    return {"Authorization": f"Bearer {tokens[role]}"}
+
+
 def call_and_validate(
     case: Any, app: Callable[..., Any], tokens: Mapping[str, str], label: str
 ) -> None:
     """Send ``case`` to the WSGI ``app`` as the caller its operation is for, and check it."""
-    role = "client" if case.operation.path.startswith("/client") else "worker"
-    headers = {"Authorization": f"Bearer {tokens[role]}"}
-    response = case.call(app=app, headers=headers)
+    response = case.call(app=app, headers=_headers(case, tokens))
     REQUESTS[label] += 1
     case.validate_response(response, checks=CHECKS)

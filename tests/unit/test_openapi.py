@@ -54,3 +54,16 @@ def test_a_client_payload_schema_has_no_worker_bookkeeping() -> None:
 def test_python_m_weekplan_openapi_prints_the_document(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["openapi"]) == 0
     assert json.loads(capsys.readouterr().out) == openapi_document()
+
+
+def test_what_a_route_creates_links_to_the_routes_that_work_on_it() -> None:
+    paths = openapi_document()["paths"]
+    created = paths["/api/planning/templates"]["post"]["responses"]["201"]["links"]
+    assert created["get_template"]["parameters"] == {"template_id": "$response.body#/id"}
+    week = paths["/api/planning/instances"]["post"]["responses"]["201"]["links"]
+    assert week["get_instance"]["parameters"] == {
+        "client_ref": "$response.body#/client_ref",
+        "week_start_date": "$response.body#/week_start_date",
+    }
+    dish = paths["/api/planning/dishes/{dish_id}"]["put"]["responses"]["201"]["links"]
+    assert dish["delete_dish"]["parameters"] == {"dish_id": "$request.path.dish_id"}

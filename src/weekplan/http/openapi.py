@@ -119,7 +119,53 @@ def _query_parameters(query: Any, schemas: _Schemas) -> list[dict[str, Any]]:
     ]
 
 
-def _operation(route: Route, schemas: _Schemas) -> dict[str, Any]:
+def _response_fields(route: Route) -> set[str]:
+    """The top-level fields of a route's success body, as far as the document says."""
+    if route.response is not None and attrs.has(get_origin(route.response) or route.response):
+        return {field.name for field in attrs.fields(get_origin(route.response) or route.response)}
+    schema = route.response_schema or {}
+    ref = str(schema.get("$ref", "")).removeprefix("#/$defs/")
+    target = schema.get("$defs", {}).get(ref, schema)
+    return set(target.get("properties", {}))
+
+
+def _links(creator: Route, routes: Iterable[Route]) -> dict[str, Any]:
+    """OpenAPI links from what a route creates to the routes that work on it.
+
+    They are derived, not written: a route below the creator's path takes each
+    of its path parameters from the creator's own path, from the created body's
+    field of the same name, or, for the first parameter below a collection, from
+    the body's ``id``. Schemathesis follows them to test routes on real resources.
+    """
+    if 201 not in creator.statuses:
+        return {}
+    fields = _response_fields(creator)
+    links: dict[str, Any] = {}
+    for target in routes:
+        if target is creator or target.audience is not creator.audience or not target.parameters:
+            continue
+        if not target.path.startswith(creator.path + "/") and target.path != creator.path:
+            continue
+        below = target.parameters[len(creator.parameters) :]
+        parameters: dict[str, str] = {}
+        for name in target.parameters:
+            if name in creator.parameters:
+                parameters[name] = f"$request.path.{name}"
+            elif name in fields:
+                parameters[name] = f"$response.body#/{name}"
+            elif below and name == below[0] and "id" in fields:
+                parameters[name] = "$response.body#/id"
+            else:
+                break
+        else:
+            links[target.operation_id] = {
+                "operationId": target.operation_id,
+                "parameters": parameters,
+            }
+    return links
+
+
+def _operation(route: Route, schemas: _Schemas, routes: tuple[Route, ...]) -> dict[str, Any]:
     parameters: list[dict[str, Any]] = [
         {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
         for name in route.parameters
@@ -142,6 +188,10 @@ def _operation(route: Route, schemas: _Schemas) -> dict[str, Any]:
     if body is not None:
         operation["requestBody"] = {"required": True, "content": _json(body)}
     operation["responses"] = _responses(route, schemas, has_body=body is not None)
+    links = _links(route, routes)
+    if links:
+        for status in route.statuses:
+            operation["responses"][str(status)]["links"] = links
     return operation
 
 
@@ -181,11 +231,12 @@ def openapi_document(
         from weekplan.http.table import ROUTES  # noqa: PLC0415  # the table serves this document
 
         routes = ROUTES
+    routes = tuple(routes)
     schemas = _Schemas()
     paths: dict[str, dict[str, Any]] = {}
     tags: list[str] = []
     for route in routes:
-        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, schemas)
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, schemas, routes)
         if route.tag not in tags:
             tags.append(route.tag)
     return {
