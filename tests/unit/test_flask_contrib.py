@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from flask import Flask
 
 import weekplan.errors
 from weekplan import InvalidInput, Planner, WeekPlanError
 from weekplan.adapters.memory import InMemoryStore
-from weekplan.contrib.flask import RequestAccess, current_worker, init_app, planning_blueprint
+from weekplan.contrib.flask import (
+    RequestAccess,
+    current_worker,
+    init_app,
+    json_response,
+    planning_blueprint,
+)
 from weekplan.errors import GuardrailsViolation, MethodNotAllowed
 from weekplan.guardrails import GuardrailsRuleset, GuardRule, PlanTarget, RuleMatch, evaluate
 
@@ -109,3 +117,16 @@ def test_the_blueprint_serves_the_api_under_its_url_prefix() -> None:
     missing = client.get("/v1/api/planning/templates/")
     assert (missing.status_code, missing.get_json()) == (404, {"detail": "route_not_found"})
     assert client.get("/api/planning/templates").status_code == 404
+
+
+def test_a_client_gets_no_worker_in_the_host_s_own_routes_either() -> None:
+    app = Flask("host")
+    client_access = RequestAccess.client("tenant-a", "client-42")
+    init_app(app, Planner(InMemoryStore()), access=lambda: client_access)
+
+    @app.get("/my/templates")
+    def my_templates() -> Any:
+        return json_response(current_worker().list_templates())
+
+    response = app.test_client().get("/my/templates")
+    assert (response.status_code, response.get_json()) == (403, {"detail": "worker_only"})

@@ -37,7 +37,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import MethodNotAllowed as RoutingMethodNotAllowed
 from werkzeug.routing import BaseConverter
 
-from weekplan.errors import ClientOnly, InvalidInput, WeekPlanError
+from weekplan.errors import ClientOnly, InvalidInput, WeekPlanError, WorkerOnly
 from weekplan.http import (
     API_PREFIXES,
     DEFAULT_MAX_BODY_BYTES,
@@ -46,6 +46,7 @@ from weekplan.http import (
     ApiResponse,
     PlanningApi,
     RequestAccess,
+    Role,
 )
 from weekplan.planner.client import ClientPlanner
 from weekplan.planner.planner import Planner
@@ -145,10 +146,13 @@ def current_access() -> RequestAccess:
 def current_worker() -> WorkerPlanner:
     """A worker planner for the request's tenant, read-only if the host said so.
 
-    For the host's own views; a client gets ``WorkerOnly``
-    from the blueprint's routes, and should get the same from the host's.
+    For the host's own views; a client gets ``403 {"detail": "worker_only"}``
+    here as on the blueprint's worker routes, so a host's route cannot hand a
+    client the tenant's data by mistake.
     """
     access = current_access()
+    if access.role is Role.CLIENT:
+        raise WorkerOnly()
     return _extension().planner.worker(access.tenant_id, read_only=access.read_only)
 
 
