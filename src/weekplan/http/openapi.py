@@ -19,12 +19,19 @@ from typing import Any, get_args, get_origin
 
 import attrs
 
+from weekplan.domain.days import DayKey
 from weekplan.http.routes import Audience, Route
 from weekplan.serialization import json_schema
 
 __all__ = ["ERROR_SCHEMA", "openapi_document"]
 
 _COMPONENTS = "#/components/schemas/"
+
+#: Path parameters whose form is known; every other one is a string.
+_PATH_PARAMETER_SCHEMAS: dict[str, dict[str, Any]] = {
+    "day_key": {"enum": [day.value for day in DayKey]},
+    "week_start_date": {"type": "string", "format": "date"},
+}
 
 #: The body of every error: ``detail`` always, ``errors`` for invalid input, and more per error.
 ERROR_SCHEMA: dict[str, Any] = {
@@ -167,7 +174,12 @@ def _links(creator: Route, routes: Iterable[Route]) -> dict[str, Any]:
 
 def _operation(route: Route, schemas: _Schemas, routes: tuple[Route, ...]) -> dict[str, Any]:
     parameters: list[dict[str, Any]] = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": dict(_PATH_PARAMETER_SCHEMAS.get(name, {"type": "string"})),
+        }
         for name in route.parameters
     ]
     if route.query is not None:
