@@ -186,3 +186,16 @@ def test_the_middleware_and_the_decorator_answer_every_weekplan_error(
         assert response.status_code == error.status_code
         assert _json(response) == error.to_dict()
     assert middleware.process_exception(request, ValueError("not ours")) is None
+
+
+def test_a_planner_that_cannot_be_built_is_500_internal_error_json(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken_planner() -> Any:
+        raise RuntimeError("the app is not in INSTALLED_APPS")
+
+    view = PlanningView(planner=broken_planner, access=lambda request: None)
+    request = RequestFactory().get("/api/planning/templates")
+    response = view(request, "api/planning/templates")
+    assert (response.status_code, _json(response)) == (500, {"detail": "internal_error"})
+    assert "not in INSTALLED_APPS" in caplog.text

@@ -25,6 +25,7 @@ Settings, all optional but the first:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -53,6 +54,8 @@ from weekplan.http import (
 from weekplan.planner.planner import Planner
 
 __all__ = ["AccessFunction", "PlanningView"]
+
+_LOG = logging.getLogger("weekplan.http")
 
 #: The host's access function: who the request is, or ``PermissionDenied``.
 AccessFunction = Callable[[HttpRequest], Any]
@@ -121,7 +124,19 @@ class PlanningView:
         return access  # type: ignore[no-any-return]  # checked by its result
 
     def __call__(self, request: HttpRequest, path: str) -> HttpResponse:
-        """Answer one request; ``path`` is the part of the URL after the include's prefix."""
+        """Answer one request; ``path`` is the part of the URL after the include's prefix.
+
+        Whatever fails, the answer is JSON: a project set up wrongly (no
+        ``WEEKPLAN_ACCESS``, the app missing from ``INSTALLED_APPS``) gets
+        ``500 {"detail": "internal_error"}`` and the reason in the log.
+        """
+        try:
+            return self._answer(request, path)
+        except Exception:
+            _LOG.exception("weekplan's HTTP API failed on %s %s", request.method, request.path)
+            return _django_response(ApiResponse(500, {"detail": "internal_error"}))
+
+    def _answer(self, request: HttpRequest, path: str) -> HttpResponse:
         if getattr(settings, "WEEKPLAN_CSRF_PROTECT", False):
             try:
                 refused = _fails_csrf(request)
