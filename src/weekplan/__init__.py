@@ -21,6 +21,7 @@ from weekplan.domain.paging import Page
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.suggestions import DishSuggestion
 from weekplan.errors import (
+    ConcurrentUpdate,
     DishNotFound,
     GuardrailsViolation,
     InstanceExists,
@@ -46,6 +47,7 @@ __all__ = [
     "ClientPlanner",
     "ClientSlot",
     "ClientWeekView",
+    "ConcurrentUpdate",
     "DayKey",
     "Dish",
     "DishNotFound",

@@ -19,6 +19,7 @@ Importing this module needs pytest and hypothesis.
 
 from weekplan.testing._access import AccessConformance
 from weekplan.testing._base import ConformanceBase
+from weekplan.testing._diet_races import DietRaceConformance
 from weekplan.testing._dishes import DishConformance
 from weekplan.testing._guardrails import GuardrailsConformance
 from weekplan.testing._http import HttpClient, HttpConformance, HttpResult
@@ -47,6 +48,7 @@ class StoreConformance(
     PropertyConformance,
     DishConformance,
     GuardrailsConformance,
+    DietRaceConformance,
 ):
     """The whole contract every store keeps. Implement :meth:`make_store` (and
     optionally :meth:`dispose_store`); every test method then runs on your store.
