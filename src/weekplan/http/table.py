@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from weekplan.domain.changes import ChangeRecord
 from weekplan.domain.dishes import Dish
 from weekplan.domain.paging import Page
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
@@ -164,6 +165,10 @@ def _bulk_assign(call: Call) -> Any:
         days=b.days,
         expected_version=b.expected_version,
     )
+
+
+def _list_changes(call: Call) -> Any:
+    return call.worker.list_changes(*_week(call), limit=call.query.limit, cursor=call.query.cursor)
 
 
 def _check_instance(call: Call) -> Any:
@@ -397,6 +402,11 @@ ROUTES: tuple[Route, ...] = (
         method="POST", path=f"{_WEEK}/bulk-assign", operation_id="bulk_assign",
         handler=_bulk_assign, summary="Put one dish in one slot on several days",
         tag="weeks", body=BulkAssign, response=WeekPlanInstance,
+    ),
+    Route(
+        method="GET", path=f"{_WEEK}/changes", operation_id="list_changes",
+        handler=_list_changes, summary="The week's change records, newest first",
+        tag="weeks", query=PageQuery, response=Page[ChangeRecord],
     ),
     Route(
         method="GET", path=f"{_WEEK}/check", operation_id="check_instance",
