@@ -10,7 +10,15 @@ import weekplan
 from weekplan.adapters.memory import InMemoryStore
 from weekplan.http import ApiRequest, PlanningApi, RequestAccess
 
-OPTIONAL = ("sqlalchemy", "alembic", "psycopg", "pymysql", "pytest", "hypothesis")
+OPTIONAL = (
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+    "pymysql",
+    "pytest",
+    "hypothesis",
+    "snowballstemmer",
+)
 
 worker = weekplan.Planner(InMemoryStore()).worker("tenant-a")
 template = worker.create_template("Minimal", [weekplan.PlanEntry("mon", "lunch")])

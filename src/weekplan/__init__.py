@@ -49,6 +49,7 @@ from weekplan.errors import (
 )
 from weekplan.planner.client import ClientPlanner
 from weekplan.planner.draft_editor import DraftEditor
+from weekplan.planner.guardrails import RulesetAssignment
 from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
 
@@ -85,6 +86,7 @@ __all__ = [
     "PlanEntry",
     "Planner",
     "ReadOnlyAccess",
+    "RulesetAssignment",
     "RulesetNotFound",
     "SlotChange",
     "SlotLock",

@@ -27,6 +27,7 @@ from weekplan.http.client_payloads import (
     client_weeks,
 )
 from weekplan.http.routes import Audience, Call, Reply, Route
+from weekplan.planner.guardrails import RulesetAssignment
 from weekplan.serialization import (
     BulkAssign,
     DishQuery,
@@ -250,6 +251,15 @@ def _assign_ruleset(call: Call) -> Any:
     return call.worker.assign_ruleset(call.params["client_ref"], call.body.content_hash)
 
 
+def _assignment_json(done: RulesetAssignment) -> dict[str, Any]:
+    # The ruleset, and what checking the client's weeks against it found.
+    return {
+        **_client_ruleset_json(done.ruleset),
+        "weeks_checked": done.weeks_checked,
+        "weeks_not_compliant": [week.isoformat() for week in done.weeks_not_compliant],
+    }
+
+
 def _detach_ruleset(call: Call) -> None:
     call.worker.assign_ruleset(call.params["client_ref"], None)
 
@@ -291,6 +301,18 @@ _CLIENT_RULESET_RESPONSE = _with_ruleset_defs(
         "type": "object",
         "properties": {"ruleset": {"anyOf": [_RULESET_REF, {"type": "null"}]}},
         "required": ["ruleset"],
+        "additionalProperties": False,
+    }
+)
+_ASSIGNMENT_RESPONSE = _with_ruleset_defs(
+    {
+        "type": "object",
+        "properties": {
+            "ruleset": {"anyOf": [_RULESET_REF, {"type": "null"}]},
+            "weeks_checked": {"type": "integer"},
+            "weeks_not_compliant": {"type": "array", "items": {"type": "string", "format": "date"}},
+        },
+        "required": ["ruleset", "weeks_checked", "weeks_not_compliant"],
         "additionalProperties": False,
     }
 )
@@ -463,9 +485,9 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(
         method="PUT", path=_CLIENT_RULESET, operation_id="assign_ruleset",
-        handler=_assign_ruleset, summary="Put a client on a stored ruleset",
-        tag="guardrails", body=RulesetAssign, render=_client_ruleset_json,
-        response_schema=_CLIENT_RULESET_RESPONSE,
+        handler=_assign_ruleset, summary="Put a client on a stored ruleset and check their weeks",
+        tag="guardrails", body=RulesetAssign, render=_assignment_json,
+        response_schema=_ASSIGNMENT_RESPONSE,
     ),
     Route(
         method="DELETE", path=_CLIENT_RULESET, operation_id="detach_ruleset",
