@@ -52,7 +52,7 @@ from weekplan.http.access import RequestAccess, Role
 from weekplan.http.routes import Audience, Call, Reply, Route
 from weekplan.http.table import API_PREFIXES, ROUTES
 from weekplan.planner.planner import Planner
-from weekplan.serialization import from_json, from_query, to_json
+from weekplan.serialization import from_json, from_query, parse_json, to_json
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
@@ -236,8 +236,9 @@ class PlanningApi:
         if len(raw) > self.max_body_bytes:
             raise PayloadTooLarge()
         try:
-            data = json.loads(raw)
-        except (ValueError, RecursionError):
+            data = parse_json(raw)
+        except InvalidInput:
+            # The same answer for every malformed body, however deep or broken.
             raise InvalidInput.at((), "the body must be a JSON object") from None
         if route.parse_body is not None:
             return route.parse_body(data)

@@ -24,6 +24,7 @@ from weekplan.testing._diet_races import DietRaceConformance
 from weekplan.testing._dishes import DishConformance
 from weekplan.testing._drafts import DraftConformance
 from weekplan.testing._guardrails import GuardrailsConformance
+from weekplan.testing._hostile_input import HostileInputConformance
 from weekplan.testing._http import HttpClient, HttpConformance, HttpResult
 from weekplan.testing._instances import InstanceConformance
 from weekplan.testing._isolation import IsolationConformance
@@ -55,6 +56,7 @@ class StoreConformance(
     ChangeLogConformance,
     LockConformance,
     DraftConformance,
+    HostileInputConformance,
 ):
     """The whole contract every store keeps. Implement :meth:`make_store` (and
     optionally :meth:`dispose_store`); every test method then runs on your store.
