@@ -19,6 +19,7 @@ from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.domain.meal_types import MealType, MealVocabulary, meal_type_for_slot
 from weekplan.domain.paging import Page
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.schedules import RunOutcome, Schedule, ScheduleSource
 from weekplan.domain.suggestions import DishSuggestion
 from weekplan.errors import (
     DishNotFound,
@@ -26,8 +27,10 @@ from weekplan.errors import (
     InstanceExists,
     InstanceNotFound,
     InvalidInput,
+    NotSupportedByStore,
     ReadOnlyAccess,
     RulesetNotFound,
+    ScheduleNotFound,
     SlotNotFound,
     StorageError,
     TemplateNotFound,
@@ -36,6 +39,7 @@ from weekplan.errors import (
 )
 from weekplan.planner.client import ClientPlanner
 from weekplan.planner.planner import Planner
+from weekplan.planner.scheduled_runs import ScheduledRun
 from weekplan.planner.worker import WorkerPlanner
 
 __version__ = package_version()
@@ -57,11 +61,17 @@ __all__ = [
     "InvalidInput",
     "MealType",
     "MealVocabulary",
+    "NotSupportedByStore",
     "Page",
     "PlanEntry",
     "Planner",
     "ReadOnlyAccess",
     "RulesetNotFound",
+    "RunOutcome",
+    "Schedule",
+    "ScheduleNotFound",
+    "ScheduleSource",
+    "ScheduledRun",
     "SlotNotFound",
     "SlotOverride",
     "StorageError",

@@ -25,8 +25,10 @@ __all__ = [
     "InstanceExists",
     "InstanceNotFound",
     "InvalidInput",
+    "NotSupportedByStore",
     "ReadOnlyAccess",
     "RulesetNotFound",
+    "ScheduleNotFound",
     "SlotNotFound",
     "StorageError",
     "TemplateNotFound",
@@ -155,6 +157,20 @@ class SlotNotFound(WeekPlanError):
 
     status_code = 404
     detail = "week_plan_slot_not_found"
+
+
+class ScheduleNotFound(WeekPlanError):
+    """The client has no schedule in this tenant."""
+
+    status_code = 404
+    detail = "schedule_not_found"
+
+
+class NotSupportedByStore(WeekPlanError):
+    """The store lacks an optional capability the call needs (e.g. the change log or drafts)."""
+
+    status_code = 501
+    detail = "not_supported_by_store"
 
 
 class GuardrailsViolation(WeekPlanError):

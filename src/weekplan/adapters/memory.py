@@ -22,9 +22,11 @@ from datetime import date
 from types import TracebackType
 from typing import Final, Generic, Protocol, Self, TypeVar
 
+from weekplan.adapters.memory_schedules import MemorySchedules
 from weekplan.domain.dishes import Dish
 from weekplan.domain.history import HistoryKey
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.schedules import Schedule
 from weekplan.domain.text import search_key
 from weekplan.errors import InstanceExists
 from weekplan.guardrails.model import GuardrailsRuleset
@@ -307,6 +309,8 @@ class _MemoryUnitOfWork:
         self.dishes = _Dishes(store._dishes)
         self.meal_history = _MealHistory(store._meal_history)
         self.rulesets = _Rulesets(store._rulesets, store._ruleset_assignments)
+        # The optional schedules capability (weekplan.schedule_ports).
+        self.schedules = MemorySchedules(store._schedules)
 
     def __enter__(self) -> Self:
         self._store._lock.acquire()
@@ -346,6 +350,7 @@ class InMemoryStore:
         self._meal_history: _Table[HistoryKey, int] = _Table()
         self._rulesets: _Table[str, GuardrailsRuleset] = _Table()
         self._ruleset_assignments: _Table[str, str] = _Table()
+        self._schedules: _Table[str, Schedule] = _Table()
         self._tables: tuple[_Transactional, ...] = (
             self._templates,
             self._instances,
@@ -353,6 +358,7 @@ class InMemoryStore:
             self._meal_history,
             self._rulesets,
             self._ruleset_assignments,
+            self._schedules,
         )
 
     def unit_of_work(self) -> _MemoryUnitOfWork:

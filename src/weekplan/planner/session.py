@@ -88,6 +88,11 @@ class _ReadOnlyUnitOfWork:
     def rulesets(self) -> RulesetRepository:
         return self._inner.rulesets
 
+    @property
+    def wrapped(self) -> UnitOfWork:
+        """The unit of work whose ``commit`` this one refuses."""
+        return self._inner
+
     def __enter__(self) -> Self:
         return self
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from weekplan.domain.client_view import dish_ids
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.errors import InstanceNotFound, InvalidInput, TemplateNotFound
-from weekplan.planner.guardrails import GuardrailsUseCases
+from weekplan.planner.schedules import ScheduleUseCases
 from weekplan.rendering.grid import WeekGrid
 
 __all__ = ["WorkerPlanner"]
 
 
-class WorkerPlanner(GuardrailsUseCases):
+class WorkerPlanner(ScheduleUseCases):
     """Templates, client weeks, dishes and diet rulesets of one tenant, read-write or read-only.
 
     Get one from :meth:`weekplan.Planner.worker`; every call is one transaction.

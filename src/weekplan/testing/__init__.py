@@ -20,6 +20,7 @@ from weekplan.testing._guardrails import GuardrailsConformance
 from weekplan.testing._instances import InstanceConformance
 from weekplan.testing._isolation import IsolationConformance
 from weekplan.testing._properties import PropertyConformance, TenantIsolationMachine
+from weekplan.testing._schedules import ScheduleConformance
 from weekplan.testing._templates import TemplateConformance
 from weekplan.testing._transactions import TransactionConformance
 
@@ -35,7 +36,12 @@ class StoreConformance(
     PropertyConformance,
     DishConformance,
     GuardrailsConformance,
+    ScheduleConformance,
 ):
     """The whole contract every store keeps. Implement :meth:`make_store` (and
     optionally :meth:`dispose_store`); every test method then runs on your store.
+
+    The schedule tests run only on a store with the optional schedules
+    capability (:mod:`weekplan.schedule_ports`), and are skipped, with that
+    reason, on a store without it.
     """
