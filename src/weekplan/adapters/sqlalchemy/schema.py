@@ -50,10 +50,13 @@ from weekplan.domain.limits import (
 )
 
 __all__ = [
+    "MYSQL_TABLE_OPTIONS",
     "NAME_KEY_MAX",
     "UtcDateTime",
     "dishes",
+    "document_type",
     "instances",
+    "key_type",
     "meal_history",
     "metadata",
     "ruleset_assignments",
@@ -247,3 +250,11 @@ ruleset_assignments: Final = Table(
     ),
     **_MYSQL_TABLE,
 )
+
+# For the other table modules on this metadata (e.g. .workflow_schema): the same rules.
+key_type: Final = _key
+document_type: Final = _document
+MYSQL_TABLE_OPTIONS: Final = _MYSQL_TABLE
+
+# Registers the schedules table on ``metadata``.
+from weekplan.adapters.sqlalchemy import schedule_schema  # noqa: E402, F401

@@ -39,6 +39,7 @@ from weekplan.adapters.sqlalchemy.repositories import (
     SqlTemplateRepository,
 )
 from weekplan.adapters.sqlalchemy.rows import EntryCodec
+from weekplan.adapters.sqlalchemy.schedule_repository import SqlScheduleRepository
 from weekplan.adapters.sqlalchemy.schema import metadata
 from weekplan.adapters.sqlalchemy.statements import Statements
 
@@ -97,6 +98,7 @@ class SqlAlchemyUnitOfWork:
         self._dishes: SqlDishRepository | None = None
         self._meal_history: SqlMealHistoryRepository | None = None
         self._rulesets: SqlRulesetRepository | None = None
+        self._schedules: SqlScheduleRepository | None = None
         # Shared by the instances and the rulesets, and only for the life of this unit of work.
         self._assignments: KnownAssignments = {}
 
@@ -138,6 +140,13 @@ class SqlAlchemyUnitOfWork:
         if self._rulesets is None:
             self._rulesets = SqlRulesetRepository(self, self._store._statements, self._assignments)
         return self._rulesets
+
+    @property
+    def schedules(self) -> SqlScheduleRepository:
+        """The schedules (an optional capability, see weekplan.schedule_ports)."""
+        if self._schedules is None:
+            self._schedules = SqlScheduleRepository(self, self._store.dialect_name)
+        return self._schedules
 
     # -- ConnectionSource ---------------------------------------------------------
 
