@@ -233,3 +233,9 @@ class ClientRulesetRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_ref}: {self.content_hash} ({self.tenant_id})"
+
+
+# The schedules table, in a module of its own.
+from weekplan.contrib.django.schedule_models import ScheduleRecord  # noqa: E402
+
+__all__ += ["ScheduleRecord"]

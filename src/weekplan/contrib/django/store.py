@@ -40,6 +40,7 @@ from weekplan.contrib.django.models import (
     RulesetRecord,
     TemplateRecord,
 )
+from weekplan.contrib.django.schedule_store import DjangoScheduleRepository
 from weekplan.domain.dishes import Dish
 from weekplan.domain.history import HistoryKey
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
@@ -622,6 +623,7 @@ class DjangoUnitOfWork:
         self._dishes = DjangoDishRepository(self)
         self._meal_history = DjangoMealHistoryRepository(self)
         self._rulesets = DjangoRulesetRepository(self)
+        self._schedules = DjangoScheduleRepository(self)
 
     @property
     def templates(self) -> DjangoTemplateRepository:
@@ -647,6 +649,11 @@ class DjangoUnitOfWork:
     def rulesets(self) -> DjangoRulesetRepository:
         """The guardrails rulesets and client assignments, seen through this unit of work."""
         return self._rulesets
+
+    @property
+    def schedules(self) -> DjangoScheduleRepository:
+        """The schedules (an optional capability, see weekplan.schedule_ports)."""
+        return self._schedules
 
     def alias(self) -> str:
         """The database alias, with this unit's atomic block open."""
