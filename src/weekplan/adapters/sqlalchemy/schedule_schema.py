@@ -5,7 +5,7 @@ and follows its rules (``weekplan_`` prefix, keys compared byte for byte, the
 primary key led by ``tenant_id``). One index breaks the "tenant first" rule on
 purpose: finding what is due is a question across tenants, answered by a range
 of ``(next_run_at, tenant_id, client_ref)`` read in order, so a worker's claim
-reads only the due rows it takes. Its twin ``(tenant_id, next_run_at)`` serves
+reads only the due rows it takes. Its twin ``(tenant_id, next_run_at, client_ref)`` serves
 the claims of one tenant (fan-out per tenant, or a database sharded by tenant).
 """
 
@@ -50,6 +50,6 @@ schedules: Final = Table(
     # The due scan across tenants, earliest first (see the module docstring).
     Index(None, "next_run_at", "tenant_id", "client_ref"),
     # The due scan of one tenant.
-    Index(None, "tenant_id", "next_run_at"),
+    Index(None, "tenant_id", "next_run_at", "client_ref"),
     **MYSQL_TABLE_OPTIONS,
 )

@@ -60,7 +60,9 @@ class ScheduleRecord(models.Model):
                 fields=["next_run_at", "tenant_id", "client_ref"], name="weekplan_sched_due_ix"
             ),
             # The due scan of one tenant.
-            models.Index(fields=["tenant_id", "next_run_at"], name="weekplan_sched_tenant_ix"),
+            models.Index(
+                fields=["tenant_id", "next_run_at", "client_ref"], name="weekplan_sched_tenant_ix"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -151,11 +151,13 @@ class DjangoScheduleRepository:
     ) -> Sequence[Schedule]:
         """Lock and return up to ``limit`` due schedules that no one else holds."""
         query = self._all().filter(next_run_at__lte=now)
+        order: tuple[str, ...] = ("next_run_at", "tenant_id", "client_ref")
         if tenant_id is not None:
             query = query.filter(tenant_id=tenant_id)
+            order = ("next_run_at", "client_ref")
             if client_ref is not None:
                 query = query.filter(client_ref=client_ref)
-        query = query.order_by("next_run_at", "tenant_id", "client_ref")
+        query = query.order_by(*order)
         try:
             rows = list(query.select_for_update(skip_locked=True).values(*_COLUMNS)[:limit])
         except Error as exc:

@@ -42,7 +42,8 @@ class Migration(migrations.Migration):
                         name="weekplan_sched_due_ix",
                     ),
                     models.Index(
-                        fields=["tenant_id", "next_run_at"], name="weekplan_sched_tenant_ix"
+                        fields=["tenant_id", "next_run_at", "client_ref"],
+                        name="weekplan_sched_tenant_ix",
                     ),
                 ],
                 "constraints": [

@@ -7,7 +7,7 @@ Create Date: 2026-11-30
 As in the first revision, column types are spelt out rather than imported from
 the live schema, so this revision keeps creating the same table.
 ``ix_weekplan_schedules_next_run_at_tenant_id_client_ref`` serves the claim of
-due schedules across tenants, ``ix_weekplan_schedules_tenant_id_next_run_at``
+due schedules across tenants, ``ix_weekplan_schedules_tenant_id_next_run_at_client_ref``
 the claim of one tenant's.
 """
 
@@ -72,9 +72,9 @@ def upgrade() -> None:
         ["next_run_at", "tenant_id", "client_ref"],
     )
     op.create_index(
-        "ix_weekplan_schedules_tenant_id_next_run_at",
+        "ix_weekplan_schedules_tenant_id_next_run_at_client_ref",
         "weekplan_schedules",
-        ["tenant_id", "next_run_at"],
+        ["tenant_id", "next_run_at", "client_ref"],
     )
 
 
