@@ -12,7 +12,13 @@ from weekplan.domain.text import check_key
 from weekplan.errors import InvalidInput
 from weekplan.planner.client import ClientPlanner
 from weekplan.planner.inputs import check_client_ref, collect_errors
-from weekplan.planner.scheduled_runs import ScheduledRun, check_now, check_run_limit, run_due
+from weekplan.planner.scheduled_runs import (
+    ScheduledRun,
+    check_now,
+    check_run_limit,
+    due_tenants,
+    run_due,
+)
 from weekplan.planner.session import PlannerOptions, new_id, utc_now
 from weekplan.planner.worker import WorkerPlanner
 from weekplan.ports import DishCatalog, Store
@@ -112,3 +118,11 @@ class Planner:
             ),
         )
         return run_due(self._store, self._options, moment, limit=most, tenant_id=only)
+
+    def due_tenants(self, now: datetime, *, limit: int = 1000) -> list[str]:
+        """Up to ``limit`` tenants with a schedule due at ``now``, in order; nothing is claimed.
+
+        For fanning work out per tenant (see :mod:`weekplan.contrib.celery`).
+        """
+        moment, most = collect_errors(lambda: check_now(now), lambda: check_run_limit(limit))
+        return due_tenants(self._store, moment, limit=most)

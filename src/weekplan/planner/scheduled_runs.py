@@ -52,6 +52,7 @@ __all__ = [
     "ScheduledRun",
     "check_now",
     "check_run_limit",
+    "due_tenants",
     "latest_run_at_or_before",
     "run_due",
 ]
@@ -304,3 +305,9 @@ def run_due(
         if result is not None:
             results.append(result)
     return results
+
+
+def due_tenants(store: Store, now: datetime, *, limit: int) -> list[str]:
+    """Up to ``limit`` tenants with a schedule due at ``now``, in order."""
+    with store.unit_of_work() as uow:
+        return list(require_schedules(uow).due_tenants(now, limit=limit))
