@@ -22,6 +22,7 @@ from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTempla
 from weekplan.domain.schedules import RunOutcome, Schedule, ScheduleSource
 from weekplan.domain.suggestions import DishSuggestion
 from weekplan.errors import (
+    ConcurrentUpdate,
     DishNotFound,
     GuardrailsViolation,
     InstanceExists,
@@ -50,6 +51,7 @@ __all__ = [
     "ClientPlanner",
     "ClientSlot",
     "ClientWeekView",
+    "ConcurrentUpdate",
     "DayKey",
     "Dish",
     "DishNotFound",

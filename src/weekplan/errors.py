@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from weekplan.guardrails.decision import GuardDecision
 
 __all__ = [
+    "ConcurrentUpdate",
     "DishNotFound",
     "ErrorItem",
     "GuardrailsViolation",
@@ -91,6 +92,27 @@ class VersionConflict(WeekPlanError):
 
     status_code = 409
     detail = "week_plan_version_conflict"
+
+
+class ConcurrentUpdate(WeekPlanError):
+    """Concurrent calls kept changing the same record, and weekplan stopped retrying.
+
+    A call that writes without ``expected_version`` never asked to lose a race,
+    so when a concurrent call gets in first (it created the same dish a moment
+    before, changed the same week, or the database chose this transaction as a
+    deadlock's victim), weekplan runs the whole call again, a bounded number of
+    times (10 attempts in all). This error is what is
+    left when every attempt lost: answer 409, and the caller may try again.
+    ``whole_transaction`` says the database undid the whole transaction (a
+    deadlock or a serialization failure), not just one statement.
+    """
+
+    status_code = 409
+    detail = "week_plan_concurrent_update"
+
+    def __init__(self, message: str | None = None, *, whole_transaction: bool = False) -> None:
+        super().__init__(message)
+        self.whole_transaction = whole_transaction
 
 
 class DishNotFound(WeekPlanError):

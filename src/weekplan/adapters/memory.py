@@ -294,6 +294,10 @@ class _Rulesets:
         else:
             self._assignments.put(tenant_id, client_ref, content_hash)
 
+    def lock_client(self, tenant_id: str, client_ref: str) -> None:
+        # Units of work already run one at a time (the store's lock): nothing more to hold.
+        return None
+
 
 def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
     if tenant_id != row_tenant_id:

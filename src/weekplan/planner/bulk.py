@@ -59,7 +59,7 @@ class BulkUseCases(InstanceUseCases):
             lambda: parse_day_scope(days),
             lambda: check_expected_version(expected_version),
         )
-        with self._transaction() as uow:
+        with self._client_transaction(client_ref) as uow:
             current = self._load_instance(uow, client_ref, week, expected_version=expected)
             # The dish is checked even when the days already hold it, so that a
             # repeated call with a deleted dish still says so.

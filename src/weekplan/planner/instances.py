@@ -19,7 +19,7 @@ from weekplan.domain.entries import (
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance
 from weekplan.domain.weeks import parse_week_start
-from weekplan.errors import InstanceNotFound, InvalidInput, VersionConflict
+from weekplan.errors import ConcurrentUpdate, InstanceNotFound, InvalidInput, VersionConflict
 from weekplan.planner.access import writes
 from weekplan.planner.enforcement import enforce
 from weekplan.planner.inputs import (
@@ -64,7 +64,7 @@ class InstanceUseCases(TemplateUseCases):
             lambda: check_client_ref(client_ref),
             lambda: self._week(week_start_date),
         )
-        with self._transaction() as uow:
+        with self._client_transaction(client_ref) as uow:
             template = self._load_template(uow, template_id)
             now = self._options.clock()
             instance = WeekPlanInstance(
@@ -147,7 +147,7 @@ class InstanceUseCases(TemplateUseCases):
             lambda: parse_entries(days),
             lambda: check_expected_version(expected_version),
         )
-        with self._transaction() as uow:
+        with self._client_transaction(client_ref) as uow:
             current = self._load_instance(uow, client_ref, week, expected_version=expected)
             updated = self._save_instance(uow, current, entries)
             uow.commit()
@@ -183,7 +183,7 @@ class InstanceUseCases(TemplateUseCases):
             ),
             lambda: check_expected_version(expected_version),
         )
-        with self._transaction() as uow:
+        with self._client_transaction(client_ref) as uow:
             current = self._load_instance(uow, client_ref, week, expected_version=expected)
             existing = slot_index(current.days).get(probe.key)
             entry = existing or PlanEntry(probe.day_key, probe.slot_key)
@@ -212,7 +212,7 @@ class InstanceUseCases(TemplateUseCases):
             lambda: parse_entry({"day_key": day_key, "slot_key": slot_key}),
             lambda: check_expected_version(expected_version),
         )
-        with self._transaction() as uow:
+        with self._client_transaction(client_ref) as uow:
             current = self._load_instance(uow, client_ref, week, expected_version=expected)
             reset = current.with_slot_reset(probe.day_key, probe.slot_key)
             updated = self._save_instance(uow, current, reset)
@@ -283,5 +283,6 @@ class InstanceUseCases(TemplateUseCases):
         )
         updated = enforce(uow, self._catalog(uow), self.tenant_id, candidate)
         if not uow.instances.replace(self.tenant_id, updated, expected_version=current.version):
-            raise VersionConflict()
+            # Changed since it was read, by a call that got in first: run this one again.
+            raise ConcurrentUpdate()
         return updated

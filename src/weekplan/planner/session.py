@@ -136,3 +136,16 @@ class Session:
     def _transaction(self) -> Iterator[UnitOfWork]:
         with self._store.unit_of_work() as uow:
             yield _ReadOnlyUnitOfWork(uow) if self._read_only else uow
+
+    @contextmanager
+    def _client_transaction(self, client_ref: str) -> Iterator[UnitOfWork]:
+        """A unit of work that holds ``client_ref`` from its first statement on.
+
+        For every write of a client's week and every change of the ruleset the
+        client is on: holding the client first serializes the two, so a week is
+        never checked against a ruleset that another call is replacing at the
+        same moment (see ``RulesetRepository.lock_client``).
+        """
+        with self._transaction() as uow:
+            uow.rulesets.lock_client(self._tenant_id, client_ref)
+            yield uow

@@ -12,7 +12,7 @@ from weekplan.domain.limits import NAME_KEY_MAX, NAME_MAX
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.plans import WeekPlanTemplate
 from weekplan.domain.text import check_text, search_key
-from weekplan.errors import TemplateNotFound, VersionConflict
+from weekplan.errors import ConcurrentUpdate, TemplateNotFound, VersionConflict
 from weekplan.planner.access import writes
 from weekplan.planner.dishes import DishUseCases
 from weekplan.planner.inputs import (
@@ -160,5 +160,6 @@ class TemplateUseCases(DishUseCases):
             candidate, version=current.version + 1, updated_at=self._options.clock()
         )
         if not uow.templates.replace(self.tenant_id, updated, expected_version=current.version):
-            raise VersionConflict()
+            # Changed since it was read, by a call that got in first: run this one again.
+            raise ConcurrentUpdate()
         return updated

@@ -15,6 +15,7 @@ Importing this module needs pytest and hypothesis.
 
 from weekplan.testing._access import AccessConformance
 from weekplan.testing._base import ConformanceBase
+from weekplan.testing._diet_races import DietRaceConformance
 from weekplan.testing._dishes import DishConformance
 from weekplan.testing._guardrails import GuardrailsConformance
 from weekplan.testing._instances import InstanceConformance
@@ -36,6 +37,7 @@ class StoreConformance(
     PropertyConformance,
     DishConformance,
     GuardrailsConformance,
+    DietRaceConformance,
     ScheduleConformance,
 ):
     """The whole contract every store keeps. Implement :meth:`make_store` (and

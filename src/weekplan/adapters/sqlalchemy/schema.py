@@ -53,6 +53,7 @@ __all__ = [
     "MYSQL_TABLE_OPTIONS",
     "NAME_KEY_MAX",
     "UtcDateTime",
+    "client_locks",
     "dishes",
     "document_type",
     "instances",
@@ -248,6 +249,20 @@ ruleset_assignments: Final = Table(
         # The conventional name would pass PostgreSQL's 63 characters.
         name="fk_weekplan_ruleset_assignments_rulesets",
     ),
+    **_MYSQL_TABLE,
+)
+
+#: One row per client whose weeks or ruleset were ever written: the row that a
+#: write of a week and a change of the ruleset assignment both lock first, so
+#: the two never interleave (see ``SqlRulesetRepository.lock_client``). It is
+#: a table of its own because the assignment row may not exist yet, and a row
+#: that does not exist cannot be locked.
+client_locks: Final = Table(
+    "weekplan_client_locks",
+    metadata,
+    Column("tenant_id", _key(ID_MAX), nullable=False),
+    Column("client_ref", _key(CLIENT_REF_MAX), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "client_ref"),
     **_MYSQL_TABLE,
 )
 

@@ -6,9 +6,10 @@ Two ways to hold a store:
   runs in its own transaction and commits or rolls it back.
 * ``SqlAlchemyStore.joining(session_or_connection)``: weekplan's reads and writes
   happen inside the host's transaction, which the host commits or rolls back.
-  weekplan never ends it; each unit of work that writes does so in a SAVEPOINT,
-  released on success and rolled back on failure, so a failed weekplan call
-  leaves the host's transaction as it was and usable.
+  weekplan never ends it; each unit of work, read or write, runs in a SAVEPOINT
+  of its own, opened before its first statement, released on success and rolled
+  back on failure, so a failed weekplan call leaves the host's transaction as it
+  was and usable (on PostgreSQL a failed statement would otherwise abort it).
 
 >>> from weekplan import Planner
 >>> store = SqlAlchemyStore("sqlite://")
@@ -42,6 +43,7 @@ from weekplan.adapters.sqlalchemy.rows import EntryCodec
 from weekplan.adapters.sqlalchemy.schedule_repository import SqlScheduleRepository
 from weekplan.adapters.sqlalchemy.schema import metadata
 from weekplan.adapters.sqlalchemy.statements import Statements
+from weekplan.errors import ConcurrentUpdate, StorageError, WeekPlanError
 
 __all__ = ["SqlAlchemyStore", "SqlAlchemyUnitOfWork"]
 
@@ -91,6 +93,7 @@ class SqlAlchemyUnitOfWork:
         self._store = store
         self._connection: Connection | None = None
         self._savepoint: _Savepoint | None = None
+        self._wrote = False
         self._locked = False
         # Built on first use: most units of work touch one or two repositories.
         self._templates: SqlTemplateRepository | None = None
@@ -157,13 +160,9 @@ class SqlAlchemyUnitOfWork:
         return self._connection
 
     def writer(self) -> Connection:
-        """The connection, with a savepoint open first when joined to a host's transaction."""
+        """The connection, noting that this unit of work now has something to undo."""
         connection = self.reader()
-        if self._store._host is not None and self._savepoint is None:
-            try:
-                self._savepoint = self._store._host.begin_nested()
-            except SQLAlchemyError as exc:
-                raise translate(exc) from exc
+        self._wrote = True
         return connection
 
     # -- UnitOfWork ---------------------------------------------------------------
@@ -177,10 +176,8 @@ class SqlAlchemyUnitOfWork:
             if store._host is None:
                 assert store._engine is not None
                 self._connection = store._engine.connect()
-            elif isinstance(store._host, Session):
-                self._connection = store._host.connection()
             else:
-                self._connection = store._host
+                self._connection = self._open_savepoint(store._host)
         except SQLAlchemyError as exc:
             self._release_lock()
             raise translate(exc) from exc
@@ -189,15 +186,41 @@ class SqlAlchemyUnitOfWork:
             raise
         return self
 
+    def _open_savepoint(self, host: Session | Connection) -> Connection:
+        """Send ``SAVEPOINT`` now, before any statement of this unit of work.
+
+        Every unit of work gets one, reads included: on PostgreSQL any failed
+        statement (a read that times out, say) aborts the whole transaction,
+        and only rolling back to a savepoint makes it usable again. A
+        ``Session``'s ``begin_nested()`` sends nothing until a connection is
+        asked of it afterwards, so the connection is fetched right after.
+        """
+        if isinstance(host, Session):
+            self._savepoint = host.begin_nested()
+            return host.connection()
+        self._savepoint = host.begin_nested()
+        return host
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if isinstance(exc, ConcurrentUpdate) and exc.whole_transaction and self._store._host:
+            # The database undid (or doomed) the host's whole transaction: running
+            # the call again inside it could not help, so the host must retry it.
+            self._end_joined_quietly()
+            raise StorageError(
+                "the database undid the host's transaction to resolve a conflict; retry it"
+            ) from exc
         try:
             if self._store._host is not None:
-                self.rollback()
+                if exc is None and not self._wrote:
+                    # Only reads: nothing to undo, and releasing frees the savepoint.
+                    self.commit()
+                else:
+                    self.rollback()
         finally:
             connection, self._connection = self._connection, None
             try:
@@ -234,6 +257,14 @@ class SqlAlchemyUnitOfWork:
                     savepoint.rollback()
         except SQLAlchemyError as exc:
             raise translate(exc) from exc
+
+    def _end_joined_quietly(self) -> None:
+        try:
+            self.rollback()
+        except WeekPlanError:
+            pass  # the savepoint went with the transaction; the host learns of it next
+        finally:
+            self._connection = None
 
     def _release_lock(self) -> None:
         if self._locked:
@@ -273,8 +304,9 @@ class SqlAlchemyStore:
         """A store that works inside the host's ``Session`` or ``Connection`` transaction.
 
         weekplan's writes commit or roll back with the host's transaction; each
-        weekplan call that writes runs in a savepoint, so a failed call is undone
-        without ending the host's transaction. The store is bound to that one
+        weekplan call, read or write, runs in a savepoint of its own, so a failed
+        call is undone without ending the host's transaction or leaving it
+        aborted. The store is bound to that one
         session or connection, so make one per host transaction.
 
         On SQLite the host's engine must use SQLAlchemy's recipe for working

@@ -10,7 +10,7 @@ KEYS = {"weekplan_schedules": (("tenant_id", 64), ("client_ref", 128))}
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("weekplan", "0004_rulesets_guardrails"),
+        ("weekplan", "0005_client_locks"),
     ]
 
     operations = [
@@ -53,5 +53,6 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(binary_keys(KEYS), default_keys(KEYS), elidable=False),
+        # Not atomic, as in 0002: MariaDB cannot roll DDL back.
+        migrations.RunPython(binary_keys(KEYS), default_keys(KEYS), atomic=False, elidable=False),
     ]
