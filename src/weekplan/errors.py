@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ConcurrentUpdate",
     "DishNotFound",
+    "DraftNotFound",
     "ErrorItem",
     "GuardrailsViolation",
     "InstanceExists",
@@ -30,6 +31,7 @@ __all__ = [
     "ReadOnlyAccess",
     "RulesetNotFound",
     "ScheduleNotFound",
+    "SlotLocked",
     "SlotNotFound",
     "StorageError",
     "TemplateNotFound",
@@ -179,6 +181,35 @@ class SlotNotFound(WeekPlanError):
 
     status_code = 404
     detail = "week_plan_slot_not_found"
+
+
+class SlotLocked(WeekPlanError):
+    """A write would change a locked slot; ``slots`` names each ``(day_key, slot_key)`` it would.
+
+    ``to_dict()`` adds ``"slots"``: ``[{"day_key": "mon", "slot_key": "lunch"}, ...]``.
+    Nothing of the write is kept.
+    """
+
+    status_code = 409
+    detail = "week_plan_slot_locked"
+
+    def __init__(self, slots: Sequence[tuple[str, str]] = ()) -> None:
+        self.slots = tuple(slots)
+        named = ", ".join(f"{day}/{slot}" for day, slot in self.slots)
+        super().__init__(f"locked slots would change: {named}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "detail": self.detail,
+            "slots": [{"day_key": day, "slot_key": slot} for day, slot in self.slots],
+        }
+
+
+class DraftNotFound(WeekPlanError):
+    """The week has no draft (none was started, or it was applied or discarded)."""
+
+    status_code = 404
+    detail = "week_plan_draft_not_found"
 
 
 class ScheduleNotFound(WeekPlanError):

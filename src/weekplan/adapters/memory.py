@@ -23,8 +23,18 @@ from types import TracebackType
 from typing import Final, Generic, Protocol, Self, TypeVar
 
 from weekplan.adapters.memory_schedules import MemorySchedules
+from weekplan.adapters.memory_workflow import (
+    LockKey,
+    MemoryChangeLog,
+    MemoryDrafts,
+    MemorySlotLocks,
+    WeekKey,
+)
+from weekplan.domain.changes import ChangeRecord
 from weekplan.domain.dishes import Dish
+from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.history import HistoryKey
+from weekplan.domain.locks import SlotLock
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.schedules import Schedule
 from weekplan.domain.text import search_key
@@ -313,6 +323,10 @@ class _MemoryUnitOfWork:
         self.dishes = _Dishes(store._dishes)
         self.meal_history = _MealHistory(store._meal_history)
         self.rulesets = _Rulesets(store._rulesets, store._ruleset_assignments)
+        # The optional workflow capability (weekplan.workflow_ports).
+        self.changes = MemoryChangeLog(store._changes)
+        self.locks = MemorySlotLocks(store._locks)
+        self.drafts = MemoryDrafts(store._drafts)
         # The optional schedules capability (weekplan.schedule_ports).
         self.schedules = MemorySchedules(store._schedules)
 
@@ -354,6 +368,9 @@ class InMemoryStore:
         self._meal_history: _Table[HistoryKey, int] = _Table()
         self._rulesets: _Table[str, GuardrailsRuleset] = _Table()
         self._ruleset_assignments: _Table[str, str] = _Table()
+        self._changes: _Table[str, ChangeRecord] = _Table()
+        self._locks: _Table[LockKey, SlotLock] = _Table()
+        self._drafts: _Table[WeekKey, WeekDraft] = _Table()
         self._schedules: _Table[str, Schedule] = _Table()
         self._tables: tuple[_Transactional, ...] = (
             self._templates,
@@ -362,6 +379,9 @@ class InMemoryStore:
             self._meal_history,
             self._rulesets,
             self._ruleset_assignments,
+            self._changes,
+            self._locks,
+            self._drafts,
             self._schedules,
         )
 

@@ -262,6 +262,15 @@ class ClientLockRecord(models.Model):
         return f"{self.client_ref} ({self.tenant_id})"
 
 
+# The workflow tables (change log, slot locks, drafts), in a module of their own.
+from weekplan.contrib.django.workflow_models import (  # noqa: E402
+    ChangeRecordRow,
+    DraftRow,
+    SlotLockRow,
+)
+
+__all__ += ["ChangeRecordRow", "DraftRow", "SlotLockRow"]
+
 # The schedules table, in a module of its own.
 from weekplan.contrib.django.schedule_models import ScheduleRecord  # noqa: E402
 

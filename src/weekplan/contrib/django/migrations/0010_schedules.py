@@ -10,7 +10,7 @@ KEYS = {"weekplan_schedules": (("tenant_id", 64), ("client_ref", 128))}
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("weekplan", "0005_client_locks"),
+        ("weekplan", "0007_workflow_changes_locks_drafts"),
     ]
 
     operations = [

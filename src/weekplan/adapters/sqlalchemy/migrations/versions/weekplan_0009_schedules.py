@@ -1,7 +1,7 @@
 """Schedules: one row per client's weekly draft, indexed for the due scan.
 
 Revision ID: weekplan_0009
-Revises: weekplan_0004
+Revises: weekplan_0006
 Create Date: 2026-11-30
 
 As in the first revision, column types are spelt out rather than imported from
@@ -21,7 +21,7 @@ from alembic import op
 from sqlalchemy.dialects import mysql
 
 revision: str = "weekplan_0009"
-down_revision: str | Sequence[str] | None = "weekplan_0004"
+down_revision: str | Sequence[str] | None = "weekplan_0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
