@@ -278,8 +278,8 @@ def test_every_table_key_and_index_leads_with_the_tenant(alias: str) -> None:
             "weekplan_meal_history",
             "weekplan_ruleset_assignments",
             "weekplan_rulesets",
-            "weekplan_slot_locks",
             "weekplan_schedules",
+            "weekplan_slot_locks",
             "weekplan_templates",
         ]
         for table in tables:
