@@ -51,6 +51,7 @@ from weekplan.errors import (
 )
 from weekplan.planner.client import ClientPlanner
 from weekplan.planner.draft_editor import DraftEditor
+from weekplan.planner.guardrails import RulesetAssignment
 from weekplan.planner.planner import Planner
 from weekplan.planner.scheduled_runs import ScheduledRun
 from weekplan.planner.worker import WorkerPlanner
@@ -88,6 +89,7 @@ __all__ = [
     "PlanEntry",
     "Planner",
     "ReadOnlyAccess",
+    "RulesetAssignment",
     "RulesetNotFound",
     "RunOutcome",
     "Schedule",
