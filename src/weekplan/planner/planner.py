@@ -11,7 +11,7 @@ from weekplan.domain.meal_types import DEFAULT_VOCABULARY, MealVocabulary
 from weekplan.domain.text import check_key
 from weekplan.errors import InvalidInput
 from weekplan.planner.client import ClientPlanner
-from weekplan.planner.inputs import check_client_ref, collect_errors
+from weekplan.planner.inputs import check_client_ref, check_flag, collect_errors
 from weekplan.planner.scheduled_runs import (
     ScheduledRun,
     check_now,
@@ -52,12 +52,11 @@ class Planner:
         meal_vocabulary: MealVocabulary = DEFAULT_VOCABULARY,
         dish_catalog: DishCatalog | None = None,
     ) -> None:
-        try:
-            start = DayKey(week_starts_on)
-        except ValueError:
+        if not (isinstance(week_starts_on, str) and week_starts_on in DayKey._value2member_map_):
             raise InvalidInput.at(
                 ("week_starts_on",), "must be one of mon, tue, wed, thu, fri, sat, sun"
-            ) from None
+            )
+        start = DayKey(week_starts_on)
         if not isinstance(meal_vocabulary, MealVocabulary):
             raise InvalidInput.at(("meal_vocabulary",), "must be a MealVocabulary")
         self._store = store
@@ -82,16 +81,20 @@ class Planner:
         ``actor`` is who the change log records for the session's writes, e.g.
         the host's user id (``"user-17"``); weekplan never takes it from a payload.
         """
-        tenant, who = collect_errors(
+        tenant, read_only, who = collect_errors(
             lambda: check_key(tenant_id, "tenant_id", max_length=ID_MAX),
+            lambda: check_flag(read_only, "read_only"),
             lambda: None if actor is None else check_key(actor, "actor", max_length=ID_MAX),
         )
         return WorkerPlanner(self._store, self._options, tenant, read_only=read_only, actor=who)
 
     def client(self, tenant_id: str, client_ref: str) -> ClientPlanner:
         """A client's read-only view of their own weeks in ``tenant_id``."""
-        tenant = check_key(tenant_id, "tenant_id", max_length=ID_MAX)
-        return ClientPlanner(self._store, self._options, tenant, check_client_ref(client_ref))
+        tenant, client = collect_errors(
+            lambda: check_key(tenant_id, "tenant_id", max_length=ID_MAX),
+            lambda: check_client_ref(client_ref),
+        )
+        return ClientPlanner(self._store, self._options, tenant, client)
 
     def run_due(
         self, now: datetime, *, limit: int = 100, tenant_id: str | None = None

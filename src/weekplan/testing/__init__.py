@@ -20,6 +20,7 @@ from weekplan.testing._diet_races import DietRaceConformance
 from weekplan.testing._dishes import DishConformance
 from weekplan.testing._drafts import DraftConformance
 from weekplan.testing._guardrails import GuardrailsConformance
+from weekplan.testing._hostile_input import HostileInputConformance
 from weekplan.testing._instances import InstanceConformance
 from weekplan.testing._isolation import IsolationConformance
 from weekplan.testing._locks import LockConformance
@@ -44,6 +45,7 @@ class StoreConformance(
     ChangeLogConformance,
     LockConformance,
     DraftConformance,
+    HostileInputConformance,
     ScheduleConformance,
 ):
     """The whole contract every store keeps. Implement :meth:`make_store` (and
