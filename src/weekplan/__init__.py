@@ -29,6 +29,7 @@ from weekplan.domain.meal_types import MealType, MealVocabulary, meal_type_for_s
 from weekplan.domain.paging import Page
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.runs import GenerationRun, RunStatus, RunType
+from weekplan.domain.schedules import RunOutcome, Schedule, ScheduleSource
 from weekplan.domain.suggestions import DishSuggestion
 from weekplan.errors import (
     ConcurrentUpdate,
@@ -44,6 +45,7 @@ from weekplan.errors import (
     NotSupportedByStore,
     ReadOnlyAccess,
     RulesetNotFound,
+    ScheduleNotFound,
     SlotLocked,
     SlotNotFound,
     StorageError,
@@ -56,6 +58,7 @@ from weekplan.planner.draft_editor import DraftEditor
 from weekplan.planner.generation import GeneratedDraft
 from weekplan.planner.guardrails import RulesetAssignment
 from weekplan.planner.planner import Planner
+from weekplan.planner.scheduled_runs import ScheduledRun
 from weekplan.planner.worker import WorkerPlanner
 
 __version__ = package_version()
@@ -98,8 +101,13 @@ __all__ = [
     "ReadOnlyAccess",
     "RulesetAssignment",
     "RulesetNotFound",
+    "RunOutcome",
     "RunStatus",
     "RunType",
+    "Schedule",
+    "ScheduleNotFound",
+    "ScheduleSource",
+    "ScheduledRun",
     "SlotChange",
     "SlotLock",
     "SlotLocked",

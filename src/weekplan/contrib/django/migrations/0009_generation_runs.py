@@ -21,7 +21,7 @@ KEYS = {
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("weekplan", "0007_workflow_changes_locks_drafts"),
+        ("weekplan", "0010_schedules"),
     ]
 
     operations = [

@@ -1,7 +1,7 @@
 """Generation: the run of every generation, and a per-tenant lock for quota decisions.
 
 Revision ID: weekplan_0008
-Revises: weekplan_0006
+Revises: weekplan_0009
 Create Date: 2026-11-30
 
 Two new tables; nothing existing changes. As in the earlier revisions,
@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy.dialects import mysql
 
 revision: str = "weekplan_0008"
-down_revision: str | Sequence[str] | None = "weekplan_0006"
+down_revision: str | Sequence[str] | None = "weekplan_0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
