@@ -39,6 +39,7 @@ __all__ = [
     "MealHistoryRepository",
     "RulesetRepository",
     "RulesetSortKey",
+    "SnapshotReads",
     "Store",
     "TemplateRepository",
     "TemplateSortKey",
@@ -318,4 +319,26 @@ class Store(Protocol):
 
     def unit_of_work(self) -> UnitOfWork:
         """A new, not yet entered, unit of work."""
+        ...
+
+
+class SnapshotReads(Protocol):
+    """An optional capability of a store: units of work that only read, made cheaper.
+
+    The use cases ask for one when a call cannot write; a store without
+    ``read_unit_of_work`` gets an ordinary :meth:`Store.unit_of_work` instead.
+    Nothing is ever committed through it.
+
+    ``single_statement=True`` promises that exactly one statement runs. One
+    statement always sees one consistent snapshot of the database (PostgreSQL
+    and MariaDB take a snapshot per statement even outside a transaction, and
+    SQLite holds its read lock, or in WAL mode its read mark, for the whole
+    statement), so a store may run it outside a transaction and spare the
+    round trips of ``BEGIN`` and ``ROLLBACK``. Reads of more than one statement
+    (``single_statement=False``) keep one transaction, so every statement sees
+    the same data.
+    """
+
+    def read_unit_of_work(self, *, single_statement: bool) -> UnitOfWork:
+        """A new, not yet entered, unit of work that only reads."""
         ...

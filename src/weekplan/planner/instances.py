@@ -89,7 +89,7 @@ class InstanceUseCases(TemplateUseCases):
     def get_instance(self, client_ref: str, week_start_date: date | str) -> WeekPlanInstance:
         """The client's week, or :class:`~weekplan.InstanceNotFound`."""
         client_ref, week = self._instance_key(client_ref, week_start_date)
-        with self._transaction() as uow:
+        with self._reading(single_statement=True) as uow:
             return self._load_instance(uow, client_ref, week)
 
     def list_instances(
@@ -113,7 +113,7 @@ class InstanceUseCases(TemplateUseCases):
                 after = (date.fromisoformat(position[0]), position[1])
             except ValueError:
                 raise InvalidInput.at(("cursor",), "is not a cursor of this listing") from None
-        with self._transaction() as uow:
+        with self._reading(single_statement=True) as uow:
             rows = list(
                 uow.instances.list(
                     self.tenant_id,
