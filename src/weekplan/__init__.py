@@ -10,6 +10,7 @@ edit that week without touching the template; clients get a read-only view.
 ()
 """
 
+from weekplan.domain.bulk_instances import InstancesCreated
 from weekplan.domain.client_view import ClientDay, ClientSlot, ClientWeekView
 from weekplan.domain.days import DayKey
 from weekplan.domain.dishes import Dish
@@ -50,6 +51,7 @@ __all__ = [
     "GuardrailsViolation",
     "InstanceExists",
     "InstanceNotFound",
+    "InstancesCreated",
     "InvalidInput",
     "MealType",
     "MealVocabulary",

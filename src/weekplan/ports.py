@@ -31,6 +31,8 @@ from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.guardrails.model import GuardrailsRuleset
 
 __all__ = [
+    "BulkInstances",
+    "BulkRulesetAssignments",
     "DishCatalog",
     "DishRepository",
     "DishSortKey",
@@ -341,4 +343,35 @@ class SnapshotReads(Protocol):
 
     def read_unit_of_work(self, *, single_statement: bool) -> UnitOfWork:
         """A new, not yet entered, unit of work that only reads."""
+        ...
+
+
+class BulkInstances(Protocol):
+    """An optional capability of an instance repository: many new weeks at once.
+
+    :meth:`~weekplan.WorkerPlanner.create_instances` uses it when
+    ``uow.instances`` has it, and otherwise calls ``add`` once per week, which
+    a store whose transaction cannot go on after a refused ``add`` must not
+    rely on.
+    """
+
+    def add_new(self, tenant_id: str, instances: Sequence[WeekPlanInstance]) -> Collection[str]:
+        """Store each instance whose ``(client_ref, week_start_date)`` is free; refuse the rest.
+
+        Returns the ``client_ref`` of every instance not stored because its key
+        was taken, also when a concurrent transaction took it a moment ago. The
+        others are stored, and the unit of work goes on as usual. The use cases
+        pass instances of one tenant with distinct keys.
+        """
+        ...
+
+
+class BulkRulesetAssignments(Protocol):
+    """An optional capability of a ruleset repository: many clients' rulesets in one read."""
+
+    def assigned_many(self, tenant_id: str, client_refs: Collection[str]) -> Mapping[str, str]:
+        """The content hash of the ruleset of each client among ``client_refs`` that is on one.
+
+        Clients on no ruleset are left out.
+        """
         ...

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any, TypeVar
 
+import attrs
 import pytest
 from sqlalchemy import URL, Engine, create_engine, event, func, select
 from sqlalchemy.orm import Session
@@ -279,3 +280,24 @@ def test_weekplan_s_sqlite_busy_timeout_is_documented_and_can_be_changed(
                 assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == expected
         finally:
             store.close()
+
+
+def test_bulk_insert_refuses_a_taken_week_in_the_database_and_the_transaction_goes_on(
+    sql_store: SqlAlchemyStore,
+) -> None:
+    worker = Planner(sql_store).worker("tenant-bulk-race")
+    template = worker.create_template("Week", [PlanEntry("mon", "lunch")])
+    first = worker.create_instance(template.id, "client-1", MONDAY)
+    # What a concurrent transaction's week looks like to this one: the key is taken
+    # in the table, although the planner never saw it (no read before the insert).
+    fresh = [
+        attrs.evolve(first, id=f"new-{client}", client_ref=client)
+        for client in ("client-1", "client-2")
+    ]
+    with sql_store.unit_of_work() as uow:
+        assert list(uow.instances.add_new("tenant-bulk-race", fresh)) == ["client-1"]
+        uow.templates.remove("tenant-bulk-race", template.id)
+        uow.commit()
+    assert worker.get_instance("client-1", MONDAY) == first
+    assert worker.get_instance("client-2", MONDAY).id == "new-client-2"
+    assert worker.list_templates().items == ()

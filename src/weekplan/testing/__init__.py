@@ -15,6 +15,7 @@ Importing this module needs pytest and hypothesis.
 
 from weekplan.testing._access import AccessConformance
 from weekplan.testing._base import ConformanceBase
+from weekplan.testing._bulk_instances import BulkInstanceConformance
 from weekplan.testing._dishes import DishConformance
 from weekplan.testing._guardrails import GuardrailsConformance
 from weekplan.testing._instances import InstanceConformance
@@ -29,6 +30,7 @@ __all__ = ["ConformanceBase", "StoreConformance", "TenantIsolationMachine"]
 class StoreConformance(
     TemplateConformance,
     InstanceConformance,
+    BulkInstanceConformance,
     IsolationConformance,
     AccessConformance,
     TransactionConformance,
