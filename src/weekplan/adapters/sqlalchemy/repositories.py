@@ -549,7 +549,7 @@ class SqlRulesetRepository:
             self._sql.get_assignments,
             {"tenant_id": tenant_id, "client_refs": sorted(client_refs)},
         )
-        found: dict[str, str] = dict(result.tuples())
+        found: dict[str, str] = dict(result.all())
         for client_ref in client_refs:
             self._assignments[(tenant_id, client_ref)] = found.get(client_ref)
         return found
