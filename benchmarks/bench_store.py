@@ -582,7 +582,8 @@ def main() -> None:
             if cases:
                 scaled = max(3, round(blocks * args.scale))
                 results.update(interleave(runners, cases, blocks=scaled, calls=calls))
-        print(report(runners, results))
+                # As each group ends, so that a long run shows its figures as it goes.
+                print(report(runners, results), end="\n\n", flush=True)
 
 
 if __name__ == "__main__":
