@@ -42,6 +42,9 @@ nitpick_ignore_regex = [
     ("py:class", r"weekplan\.guardrails\.(terms|compiled|normalize)\..*"),
     ("py:meth", r"datetime\..*"),
     ("py:class", r"abc\.ABC"),
+    # The reference shows SqlAlchemyStore, not the SQL adapter's internals.
+    ("py:(func|class|mod|meth)", r"sqlalchemy\..*"),
+    ("py:(class|mod)", r"weekplan\.adapters\.sqlalchemy\.(migrations|store\.SqlAlchemyUnitOfWork)"),
 ]
 autodoc_typehints = "description"
 autodoc_member_order = "bysource"

@@ -5,10 +5,11 @@ timeout and ``BEGIN IMMEDIATE`` transactions, so the conformance suite's racing
 threads each get a real connection and real transactions (an in-memory SQLite
 database would give each thread a separate, empty database).
 
-When ``WEEKPLAN_TEST_POSTGRES_URL`` is set (for example
-``postgresql://postgres@127.0.0.1:5432/test``), a ``postgres`` alias points at a
+When PostgreSQL answers at ``WEEKPLAN_TEST_POSTGRES_URL``, or else at its
+default local address (``tests/databases.py``), a ``postgres`` alias points at a
 database of the tests' own on that server, created and dropped around the run,
-so the races also run with truly concurrent transactions.
+so the races also run with truly concurrent transactions. When it does not,
+``POSTGRES_UNAVAILABLE`` says why, and the tests on that alias skip (or fail in CI).
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ import os
 import tempfile
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from django_app.settings import *  # noqa: F403  # the example project, databases replaced below
+
+from tests.databases import POSTGRESQL, libpq_url, postgresql_problem
 
 RUN_ID = f"{os.getpid()}_{uuid.uuid4().hex[:8]}"
 SQLITE_PATH = Path(tempfile.gettempdir()) / f"weekplan_django_{RUN_ID}.sqlite3"
@@ -36,12 +39,12 @@ DATABASES = {
     }
 }
 
-POSTGRES_URL = os.environ.get("WEEKPLAN_TEST_POSTGRES_URL")
-if POSTGRES_URL:
+# The URL is shared with the SQLAlchemy tests, whose URLs name a driver
+# (postgresql+psycopg://); psycopg itself only takes the plain scheme.
+POSTGRES_URL = libpq_url(POSTGRESQL.url())
+POSTGRES_UNAVAILABLE = postgresql_problem()
+if POSTGRES_UNAVAILABLE is None:
     _url = urlsplit(POSTGRES_URL)
-    # The variable is shared with the SQLAlchemy tests, whose URLs name a driver
-    # (postgresql+psycopg://); psycopg itself only takes the plain scheme.
-    POSTGRES_URL = urlunsplit(_url._replace(scheme="postgresql"))
     DATABASES["postgres"] = {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": f"weekplan_django_{RUN_ID}",

@@ -10,6 +10,7 @@ edit that week without touching the template; clients get a read-only view.
 ()
 """
 
+from weekplan._version import package_version
 from weekplan.domain.bulk_instances import InstancesCreated
 from weekplan.domain.client_view import ClientDay, ClientSlot, ClientWeekView
 from weekplan.domain.days import DayKey
@@ -37,6 +38,9 @@ from weekplan.errors import (
 from weekplan.planner.client import ClientPlanner
 from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
+
+__version__ = package_version()
+"""The installed version, e.g. ``"0.1.0"`` (``"0+unknown"`` when it cannot be found)."""
 
 __all__ = [
     "ClientDay",

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 from weekplan.adapters.memory import InMemoryStore
 from weekplan.demo import run_demo
-from weekplan.demo_catalog import run_catalog_demo
 from weekplan.errors import WeekPlanError
 from weekplan.ports import Store
 
@@ -17,20 +16,47 @@ __all__ = ["main"]
 
 DEFAULT_DB = "sqlite:///weekplan-demo.db"
 
+# The extra that installs the driver of each SQLAlchemy dialect weekplan supports.
+_DRIVER_EXTRAS = {"postgresql": "postgresql", "mysql": "mysql", "mariadb": "mysql"}
+
+
+class CommandError(Exception):
+    """A problem the command line reports in one line, without a traceback."""
+
+
+def _install_hint(extra: str) -> str:
+    return f"pip install '.[{extra}]' in a clone (published: pip install 'weekplan[{extra}]')"
+
+
+def _sql_store(url: str) -> Store:
+    from sqlalchemy.exc import ArgumentError  # noqa: PLC0415  # optional extra
+
+    from weekplan.adapters.sqlalchemy import SqlAlchemyStore  # noqa: PLC0415  # optional extra
+
+    dialect = url.split(":", 1)[0].split("+", 1)[0].lower()
+    try:
+        store = SqlAlchemyStore(url)
+    except ImportError as exc:
+        extra = _DRIVER_EXTRAS.get(dialect)
+        hint = _install_hint(extra) if extra else f"install a driver for {dialect!r}"
+        raise CommandError(
+            f"the database driver for {url.split(':', 1)[0]} is missing ({exc}); {hint}"
+        ) from None
+    except ArgumentError as exc:
+        raise CommandError(f"--db {url!r} is not a database URL ({exc})") from None
+    store.create_all()
+    return store
+
 
 def _store(db: str | None) -> tuple[Store, str]:
     """The demo's store and a line saying where it keeps its data."""
     has_sqlalchemy = importlib.util.find_spec("sqlalchemy") is not None
     if db == "memory" or (db is None and not has_sqlalchemy):
-        reason = "" if has_sqlalchemy or db == "memory" else " (install weekplan[sqlalchemy])"
+        reason = "" if has_sqlalchemy or db == "memory" else f" ({_install_hint('sqlalchemy')})"
         return InMemoryStore(), f"Store: in memory, gone when the demo ends{reason}."
     if not has_sqlalchemy:
-        raise SystemExit("--db needs the `sqlalchemy` extra: pip install 'weekplan[sqlalchemy]'")
-    from weekplan.adapters.sqlalchemy import SqlAlchemyStore  # noqa: PLC0415  # optional extra
-
-    store = SqlAlchemyStore(db or DEFAULT_DB)
-    store.create_all()
-    return store, f"Store: {db or DEFAULT_DB}"
+        raise CommandError(f"--db needs the `sqlalchemy` extra: {_install_hint('sqlalchemy')}")
+    return _sql_store(db or DEFAULT_DB), f"Store: {db or DEFAULT_DB}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,9 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         store, where = _store(args.db)
         print(where)
         print(run_demo(store))
-        print()
-        print(run_catalog_demo(store))
-    except WeekPlanError as exc:
+    except (CommandError, WeekPlanError) as exc:
         print(f"weekplan: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -1,29 +1,22 @@
-"""A small, realistic dish catalog in English and Dutch, and a demo of what it enables.
+"""The demo's dish catalog, in English and Dutch, and the client's week as text.
 
+>>> from weekplan import Planner
 >>> from weekplan.adapters.memory import InMemoryStore
->>> from datetime import date
->>> print(run_catalog_demo(InMemoryStore(), today=date(2026, 11, 20)))  # doctest: +ELLIPSIS
-1. Catalog seeded with 32 dishes.
-2. Suggestions for slot 'Ontbijt' (breakfast):
-   Griekse yoghurt met granola    score 3  labelled, hints: yoghurt, granola
-...
+>>> worker = Planner(InMemoryStore()).worker("tenant-a")
+>>> len(seed_dish_catalog(worker)), worker.get_dish("kwark-fruit").ingredients
+(32, ('magere kwark', 'frambozen', 'blauwe bessen'))
 """
 
 from __future__ import annotations
 
-import contextlib
-from datetime import date, timedelta
 from typing import Final
 
 from weekplan.domain.client_view import ClientWeekView
 from weekplan.domain.dishes import Dish
 from weekplan.domain.meal_types import MealType
-from weekplan.errors import InstanceNotFound
-from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
-from weekplan.ports import Store
 
-__all__ = ["DEMO_DISHES", "render_client_week", "run_catalog_demo", "seed_dish_catalog"]
+__all__ = ["DEMO_DISHES", "DEMO_INGREDIENTS", "render_client_week", "seed_dish_catalog"]
 
 _B, _L, _D, _S = MealType.BREAKFAST, MealType.LUNCH, MealType.DINNER, MealType.SNACK
 
@@ -66,10 +59,27 @@ DEMO_DISHES: Final[tuple[tuple[str, str, tuple[MealType, ...], tuple[str, ...]],
 """``(id, name, meal_types, tags)`` of the demo catalog."""
 
 
+DEMO_INGREDIENTS: Final[dict[str, tuple[str, ...]]] = {
+    # Enough for the demo's diet to have something to refuse, and to let pass.
+    "havermout-appel": ("havermout", "water", "appel", "kaneel"),
+    "yoghurt-granola": ("griekse yoghurt", "granola", "honing"),
+    "kwark-fruit": ("magere kwark", "frambozen", "blauwe bessen"),
+    "notenmix": ("amandelen", "walnoten", "cashewnoten"),
+    "stir-fry": ("tofu", "paksoi", "paprika", "sojasaus", "rijst"),
+}
+"""Ingredients of some demo dishes, by dish id (the others list none)."""
+
+
 def seed_dish_catalog(worker: WorkerPlanner) -> tuple[Dish, ...]:
     """Put :data:`DEMO_DISHES` in the worker's catalog (again is harmless: nothing changes)."""
     return tuple(
-        worker.upsert_dish(dish_id, name=name, meal_types=meal_types, tags=tags)
+        worker.upsert_dish(
+            dish_id,
+            name=name,
+            meal_types=meal_types,
+            tags=tags,
+            ingredients=DEMO_INGREDIENTS.get(dish_id, ()),
+        )
         for dish_id, name, meal_types, tags in DEMO_DISHES
     )
 
@@ -87,51 +97,3 @@ def render_client_week(view: ClientWeekView) -> str:
             notes = f"  [{slot.notes}]" if slot.notes else ""
             lines.append(f"    {slot.slot_key:<14} {dish}{notes}")
     return "\n".join(lines)
-
-
-def _next_monday(today: date) -> date:
-    return today + timedelta(days=(7 - today.weekday()) % 7 or 7)
-
-
-def run_catalog_demo(store: Store, *, today: date | None = None) -> str:
-    """Seed the catalog, suggest dishes, bulk-assign one to the week, show the client's view."""
-    planner = Planner(store)
-    worker = planner.worker("demo-practice")
-    week = _next_monday(today or date.today())
-    out = [f"1. Catalog seeded with {len(seed_dish_catalog(worker))} dishes."]
-
-    out.append("2. Suggestions for slot 'Ontbijt' (breakfast):")
-    for suggestion in worker.suggest_dishes("Ontbijt", limit=4):
-        why = ["labelled"] if suggestion.labelled else []
-        if suggestion.matched_hints:
-            why.append("hints: " + ", ".join(suggestion.matched_hints))
-        out.append(f"   {suggestion.dish.name:<30} score {suggestion.score}  {', '.join(why)}")
-
-    template = worker.create_template(
-        "Werkweek",
-        [
-            {"day_key": day, "slot_key": slot, "dish_template_id": dish}
-            for day in ("mon", "tue", "wed", "thu", "fri")
-            for slot, dish in (("lunch", "broodje-gezond"), ("avondeten", "chickpea-curry"))
-        ],
-    )
-    with contextlib.suppress(InstanceNotFound):
-        # The plan demo, or an earlier run on the same database, already has this week.
-        worker.delete_instance("client-42", week)
-    worker.create_instance(template.id, "client-42", week)
-    instance = worker.bulk_assign(
-        "client-42", week, slot_key="Ontbijt", dish_template_id="havermout-appel", days="week"
-    )
-    out.append(
-        "3. Bulk-assigned 'Havermout met appel en kaneel' to Ontbijt for the whole week "
-        f"(one change, version {instance.version})."
-    )
-    worker.set_slot("client-42", week, "sat", "snack_1", dish_template_id="notenmix")
-    worker.set_slot("client-42", week, "wed", "avondeten", notes="extra groenten")
-
-    after = [s.dish.name for s in worker.suggest_dishes("breakfast", limit=2)]
-    out.append(f"4. Breakfast suggestions now start with what is planned most: {after}.")
-
-    view = planner.client("demo-practice", "client-42").weekly_plan(week)
-    out += ["5. The client's read-only view:", render_client_week(view)]
-    return "\n".join(out)

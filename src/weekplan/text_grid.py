@@ -1,28 +1,42 @@
-"""A week as a plain-text grid: days as columns, slots as rows.
+"""A week as a plain-text grid: days as columns, slots as rows in the order of the day.
 
 >>> from weekplan import PlanEntry
 >>> print(render_week([PlanEntry("mon", "lunch", notes="soup"), PlanEntry("wed", "lunch")]))
 slot  | mon  | tue | wed | thu | fri | sat | sun
 ------+------+-----+-----+-----+-----+-----+----
 lunch | soup |     | -   |     |     |     |
+
+With ``dish_names`` a cell shows the dish's name rather than its id:
+
+>>> print(render_week([PlanEntry("tue", "dinner", "oats"), PlanEntry("mon", "ontbijt", "oats")],
+...                   dish_names={"oats": "Havermout"}))
+slot    | mon       | tue       | wed | thu | fri | sat | sun
+--------+-----------+-----------+-----+-----+-----+-----+----
+ontbijt | Havermout |           |     |     |     |     |
+dinner  |           | Havermout |     |     |     |     |
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 from weekplan.domain.days import DAY_ORDER
 from weekplan.domain.entries import PlanEntry, SlotKey
+from weekplan.domain.meal_types import DEFAULT_VOCABULARY, MealType, MealVocabulary
+from weekplan.rendering.rows import dish_label, ordered_slot_keys
 
 __all__ = ["render_week"]
 
 _EMPTY_SLOT = "-"
 
 
-def _cell(entry: PlanEntry | None, width: int) -> str:
+def _cell(entry: PlanEntry | None, width: int, dish_names: Mapping[str, str] | None) -> str:
     if entry is None:
         return ""
-    parts = [p for p in (entry.dish_template_id, entry.notes) if p]
+    dish = (
+        None if entry.dish_template_id is None else dish_label(entry.dish_template_id, dish_names)
+    )
+    parts = [p for p in (dish, entry.notes) if p]
     text = " / ".join(parts).replace("\n", " ") or _EMPTY_SLOT
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -32,20 +46,28 @@ def render_week(
     *,
     marked: Collection[SlotKey] = (),
     cell_width: int = 18,
+    dish_names: Mapping[str, str] | None = None,
+    vocabulary: MealVocabulary = DEFAULT_VOCABULARY,
+    meal_type: Callable[[str], MealType | None] | None = None,
 ) -> str:
-    """The entries as a Monday→Sunday grid, one row per slot key (in first-seen order).
+    """The entries as a Monday→Sunday grid, one row per slot key in the order of the day.
 
+    Rows go breakfast, morning snack, lunch, afternoon snack, dinner, evening
+    snack, then slots ``vocabulary`` knows no meal for (``meal_type``, when
+    given, reads a slot key's meal instead of ``vocabulary``).
+    A cell shows the dish (its name from ``dish_names``, else its id) and the notes.
     A slot that exists but is empty shows ``-``; a day without the slot shows nothing.
     Slots in ``marked`` (e.g. an instance's overrides) get a ``*``.
     """
     by_key = {entry.key: entry for entry in entries}
-    slots = list(dict.fromkeys(slot for _, slot in by_key))
+    slots = ordered_slot_keys((slot for _, slot in by_key), meal_type or vocabulary.meal_type)
     header = ["slot", *(day.value for day in DAY_ORDER)]
     rows = [
         [
             slot,
             *(
-                _cell(by_key.get((day, slot)), cell_width) + (" *" if (day, slot) in marked else "")
+                _cell(by_key.get((day, slot)), cell_width, dish_names)
+                + (" *" if (day, slot) in marked else "")
                 for day in DAY_ORDER
             ),
         ]

@@ -1,4 +1,4 @@
-"""The Django store keeps the whole contract, on SQLite and (when asked) on PostgreSQL.
+"""The Django store keeps the whole contract, on SQLite and PostgreSQL.
 
 One class runs on every database alias through a parametrized fixture, because
 hypothesis refuses one test method run by instances of several classes.
@@ -7,21 +7,15 @@ hypothesis refuses one test method run by instances of several classes.
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 
+from tests.databases import django_alias
 from weekplan.contrib.django.store import DjangoStore
 from weekplan.ports import Store
 from weekplan.testing import StoreConformance
 
 ALIASES = [
     pytest.param("default", id="sqlite"),
-    pytest.param(
-        "postgres",
-        id="postgresql",
-        marks=pytest.mark.skipif(
-            "postgres" not in settings.DATABASES, reason="set WEEKPLAN_TEST_POSTGRES_URL to run"
-        ),
-    ),
+    pytest.param("postgres", id="postgresql"),
 ]
 
 
@@ -30,7 +24,7 @@ class TestDjangoStore(StoreConformance):
 
     @pytest.fixture(autouse=True, params=ALIASES)
     def _database(self, request: pytest.FixtureRequest, django_databases: object) -> None:
-        self.alias = request.param
+        self.alias = django_alias(request.param)
 
     def make_store(self) -> Store:
         return DjangoStore(self.alias)

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.db import connections, models, transaction
 from django.test.utils import override_settings
 
+from tests.databases import django_alias
 from weekplan import InstanceExists, Planner, WorkerPlanner
 from weekplan.contrib.django.checks import check_time_zone_support
 from weekplan.contrib.django.models import (
@@ -34,13 +35,7 @@ pytestmark = pytest.mark.usefixtures("django_databases")
 
 ALIASES = [
     pytest.param("default", id="sqlite"),
-    pytest.param(
-        "postgres",
-        id="postgresql",
-        marks=pytest.mark.skipif(
-            "postgres" not in settings.DATABASES, reason="set WEEKPLAN_TEST_POSTGRES_URL to run"
-        ),
-    ),
+    pytest.param("postgres", id="postgresql"),
 ]
 
 
@@ -50,7 +45,7 @@ class _HostRollback(Exception):
 
 @pytest.fixture(params=ALIASES)
 def alias(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+    return django_alias(str(request.param))
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """Databases for the integration tests: SQLite (file and memory), PostgreSQL, MariaDB.
 
-Servers are found through ``WEEKPLAN_TEST_POSTGRES_URL`` and
-``WEEKPLAN_TEST_MYSQL_URL``. A server that is not configured or not reachable
-skips its tests, unless ``WEEKPLAN_REQUIRE_DATABASES=1`` (as in CI), where it
-fails them: a green run must not hide an untested database.
+Servers are found at ``WEEKPLAN_TEST_POSTGRES_URL`` and ``WEEKPLAN_TEST_MYSQL_URL``,
+or else at their default local addresses (see ``tests/databases.py``). A server
+that is not reachable skips its tests, listed at the end of the run, unless
+``CI=true``, where it fails them: a green run must not hide an untested database.
 
 Each run works in a schema (PostgreSQL) or database (MariaDB) of its own,
 created at the start and dropped at the end, so runs never see each other's rows.
@@ -11,11 +11,9 @@ created at the start and dropped at the end, so runs never see each other's rows
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
 
@@ -24,42 +22,33 @@ pytest.importorskip("sqlalchemy", reason="the `sqlalchemy` extra is not installe
 from sqlalchemy import URL, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from tests.databases import MARIADB, POSTGRESQL, Server, missing_driver, unavailable
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
 
 SERVERS = ("postgresql", "mariadb")
 BACKENDS = ("sqlite-file", "sqlite-memory", *SERVERS)
 
 
-def _unavailable(reason: str) -> NoReturn:
-    if os.environ.get("WEEKPLAN_REQUIRE_DATABASES") == "1":
-        pytest.fail(f"{reason} (and WEEKPLAN_REQUIRE_DATABASES=1)", pytrace=False)
-    pytest.skip(reason)
-
-
-def admin_engine(variable: str, name: str) -> Engine:
-    raw = os.environ.get(variable)
-    if not raw:
-        _unavailable(f"{name} tests need {variable}, e.g. {_EXAMPLES[variable]}")
-    engine = create_engine(raw, isolation_level="AUTOCOMMIT")
+def admin_engine(server: Server) -> Engine:
+    """An autocommit engine on ``server``; skips (or, in CI, fails) when it cannot connect."""
+    try:
+        engine = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+    except ImportError as exc:
+        unavailable(server, missing_driver(server, exc))
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
         engine.dispose()
-        _unavailable(f"{name} at {make_url(raw).render_as_string()} is unreachable: {exc}")
+        cause = str(getattr(exc, "orig", None) or exc).strip().splitlines() or [repr(exc)]
+        unavailable(server, f"is unreachable at {server.where()}: {cause[0]}")
     return engine
-
-
-_EXAMPLES = {
-    "WEEKPLAN_TEST_POSTGRES_URL": "postgresql+psycopg://postgres@127.0.0.1:5432/test",
-    "WEEKPLAN_TEST_MYSQL_URL": "mysql+pymysql://root@127.0.0.1:3306/test",
-}
 
 
 @pytest.fixture(scope="session")
 def postgresql_url() -> Iterator[URL]:
     """A URL whose connections work in a fresh schema, dropped after the run."""
-    admin = admin_engine("WEEKPLAN_TEST_POSTGRES_URL", "PostgreSQL")
+    admin = admin_engine(POSTGRESQL)
     schema = f"weekplan_test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
@@ -74,7 +63,7 @@ def postgresql_url() -> Iterator[URL]:
 @pytest.fixture(scope="session")
 def mariadb_url() -> Iterator[URL]:
     """A URL of a fresh database, dropped after the run."""
-    admin = admin_engine("WEEKPLAN_TEST_MYSQL_URL", "MariaDB")
+    admin = admin_engine(MARIADB)
     database = f"weekplan_test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as connection:
         connection.execute(text(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4"))
@@ -169,11 +158,7 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[E
         yield engine
         engine.dispose()
         return
-    variable = {
-        "postgresql": "WEEKPLAN_TEST_POSTGRES_URL",
-        "mariadb": "WEEKPLAN_TEST_MYSQL_URL",
-    }[request.param]
-    admin = admin_engine(variable, request.param)
+    admin = admin_engine(POSTGRESQL if request.param == "postgresql" else MARIADB)
     name = f"weekplan_mig_{uuid.uuid4().hex[:12]}"
     url: URL
     with admin.connect() as connection:

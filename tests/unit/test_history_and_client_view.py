@@ -35,7 +35,7 @@ def test_summed_deltas_equal_a_recount_of_the_last_plan(plans: list[tuple[PlanEn
     assert all(count >= 0 for count in totals.values())
 
 
-def test_slots_order_by_meal_then_natural_slot_key() -> None:
+def test_slots_order_by_the_order_of_the_day_then_natural_slot_key() -> None:
     keys = [
         (None, "Zumba"),
         (MealType.SNACK, "snack_10"),
@@ -44,7 +44,7 @@ def test_slots_order_by_meal_then_natural_slot_key() -> None:
         (MealType.DINNER, "dinner"),
     ]
     ordered = sorted(keys, key=lambda k: slot_order(*k))
-    assert [k[1] for k in ordered] == ["ontbijt", "dinner", "Snack_2", "snack_10", "Zumba"]
+    assert [k[1] for k in ordered] == ["ontbijt", "Snack_2", "dinner", "snack_10", "Zumba"]
 
 
 def test_days_carry_their_dates_when_weeks_start_on_sunday() -> None:

@@ -7,8 +7,9 @@ from typing import Any
 
 from hypothesis import given
 
-from weekplan import PlanEntry, Planner, WeekPlanInstance, WeekPlanTemplate
+from weekplan import PlanEntry, Planner, WeekPlanInstance, WeekPlanTemplate, meal_type_for_slot
 from weekplan.adapters.memory import InMemoryStore
+from weekplan.domain.client_view import slot_order
 from weekplan.testing import strategies as wps
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -72,9 +73,10 @@ def test_a_template_is_a_grid_of_days_as_columns_and_every_slot_as_a_row(
 ) -> None:
     grid = Grid(template._repr_html_())
     assert grid.columns == ["slot", *DAYS]
-    assert [row["slot"] for row in grid.rows] == list(
-        dict.fromkeys(e.slot_key for e in template.days)
-    )
+    rows = [row["slot"] for row in grid.rows]
+    assert sorted(rows) == sorted({e.slot_key for e in template.days})
+    order = [slot_order(meal_type_for_slot(slot), slot) for slot in rows]
+    assert order == sorted(order)
     assert all(row["header"] == row["slot"] for row in grid.rows)
     for entry in template.days:
         cell = _cells(grid, entry.slot_key)[entry.day_key.value]

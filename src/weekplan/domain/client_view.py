@@ -12,7 +12,7 @@ import attrs
 from weekplan.domain.days import DAY_ORDER, DayKey
 from weekplan.domain.dishes import Dish
 from weekplan.domain.entries import PlanEntry
-from weekplan.domain.meal_types import MealType, MealVocabulary
+from weekplan.domain.meal_types import MealType, MealVocabulary, day_position
 from weekplan.domain.plans import WeekPlanInstance
 from weekplan.domain.text import search_key
 from weekplan.errors import InvalidInput, SlotNotFound
@@ -31,18 +31,19 @@ _DIGITS = re.compile(r"(\d+)")
 
 
 def slot_order(meal_type: MealType | None, slot_key: str) -> tuple[Any, ...]:
-    """How slots are ordered within a day: by meal type (unknown last), then by slot key.
+    """How slots are ordered within a day: in the order of the day, then by slot key.
 
-    Slot keys compare case- and accent-insensitively with numbers by value, so
-    ``snack_2`` comes before ``snack_10``.
+    The order of the day is :func:`~weekplan.domain.meal_types.day_position`
+    (breakfast, morning snack, lunch, afternoon snack, dinner, evening snack,
+    slots of no known meal). Slot keys compare case- and accent-insensitively
+    with numbers by value, so ``snack_2`` comes before ``snack_10``.
     """
     natural = tuple(
         (0, int(part), "") if part.isdigit() else (1, 0, part)
         for part in _DIGITS.split(search_key(slot_key))
         if part
     )
-    position = len(MealType) if meal_type is None else meal_type.position
-    return (position, natural, slot_key)
+    return (day_position(meal_type, slot_key), natural, slot_key)
 
 
 @attrs.frozen

@@ -37,6 +37,7 @@ __all__ = [
     "DEFAULT_VOCABULARY",
     "MealType",
     "MealVocabulary",
+    "day_position",
     "meal_type_for_slot",
     "name_words",
     "slot_kind",
@@ -44,10 +45,11 @@ __all__ = [
 
 
 class MealType(enum.StrEnum):
-    """The meal a slot is for. The order is the order a day's slots are shown in.
+    """The meal a slot is for.
 
-    Snacks come after the main meals because a snack slot says nothing about the
-    time of day; slots without a meal type come last.
+    A day's slots are shown in the order of the day (``day_position``):
+    breakfast, morning snack, lunch, afternoon snack, dinner, evening snack,
+    then slots of no known meal.
 
     >>> MealType("lunch").position
     1
@@ -226,6 +228,61 @@ class MealVocabulary:
 
     def __repr__(self) -> str:
         return f"<MealVocabulary {len(self.slots)} slot words>"
+
+
+# When a snack is eaten, read from the words of its slot key. Dutch compounds
+# ("ochtendsnack", "avondhapje") start with the time of day, hence prefixes.
+_SNACK_TIMES: tuple[tuple[int, tuple[str, ...]], ...] = (
+    (1, ("morning", "elevenses", "ochtend", "tienuurtje", "voormiddag")),
+    (3, ("afternoon", "teatime", "namiddag", "middag", "vieruurtje")),
+    (5, ("evening", "night", "bedtime", "late", "avond", "nacht")),
+)
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "eerste": 1, "tweede": 2, "derde": 3, "vierde": 4, "vijfde": 5,
+}  # fmt: skip
+_NUMBER = re.compile(r"(\d+)")
+_MEAL_POSITIONS = {MealType.BREAKFAST: 0, MealType.LUNCH: 2, MealType.DINNER: 4}
+_UNKNOWN_MEAL = 6
+
+
+def _snack_number(words: tuple[str, ...]) -> int | None:
+    for word in words:
+        if word in _ORDINALS:
+            return _ORDINALS[word]
+        if _NUMBERING.match(word) or _TRAILING_DIGITS.search(word):
+            number = _NUMBER.search(word)
+            if number is not None:
+                return int(number.group(1))
+    return None
+
+
+def day_position(meal_type: MealType | None, slot_key: str) -> int:
+    """Where a slot comes in the day, from 0 to 6.
+
+    Breakfast (0), morning snack (1), lunch (2), afternoon snack (3), dinner (4),
+    evening snack (5), then slots of no known meal (6).
+    A snack's time of day is read from its key (``morning snack``,
+    ``vieruurtje``, ``avondsnack``); numbered snacks without one take the gaps
+    in turn (``snack_1`` in the morning, ``snack_2`` in the afternoon, later
+    ones in the evening), and a plain ``snack`` is an afternoon snack.
+
+    >>> keys = ["Zumba", "dinner", "snack_2", "lunch", "snack_1", "evening snack", "breakfast"]
+    >>> sorted(keys, key=lambda k: day_position(meal_type_for_slot(k), k))
+    ['breakfast', 'snack_1', 'lunch', 'snack_2', 'dinner', 'evening snack', 'Zumba']
+    """
+    if meal_type is None:
+        return _UNKNOWN_MEAL
+    if meal_type is not MealType.SNACK:
+        return _MEAL_POSITIONS[meal_type]
+    words = name_words(slot_key)
+    for position, times in _SNACK_TIMES:
+        if any(word.startswith(time) for word in words for time in times):
+            return position
+    number = _snack_number(words)
+    if number is None:
+        return 3
+    return min(number, 3) * 2 - 1
 
 
 _B, _L, _D, _S = MealType.BREAKFAST, MealType.LUNCH, MealType.DINNER, MealType.SNACK

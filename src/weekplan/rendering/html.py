@@ -1,5 +1,10 @@
 """A week as an HTML table: days Monday to Sunday as columns, slots as rows.
 
+Rows follow the order of the day (breakfast, morning snack, lunch, afternoon
+snack, dinner, evening snack, then slots of no known meal) in every table.
+A template or instance shows dish ids unless given the catalog's names
+(:meth:`weekplan.WorkerPlanner.grid` gives them); the client's week shows names.
+
 Jupyter shows templates, instances and client weeks through these functions
 (their ``_repr_html_``). Every text is escaped, so a note reading
 ``<script>`` is shown, never run:
@@ -12,12 +17,14 @@ Jupyter shows templates, instances and client weeks through these functions
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
 from weekplan.domain.days import DAY_ORDER, DayKey
 from weekplan.domain.entries import PlanEntry, SlotKey
+from weekplan.domain.meal_types import DEFAULT_VOCABULARY, MealType, MealVocabulary
+from weekplan.rendering.rows import dish_label, ordered_slot_keys
 
 if TYPE_CHECKING:
     from weekplan.domain.client_view import ClientSlot, ClientWeekView
@@ -92,15 +99,22 @@ def _content(dish: str | None, notes: str | None, *, dish_class: str = "weekplan
     return "<br>".join(parts) or "-"
 
 
-def _slot_keys(keys: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(keys))
+def _entry_content(entry: PlanEntry, dish_names: Mapping[str, str] | None) -> str:
+    dish = entry.dish_template_id
+    return _content(None if dish is None else dish_label(dish, dish_names), entry.notes)
 
 
 def week_table(
-    entries: Iterable[PlanEntry], *, marked: Collection[SlotKey] = (), caption: str = ""
+    entries: Iterable[PlanEntry],
+    *,
+    marked: Collection[SlotKey] = (),
+    caption: str = "",
+    dish_names: Mapping[str, str] | None = None,
+    vocabulary: MealVocabulary = DEFAULT_VOCABULARY,
 ) -> str:
-    """The entries as a table, one row per slot key in first-seen order.
+    """The entries as a table, one row per slot key in the order of the day.
 
+    A cell shows the dish (its name from ``dish_names``, else its id) and the notes.
     A slot that exists but is empty shows ``-``; a day without the slot is blank.
     Slots in ``marked`` get the ``weekplan-override`` class and a mark.
     """
@@ -108,17 +122,33 @@ def week_table(
 
     def cell(day: DayKey, slot: str) -> str | None:
         entry = by_key.get((day, slot))
-        return None if entry is None else _content(entry.dish_template_id, entry.notes)
+        return None if entry is None else _entry_content(entry, dish_names)
 
-    return _table(caption, _slot_keys(slot for _, slot in by_key), cell, marked=marked)
+    slots = ordered_slot_keys((slot for _, slot in by_key), vocabulary.meal_type)
+    return _table(caption, slots, cell, marked=marked)
 
 
-def template_html(template: WeekPlanTemplate) -> str:
+def template_html(
+    template: WeekPlanTemplate,
+    *,
+    dish_names: Mapping[str, str] | None = None,
+    vocabulary: MealVocabulary = DEFAULT_VOCABULARY,
+) -> str:
     """A template as a table captioned with its name and version."""
-    return week_table(template.days, caption=f"{template.name} (version {template.version})")
+    return week_table(
+        template.days,
+        caption=f"{template.name} (version {template.version})",
+        dish_names=dish_names,
+        vocabulary=vocabulary,
+    )
 
 
-def instance_html(instance: WeekPlanInstance) -> str:
+def instance_html(
+    instance: WeekPlanInstance,
+    *,
+    dish_names: Mapping[str, str] | None = None,
+    vocabulary: MealVocabulary = DEFAULT_VOCABULARY,
+) -> str:
     """A client's week; slots that differ from the template snapshot are marked.
 
     A slot the worker removed is shown as removed, so every override is visible.
@@ -129,12 +159,14 @@ def instance_html(instance: WeekPlanInstance) -> str:
     def cell(day: DayKey, slot: str) -> str | None:
         entry = current.get((day, slot))
         if entry is not None:
-            return _content(entry.dish_template_id, entry.notes)
+            return _entry_content(entry, dish_names)
         if (day, slot) in overrides:
             return '<span class="weekplan-removed">removed</span>'
         return None
 
-    slots = _slot_keys([e.slot_key for e in instance.days] + [s for _, s in overrides])
+    slots = ordered_slot_keys(
+        [e.slot_key for e in instance.days] + [s for _, s in overrides], vocabulary.meal_type
+    )
     caption = (
         f"{instance.client_ref}, week of {instance.week_start_date.isoformat()} "
         f"(version {instance.version}; {OVERRIDE_MARK} = changed from the template)"
@@ -157,9 +189,11 @@ def client_week_html(view: ClientWeekView) -> str:
             return _content("dish no longer available", slot.notes, dish_class="weekplan-missing")
         return _content(slot.dish_name, slot.notes)
 
+    # The view already read each slot's meal with the planner's vocabulary; keep it.
+    meals: dict[str, MealType | None] = {key: slot.meal_type for (_, key), slot in by_key.items()}
     return _table(
         f"{view.client_ref}, week of {view.week_start_date.isoformat()}",
-        _slot_keys(slot for _, slot in by_key),
+        ordered_slot_keys(meals, meals.get),
         cell,
         day_labels=lambda day: f"{day.value} {dates[day].isoformat()}",
     )

@@ -418,7 +418,7 @@ class DishConformance(ConformanceBase):
     def client(self, planner: Planner, tenant: str) -> ClientPlanner:
         return planner.client(tenant, "client-42")
 
-    def test_the_client_sees_every_day_with_slots_in_meal_order(
+    def test_the_client_sees_every_day_with_slots_in_the_order_of_the_day(
         self, client: ClientPlanner, planned_week: WeekPlanTemplate
     ) -> None:
         view = client.weekly_plan(MONDAY)
@@ -427,9 +427,10 @@ class DishConformance(ConformanceBase):
         assert view.day("mon").slots == ()
         tuesday = [(s.slot_key, s.meal_type, s.dish_name) for s in view.day("tue").slots]
         assert tuesday == [
+            # The order of the day: snack_2 is the afternoon snack, snack_10 a late one.
             ("Ontbijt", MealType.BREAKFAST, "Havermout met appel"),
-            ("dinner", MealType.DINNER, "Chickpea curry"),
             ("snack_2", MealType.SNACK, None),
+            ("dinner", MealType.DINNER, "Chickpea curry"),
             ("snack_10", MealType.SNACK, "Notenmix"),
             ("zzz", None, None),
         ]
