@@ -96,11 +96,38 @@ def postgresql_problem() -> str | None:
     return None
 
 
+def mariadb_problem() -> str | None:
+    """Why MariaDB cannot be used through PyMySQL, or ``None`` when it can."""
+    try:
+        pymysql: Any = importlib.import_module("pymysql")
+    except ImportError as exc:
+        return missing_driver(MARIADB, exc)
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    url = urlsplit(MARIADB.url())
+    try:
+        pymysql.connect(
+            host=url.hostname or "127.0.0.1",
+            port=url.port or 3306,
+            user=url.username or "root",
+            password=url.password or "",
+            connect_timeout=5,
+        ).close()
+    except pymysql.Error as exc:
+        return f"is unreachable at {MARIADB.where()}: {exc}"
+    return None
+
+
 def django_alias(alias: str) -> str:
     """``alias`` when the Django test settings configure it; else skip (or fail in CI)."""
     from django.conf import settings  # noqa: PLC0415  # only the Django tests ask for an alias
 
     if alias not in settings.DATABASES:
-        problem = getattr(settings, "POSTGRES_UNAVAILABLE", None) or "is not configured"
-        unavailable(POSTGRESQL, f"(Django alias {alias!r}) {problem}")
+        server, flag = (
+            (MARIADB, "MARIADB_UNAVAILABLE")
+            if alias == "mariadb"
+            else (POSTGRESQL, "POSTGRES_UNAVAILABLE")
+        )
+        problem = getattr(settings, flag, None) or "is not configured"
+        unavailable(server, f"(Django alias {alias!r}) {problem}")
     return alias

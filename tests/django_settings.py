@@ -10,6 +10,10 @@ default local address (``tests/databases.py``), a ``postgres`` alias points at a
 database of the tests' own on that server, created and dropped around the run,
 so the races also run with truly concurrent transactions. When it does not,
 ``POSTGRES_UNAVAILABLE`` says why, and the tests on that alias skip (or fail in CI).
+
+Likewise MariaDB at ``WEEKPLAN_TEST_MYSQL_URL`` (or its default local address)
+gets a ``mariadb`` alias, through PyMySQL standing in for mysqlclient
+(``pymysql.install_as_MySQLdb()``); ``MARIADB_UNAVAILABLE`` says why not.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from urllib.parse import urlsplit
 
 from django_app.settings import *  # noqa: F403  # the example project, databases replaced below
 
-from tests.databases import POSTGRESQL, libpq_url, postgresql_problem
+from tests.databases import MARIADB, POSTGRESQL, libpq_url, mariadb_problem, postgresql_problem
 
 RUN_ID = f"{os.getpid()}_{uuid.uuid4().hex[:8]}"
 SQLITE_PATH = Path(tempfile.gettempdir()) / f"weekplan_django_{RUN_ID}.sqlite3"
@@ -52,6 +56,24 @@ if POSTGRES_UNAVAILABLE is None:
         "PASSWORD": _url.password or "",
         "HOST": _url.hostname or "127.0.0.1",
         "PORT": str(_url.port or 5432),
+    }
+
+MARIADB_UNAVAILABLE = mariadb_problem()
+if MARIADB_UNAVAILABLE is None:
+    import importlib
+
+    # Django's MySQL backend imports MySQLdb (mysqlclient); PyMySQL answers to that
+    # name and reports a mysqlclient-compatible version_info.
+    importlib.import_module("pymysql").install_as_MySQLdb()
+    _mysql = urlsplit(MARIADB.url())
+    DATABASES["mariadb"] = {
+        "ENGINE": "django.db.backends.mysql",
+        "NAME": f"weekplan_django_{RUN_ID}",
+        "USER": _mysql.username or "root",
+        "PASSWORD": _mysql.password or "",
+        "HOST": _mysql.hostname or "127.0.0.1",
+        "PORT": str(_mysql.port or 3306),
+        "OPTIONS": {"charset": "utf8mb4"},
     }
 
 # A zone far from UTC, so that a timestamp that is not kept in UTC shows.

@@ -265,6 +265,20 @@ class RulesetRepository(Protocol):
         """
         ...
 
+    def lock_client(self, tenant_id: str, client_ref: str) -> None:
+        """Hold the client until this unit of work ends: others that lock them wait.
+
+        The use cases call it first in every unit of work that writes one of the
+        client's weeks or changes which ruleset the client is on, so the two are
+        serialized: a week is always checked against the ruleset the client is
+        on when the week is saved, never against one being replaced meanwhile.
+        It must work before the client has any row anywhere, and what the unit
+        of work reads after it must include every change committed by a unit of
+        work that held the client before. A store whose units of work already
+        run one at a time has nothing to do.
+        """
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction over the repositories.

@@ -27,6 +27,23 @@ def _postgres_admin(statement: str) -> None:
         admin.execute(statement)
 
 
+def mariadb_admin(statement: str) -> None:
+    pymysql: Any = importlib.import_module("pymysql")
+    database = settings.DATABASES["mariadb"]
+    admin = pymysql.connect(
+        host=database["HOST"],
+        port=int(database["PORT"]),
+        user=database["USER"],
+        password=database["PASSWORD"],
+        autocommit=True,
+    )
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(statement)
+    finally:
+        admin.close()
+
+
 @pytest.fixture(scope="session")
 def django_databases() -> Iterator[tuple[str, ...]]:
     """Every configured alias, migrated; the databases are dropped after the run."""
@@ -34,6 +51,9 @@ def django_databases() -> Iterator[tuple[str, ...]]:
     if "postgres" in aliases:
         name = settings.DATABASES["postgres"]["NAME"]
         _postgres_admin(f'CREATE DATABASE "{name}"')
+    if "mariadb" in aliases:
+        name = settings.DATABASES["mariadb"]["NAME"]
+        mariadb_admin(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
     try:
         for alias in aliases:
             call_command("migrate", database=alias, verbosity=0)
@@ -44,6 +64,8 @@ def django_databases() -> Iterator[tuple[str, ...]]:
             name = settings.DATABASES["postgres"]["NAME"]
             # Racing threads may still hold connections until they are collected.
             _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if "mariadb" in aliases:
+            mariadb_admin(f"DROP DATABASE IF EXISTS `{settings.DATABASES['mariadb']['NAME']}`")
         sqlite = Path(settings.SQLITE_PATH)
         for path in sqlite.parent.glob(f"{sqlite.name}*"):
             with contextlib.suppress(FileNotFoundError):

@@ -1,4 +1,4 @@
-"""The Django store keeps the whole contract, on SQLite and PostgreSQL.
+"""The Django store keeps the whole contract, on SQLite, PostgreSQL and MariaDB.
 
 One class runs on every database alias through a parametrized fixture, because
 hypothesis refuses one test method run by instances of several classes.
@@ -16,6 +16,7 @@ from weekplan.testing import StoreConformance
 ALIASES = [
     pytest.param("default", id="sqlite"),
     pytest.param("postgres", id="postgresql"),
+    pytest.param("mariadb", id="mariadb"),
 ]
 
 

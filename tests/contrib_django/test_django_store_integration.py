@@ -31,11 +31,14 @@ from weekplan.errors import StorageError
 from weekplan.guardrails import GuardrailsRuleset, GuardRule, RuleMatch
 from weekplan.testing._base import MONDAY
 
+from .conftest import mariadb_admin
+
 pytestmark = pytest.mark.usefixtures("django_databases")
 
 ALIASES = [
     pytest.param("default", id="sqlite"),
     pytest.param("postgres", id="postgresql"),
+    pytest.param("mariadb", id="mariadb"),
 ]
 
 
@@ -263,11 +266,15 @@ def test_every_table_key_and_index_leads_with_the_tenant(alias: str) -> None:
             t for t in connection.introspection.table_names(cursor) if t.startswith("weekplan_")
         ]
         assert sorted(tables) == [
+            "weekplan_changes",
+            "weekplan_client_locks",
             "weekplan_dishes",
+            "weekplan_drafts",
             "weekplan_instances",
             "weekplan_meal_history",
             "weekplan_ruleset_assignments",
             "weekplan_rulesets",
+            "weekplan_slot_locks",
             "weekplan_templates",
         ]
         for table in tables:
@@ -325,6 +332,25 @@ def test_the_migrations_unapply_and_apply_again() -> None:
     finally:
         connections[name].close()
         del connections.settings[name]
+
+
+def test_the_migrations_apply_unapply_and_apply_again_on_mariadb() -> None:
+    # MariaDB cannot roll DDL back: a migration that runs DDL inside a transaction fails there.
+    mariadb = django_alias("mariadb")
+    name = f"migrations-{uuid.uuid4().hex[:8]}"
+    database = f"weekplan_mig_{uuid.uuid4().hex[:12]}"
+    mariadb_admin(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4")
+    connections.settings[name] = {**connections.settings[mariadb], "NAME": database}
+    try:
+        call_command("migrate", "weekplan", database=name, verbosity=0)
+        call_command("migrate", "weekplan", "zero", database=name, verbosity=0)
+        call_command("migrate", "weekplan", database=name, verbosity=0)
+        worker = Planner(DjangoStore(name)).worker("tenant-a")
+        assert worker.create_template("After a round trip").version == 1
+    finally:
+        connections[name].close()
+        del connections.settings[name]
+        mariadb_admin(f"DROP DATABASE IF EXISTS `{database}`")
 
 
 def test_use_tz_off_is_reported_by_a_system_check() -> None:

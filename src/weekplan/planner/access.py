@@ -5,6 +5,9 @@ the caller's access before the method body runs, so a read-only worker is refuse
 before its input is even parsed and before storage is touched. The unit of work
 a read-only session opens refuses ``commit`` too, so a writing method that forgot
 the decorator still cannot change anything.
+
+The same decorator runs the call again when it lost a race to a concurrent
+write (see :mod:`weekplan.planner.retry`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Callable
 from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from weekplan.errors import ReadOnlyAccess
+from weekplan.planner.retry import retry_lost_races
 
 __all__ = ["AccessControlled", "is_writing", "writes"]
 
@@ -32,13 +36,17 @@ A = TypeVar("A", bound=AccessControlled)
 
 
 def writes(method: Callable[Concatenate[A, P], R]) -> Callable[Concatenate[A, P], R]:
-    """Mark a use case as one that writes; read-only callers get :class:`ReadOnlyAccess`."""
+    """Mark a use case as one that writes; read-only callers get :class:`ReadOnlyAccess`.
+
+    A call that loses a race to a concurrent write is run again, a bounded
+    number of times (:func:`~weekplan.planner.retry.retry_lost_races`).
+    """
 
     @functools.wraps(method)
     def guarded(self: A, /, *args: P.args, **kwargs: P.kwargs) -> R:
         if self.read_only:
             raise ReadOnlyAccess()
-        return method(self, *args, **kwargs)
+        return retry_lost_races(lambda: method(self, *args, **kwargs))
 
     setattr(guarded, _MARK, True)
     return guarded

@@ -38,7 +38,13 @@ from weekplan.domain.meal_types import MealType, slot_kind
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.suggestions import DishSuggestion, history_for_slot, rank_dishes
 from weekplan.domain.text import check_key, check_text, search_key
-from weekplan.errors import DishNotFound, InvalidInput, ReadOnlyAccess, VersionConflict
+from weekplan.errors import (
+    ConcurrentUpdate,
+    DishNotFound,
+    InvalidInput,
+    ReadOnlyAccess,
+    VersionConflict,
+)
 from weekplan.planner.access import writes
 from weekplan.planner.enforcement import blocked_dish_ids, client_ruleset
 from weekplan.planner.inputs import (
@@ -140,7 +146,8 @@ class DishUseCases(Session):
                 candidate, version=current.version + 1, created_at=current.created_at
             )
             if not repository.replace(self.tenant_id, updated, expected_version=current.version):
-                raise VersionConflict()
+                # Changed since it was read, by a call that got in first: run this one again.
+                raise ConcurrentUpdate()
             uow.commit()
         return updated
 

@@ -132,7 +132,7 @@ class GuardrailsUseCases(BulkUseCases):
             lambda: check_client_ref(client_ref),
             lambda: None if content_hash is None else _check_hash(content_hash),
         )
-        with self._transaction() as uow:
+        with self._client_transaction(client) as uow:
             ruleset = None if wanted is None else self._load_ruleset(uow, wanted)
             uow.rulesets.assign(self.tenant_id, client, wanted)
             uow.commit()

@@ -7,14 +7,23 @@ exception stays reachable as ``__cause__`` for logs.
 
 from __future__ import annotations
 
+from typing import Final
+
 from sqlalchemy import exc
 
-from weekplan.errors import InstanceExists, InvalidInput, StorageError, WeekPlanError
+from weekplan.errors import (
+    ConcurrentUpdate,
+    InstanceExists,
+    InvalidInput,
+    StorageError,
+    WeekPlanError,
+)
 
 __all__ = [
     "INSTANCE_KEY_CONSTRAINT",
     "translate",
     "translate_instance_insert",
+    "translate_lost_insert",
     "translate_stored",
 ]
 
@@ -22,9 +31,45 @@ __all__ = [
 INSTANCE_KEY_CONSTRAINT = "uq_weekplan_instances_tenant_id_client_ref_week_start_date"
 
 
+#: SQLSTATEs of PostgreSQL for "this transaction lost to a concurrent one":
+#: serialization_failure and deadlock_detected.
+_PG_LOST_RACE: Final = frozenset({"40001", "40P01"})
+#: MariaDB's error codes for the same: a deadlock (InnoDB rolls the transaction
+#: back) and "record has changed since last read" (snapshot isolation).
+_MYSQL_LOST_RACE: Final = frozenset({1213, 1020})
+
+
+def _lost_to_a_concurrent_transaction(error: exc.SQLAlchemyError) -> bool:
+    original = getattr(error, "orig", None)
+    if getattr(original, "sqlstate", None) in _PG_LOST_RACE:
+        return True
+    args: tuple[object, ...] = getattr(original, "args", ())
+    return bool(args) and args[0] in _MYSQL_LOST_RACE
+
+
 def translate(error: exc.SQLAlchemyError) -> WeekPlanError:
-    """The weekplan error for a database error that has no meaning of its own."""
+    """The weekplan error for a database error that has no meaning of its own.
+
+    A deadlock or a serialization failure is :class:`ConcurrentUpdate`: the call
+    lost to a concurrent one and may be run again; anything else is a
+    :class:`StorageError`.
+    """
+    if _lost_to_a_concurrent_transaction(error):
+        return ConcurrentUpdate(
+            f"lost to a concurrent transaction: {type(error).__name__}", whole_transaction=True
+        )
     return StorageError(f"the database failed: {type(error).__name__}")
+
+
+def translate_lost_insert(error: exc.SQLAlchemyError) -> WeekPlanError:
+    """:class:`ConcurrentUpdate` if inserting a key just seen free clashes, else :func:`translate`.
+
+    For a table whose only unique key is the one the caller checked: a clash
+    means a concurrent call created the row in between.
+    """
+    if isinstance(error, exc.IntegrityError):
+        return ConcurrentUpdate("a concurrent call created the same row first")
+    return translate(error)
 
 
 def translate_instance_insert(error: exc.SQLAlchemyError) -> WeekPlanError:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from weekplan.adapters.sqlalchemy.errors import (
     translate,
     translate_instance_insert,
+    translate_lost_insert,
 )
 from weekplan.adapters.sqlalchemy.rows import EntryCodec
 from weekplan.adapters.sqlalchemy.statements import Statements
@@ -216,7 +217,7 @@ class SqlInstanceRepository:
         guardrails = None if row[10] is None else _guardrails_check(row[10])
         # As for templates: a row weekplan wrote, rebuilt without a second check.
         return from_trusted_fields(
-            WeekPlanInstance, *row[0:5], days, snapshot, *row[7:10], guardrails
+            WeekPlanInstance, *row[0:5], days, snapshot, *row[7:10], guardrails, ()
         )
 
     def get(
@@ -231,7 +232,8 @@ class SqlInstanceRepository:
         row = result.first()
         if row is None:
             return None
-        self._assignments[(tenant_id, client_ref)] = row[11]
+        # An assignment already known (read under the client's lock) stays.
+        self._assignments.setdefault((tenant_id, client_ref), row[11])
         return self._instance(row)
 
     def list(
@@ -396,9 +398,12 @@ class SqlDishRepository:
         return [self._dish(row) for row in result]
 
     def add(self, tenant_id: str, dish: Dish) -> None:
-        """Insert a new dish."""
+        """Insert a new dish; ``ConcurrentUpdate`` if a concurrent call inserted its id first."""
         _same_tenant(tenant_id, dish.tenant_id)
-        _run(self._source.writer(), self._sql.insert_dish, self._values(dish))
+        try:
+            self._source.writer().execute(self._sql.insert_dish, self._values(dish))
+        except SQLAlchemyError as exc:
+            raise translate_lost_insert(exc) from exc
 
     def replace(self, tenant_id: str, dish: Dish, *, expected_version: int) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
@@ -542,17 +547,62 @@ class SqlRulesetRepository:
 
     def assigned_many(self, tenant_id: str, client_refs: Collection[str]) -> Mapping[str, str]:
         """The content hash of each client's ruleset, in one statement; clients on none left out."""
-        if not client_refs:
-            return {}
-        result = _run(
-            self._source.reader(),
-            self._sql.get_assignments,
-            {"tenant_id": tenant_id, "client_refs": sorted(client_refs)},
-        )
-        found: dict[str, str] = dict(result.all())
-        for client_ref in client_refs:
-            self._assignments[(tenant_id, client_ref)] = found.get(client_ref)
+        # What this unit of work already knows (on MariaDB, the locking read of
+        # lock_client, the one answer that is never stale) is not read again.
+        known = {
+            c: self._assignments[(tenant_id, c)]
+            for c in client_refs
+            if (tenant_id, c) in self._assignments
+        }
+        unknown = sorted(c for c in client_refs if c not in known)
+        found: dict[str, str] = {c: h for c, h in known.items() if h is not None}
+        if unknown:
+            result = _run(
+                self._source.reader(),
+                self._sql.get_assignments,
+                {"tenant_id": tenant_id, "client_refs": unknown},
+            )
+            read: dict[str, str] = dict(result.all())
+            found.update(read)
+            for client_ref in unknown:
+                self._assignments[(tenant_id, client_ref)] = read.get(client_ref)
         return found
+
+    def lock_client(self, tenant_id: str, client_ref: str) -> None:
+        """Lock the client's row in ``weekplan_client_locks`` until the transaction ends.
+
+        Every write of a client's week and every change of their assignment
+        takes this lock before anything else, so they run one after the other;
+        the row is created on the first lock, so it works for a client with no
+        row anywhere yet. Why what is read after it is never stale:
+
+        * READ COMMITTED (PostgreSQL's default): each later statement sees every
+          transaction committed before it started, the one the lock waited
+          for included.
+        * REPEATABLE READ on PostgreSQL: a transaction whose snapshot predates
+          the commit of another that locked (so changed) the row fails to lock
+          it with a serialization failure instead of reading stale data; weekplan
+          retries the call when it owns the transaction (see
+          :class:`~weekplan.errors.ConcurrentUpdate`).
+        * REPEATABLE READ on MariaDB (its default): plain reads use the snapshot
+          of the transaction's first plain read, which in a host's transaction
+          may predate the lock; so the client's assignment is read again here,
+          with a locking read, which always sees the latest committed row, and
+          that answer is the one this unit of work uses.
+
+        SQLite needs no row lock: it runs one writing transaction at a time.
+        """
+        if not self._sql.locks_clients:
+            return
+        params = {"tenant_id": tenant_id, "client_ref": client_ref}
+        connection = self._source.writer()
+        _run(connection, self._sql.lock_client, params)
+        key = (tenant_id, client_ref)
+        if self._sql.reads_a_snapshot_after_locking:
+            result = _run(connection, self._sql.get_assignment_latest, params)
+            self._assignments[key] = result.scalar()
+        else:
+            self._assignments.pop(key, None)
 
     def assign(self, tenant_id: str, client_ref: str, content_hash: str | None) -> None:
         """Put ``client_ref`` on the ruleset with ``content_hash``; ``None`` takes it off."""

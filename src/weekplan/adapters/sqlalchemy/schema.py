@@ -50,10 +50,14 @@ from weekplan.domain.limits import (
 )
 
 __all__ = [
+    "MYSQL_TABLE_OPTIONS",
     "NAME_KEY_MAX",
     "UtcDateTime",
+    "client_locks",
     "dishes",
+    "document_type",
     "instances",
+    "key_type",
     "meal_history",
     "metadata",
     "ruleset_assignments",
@@ -247,3 +251,25 @@ ruleset_assignments: Final = Table(
     ),
     **_MYSQL_TABLE,
 )
+
+#: One row per client whose weeks or ruleset were ever written: the row that a
+#: write of a week and a change of the ruleset assignment both lock first, so
+#: the two never interleave (see ``SqlRulesetRepository.lock_client``). It is
+#: a table of its own because the assignment row may not exist yet, and a row
+#: that does not exist cannot be locked.
+client_locks: Final = Table(
+    "weekplan_client_locks",
+    metadata,
+    Column("tenant_id", _key(ID_MAX), nullable=False),
+    Column("client_ref", _key(CLIENT_REF_MAX), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "client_ref"),
+    **_MYSQL_TABLE,
+)
+
+# For the other table modules on this metadata (e.g. .workflow_schema): the same rules.
+key_type: Final = _key
+document_type: Final = _document
+MYSQL_TABLE_OPTIONS: Final = _MYSQL_TABLE
+
+# Registers the workflow tables (change log, slot locks, drafts) on ``metadata``.
+from weekplan.adapters.sqlalchemy import workflow_schema  # noqa: E402, F401

@@ -42,6 +42,7 @@ from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnClause
 
 from weekplan.adapters.sqlalchemy.schema import (
+    client_locks,
     dishes,
     instances,
     meal_history,
@@ -221,6 +222,12 @@ class Statements:
         self.unassign_ruleset: Final[Delete] = delete(ruleset_assignments).where(
             a.tenant_id == bindparam("tenant_id"), a.client_ref == bindparam("client_ref")
         )
+        self.lock_client: Final[Insert] = self._lock_client()
+        # MariaDB's REPEATABLE READ reads from a snapshot that may predate the
+        # lock; a locking read always sees the latest committed row.
+        self.get_assignment_latest: Final[Select[Any]] = self.get_assignment.with_for_update(
+            read=True
+        )
         self.history_counts: Final[Select[Any]] = select(h.slot_kind, h.dish_id, h["count"]).where(
             h.tenant_id == bindparam("tenant_id"), h["count"] > 0
         )
@@ -267,6 +274,48 @@ class Statements:
         if self._dialect_name == "postgresql":
             return postgresql.insert(rulesets).on_conflict_do_nothing(index_elements=key)
         return sqlite.insert(rulesets).on_conflict_do_nothing(index_elements=key)
+
+    @property
+    def locks_clients(self) -> bool:
+        """Whether a unit of work must lock a client row to serialize with others.
+
+        SQLite serializes every writing transaction on the whole database already.
+        """
+        return self._dialect_name != "sqlite"
+
+    @property
+    def reads_a_snapshot_after_locking(self) -> bool:
+        """Whether a plain read after :attr:`lock_client` may miss what the lock waited for.
+
+        On MariaDB's REPEATABLE READ a transaction reads from the snapshot of its
+        first plain read, which may come before the lock (in a host's transaction).
+        """
+        return self._dialect_name in ("mysql", "mariadb")
+
+    def _lock_client(self) -> Insert:
+        """Create the client's lock row, or lock it if it exists: one statement either way.
+
+        The conflicting branch updates the row to itself, which takes the row's
+        exclusive lock until the transaction ends (PostgreSQL's ``ON CONFLICT DO
+        UPDATE`` and MariaDB's ``ON DUPLICATE KEY UPDATE`` both lock the row they
+        update, changed or not). Two transactions creating the same row at once
+        are ordered by the primary key: the second waits for the first to end,
+        then takes the lock; neither fails. Parameters: ``tenant_id``, ``client_ref``.
+        """
+        c = client_locks.c
+        if self._dialect_name in ("mysql", "mariadb"):
+            mysql_statement = mysql.insert(client_locks)
+            return mysql_statement.on_duplicate_key_update({"client_ref": c.client_ref})
+        key = [c.tenant_id, c.client_ref]
+        if self._dialect_name == "postgresql":
+            pg_statement = postgresql.insert(client_locks)
+            return pg_statement.on_conflict_do_update(
+                index_elements=key, set_={"client_ref": pg_statement.excluded.client_ref}
+            )
+        sqlite_statement = sqlite.insert(client_locks)
+        return sqlite_statement.on_conflict_do_update(
+            index_elements=key, set_={"client_ref": sqlite_statement.excluded.client_ref}
+        )
 
     def _upsert_assignment(self) -> Insert:
         """Put a client on a ruleset, replacing the one it was on, in one statement.

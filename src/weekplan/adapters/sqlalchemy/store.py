@@ -6,9 +6,10 @@ Two ways to hold a store:
   runs in its own transaction and commits or rolls it back.
 * ``SqlAlchemyStore.joining(session_or_connection)``: weekplan's reads and writes
   happen inside the host's transaction, which the host commits or rolls back.
-  weekplan never ends it; each unit of work that writes does so in a SAVEPOINT,
-  released on success and rolled back on failure, so a failed weekplan call
-  leaves the host's transaction as it was and usable.
+  weekplan never ends it; each unit of work, read or write, runs in a SAVEPOINT
+  of its own, opened before its first statement, released on success and rolled
+  back on failure, so a failed weekplan call leaves the host's transaction as it
+  was and usable (on PostgreSQL a failed statement would otherwise abort it).
 
 >>> from weekplan import Planner
 >>> store = SqlAlchemyStore("sqlite://")
@@ -42,6 +43,13 @@ from weekplan.adapters.sqlalchemy.repositories import (
 from weekplan.adapters.sqlalchemy.rows import EntryCodec
 from weekplan.adapters.sqlalchemy.schema import metadata
 from weekplan.adapters.sqlalchemy.statements import Statements
+from weekplan.adapters.sqlalchemy.workflow_repositories import (
+    SqlChangeLogRepository,
+    SqlDraftRepository,
+    SqlSlotLockRepository,
+)
+from weekplan.adapters.sqlalchemy.workflow_statements import WorkflowStatements
+from weekplan.errors import ConcurrentUpdate, StorageError, WeekPlanError
 
 __all__ = ["SqlAlchemyStore", "SqlAlchemyUnitOfWork"]
 
@@ -126,6 +134,7 @@ class SqlAlchemyUnitOfWork:
         self._statements_left = 1 if reads is _Reads.ONE else -1
         self._connection: Connection | None = None
         self._savepoint: _Savepoint | None = None
+        self._wrote = False
         self._locked = False
         # Built on first use: most units of work touch one or two repositories.
         self._templates: SqlTemplateRepository | None = None
@@ -133,6 +142,9 @@ class SqlAlchemyUnitOfWork:
         self._dishes: SqlDishRepository | None = None
         self._meal_history: SqlMealHistoryRepository | None = None
         self._rulesets: SqlRulesetRepository | None = None
+        self._workflow: (
+            tuple[SqlChangeLogRepository, SqlSlotLockRepository, SqlDraftRepository] | None
+        ) = None
         # Shared by the instances and the rulesets, and only for the life of this unit of work.
         self._assignments: KnownAssignments = {}
 
@@ -175,6 +187,35 @@ class SqlAlchemyUnitOfWork:
             self._rulesets = SqlRulesetRepository(self, self._store._statements, self._assignments)
         return self._rulesets
 
+    # -- the optional workflow capability (weekplan.workflow_ports) ---------------
+
+    def _workflow_repositories(
+        self,
+    ) -> tuple[SqlChangeLogRepository, SqlSlotLockRepository, SqlDraftRepository]:
+        if self._workflow is None:
+            sql = self._store._workflow_statements
+            self._workflow = (
+                SqlChangeLogRepository(self, sql),
+                SqlSlotLockRepository(self, sql),
+                SqlDraftRepository(self, sql, self._store._codec),
+            )
+        return self._workflow
+
+    @property
+    def changes(self) -> SqlChangeLogRepository:
+        """The change log, seen through this unit of work."""
+        return self._workflow_repositories()[0]
+
+    @property
+    def locks(self) -> SqlSlotLockRepository:
+        """The slot locks, seen through this unit of work."""
+        return self._workflow_repositories()[1]
+
+    @property
+    def drafts(self) -> SqlDraftRepository:
+        """The week drafts, seen through this unit of work."""
+        return self._workflow_repositories()[2]
+
     # -- ConnectionSource ---------------------------------------------------------
 
     def reader(self) -> Connection:
@@ -189,15 +230,11 @@ class SqlAlchemyUnitOfWork:
         return self._connection
 
     def writer(self) -> Connection:
-        """The connection, with a savepoint open first when joined to a host's transaction."""
+        """The connection, noting that this unit of work now has something to undo."""
         if self._reads is not _Reads.WRITE:
             raise RuntimeError("a unit of work that only reads cannot write")
         connection = self.reader()
-        if self._store._host is not None and self._savepoint is None:
-            try:
-                self._savepoint = self._store._host.begin_nested()
-            except SQLAlchemyError as exc:
-                raise translate(exc) from exc
+        self._wrote = True
         return connection
 
     # -- UnitOfWork ---------------------------------------------------------------
@@ -213,10 +250,8 @@ class SqlAlchemyUnitOfWork:
                 self._connection = store._engine.connect()
                 if self._reads is not _Reads.WRITE:
                     self._read_only_transaction(self._connection)
-            elif isinstance(store._host, Session):
-                self._connection = store._host.connection()
             else:
-                self._connection = store._host
+                self._connection = self._open_savepoint(store._host)
         except SQLAlchemyError as exc:
             self._release_lock()
             raise translate(exc) from exc
@@ -225,15 +260,41 @@ class SqlAlchemyUnitOfWork:
             raise
         return self
 
+    def _open_savepoint(self, host: Session | Connection) -> Connection:
+        """Send ``SAVEPOINT`` now, before any statement of this unit of work.
+
+        Every unit of work gets one, reads included: on PostgreSQL any failed
+        statement (a read that times out, say) aborts the whole transaction,
+        and only rolling back to a savepoint makes it usable again. A
+        ``Session``'s ``begin_nested()`` sends nothing until a connection is
+        asked of it afterwards, so the connection is fetched right after.
+        """
+        if isinstance(host, Session):
+            self._savepoint = host.begin_nested()
+            return host.connection()
+        self._savepoint = host.begin_nested()
+        return host
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if isinstance(exc, ConcurrentUpdate) and exc.whole_transaction and self._store._host:
+            # The database undid (or doomed) the host's whole transaction: running
+            # the call again inside it could not help, so the host must retry it.
+            self._end_joined_quietly()
+            raise StorageError(
+                "the database undid the host's transaction to resolve a conflict; retry it"
+            ) from exc
         try:
             if self._store._host is not None:
-                self.rollback()
+                if exc is None and not self._wrote:
+                    # Only reads: nothing to undo, and releasing frees the savepoint.
+                    self.commit()
+                else:
+                    self.rollback()
         finally:
             connection, self._connection = self._connection, None
             try:
@@ -282,6 +343,14 @@ class SqlAlchemyUnitOfWork:
         except SQLAlchemyError as exc:
             raise translate(exc) from exc
 
+    def _end_joined_quietly(self) -> None:
+        try:
+            self.rollback()
+        except WeekPlanError:
+            pass  # the savepoint went with the transaction; the host learns of it next
+        finally:
+            self._connection = None
+
     def _release_lock(self) -> None:
         if self._locked:
             self._locked = False
@@ -320,8 +389,9 @@ class SqlAlchemyStore:
         """A store that works inside the host's ``Session`` or ``Connection`` transaction.
 
         weekplan's writes commit or roll back with the host's transaction; each
-        weekplan call that writes runs in a savepoint, so a failed call is undone
-        without ending the host's transaction. The store is bound to that one
+        weekplan call, read or write, runs in a savepoint of its own, so a failed
+        call is undone without ending the host's transaction or leaving it
+        aborted. The store is bound to that one
         session or connection, so make one per host transaction.
 
         On SQLite the host's engine must use SQLAlchemy's recipe for working
@@ -345,6 +415,7 @@ class SqlAlchemyStore:
         self._host = host
         self._owned = owned
         self._statements = Statements(dialect_name)
+        self._workflow_statements = WorkflowStatements(dialect_name)
         self._codec = EntryCodec()
 
     @property

@@ -37,6 +37,7 @@ __all__ = [
     "CONTENT_HASH_MAX",
     "NAME_KEY_MAX",
     "SLOT_KIND_MAX",
+    "ClientLockRecord",
     "ClientRulesetRecord",
     "DishRecord",
     "InstanceRecord",
@@ -233,3 +234,39 @@ class ClientRulesetRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_ref}: {self.content_hash} ({self.tenant_id})"
+
+
+class ClientLockRecord(models.Model):
+    """The row a write of a client's week and a change of their ruleset both lock first.
+
+    It exists so that the two never interleave even before the client has any
+    other row. Its keys keep the database's default collation: two client refs
+    that it deems equal share one lock row, which only makes them wait for each
+    other now and then.
+    """
+
+    row_id: models.BigAutoField[int, int] = models.BigAutoField(primary_key=True)
+    tenant_id: models.CharField[str, str] = models.CharField(max_length=ID_MAX)
+    client_ref: models.CharField[str, str] = models.CharField(max_length=CLIENT_REF_MAX)
+
+    class Meta:
+        db_table = "weekplan_client_locks"
+        verbose_name = "client lock"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant_id", "client_ref"], name="weekplan_client_locks_uq"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_ref} ({self.tenant_id})"
+
+
+# The workflow tables (change log, slot locks, drafts), in a module of their own.
+from weekplan.contrib.django.workflow_models import (  # noqa: E402
+    ChangeRecordRow,
+    DraftRow,
+    SlotLockRow,
+)
+
+__all__ += ["ChangeRecordRow", "DraftRow", "SlotLockRow"]

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, Final, Self
 
-from django.db import DEFAULT_DB_ALIAS, Error, IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, Error, IntegrityError, connections, transaction
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import StrIndex
 
@@ -33,6 +33,7 @@ from weekplan.contrib.django.codec import (
     encode_texts,
 )
 from weekplan.contrib.django.models import (
+    ClientLockRecord,
     ClientRulesetRecord,
     DishRecord,
     InstanceRecord,
@@ -40,11 +41,22 @@ from weekplan.contrib.django.models import (
     RulesetRecord,
     TemplateRecord,
 )
+from weekplan.contrib.django.workflow_store import (
+    DjangoChangeLogRepository,
+    DjangoDraftRepository,
+    DjangoSlotLockRepository,
+)
 from weekplan.domain.dishes import Dish
 from weekplan.domain.history import HistoryKey
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import search_key
-from weekplan.errors import InstanceExists, InvalidInput, StorageError, WeekPlanError
+from weekplan.errors import (
+    ConcurrentUpdate,
+    InstanceExists,
+    InvalidInput,
+    StorageError,
+    WeekPlanError,
+)
 from weekplan.guardrails.model import GuardrailsRuleset
 from weekplan.ports import DishSortKey, InstanceSortKey, RulesetSortKey, TemplateSortKey
 
@@ -97,8 +109,28 @@ _DISH_COLUMNS: Final = (
 _WEEK_CLASH_MARKERS: Final = ("weekplan_instances_week_uq", "weekplan_instances.client_ref")
 
 
+#: PostgreSQL's serialization_failure and deadlock_detected; MariaDB's deadlock
+#: and "record has changed since last read": the transaction lost to another.
+_LOST_RACE_SQLSTATES: Final = frozenset({"40001", "40P01"})
+_LOST_RACE_MYSQL_CODES: Final = frozenset({1213, 1020})
+
+
+def _lost_to_a_concurrent_transaction(error: Error) -> bool:
+    if getattr(error.__cause__, "sqlstate", None) in _LOST_RACE_SQLSTATES:
+        return True
+    return bool(error.args) and error.args[0] in _LOST_RACE_MYSQL_CODES
+
+
 def _translate(error: Error) -> WeekPlanError:
-    """The weekplan error for a database error that has no meaning of its own."""
+    """The weekplan error for a database error that has no meaning of its own.
+
+    A deadlock or a serialization failure is :class:`ConcurrentUpdate` (the call
+    may be run again); anything else is a :class:`StorageError`.
+    """
+    if _lost_to_a_concurrent_transaction(error):
+        return ConcurrentUpdate(
+            f"lost to a concurrent transaction: {type(error).__name__}", whole_transaction=True
+        )
     return StorageError(f"the database failed: {type(error).__name__}")
 
 
@@ -458,6 +490,9 @@ class DjangoDishRepository:
         record = DishRecord(tenant_id=tenant_id, dish_id=dish.id, **_dish_columns(dish))
         try:
             record.save(force_insert=True, using=self._uow.alias())
+        except IntegrityError as exc:
+            # The id was free when the use case looked: a concurrent call took it since.
+            raise ConcurrentUpdate("a concurrent call created the same dish first") from exc
         except Error as exc:
             raise _translate(exc) from exc
 
@@ -536,6 +571,8 @@ class DjangoRulesetRepository:
 
     def __init__(self, uow: DjangoUnitOfWork) -> None:
         self._uow = uow
+        # Assignments read under the client's lock, for the rest of the unit of work.
+        self._locked_assignments: dict[tuple[str, str], str | None] = {}
 
     def _rows(self, tenant_id: str) -> QuerySet[RulesetRecord]:
         return RulesetRecord.objects.using(self._uow.alias()).filter(tenant_id=tenant_id)
@@ -599,6 +636,9 @@ class DjangoRulesetRepository:
 
     def assigned(self, tenant_id: str, client_ref: str) -> str | None:
         """The content hash of the ruleset ``client_ref`` is on, or ``None``."""
+        key = (tenant_id, client_ref)
+        if key in self._locked_assignments:
+            return self._locked_assignments[key]
         query = self._assignments(tenant_id).filter(client_ref=client_ref)
         try:
             rows = list(query.values_list("content_hash", flat=True)[:1])
@@ -618,6 +658,8 @@ class DjangoRulesetRepository:
 
     def assign(self, tenant_id: str, client_ref: str, content_hash: str | None) -> None:
         """Put ``client_ref`` on the ruleset with ``content_hash``; ``None`` takes it off."""
+        if (tenant_id, client_ref) in self._locked_assignments:
+            self._locked_assignments[(tenant_id, client_ref)] = content_hash
         row = self._assignments(tenant_id).filter(client_ref=client_ref)
         try:
             if content_hash is None:
@@ -626,6 +668,54 @@ class DjangoRulesetRepository:
                 self._insert_assignment(tenant_id, client_ref, content_hash, row)
         except Error as exc:
             raise _translate(exc) from exc
+
+    def lock_client(self, tenant_id: str, client_ref: str) -> None:
+        """Lock the client's row in ``weekplan_client_locks`` until the transaction ends.
+
+        One upsert (``ON CONFLICT DO UPDATE``, ``ON DUPLICATE KEY UPDATE``) that
+        creates the row or, when it exists, updates it to itself, which locks
+        it either way; every write of the client's weeks and every change of
+        their ruleset does it first, so they run one after the other. As for
+        the SQLAlchemy store: on READ COMMITTED every later read sees what the
+        lock waited for; on PostgreSQL's REPEATABLE READ a stale snapshot makes
+        the lock fail rather than read stale data; on MariaDB's REPEATABLE READ
+        the assignment is read again with a locking read (``SELECT ... FOR
+        UPDATE`` sees the latest committed row) and that answer is kept. SQLite
+        runs one writing transaction at a time, so there it does nothing.
+        """
+        alias = self._uow.alias()
+        connection = connections[alias]
+        vendor = connection.vendor
+        if vendor == "sqlite":
+            return
+        # MariaDB's ON DUPLICATE KEY UPDATE takes no conflict target (any unique key).
+        target = (
+            ["tenant_id", "client_ref"]
+            if connection.features.supports_update_conflicts_with_target
+            else None
+        )
+        try:
+            ClientLockRecord.objects.using(alias).bulk_create(
+                [ClientLockRecord(tenant_id=tenant_id, client_ref=client_ref)],
+                update_conflicts=True,
+                unique_fields=target,
+                update_fields=["client_ref"],
+            )
+            if vendor == "mysql":
+                latest = (
+                    self._assignments(tenant_id)
+                    .filter(client_ref=client_ref)
+                    .select_for_update()
+                    .values_list("content_hash", flat=True)
+                )
+                rows = list(latest[:1])
+                self._locked_assignments[(tenant_id, client_ref)] = rows[0] if rows else None
+        except Error as exc:
+            raise _translate(exc) from exc
+
+    def forget_locked(self) -> None:
+        """Forget what was read under locks: the transaction that held them is ending."""
+        self._locked_assignments.clear()
 
     def _insert_assignment(
         self,
@@ -658,11 +748,15 @@ class DjangoUnitOfWork:
         self._using = using
         self._atomic: transaction.Atomic | None = None
         self._entered = False
+        self._joined = False
         self._templates = DjangoTemplateRepository(self)
         self._instances = DjangoInstanceRepository(self)
         self._dishes = DjangoDishRepository(self)
         self._meal_history = DjangoMealHistoryRepository(self)
         self._rulesets = DjangoRulesetRepository(self)
+        self._changes = DjangoChangeLogRepository(self)
+        self._locks = DjangoSlotLockRepository(self)
+        self._drafts = DjangoDraftRepository(self)
 
     @property
     def templates(self) -> DjangoTemplateRepository:
@@ -689,6 +783,22 @@ class DjangoUnitOfWork:
         """The guardrails rulesets and client assignments, seen through this unit of work."""
         return self._rulesets
 
+    # The optional workflow capability (weekplan.workflow_ports).
+    @property
+    def changes(self) -> DjangoChangeLogRepository:
+        """The change log, seen through this unit of work."""
+        return self._changes
+
+    @property
+    def locks(self) -> DjangoSlotLockRepository:
+        """The slot locks, seen through this unit of work."""
+        return self._locks
+
+    @property
+    def drafts(self) -> DjangoDraftRepository:
+        """The week drafts, seen through this unit of work."""
+        return self._drafts
+
     def alias(self) -> str:
         """The database alias, with this unit's atomic block open."""
         if not self._entered:
@@ -703,6 +813,8 @@ class DjangoUnitOfWork:
         return self._using
 
     def __enter__(self) -> Self:
+        # Inside the host's transaction, a transaction-wide failure is the host's to retry.
+        self._joined = connections[self._using].in_atomic_block
         self._entered = True
         # Opened now rather than on first use, so every read of the unit sees one snapshot.
         self.alias()
@@ -718,6 +830,11 @@ class DjangoUnitOfWork:
             self._end(rollback=True)
         finally:
             self._entered = False
+        if isinstance(exc, ConcurrentUpdate) and exc.whole_transaction and self._joined:
+            # Running the call again inside the doomed host transaction could not help.
+            raise StorageError(
+                "the database undid the host's transaction to resolve a conflict; retry it"
+            ) from exc
 
     def commit(self) -> None:
         """Commit this unit's writes (into the host's transaction, when there is one)."""
@@ -728,6 +845,7 @@ class DjangoUnitOfWork:
         self._end(rollback=True)
 
     def _end(self, *, rollback: bool) -> None:
+        self._rulesets.forget_locked()
         atomic, self._atomic = self._atomic, None
         if atomic is None:
             return

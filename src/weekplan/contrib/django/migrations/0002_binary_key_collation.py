@@ -18,4 +18,8 @@ KEYS = {
 class Migration(migrations.Migration):
     dependencies = [("weekplan", "0001_initial")]
 
-    operations = [migrations.RunPython(binary_keys(KEYS), default_keys(KEYS), elidable=False)]
+    # Not atomic: MariaDB cannot roll DDL back, and Django refuses DDL inside a
+    # transaction there (it would wrap RunPython in one by default).
+    operations = [
+        migrations.RunPython(binary_keys(KEYS), default_keys(KEYS), atomic=False, elidable=False)
+    ]

@@ -67,5 +67,6 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(binary_keys(KEYS), default_keys(KEYS), elidable=False),
+        # Not atomic, as in 0002: MariaDB cannot roll DDL back.
+        migrations.RunPython(binary_keys(KEYS), default_keys(KEYS), atomic=False, elidable=False),
     ]

@@ -1,0 +1,250 @@
+"""Conformance: a write of a client's week and a change of their diet never interleave.
+
+Each test pauses one of the two calls right before it commits, starts the other
+on a second thread, and checks that the second waits for the first: a week is
+always checked against the ruleset its client is on when the week is saved.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Final, Generic, Literal, Self, TypeVar
+
+import pytest
+
+from weekplan.domain.plans import WeekPlanInstance
+from weekplan.errors import GuardrailsViolation
+from weekplan.planner.planner import Planner
+from weekplan.planner.worker import WorkerPlanner
+from weekplan.ports import (
+    DishRepository,
+    InstanceRepository,
+    MealHistoryRepository,
+    RulesetRepository,
+    Store,
+    TemplateRepository,
+    UnitOfWork,
+)
+from weekplan.testing._base import MONDAY, ConformanceBase
+
+__all__ = ["DietRaceConformance", "PausingStore", "RacingCall", "diet_race_fixture"]
+
+T = TypeVar("T")
+
+#: How long the second call is given to (wrongly) finish while the first is paused.
+PROBE_SECONDS: Final = 0.5
+#: How long anything in these tests may wait before the test fails instead of hanging.
+PATIENCE_SECONDS: Final = 120.0
+
+MILK_DISH: Final = "pap"
+CLIENT: Final = "client-diet"
+SLOT: Final = ("mon", "ontbijt")
+
+
+def _rule(rule_id: str, term: str) -> dict[str, Any]:
+    return {
+        "id": rule_id,
+        "action": "block",
+        "strictness": "hard",
+        "priority": 1,
+        "target": "ingredient",
+        "match": {"term": term},
+    }
+
+
+#: Forbids the milk dish.
+NO_MILK: Final = {"diet_id": "koemelkvrij", "rules": [_rule("geen-melk", "melk")]}
+#: Allows it (it forbids something the dish lacks).
+NO_SPINACH: Final = {"diet_id": "geen-spinazie", "rules": [_rule("geen-spinazie", "spinazie")]}
+
+
+class _PausingUnitOfWork:
+    """A unit of work that calls ``before_commit`` right before it commits."""
+
+    def __init__(self, inner: UnitOfWork, before_commit: Callable[[], None]) -> None:
+        self._inner = inner
+        self._before_commit = before_commit
+
+    @property
+    def templates(self) -> TemplateRepository:
+        return self._inner.templates
+
+    @property
+    def instances(self) -> InstanceRepository:
+        return self._inner.instances
+
+    @property
+    def dishes(self) -> DishRepository:
+        return self._inner.dishes
+
+    @property
+    def meal_history(self) -> MealHistoryRepository:
+        return self._inner.meal_history
+
+    @property
+    def rulesets(self) -> RulesetRepository:
+        return self._inner.rulesets
+
+    def __enter__(self) -> Self:
+        self._inner.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._inner.__exit__(exc_type, exc, tb)
+
+    def commit(self) -> None:
+        self._before_commit()
+        self._inner.commit()
+
+    def rollback(self) -> None:
+        self._inner.rollback()
+
+
+class PausingStore:
+    """``inner``, but every unit of work calls ``before_commit`` right before committing.
+
+    All it holds (locks, a transaction) it still holds while ``before_commit``
+    runs, so a test can stop a call at its most exposed moment.
+    """
+
+    def __init__(self, inner: Store, before_commit: Callable[[], None]) -> None:
+        self._inner = inner
+        self._before_commit = before_commit
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A unit of work of ``inner`` that pauses before its commit."""
+        return _PausingUnitOfWork(self._inner.unit_of_work(), self._before_commit)
+
+
+class RacingCall(Generic[T]):
+    """A call running on a thread of its own: its result or exception, and when it ended."""
+
+    def __init__(self, call: Callable[[], T]) -> None:
+        self.done = threading.Event()
+        self.result: T | None = None
+        self.error: Exception | None = None
+        self._thread = threading.Thread(target=self._run, args=(call,), daemon=True)
+        self._thread.start()
+
+    def _run(self, call: Callable[[], T]) -> None:
+        try:
+            self.result = call()
+        except Exception as exc:  # the test inspects every outcome
+            self.error = exc
+        finally:
+            self.done.set()
+
+    def join(self) -> None:
+        """Wait for the call to end (and fail rather than hang)."""
+        self._thread.join(PATIENCE_SECONDS)
+        assert self.done.is_set(), "the call never ended"
+
+
+class _Gate:
+    """Pauses the first call that reaches it until it is opened."""
+
+    def __init__(self) -> None:
+        self.reached = threading.Event()
+        self._open = threading.Event()
+
+    def __call__(self) -> None:
+        self.reached.set()
+        assert self._open.wait(PATIENCE_SECONDS), "the paused call was never let go"
+
+    def open(self) -> None:
+        self._open.set()
+
+
+def diet_race_fixture(worker: WorkerPlanner, client_ref: str) -> tuple[str, str]:
+    """A dish with milk, the client's week without it, and two rulesets.
+
+    Returns the content hashes of the ruleset that forbids the dish and of one
+    that allows it.
+    """
+    worker.upsert_dish(MILK_DISH, name="Pap", ingredients=["melk", "havermout"])
+    template = worker.create_template("Empty week")
+    worker.create_instance(template.id, client_ref, MONDAY)
+    strict = worker.save_ruleset(NO_MILK).content_hash
+    lenient = worker.save_ruleset(NO_SPINACH).content_hash
+    return strict, lenient
+
+
+def _put_milk(worker: WorkerPlanner, client_ref: str) -> WeekPlanInstance:
+    return worker.set_slot(client_ref, MONDAY, *SLOT, dish_template_id=MILK_DISH)
+
+
+def _has_milk(week: WeekPlanInstance) -> bool:
+    return any(entry.dish_template_id == MILK_DISH for entry in week.days)
+
+
+DietChange = Literal["assign", "reassign", "unassign"]
+
+
+class DietRaceConformance(ConformanceBase):
+    """Writes of a client's week and changes of their ruleset are serialized."""
+
+    def _paused_worker(self, store: Store, tenant: str, gate: _Gate) -> WorkerPlanner:
+        return Planner(PausingStore(store, gate)).worker(tenant)
+
+    @pytest.mark.parametrize("change", ["assign", "reassign"])
+    def test_a_diet_change_waits_for_a_write_of_the_week_in_flight(
+        self, store: Store, worker: WorkerPlanner, tenant: str, change: DietChange
+    ) -> None:
+        strict, lenient = diet_race_fixture(worker, CLIENT)
+        if change == "reassign":
+            worker.assign_ruleset(CLIENT, lenient)
+        gate = _Gate()
+        paused = self._paused_worker(store, tenant, gate)
+        write = RacingCall(lambda: _put_milk(paused, CLIENT))
+        assert gate.reached.wait(PATIENCE_SECONDS)
+        diet = RacingCall(lambda: worker.assign_ruleset(CLIENT, strict))
+        finished_during_the_write = diet.done.wait(PROBE_SECONDS)
+        gate.open()
+        write.join()
+        diet.join()
+        assert write.error is None, write.error
+        assert diet.error is None, diet.error
+        # Had the change not waited, the week would now keep a dish it forbids,
+        # saved after the change and never checked against it.
+        assert not finished_during_the_write, "the diet changed while a write of the week was open"
+        assert write.result is not None
+        assert _has_milk(write.result)
+
+    @pytest.mark.parametrize("change", ["assign", "reassign", "unassign"])
+    def test_a_write_of_the_week_waits_for_a_diet_change_in_flight(
+        self, store: Store, worker: WorkerPlanner, tenant: str, change: DietChange
+    ) -> None:
+        strict, lenient = diet_race_fixture(worker, CLIENT)
+        before, after = {
+            "assign": (None, strict),
+            "reassign": (lenient, strict),
+            "unassign": (strict, None),
+        }[change]
+        if before is not None:
+            worker.assign_ruleset(CLIENT, before)
+        gate = _Gate()
+        paused = self._paused_worker(store, tenant, gate)
+        diet = RacingCall(lambda: paused.assign_ruleset(CLIENT, after))
+        assert gate.reached.wait(PATIENCE_SECONDS)
+        write = RacingCall(lambda: _put_milk(worker, CLIENT))
+        finished_during_the_change = write.done.wait(PROBE_SECONDS)
+        gate.open()
+        diet.join()
+        write.join()
+        assert diet.error is None, diet.error
+        assert not finished_during_the_change, "a week was written while its diet was changing"
+        # Checked against the ruleset the change put the client on.
+        if after == strict:
+            assert isinstance(write.error, GuardrailsViolation), write.error
+            assert not _has_milk(worker.get_instance(CLIENT, MONDAY))
+        else:
+            assert write.error is None, write.error
+            assert write.result is not None
+            assert write.result.guardrails is None
