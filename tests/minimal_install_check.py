@@ -9,7 +9,15 @@ from importlib import metadata
 import weekplan
 from weekplan.adapters.memory import InMemoryStore
 
-OPTIONAL = ("sqlalchemy", "alembic", "psycopg", "pymysql", "pytest", "hypothesis")
+OPTIONAL = (
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+    "pymysql",
+    "pytest",
+    "hypothesis",
+    "snowballstemmer",
+)
 
 worker = weekplan.Planner(InMemoryStore()).worker("tenant-a")
 template = worker.create_template("Minimal", [weekplan.PlanEntry("mon", "lunch")])

@@ -361,8 +361,15 @@ def assign_ruleset(
     body = payloads.body_of(request, allowed={"content_hash"})
     if "content_hash" not in body:
         raise InvalidInput.at(("content_hash",), "field required")
-    ruleset = worker.assign_ruleset(client_ref, body["content_hash"])
-    return _json({"ruleset": None if ruleset is None else ruleset_to_dict(ruleset)})
+    done = worker.assign_ruleset(client_ref, body["content_hash"])
+    ruleset = done.ruleset
+    return _json(
+        {
+            "ruleset": None if ruleset is None else ruleset_to_dict(ruleset),
+            "weeks_checked": done.weeks_checked,
+            "weeks_not_compliant": [week.isoformat() for week in done.weeks_not_compliant],
+        }
+    )
 
 
 def check_instance(

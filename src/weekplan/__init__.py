@@ -50,6 +50,7 @@ from weekplan.errors import (
 )
 from weekplan.planner.client import ClientPlanner
 from weekplan.planner.draft_editor import DraftEditor
+from weekplan.planner.guardrails import RulesetAssignment
 from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
 
@@ -87,6 +88,7 @@ __all__ = [
     "PlanEntry",
     "Planner",
     "ReadOnlyAccess",
+    "RulesetAssignment",
     "RulesetNotFound",
     "SlotChange",
     "SlotLock",

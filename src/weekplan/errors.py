@@ -219,7 +219,9 @@ class NotSupportedByStore(WeekPlanError):
 
 
 class GuardrailsViolation(WeekPlanError):
-    """A plan breaks a hard rule of its diet; ``decision`` says which and where.
+    """A change would make a plan worse on a hard rule of its diet.
+
+    ``decision`` says which rules and where.
 
     ``to_dict()`` adds a compact ``"decision"``: outcome, reason codes, the
     violated rule ids and the summary (the full decision stays on the exception).

@@ -544,10 +544,11 @@ def test_a_clients_diet_is_enforced_over_http(api: Api, viewer: Api, week: dict[
         {"items": [saved], "next_cursor": None},
     )
     client_ruleset = "/api/planning/clients/client-42/ruleset"
-    assert api.call("PUT", client_ruleset, {"content_hash": content_hash}) == (
-        200,
-        {"ruleset": saved},
-    )
+    status, assigned = api.call("PUT", client_ruleset, {"content_hash": content_hash})
+    assert (status, assigned["ruleset"]) == (200, saved)
+    assert set(assigned) == {"ruleset", "weeks_checked", "weeks_not_compliant"}
+    assert assigned["weeks_not_compliant"] == []
+    status, week = api.call("GET", _week_path())  # its stored check may have been renewed
     assert viewer.call("GET", client_ruleset) == (200, {"ruleset": saved})
 
     status, refused = api.call(
@@ -568,7 +569,8 @@ def test_a_clients_diet_is_enforced_over_http(api: Api, viewer: Api, week: dict[
     status, checked = viewer.call("GET", _week_path(suffix="/guardrails-check"))
     assert (status, checked["outcome"], checked["content_hash"]) == (200, "warned", content_hash)
 
-    assert api.call("PUT", client_ruleset, {"content_hash": None}) == (200, {"ruleset": None})
+    status, taken_off = api.call("PUT", client_ruleset, {"content_hash": None})
+    assert (status, taken_off["ruleset"], taken_off["weeks_not_compliant"]) == (200, None, [])
     status, unchecked = api.call(
         "PUT", _week_path(suffix="/slots/mon/lunch"), {"dish_template_id": "pap"}
     )

@@ -214,7 +214,11 @@ def test_rulesets_are_saved_once_listed_read_assigned_and_detached(api: Api) -> 
 
     client = "/api/planning/clients/client-42/ruleset"
     assert api.ok("GET", client) == {"ruleset": None}
-    assert api.ok("PUT", client, body={"content_hash": content_hash}) == {"ruleset": ruleset}
+    assert api.ok("PUT", client, body={"content_hash": content_hash}) == {
+        "ruleset": ruleset,
+        "weeks_checked": 0,
+        "weeks_not_compliant": [],
+    }
     assert api.ok("GET", client, token=VIEWER) == {"ruleset": ruleset}
     assert api.call("DELETE", client).status_code == 204
     assert api.ok("GET", client) == {"ruleset": None}
@@ -275,7 +279,7 @@ def test_checking_a_week_reads_the_client_s_current_diet_and_writes_nothing(
     api: Api, diet: str, milky_dish: str
 ) -> None:
     assert api.ok("GET", f"{WEEK}/check")["outcome"] == "allowed"
-    api.ok("PUT", f"{WEEK}/slots/mon/dinner", body={"notes": "pap met melk"})
+    api.ok("PUT", f"{WEEK}/slots/mon/dinner", body={"notes": "rustig eten"})
     before = api.ok("GET", WEEK)
     decision = api.ok("GET", f"{WEEK}/check")
     assert (decision["ok"], decision["outcome"], decision["content_hash"]) == (

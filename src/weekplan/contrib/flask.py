@@ -398,8 +398,14 @@ def _guardrail_routes(bp: Blueprint) -> None:
     @bp.put("/api/planning/clients/<client_ref>/ruleset")
     def assign_ruleset(client_ref: str) -> Any:
         body = json_body(RulesetAssign)
-        ruleset = current_worker().assign_ruleset(client_ref, body.content_hash)
-        return jsonify({"ruleset": _ruleset_json(ruleset)})
+        done = current_worker().assign_ruleset(client_ref, body.content_hash)
+        return jsonify(
+            {
+                "ruleset": _ruleset_json(done.ruleset),
+                "weeks_checked": done.weeks_checked,
+                "weeks_not_compliant": [week.isoformat() for week in done.weeks_not_compliant],
+            }
+        )
 
     @bp.delete("/api/planning/clients/<client_ref>/ruleset")
     def detach_ruleset(client_ref: str) -> Any:

@@ -12,6 +12,7 @@ import attrs
 from weekplan.domain.days import DAY_ORDER, DayKey
 from weekplan.domain.dishes import Dish
 from weekplan.domain.entries import PlanEntry
+from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.domain.meal_types import MealType, MealVocabulary, day_position
 from weekplan.domain.plans import WeekPlanInstance
 from weekplan.domain.text import search_key
@@ -114,6 +115,8 @@ class ClientWeekView:
     days: tuple[ClientDay, ...] = attrs.field(validator=_seven_days)
     version: int
     updated_at: datetime | None = None
+    guardrails: GuardrailsCheck | None = None
+    """The check of the client's diet the week was last stored with, or ``None``."""
 
     def _repr_html_(self) -> str:
         """The week as a Monday→Sunday table with dish names, for notebooks."""
@@ -172,8 +175,12 @@ def build_client_view(
     vocabulary: MealVocabulary,
     week_starts_on: DayKey,
 ) -> ClientWeekView:
-    """The client's view of an instance, with dishes looked up in ``dishes`` by id."""
-    return group_days(
+    """The client's view of an instance, with dishes looked up in ``dishes`` by id.
+
+    The view carries the week's stored guardrails check, so a client app can say
+    whether the week fits the diet yet.
+    """
+    view = group_days(
         instance.client_ref,
         instance.week_start_date,
         (_client_slot(entry, dishes, vocabulary) for entry in instance.days),
@@ -181,6 +188,7 @@ def build_client_view(
         updated_at=instance.updated_at,
         week_starts_on=week_starts_on,
     )
+    return attrs.evolve(view, guardrails=instance.guardrails)
 
 
 def _client_slot(

@@ -1,13 +1,16 @@
 """A ruleset compiled into one matcher, so a plan is evaluated in one pass.
 
-Compiling indexes every folded term of the ruleset once:
+Compiling indexes every term of the ruleset once, per target kind:
 
-- ``exact`` terms (and their plural forms) in a dict keyed by the whole folded text;
+- ``exact`` terms in a dict keyed by language and the stems of the whole text;
+- ``word_boundary`` terms in a dict keyed by language and their run of stems,
+  with the lengths of the runs that start with each stem, so a text is looked
+  up word by word;
 - ``canonical_id`` terms in a dict keyed by id;
-- ``word_boundary`` forms and ``substring`` terms in one index per target kind,
-  keyed by each term's first characters, which finds every occurrence of every
-  term in one pass over a text, comparing only the terms that start there; the
-  mode's boundary check then runs only on the occurrences found.
+- ``substring`` terms and the compound parts of ``compounds`` terms in one
+  Aho-Corasick automaton, which finds every occurrence of every such term in a
+  single scan of a text, however many terms there are; the compound check then
+  runs only on the occurrences found.
 
 Evaluating a week therefore costs about the length of its texts plus the number
 of matches, and hardly grows with the size of the ruleset.
@@ -18,17 +21,19 @@ thread-safe LRU cache: nothing grows without bound inside a host application.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterator, Sequence
 
 import attrs
 
 from weekplan.guardrails.decision import GuardDecision
 from weekplan.guardrails.model import GuardrailsRuleset, MatchMode, RuleTarget
-from weekplan.guardrails.normalize import FoldedText, fold, term_forms, word_match_ok
+from weekplan.guardrails.normalize import compound_match_ok
+from weekplan.guardrails.stemming import LANGUAGES, Language
 from weekplan.guardrails.targets import PlanTarget
-from weekplan.guardrails.terms import Flattened, RawMatch, TermSpec, flatten
+from weekplan.guardrails.terms import Flattened, RawMatch, TermSpec, flatten, is_excepted
 from weekplan.guardrails.verdict import decide
+from weekplan.guardrails.words import AnalyzedText, analyze
 
 __all__ = ["CACHE_SIZE", "CompiledRuleset", "clear_cache", "compile_ruleset"]
 
@@ -37,93 +42,99 @@ CACHE_SIZE = 16
 
 
 class _Automaton:
-    """Every occurrence of a fixed set of patterns in a text, by a hash of each pattern's head.
+    """Aho-Corasick over a fixed set of patterns.
 
-    Patterns are indexed by their first :data:`_HEAD` characters (shorter ones
-    whole), so building costs one dictionary insertion per pattern: compiling
-    tens of thousands of terms takes a fraction of a second, where a trie of
-    single characters with Aho-Corasick failure links took seconds. A scan
-    looks up, at each position of the text, the head there and the short
-    patterns there, and compares only the few patterns that share the head,
-    so it costs about the length of the text, whatever the number of patterns.
+    Each node's ``out`` already includes the outputs reachable by failure links,
+    so a scan reports every occurrence (overlapping ones too) without walking
+    the failure chain for outputs.
     """
 
-    __slots__ = ("by_head", "lengths", "patterns", "short", "short_lengths")
+    __slots__ = ("fail", "goto", "lengths", "out")
 
     def __init__(self, patterns: Sequence[str]) -> None:
-        self.patterns = tuple(patterns)
+        self.goto: list[dict[str, int]] = [{}]
         self.lengths = [len(pattern) for pattern in patterns]
-        self.by_head: dict[str, list[int]] = {}
-        self.short: dict[str, list[int]] = {}
+        outputs: list[list[int]] = [[]]
         for pattern_id, pattern in enumerate(patterns):
-            if len(pattern) >= _HEAD:
-                self.by_head.setdefault(pattern[:_HEAD], []).append(pattern_id)
-            elif pattern:
-                self.short.setdefault(pattern, []).append(pattern_id)
-        self.short_lengths = tuple(sorted({len(pattern) for pattern in self.short}))
+            node = 0
+            for char in pattern:
+                nxt = self.goto[node].get(char)
+                if nxt is None:
+                    nxt = len(self.goto)
+                    self.goto[node][char] = nxt
+                    self.goto.append({})
+                    outputs.append([])
+                node = nxt
+            outputs[node].append(pattern_id)
+        self.fail = [0] * len(self.goto)
+        queue = deque(self.goto[0].values())
+        while queue:
+            node = queue.popleft()
+            for char, child in self.goto[node].items():
+                queue.append(child)
+                state = self.fail[node]
+                while state and char not in self.goto[state]:
+                    state = self.fail[state]
+                fallback = self.goto[state].get(char, 0)
+                self.fail[child] = fallback if fallback != child else 0
+                outputs[child] = outputs[child] + outputs[self.fail[child]]
+        self.out: list[tuple[int, ...]] = [tuple(found) for found in outputs]
 
     def scan(self, text: str) -> Iterator[tuple[int, int]]:
-        """Every ``(start, pattern_id)`` occurring in ``text`` (overlapping ones too).
-
-        In order of where each occurrence ends, the longer first where two end
-        at the same place.
-        """
-        by_head, short, short_lengths = self.by_head, self.short, self.short_lengths
-        patterns, lengths = self.patterns, self.lengths
-        found: list[tuple[int, int, int]] = []
-        for start in range(len(text)):
-            for length in short_lengths:
-                for pattern_id in short.get(text[start : start + length], ()):
-                    found.append((start + length, -length, pattern_id))
-            for pattern_id in by_head.get(text[start : start + _HEAD], ()):
-                if text.startswith(patterns[pattern_id], start):
-                    length = lengths[pattern_id]
-                    found.append((start + length, -length, pattern_id))
-        found.sort()
-        for end, negative_length, pattern_id in found:
-            yield end + negative_length, pattern_id
-
-
-# How many leading characters of a pattern its index key holds: enough that few
-# patterns share one, few enough that short patterns (looked up whole) are rare.
-_HEAD = 6
-
-
-# One entry per (spec, form) a pattern stands for: the spec and whether the form is a plural.
-_Entry = tuple[TermSpec, bool]
+        """Every ``(start, pattern_id)`` occurring in ``text``."""
+        goto, fail, out, lengths = self.goto, self.fail, self.out, self.lengths
+        state = 0
+        for position, char in enumerate(text):
+            while state and char not in goto[state]:
+                state = fail[state]
+            state = goto[state].get(char, 0)
+            for pattern_id in out[state]:
+                yield position + 1 - lengths[pattern_id], pattern_id
 
 
 @attrs.frozen
 class _KindIndex:
-    exact: dict[str, tuple[TermSpec, ...]]
+    exact: dict[tuple[Language, tuple[str, ...]], tuple[TermSpec, ...]]
+    words: dict[tuple[Language, tuple[str, ...]], tuple[TermSpec, ...]]
+    # For each (language, first stem): the lengths, in tokens, of the runs that start with it.
+    lengths: dict[tuple[Language, str], tuple[int, ...]]
+    languages: tuple[Language, ...]
     canonical: dict[str, tuple[TermSpec, ...]]
     automaton: _Automaton
-    entries: tuple[tuple[_Entry, ...], ...]
+    # For each automaton pattern: the specs it stands for, and whether it is a compound part.
+    entries: tuple[tuple[tuple[TermSpec, bool], ...], ...]
 
 
 def _index(specs: Sequence[TermSpec]) -> _KindIndex:
-    exact: dict[str, list[TermSpec]] = {}
+    exact: dict[tuple[Language, tuple[str, ...]], list[TermSpec]] = {}
+    words: dict[tuple[Language, tuple[str, ...]], list[TermSpec]] = {}
+    lengths: dict[tuple[Language, str], set[int]] = {}
     canonical: dict[str, list[TermSpec]] = {}
-    patterns: dict[str, list[_Entry]] = {}
+    patterns: dict[str, list[tuple[TermSpec, bool]]] = {}
     for spec in specs:
         if spec.mode is MatchMode.EXACT:
-            for form in term_forms(spec.folded):
-                exact.setdefault(form, []).append(spec)
+            for key in spec.stems:
+                exact.setdefault(key, []).append(spec)
         elif spec.mode is MatchMode.CANONICAL_ID:
             canonical.setdefault(spec.term, []).append(spec)
         elif spec.mode is MatchMode.SUBSTRING:
             patterns.setdefault(spec.folded, []).append((spec, False))
         else:
-            forms = term_forms(spec.folded)
-            patterns.setdefault(forms[0], []).append((spec, False))
-            plural = (spec, True)
-            for form in forms[1:]:
-                patterns.setdefault(form, []).append(plural)
+            for language, stems in spec.stems:
+                if stems:
+                    words.setdefault((language, stems), []).append(spec)
+                    lengths.setdefault((language, stems[0]), set()).add(len(stems))
+            if spec.compounds:
+                patterns.setdefault(spec.folded, []).append((spec, True))
+    languages = {language for language, _ in (*exact, *words)}
     return _KindIndex(
         exact={key: tuple(value) for key, value in exact.items()},
+        words={key: tuple(value) for key, value in words.items()},
+        lengths={key: tuple(sorted(value)) for key, value in lengths.items()},
+        languages=tuple(language for language in LANGUAGES if language in languages),
         canonical={key: tuple(value) for key, value in canonical.items()},
         automaton=_Automaton(list(patterns)),
-        entries=tuple(map(tuple, patterns.values())),
+        entries=tuple(tuple(entries) for entries in patterns.values()),
     )
 
 
@@ -139,28 +150,36 @@ class CompiledRuleset:
         """The content hash of the ruleset this was compiled from."""
         return self.flat.content_hash
 
-    def find(self, targets: Sequence[PlanTarget], folded: dict[str, FoldedText]) -> list[RawMatch]:
-        """Every raw match in ``targets``; folds each distinct text once into ``folded``."""
+    def find(
+        self, targets: Sequence[PlanTarget], analyzed: dict[str, AnalyzedText]
+    ) -> list[RawMatch]:
+        """Every raw match in ``targets``; analyzes each distinct text once into ``analyzed``."""
         found: list[RawMatch] = []
         for target_index, target in enumerate(targets):
             for kind, index in self.indexes.items():
                 for text_index, text in enumerate(target.texts(kind)):
-                    folded_text = folded.get(text)
-                    if folded_text is None:
-                        folded_text = folded[text] = fold(text)
-                    self._find_in(
-                        index,
-                        text=folded_text.text,
-                        target_index=target_index,
-                        kind=kind,
-                        text_index=text_index,
-                        found=found,
-                    )
+                    analyzed_text = analyzed.get(text)
+                    if analyzed_text is None:
+                        analyzed_text = analyzed[text] = analyze(text)
+                    for spec, start, end in self._find_in(index, analyzed_text):
+                        found.append(
+                            RawMatch(
+                                spec.source_id,
+                                spec.term,
+                                target_index,
+                                kind,
+                                text_index,
+                                start,
+                                end,
+                            )
+                        )
                 if kind is RuleTarget.INGREDIENT and index.canonical:
                     for text_index, canonical_id in enumerate(target.ingredient_ids):
                         for spec in index.canonical.get(canonical_id or "", ()):
                             text = target.ingredients[text_index]
-                            folded_text = folded.get(text) or folded.setdefault(text, fold(text))
+                            analyzed_text = analyzed.get(text) or analyzed.setdefault(
+                                text, analyze(text)
+                            )
                             found.append(
                                 RawMatch(
                                     spec.source_id,
@@ -169,52 +188,88 @@ class CompiledRuleset:
                                     kind,
                                     text_index,
                                     0,
-                                    len(folded_text.text),
+                                    len(analyzed_text.text),
                                 )
                             )
         return found
 
     @staticmethod
-    def _find_in(
-        index: _KindIndex,
-        *,
-        text: str,
-        target_index: int,
-        kind: RuleTarget,
-        text_index: int,
-        found: list[RawMatch],
-    ) -> None:
-        for spec in index.exact.get(text, ()):
-            found.append(
-                RawMatch(spec.source_id, spec.term, target_index, kind, text_index, 0, len(text))
-            )
-        lengths = index.automaton.lengths
-        for start, pattern_id in index.automaton.scan(text):
-            end = start + lengths[pattern_id]
-            for spec, plural in index.entries[pattern_id]:
-                if spec.mode is MatchMode.SUBSTRING or word_match_ok(
-                    text, start, end, plural=plural, compounds=spec.compounds
-                ):
-                    found.append(
-                        RawMatch(
-                            spec.source_id, spec.term, target_index, kind, text_index, start, end
-                        )
-                    )
+    def _find_in(index: _KindIndex, text: AnalyzedText) -> Iterator[tuple[TermSpec, int, int]]:
+        yield from _find_words(index, text)
+        if index.entries:
+            yield from _find_patterns(index, text)
 
     def evaluate(self, targets: Sequence[PlanTarget]) -> GuardDecision:
         """Evaluate checked targets (see :func:`weekplan.guardrails.evaluate`)."""
-        folded: dict[str, FoldedText] = {}
-        raw = self.find(targets, folded)
-        return decide(self.flat, targets, raw, lambda text: folded.get(text) or fold(text))
+        analyzed: dict[str, AnalyzedText] = {}
+        raw = self.find(targets, analyzed)
+        return decide(
+            self.flat, targets, raw, lambda text: (analyzed.get(text) or analyze(text)).folded
+        )
+
+
+def _find_words(index: _KindIndex, text: AnalyzedText) -> Iterator[tuple[TermSpec, int, int]]:
+    """``exact`` and ``word_boundary`` matches: runs of stems, looked up word by word."""
+    tokens = text.tokens
+    for language in index.languages:
+        stems = text.stems(language)
+        for spec in index.exact.get((language, stems), ()) if stems else ():
+            yield spec, 0, len(text.text)
+        for position, first in enumerate(stems):
+            for length in index.lengths.get((language, first), ()):
+                end = position + length
+                if end > len(stems):
+                    break
+                for spec in index.words.get((language, stems[position:end]), ()):
+                    start, stop = tokens[position].start, tokens[end - 1].end
+                    if not is_excepted(spec, text, start, stop):
+                        yield spec, start, stop
+
+
+def _find_patterns(index: _KindIndex, text: AnalyzedText) -> Iterator[tuple[TermSpec, int, int]]:
+    """``substring`` matches and compound parts: one scan of the automaton."""
+    lengths = index.automaton.lengths
+    for start, pattern_id in index.automaton.scan(text.text):
+        end = start + lengths[pattern_id]
+        word = None
+        for spec, compound in index.entries[pattern_id]:
+            if compound:
+                word = word or text.word_at(start)
+                if word is None or not compound_match_ok(word, start, end):
+                    continue
+            if not is_excepted(spec, text, start, end):
+                yield spec, start, end
 
 
 def _compile(ruleset: GuardrailsRuleset) -> CompiledRuleset:
     flat = flatten(ruleset)
     by_kind: dict[RuleTarget, list[TermSpec]] = {}
     for spec in flat.specs:
-        by_kind.setdefault(spec.target, []).append(spec)
-    indexes = {kind: _index(by_kind[kind]) for kind in RuleTarget if kind in by_kind}
+        for kind in spec.targets:
+            by_kind.setdefault(kind, []).append(spec)
+    indexes = {
+        kind: _index(by_kind[kind])
+        for kind in RuleTarget
+        if kind in by_kind and not (kind is RuleTarget.NOTES and _notes_as_ingredients(by_kind))
+    }
+    if RuleTarget.NOTES in by_kind and RuleTarget.NOTES not in indexes:
+        # Usually every ingredient term is also a notes term: share the index
+        # (canonical ids are only ever looked up for ingredients).
+        indexes[RuleTarget.NOTES] = indexes[RuleTarget.INGREDIENT]
     return CompiledRuleset(flat, indexes)
+
+
+def _notes_as_ingredients(by_kind: dict[RuleTarget, list[TermSpec]]) -> bool:
+    """Whether notes are searched for exactly the ingredient terms (canonical ids aside)."""
+    notes = by_kind.get(RuleTarget.NOTES, [])
+    ingredients = [
+        spec
+        for spec in by_kind.get(RuleTarget.INGREDIENT, [])
+        if spec.mode is not MatchMode.CANONICAL_ID
+    ]
+    return len(notes) == len(ingredients) and all(
+        a is b for a, b in zip(notes, ingredients, strict=True)
+    )
 
 
 _cache: OrderedDict[str, CompiledRuleset] = OrderedDict()
@@ -239,6 +294,7 @@ def compile_ruleset(ruleset: GuardrailsRuleset) -> CompiledRuleset:
 
 
 def clear_cache() -> None:
-    """Forget every compiled ruleset (for tests and memory-conscious hosts)."""
+    """Forget every compiled ruleset and analyzed text (for tests and memory-conscious hosts)."""
     with _cache_lock:
         _cache.clear()
+    analyze.cache_clear()

@@ -18,6 +18,7 @@ from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.domain.plans import WeekPlanInstance
 from weekplan.errors import GuardrailsViolation, InstanceExists, RulesetNotFound, WeekPlanError
 from weekplan.guardrails.evaluator import evaluate
+from weekplan.guardrails.progress import worsened
 from weekplan.guardrails.targets import PlanTarget
 from weekplan.ports import BulkInstances, BulkRulesetAssignments, DishCatalog, UnitOfWork
 
@@ -67,8 +68,10 @@ def checks_per_ruleset(
             wanted = dish_ids(entries)
             targets = plan_targets(entries, catalog.get_many(tenant_id, wanted) if wanted else {})
         decision = evaluate(ruleset, targets)
+        # As for one new week (see enforce): refused only if it is worse than an empty one.
+        refused = not decision.ok and worsened(ruleset, None, decision)
         outcomes[content_hash] = (
-            GuardrailsCheck.of(ruleset, decision) if decision.ok else GuardrailsViolation(decision)
+            GuardrailsViolation(decision) if refused else GuardrailsCheck.of(ruleset, decision)
         )
     return outcomes
 
