@@ -6,7 +6,6 @@ Small on purpose: only what the views need, with every problem reported as
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
 from typing import Any
 
@@ -22,13 +21,14 @@ from weekplan import (
     WeekPlanInstance,
     WeekPlanTemplate,
 )
+from weekplan.serialization import parse_json
 
 
 def body_of(request: HttpRequest, *, allowed: Collection[str]) -> dict[str, Any]:
     """The request's JSON object, refusing fields the route does not take."""
     try:
-        body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+        body = parse_json(request.body or b"{}")
+    except InvalidInput:
         raise InvalidInput.at(("body",), "must be a JSON object") from None
     if not isinstance(body, dict):
         raise InvalidInput.at(("body",), "must be a JSON object")

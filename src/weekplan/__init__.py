@@ -29,6 +29,7 @@ from weekplan.domain.locks import SlotLock
 from weekplan.domain.meal_types import MealType, MealVocabulary, meal_type_for_slot
 from weekplan.domain.paging import Page
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.schedules import RunOutcome, Schedule, ScheduleSource
 from weekplan.domain.suggestions import DishSuggestion
 from weekplan.errors import (
     ConcurrentUpdate,
@@ -41,6 +42,7 @@ from weekplan.errors import (
     NotSupportedByStore,
     ReadOnlyAccess,
     RulesetNotFound,
+    ScheduleNotFound,
     SlotLocked,
     SlotNotFound,
     StorageError,
@@ -52,6 +54,7 @@ from weekplan.planner.client import ClientPlanner
 from weekplan.planner.draft_editor import DraftEditor
 from weekplan.planner.guardrails import RulesetAssignment
 from weekplan.planner.planner import Planner
+from weekplan.planner.scheduled_runs import ScheduledRun
 from weekplan.planner.worker import WorkerPlanner
 
 __version__ = package_version()
@@ -90,6 +93,11 @@ __all__ = [
     "ReadOnlyAccess",
     "RulesetAssignment",
     "RulesetNotFound",
+    "RunOutcome",
+    "Schedule",
+    "ScheduleNotFound",
+    "ScheduleSource",
+    "ScheduledRun",
     "SlotChange",
     "SlotLock",
     "SlotLocked",

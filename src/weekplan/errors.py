@@ -30,6 +30,7 @@ __all__ = [
     "NotSupportedByStore",
     "ReadOnlyAccess",
     "RulesetNotFound",
+    "ScheduleNotFound",
     "SlotLocked",
     "SlotNotFound",
     "StorageError",
@@ -209,6 +210,13 @@ class DraftNotFound(WeekPlanError):
 
     status_code = 404
     detail = "week_plan_draft_not_found"
+
+
+class ScheduleNotFound(WeekPlanError):
+    """The client has no schedule in this tenant."""
+
+    status_code = 404
+    detail = "schedule_not_found"
 
 
 class NotSupportedByStore(WeekPlanError):

@@ -50,6 +50,7 @@ from weekplan.serialization import (
     WeekQuery,
     from_json,
     from_query,
+    parse_json,
     to_json,
 )
 
@@ -154,7 +155,13 @@ def current_client() -> ClientPlanner:
 
 
 def _json_data() -> Any:
-    data = request.get_json(silent=True)
+    if not request.is_json:
+        raise InvalidInput.at((), "the body must be a JSON object")
+    try:
+        data = parse_json(request.get_data())
+    except InvalidInput:
+        # The same answer for every malformed body, however deep or broken.
+        raise InvalidInput.at((), "the body must be a JSON object") from None
     if data is None:
         raise InvalidInput.at((), "the body must be a JSON object")
     return data

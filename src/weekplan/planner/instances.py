@@ -21,7 +21,7 @@ from weekplan.domain.entries import (
 from weekplan.domain.history import history_delta
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance
-from weekplan.domain.weeks import parse_week_start
+from weekplan.domain.weeks import is_week_start_in_range, parse_week_start
 from weekplan.errors import (
     ConcurrentUpdate,
     InstanceExists,
@@ -243,6 +243,8 @@ class InstanceUseCases(TemplateUseCases):
                 after = (date.fromisoformat(position[0]), position[1])
             except ValueError:
                 raise InvalidInput.at(("cursor",), "is not a cursor of this listing") from None
+            if not is_week_start_in_range(after[0]):
+                raise InvalidInput.at(("cursor",), "is not a cursor of this listing")
         with self._transaction() as uow:
             rows = self._listed(
                 uow, client=client, week=week, after=after, wanted=limit + 1, compliant=wanted

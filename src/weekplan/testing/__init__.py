@@ -21,10 +21,12 @@ from weekplan.testing._diet_races import DietRaceConformance
 from weekplan.testing._dishes import DishConformance
 from weekplan.testing._drafts import DraftConformance
 from weekplan.testing._guardrails import GuardrailsConformance
+from weekplan.testing._hostile_input import HostileInputConformance
 from weekplan.testing._instances import InstanceConformance
 from weekplan.testing._isolation import IsolationConformance
 from weekplan.testing._locks import LockConformance
 from weekplan.testing._properties import PropertyConformance, TenantIsolationMachine
+from weekplan.testing._schedules import ScheduleConformance
 from weekplan.testing._templates import TemplateConformance
 from weekplan.testing._transactions import TransactionConformance
 
@@ -45,6 +47,8 @@ class StoreConformance(
     ChangeLogConformance,
     LockConformance,
     DraftConformance,
+    HostileInputConformance,
+    ScheduleConformance,
 ):
     """The whole contract every store keeps. Implement :meth:`make_store` (and
     optionally :meth:`dispose_store`); every test method then runs on your store.
@@ -52,4 +56,8 @@ class StoreConformance(
     The change log, lock and draft tests run only on a store with the optional
     workflow capability (:mod:`weekplan.workflow_ports`), and are skipped, with
     that reason, on a store without it.
+
+    The schedule tests run only on a store with the optional schedules
+    capability (:mod:`weekplan.schedule_ports`), and are skipped, with that
+    reason, on a store without it.
     """

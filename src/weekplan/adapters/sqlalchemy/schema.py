@@ -271,5 +271,6 @@ key_type: Final = _key
 document_type: Final = _document
 MYSQL_TABLE_OPTIONS: Final = _MYSQL_TABLE
 
-# Registers the workflow tables (change log, slot locks, drafts) on ``metadata``.
-from weekplan.adapters.sqlalchemy import workflow_schema  # noqa: E402, F401
+# Registers the tables of the optional capabilities on ``metadata``: the workflow
+# tables (change log, slot locks, drafts) and the schedules table.
+from weekplan.adapters.sqlalchemy import schedule_schema, workflow_schema  # noqa: E402, F401
