@@ -9,6 +9,10 @@ whole contract against your store::
         def make_store(self):
             return MyStore(...)
 
+A host that serves weekplan's HTTP API subclasses :class:`HttpConformance`
+and gives it a ``make_client(access)`` factory: the same requests then get the
+same statuses and JSON as on every other framework.
+
 :mod:`weekplan.testing.strategies` has hypothesis strategies for weekplan values.
 Importing this module needs pytest and hypothesis.
 """
@@ -22,6 +26,7 @@ from weekplan.testing._dishes import DishConformance
 from weekplan.testing._drafts import DraftConformance
 from weekplan.testing._guardrails import GuardrailsConformance
 from weekplan.testing._hostile_input import HostileInputConformance
+from weekplan.testing._http import HttpClient, HttpConformance, HttpResult
 from weekplan.testing._instances import InstanceConformance
 from weekplan.testing._isolation import IsolationConformance
 from weekplan.testing._locks import LockConformance
@@ -30,7 +35,14 @@ from weekplan.testing._schedules import ScheduleConformance
 from weekplan.testing._templates import TemplateConformance
 from weekplan.testing._transactions import TransactionConformance
 
-__all__ = ["ConformanceBase", "StoreConformance", "TenantIsolationMachine"]
+__all__ = [
+    "ConformanceBase",
+    "HttpClient",
+    "HttpConformance",
+    "HttpResult",
+    "StoreConformance",
+    "TenantIsolationMachine",
+]
 
 
 class StoreConformance(
