@@ -11,6 +11,7 @@ edit that week without touching the template; clients get a read-only view.
 """
 
 from weekplan._version import package_version
+from weekplan.domain.bulk_instances import InstancesCreated
 from weekplan.domain.changes import (
     ChangeRecord,
     ChangeSource,
@@ -91,6 +92,7 @@ __all__ = [
     "GuardrailsViolation",
     "InstanceExists",
     "InstanceNotFound",
+    "InstancesCreated",
     "InvalidInput",
     "MealType",
     "MealVocabulary",

@@ -32,6 +32,8 @@ from weekplan.domain.runs import GenerationRun
 from weekplan.guardrails.model import GuardrailsRuleset
 
 __all__ = [
+    "BulkInstances",
+    "BulkRulesetAssignments",
     "DishCatalog",
     "DishRepository",
     "DishSortKey",
@@ -42,6 +44,7 @@ __all__ = [
     "RulesetSortKey",
     "RunRepository",
     "RunSortKey",
+    "SnapshotReads",
     "Store",
     "TemplateRepository",
     "TemplateSortKey",
@@ -388,4 +391,57 @@ class Store(Protocol):
 
     def unit_of_work(self) -> UnitOfWork:
         """A new, not yet entered, unit of work."""
+        ...
+
+
+class SnapshotReads(Protocol):
+    """An optional capability of a store: units of work that only read, made cheaper.
+
+    The use cases ask for one when a call cannot write; a store without
+    ``read_unit_of_work`` gets an ordinary :meth:`Store.unit_of_work` instead.
+    Nothing is ever committed through it.
+
+    ``single_statement=True`` promises that exactly one statement runs. One
+    statement always sees one consistent snapshot of the database (PostgreSQL
+    and MariaDB take a snapshot per statement even outside a transaction, and
+    SQLite holds its read lock, or in WAL mode its read mark, for the whole
+    statement), so a store may run it outside a transaction and spare the
+    round trips of ``BEGIN`` and ``ROLLBACK``. Reads of more than one statement
+    (``single_statement=False``) keep one transaction, so every statement sees
+    the same data.
+    """
+
+    def read_unit_of_work(self, *, single_statement: bool) -> UnitOfWork:
+        """A new, not yet entered, unit of work that only reads."""
+        ...
+
+
+class BulkInstances(Protocol):
+    """An optional capability of an instance repository: many new weeks at once.
+
+    :meth:`~weekplan.WorkerPlanner.create_instances` uses it when
+    ``uow.instances`` has it, and otherwise calls ``add`` once per week, which
+    a store whose transaction cannot go on after a refused ``add`` must not
+    rely on.
+    """
+
+    def add_new(self, tenant_id: str, instances: Sequence[WeekPlanInstance]) -> Collection[str]:
+        """Store each instance whose ``(client_ref, week_start_date)`` is free; refuse the rest.
+
+        Returns the ``client_ref`` of every instance not stored because its key
+        was taken, also when a concurrent transaction took it a moment ago. The
+        others are stored, and the unit of work goes on as usual. The use cases
+        pass instances of one tenant with distinct keys.
+        """
+        ...
+
+
+class BulkRulesetAssignments(Protocol):
+    """An optional capability of a ruleset repository: many clients' rulesets in one read."""
+
+    def assigned_many(self, tenant_id: str, client_refs: Collection[str]) -> Mapping[str, str]:
+        """The content hash of the ruleset of each client among ``client_refs`` that is on one.
+
+        Clients on no ruleset are left out.
+        """
         ...

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Final, Literal, Self
+from typing import Final, Literal, Self, cast
 
 import attrs
 
@@ -25,6 +25,7 @@ from weekplan.ports import (
     MealHistoryRepository,
     RulesetRepository,
     RunRepository,
+    SnapshotReads,
     Store,
     TemplateRepository,
     UnitOfWork,
@@ -178,6 +179,24 @@ class Session:
     def _transaction(self) -> Iterator[UnitOfWork]:
         with self._store.unit_of_work() as uow:
             yield _ReadOnlyUnitOfWork(uow) if self._read_only else uow
+
+    @contextmanager
+    def _reading(self, *, single_statement: bool) -> Iterator[UnitOfWork]:
+        """A unit of work for a call that never writes (see :class:`~weekplan.ports.SnapshotReads`).
+
+        ``single_statement`` is a promise that the call runs exactly one statement.
+        """
+        # A duck-typed look-up: ``isinstance`` on a protocol costs more than the read.
+        reading: SnapshotReads | None = getattr(self._store, "read_unit_of_work", None) and cast(
+            SnapshotReads, self._store
+        )
+        uow = (
+            reading.read_unit_of_work(single_statement=single_statement)
+            if reading is not None
+            else self._store.unit_of_work()
+        )
+        with uow:
+            yield _ReadOnlyUnitOfWork(uow)
 
     @contextmanager
     def _client_transaction(self, client_ref: str) -> Iterator[UnitOfWork]:

@@ -19,6 +19,7 @@ Importing this module needs pytest and hypothesis.
 
 from weekplan.testing._access import AccessConformance
 from weekplan.testing._base import ConformanceBase
+from weekplan.testing._bulk_instances import BulkInstanceConformance
 from weekplan.testing._changes import ChangeLogConformance
 from weekplan.testing._diet_races import DietRaceConformance
 from weekplan.testing._dishes import DishConformance
@@ -49,6 +50,7 @@ __all__ = [
 class StoreConformance(
     TemplateConformance,
     InstanceConformance,
+    BulkInstanceConformance,
     IsolationConformance,
     AccessConformance,
     TransactionConformance,
