@@ -19,23 +19,32 @@ if TYPE_CHECKING:
     from weekplan.guardrails.decision import GuardDecision
 
 __all__ = [
+    "ClientOnly",
     "ConcurrentUpdate",
     "DishNotFound",
     "DraftNotFound",
     "ErrorItem",
+    "GenerationFailed",
+    "GenerationInfeasible",
+    "GenerationQuotaExceeded",
     "GuardrailsViolation",
     "InstanceExists",
     "InstanceNotFound",
     "InvalidInput",
+    "MethodNotAllowed",
     "NotSupportedByStore",
+    "PayloadTooLarge",
     "ReadOnlyAccess",
+    "RouteNotFound",
     "RulesetNotFound",
+    "ScheduleNotFound",
     "SlotLocked",
     "SlotNotFound",
     "StorageError",
     "TemplateNotFound",
     "VersionConflict",
     "WeekPlanError",
+    "WorkerOnly",
 ]
 
 #: One problem with the input: ``{"loc": ["days", 3, "day_key"], "msg": "..."}``.
@@ -86,6 +95,49 @@ class ReadOnlyAccess(WeekPlanError):
 
     status_code = 403
     detail = "read_only"
+
+
+class WorkerOnly(WeekPlanError):
+    """A client called an HTTP route that only workers may use.
+
+    A client reaches its own weeks through the client routes and nothing else,
+    whatever the route would have answered a worker.
+    """
+
+    status_code = 403
+    detail = "worker_only"
+
+
+class ClientOnly(WeekPlanError):
+    """A worker called an HTTP route that shows the signed-in client's own weeks."""
+
+    status_code = 403
+    detail = "client_only"
+
+
+class RouteNotFound(WeekPlanError):
+    """No HTTP route of weekplan's API has that path (a trailing slash included)."""
+
+    status_code = 404
+    detail = "route_not_found"
+
+
+class MethodNotAllowed(WeekPlanError):
+    """The HTTP route exists but does not take that method; ``allowed`` lists those it takes."""
+
+    status_code = 405
+    detail = "method_not_allowed"
+
+    def __init__(self, allowed: Iterable[str]) -> None:
+        self.allowed: tuple[str, ...] = tuple(sorted(allowed))
+        super().__init__(f"method not allowed; allowed: {', '.join(self.allowed)}")
+
+
+class PayloadTooLarge(WeekPlanError):
+    """The request body is larger than the HTTP layer's limit (1 MiB unless configured)."""
+
+    status_code = 413
+    detail = "payload_too_large"
 
 
 class VersionConflict(WeekPlanError):
@@ -211,6 +263,13 @@ class DraftNotFound(WeekPlanError):
     detail = "week_plan_draft_not_found"
 
 
+class ScheduleNotFound(WeekPlanError):
+    """The client has no schedule in this tenant."""
+
+    status_code = 404
+    detail = "schedule_not_found"
+
+
 class NotSupportedByStore(WeekPlanError):
     """The store lacks an optional capability the call needs (e.g. the change log or drafts)."""
 
@@ -236,3 +295,56 @@ class GuardrailsViolation(WeekPlanError):
 
     def to_dict(self) -> dict[str, Any]:
         return {"detail": self.detail, "decision": self.decision.compact()}
+
+
+class GenerationInfeasible(WeekPlanError):
+    """No week satisfies the diet's hard constraints together.
+
+    ``conflicts`` names the constraints that cannot all be met at once (a
+    subset the solver proved infeasible), so a worker knows what to relax.
+
+    >>> GenerationInfeasible(["force fish: at least 3 per week"]).to_dict()
+    {'detail': 'generation_infeasible', 'conflicts': ['force fish: at least 3 per week']}
+    """
+
+    status_code = 422
+    detail = "generation_infeasible"
+
+    def __init__(self, conflicts: Iterable[str], message: str | None = None) -> None:
+        self.conflicts: tuple[str, ...] = tuple(conflicts)
+        super().__init__(
+            message or "no week meets these constraints together: " + "; ".join(self.conflicts)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"detail": self.detail, "conflicts": list(self.conflicts)}
+
+
+class GenerationQuotaExceeded(WeekPlanError):
+    """Too many generations in the quota's rolling window; try again in ``retry_after`` seconds.
+
+    >>> GenerationQuotaExceeded(120, scope="client").to_dict()
+    {'detail': 'generation_quota_exceeded', 'retry_after': 120, 'scope': 'client'}
+    """
+
+    status_code = 429
+    detail = "generation_quota_exceeded"
+
+    def __init__(self, retry_after: int, *, scope: str) -> None:
+        self.retry_after = retry_after
+        self.scope = scope
+        super().__init__(f"generation quota of the {scope} used up; retry in {retry_after} s")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"detail": self.detail, "retry_after": self.retry_after, "scope": self.scope}
+
+
+class GenerationFailed(WeekPlanError):
+    """A generator gave no usable week: it timed out, or its answer could not be read.
+
+    A week the guardrails block after every attempt is a :class:`GuardrailsViolation`
+    instead, carrying the last decision.
+    """
+
+    status_code = 503
+    detail = "generation_failed"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_app import create_app
 from werkzeug.test import TestResponse
+
+from weekplan.http import ROUTES
 
 MONDAY = "2026-11-23"
 WORKER = "worker-token"
@@ -525,7 +526,7 @@ def test_a_caller_the_host_did_not_authenticate_gets_401_as_json(api: Api) -> No
 
 def test_a_worker_has_no_client_weekly_plan(api: Api) -> None:
     response = api.call("GET", f"/client/weekly-plan?week_start_date={MONDAY}")
-    assert (response.status_code, response.get_json()) == (403, {"detail": "forbidden"})
+    assert (response.status_code, response.get_json()) == (403, {"detail": "client_only"})
 
 
 # -- read-only access, on every route that writes ----------------------------------
@@ -556,18 +557,18 @@ PLAUSIBLE_BODIES: dict[str, Any] = {
 def mutating_routes(
     app: Flask, template_id: str, content_hash: str = "sha256:unknown"
 ) -> list[tuple[str, str, Any]]:
-    """Every (method, url, plausible body) of the app that may write, from ``app.url_map``."""
-    values = {**URL_VALUES, "template_id": template_id}
+    """Every (method, url, plausible body) of the API that may write, from the route table."""
+    values = {**URL_VALUES, "template_id": template_id, "content_hash": content_hash}
     routes = []
-    for rule in app.url_map.iter_rules():
-        for method in sorted((rule.methods or set()) - SAFE_METHODS):
-            url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], rule.rule)
-            body = PLAUSIBLE_BODIES.get(rule.endpoint.rpartition(".")[2], {})
-            if rule.endpoint.endswith(".create_instance"):
-                body = {**body, "template_id": template_id}
-            if rule.endpoint.endswith(".assign_ruleset"):
-                body = {"content_hash": content_hash}
-            routes.append((method, url, body))
+    for route in ROUTES:
+        if not route.writes:
+            continue
+        body = PLAUSIBLE_BODIES.get(route.operation_id, {})
+        if route.operation_id == "create_instance":
+            body = {**body, "template_id": template_id}
+        if route.operation_id == "assign_ruleset":
+            body = {"content_hash": content_hash}
+        routes.append((route.method, route.example_path(**values), body))
     return routes
 
 

@@ -83,12 +83,9 @@ class ClientDay:
 
 
 def _to_day(value: Any) -> DayKey:
-    try:
+    if isinstance(value, str) and value in DayKey._value2member_map_:
         return DayKey(value)
-    except ValueError:
-        raise InvalidInput.at(
-            ("day_key",), "must be one of mon, tue, wed, thu, fri, sat, sun"
-        ) from None
+    raise InvalidInput.at(("day_key",), "must be one of mon, tue, wed, thu, fri, sat, sun")
 
 
 def _seven_days(_instance: object, _attribute: object, value: tuple[ClientDay, ...]) -> None:

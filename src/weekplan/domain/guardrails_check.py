@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from weekplan.domain.limits import INT_MAX
 from weekplan.domain.text import check_key, check_text
 from weekplan.errors import InvalidInput
 from weekplan.guardrails.decision import GuardDecision, Outcome
@@ -29,8 +30,8 @@ def _diet_id(value: Any) -> str:
 
 
 def _ruleset_version(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput.at(("ruleset_version",), "must be a positive integer")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= INT_MAX:
+        raise InvalidInput.at(("ruleset_version",), f"must be an integer between 1 and {INT_MAX}")
     return value
 
 

@@ -176,8 +176,10 @@ def ruleset_from_json(text: str | bytes) -> GuardrailsRuleset:
     """A ruleset from JSON text."""
     try:
         payload = json.loads(text)
-    except ValueError as exc:
-        raise InvalidInput.at((), f"not valid JSON: {exc}") from exc
+    except RecursionError:
+        raise InvalidInput.at((), "is nested too deeply") from None
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput.at((), f"not valid JSON: {exc}") from None
     return ruleset_from_dict(payload)
 
 

@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 
 import attrs
 
+from weekplan.domain.limits import INT_MAX
+from weekplan.domain.sequences import take_items
 from weekplan.domain.text import check_key, check_text
 from weekplan.errors import ErrorItem, InvalidInput
 from weekplan.guardrails.hashing import content_hash_of
@@ -147,9 +149,7 @@ def _terms(field: str, *, canonical: bool) -> Callable[[Any], tuple[str, ...]]:
     def convert(value: Any) -> tuple[str, ...]:
         if isinstance(value, str | bytes) or not isinstance(value, Iterable):
             raise _invalid(field, "must be a list of strings")
-        items = list(value)
-        if len(items) > MAX_TERMS_PER_RULE:
-            raise _invalid(field, f"must have at most {MAX_TERMS_PER_RULE} items")
+        items = take_items(value, field, max_items=MAX_TERMS_PER_RULE)
         errors: list[ErrorItem] = []
         terms: list[str] = []
         for index, item in enumerate(items):
@@ -185,8 +185,8 @@ def _optional_count(field: str) -> Callable[[Any], int | None]:
     def convert(value: Any) -> int | None:
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise _invalid(field, "must be a non-negative integer or null")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= INT_MAX:
+            raise _invalid(field, f"must be an integer between 0 and {INT_MAX}, or null")
         return value
 
     return convert
@@ -657,8 +657,8 @@ def _tuple_of(kind: type, field: str) -> Callable[[Any], tuple[Any, ...]]:
 
 
 def _version(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise _invalid("version", "must be a positive integer")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= INT_MAX:
+        raise _invalid("version", f"must be an integer between 1 and {INT_MAX}")
     return value
 
 

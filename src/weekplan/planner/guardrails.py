@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from weekplan.domain.limits import INT_MAX
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.plans import WeekPlanInstance
 from weekplan.domain.text import check_key
@@ -123,9 +124,12 @@ class GuardrailsUseCases(BulkUseCases):
         position = decode_cursor(_CURSOR_KIND, cursor, arity=3)
         after = None
         if position is not None:
-            if not position[1].isdigit():
+            # Only ASCII digits: str.isdigit() also takes "²", which int() refuses.
+            version = position[1]
+            short_digits = version.isascii() and version.isdigit() and len(version) <= 10
+            if not short_digits or int(version) > INT_MAX:
                 raise InvalidInput.at(("cursor",), "is not a cursor of this listing")
-            after = (position[0], int(position[1]), position[2])
+            after = (position[0], int(version), position[2])
         with self._transaction() as uow:
             rows = list(
                 uow.rulesets.list(self.tenant_id, diet_id=diet, after=after, limit=limit + 1)
