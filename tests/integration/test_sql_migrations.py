@@ -7,6 +7,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
@@ -184,3 +185,24 @@ def test_renaming_the_keys_keeps_the_rows_and_the_one_week_per_client_rule(
     with pytest.raises(InstanceExists), store.unit_of_work() as uow:
         # Straight to the repository: the database's key, not the use case's check, refuses it.
         uow.instances.add("tenant-r", attrs.evolve(week, id="another-id"))
+
+
+def _index_and_key_names(engine: Engine) -> set[str]:
+    inspector = inspect(engine)
+    names = {str(index["name"]) for index in inspector.get_indexes("weekplan_instances")}
+    return names | {
+        str(key["name"]) for key in inspector.get_unique_constraints("weekplan_instances")
+    }
+
+
+def test_the_short_names_revision_goes_back_to_the_long_names(empty_database: Engine) -> None:
+    upgrade(empty_database, "weekplan_0004")
+    long_names = _index_and_key_names(empty_database)
+    upgrade(empty_database)
+    config = Config()
+    config.set_main_option("script_location", str(VERSIONS.parent))
+    with empty_database.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "weekplan_0004")
+    assert _index_and_key_names(empty_database) == long_names
+    assert "uq_weekplan_instances_tenant_id_client_ref_week_start_date" in long_names
