@@ -11,11 +11,20 @@ edit that week without touching the template; clients get a read-only view.
 """
 
 from weekplan._version import package_version
+from weekplan.domain.changes import (
+    ChangeRecord,
+    ChangeSource,
+    ChangeSubject,
+    ChangeType,
+    SlotChange,
+)
 from weekplan.domain.client_view import ClientDay, ClientSlot, ClientWeekView
 from weekplan.domain.days import DayKey
 from weekplan.domain.dishes import Dish
+from weekplan.domain.drafts import DraftCheck, DraftReview, WeekDraft
 from weekplan.domain.entries import PlanEntry
 from weekplan.domain.guardrails_check import GuardrailsCheck
+from weekplan.domain.locks import SlotLock
 from weekplan.domain.meal_types import MealType, MealVocabulary, meal_type_for_slot
 from weekplan.domain.paging import Page
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
@@ -23,12 +32,15 @@ from weekplan.domain.suggestions import DishSuggestion
 from weekplan.errors import (
     ConcurrentUpdate,
     DishNotFound,
+    DraftNotFound,
     GuardrailsViolation,
     InstanceExists,
     InstanceNotFound,
     InvalidInput,
+    NotSupportedByStore,
     ReadOnlyAccess,
     RulesetNotFound,
+    SlotLocked,
     SlotNotFound,
     StorageError,
     TemplateNotFound,
@@ -36,6 +48,7 @@ from weekplan.errors import (
     WeekPlanError,
 )
 from weekplan.planner.client import ClientPlanner
+from weekplan.planner.draft_editor import DraftEditor
 from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
 
@@ -43,6 +56,10 @@ __version__ = package_version()
 """The installed version, e.g. ``"0.1.0"`` (``"0+unknown"`` when it cannot be found)."""
 
 __all__ = [
+    "ChangeRecord",
+    "ChangeSource",
+    "ChangeSubject",
+    "ChangeType",
     "ClientDay",
     "ClientPlanner",
     "ClientSlot",
@@ -52,6 +69,10 @@ __all__ = [
     "Dish",
     "DishNotFound",
     "DishSuggestion",
+    "DraftCheck",
+    "DraftEditor",
+    "DraftNotFound",
+    "DraftReview",
     "GuardrailsCheck",
     "GuardrailsViolation",
     "InstanceExists",
@@ -59,16 +80,21 @@ __all__ = [
     "InvalidInput",
     "MealType",
     "MealVocabulary",
+    "NotSupportedByStore",
     "Page",
     "PlanEntry",
     "Planner",
     "ReadOnlyAccess",
     "RulesetNotFound",
+    "SlotChange",
+    "SlotLock",
+    "SlotLocked",
     "SlotNotFound",
     "SlotOverride",
     "StorageError",
     "TemplateNotFound",
     "VersionConflict",
+    "WeekDraft",
     "WeekPlanError",
     "WeekPlanInstance",
     "WeekPlanTemplate",

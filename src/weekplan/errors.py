@@ -21,13 +21,16 @@ if TYPE_CHECKING:
 __all__ = [
     "ConcurrentUpdate",
     "DishNotFound",
+    "DraftNotFound",
     "ErrorItem",
     "GuardrailsViolation",
     "InstanceExists",
     "InstanceNotFound",
     "InvalidInput",
+    "NotSupportedByStore",
     "ReadOnlyAccess",
     "RulesetNotFound",
+    "SlotLocked",
     "SlotNotFound",
     "StorageError",
     "TemplateNotFound",
@@ -177,6 +180,42 @@ class SlotNotFound(WeekPlanError):
 
     status_code = 404
     detail = "week_plan_slot_not_found"
+
+
+class SlotLocked(WeekPlanError):
+    """A write would change a locked slot; ``slots`` names each ``(day_key, slot_key)`` it would.
+
+    ``to_dict()`` adds ``"slots"``: ``[{"day_key": "mon", "slot_key": "lunch"}, ...]``.
+    Nothing of the write is kept.
+    """
+
+    status_code = 409
+    detail = "week_plan_slot_locked"
+
+    def __init__(self, slots: Sequence[tuple[str, str]] = ()) -> None:
+        self.slots = tuple(slots)
+        named = ", ".join(f"{day}/{slot}" for day, slot in self.slots)
+        super().__init__(f"locked slots would change: {named}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "detail": self.detail,
+            "slots": [{"day_key": day, "slot_key": slot} for day, slot in self.slots],
+        }
+
+
+class DraftNotFound(WeekPlanError):
+    """The week has no draft (none was started, or it was applied or discarded)."""
+
+    status_code = 404
+    detail = "week_plan_draft_not_found"
+
+
+class NotSupportedByStore(WeekPlanError):
+    """The store lacks an optional capability the call needs (e.g. the change log or drafts)."""
+
+    status_code = 501
+    detail = "not_supported_by_store"
 
 
 class GuardrailsViolation(WeekPlanError):

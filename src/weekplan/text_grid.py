@@ -45,6 +45,7 @@ def render_week(
     entries: Iterable[PlanEntry],
     *,
     marked: Collection[SlotKey] = (),
+    locked: Collection[SlotKey] = (),
     cell_width: int = 18,
     dish_names: Mapping[str, str] | None = None,
     vocabulary: MealVocabulary = DEFAULT_VOCABULARY,
@@ -57,7 +58,8 @@ def render_week(
     given, reads a slot key's meal instead of ``vocabulary``).
     A cell shows the dish (its name from ``dish_names``, else its id) and the notes.
     A slot that exists but is empty shows ``-``; a day without the slot shows nothing.
-    Slots in ``marked`` (e.g. an instance's overrides) get a ``*``.
+    Slots in ``marked`` (e.g. an instance's overrides) get a ``*``, slots in
+    ``locked`` a ``#``.
     """
     by_key = {entry.key: entry for entry in entries}
     slots = ordered_slot_keys((slot for _, slot in by_key), meal_type or vocabulary.meal_type)
@@ -68,6 +70,7 @@ def render_week(
             *(
                 _cell(by_key.get((day, slot)), cell_width, dish_names)
                 + (" *" if (day, slot) in marked else "")
+                + (" #" if (day, slot) in locked else "")
                 for day in DAY_ORDER
             ),
         ]

@@ -266,12 +266,15 @@ def test_every_table_key_and_index_leads_with_the_tenant(alias: str) -> None:
             t for t in connection.introspection.table_names(cursor) if t.startswith("weekplan_")
         ]
         assert sorted(tables) == [
+            "weekplan_changes",
             "weekplan_client_locks",
             "weekplan_dishes",
+            "weekplan_drafts",
             "weekplan_instances",
             "weekplan_meal_history",
             "weekplan_ruleset_assignments",
             "weekplan_rulesets",
+            "weekplan_slot_locks",
             "weekplan_templates",
         ]
         for table in tables:

@@ -24,11 +24,17 @@ MONDAY = "2026-11-23"
 # The budgets. Every plan below names dishes, so each write that changes
 # what is planned also sends the one history upsert; and every write of a week
 # asks which diet its client is on. Both still fit, but for ``create_instance``
-# on SQLite: its BEGIN, the template, the client's diet, the history, the insert.
-LIMITS = {"get_instance": 2, "create_instance": 4, "set_slot": 4, "update_instance": 4}
+# on SQLite: its BEGIN, the template, the client's diet, the history, the insert
+# and its change records.
+# The change log adds one statement to every write that changes a week (its
+# records, one INSERT whatever their number), and the week's locks one read to
+# every call that reads a week (get_instance, and every edit, which must check
+# them): so a ``set_slot`` that writes its change record stays within 5, plus
+# what holding the client costs on a server (CLIENT_LOCK below).
+LIMITS = {"get_instance": 3, "create_instance": 5, "set_slot": 5, "update_instance": 6}
 # Putting a new dish in a slot costs the budget of ``set_slot`` plus one lookup
 # of the dish and one history upsert; ``bulk_assign`` the same, whatever its scope.
-DISH_LIMITS = {"set_slot_dish": 6, "bulk_assign": 6}
+DISH_LIMITS = {"set_slot_dish": 7, "bulk_assign": 7}
 # Dishes 0..139 are in the plans; 140 and 141 are new to them.
 DISHES = 142
 
@@ -128,6 +134,22 @@ def test_a_joined_store_stays_within_the_same_limits_savepoints_included(
     # At most a write's SAVEPOINT and RELEASE more.
     _assert_cheap(costs, sql_store.dialect_name, extra=2)
     assert any("SAVEPOINT" in s for s in log.statements)
+
+
+def test_a_set_slot_and_its_change_record_are_one_transaction_of_few_statements(
+    sql_store: SqlAlchemyStore, statement_log: Callable[[Engine], StatementLog]
+) -> None:
+    assert sql_store.engine is not None
+    worker = Planner(sql_store).worker("tenant-logged-counts", actor="user-17")
+    template = worker.create_template("Week", [PlanEntry("mon", "lunch")])
+    worker.create_instance(template.id, "client-logged", MONDAY)
+    log = statement_log(sql_store.engine)
+    worker.set_slot("client-logged", MONDAY, "mon", "lunch", notes="x", reason="asked")
+    records = [s for s in log.statements if s.lstrip().startswith("INSERT INTO weekplan_changes")]
+    assert len(records) == 1, log.statements
+    budget = LIMITS["set_slot"] + CLIENT_LOCK.get(sql_store.dialect_name, 0)
+    assert len(log) <= budget, log.statements
+    assert len(worker.list_changes("client-logged", MONDAY, limit=1).items) == 1
 
 
 def test_a_page_of_templates_is_one_statement_whatever_its_size(

@@ -25,6 +25,7 @@ from weekplan.adapters.sqlalchemy.schema import (
     rulesets,
     templates,
 )
+from weekplan.adapters.sqlalchemy.workflow_schema import changes, slot_locks
 
 TENANTS = 60
 TEMPLATES_PER_TENANT = 80
@@ -37,6 +38,8 @@ TARGET_DISHES = 1200
 SLOT_KINDS = ("breakfast", "lunch", "dinner", "snack")
 FIRST_MONDAY = date(2026, 1, 5)
 TARGET = "tenant-plan-007"
+# Change records per client week: a creation and a few edits.
+CHANGES_PER_WEEK = 3
 
 Captured = tuple[str, Any]
 Capture = Callable[..., Captured]
@@ -137,6 +140,7 @@ def _fill(engine: Engine) -> None:
                 for c in range(0, CLIENTS_PER_TENANT, 2)
             ],
         )
+    _fill_workflow(engine, now)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         for table in metadata.tables:
             statement = {"postgresql": "ANALYZE {}", "mysql": "ANALYZE TABLE {}"}.get(
@@ -145,6 +149,57 @@ def _fill(engine: Engine) -> None:
             result = connection.exec_driver_sql(statement.format(table))
             if result.returns_rows:
                 result.all()
+
+
+def _fill_workflow(engine: Engine, now: datetime) -> None:
+    """Change records of every week of every tenant, and a lock on some weeks."""
+    entry = json.dumps(
+        {"day_key": "mon", "slot_key": "lunch", "dish_template_id": None, "notes": None}
+    )
+    change_rows = [
+        {
+            "tenant_id": f"tenant-plan-{t:03}",
+            "id": f"chg-{c:03}-{w:02}-{n}",
+            "subject": "week",
+            "subject_id": f"ins-{c:03}-{w:02}",
+            "client_ref": f"client-{c:03}",
+            "week_start_date": FIRST_MONDAY + timedelta(weeks=w),
+            "change_type": "changed",
+            "day_key": "mon",
+            "slot_key": "lunch",
+            "old_entry": entry,
+            "new_entry": entry,
+            "actor": "user-1",
+            "source": "edit",
+            "reason": None,
+            "at": now + timedelta(minutes=w * 60 + c + n),
+            "version_before": n,
+            "version_after": n + 1,
+        }
+        for t in range(TENANTS)
+        for c in range(CLIENTS_PER_TENANT)
+        for w in range(WEEKS)
+        for n in range(CHANGES_PER_WEEK)
+    ]
+    lock_rows = [
+        {
+            "tenant_id": f"tenant-plan-{t:03}",
+            "client_ref": f"client-{c:03}",
+            "week_start_date": FIRST_MONDAY + timedelta(weeks=w),
+            "day_key": "mon",
+            "slot_key": "lunch",
+            "reason": "bought",
+            "ingredients": "[]",
+            "actor": None,
+            "locked_at": now,
+        }
+        for t in range(TENANTS)
+        for c in range(0, CLIENTS_PER_TENANT, 3)
+        for w in range(WEEKS)
+    ]
+    with engine.begin() as connection:
+        connection.execute(insert(changes), change_rows)
+        connection.execute(insert(slot_locks), lock_rows)
 
 
 @pytest.fixture
@@ -230,6 +285,10 @@ def test_frequent_queries_use_an_index_led_by_tenant_id(
     week = FIRST_MONDAY + timedelta(weeks=3)
     first_page = worker.list_templates(limit=20)
     first_dishes = worker.list_dishes(limit=20)
+    week_log = worker.list_changes("client-007", week, limit=2)
+    client_log = worker.list_all_changes(client_ref="client-007", limit=20)
+    assert week_log.next_cursor is not None
+    assert client_log.next_cursor is not None
     queries = {
         "list templates": capture(lambda: worker.list_templates(limit=20)),
         "next page of templates": capture(
@@ -237,7 +296,21 @@ def test_frequent_queries_use_an_index_led_by_tenant_id(
         ),
         "search templates": capture(lambda: worker.list_templates(search="week 00", limit=20)),
         "get template": capture(lambda: worker.get_template("tpl-0042")),
-        "get instance": capture(lambda: worker.get_instance("client-007", week)),
+        "get instance": capture(lambda: worker.get_instance("client-007", week), 0, 2),
+        "locks of a week": capture(lambda: worker.get_instance("client-007", week), 1, 2),
+        "change log of a week": capture(lambda: worker.list_changes("client-007", week, limit=2)),
+        "next page of a week's log": capture(
+            lambda: worker.list_changes("client-007", week, limit=2, cursor=week_log.next_cursor)
+        ),
+        "change log of a client": capture(
+            lambda: worker.list_all_changes(client_ref="client-007", limit=20)
+        ),
+        "next page of a client's log": capture(
+            lambda: worker.list_all_changes(
+                client_ref="client-007", limit=20, cursor=client_log.next_cursor
+            )
+        ),
+        "change log by time": capture(lambda: worker.list_all_changes(limit=20)),
         "instances of a client": capture(lambda: worker.list_instances(client_ref="client-007")),
         "instances of a week": capture(lambda: worker.list_instances(week_start_date=week)),
         "all instances": capture(lambda: worker.list_instances(limit=20)),

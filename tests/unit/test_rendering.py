@@ -10,6 +10,7 @@ from hypothesis import given
 from weekplan import PlanEntry, Planner, WeekPlanInstance, WeekPlanTemplate, meal_type_for_slot
 from weekplan.adapters.memory import InMemoryStore
 from weekplan.domain.client_view import slot_order
+from weekplan.rendering.changes import changes_html
 from weekplan.testing import strategies as wps
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -163,3 +164,30 @@ def test_a_template_prints_as_its_name_over_a_grid() -> None:
         "------+------+-----+-----+-----+-----+-----+----",
         "lunch | soup |     |     |     |     |     |",
     ]
+
+
+def test_locked_slots_are_marked_in_the_text_and_html_grids() -> None:
+    worker = Planner(InMemoryStore()).worker("tenant-a")
+    plan = worker.create_template("Week", [PlanEntry("mon", "lunch"), PlanEntry("tue", "lunch")])
+    worker.create_instance(plan.id, "client-42", "2026-11-23")
+    unlocked = worker.get_instance("client-42", "2026-11-23")
+    week = worker.lock_slot("client-42", "2026-11-23", "tue", "lunch", reason="bought")
+    text = str(week)
+    assert "# = locked" in text
+    assert text.splitlines()[-1].split("|")[2].strip() == "- #"
+    assert "#" not in str(unlocked)
+    html = week._repr_html_()
+    assert html.count('class="weekplan-slot weekplan-locked"') == 1
+    assert 'data-day="tue" class="weekplan-slot weekplan-locked"' in html
+    assert "weekplan-locked" not in unlocked._repr_html_().split("</style>")[1]
+
+
+def test_change_records_render_escaped_in_html() -> None:
+    worker = Planner(InMemoryStore()).worker("tenant-a", actor="user-17")
+    plan = worker.create_template("Week", [PlanEntry("mon", "lunch")])
+    worker.create_instance(plan.id, "client-42", "2026-11-23")
+    worker.set_slot("client-42", "2026-11-23", "mon", "lunch", notes="<b>x</b>", reason="<i>")
+    html = changes_html(worker.list_changes("client-42", "2026-11-23").items)
+    assert "<b>" not in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html
+    assert html.count("<tr data-change=") == 2

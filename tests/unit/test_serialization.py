@@ -227,6 +227,7 @@ def test_the_json_form_uses_the_seed_field_names_iso_dates_and_utc_datetimes() -
         "created_at": "2026-11-21T08:30:00.000001Z",
         "updated_at": "2026-11-21T08:30:00.000001Z",
         "guardrails": None,
+        "locks": [],
     }
 
 

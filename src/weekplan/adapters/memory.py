@@ -22,8 +22,18 @@ from datetime import date
 from types import TracebackType
 from typing import Final, Generic, Protocol, Self, TypeVar
 
+from weekplan.adapters.memory_workflow import (
+    LockKey,
+    MemoryChangeLog,
+    MemoryDrafts,
+    MemorySlotLocks,
+    WeekKey,
+)
+from weekplan.domain.changes import ChangeRecord
 from weekplan.domain.dishes import Dish
+from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.history import HistoryKey
+from weekplan.domain.locks import SlotLock
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import search_key
 from weekplan.errors import InstanceExists
@@ -311,6 +321,10 @@ class _MemoryUnitOfWork:
         self.dishes = _Dishes(store._dishes)
         self.meal_history = _MealHistory(store._meal_history)
         self.rulesets = _Rulesets(store._rulesets, store._ruleset_assignments)
+        # The optional workflow capability (weekplan.workflow_ports).
+        self.changes = MemoryChangeLog(store._changes)
+        self.locks = MemorySlotLocks(store._locks)
+        self.drafts = MemoryDrafts(store._drafts)
 
     def __enter__(self) -> Self:
         self._store._lock.acquire()
@@ -350,6 +364,9 @@ class InMemoryStore:
         self._meal_history: _Table[HistoryKey, int] = _Table()
         self._rulesets: _Table[str, GuardrailsRuleset] = _Table()
         self._ruleset_assignments: _Table[str, str] = _Table()
+        self._changes: _Table[str, ChangeRecord] = _Table()
+        self._locks: _Table[LockKey, SlotLock] = _Table()
+        self._drafts: _Table[WeekKey, WeekDraft] = _Table()
         self._tables: tuple[_Transactional, ...] = (
             self._templates,
             self._instances,
@@ -357,6 +374,9 @@ class InMemoryStore:
             self._meal_history,
             self._rulesets,
             self._ruleset_assignments,
+            self._changes,
+            self._locks,
+            self._drafts,
         )
 
     def unit_of_work(self) -> _MemoryUnitOfWork:

@@ -12,6 +12,7 @@ from weekplan.domain.entries import PlanEntry, SlotKey, parse_entries, slot_inde
 from weekplan.domain.fields import to_id, to_name, to_tenant_id
 from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.domain.limits import CLIENT_REF_MAX, ID_MAX
+from weekplan.domain.locks import SlotLock
 from weekplan.domain.text import check_key
 from weekplan.errors import InvalidInput
 
@@ -44,6 +45,12 @@ def _guardrails(value: Any) -> GuardrailsCheck | None:
     if value is None or isinstance(value, GuardrailsCheck):
         return value
     raise InvalidInput.at(("guardrails",), "must be a GuardrailsCheck or null")
+
+
+def _locks(value: Any) -> tuple[SlotLock, ...]:
+    if isinstance(value, str | bytes) or not all(isinstance(v, SlotLock) for v in value):
+        raise InvalidInput.at(("locks",), "must be a list of SlotLock")
+    return tuple(value)
 
 
 def _positive_version(_instance: object, _attribute: object, value: int) -> None:
@@ -108,6 +115,9 @@ class WeekPlanInstance:
     changes; ``days`` is the plan the client sees.
     ``guardrails`` is the check of the client's diet that ``days`` passed when the
     week was last written, or ``None`` if the client had no diet then.
+    ``locks`` are the week's locked slots (see :meth:`~weekplan.WorkerPlanner.lock_slot`),
+    Monday first; a store keeps them apart from the week's row, and the planner
+    attaches them when it reads the week.
     """
 
     id: str = attrs.field(converter=to_id)
@@ -121,6 +131,7 @@ class WeekPlanInstance:
     created_at: datetime = attrs.field(validator=_aware)
     updated_at: datetime = attrs.field(validator=_aware)
     guardrails: GuardrailsCheck | None = attrs.field(default=None, converter=_guardrails)
+    locks: tuple[SlotLock, ...] = attrs.field(default=(), converter=_locks)
 
     def _repr_html_(self) -> str:
         """The week as a Monday→Sunday table with overrides marked, for notebooks."""

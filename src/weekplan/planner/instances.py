@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import attrs
 
+from weekplan.domain.changes import ChangeSource, SlotChange, slot_changes
 from weekplan.domain.days import DayKey
 from weekplan.domain.entries import (
     EntryInput,
@@ -30,6 +31,14 @@ from weekplan.planner.inputs import (
 )
 from weekplan.planner.session import UNSET, Unset
 from weekplan.planner.templates import TemplateUseCases
+from weekplan.planner.workflow import (
+    check_reason,
+    enforce_locks,
+    locks_of,
+    log_changes,
+    week_records,
+    workflow_of,
+)
 from weekplan.ports import UnitOfWork
 
 __all__ = ["InstanceUseCases"]
@@ -83,6 +92,9 @@ class InstanceUseCases(TemplateUseCases):
             self._plan_changed(uow, (), instance.days, check_dishes=False)
             instance = enforce(uow, self._catalog(uow), self.tenant_id, instance)
             uow.instances.add(self.tenant_id, instance)
+            self._log_week(
+                uow, instance, slot_changes((), instance.days), ChangeSource.CREATE, None, now, None
+            )
             uow.commit()
         return instance
 
@@ -140,16 +152,22 @@ class InstanceUseCases(TemplateUseCases):
         *,
         days: Iterable[EntryInput],
         expected_version: int | None = None,
+        reason: str | None = None,
     ) -> WeekPlanInstance:
-        """Replace the client's week entries. The template is never touched."""
-        (client_ref, week), entries, expected = collect_errors(
+        """Replace the client's week entries. The template is never touched.
+
+        ``reason`` goes into the change log with each slot this changes; a
+        locked slot it would change is :class:`~weekplan.SlotLocked`.
+        """
+        (client_ref, week), entries, expected, why = collect_errors(
             lambda: self._instance_key(client_ref, week_start_date),
             lambda: parse_entries(days),
             lambda: check_expected_version(expected_version),
+            lambda: check_reason(reason),
         )
         with self._client_transaction(client_ref) as uow:
             current = self._load_instance(uow, client_ref, week, expected_version=expected)
-            updated = self._save_instance(uow, current, entries)
+            updated = self._save_instance(uow, current, entries, reason=why)
             uow.commit()
         return updated
 
@@ -164,12 +182,14 @@ class InstanceUseCases(TemplateUseCases):
         dish_template_id: str | Unset | None = UNSET,
         notes: str | Unset | None = UNSET,
         expected_version: int | None = None,
+        reason: str | None = None,
     ) -> WeekPlanInstance:
         """Set the dish and/or notes of one slot, creating the slot if the day lacks it.
 
         A keyword not given keeps its current value; ``None`` clears it.
+        ``reason`` goes into the change log.
         """
-        (client_ref, week), probe, expected = collect_errors(
+        (client_ref, week), probe, expected, why = collect_errors(
             lambda: self._instance_key(client_ref, week_start_date),
             lambda: parse_entry(
                 {
@@ -182,6 +202,7 @@ class InstanceUseCases(TemplateUseCases):
                 }
             ),
             lambda: check_expected_version(expected_version),
+            lambda: check_reason(reason),
         )
         with self._client_transaction(client_ref) as uow:
             current = self._load_instance(uow, client_ref, week, expected_version=expected)
@@ -192,7 +213,7 @@ class InstanceUseCases(TemplateUseCases):
             if not isinstance(notes, Unset):
                 entry = attrs.evolve(entry, notes=probe.notes)
             others = [e for e in current.days if e.key != probe.key]
-            updated = self._save_instance(uow, current, parse_entries([*others, entry]))
+            updated = self._save_instance(uow, current, parse_entries([*others, entry]), reason=why)
             uow.commit()
         return updated
 
@@ -205,17 +226,21 @@ class InstanceUseCases(TemplateUseCases):
         slot_key: str,
         *,
         expected_version: int | None = None,
+        reason: str | None = None,
     ) -> WeekPlanInstance:
         """Put one slot back as the template snapshot has it (removed if the snapshot lacks it)."""
-        (client_ref, week), probe, expected = collect_errors(
+        (client_ref, week), probe, expected, why = collect_errors(
             lambda: self._instance_key(client_ref, week_start_date),
             lambda: parse_entry({"day_key": day_key, "slot_key": slot_key}),
             lambda: check_expected_version(expected_version),
+            lambda: check_reason(reason),
         )
         with self._client_transaction(client_ref) as uow:
             current = self._load_instance(uow, client_ref, week, expected_version=expected)
             reset = current.with_slot_reset(probe.day_key, probe.slot_key)
-            updated = self._save_instance(uow, current, reset)
+            updated = self._save_instance(
+                uow, current, reset, source=ChangeSource.RESET, reason=why
+            )
             uow.commit()
         return updated
 
@@ -226,14 +251,30 @@ class InstanceUseCases(TemplateUseCases):
         return self.get_instance(client_ref, week_start_date).overrides()
 
     @writes
-    def delete_instance(self, client_ref: str, week_start_date: date | str) -> None:
-        """Delete the client's week."""
-        client_ref, week = self._instance_key(client_ref, week_start_date)
+    def delete_instance(
+        self, client_ref: str, week_start_date: date | str, *, reason: str | None = None
+    ) -> None:
+        """Delete the client's week, with its locks and its draft.
+
+        Its change records stay, and one more per slot says it was removed.
+        """
+        (client_ref, week), why = collect_errors(
+            lambda: self._instance_key(client_ref, week_start_date),
+            lambda: check_reason(reason),
+        )
         with self._transaction() as uow:
             current = self._load_instance(uow, client_ref, week)
             if not uow.instances.remove(self.tenant_id, client_ref, week):
                 raise InstanceNotFound()
             self._plan_changed(uow, current.days, ())
+            workflow = workflow_of(uow)
+            if workflow is not None:
+                workflow.locks.remove_week(self.tenant_id, client_ref, week)
+                workflow.drafts.remove(self.tenant_id, client_ref, week)
+            changes = slot_changes(current.days, ())
+            self._log_week(
+                uow, current, changes, ChangeSource.DELETE, why, self._options.clock(), None
+            )
             uow.commit()
 
     # -- shared steps -------------------------------------------------------------
@@ -260,7 +301,8 @@ class InstanceUseCases(TemplateUseCases):
             raise InstanceNotFound()
         if expected_version is not None and instance.version != expected_version:
             raise VersionConflict()
-        return instance
+        locks = locks_of(uow, self.tenant_id, client_ref, week)
+        return attrs.evolve(instance, locks=locks) if locks else instance
 
     def _save_instance(
         self,
@@ -269,20 +311,52 @@ class InstanceUseCases(TemplateUseCases):
         days: tuple[PlanEntry, ...],
         *,
         dishes_checked: bool = False,
+        source: ChangeSource = ChangeSource.EDIT,
+        reason: str | None = None,
     ) -> WeekPlanInstance:
-        """Every instance edit goes through here: guardrails, version bump, compare-and-set.
+        """Every instance edit goes through here: locks, guardrails, version bump,
+        compare-and-set, and one change record per changed slot.
 
         An edit that changes nothing is not written and keeps the version.
         ``dishes_checked`` spares a second lookup when the caller checked the dishes.
+        ``current`` carries the week's locks (as :meth:`_load_instance` reads it).
         """
         if days == current.days:
             return current
+        changes = slot_changes(current.days, days)
+        enforce_locks(self._catalog(uow), self.tenant_id, changes, current.locks)
         self._plan_changed(uow, current.days, days, check_dishes=not dishes_checked)
-        candidate = attrs.evolve(
-            current, days=days, version=current.version + 1, updated_at=self._options.clock()
-        )
+        now = self._options.clock()
+        candidate = attrs.evolve(current, days=days, version=current.version + 1, updated_at=now)
         updated = enforce(uow, self._catalog(uow), self.tenant_id, candidate)
-        if not uow.instances.replace(self.tenant_id, updated, expected_version=current.version):
+        # The locks live apart from the week's row; the store keeps the week without them.
+        stored = attrs.evolve(updated, locks=())
+        if not uow.instances.replace(self.tenant_id, stored, expected_version=current.version):
             # Changed since it was read, by a call that got in first: run this one again.
             raise ConcurrentUpdate()
+        self._log_week(uow, updated, changes, source, reason, now, current.version)
         return updated
+
+    def _log_week(  # noqa: PLR0917  # private, and every call passes the same seven
+        self,
+        uow: UnitOfWork,
+        week: WeekPlanInstance,
+        changes: Iterable[SlotChange],
+        source: ChangeSource,
+        reason: str | None,
+        at: datetime,
+        version_before: int | None,
+    ) -> None:
+        """Append one record per changed slot of ``week`` (as it is after the write)."""
+        records = week_records(
+            self._options.id_factory,
+            week=week,
+            changes=changes,
+            actor=self.actor,
+            source=source,
+            reason=reason,
+            at=at,
+            version_before=version_before,
+            version_after=None if source is ChangeSource.DELETE else week.version,
+        )
+        log_changes(uow, self.tenant_id, records)

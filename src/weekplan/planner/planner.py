@@ -11,7 +11,7 @@ from weekplan.domain.meal_types import DEFAULT_VOCABULARY, MealVocabulary
 from weekplan.domain.text import check_key
 from weekplan.errors import InvalidInput
 from weekplan.planner.client import ClientPlanner
-from weekplan.planner.inputs import check_client_ref
+from weekplan.planner.inputs import check_client_ref, collect_errors
 from weekplan.planner.session import PlannerOptions, new_id, utc_now
 from weekplan.planner.worker import WorkerPlanner
 from weekplan.ports import DishCatalog, Store
@@ -67,10 +67,19 @@ class Planner:
         """The weekday every week starts on."""
         return self._options.week_starts_on
 
-    def worker(self, tenant_id: str, *, read_only: bool = False) -> WorkerPlanner:
-        """A worker session in ``tenant_id``; ``read_only`` refuses every write."""
-        tenant = check_key(tenant_id, "tenant_id", max_length=ID_MAX)
-        return WorkerPlanner(self._store, self._options, tenant, read_only=read_only)
+    def worker(
+        self, tenant_id: str, *, read_only: bool = False, actor: str | None = None
+    ) -> WorkerPlanner:
+        """A worker session in ``tenant_id``; ``read_only`` refuses every write.
+
+        ``actor`` is who the change log records for the session's writes, e.g.
+        the host's user id (``"user-17"``); weekplan never takes it from a payload.
+        """
+        tenant, who = collect_errors(
+            lambda: check_key(tenant_id, "tenant_id", max_length=ID_MAX),
+            lambda: None if actor is None else check_key(actor, "actor", max_length=ID_MAX),
+        )
+        return WorkerPlanner(self._store, self._options, tenant, read_only=read_only, actor=who)
 
     def client(self, tenant_id: str, client_ref: str) -> ClientPlanner:
         """A client's read-only view of their own weeks in ``tenant_id``."""

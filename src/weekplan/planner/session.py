@@ -25,6 +25,7 @@ from weekplan.ports import (
     TemplateRepository,
     UnitOfWork,
 )
+from weekplan.workflow_ports import ChangeLogRepository, DraftRepository, SlotLockRepository
 
 __all__ = ["UNSET", "PlannerOptions", "Session", "Unset"]
 
@@ -88,6 +89,24 @@ class _ReadOnlyUnitOfWork:
     def rulesets(self) -> RulesetRepository:
         return self._inner.rulesets
 
+    # The optional workflow repositories (see weekplan.workflow_ports), when the store has them.
+    @property
+    def wrapped(self) -> UnitOfWork:
+        """The unit of work whose ``commit`` this one refuses."""
+        return self._inner
+
+    @property
+    def changes(self) -> ChangeLogRepository:
+        return self._inner.changes  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def locks(self) -> SlotLockRepository:
+        return self._inner.locks  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def drafts(self) -> DraftRepository:
+        return self._inner.drafts  # type: ignore[attr-defined,no-any-return]
+
     def __enter__(self) -> Self:
         return self
 
@@ -110,17 +129,29 @@ class Session:
     """The tenant, access mode and options of one planner session."""
 
     def __init__(
-        self, store: Store, options: PlannerOptions, tenant_id: str, *, read_only: bool
+        self,
+        store: Store,
+        options: PlannerOptions,
+        tenant_id: str,
+        *,
+        read_only: bool,
+        actor: str | None = None,
     ) -> None:
         self._store = store
         self._options = options
         self._tenant_id = tenant_id
         self._read_only = read_only
+        self._actor = actor
 
     @property
     def tenant_id(self) -> str:
         """The tenant every call of this session reads and writes."""
         return self._tenant_id
+
+    @property
+    def actor(self) -> str | None:
+        """Who the change log records for this session's writes (given by the host)."""
+        return self._actor
 
     @property
     def read_only(self) -> bool:

@@ -7,7 +7,8 @@ from typing import Any
 
 import attrs
 
-from weekplan.domain.entries import EntryInput, parse_entries
+from weekplan.domain.changes import ChangeSource
+from weekplan.domain.entries import EntryInput, PlanEntry, parse_entries
 from weekplan.domain.limits import NAME_KEY_MAX, NAME_MAX
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.plans import WeekPlanTemplate
@@ -22,6 +23,7 @@ from weekplan.planner.inputs import (
     collect_errors,
 )
 from weekplan.planner.session import UNSET, Unset
+from weekplan.planner.workflow import log_changes, template_records
 from weekplan.ports import UnitOfWork
 
 __all__ = ["TemplateUseCases"]
@@ -83,6 +85,7 @@ class TemplateUseCases(DishUseCases):
         with self._transaction() as uow:
             self._plan_changed(uow, (), template.days)
             uow.templates.add(self.tenant_id, template)
+            self._log_template(uow, template, (), ChangeSource.CREATE, None)
             uow.commit()
         return template
 
@@ -126,6 +129,7 @@ class TemplateUseCases(DishUseCases):
             if not uow.templates.remove(self.tenant_id, template_id):
                 raise TemplateNotFound()
             self._plan_changed(uow, current.days, ())
+            self._log_template(uow, current, current.days, ChangeSource.DELETE, current.version)
             uow.commit()
 
     # -- shared steps -------------------------------------------------------------
@@ -146,6 +150,7 @@ class TemplateUseCases(DishUseCases):
         current: WeekPlanTemplate,
         *,
         dishes_checked: bool = False,
+        source: ChangeSource = ChangeSource.EDIT,
         **changes: Any,
     ) -> WeekPlanTemplate:
         """Every template change goes through here: checks, version bump, compare-and-set.
@@ -162,4 +167,31 @@ class TemplateUseCases(DishUseCases):
         if not uow.templates.replace(self.tenant_id, updated, expected_version=current.version):
             # Changed since it was read, by a call that got in first: run this one again.
             raise ConcurrentUpdate()
+        self._log_template(uow, updated, current.days, source, current.version)
         return updated
+
+    def _log_template(
+        self,
+        uow: UnitOfWork,
+        template: WeekPlanTemplate,
+        before: tuple[PlanEntry, ...],
+        source: ChangeSource,
+        version_before: int | None,
+    ) -> None:
+        """One change record per slot of ``template`` that differs from ``before``.
+
+        A delete records every slot removed; a rename alone records nothing.
+        """
+        deleted = source is ChangeSource.DELETE
+        records = template_records(
+            self._options.id_factory,
+            template=template,
+            before=before,
+            after=() if deleted else template.days,
+            actor=self.actor,
+            source=source,
+            at=self._options.clock() if deleted else template.updated_at,
+            version_before=version_before,
+            version_after=None if deleted else template.version,
+        )
+        log_changes(uow, self.tenant_id, records)

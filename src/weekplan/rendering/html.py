@@ -34,6 +34,8 @@ __all__ = ["client_week_html", "instance_html", "template_html", "week_table"]
 
 #: Marks a slot that differs from the template it was cloned from.
 OVERRIDE_MARK = "✎"
+#: Marks a locked slot.
+LOCK_MARK = "🔒"
 
 _STYLE = (
     "<style>"
@@ -41,6 +43,7 @@ _STYLE = (
     ".weekplan-week th,.weekplan-week td{border:1px solid #ccc;padding:2px 6px;"
     "vertical-align:top;text-align:left}"
     ".weekplan-week .weekplan-override{background:#fff4d6}"
+    ".weekplan-week .weekplan-locked{outline:2px solid #7a8ca3}"
     ".weekplan-week .weekplan-notes{color:#555;white-space:pre-wrap}"
     "</style>"
 )
@@ -54,6 +57,7 @@ def _table(
     cell: Cell,
     *,
     marked: Collection[SlotKey] = (),
+    locked: Collection[SlotKey] = (),
     day_labels: Callable[[DayKey], str] = lambda day: day.value,
 ) -> str:
     head = "".join(
@@ -66,11 +70,13 @@ def _table(
         for day in DAY_ORDER:
             content = cell(day, slot)
             changed = (day, slot) in marked
+            is_locked = (day, slot) in locked
             classes = " ".join(
                 name
                 for name, wanted in (
                     ("weekplan-slot", content is not None),
                     ("weekplan-override", changed),
+                    ("weekplan-locked", is_locked),
                 )
                 if wanted
             )
@@ -78,7 +84,7 @@ def _table(
                 f' <span title="changed from the template">{OVERRIDE_MARK}</span>'
                 if changed
                 else ""
-            )
+            ) + (f' <span title="locked">{LOCK_MARK}</span>' if is_locked else "")
             attributes = f' data-day="{day.value}"' + (f' class="{classes}"' if classes else "")
             cells.append(f"<td{attributes}>{content or ''}{mark}</td>")
         header = f'<th scope="row">{escape(slot)}</th>'
@@ -149,7 +155,7 @@ def instance_html(
     dish_names: Mapping[str, str] | None = None,
     vocabulary: MealVocabulary = DEFAULT_VOCABULARY,
 ) -> str:
-    """A client's week; slots that differ from the template snapshot are marked.
+    """A client's week; slots that differ from the template snapshot are marked, and locked slots.
 
     A slot the worker removed is shown as removed, so every override is visible.
     """
@@ -167,11 +173,13 @@ def instance_html(
     slots = ordered_slot_keys(
         [e.slot_key for e in instance.days] + [s for _, s in overrides], vocabulary.meal_type
     )
+    locked = {lock.key for lock in instance.locks}
+    legend = f"; {LOCK_MARK} = locked" if locked else ""
     caption = (
         f"{instance.client_ref}, week of {instance.week_start_date.isoformat()} "
-        f"(version {instance.version}; {OVERRIDE_MARK} = changed from the template)"
+        f"(version {instance.version}; {OVERRIDE_MARK} = changed from the template{legend})"
     )
-    return _table(caption, slots, cell, marked=overrides)
+    return _table(caption, slots, cell, marked=overrides, locked=locked)
 
 
 def client_week_html(view: ClientWeekView) -> str:

@@ -50,13 +50,22 @@ def instance_text(
     dish_names: Mapping[str, str] | None = None,
     vocabulary: MealVocabulary = DEFAULT_VOCABULARY,
 ) -> str:
-    """The client's week over its grid; ``*`` marks a slot changed from the template."""
+    """The client's week over its grid; ``*`` marks a slot changed from the template,
+    ``#`` a locked slot."""
     marked = {(o.day_key, o.slot_key) for o in instance.overrides()}
+    locked = {lock.key for lock in instance.locks}
+    legend = "; # = locked" if locked else ""
     header = (
         f"{instance.client_ref}, week of {instance.week_start_date.isoformat()} "
-        f"(version {instance.version}; * = changed from the template)"
+        f"(version {instance.version}; * = changed from the template{legend})"
     )
-    grid = render_week(instance.days, marked=marked, dish_names=dish_names, vocabulary=vocabulary)
+    grid = render_week(
+        instance.days,
+        marked=marked,
+        locked=locked,
+        dish_names=dish_names,
+        vocabulary=vocabulary,
+    )
     return _with_ids_note(f"{header}\n{grid}", instance.days, dish_names)
 
 

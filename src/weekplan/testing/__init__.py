@@ -15,11 +15,14 @@ Importing this module needs pytest and hypothesis.
 
 from weekplan.testing._access import AccessConformance
 from weekplan.testing._base import ConformanceBase
+from weekplan.testing._changes import ChangeLogConformance
 from weekplan.testing._diet_races import DietRaceConformance
 from weekplan.testing._dishes import DishConformance
+from weekplan.testing._drafts import DraftConformance
 from weekplan.testing._guardrails import GuardrailsConformance
 from weekplan.testing._instances import InstanceConformance
 from weekplan.testing._isolation import IsolationConformance
+from weekplan.testing._locks import LockConformance
 from weekplan.testing._properties import PropertyConformance, TenantIsolationMachine
 from weekplan.testing._templates import TemplateConformance
 from weekplan.testing._transactions import TransactionConformance
@@ -37,7 +40,14 @@ class StoreConformance(
     DishConformance,
     GuardrailsConformance,
     DietRaceConformance,
+    ChangeLogConformance,
+    LockConformance,
+    DraftConformance,
 ):
     """The whole contract every store keeps. Implement :meth:`make_store` (and
     optionally :meth:`dispose_store`); every test method then runs on your store.
+
+    The change log, lock and draft tests run only on a store with the optional
+    workflow capability (:mod:`weekplan.workflow_ports`), and are skipped, with
+    that reason, on a store without it.
     """

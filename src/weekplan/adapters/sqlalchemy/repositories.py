@@ -217,7 +217,7 @@ class SqlInstanceRepository:
         guardrails = None if row[10] is None else _guardrails_check(row[10])
         # As for templates: a row weekplan wrote, rebuilt without a second check.
         return from_trusted_fields(
-            WeekPlanInstance, *row[0:5], days, snapshot, *row[7:10], guardrails
+            WeekPlanInstance, *row[0:5], days, snapshot, *row[7:10], guardrails, ()
         )
 
     def get(

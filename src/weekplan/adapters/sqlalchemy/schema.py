@@ -51,14 +51,17 @@ from weekplan.domain.limits import (
 )
 
 __all__ = [
+    "MYSQL_TABLE_OPTIONS",
     "NAME_KEY_MAX",
     "NAME_MAX_BEFORE_SHARD_SUFFIX",
     "NAMING_CONVENTION",
     "UtcDateTime",
     "client_locks",
     "dishes",
+    "document_type",
     "instance_key",
     "instances",
+    "key_type",
     "meal_history",
     "metadata",
     "ruleset_assignments",
@@ -294,3 +297,11 @@ client_locks: Final = Table(
     PrimaryKeyConstraint("tenant_id", "client_ref"),
     **_MYSQL_TABLE,
 )
+
+# For the other table modules on this metadata (e.g. .workflow_schema): the same rules.
+key_type: Final = _key
+document_type: Final = _document
+MYSQL_TABLE_OPTIONS: Final = _MYSQL_TABLE
+
+# Registers the workflow tables (change log, slot locks, drafts) on ``metadata``.
+from weekplan.adapters.sqlalchemy import workflow_schema  # noqa: E402, F401

@@ -42,6 +42,12 @@ from weekplan.adapters.sqlalchemy.repositories import (
 from weekplan.adapters.sqlalchemy.rows import EntryCodec
 from weekplan.adapters.sqlalchemy.schema import metadata
 from weekplan.adapters.sqlalchemy.statements import Statements
+from weekplan.adapters.sqlalchemy.workflow_repositories import (
+    SqlChangeLogRepository,
+    SqlDraftRepository,
+    SqlSlotLockRepository,
+)
+from weekplan.adapters.sqlalchemy.workflow_statements import WorkflowStatements
 from weekplan.errors import ConcurrentUpdate, StorageError, WeekPlanError
 
 __all__ = ["SqlAlchemyStore", "SqlAlchemyUnitOfWork"]
@@ -100,6 +106,9 @@ class SqlAlchemyUnitOfWork:
         self._dishes: SqlDishRepository | None = None
         self._meal_history: SqlMealHistoryRepository | None = None
         self._rulesets: SqlRulesetRepository | None = None
+        self._workflow: (
+            tuple[SqlChangeLogRepository, SqlSlotLockRepository, SqlDraftRepository] | None
+        ) = None
         # Shared by the instances and the rulesets, and only for the life of this unit of work.
         self._assignments: KnownAssignments = {}
 
@@ -141,6 +150,35 @@ class SqlAlchemyUnitOfWork:
         if self._rulesets is None:
             self._rulesets = SqlRulesetRepository(self, self._store._statements, self._assignments)
         return self._rulesets
+
+    # -- the optional workflow capability (weekplan.workflow_ports) ---------------
+
+    def _workflow_repositories(
+        self,
+    ) -> tuple[SqlChangeLogRepository, SqlSlotLockRepository, SqlDraftRepository]:
+        if self._workflow is None:
+            sql = self._store._workflow_statements
+            self._workflow = (
+                SqlChangeLogRepository(self, sql),
+                SqlSlotLockRepository(self, sql),
+                SqlDraftRepository(self, sql, self._store._codec),
+            )
+        return self._workflow
+
+    @property
+    def changes(self) -> SqlChangeLogRepository:
+        """The change log, seen through this unit of work."""
+        return self._workflow_repositories()[0]
+
+    @property
+    def locks(self) -> SqlSlotLockRepository:
+        """The slot locks, seen through this unit of work."""
+        return self._workflow_repositories()[1]
+
+    @property
+    def drafts(self) -> SqlDraftRepository:
+        """The week drafts, seen through this unit of work."""
+        return self._workflow_repositories()[2]
 
     # -- ConnectionSource ---------------------------------------------------------
 
@@ -321,6 +359,7 @@ class SqlAlchemyStore:
         self._host = host
         self._owned = owned
         self._statements = Statements(dialect_name)
+        self._workflow_statements = WorkflowStatements(dialect_name)
         self._codec = EntryCodec()
 
     @property

@@ -260,3 +260,13 @@ class ClientLockRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_ref} ({self.tenant_id})"
+
+
+# The workflow tables (change log, slot locks, drafts), in a module of their own.
+from weekplan.contrib.django.workflow_models import (  # noqa: E402
+    ChangeRecordRow,
+    DraftRow,
+    SlotLockRow,
+)
+
+__all__ += ["ChangeRecordRow", "DraftRow", "SlotLockRow"]

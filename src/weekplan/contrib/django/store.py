@@ -42,6 +42,11 @@ from weekplan.contrib.django.models import (
     RulesetRecord,
     TemplateRecord,
 )
+from weekplan.contrib.django.workflow_store import (
+    DjangoChangeLogRepository,
+    DjangoDraftRepository,
+    DjangoSlotLockRepository,
+)
 from weekplan.domain.dishes import Dish
 from weekplan.domain.history import HistoryKey
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
@@ -724,6 +729,9 @@ class DjangoUnitOfWork:
         self._dishes = DjangoDishRepository(self)
         self._meal_history = DjangoMealHistoryRepository(self)
         self._rulesets = DjangoRulesetRepository(self)
+        self._changes = DjangoChangeLogRepository(self)
+        self._locks = DjangoSlotLockRepository(self)
+        self._drafts = DjangoDraftRepository(self)
 
     @property
     def templates(self) -> DjangoTemplateRepository:
@@ -749,6 +757,22 @@ class DjangoUnitOfWork:
     def rulesets(self) -> DjangoRulesetRepository:
         """The guardrails rulesets and client assignments, seen through this unit of work."""
         return self._rulesets
+
+    # The optional workflow capability (weekplan.workflow_ports).
+    @property
+    def changes(self) -> DjangoChangeLogRepository:
+        """The change log, seen through this unit of work."""
+        return self._changes
+
+    @property
+    def locks(self) -> DjangoSlotLockRepository:
+        """The slot locks, seen through this unit of work."""
+        return self._locks
+
+    @property
+    def drafts(self) -> DjangoDraftRepository:
+        """The week drafts, seen through this unit of work."""
+        return self._drafts
 
     def alias(self) -> str:
         """The database alias, with this unit's atomic block open."""

@@ -1,12 +1,12 @@
 """Short index and unique-key names that survive a distributed PostgreSQL shard suffix.
 
 Revision ID: weekplan_0010
-Revises: weekplan_0004
+Revises: weekplan_0006
 Create Date: 2026-11-30
 
 Citus appends ``_<shard id>`` to every index and constraint name on each shard
 and cuts a name that then passes 63 bytes, so names that listed their columns
-(up to 59 bytes) arrived mangled. The keys are renamed to their table and a
+(up to 62 bytes) arrived mangled. The keys are renamed to their table and a
 short word, without rebuilding anything where the database allows:
 
 - PostgreSQL: ``ALTER INDEX … RENAME``, which also renames the unique constraint
@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "weekplan_0010"
-down_revision: str | Sequence[str] | None = "weekplan_0004"
+down_revision: str | Sequence[str] | None = "weekplan_0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -53,6 +53,21 @@ _INDEXES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
         "ix_weekplan_rulesets_tenant_id_diet_id_version_content_hash",
         "ix_weekplan_rulesets_by_diet",
         ("tenant_id", "diet_id", "version", "content_hash"),
+    ),
+    # The change log's indexes, named as the metadata's convention names them now.
+    *(
+        (
+            "weekplan_changes",
+            "ix_weekplan_changes_" + "_".join(("tenant_id", *columns)),
+            "ix_weekplan_changes_" + "_".join(columns),
+            ("tenant_id", *columns),
+        )
+        for columns in (
+            ("client_ref", "week_start_date", "at", "id"),
+            ("client_ref", "at", "id"),
+            ("at", "id"),
+            ("subject_id", "at", "id"),
+        )
     ),
 )
 #: The unique key of one week per client (an index on every database but SQLite).

@@ -1,0 +1,310 @@
+"""The workflow repositories over SQLAlchemy Core: change log, slot locks, drafts.
+
+Each call is one statement (appending any number of records is one
+``executemany``). Rows become frozen domain values here; every database error
+is translated before it leaves a method.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, Final
+
+from sqlalchemy import CursorResult, Executable
+from sqlalchemy.exc import SQLAlchemyError
+
+from weekplan.adapters.sqlalchemy.errors import translate
+from weekplan.adapters.sqlalchemy.repositories import ConnectionSource
+from weekplan.adapters.sqlalchemy.rows import EntryCodec
+from weekplan.adapters.sqlalchemy.workflow_statements import WorkflowStatements
+from weekplan.domain.changes import (
+    ChangeRecord,
+    ChangeSortKey,
+    ChangeSubject,
+    decode_entry,
+    encode_entry,
+)
+from weekplan.domain.drafts import DraftCheck, WeekDraft
+from weekplan.domain.entries import SlotKey
+from weekplan.domain.locks import SlotLock
+from weekplan.errors import InvalidInput, StorageError
+
+__all__ = ["SqlChangeLogRepository", "SqlDraftRepository", "SqlSlotLockRepository"]
+
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_DECODER: Final = json.JSONDecoder()
+
+
+def _run(source: ConnectionSource, statement: Executable, params: Any, *, write: bool) -> Any:
+    connection = source.writer() if write else source.reader()
+    try:
+        return connection.execute(statement, params)
+    except SQLAlchemyError as exc:
+        raise translate(exc) from exc
+
+
+def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
+    if tenant_id != row_tenant_id:
+        # A caller bug, not bad input: the use cases always pass the row's own tenant.
+        raise ValueError("a row can only be written under its own tenant_id")
+
+
+class SqlChangeLogRepository:
+    """Change records in ``weekplan_changes``: inserted, listed, never updated or deleted."""
+
+    def __init__(self, source: ConnectionSource, statements: WorkflowStatements) -> None:
+        self._source = source
+        self._sql = statements
+
+    def append(self, tenant_id: str, records: Sequence[ChangeRecord]) -> None:
+        """Insert the records, in one statement."""
+        if not records:
+            return
+        rows = []
+        for record in records:
+            _same_tenant(tenant_id, record.tenant_id)
+            rows.append(
+                {
+                    "tenant_id": record.tenant_id,
+                    "id": record.id,
+                    "subject": record.subject.value,
+                    "subject_id": record.subject_id,
+                    "client_ref": record.client_ref,
+                    "week_start_date": record.week_start_date,
+                    "change_type": record.change_type.value,
+                    "day_key": record.day_key.value,
+                    "slot_key": record.slot_key,
+                    "old_entry": encode_entry(record.old),
+                    "new_entry": encode_entry(record.new),
+                    "actor": record.actor,
+                    "source": record.source.value,
+                    "reason": record.reason,
+                    "at": record.at,
+                    "version_before": record.version_before,
+                    "version_after": record.version_after,
+                }
+            )
+        _run(self._source, self._sql.insert_change, rows, write=True)
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        subject: ChangeSubject | None,
+        subject_id: str | None,
+        client_ref: str | None,
+        week_start_date: date | None,
+        since: datetime | None,
+        until: datetime | None,
+        before: ChangeSortKey | None,
+        limit: int,
+    ) -> Sequence[ChangeRecord]:
+        """Up to ``limit`` records, newest first by ``(at, id)``, strictly before ``before``."""
+        params: dict[str, Any] = {"tenant_id": tenant_id, "limit": limit}
+        optional = {
+            "subject": None if subject is None else subject.value,
+            "subject_id": subject_id,
+            "client_ref": client_ref,
+            "week_start_date": week_start_date,
+            "since": since,
+            "until": until,
+        }
+        params.update({k: v for k, v in optional.items() if v is not None})
+        if before is not None:
+            params["before_at"], params["before_id"] = before
+        shape = (*(v is not None for v in optional.values()), before is not None)
+        statement = self._sql.list_changes(shape)  # type: ignore[arg-type]
+        result = _run(self._source, statement, params, write=False)
+        return [_record(row) for row in result]
+
+
+def _record(row: Any) -> ChangeRecord:
+    try:
+        return ChangeRecord(
+            id=row.id,
+            tenant_id=row.tenant_id,
+            subject=row.subject,
+            subject_id=row.subject_id,
+            client_ref=row.client_ref,
+            week_start_date=row.week_start_date,
+            change_type=row.change_type,
+            day_key=row.day_key,
+            slot_key=row.slot_key,
+            old=decode_entry(row.old_entry),
+            new=decode_entry(row.new_entry),
+            actor=row.actor,
+            source=row.source,
+            reason=row.reason,
+            at=row.at,
+            version_before=row.version_before,
+            version_after=row.version_after,
+        )
+    except (ValueError, InvalidInput) as exc:
+        raise StorageError("a stored change record is not valid") from exc
+
+
+class SqlSlotLockRepository:
+    """Locked slots in ``weekplan_slot_locks``."""
+
+    def __init__(self, source: ConnectionSource, statements: WorkflowStatements) -> None:
+        self._source = source
+        self._sql = statements
+
+    def of_week(self, tenant_id: str, client_ref: str, week_start_date: date) -> Sequence[SlotLock]:
+        """Every lock of the week: one range of the primary key."""
+        params = {
+            "tenant_id": tenant_id,
+            "client_ref": client_ref,
+            "week_start_date": week_start_date,
+        }
+        result = _run(self._source, self._sql.locks_of_week, params, write=False)
+        return [_lock(row) for row in result]
+
+    def put(self, tenant_id: str, lock: SlotLock) -> None:
+        """Store the lock, replacing the slot's lock (a delete, then an insert)."""
+        _same_tenant(tenant_id, lock.tenant_id)
+        self.remove(tenant_id, lock.client_ref, lock.week_start_date, lock.key)
+        row = {
+            "tenant_id": lock.tenant_id,
+            "client_ref": lock.client_ref,
+            "week_start_date": lock.week_start_date,
+            "day_key": lock.day_key.value,
+            "slot_key": lock.slot_key,
+            "reason": lock.reason,
+            "ingredients": _ENCODER.encode(list(lock.ingredients)),
+            "actor": lock.actor,
+            "locked_at": lock.locked_at,
+        }
+        _run(self._source, self._sql.insert_lock, row, write=True)
+
+    def remove(self, tenant_id: str, client_ref: str, week_start_date: date, slot: SlotKey) -> bool:
+        """Unlock the slot; ``False`` if it was not locked."""
+        params = {
+            "tenant_id": tenant_id,
+            "client_ref": client_ref,
+            "week_start_date": week_start_date,
+            "day_key": slot[0].value,
+            "slot_key": slot[1],
+        }
+        result: CursorResult[Any] = _run(self._source, self._sql.delete_lock, params, write=True)
+        return result.rowcount == 1
+
+    def remove_week(self, tenant_id: str, client_ref: str, week_start_date: date) -> None:
+        """Unlock every slot of the week."""
+        params = {
+            "tenant_id": tenant_id,
+            "client_ref": client_ref,
+            "week_start_date": week_start_date,
+        }
+        _run(self._source, self._sql.delete_week_locks, params, write=True)
+
+
+def _lock(row: Any) -> SlotLock:
+    try:
+        ingredients = _DECODER.decode(row.ingredients)
+        if not isinstance(ingredients, list):
+            raise ValueError("ingredients must be a list")
+        return SlotLock(
+            tenant_id=row.tenant_id,
+            client_ref=row.client_ref,
+            week_start_date=row.week_start_date,
+            day_key=row.day_key,
+            slot_key=row.slot_key,
+            reason=row.reason,
+            ingredients=ingredients,
+            actor=row.actor,
+            locked_at=row.locked_at,
+        )
+    except ValueError as exc:
+        raise StorageError("a stored slot lock is not valid") from exc
+
+
+class SqlDraftRepository:
+    """Drafts in ``weekplan_drafts``, one per client week."""
+
+    def __init__(
+        self, source: ConnectionSource, statements: WorkflowStatements, codec: EntryCodec
+    ) -> None:
+        self._source = source
+        self._sql = statements
+        self._codec = codec
+
+    def get(self, tenant_id: str, client_ref: str, week_start_date: date) -> WeekDraft | None:
+        """The week's draft, or ``None``."""
+        params = {
+            "tenant_id": tenant_id,
+            "client_ref": client_ref,
+            "week_start_date": week_start_date,
+        }
+        row = _run(self._source, self._sql.get_draft, params, write=False).first()
+        return None if row is None else self._draft(row)
+
+    def add(self, tenant_id: str, draft: WeekDraft) -> None:
+        """Insert a new draft."""
+        _same_tenant(tenant_id, draft.tenant_id)
+        _run(self._source, self._sql.insert_draft, self._values(draft), write=True)
+
+    def replace(self, tenant_id: str, draft: WeekDraft, *, expected_version: int) -> bool:
+        """Compare-and-set on the week's draft and its version."""
+        _same_tenant(tenant_id, draft.tenant_id)
+        params = self._values(draft)
+        params.update(
+            b_tenant_id=params.pop("tenant_id"),
+            b_client_ref=params.pop("client_ref"),
+            b_week_start_date=params.pop("week_start_date"),
+            b_expected_version=expected_version,
+        )
+        result: CursorResult[Any] = _run(self._source, self._sql.replace_draft, params, write=True)
+        return result.rowcount == 1
+
+    def remove(self, tenant_id: str, client_ref: str, week_start_date: date) -> bool:
+        """Drop the week's draft; ``False`` if there was none."""
+        params = {
+            "tenant_id": tenant_id,
+            "client_ref": client_ref,
+            "week_start_date": week_start_date,
+        }
+        result: CursorResult[Any] = _run(self._source, self._sql.delete_draft, params, write=True)
+        return result.rowcount == 1
+
+    def _values(self, draft: WeekDraft) -> dict[str, Any]:
+        return {
+            "tenant_id": draft.tenant_id,
+            "client_ref": draft.client_ref,
+            "week_start_date": draft.week_start_date,
+            "instance_id": draft.instance_id,
+            "base_version": draft.base_version,
+            "days": self._codec.encode(draft.days),
+            "version": draft.version,
+            "created_at": draft.created_at,
+            "updated_at": draft.updated_at,
+            "actor": draft.actor,
+            "guardrails": None
+            if draft.guardrails is None
+            else _ENCODER.encode(draft.guardrails.to_dict()),
+        }
+
+    def _draft(self, row: Any) -> WeekDraft:
+        try:
+            check = (
+                None
+                if row.guardrails is None
+                else DraftCheck.from_dict(_DECODER.decode(row.guardrails))
+            )
+        except (ValueError, InvalidInput) as exc:
+            raise StorageError("a stored draft is not valid") from exc
+        return WeekDraft(
+            tenant_id=row.tenant_id,
+            client_ref=row.client_ref,
+            week_start_date=row.week_start_date,
+            instance_id=row.instance_id,
+            base_version=row.base_version,
+            days=self._codec.decode(row.days),
+            version=row.version,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            actor=row.actor,
+            guardrails=check,
+        )

@@ -1,0 +1,106 @@
+"""The tables of the optional workflow capability: change log, slot locks, drafts.
+
+They live on weekplan's one :data:`~weekplan.adapters.sqlalchemy.schema.metadata`
+and follow its rules (``weekplan_`` prefix, ``tenant_id`` first in every key and
+index, keys compared byte for byte). Importing :mod:`weekplan.adapters.sqlalchemy`
+registers them.
+
+* ``weekplan_changes`` is append-only: the store has no statement that updates
+  or deletes a row of it. Its four indexes serve the four listings, newest
+  first: a week's log, a client's, the tenant's by time, a template's.
+* ``weekplan_slot_locks`` has one row per locked slot.
+* ``weekplan_drafts`` has at most one row per client week.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from sqlalchemy import Column, Date, Index, Integer, PrimaryKeyConstraint, String, Table
+
+from weekplan.adapters.sqlalchemy.schema import (
+    MYSQL_TABLE_OPTIONS,
+    UtcDateTime,
+    document_type,
+    key_type,
+    metadata,
+)
+from weekplan.domain.limits import CLIENT_REF_MAX, ID_MAX, SLOT_KEY_MAX
+
+__all__ = ["changes", "drafts", "slot_locks"]
+
+#: The longest reason a change or a lock may carry (see ``weekplan.planner.workflow``).
+REASON_MAX: Final = 500
+_ENUM: Final = 16
+
+changes: Final = Table(
+    "weekplan_changes",
+    metadata,
+    Column("tenant_id", key_type(ID_MAX), nullable=False),
+    Column("id", key_type(ID_MAX), nullable=False),
+    Column("subject", key_type(_ENUM), nullable=False),
+    Column("subject_id", key_type(ID_MAX), nullable=False),
+    # NULL for a template's records.
+    Column("client_ref", key_type(CLIENT_REF_MAX), nullable=True),
+    Column("week_start_date", Date, nullable=True),
+    Column("change_type", key_type(_ENUM), nullable=False),
+    Column("day_key", key_type(3), nullable=False),
+    Column("slot_key", key_type(SLOT_KEY_MAX), nullable=False),
+    # One plan entry as JSON text each, NULL where the slot did not exist.
+    Column("old_entry", document_type(), nullable=True),
+    Column("new_entry", document_type(), nullable=True),
+    Column("actor", key_type(ID_MAX), nullable=True),
+    Column("source", key_type(_ENUM), nullable=False),
+    Column("reason", String(REASON_MAX), nullable=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("version_before", Integer, nullable=True),
+    Column("version_after", Integer, nullable=True),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    # A week's log, newest first, walks this index backwards.
+    Index(None, "tenant_id", "client_ref", "week_start_date", "at", "id"),
+    # A client's log across weeks.
+    Index(None, "tenant_id", "client_ref", "at", "id"),
+    # The tenant's log by time.
+    Index(None, "tenant_id", "at", "id"),
+    # A template's log.
+    Index(None, "tenant_id", "subject_id", "at", "id"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+slot_locks: Final = Table(
+    "weekplan_slot_locks",
+    metadata,
+    Column("tenant_id", key_type(ID_MAX), nullable=False),
+    Column("client_ref", key_type(CLIENT_REF_MAX), nullable=False),
+    Column("week_start_date", Date, nullable=False),
+    Column("day_key", key_type(3), nullable=False),
+    Column("slot_key", key_type(SLOT_KEY_MAX), nullable=False),
+    Column("reason", String(REASON_MAX), nullable=True),
+    # JSON array of the locked ingredients; empty: the whole slot.
+    Column("ingredients", document_type(), nullable=False),
+    Column("actor", key_type(ID_MAX), nullable=True),
+    Column("locked_at", UtcDateTime(), nullable=True),
+    # One lock per slot; a week's locks are one range of this key.
+    PrimaryKeyConstraint("tenant_id", "client_ref", "week_start_date", "day_key", "slot_key"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+drafts: Final = Table(
+    "weekplan_drafts",
+    metadata,
+    Column("tenant_id", key_type(ID_MAX), nullable=False),
+    Column("client_ref", key_type(CLIENT_REF_MAX), nullable=False),
+    Column("week_start_date", Date, nullable=False),
+    Column("instance_id", key_type(ID_MAX), nullable=False),
+    Column("base_version", Integer, nullable=False),
+    Column("days", document_type(), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("actor", key_type(ID_MAX), nullable=True),
+    # The draft's guardrails decision as JSON (DraftCheck.to_dict), or NULL.
+    Column("guardrails", document_type(), nullable=True),
+    # One draft per client week.
+    PrimaryKeyConstraint("tenant_id", "client_ref", "week_start_date"),
+    **MYSQL_TABLE_OPTIONS,
+)

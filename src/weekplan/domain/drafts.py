@@ -1,0 +1,119 @@
+"""Drafts of a client's week: edited aside, reviewed, then applied whole or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+import attrs
+
+from weekplan.domain.changes import SlotChange
+from weekplan.domain.entries import PlanEntry
+from weekplan.domain.locks import SlotLock
+from weekplan.domain.plans import WeekPlanInstance
+from weekplan.errors import InvalidInput
+from weekplan.guardrails.decision import GuardDecision, Outcome
+from weekplan.guardrails.model import GuardrailsRuleset
+
+
+def _texts(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+__all__ = ["DraftCheck", "DraftReview", "WeekDraft"]
+
+
+@attrs.frozen
+class DraftCheck:
+    """The guardrails decision a draft got when it was last saved; ``blocked`` included.
+
+    A draft is never refused for a violation: the decision is kept so that a
+    reviewer sees it, and :meth:`~weekplan.WorkerPlanner.apply_draft` decides again.
+    """
+
+    content_hash: str
+    outcome: Outcome = attrs.field(converter=Outcome)
+    summary: str
+    reason_codes: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+
+    @classmethod
+    def of(cls, ruleset: GuardrailsRuleset, decision: GuardDecision) -> DraftCheck:
+        """What ``decision`` of ``ruleset`` says."""
+        return cls(ruleset.content_hash, decision.outcome, decision.summary, decision.reason_codes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict, for a store's column."""
+        return {
+            "content_hash": self.content_hash,
+            "outcome": self.outcome.value,
+            "summary": self.summary,
+            "reason_codes": list(self.reason_codes),
+        }
+
+    @classmethod
+    def from_dict(cls, payload: Any) -> DraftCheck:
+        """The check of a dict written by :meth:`to_dict`; anything else is ``InvalidInput``."""
+        if not isinstance(payload, Mapping):
+            raise InvalidInput.at(("guardrails",), "must be an object")
+        try:
+            return cls(
+                payload["content_hash"],
+                payload["outcome"],
+                payload["summary"],
+                payload["reason_codes"],
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidInput.at(("guardrails",), "is not a stored draft check") from exc
+
+    @property
+    def blocked(self) -> bool:
+        """Whether a hard rule blocks the draft as it stands."""
+        return self.outcome is Outcome.BLOCKED
+
+
+@attrs.frozen
+class WeekDraft:
+    """The one draft of a client's week: a copy of its days, edited apart from the live week.
+
+    ``base_version`` is the live week's version when the draft was started; the
+    draft applies only while the live week is still at that version.
+    ``version`` counts the draft's own edits, from 1. ``guardrails`` is the
+    decision of the client's diet on the draft when it was last saved (``None``
+    for a client without a diet). A client never sees a draft.
+    """
+
+    tenant_id: str
+    client_ref: str
+    week_start_date: date
+    instance_id: str
+    base_version: int
+    days: tuple[PlanEntry, ...]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    actor: str | None = None
+    guardrails: DraftCheck | None = None
+
+
+@attrs.frozen
+class DraftReview:
+    """What applying a draft would do, computed without writing anything.
+
+    ``decision`` is the client's diet on the draft as it would go live (``None``
+    without a diet); ``diff`` every slot it adds, removes or changes against the
+    live week, Monday first; ``locked`` the live week's locks it would break;
+    ``stale`` whether the live week changed since the draft started.
+    """
+
+    draft: WeekDraft
+    live: WeekPlanInstance
+    decision: GuardDecision | None
+    diff: tuple[SlotChange, ...]
+    locked: tuple[SlotLock, ...]
+    stale: bool
+
+    @property
+    def applicable(self) -> bool:
+        """Whether :meth:`~weekplan.WorkerPlanner.apply_draft` would succeed now."""
+        return not self.stale and not self.locked and (self.decision is None or self.decision.ok)

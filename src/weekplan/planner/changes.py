@@ -1,0 +1,150 @@
+"""Reading the change log: a week's records, a template's, and the tenant's.
+
+Every listing runs newest first by the time of the planner's clock, ties by
+record id, with keyset cursors. Nothing here writes: read-only workers may
+read the log, and no method of any planner changes or removes a record.
+A client's planner has no way to reach the log.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from weekplan.domain.changes import ChangeRecord, ChangeSortKey, ChangeSubject
+from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
+from weekplan.errors import InvalidInput
+from weekplan.planner.guardrails import GuardrailsUseCases
+from weekplan.planner.inputs import check_client_ref, check_template_id, collect_errors
+from weekplan.planner.workflow import require_workflow
+
+__all__ = ["ChangeLogUseCases"]
+
+_CURSOR_KIND = "changes"
+
+
+def _check_time(value: Any, field: str) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise InvalidInput.at((field,), "must be a timezone-aware datetime")
+    return value
+
+
+def _position(cursor: Any) -> ChangeSortKey | None:
+    position = decode_cursor(_CURSOR_KIND, cursor, arity=2)
+    if position is None:
+        return None
+    try:
+        at = datetime.fromisoformat(position[0])
+    except ValueError:
+        raise InvalidInput.at(("cursor",), "is not a cursor of this listing") from None
+    if at.tzinfo is None:
+        raise InvalidInput.at(("cursor",), "is not a cursor of this listing")
+    return (at, position[1])
+
+
+class ChangeLogUseCases(GuardrailsUseCases):
+    """The change log of the tenant's weeks and templates, newest first."""
+
+    def list_changes(
+        self,
+        client_ref: str,
+        week_start_date: date | str,
+        *,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page[ChangeRecord]:
+        """The change records of the client's week, newest first.
+
+        They outlive the week: a deleted week's records (and those of a week
+        planned again after it) are all listed here. A store without a change log
+        raises :class:`~weekplan.NotSupportedByStore`.
+
+        >>> from weekplan import Planner
+        >>> from weekplan.adapters.memory import InMemoryStore
+        >>> worker = Planner(InMemoryStore()).worker("tenant-a", actor="user-17")
+        >>> plan = worker.create_template("Week", [{"day_key": "mon", "slot_key": "lunch"}])
+        >>> _ = worker.create_instance(plan.id, "client-42", "2026-11-23")
+        >>> _ = worker.set_slot("client-42", "2026-11-23", "mon", "lunch", notes="soup",
+        ...                     reason="asked for something warm")
+        >>> [(r.change_type.value, r.source.value, r.actor, r.version_before, r.version_after)
+        ...  for r in worker.list_changes("client-42", "2026-11-23").items]
+        [('changed', 'edit', 'user-17', 1, 2), ('added', 'create', 'user-17', None, 1)]
+        """
+        (client, week), limit = collect_errors(
+            lambda: self._instance_key(client_ref, week_start_date),
+            lambda: check_limit(limit),
+        )
+        return self._changes(
+            limit,
+            cursor,
+            subject=ChangeSubject.WEEK,
+            client_ref=client,
+            week_start_date=week,
+        )
+
+    def list_template_changes(
+        self, template_id: str, *, limit: int = 50, cursor: str | None = None
+    ) -> Page[ChangeRecord]:
+        """The change records of one template, newest first (also after it was deleted)."""
+        template, limit = collect_errors(
+            lambda: check_template_id(template_id), lambda: check_limit(limit)
+        )
+        return self._changes(limit, cursor, subject=ChangeSubject.TEMPLATE, subject_id=template)
+
+    def list_all_changes(
+        self,
+        *,
+        client_ref: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page[ChangeRecord]:
+        """The tenant's change records, newest first: of every week and template, or of one client.
+
+        ``since`` keeps records at or after that time, ``until`` records strictly
+        before it.
+        """
+        client, start, end, limit = collect_errors(
+            lambda: None if client_ref is None else check_client_ref(client_ref),
+            lambda: _check_time(since, "since"),
+            lambda: _check_time(until, "until"),
+            lambda: check_limit(limit),
+        )
+        return self._changes(limit, cursor, client_ref=client, since=start, until=end)
+
+    def _changes(
+        self,
+        limit: int,
+        cursor: str | None,
+        *,
+        subject: ChangeSubject | None = None,
+        subject_id: str | None = None,
+        client_ref: str | None = None,
+        week_start_date: date | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Page[ChangeRecord]:
+        before = _position(cursor)
+        with self._transaction() as uow:
+            rows = list(
+                require_workflow(uow).changes.list(
+                    self.tenant_id,
+                    subject=subject,
+                    subject_id=subject_id,
+                    client_ref=client_ref,
+                    week_start_date=week_start_date,
+                    since=since,
+                    until=until,
+                    before=before,
+                    limit=limit + 1,
+                )
+            )
+        items = tuple(rows[:limit])
+        next_cursor = None
+        if len(rows) > limit:
+            last = items[-1]
+            next_cursor = encode_cursor(_CURSOR_KIND, (last.at.isoformat(), last.id))
+        return Page(items, next_cursor)

@@ -1,0 +1,200 @@
+"""The steps every write shares with the workflow capability: log, locks, drafts.
+
+Each function takes the write's unit of work, so what it reads and appends is
+part of the write's one transaction: a write that fails leaves no record.
+A store without the capability (see :mod:`weekplan.workflow_ports`) gets no
+records and has no locks; :func:`require_workflow` refuses the calls that
+cannot work without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from weekplan.domain.changes import (
+    ChangeRecord,
+    ChangeSource,
+    ChangeSubject,
+    ChangeType,
+    SlotChange,
+    slot_changes,
+)
+from weekplan.domain.entries import PlanEntry, slot_index
+from weekplan.domain.locks import SlotLock, locked_changes
+from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.text import check_optional_text
+from weekplan.errors import NotSupportedByStore, SlotLocked
+from weekplan.planner.session import _ReadOnlyUnitOfWork
+from weekplan.ports import DishCatalog, UnitOfWork
+from weekplan.workflow_ports import WorkflowUnitOfWork
+
+__all__ = [
+    "REASON_MAX",
+    "check_reason",
+    "enforce_locks",
+    "locks_of",
+    "log_changes",
+    "require_workflow",
+    "template_records",
+    "week_records",
+    "workflow_of",
+]
+
+REASON_MAX = 500
+_CAPABILITY = ("changes", "locks", "drafts")
+
+
+def check_reason(value: Any) -> str | None:
+    """An optional reason for the change log: ``None`` or text of at most 500 characters."""
+    return check_optional_text(value, "reason", max_length=REASON_MAX)
+
+
+def workflow_of(uow: UnitOfWork) -> WorkflowUnitOfWork | None:
+    """``uow`` as a workflow unit of work, or ``None`` if its store lacks the capability."""
+    target = uow.wrapped if isinstance(uow, _ReadOnlyUnitOfWork) else uow
+    if all(hasattr(target, name) for name in _CAPABILITY):
+        return uow  # type: ignore[return-value]
+    return None
+
+
+def require_workflow(uow: UnitOfWork) -> WorkflowUnitOfWork:
+    """``uow`` as a workflow unit of work, or :class:`~weekplan.NotSupportedByStore`."""
+    workflow = workflow_of(uow)
+    if workflow is None:
+        raise NotSupportedByStore(
+            "this store keeps no change log, locks or drafts (see weekplan.workflow_ports)"
+        )
+    return workflow
+
+
+def locks_of(uow: UnitOfWork, tenant_id: str, client_ref: str, week: date) -> tuple[SlotLock, ...]:
+    """The week's locks, Monday first then by slot key; none on a store without locks."""
+    workflow = workflow_of(uow)
+    if workflow is None:
+        return ()
+    found = workflow.locks.of_week(tenant_id, client_ref, week)
+    return tuple(sorted(found, key=lambda lock: (lock.day_key.position, lock.slot_key)))
+
+
+def enforce_locks(
+    catalog: DishCatalog,
+    tenant_id: str,
+    changes: Iterable[SlotChange],
+    locks: Sequence[SlotLock],
+) -> None:
+    """:class:`~weekplan.SlotLocked` naming each locked slot among ``changes``."""
+    if not locks:
+        return
+    forbidden = locked_changes(tuple(changes), locks, lambda ids: catalog.get_many(tenant_id, ids))
+    if forbidden:
+        raise SlotLocked([(c.day_key.value, c.slot_key) for c in forbidden])
+
+
+def week_records(
+    new_id: Callable[[], str],
+    *,
+    week: WeekPlanInstance,
+    changes: Iterable[SlotChange],
+    actor: str | None,
+    source: ChangeSource,
+    reason: str | None,
+    at: datetime,
+    version_before: int | None,
+    version_after: int | None,
+) -> list[ChangeRecord]:
+    """One record per changed slot of a client's week."""
+    return [
+        ChangeRecord(
+            id=new_id(),
+            tenant_id=week.tenant_id,
+            subject=ChangeSubject.WEEK,
+            subject_id=week.id,
+            client_ref=week.client_ref,
+            week_start_date=week.week_start_date,
+            change_type=change.change_type,
+            day_key=change.day_key,
+            slot_key=change.slot_key,
+            old=change.old,
+            new=change.new,
+            actor=actor,
+            source=source,
+            reason=reason,
+            at=at,
+            version_before=version_before,
+            version_after=version_after,
+        )
+        for change in changes
+    ]
+
+
+def template_records(
+    new_id: Callable[[], str],
+    *,
+    template: WeekPlanTemplate,
+    before: Iterable[PlanEntry],
+    after: Iterable[PlanEntry],
+    actor: str | None,
+    source: ChangeSource,
+    at: datetime,
+    version_before: int | None,
+    version_after: int | None,
+) -> list[ChangeRecord]:
+    """One record per changed slot of a template."""
+    return [
+        ChangeRecord(
+            id=new_id(),
+            tenant_id=template.tenant_id,
+            subject=ChangeSubject.TEMPLATE,
+            subject_id=template.id,
+            client_ref=None,
+            week_start_date=None,
+            change_type=change.change_type,
+            day_key=change.day_key,
+            slot_key=change.slot_key,
+            old=change.old,
+            new=change.new,
+            actor=actor,
+            source=source,
+            reason=None,
+            at=at,
+            version_before=version_before,
+            version_after=version_after,
+        )
+        for change in slot_changes(before, after)
+    ]
+
+
+def lock_record(
+    new_id: Callable[[], str],
+    *,
+    week: WeekPlanInstance,
+    lock: SlotLock,
+    change_type: ChangeType,
+    actor: str | None,
+    at: datetime,
+    version_before: int,
+    version_after: int,
+) -> ChangeRecord:
+    """The record of locking or unlocking one slot; the slot's entry is unchanged."""
+    entry = slot_index(week.days).get(lock.key)
+    change = SlotChange(change_type, lock.day_key, lock.slot_key, entry, entry)
+    return week_records(
+        new_id,
+        week=week,
+        changes=[change],
+        actor=actor,
+        source=ChangeSource.LOCK,
+        reason=lock.reason,
+        at=at,
+        version_before=version_before,
+        version_after=version_after,
+    )[0]
+
+
+def log_changes(uow: UnitOfWork, tenant_id: str, records: Sequence[ChangeRecord]) -> None:
+    """Append ``records`` in the write's unit of work (nothing on a store without a log)."""
+    workflow = workflow_of(uow)
+    if workflow is not None and records:
+        workflow.changes.append(tenant_id, records)

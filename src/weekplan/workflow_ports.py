@@ -1,0 +1,118 @@
+"""The optional workflow capability of a store: change log, slot locks and drafts.
+
+A store whose units of work also have ``changes``, ``locks`` and ``drafts``
+(see :class:`WorkflowUnitOfWork`) gets the change log, slot locks and the
+draft → review → apply flow. A store without them keeps working for everything
+else: its writes are not logged, its weeks have no locks, and the calls that
+need the capability (``list_changes``, ``lock_slot``, ``start_draft``, …)
+raise :class:`~weekplan.NotSupportedByStore`.
+
+As in :mod:`weekplan.ports`, every method takes ``tenant_id`` and never
+returns another tenant's row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Protocol, runtime_checkable
+
+from weekplan.domain.changes import ChangeRecord, ChangeSortKey, ChangeSubject
+from weekplan.domain.drafts import WeekDraft
+from weekplan.domain.entries import SlotKey
+from weekplan.domain.locks import SlotLock
+
+__all__ = [
+    "ChangeLogRepository",
+    "DraftRepository",
+    "SlotLockRepository",
+    "WorkflowUnitOfWork",
+]
+
+
+class ChangeLogRepository(Protocol):
+    """Change records, append-only: there is no method that changes or removes one."""
+
+    def append(self, tenant_id: str, records: Sequence[ChangeRecord]) -> None:
+        """Store new records (their ids are new), all in this unit of work."""
+        ...
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        subject: ChangeSubject | None,
+        subject_id: str | None,
+        client_ref: str | None,
+        week_start_date: date | None,
+        since: datetime | None,
+        until: datetime | None,
+        before: ChangeSortKey | None,
+        limit: int,
+    ) -> Sequence[ChangeRecord]:
+        """Up to ``limit`` records, newest first by ``(at, id)``, strictly before ``before``.
+
+        Each filter that is not ``None`` must match exactly; ``since`` keeps
+        records at or after it and ``until`` records strictly before it.
+        """
+        ...
+
+
+class SlotLockRepository(Protocol):
+    """The locked slots of clients' weeks, at most one lock per slot."""
+
+    def of_week(self, tenant_id: str, client_ref: str, week_start_date: date) -> Sequence[SlotLock]:
+        """Every lock of the week (any order)."""
+        ...
+
+    def put(self, tenant_id: str, lock: SlotLock) -> None:
+        """Store the lock, replacing the slot's lock if it has one."""
+        ...
+
+    def remove(self, tenant_id: str, client_ref: str, week_start_date: date, slot: SlotKey) -> bool:
+        """Unlock the slot; ``False`` if it was not locked."""
+        ...
+
+    def remove_week(self, tenant_id: str, client_ref: str, week_start_date: date) -> None:
+        """Unlock every slot of the week (the week is being deleted)."""
+        ...
+
+
+class DraftRepository(Protocol):
+    """The drafts of clients' weeks, at most one per week."""
+
+    def get(self, tenant_id: str, client_ref: str, week_start_date: date) -> WeekDraft | None:
+        """The week's draft, or ``None``."""
+        ...
+
+    def add(self, tenant_id: str, draft: WeekDraft) -> None:
+        """Store a new draft (the use cases only add one to a week that has none)."""
+        ...
+
+    def replace(self, tenant_id: str, draft: WeekDraft, *, expected_version: int) -> bool:
+        """Overwrite the week's draft if its stored version is ``expected_version``."""
+        ...
+
+    def remove(self, tenant_id: str, client_ref: str, week_start_date: date) -> bool:
+        """Drop the week's draft; ``False`` if there was none."""
+        ...
+
+
+@runtime_checkable
+class WorkflowUnitOfWork(Protocol):
+    """A unit of work that also reaches the change log, the locks and the drafts."""
+
+    @property
+    def changes(self) -> ChangeLogRepository:
+        """The change log, seen through this unit of work."""
+        ...
+
+    @property
+    def locks(self) -> SlotLockRepository:
+        """The slot locks, seen through this unit of work."""
+        ...
+
+    @property
+    def drafts(self) -> DraftRepository:
+        """The drafts, seen through this unit of work."""
+        ...
