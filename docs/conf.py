@@ -39,7 +39,7 @@ nitpick_ignore_regex = [
     ("py:(class|func|meth|mod|obj)", r"weekplan\.(domain|planner)(\..*)?"),
     ("py:(class|func|meth)", r"weekplan\.(adapters\.memory|testing)\._.*"),
     ("py:(func|meth)", r"(slot_kind|build_client_view|make_store|dispose_store)"),
-    ("py:class", r"weekplan\.guardrails\.(terms|compiled|normalize)\..*"),
+    ("py:class", r"weekplan\.guardrails\.(terms|compiled|normalize|words|stemming)\..*"),
     ("py:meth", r"datetime\..*"),
     ("py:class", r"abc\.ABC"),
     # The reference shows SqlAlchemyStore, not the SQL adapter's internals.

@@ -5,6 +5,7 @@ or by ``HYPOTHESIS_PROFILE=ci``) runs enough examples to mean it.
 """
 
 import os
+import sys
 
 from hypothesis import settings
 
@@ -13,3 +14,12 @@ settings.register_profile("ci", max_examples=300, deadline=None, print_blob=True
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
 )
+
+
+def pytest_terminal_summary(terminalreporter: object) -> None:
+    """How many requests schemathesis sent to each example app, when it ran."""
+    fuzz = sys.modules.get("tests.openapi_fuzz")
+    requests = getattr(fuzz, "REQUESTS", None)
+    if requests:
+        counts = ", ".join(f"{app}: {count}" for app, count in sorted(requests.items()))
+        terminalreporter.write_line(f"schemathesis requests: {counts}")  # type: ignore[attr-defined]

@@ -76,5 +76,8 @@ if MARIADB_UNAVAILABLE is None:
         "OPTIONS": {"charset": "utf8mb4"},
     }
 
+# Bearer tokens of the example's access function; the tests add one per caller.
+EXAMPLE_TOKENS: dict[str, object] = {}
+
 # A zone far from UTC, so that a timestamp that is not kept in UTC shows.
 TIME_ZONE = "Pacific/Kiritimati"

@@ -8,13 +8,26 @@ from importlib import metadata
 
 import weekplan
 from weekplan.adapters.memory import InMemoryStore
+from weekplan.http import ApiRequest, PlanningApi, RequestAccess
 
-OPTIONAL = ("sqlalchemy", "alembic", "psycopg", "pymysql", "pytest", "hypothesis")
+OPTIONAL = (
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+    "pymysql",
+    "pytest",
+    "hypothesis",
+    "snowballstemmer",
+)
 
 worker = weekplan.Planner(InMemoryStore()).worker("tenant-a")
 template = worker.create_template("Minimal", [weekplan.PlanEntry("mon", "lunch")])
 instance = worker.create_instance(template.id, "client-1", "2026-11-23")
 assert worker.set_slot("client-1", "2026-11-23", "mon", "lunch", notes="ok").version == 2
+# The framework-neutral HTTP layer needs no web framework either.
+api = PlanningApi(weekplan.Planner(InMemoryStore()))
+listing = ApiRequest.of("GET", "/api/planning/templates")
+assert api.handle(listing, lambda: RequestAccess.worker("tenant-a")).status == 200
 loaded = sorted(name for name in OPTIONAL if sys.modules.get(name) is not None)
 assert not loaded, f"the core imported optional packages: {loaded}"
 requires = metadata.requires("weekplan") or []

@@ -17,8 +17,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
-    # Every WeekPlanError a view lets through becomes {"detail": ...} with its status code.
-    "weekplan.contrib.django.http.WeekPlanErrorMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
 ]
 
 ROOT_URLCONF = "django_app.urls"
@@ -35,6 +34,5 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Who the caller is comes from the host's authentication; this example trusts two
-# headers instead, to stay small. A real host reads request.user or its session.
-WEEKPLAN_EXAMPLE_TENANT_HEADER = "X-Tenant"
+# Who the caller is: the host's access function (here, a table of bearer tokens).
+WEEKPLAN_ACCESS = "django_app.access.access_from_token"

@@ -29,10 +29,10 @@ __all__ = ["DEMO_TOKENS", "create_app"]
 
 #: Bearer token -> who it authenticates. A real host looks these up in its user store.
 DEMO_TOKENS: Mapping[str, RequestAccess] = {
-    "worker-token": RequestAccess("practice-1"),
-    "viewer-token": RequestAccess("practice-1", read_only=True),
-    "client-token": RequestAccess("practice-1", read_only=True, client_ref="client-42"),
-    "other-practice-token": RequestAccess("practice-2"),
+    "worker-token": RequestAccess.worker("practice-1"),
+    "viewer-token": RequestAccess.viewer("practice-1"),
+    "client-token": RequestAccess.client("practice-1", "client-42"),
+    "other-practice-token": RequestAccess.worker("practice-2"),
 }
 
 

@@ -28,6 +28,7 @@ from weekplan.domain.locks import SlotLock
 from weekplan.domain.meal_types import MealType, MealVocabulary, meal_type_for_slot
 from weekplan.domain.paging import Page
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.schedules import RunOutcome, Schedule, ScheduleSource
 from weekplan.domain.suggestions import DishSuggestion
 from weekplan.errors import (
     ConcurrentUpdate,
@@ -40,6 +41,7 @@ from weekplan.errors import (
     NotSupportedByStore,
     ReadOnlyAccess,
     RulesetNotFound,
+    ScheduleNotFound,
     SlotLocked,
     SlotNotFound,
     StorageError,
@@ -49,7 +51,9 @@ from weekplan.errors import (
 )
 from weekplan.planner.client import ClientPlanner
 from weekplan.planner.draft_editor import DraftEditor
+from weekplan.planner.guardrails import RulesetAssignment
 from weekplan.planner.planner import Planner
+from weekplan.planner.scheduled_runs import ScheduledRun
 from weekplan.planner.worker import WorkerPlanner
 
 __version__ = package_version()
@@ -85,7 +89,13 @@ __all__ = [
     "PlanEntry",
     "Planner",
     "ReadOnlyAccess",
+    "RulesetAssignment",
     "RulesetNotFound",
+    "RunOutcome",
+    "Schedule",
+    "ScheduleNotFound",
+    "ScheduleSource",
+    "ScheduledRun",
     "SlotChange",
     "SlotLock",
     "SlotLocked",

@@ -1,4 +1,4 @@
-"""``python -m weekplan``: the command line (``demo``)."""
+"""``python -m weekplan``: the command line (``demo``, ``openapi``)."""
 
 from __future__ import annotations
 
@@ -68,7 +68,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--db",
         help=f"a database URL (default {DEFAULT_DB} when SQLAlchemy is installed), or 'memory'",
     )
+    commands.add_parser("openapi", help="print the HTTP API's OpenAPI 3.1 document as JSON")
     args = parser.parse_args(argv)
+    if args.command == "openapi":
+        from weekplan.http.openapi import openapi_json  # noqa: PLC0415  # only this command needs it
+
+        print(openapi_json())
+        return 0
     try:
         store, where = _store(args.db)
         print(where)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from weekplan.guardrails.decision import GuardDecision
 
 __all__ = [
+    "ClientOnly",
     "ConcurrentUpdate",
     "DishNotFound",
     "DraftNotFound",
@@ -27,15 +28,20 @@ __all__ = [
     "InstanceExists",
     "InstanceNotFound",
     "InvalidInput",
+    "MethodNotAllowed",
     "NotSupportedByStore",
+    "PayloadTooLarge",
     "ReadOnlyAccess",
+    "RouteNotFound",
     "RulesetNotFound",
+    "ScheduleNotFound",
     "SlotLocked",
     "SlotNotFound",
     "StorageError",
     "TemplateNotFound",
     "VersionConflict",
     "WeekPlanError",
+    "WorkerOnly",
 ]
 
 #: One problem with the input: ``{"loc": ["days", 3, "day_key"], "msg": "..."}``.
@@ -86,6 +92,49 @@ class ReadOnlyAccess(WeekPlanError):
 
     status_code = 403
     detail = "read_only"
+
+
+class WorkerOnly(WeekPlanError):
+    """A client called an HTTP route that only workers may use.
+
+    A client reaches its own weeks through the client routes and nothing else,
+    whatever the route would have answered a worker.
+    """
+
+    status_code = 403
+    detail = "worker_only"
+
+
+class ClientOnly(WeekPlanError):
+    """A worker called an HTTP route that shows the signed-in client's own weeks."""
+
+    status_code = 403
+    detail = "client_only"
+
+
+class RouteNotFound(WeekPlanError):
+    """No HTTP route of weekplan's API has that path (a trailing slash included)."""
+
+    status_code = 404
+    detail = "route_not_found"
+
+
+class MethodNotAllowed(WeekPlanError):
+    """The HTTP route exists but does not take that method; ``allowed`` lists those it takes."""
+
+    status_code = 405
+    detail = "method_not_allowed"
+
+    def __init__(self, allowed: Iterable[str]) -> None:
+        self.allowed: tuple[str, ...] = tuple(sorted(allowed))
+        super().__init__(f"method not allowed; allowed: {', '.join(self.allowed)}")
+
+
+class PayloadTooLarge(WeekPlanError):
+    """The request body is larger than the HTTP layer's limit (1 MiB unless configured)."""
+
+    status_code = 413
+    detail = "payload_too_large"
 
 
 class VersionConflict(WeekPlanError):
@@ -211,6 +260,13 @@ class DraftNotFound(WeekPlanError):
     detail = "week_plan_draft_not_found"
 
 
+class ScheduleNotFound(WeekPlanError):
+    """The client has no schedule in this tenant."""
+
+    status_code = 404
+    detail = "schedule_not_found"
+
+
 class NotSupportedByStore(WeekPlanError):
     """The store lacks an optional capability the call needs (e.g. the change log or drafts)."""
 
@@ -219,7 +275,9 @@ class NotSupportedByStore(WeekPlanError):
 
 
 class GuardrailsViolation(WeekPlanError):
-    """A plan breaks a hard rule of its diet; ``decision`` says which and where.
+    """A change would make a plan worse on a hard rule of its diet.
+
+    ``decision`` says which rules and where.
 
     ``to_dict()`` adds a compact ``"decision"``: outcome, reason codes, the
     violated rule ids and the summary (the full decision stays on the exception).

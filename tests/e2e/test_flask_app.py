@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_app import create_app
 from werkzeug.test import TestResponse
+
+from weekplan.http import ROUTES
 
 MONDAY = "2026-11-23"
 WORKER = "worker-token"
@@ -214,7 +215,11 @@ def test_rulesets_are_saved_once_listed_read_assigned_and_detached(api: Api) -> 
 
     client = "/api/planning/clients/client-42/ruleset"
     assert api.ok("GET", client) == {"ruleset": None}
-    assert api.ok("PUT", client, body={"content_hash": content_hash}) == {"ruleset": ruleset}
+    assert api.ok("PUT", client, body={"content_hash": content_hash}) == {
+        "ruleset": ruleset,
+        "weeks_checked": 0,
+        "weeks_not_compliant": [],
+    }
     assert api.ok("GET", client, token=VIEWER) == {"ruleset": ruleset}
     assert api.call("DELETE", client).status_code == 204
     assert api.ok("GET", client) == {"ruleset": None}
@@ -275,7 +280,7 @@ def test_checking_a_week_reads_the_client_s_current_diet_and_writes_nothing(
     api: Api, diet: str, milky_dish: str
 ) -> None:
     assert api.ok("GET", f"{WEEK}/check")["outcome"] == "allowed"
-    api.ok("PUT", f"{WEEK}/slots/mon/dinner", body={"notes": "pap met melk"})
+    api.ok("PUT", f"{WEEK}/slots/mon/dinner", body={"notes": "rustig eten"})
     before = api.ok("GET", WEEK)
     decision = api.ok("GET", f"{WEEK}/check")
     assert (decision["ok"], decision["outcome"], decision["content_hash"]) == (
@@ -521,7 +526,7 @@ def test_a_caller_the_host_did_not_authenticate_gets_401_as_json(api: Api) -> No
 
 def test_a_worker_has_no_client_weekly_plan(api: Api) -> None:
     response = api.call("GET", f"/client/weekly-plan?week_start_date={MONDAY}")
-    assert (response.status_code, response.get_json()) == (403, {"detail": "forbidden"})
+    assert (response.status_code, response.get_json()) == (403, {"detail": "client_only"})
 
 
 # -- read-only access, on every route that writes ----------------------------------
@@ -552,18 +557,18 @@ PLAUSIBLE_BODIES: dict[str, Any] = {
 def mutating_routes(
     app: Flask, template_id: str, content_hash: str = "sha256:unknown"
 ) -> list[tuple[str, str, Any]]:
-    """Every (method, url, plausible body) of the app that may write, from ``app.url_map``."""
-    values = {**URL_VALUES, "template_id": template_id}
+    """Every (method, url, plausible body) of the API that may write, from the route table."""
+    values = {**URL_VALUES, "template_id": template_id, "content_hash": content_hash}
     routes = []
-    for rule in app.url_map.iter_rules():
-        for method in sorted((rule.methods or set()) - SAFE_METHODS):
-            url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], rule.rule)
-            body = PLAUSIBLE_BODIES.get(rule.endpoint.rpartition(".")[2], {})
-            if rule.endpoint.endswith(".create_instance"):
-                body = {**body, "template_id": template_id}
-            if rule.endpoint.endswith(".assign_ruleset"):
-                body = {"content_hash": content_hash}
-            routes.append((method, url, body))
+    for route in ROUTES:
+        if not route.writes:
+            continue
+        body = PLAUSIBLE_BODIES.get(route.operation_id, {})
+        if route.operation_id == "create_instance":
+            body = {**body, "template_id": template_id}
+        if route.operation_id == "assign_ruleset":
+            body = {"content_hash": content_hash}
+        routes.append((route.method, route.example_path(**values), body))
     return routes
 
 

@@ -12,6 +12,13 @@ from weekplan import (
     VersionConflict,
     WeekPlanError,
 )
+from weekplan.errors import (
+    ClientOnly,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    RouteNotFound,
+    WorkerOnly,
+)
 
 
 @pytest.mark.parametrize(
@@ -23,6 +30,10 @@ from weekplan import (
         (ReadOnlyAccess, 403, "read_only"),
         (VersionConflict, 409, "week_plan_version_conflict"),
         (DishNotFound, 404, "dish_not_found"),
+        (WorkerOnly, 403, "worker_only"),
+        (ClientOnly, 403, "client_only"),
+        (RouteNotFound, 404, "route_not_found"),
+        (PayloadTooLarge, 413, "payload_too_large"),
     ],
 )
 def test_each_error_carries_the_contracts_status_and_detail(
@@ -32,6 +43,15 @@ def test_each_error_carries_the_contracts_status_and_detail(
     assert isinstance(raised, WeekPlanError)
     assert (raised.status_code, raised.detail) == (status, detail)
     assert raised.to_dict() == {"detail": detail}
+
+
+def test_method_not_allowed_names_the_methods_the_path_takes() -> None:
+    error = MethodNotAllowed(["POST", "GET"])
+    assert (error.status_code, error.to_dict(), error.allowed) == (
+        405,
+        {"detail": "method_not_allowed"},
+        ("GET", "POST"),
+    )
 
 
 def test_invalid_input_lists_every_error_with_its_path() -> None:

@@ -27,7 +27,8 @@ def test_the_package_ships_type_information() -> None:
 def test_the_core_works_when_optional_packages_cannot_be_imported() -> None:
     blocker = (
         "import sys\n"
-        "for name in ('sqlalchemy', 'alembic', 'psycopg', 'pymysql', 'pytest', 'hypothesis'):\n"
+        "for name in ('sqlalchemy', 'alembic', 'psycopg', 'pymysql', 'pytest', 'hypothesis',\n"
+        "             'snowballstemmer'):\n"
         "    sys.modules[name] = None\n"
         f"exec(open({str(ROOT / 'tests' / 'minimal_install_check.py')!r}).read())\n"
     )

@@ -22,6 +22,7 @@ from datetime import date
 from types import TracebackType
 from typing import Final, Generic, Protocol, Self, TypeVar
 
+from weekplan.adapters.memory_schedules import MemorySchedules
 from weekplan.adapters.memory_workflow import (
     LockKey,
     MemoryChangeLog,
@@ -35,6 +36,7 @@ from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.history import HistoryKey
 from weekplan.domain.locks import SlotLock
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.schedules import Schedule
 from weekplan.domain.text import search_key
 from weekplan.errors import InstanceExists
 from weekplan.guardrails.model import GuardrailsRuleset
@@ -325,6 +327,8 @@ class _MemoryUnitOfWork:
         self.changes = MemoryChangeLog(store._changes)
         self.locks = MemorySlotLocks(store._locks)
         self.drafts = MemoryDrafts(store._drafts)
+        # The optional schedules capability (weekplan.schedule_ports).
+        self.schedules = MemorySchedules(store._schedules)
 
     def __enter__(self) -> Self:
         self._store._lock.acquire()
@@ -367,6 +371,7 @@ class InMemoryStore:
         self._changes: _Table[str, ChangeRecord] = _Table()
         self._locks: _Table[LockKey, SlotLock] = _Table()
         self._drafts: _Table[WeekKey, WeekDraft] = _Table()
+        self._schedules: _Table[str, Schedule] = _Table()
         self._tables: tuple[_Transactional, ...] = (
             self._templates,
             self._instances,
@@ -377,6 +382,7 @@ class InMemoryStore:
             self._changes,
             self._locks,
             self._drafts,
+            self._schedules,
         )
 
     def unit_of_work(self) -> _MemoryUnitOfWork:

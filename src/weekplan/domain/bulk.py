@@ -20,6 +20,8 @@ import attrs
 
 from weekplan.domain.days import DAY_ORDER, DayKey
 from weekplan.domain.entries import PlanEntry, parse_entries
+from weekplan.domain.limits import MAX_CHOICES
+from weekplan.domain.sequences import take_items
 from weekplan.errors import ErrorItem, InvalidInput
 
 __all__ = ["WEEK", "DayScope", "assign_dish", "parse_day_scope"]
@@ -56,10 +58,11 @@ def parse_day_scope(value: Any, field: str = "days") -> tuple[DayKey, ...]:
         raise problem
     days: set[DayKey] = set()
     errors: list[ErrorItem] = []
-    for index, item in enumerate(value):
-        try:
+    for index, item in enumerate(take_items(value, field, max_items=MAX_CHOICES)):
+        # Only a string can be a day; anything else would be shown in the enum's error.
+        if isinstance(item, str) and item in DayKey._value2member_map_:
             days.add(DayKey(item))
-        except ValueError:
+        else:
             errors.append({"loc": [field, index], "msg": f"must be one of {_CHOICES}"})
     if errors:
         raise InvalidInput(errors)

@@ -12,6 +12,7 @@ import attrs
 from weekplan.domain.days import DAY_ORDER, DayKey
 from weekplan.domain.dishes import Dish
 from weekplan.domain.entries import PlanEntry
+from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.domain.meal_types import MealType, MealVocabulary, day_position
 from weekplan.domain.plans import WeekPlanInstance
 from weekplan.domain.text import search_key
@@ -82,12 +83,9 @@ class ClientDay:
 
 
 def _to_day(value: Any) -> DayKey:
-    try:
+    if isinstance(value, str) and value in DayKey._value2member_map_:
         return DayKey(value)
-    except ValueError:
-        raise InvalidInput.at(
-            ("day_key",), "must be one of mon, tue, wed, thu, fri, sat, sun"
-        ) from None
+    raise InvalidInput.at(("day_key",), "must be one of mon, tue, wed, thu, fri, sat, sun")
 
 
 def _seven_days(_instance: object, _attribute: object, value: tuple[ClientDay, ...]) -> None:
@@ -114,6 +112,8 @@ class ClientWeekView:
     days: tuple[ClientDay, ...] = attrs.field(validator=_seven_days)
     version: int
     updated_at: datetime | None = None
+    guardrails: GuardrailsCheck | None = None
+    """The check of the client's diet the week was last stored with, or ``None``."""
 
     def _repr_html_(self) -> str:
         """The week as a Monday→Sunday table with dish names, for notebooks."""
@@ -172,8 +172,12 @@ def build_client_view(
     vocabulary: MealVocabulary,
     week_starts_on: DayKey,
 ) -> ClientWeekView:
-    """The client's view of an instance, with dishes looked up in ``dishes`` by id."""
-    return group_days(
+    """The client's view of an instance, with dishes looked up in ``dishes`` by id.
+
+    The view carries the week's stored guardrails check, so a client app can say
+    whether the week fits the diet yet.
+    """
+    view = group_days(
         instance.client_ref,
         instance.week_start_date,
         (_client_slot(entry, dishes, vocabulary) for entry in instance.days),
@@ -181,6 +185,7 @@ def build_client_view(
         updated_at=instance.updated_at,
         week_starts_on=week_starts_on,
     )
+    return attrs.evolve(view, guardrails=instance.guardrails)
 
 
 def _client_slot(

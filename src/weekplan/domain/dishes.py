@@ -11,6 +11,8 @@ import attrs
 from weekplan.domain.fields import to_id, to_name, to_tenant_id
 from weekplan.domain.limits import (
     INGREDIENT_MAX,
+    INT_MAX,
+    MAX_CHOICES,
     MAX_INGREDIENTS,
     MAX_STEPS,
     MAX_TAGS,
@@ -18,6 +20,7 @@ from weekplan.domain.limits import (
     TAG_MAX,
 )
 from weekplan.domain.meal_types import MealType
+from weekplan.domain.sequences import take_items
 from weekplan.domain.text import check_text, search_key
 from weekplan.errors import ErrorItem, InvalidInput
 
@@ -34,10 +37,11 @@ def parse_meal_types(value: Any, field: str = "meal_types") -> tuple[MealType, .
         raise InvalidInput.at((field,), "must be a list of meal types")
     found: set[MealType] = set()
     errors: list[ErrorItem] = []
-    for index, item in enumerate(value):
-        try:
+    for index, item in enumerate(take_items(value, field, max_items=MAX_CHOICES)):
+        # Only a string can be a meal type; anything else would be shown in the enum's error.
+        if isinstance(item, str) and item in MealType._value2member_map_:
             found.add(MealType(item))
-        except ValueError:
+        else:
             choices = ", ".join(m.value for m in MealType)
             errors.append({"loc": [field, index], "msg": f"must be one of {choices}"})
     if errors:
@@ -55,9 +59,7 @@ def parse_texts(
     """
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise InvalidInput.at((field,), "must be a list of strings")
-    items = list(value)
-    if len(items) > max_items:
-        raise InvalidInput.at((field,), f"must have at most {max_items} items")
+    items = take_items(value, field, max_items=max_items)
     texts: list[str] = []
     seen: set[str] = set()
     errors: list[ErrorItem] = []
@@ -92,8 +94,8 @@ def _steps(value: Any) -> tuple[str, ...]:
 
 
 def _positive_version(_instance: object, _attribute: object, value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput.at(("version",), "must be a positive integer")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= INT_MAX:
+        raise InvalidInput.at(("version",), f"must be an integer between 1 and {INT_MAX}")
 
 
 def _optional_aware(

@@ -15,6 +15,7 @@ from weekplan.domain.limits import (
     SLOT_KEY_MAX,
     SLOT_KEY_SEARCH_MAX,
 )
+from weekplan.domain.sequences import take_items
 from weekplan.domain.text import check_key, check_optional_text, check_text
 from weekplan.errors import ErrorItem, InvalidInput
 
@@ -120,9 +121,7 @@ def parse_entries(raw: Any, field: str = "days") -> tuple[PlanEntry, ...]:
     """
     if isinstance(raw, str | bytes | Mapping) or not isinstance(raw, Iterable):
         raise InvalidInput.at((field,), "must be a list of entries")
-    items = list(raw)
-    if len(items) > MAX_ENTRIES:
-        raise InvalidInput.at((field,), f"must have at most {MAX_ENTRIES} entries")
+    items = take_items(raw, field, max_items=MAX_ENTRIES)
     entries: list[PlanEntry] = []
     errors: list[ErrorItem] = []
     seen: dict[SlotKey, int] = {}

@@ -1,13 +1,17 @@
 """Planned dishes as the guardrails see them: plan entries and dishes to :class:`PlanTarget`.
 
 The guardrails know nothing about dishes; this is the one place that says which
-texts of a dish a rule looks at: its ingredients, its preparation steps and its
-tags (as metadata). The dish name goes along for people and is never matched.
+texts of a planned slot a rule looks at: its dish's ingredients, preparation
+steps and tags (as metadata), and the slot's notes, which the client reads and
+follows as much as a dish. The dish name goes along for people and is never
+matched.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+
+import attrs
 
 from weekplan.domain.days import DayKey
 from weekplan.domain.dishes import Dish
@@ -39,22 +43,26 @@ def dish_target(dish: Dish, day_key: DayKey | str, slot_key: str) -> PlanTarget:
 def plan_targets(
     entries: Iterable[PlanEntry], dishes: Mapping[str, Dish]
 ) -> tuple[PlanTarget, ...]:
-    """One target per entry that names a dish, in the entries' order.
+    """One target per entry that names a dish or has notes, in the entries' order.
 
-    Entries without a dish are not planned dishes and are left out, so a day
-    with only notes does not count as a planned day for per-day quotas.
+    An entry's notes go with its target: a week planned by notes alone
+    (``notes="zalm met spinazie"``) is checked like one planned with dishes, and
+    its days count as planned for per-day quotas. Entries with neither a dish
+    nor notes are empty slots and are left out.
     An entry whose dish is missing from ``dishes`` (deleted from the catalog)
-    still counts as a planned dish, with no texts to match.
+    still counts as a planned dish, with only its notes to match.
     """
     targets: list[PlanTarget] = []
     for entry in entries:
+        notes = () if entry.notes is None else (entry.notes,)
         if entry.dish_template_id is None:
+            if notes:
+                targets.append(PlanTarget(entry.day_key, entry.slot_key, notes=notes))
             continue
         dish = dishes.get(entry.dish_template_id)
         if dish is None:
-            targets.append(
-                PlanTarget(entry.day_key, entry.slot_key, dish_id=entry.dish_template_id)
-            )
+            target = PlanTarget(entry.day_key, entry.slot_key, dish_id=entry.dish_template_id)
         else:
-            targets.append(dish_target(dish, entry.day_key, entry.slot_key))
+            target = dish_target(dish, entry.day_key, entry.slot_key)
+        targets.append(attrs.evolve(target, notes=notes) if notes else target)
     return tuple(targets)

@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from weekplan.domain.limits import INT_MAX
 from weekplan.domain.text import check_key, check_text
 from weekplan.errors import InvalidInput
 from weekplan.guardrails.decision import GuardDecision, Outcome
@@ -29,16 +30,15 @@ def _diet_id(value: Any) -> str:
 
 
 def _ruleset_version(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput.at(("ruleset_version",), "must be a positive integer")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= INT_MAX:
+        raise InvalidInput.at(("ruleset_version",), f"must be an integer between 1 and {INT_MAX}")
     return value
 
 
 def _outcome(value: Any) -> Outcome:
-    # A blocked plan is never saved, so a stored check can only be one of these two.
-    if isinstance(value, str) and value in (Outcome.ALLOWED, Outcome.WARNED):
+    if isinstance(value, str) and value in Outcome._value2member_map_:
         return Outcome(value)
-    raise InvalidInput.at(("outcome",), "must be allowed or warned")
+    raise InvalidInput.at(("outcome",), "must be allowed, warned or blocked")
 
 
 def _texts(field: str, max_length: int) -> Callable[[Any], tuple[str, ...]]:
@@ -86,9 +86,11 @@ class GuardrailsCheck:
     ``content_hash`` names the ruleset that decided; the ruleset itself stays
     retrievable by that hash (``WorkerPlanner.get_ruleset``), so the decision can
     be reproduced later. ``diet_id`` and ``ruleset_version`` are its labels, kept
-    for people reading the week. ``outcome`` is ``allowed`` or ``warned``: a plan
-    the guardrails block is never saved. ``applied_rule_ids``, ``reason_codes``
-    and ``remediation_hints`` list the soft violations, most important first.
+    for people reading the week. ``outcome`` is ``allowed``, ``warned``, or
+    ``blocked`` for a week that is not yet compliant: a write may leave hard
+    violations that were there before it, never add one.
+    ``applied_rule_ids``, ``reason_codes`` and ``remediation_hints`` list the
+    violations, most important first; ``summary`` names the first.
 
     >>> from weekplan.guardrails import GuardRule, GuardrailsRuleset, PlanTarget, RuleMatch
     >>> from weekplan.guardrails import evaluate
@@ -112,7 +114,7 @@ class GuardrailsCheck:
 
     @classmethod
     def of(cls, ruleset: GuardrailsRuleset, decision: GuardDecision) -> GuardrailsCheck:
-        """What a decision of ``ruleset`` says; a blocked decision is ``InvalidInput``."""
+        """What a decision of ``ruleset`` says about a week."""
         return cls(
             content_hash=ruleset.content_hash,
             diet_id=ruleset.diet_id,
@@ -160,5 +162,10 @@ class GuardrailsCheck:
 
     @property
     def warned(self) -> bool:
-        """Whether the week was saved with warnings (soft violations)."""
+        """Whether the week was saved with warnings (soft violations) and no hard one."""
         return self.outcome is Outcome.WARNED
+
+    @property
+    def compliant(self) -> bool:
+        """Whether the week has no hard violation (``allowed`` or ``warned``)."""
+        return self.outcome is not Outcome.BLOCKED

@@ -4,6 +4,7 @@ They exist so that no input can make a plan unbounded, and so that every store
 can declare its columns with a fixed width.
 """
 
+from datetime import date, timedelta
 from typing import Final
 
 ID_MAX: Final = 64
@@ -25,6 +26,8 @@ SEARCH_MAX: Final = 200
 MAX_ENTRIES: Final = 140
 """Seven days of up to twenty slots each."""
 PAGE_LIMIT_MAX: Final = 200
+MAX_CHOICES: Final = 50
+"""Meal types or days named in one call; repeats count, so a short list of choices stays short."""
 TAG_MAX: Final = 50
 MAX_TAGS: Final = 20
 INGREDIENT_MAX: Final = 200
@@ -32,3 +35,15 @@ MAX_INGREDIENTS: Final = 100
 STEP_MAX: Final = 2000
 MAX_STEPS: Final = 50
 """Dish tags, ingredients and preparation steps: short lists of short texts."""
+INT_MAX: Final = 2**31 - 1
+"""The largest integer any field takes (versions, priorities, counts, cursors).
+
+Every store keeps integers in columns of a signed 32-bit integer, so a larger
+value is refused up front, by every store alike, rather than by some databases
+only.
+"""
+FIRST_DAY: Final = date(1000, 1, 1)
+LAST_DAY: Final = date(9999, 12, 31)
+"""The first and last day a plan may fall on: the range every database's date column holds."""
+WEEK_START_MAX: Final = LAST_DAY - timedelta(days=6)
+"""The last first day of a week: its seventh day is still a day every store holds."""

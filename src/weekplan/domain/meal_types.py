@@ -105,11 +105,10 @@ def slot_kind(slot_key: str) -> str:
 
 
 def _to_meal_type(value: Any, loc: tuple[str | int, ...]) -> MealType:
-    try:
+    if isinstance(value, str) and value in MealType._value2member_map_:
         return MealType(value)
-    except ValueError:
-        choices = ", ".join(m.value for m in MealType)
-        raise InvalidInput.at(loc, f"must be one of {choices}") from None
+    choices = ", ".join(m.value for m in MealType)
+    raise InvalidInput.at(loc, f"must be one of {choices}")
 
 
 def _slot_words(value: Mapping[str, MealType | str]) -> Mapping[str, MealType]:

@@ -11,6 +11,8 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from weekplan.domain.limits import PAGE_LIMIT_MAX
+from weekplan.domain.numbers import check_int
+from weekplan.domain.text import check_characters
 from weekplan.errors import InvalidInput
 
 __all__ = ["Page", "check_limit", "decode_cursor", "encode_cursor"]
@@ -33,9 +35,7 @@ class Page(Generic[T]):
 
 def check_limit(value: Any, *, maximum: int = PAGE_LIMIT_MAX) -> int:
     """A page size between 1 and ``maximum``."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= maximum:
-        raise InvalidInput.at(("limit",), f"must be an integer between 1 and {maximum}")
-    return value
+    return check_int(value, "limit", minimum=1, maximum=maximum)
 
 
 def encode_cursor(kind: str, position: Sequence[str]) -> str:
@@ -54,13 +54,23 @@ def decode_cursor(kind: str, cursor: Any, *, arity: int) -> tuple[str, ...] | No
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         decoded = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-    except (ValueError, binascii.Error, UnicodeError):
+    except (ValueError, binascii.Error, UnicodeError, RecursionError):
+        # RecursionError: a forged cursor of nested brackets; json gives up, so do we.
         raise problem from None
     if (
         not isinstance(decoded, list)
         or len(decoded) != arity + 1
         or decoded[0] != kind
-        or not all(isinstance(part, str) for part in decoded[1:])
+        or not all(isinstance(part, str) and _storable(part) for part in decoded[1:])
     ):
         raise problem
     return tuple(decoded[1:])
+
+
+def _storable(part: str) -> bool:
+    # A forged position goes into a query: it must be text every store can compare.
+    try:
+        check_characters(part, "cursor")
+    except InvalidInput:
+        return False
+    return True

@@ -11,7 +11,7 @@ from weekplan.domain.days import DayKey
 from weekplan.domain.entries import PlanEntry, SlotKey, parse_entries, slot_index
 from weekplan.domain.fields import to_id, to_name, to_tenant_id
 from weekplan.domain.guardrails_check import GuardrailsCheck
-from weekplan.domain.limits import CLIENT_REF_MAX, ID_MAX
+from weekplan.domain.limits import CLIENT_REF_MAX, ID_MAX, INT_MAX
 from weekplan.domain.locks import SlotLock
 from weekplan.domain.text import check_key
 from weekplan.errors import InvalidInput
@@ -54,8 +54,8 @@ def _locks(value: Any) -> tuple[SlotLock, ...]:
 
 
 def _positive_version(_instance: object, _attribute: object, value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput.at(("version",), "must be a positive integer")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= INT_MAX:
+        raise InvalidInput.at(("version",), f"must be an integer between 1 and {INT_MAX}")
 
 
 def _aware(_instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:

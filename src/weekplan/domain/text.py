@@ -2,7 +2,7 @@
 
 Every string that enters the domain passes one of these checks, so a store never
 sees a value its columns cannot hold (too long, a NUL byte PostgreSQL rejects, a
-control character in a key).
+control character in a key, a lone surrogate no UTF-8 column can encode).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 from weekplan.errors import InvalidInput
 
 __all__ = [
+    "check_characters",
     "check_key",
     "check_optional_text",
     "check_text",
@@ -20,13 +21,33 @@ __all__ = [
 ]
 
 
-def _has_control(value: str, *, allow_whitespace: bool) -> bool:
+def _character_problem(value: str, *, allow_whitespace: bool) -> str | None:
     for char in value:
         if char in "\t\n\r" and allow_whitespace:
             continue
-        if unicodedata.category(char) == "Cc":
-            return True
-    return False
+        category = unicodedata.category(char)
+        if category == "Cc":
+            return "must not contain control characters"
+        if category == "Cs":
+            # Python strings may hold half of a UTF-16 pair; no database can store one.
+            return "must be valid Unicode text (no lone surrogates)"
+    return None
+
+
+def check_characters(value: str, field: str, *, allow_whitespace: bool = False) -> str:
+    """``value`` unless it holds a control character or a lone surrogate.
+
+    With ``allow_whitespace``, tabs and line breaks are allowed.
+
+    >>> check_characters("soup\\x00", "search")
+    Traceback (most recent call last):
+    ...
+    weekplan.errors.InvalidInput: invalid input: search: must not contain control characters
+    """
+    problem = _character_problem(value, allow_whitespace=allow_whitespace)
+    if problem is not None:
+        raise InvalidInput.at((field,), problem)
+    return value
 
 
 def check_text(
@@ -48,8 +69,7 @@ def check_text(
         raise InvalidInput.at((field,), "must not be empty")
     if len(trimmed) > max_length:
         raise InvalidInput.at((field,), f"must be at most {max_length} characters")
-    if _has_control(trimmed, allow_whitespace=False):
-        raise InvalidInput.at((field,), "must not contain control characters")
+    check_characters(trimmed, field)
     if max_key_length is not None and len(search_key(trimmed)) > max_key_length:
         # Only texts made mostly of ligatures that unfold into many letters get here.
         raise InvalidInput.at((field,), "is too long once normalised for search")
@@ -70,9 +90,7 @@ def check_key(value: Any, field: str, *, max_length: int) -> str:
         raise InvalidInput.at((field,), "must not start or end with whitespace")
     if len(value) > max_length:
         raise InvalidInput.at((field,), f"must be at most {max_length} characters")
-    if _has_control(value, allow_whitespace=False):
-        raise InvalidInput.at((field,), "must not contain control characters")
-    return value
+    return check_characters(value, field)
 
 
 def check_optional_text(value: Any, field: str, *, max_length: int) -> str | None:
@@ -83,9 +101,7 @@ def check_optional_text(value: Any, field: str, *, max_length: int) -> str | Non
         raise InvalidInput.at((field,), "must be a string or null")
     if len(value) > max_length:
         raise InvalidInput.at((field,), f"must be at most {max_length} characters")
-    if _has_control(value, allow_whitespace=True):
-        raise InvalidInput.at((field,), "must not contain control characters")
-    return value
+    return check_characters(value, field, allow_whitespace=True)
 
 
 def search_key(text: str) -> str:

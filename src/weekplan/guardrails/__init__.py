@@ -40,6 +40,7 @@ from weekplan.guardrails.loading import (
 from weekplan.guardrails.model import (
     PRIORITY_HIGHEST,
     PRIORITY_LOWEST,
+    AllowScope,
     DietLogicConstraint,
     DietLogicItem,
     DietLogicKind,
@@ -59,6 +60,7 @@ from weekplan.guardrails.targets import PlanTarget
 __all__ = [
     "PRIORITY_HIGHEST",
     "PRIORITY_LOWEST",
+    "AllowScope",
     "CompiledConstraints",
     "CompiledRuleset",
     "DietLogicConstraint",

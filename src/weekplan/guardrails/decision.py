@@ -73,6 +73,7 @@ class ReasonCode(enum.StrEnum):
     BLOCKED_INGREDIENT = "blocked_ingredient"
     BLOCKED_STEP = "blocked_step"
     BLOCKED_METADATA = "blocked_metadata"
+    BLOCKED_NOTES = "blocked_notes"
     DIET_LOGIC_DROP = "diet_logic_drop"
     DIET_LOGIC_FORCE_PER_DAY = "diet_logic_force_per_day"
     DIET_LOGIC_FORCE_PER_WEEK = "diet_logic_force_per_week"

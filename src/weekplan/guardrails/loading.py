@@ -176,8 +176,10 @@ def ruleset_from_json(text: str | bytes) -> GuardrailsRuleset:
     """A ruleset from JSON text."""
     try:
         payload = json.loads(text)
-    except ValueError as exc:
-        raise InvalidInput.at((), f"not valid JSON: {exc}") from exc
+    except RecursionError:
+        raise InvalidInput.at((), "is nested too deeply") from None
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput.at((), f"not valid JSON: {exc}") from None
     return ruleset_from_dict(payload)
 
 
@@ -213,7 +215,12 @@ def _category_items(category: Mapping[str, Any]) -> list[DietLogicItem]:
             continue
         try:
             items.append(
-                DietLogicItem(row.get("term"), row.get("term_nl"), row.get("synonyms") or ())
+                DietLogicItem(
+                    row.get("term"),
+                    row.get("term_nl"),
+                    row.get("synonyms") or (),
+                    row.get("exceptions") or (),
+                )
             )
         except InvalidInput as exc:
             errors += exc.prefixed("items", index).errors
@@ -294,7 +301,8 @@ def ruleset_from_seed_tables(
     """A ruleset from rows shaped like the seed's tables.
 
     - ``categories``: ``ingredient_categories`` rows (``id``, ``code``, ``name``,
-      ``name_nl``) each with its ``items`` (``term``, ``term_nl``, ``synonyms``);
+      ``name_nl``) each with its ``items`` (``term``, ``term_nl``, ``synonyms``,
+      and optionally ``exceptions``);
     - ``constraints``: the diet's ``diet_category_constraints`` rows
       (``category_id``, ``constraint_type`` forbidden/required, ``strictness``,
       ``rule_action`` allow/block, ``rule_priority``, ``min_per_day``,

@@ -15,14 +15,17 @@ from typing import Any, TypeVar
 
 import attrs
 
+from weekplan.domain.limits import INT_MAX
+from weekplan.domain.sequences import take_items
 from weekplan.domain.text import check_key, check_text
 from weekplan.errors import ErrorItem, InvalidInput
 from weekplan.guardrails.hashing import content_hash_of
-from weekplan.guardrails.normalize import fold_term
+from weekplan.guardrails.normalize import fold_term, is_single_word
 
 __all__ = [
     "PRIORITY_HIGHEST",
     "PRIORITY_LOWEST",
+    "AllowScope",
     "DietLogicConstraint",
     "DietLogicItem",
     "DietLogicKind",
@@ -69,6 +72,7 @@ class RuleTarget(enum.StrEnum):
     INGREDIENT = "ingredient"
     STEP = "step"
     METADATA = "metadata"
+    NOTES = "notes"
 
 
 class MatchMode(enum.StrEnum):
@@ -145,9 +149,7 @@ def _terms(field: str, *, canonical: bool) -> Callable[[Any], tuple[str, ...]]:
     def convert(value: Any) -> tuple[str, ...]:
         if isinstance(value, str | bytes) or not isinstance(value, Iterable):
             raise _invalid(field, "must be a list of strings")
-        items = list(value)
-        if len(items) > MAX_TERMS_PER_RULE:
-            raise _invalid(field, f"must have at most {MAX_TERMS_PER_RULE} items")
+        items = take_items(value, field, max_items=MAX_TERMS_PER_RULE)
         errors: list[ErrorItem] = []
         terms: list[str] = []
         for index, item in enumerate(items):
@@ -183,8 +185,8 @@ def _optional_count(field: str) -> Callable[[Any], int | None]:
     def convert(value: Any) -> int | None:
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise _invalid(field, "must be a non-negative integer or null")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= INT_MAX:
+            raise _invalid(field, f"must be an integer between 0 and {INT_MAX}, or null")
         return value
 
     return convert
@@ -226,15 +228,39 @@ def _rulematch_compounds(value: Any) -> bool:
     return _flag("compounds")(value)
 
 
+def _rulematch_term_nl(value: Any) -> str | None:
+    return _optional_term("term_nl")(value)
+
+
+def _exceptions(value: Any) -> tuple[str, ...]:
+    words = _terms("exceptions", canonical=True)(value)
+    for index, word in enumerate(words):
+        if not is_single_word(fold_term(word)):
+            raise InvalidInput.at(("exceptions", index), "must be one word of letters and digits")
+    return words
+
+
+def _check_compound_terms(terms: Iterable[str]) -> None:
+    # Terms of several words match as words; the flag must apply to at least one term.
+    if not any(is_single_word(fold_term(term)) for term in terms):
+        raise _invalid("compounds", "applies only to one-word terms, and this rule has none")
+
+
 @attrs.frozen
 class RuleMatch:
     """What a rule looks for.
 
-    ``term`` and every synonym are matched in ``mode``; ``canonical_id`` is what
-    ``canonical_id`` mode compares with a target's ingredient ids.
-    ``compounds`` lets a ``word_boundary`` term of at least four letters also match
-    at the start or the end of a longer word (Dutch compounds: ``melk`` in
-    ``karnemelk`` and ``melkpoeder``, never in the middle of a word).
+    ``term``, ``term_nl`` and every synonym are matched in ``mode``;
+    ``canonical_id`` is what ``canonical_id`` mode compares with a target's
+    ingredient ids.
+    In ``exact`` and ``word_boundary`` mode words are compared by their stems:
+    ``term_nl`` is stemmed as Dutch, ``term`` and each synonym as English and
+    as Dutch (a rule's term is often a Dutch word).
+    ``compounds`` lets a one-word ``word_boundary`` term also match inside a
+    longer word: a term of four letters or more anywhere (``room`` in
+    ``slagroomtaart``), a shorter one at the start or the end (``kip`` in
+    ``kipfilet``); terms of several words still match as words.
+    ``exceptions`` are words that never match the rule (``prei`` for ``ei``).
 
     >>> RuleMatch("Melk", synonyms=["zuivel", "Melk"], compounds=True).synonyms
     ('Melk', 'zuivel')
@@ -245,17 +271,30 @@ class RuleMatch:
     canonical_id: str | None = attrs.field(default=None, converter=_rulematch_canonical_id)
     mode: MatchMode = attrs.field(default=MatchMode.WORD_BOUNDARY, converter=_rulematch_mode)
     compounds: bool = attrs.field(default=False, converter=_rulematch_compounds)
+    term_nl: str | None = attrs.field(default=None, converter=_rulematch_term_nl)
+    exceptions: tuple[str, ...] = attrs.field(default=(), converter=_exceptions)
 
     def __attrs_post_init__(self) -> None:
-        if self.mode is MatchMode.CANONICAL_ID and self.canonical_id is None:
-            raise _invalid("canonical_id", "is required in canonical_id mode")
-        if self.compounds and self.mode is not MatchMode.WORD_BOUNDARY:
-            raise _invalid("compounds", "applies only to word_boundary mode")
+        if self.mode is MatchMode.CANONICAL_ID:
+            if self.canonical_id is None:
+                raise _invalid("canonical_id", "is required in canonical_id mode")
+            if self.term_nl is not None:
+                raise _invalid("term_nl", "does not apply to canonical_id mode")
+        elif self.canonical_id is not None:
+            raise _invalid("canonical_id", "applies only to canonical_id mode")
+        if self.compounds:
+            if self.mode is not MatchMode.WORD_BOUNDARY:
+                raise _invalid("compounds", "applies only to word_boundary mode")
+            _check_compound_terms(self.terms)
+        if self.exceptions and self.mode not in (MatchMode.WORD_BOUNDARY, MatchMode.SUBSTRING):
+            raise _invalid("exceptions", "apply only to word_boundary and substring mode")
 
     @property
     def terms(self) -> tuple[str, ...]:
-        """The term followed by its synonyms."""
-        return (self.term, *self.synonyms)
+        """The term, its Dutch term if any, then its synonyms."""
+        if self.term_nl is None:
+            return (self.term, *self.synonyms)
+        return (self.term, self.term_nl, *self.synonyms)
 
 
 def _rulemetadata_rule_code(value: Any) -> str | None:
@@ -293,6 +332,62 @@ class Remediation:
 
     substitutes: tuple[str, ...] = attrs.field(default=(), converter=_remediation_substitutes)
     note: str | None = attrs.field(default=None, converter=_remediation_note)
+
+
+def _scope_rule_ids(value: Any) -> tuple[str, ...]:
+    ids = _terms("rule_ids", canonical=True)(value)
+    for rule_id in ids:
+        check_key(rule_id, "rule_ids", max_length=RULE_ID_MAX)
+    return ids
+
+
+def _scope_categories(value: Any) -> tuple[str, ...]:
+    return _terms("categories", canonical=True)(value)
+
+
+@attrs.frozen
+class AllowScope:
+    """Which blocks an allow may exempt: the rules and Diet Logic it names by id,
+    and every rule and Diet Logic constraint of the categories it names.
+
+    Without a scope an allow exempts only blocks of its own category.
+
+    >>> AllowScope(categories=["zuivel"]).covers("any-id", "Zuivel")
+    True
+    """
+
+    rule_ids: tuple[str, ...] = attrs.field(default=(), converter=_scope_rule_ids)
+    categories: tuple[str, ...] = attrs.field(default=(), converter=_scope_categories)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.rule_ids and not self.categories:
+            raise _invalid("exempts", "must name at least one rule id or category")
+
+    def covers(self, source_id: str, category: str | None) -> bool:
+        """Whether a match of the rule ``source_id`` of ``category`` is in this scope."""
+        if source_id in self.rule_ids:
+            return True
+        folded = None if category is None else fold_term(category)
+        return any(fold_term(named) == folded for named in self.categories)
+
+
+def _exempts(value: Any) -> AllowScope | None:
+    if value is None or isinstance(value, AllowScope):
+        return value
+    raise _invalid("exempts", "must be an AllowScope or null")
+
+
+def _optional_flag(field: str) -> Callable[[Any], bool | None]:
+    check = _flag(field)
+
+    def convert(value: Any) -> bool | None:
+        return None if value is None else check(value)
+
+    return convert
+
+
+def _guardrule_check_notes(value: Any) -> bool | None:
+    return _optional_flag("check_notes")(value)
 
 
 def _metadata(value: Any) -> RuleMetadata:
@@ -335,6 +430,11 @@ class GuardRule:
 
     ``priority`` (1 is the highest) orders the trace and the rule a decision
     reports first; it never changes the outcome.
+    An ``allow`` rule exempts matches only of the blocks in its scope:
+    ``exempts`` when given, otherwise the rules and Diet Logic of its own
+    ``metadata.category`` (a rule without a category is in the category "none").
+    An ``ingredient`` rule also looks at a slot's notes unless ``check_notes`` is
+    false.
 
     >>> rule = GuardRule("no-milk", "block", "hard", 10, "ingredient", RuleMatch("milk"))
     >>> (rule.action, rule.match.mode)
@@ -349,10 +449,26 @@ class GuardRule:
     match: RuleMatch = attrs.field(converter=_match)
     metadata: RuleMetadata = attrs.field(factory=RuleMetadata, converter=_metadata)
     remediation: Remediation | None = attrs.field(default=None, converter=_remediation)
+    exempts: AllowScope | None = attrs.field(default=None, converter=_exempts)
+    check_notes: bool | None = attrs.field(default=None, converter=_guardrule_check_notes)
 
     def __attrs_post_init__(self) -> None:
-        if self.match.mode is MatchMode.CANONICAL_ID and self.target is not RuleTarget.INGREDIENT:
+        canonical = self.match.mode is MatchMode.CANONICAL_ID
+        if canonical and self.target is not RuleTarget.INGREDIENT:
             raise _invalid("target", "canonical_id mode applies only to ingredient rules")
+        if self.exempts is not None and self.action is not RuleAction.ALLOW:
+            raise _invalid("exempts", "applies only to allow rules")
+        if self.check_notes is not None and (self.target is not RuleTarget.INGREDIENT or canonical):
+            raise _invalid(
+                "check_notes", "applies only to ingredient rules outside canonical_id mode"
+            )
+
+    @property
+    def checks_notes(self) -> bool:
+        """Whether the rule's ingredient terms are also looked for in notes."""
+        if self.target is not RuleTarget.INGREDIENT or self.match.mode is MatchMode.CANONICAL_ID:
+            return False
+        return self.check_notes is not False
 
 
 def _dietlogicitem_term(value: Any) -> str:
@@ -367,17 +483,24 @@ def _dietlogicitem_synonyms(value: Any) -> tuple[str, ...]:
     return _terms("synonyms", canonical=True)(value)
 
 
+def _dietlogicitem_exceptions(value: Any) -> tuple[str, ...]:
+    return _exceptions(value)
+
+
 @attrs.frozen
 class DietLogicItem:
     """One item of an ingredient category: an English term, a Dutch term, synonyms.
 
-    ``term`` and ``synonyms`` match as whole words; ``term_nl`` also matches at
-    the start or end of a Dutch compound (``melk`` in ``karnemelk``).
+    Words are compared by their stems: ``term`` as English, ``term_nl`` as Dutch
+    and each synonym as both. A one-word ``term_nl`` also matches inside Dutch
+    compounds (``melk`` in ``karnemelk``, ``kip`` in ``kippenbouillon``).
+    ``exceptions`` are words that never match the item (``prei`` for ``ei``).
     """
 
     term: str = attrs.field(converter=_dietlogicitem_term)
     term_nl: str | None = attrs.field(default=None, converter=_dietlogicitem_term_nl)
     synonyms: tuple[str, ...] = attrs.field(default=(), converter=_dietlogicitem_synonyms)
+    exceptions: tuple[str, ...] = attrs.field(default=(), converter=_dietlogicitem_exceptions)
 
 
 def _items(value: Any) -> tuple[DietLogicItem, ...]:
@@ -392,8 +515,8 @@ def _items(value: Any) -> tuple[DietLogicItem, ...]:
     return tuple(sorted(set(items), key=_item_order))
 
 
-def _item_order(item: DietLogicItem) -> tuple[str, str, tuple[str, ...]]:
-    return (item.term, item.term_nl or "", item.synonyms)
+def _item_order(item: DietLogicItem) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+    return (item.term, item.term_nl or "", item.synonyms, item.exceptions)
 
 
 def _dietlogicconstraint_id(value: Any) -> str:
@@ -428,6 +551,10 @@ def _dietlogicconstraint_max_per_week(value: Any) -> int | None:
     return _optional_count("max_per_week")(value)
 
 
+def _dietlogicconstraint_check_notes(value: Any) -> bool:
+    return _flag("check_notes")(value)
+
+
 def _dietlogicconstraint_label(value: Any) -> str | None:
     return _optional_label("label")(value)
 
@@ -441,7 +568,11 @@ class DietLogicConstraint:
       ``min_per_week`` dishes in the week contain an item;
     - ``limit``: at most ``max_per_day`` / ``max_per_week`` such dishes;
     - ``pass``: the items are allowed, and exempt the shorter terms inside them
-      from other rules, as an ``allow`` rule does.
+      from the blocks in scope, as an ``allow`` rule does: those of
+      ``exempts`` when given, otherwise those of the same ``category``.
+
+    The items are looked for in ingredients and, unless ``check_notes`` is
+    false, in a slot's notes.
 
     ``strictness`` says whether a violation blocks or warns.
 
@@ -468,8 +599,12 @@ class DietLogicConstraint:
         default=None, converter=_dietlogicconstraint_max_per_week
     )
     label: str | None = attrs.field(default=None, converter=_dietlogicconstraint_label)
+    exempts: AllowScope | None = attrs.field(default=None, converter=_exempts)
+    check_notes: bool = attrs.field(default=True, converter=_dietlogicconstraint_check_notes)
 
     def __attrs_post_init__(self) -> None:
+        if self.exempts is not None and self.kind is not DietLogicKind.PASS:
+            raise _invalid("exempts", "applies only to pass")
         minimums = {"min_per_day": self.min_per_day, "min_per_week": self.min_per_week}
         maximums = {"max_per_day": self.max_per_day, "max_per_week": self.max_per_week}
         if self.kind is DietLogicKind.FORCE:
@@ -522,8 +657,8 @@ def _tuple_of(kind: type, field: str) -> Callable[[Any], tuple[Any, ...]]:
 
 
 def _version(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise _invalid("version", "must be a positive integer")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= INT_MAX:
+        raise _invalid("version", f"must be an integer between 1 and {INT_MAX}")
     return value
 
 
@@ -589,6 +724,27 @@ class GuardrailsRuleset:
                     )
                 else:
                     seen[value.id] = field
+        errors += _unknown_scope_ids(groups, seen)
         if errors:
             raise InvalidInput(errors)
         object.__setattr__(self, "content_hash", content_hash_of(self.rules, self.diet_logic))
+
+
+def _unknown_scope_ids(
+    groups: tuple[tuple[str, tuple[GuardRule | DietLogicConstraint, ...]], ...],
+    known: dict[str, str],
+) -> list[ErrorItem]:
+    """A scope that names a rule the ruleset does not have could never apply."""
+    errors: list[ErrorItem] = []
+    for field, values in groups:
+        for index, value in enumerate(values):
+            scope = value.exempts
+            for position, rule_id in enumerate(() if scope is None else scope.rule_ids):
+                if rule_id not in known:
+                    errors.append(
+                        {
+                            "loc": [field, index, "exempts", "rule_ids", position],
+                            "msg": f"no rule or Diet Logic constraint has the id {rule_id!r}",
+                        }
+                    )
+    return errors

@@ -21,35 +21,29 @@ in the folded text is reported as a span of the original text.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
+from typing import NamedTuple
 
 import attrs
 
 __all__ = [
     "COMPOUND_MIN_LENGTH",
-    "PLURAL_SUFFIXES",
     "FoldedText",
-    "ends_word",
+    "Token",
+    "compound_match_ok",
     "fold",
     "fold_term",
+    "is_single_word",
     "is_word_char",
-    "starts_word",
-    "term_forms",
-    "word_match_ok",
+    "tokenize",
 ]
 
-PLURAL_SUFFIXES: tuple[str, ...] = ("s", "es", "en")
-"""Endings a word-boundary or exact term may carry and still match.
-
-They cover the regular plurals of English (``egg``/``eggs``, ``tomato``/``tomatoes``)
-and of Dutch (``appel``/``appels``, ``aardappel``/``aardappelen``).
-Irregular plurals (``bonen``, ``eieren``, ``leaves``) must be listed as synonyms.
-"""
-
 COMPOUND_MIN_LENGTH = 4
-"""Shortest single-word term that may match inside a compound word.
+"""Shortest compound term that may match anywhere inside a word.
 
-Shorter stems turn up at the edges of unrelated words (``"ei"`` ends ``"prei"``).
+Shorter terms match only at the start or the end of a word: in the middle they
+turn up in unrelated words (``"ei"`` in ``"weide"``).
 """
 
 
@@ -113,8 +107,9 @@ def fold(text: str) -> FoldedText:
     return FoldedText(text, "".join(chars), tuple(starts), tuple(ends))
 
 
+@functools.lru_cache(maxsize=65536)
 def fold_term(term: str) -> str:
-    """The folded form of a rule term."""
+    """The folded form of a rule term (terms recur across rules and targets: cached)."""
     return fold(term).text
 
 
@@ -123,43 +118,50 @@ def is_word_char(char: str) -> bool:
     return char.isalnum()
 
 
-def starts_word(text: str, index: int) -> bool:
-    """Whether a match starting at ``index`` leaves the word before it whole.
+class Token(NamedTuple):
+    """One word, or one sign, of a folded text: ``text[start:end]``."""
 
-    A match may start at the start of the text, after a non-word character, or
-    with a non-word character of its own (a term like ``"(vegan)"``).
+    start: int
+    end: int
+    text: str
+    is_word: bool
+
+
+# A word is a run of characters for which str.isalnum() holds (``\w`` without ``_``);
+# any other character but the space is a token of its own.
+_TOKEN = re.compile(r"([^\W_]+)|[^ ]")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def tokenize(text: str) -> tuple[Token, ...]:
+    """The words and signs of a folded text, in order.
+
+    A word is a run of letters and digits; every other character that is not a
+    space is a token of its own, so ``"e-nummer"`` is ``e``, ``-``, ``nummer``.
+
+    >>> [token.text for token in tokenize("kip (bio)")]
+    ['kip', '(', 'bio', ')']
     """
-    return index == 0 or not is_word_char(text[index - 1]) or not is_word_char(text[index])
+    return tuple(
+        Token(found.start(), found.end(), found.group(), found.group(1) is not None)
+        for found in _TOKEN.finditer(text)
+    )
 
 
-def ends_word(text: str, end: int) -> bool:
-    """Whether a match ending at ``end`` (exclusive) leaves the word after it whole."""
-    return end == len(text) or not is_word_char(text[end]) or not is_word_char(text[end - 1])
+def is_single_word(folded_term: str) -> bool:
+    """Whether a folded term is one word of letters and digits (it may be a compound part)."""
+    return _WORD.fullmatch(folded_term) is not None
 
 
-def term_forms(folded_term: str) -> tuple[str, ...]:
-    """The folded term and its plural forms, shortest first.
+def compound_match_ok(word: Token, start: int, end: int) -> bool:
+    """Whether a compound term found at ``[start, end)`` inside ``word`` counts.
 
-    A term that ends in a non-word character has no plural.
-
-    >>> term_forms("ei")
-    ('ei', 'eis', 'eies', 'eien')
+    A term of :data:`COMPOUND_MIN_LENGTH` letters or more counts anywhere in the
+    word (``room`` in ``slagroomtaart``); a shorter one only at its start or end
+    (``kip`` in ``kippenbouillon``, ``vis`` in ``tonijnvis``).
     """
-    if not folded_term or not is_word_char(folded_term[-1]):
-        return (folded_term,)
-    return (folded_term, *(folded_term + suffix for suffix in PLURAL_SUFFIXES))
-
-
-def word_match_ok(text: str, start: int, end: int, *, plural: bool, compounds: bool) -> bool:
-    """Whether a ``word_boundary`` form found at ``[start, end)`` of ``text`` counts.
-
-    The form must neither start nor end inside a word.
-    With ``compounds`` it may do one of the two (``melk`` at the end of
-    ``karnemelk`` or the start of ``melkpoeder``), never both.
-    A plural form must always end a word: ``melks`` is not found in ``melkschuim``.
-    """
-    left = starts_word(text, start)
-    right = ends_word(text, end)
-    if plural:
-        return right and (left or compounds)
-    return (left and right) or (compounds and (left or right))
+    if not word.start <= start < end <= word.end:
+        return False
+    if end - start >= COMPOUND_MIN_LENGTH:
+        return True
+    return start == word.start or end == word.end

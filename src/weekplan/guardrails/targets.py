@@ -73,6 +73,10 @@ def _plantarget_metadata(value: Any) -> tuple[str, ...]:
     return _texts("metadata")(value)
 
 
+def _plantarget_notes(value: Any) -> tuple[str, ...]:
+    return _texts("notes")(value)
+
+
 def _plantarget_ingredient_ids(value: Any) -> tuple[str | None, ...]:
     return _texts("ingredient_ids", optional=True)(value)
 
@@ -84,6 +88,10 @@ class PlanTarget:
     ``ingredient_ids`` is empty, or holds one canonical id (or ``None``) per
     ingredient, in the same order; ``canonical_id`` rules compare with it.
     ``dish_name`` is context for people and is never matched.
+    ``notes`` are the slot's free text, read by ``notes`` rules and, unless they
+    say otherwise, by ``ingredient`` rules and Diet Logic.
+    A target without a dish (``dish_id`` and texts other than notes empty) is a
+    slot planned by its notes alone.
 
     >>> target = PlanTarget("mon", "dinner", ingredients=["havermelk", "muesli"])
     >>> target.texts(RuleTarget.INGREDIENT)
@@ -100,6 +108,7 @@ class PlanTarget:
     ingredient_ids: tuple[str | None, ...] = attrs.field(
         default=(), converter=_plantarget_ingredient_ids
     )
+    notes: tuple[str, ...] = attrs.field(default=(), converter=_plantarget_notes)
 
     def __attrs_post_init__(self) -> None:
         if self.ingredient_ids and len(self.ingredient_ids) != len(self.ingredients):
@@ -108,9 +117,11 @@ class PlanTarget:
             )
 
     def texts(self, kind: RuleTarget) -> tuple[str, ...]:
-        """The texts of one kind: ingredients, steps or metadata."""
+        """The texts of one kind: ingredients, steps, metadata or notes."""
         if kind is RuleTarget.INGREDIENT:
             return self.ingredients
         if kind is RuleTarget.STEP:
             return self.steps
+        if kind is RuleTarget.NOTES:
+            return self.notes
         return self.metadata

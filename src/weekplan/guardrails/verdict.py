@@ -7,8 +7,10 @@ found them:
 1. At each start position a source keeps its longest match (``coconut milk``
    rather than ``coconut`` for a rule that lists both).
 2. An allow match (allow rule or ``pass`` item) *exempts* every other match of
-   the same text that lies inside it and is strictly shorter: allow
-   ``coconut milk`` exempts the ``milk`` inside ``coconut milk``.
+   the same text that lies inside it, is strictly shorter and belongs to a
+   block in the allow's scope (its own category, or the rule ids and
+   categories its ``exempts`` names): allow ``coconut milk`` exempts the
+   ``milk`` inside ``coconut milk``, never the ``coconut`` of a nut rule.
    A match that no allow match covers is never exempted, so block wins over
    allow, and an allow of the very same span exempts nothing.
 3. Every remaining block or ``drop`` match is a violation: hard ones block,
@@ -49,6 +51,7 @@ __all__ = ["decide"]
 _TARGET_ORDER = {target: position for position, target in enumerate(RuleTarget)}
 _RULE_REASON = {
     RuleTarget.INGREDIENT: ReasonCode.BLOCKED_INGREDIENT,
+    RuleTarget.NOTES: ReasonCode.BLOCKED_NOTES,
     RuleTarget.STEP: ReasonCode.BLOCKED_STEP,
     RuleTarget.METADATA: ReasonCode.BLOCKED_METADATA,
 }
@@ -86,12 +89,14 @@ def _exemptions(
                 exempted[match] = None
                 continue
             length = match.end - match.start
+            source = sources[match.source_id]
             covering = [
                 allow.source_id
                 for allow in allows
                 if allow.start <= match.start
                 and match.end <= allow.end
                 and allow.end - allow.start > length
+                and sources[allow.source_id].can_exempt(source)
             ]
             exempted[match] = (
                 min(covering, key=lambda source_id: sources[source_id].order) if covering else None

@@ -29,7 +29,6 @@ from weekplan.domain.limits import (
     MAX_TAGS,
     NAME_KEY_MAX,
     NAME_MAX,
-    SEARCH_MAX,
     SLOT_KEY_MAX,
     STEP_MAX,
     TAG_MAX,
@@ -41,7 +40,6 @@ from weekplan.domain.text import check_key, check_text, search_key
 from weekplan.errors import (
     ConcurrentUpdate,
     DishNotFound,
-    InvalidInput,
     ReadOnlyAccess,
     VersionConflict,
 )
@@ -67,16 +65,6 @@ _SCAN_PAGE = 1000
 def check_dish_id(value: Any, field: str = "dish_id") -> str:
     """A dish id as given by a caller."""
     return check_key(value, field, max_length=ID_MAX)
-
-
-def _check_query(query: Any) -> str | None:
-    if query is None:
-        return None
-    if not isinstance(query, str):
-        raise InvalidInput.at(("query",), "must be a string")
-    if len(query) > SEARCH_MAX:
-        raise InvalidInput.at(("query",), f"must be at most {SEARCH_MAX} characters")
-    return search_key(query.strip()) or None
 
 
 class DishUseCases(Session):
@@ -230,7 +218,7 @@ class DishUseCases(Session):
         """
         key, needle, limit, client = collect_errors(
             lambda: check_text(slot_key, "slot_key", max_length=SLOT_KEY_MAX),
-            lambda: _check_query(query),
+            lambda: check_search(query, "query"),
             lambda: check_limit(limit, maximum=SUGGESTION_LIMIT_MAX),
             lambda: None if client_ref is None else check_client_ref(client_ref),
         )

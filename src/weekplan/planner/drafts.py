@@ -170,7 +170,7 @@ class DraftUseCases(LockUseCases):
             if live.version != draft.base_version or live.id != draft.instance_id:
                 raise VersionConflict("the week changed since the draft started")
             updated = self._save_instance(
-                uow, live, draft.days, source=ChangeSource.APPLY, reason=why
+                uow, live, draft.days, source=ChangeSource.APPLY, reason=why, strict=True
             )
             drafts.remove(self.tenant_id, client, week)
             uow.commit()

@@ -1,11 +1,14 @@
-"""How a client's diet is enforced on the writes of their weeks: fail closed.
+"""How a client's diet is enforced on the writes of their weeks: never worse.
 
 Every write of a client's week calls :func:`enforce` on the week as it would be
 after the write, inside the write's unit of work and before anything is saved.
-A hard violation raises :class:`~weekplan.GuardrailsViolation`, the unit of work
-is left without a commit, and so nothing of the write is kept. Otherwise the
-week carries a :class:`~weekplan.domain.guardrails_check.GuardrailsCheck` of the
-ruleset that passed it, warnings included.
+A write that adds a hard violation, or moves a hard quota further from its
+bound, than the week had before it raises :class:`~weekplan.GuardrailsViolation`;
+the unit of work is left without a commit, and so nothing of the write is kept
+(:mod:`weekplan.guardrails.progress`). Otherwise the week carries a
+:class:`~weekplan.domain.guardrails_check.GuardrailsCheck` of the ruleset that
+checked it: ``allowed``, ``warned``, or ``blocked`` for a week that is not yet
+compliant.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ from weekplan.guardrails.compiled import compile_ruleset
 from weekplan.guardrails.decision import GuardDecision, MatchEffect
 from weekplan.guardrails.evaluator import evaluate
 from weekplan.guardrails.model import GuardrailsRuleset
+from weekplan.guardrails.progress import worsened
 from weekplan.ports import DishCatalog, UnitOfWork
 
-__all__ = ["blocked_dish_ids", "client_ruleset", "decide_plan", "enforce"]
+__all__ = ["blocked_dish_ids", "client_ruleset", "decide_plan", "enforce", "recheck"]
 
 
 def client_ruleset(uow: UnitOfWork, tenant_id: str, client_ref: str) -> GuardrailsRuleset | None:
@@ -57,10 +61,20 @@ def decide_plan(
 
 
 def enforce(
-    uow: UnitOfWork, catalog: DishCatalog, tenant_id: str, candidate: WeekPlanInstance
+    uow: UnitOfWork,
+    catalog: DishCatalog,
+    tenant_id: str,
+    candidate: WeekPlanInstance,
+    previous: tuple[PlanEntry, ...] | None = None,
+    *,
+    strict: bool = False,
 ) -> WeekPlanInstance:
     """``candidate`` with the check of its client's diet, or :class:`GuardrailsViolation`.
 
+    ``previous`` holds the days the week had before the write (``None`` for a
+    new week, judged against an empty one). The write is refused when it makes
+    the week worse on a hard rule or quota; with ``strict`` (applying a reviewed
+    plan as a whole) every hard violation refuses it.
     A client without a diet gets ``guardrails=None``: an earlier check no longer
     describes the changed week.
     """
@@ -69,8 +83,25 @@ def enforce(
         return attrs.evolve(candidate, guardrails=None)
     decision = decide_plan(catalog, tenant_id, ruleset, candidate.days)
     if not decision.ok:
-        raise GuardrailsViolation(decision)
+        if strict:
+            raise GuardrailsViolation(decision)
+        before = None if previous is None else decide_plan(catalog, tenant_id, ruleset, previous)
+        if worsened(ruleset, before, decision):
+            raise GuardrailsViolation(decision)
     return attrs.evolve(candidate, guardrails=GuardrailsCheck.of(ruleset, decision))
+
+
+def recheck(
+    catalog: DishCatalog,
+    tenant_id: str,
+    ruleset: GuardrailsRuleset | None,
+    instance: WeekPlanInstance,
+) -> WeekPlanInstance:
+    """``instance`` with the check of ``ruleset`` (or none), its days and version untouched."""
+    if ruleset is None:
+        return attrs.evolve(instance, guardrails=None)
+    decision = decide_plan(catalog, tenant_id, ruleset, instance.days)
+    return attrs.evolve(instance, guardrails=GuardrailsCheck.of(ruleset, decision))
 
 
 def blocked_dish_ids(

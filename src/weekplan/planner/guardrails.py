@@ -2,31 +2,35 @@
 
 A ruleset is stored under its content hash and never changes afterwards, so the
 hash a client's week keeps in ``guardrails.content_hash`` always leads back to
-the exact rules that passed it. Putting a client on a ruleset (or taking them
-off) changes no week already saved; the next write of each week is checked
-against the ruleset the client is on then, and :meth:`GuardrailsUseCases.check_instance`
-tells how a saved week fares today.
+the exact rules that checked it. Putting a client on a ruleset (or taking them
+off) re-checks their weeks from a given week on, in the same transaction, and
+stores each week's check; :meth:`GuardrailsUseCases.check_instance` tells how
+any saved week fares today.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+import attrs
+
+from weekplan.domain.limits import INT_MAX
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
+from weekplan.domain.plans import WeekPlanInstance
 from weekplan.domain.text import check_key
-from weekplan.errors import InvalidInput, RulesetNotFound
+from weekplan.errors import InvalidInput, RulesetNotFound, VersionConflict
 from weekplan.guardrails.decision import GuardDecision
 from weekplan.guardrails.loading import ruleset_from_dict
 from weekplan.guardrails.model import RULE_ID_MAX, GuardrailsRuleset
 from weekplan.planner.access import writes
 from weekplan.planner.bulk import BulkUseCases
-from weekplan.planner.enforcement import client_ruleset, decide_plan
+from weekplan.planner.enforcement import client_ruleset, decide_plan, recheck
 from weekplan.planner.inputs import check_client_ref, collect_errors
 from weekplan.ports import UnitOfWork
 
-__all__ = ["GuardrailsUseCases"]
+__all__ = ["GuardrailsUseCases", "RulesetAssignment"]
 
 _CURSOR_KIND = "rulesets"
 _HASH_MAX = 100
@@ -45,6 +49,23 @@ def _parse_ruleset(value: Any, field: str = "ruleset") -> GuardrailsRuleset:
         except InvalidInput as exc:
             raise exc.prefixed(field) from None
     raise InvalidInput.at((field,), "must be a GuardrailsRuleset or a dict")
+
+
+_RECHECK_BATCH = 200
+
+
+@attrs.frozen
+class RulesetAssignment:
+    """What putting a client on a ruleset did: the ruleset and the weeks it re-checked.
+
+    ``weeks_checked`` counts the client's weeks from ``from_week`` on;
+    ``weeks_not_compliant`` lists those with a hard violation, by week start.
+    """
+
+    ruleset: GuardrailsRuleset | None
+    from_week: date
+    weeks_checked: int
+    weeks_not_compliant: tuple[date, ...]
 
 
 class GuardrailsUseCases(BulkUseCases):
@@ -103,9 +124,12 @@ class GuardrailsUseCases(BulkUseCases):
         position = decode_cursor(_CURSOR_KIND, cursor, arity=3)
         after = None
         if position is not None:
-            if not position[1].isdigit():
+            # Only ASCII digits: str.isdigit() also takes "²", which int() refuses.
+            version = position[1]
+            short_digits = version.isascii() and version.isdigit() and len(version) <= 10
+            if not short_digits or int(version) > INT_MAX:
                 raise InvalidInput.at(("cursor",), "is not a cursor of this listing")
-            after = (position[0], int(position[1]), position[2])
+            after = (position[0], int(version), position[2])
         with self._transaction() as uow:
             rows = list(
                 uow.rulesets.list(self.tenant_id, diet_id=diet, after=after, limit=limit + 1)
@@ -120,23 +144,90 @@ class GuardrailsUseCases(BulkUseCases):
         return Page(items, next_cursor)
 
     @writes
-    def assign_ruleset(self, client_ref: str, content_hash: str | None) -> GuardrailsRuleset | None:
+    def assign_ruleset(
+        self,
+        client_ref: str,
+        content_hash: str | None,
+        *,
+        from_week: date | str | None = None,
+    ) -> RulesetAssignment:
         """Put the client on the stored ruleset ``content_hash``, or take them off with ``None``.
 
-        Returns the ruleset the client is now on. From now on every write of the
-        client's weeks is checked against it; weeks already saved are not
-        rewritten (use :meth:`check_instance` to see how they fare).
-        An unknown hash is :class:`~weekplan.RulesetNotFound`.
+        From now on every write of the client's weeks is checked against it.
+        In the same transaction, the client's weeks that start on ``from_week``
+        or later (default: the current week) are checked and each stores its
+        check (``guardrails``; ``None`` when the client is taken off), their
+        days and versions untouched. Returns the ruleset and what the check
+        found. An unknown hash is :class:`~weekplan.RulesetNotFound`.
+
+        >>> from weekplan import Planner
+        >>> from weekplan.adapters.memory import InMemoryStore
+        >>> worker = Planner(InMemoryStore()).worker("tenant-a")
+        >>> _ = worker.upsert_dish("pap", name="Pap", ingredients=["melk", "havermout"])
+        >>> plan = worker.create_template("Week", [
+        ...     {"day_key": "mon", "slot_key": "ontbijt", "dish_template_id": "pap"}])
+        >>> _ = worker.create_instance(plan.id, "client-42", "2026-11-23")
+        >>> diet = worker.save_ruleset({"diet_id": "koemelkvrij", "rules": [
+        ...     {"id": "geen-melk", "action": "block", "strictness": "hard", "priority": 1,
+        ...      "target": "ingredient", "match": {"term": "melk"}}]})
+        >>> done = worker.assign_ruleset("client-42", diet.content_hash, from_week="2026-11-23")
+        >>> done.weeks_checked, [week.isoformat() for week in done.weeks_not_compliant]
+        (1, ['2026-11-23'])
         """
-        client, wanted = collect_errors(
+        client, wanted, start = collect_errors(
             lambda: check_client_ref(client_ref),
             lambda: None if content_hash is None else _check_hash(content_hash),
+            lambda: self._current_week() if from_week is None else self._week(from_week),
         )
         with self._client_transaction(client) as uow:
             ruleset = None if wanted is None else self._load_ruleset(uow, wanted)
             uow.rulesets.assign(self.tenant_id, client, wanted)
+            checked = self._recheck_weeks(uow, client, start, ruleset)
             uow.commit()
-        return ruleset
+        not_compliant = tuple(
+            week.week_start_date
+            for week in checked
+            if week.guardrails is not None and not week.guardrails.compliant
+        )
+        return RulesetAssignment(ruleset, start, len(checked), not_compliant)
+
+    def _current_week(self) -> date:
+        today = self._options.clock().date()
+        back = (today.weekday() - self._options.week_starts_on.position) % 7
+        return today - timedelta(days=back)
+
+    def _recheck_weeks(
+        self,
+        uow: UnitOfWork,
+        client: str,
+        start: date,
+        ruleset: GuardrailsRuleset | None,
+    ) -> list[WeekPlanInstance]:
+        """Store a fresh check on each of the client's weeks from ``start`` on."""
+        catalog = self._catalog(uow)
+        checked: list[WeekPlanInstance] = []
+        # The listing is ordered by (week, client) and ``after`` is exclusive.
+        after = (start - timedelta(days=1), client)
+        while True:
+            batch = list(
+                uow.instances.list(
+                    self.tenant_id,
+                    client_ref=client,
+                    week_start_date=None,
+                    after=after,
+                    limit=_RECHECK_BATCH,
+                )
+            )
+            for week in batch:
+                updated = recheck(catalog, self.tenant_id, ruleset, week)
+                if updated.guardrails != week.guardrails and not uow.instances.replace(
+                    self.tenant_id, updated, expected_version=week.version
+                ):
+                    raise VersionConflict()
+                checked.append(updated)
+            if len(batch) < _RECHECK_BATCH:
+                return checked
+            after = (batch[-1].week_start_date, batch[-1].client_ref)
 
     def get_client_ruleset(self, client_ref: str) -> GuardrailsRuleset | None:
         """The ruleset the client is on, or ``None`` if the client has no diet."""

@@ -6,26 +6,40 @@ from collections.abc import Callable
 from typing import Any
 
 from weekplan.domain.limits import CLIENT_REF_MAX, ID_MAX, SEARCH_MAX
-from weekplan.domain.text import check_key, search_key
+from weekplan.domain.numbers import check_int
+from weekplan.domain.text import check_characters, check_key, search_key
 from weekplan.errors import ErrorItem, InvalidInput
 
 __all__ = [
     "check_client_ref",
     "check_expected_version",
+    "check_flag",
     "check_search",
     "check_template_id",
     "collect_errors",
 ]
 
 
-def check_search(search: Any) -> str | None:
+def check_search(search: Any, field: str = "search") -> str | None:
+    """A search text (``None`` for none) in its :func:`search_key` form.
+
+    It goes into a query, so it obeys what stored text obeys: no NUL or other
+    control character (tabs and line breaks aside), no lone surrogate.
+    """
     if search is None:
         return None
     if not isinstance(search, str):
-        raise InvalidInput.at(("search",), "must be a string")
+        raise InvalidInput.at((field,), "must be a string")
     if len(search) > SEARCH_MAX:
-        raise InvalidInput.at(("search",), f"must be at most {SEARCH_MAX} characters")
-    return search_key(search.strip()) or None
+        raise InvalidInput.at((field,), f"must be at most {SEARCH_MAX} characters")
+    return search_key(check_characters(search, field, allow_whitespace=True).strip()) or None
+
+
+def check_flag(value: Any, field: str) -> bool:
+    """A yes/no option: ``True`` or ``False`` only, so ``"false"`` is not taken for yes."""
+    if not isinstance(value, bool):
+        raise InvalidInput.at((field,), "must be true or false")
+    return value
 
 
 def check_template_id(template_id: Any) -> str:
@@ -34,12 +48,10 @@ def check_template_id(template_id: Any) -> str:
 
 
 def check_expected_version(value: Any) -> int | None:
-    """``expected_version``: ``None`` (no check) or a positive integer."""
+    """``expected_version``: ``None`` (no check) or a positive integer a store can hold."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput.at(("expected_version",), "must be a positive integer or null")
-    return value
+    return check_int(value, "expected_version", minimum=1)
 
 
 def check_client_ref(client_ref: Any) -> str:

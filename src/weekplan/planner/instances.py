@@ -19,7 +19,7 @@ from weekplan.domain.entries import (
 )
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance
-from weekplan.domain.weeks import parse_week_start
+from weekplan.domain.weeks import is_week_start_in_range, parse_week_start
 from weekplan.errors import ConcurrentUpdate, InstanceNotFound, InvalidInput, VersionConflict
 from weekplan.planner.access import writes
 from weekplan.planner.enforcement import enforce
@@ -44,6 +44,12 @@ from weekplan.ports import UnitOfWork
 __all__ = ["InstanceUseCases"]
 
 _CURSOR_KIND = "instances"
+
+
+def _check_compliant(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise InvalidInput.at(("compliant",), "must be true, false or null")
 
 
 class InstanceUseCases(TemplateUseCases):
@@ -109,14 +115,22 @@ class InstanceUseCases(TemplateUseCases):
         *,
         client_ref: str | None = None,
         week_start_date: date | str | None = None,
+        compliant: bool | None = None,
         limit: int = 50,
         cursor: str | None = None,
     ) -> Page[WeekPlanInstance]:
-        """Instances by week then client, optionally of one client and/or one week."""
-        client, week, limit = collect_errors(
+        """Instances by week then client, optionally of one client and/or one week.
+
+        ``compliant=False`` keeps the weeks whose stored guardrails check has a
+        hard violation (not yet compliant with the client's diet),
+        ``compliant=True`` those whose check has none; weeks without a check
+        (clients without a diet) are in neither.
+        """
+        client, week, limit, wanted = collect_errors(
             lambda: None if client_ref is None else check_client_ref(client_ref),
             lambda: None if week_start_date is None else self._week(week_start_date),
             lambda: check_limit(limit),
+            lambda: _check_compliant(compliant),
         )
         position = decode_cursor(_CURSOR_KIND, cursor, arity=2)
         after = None
@@ -125,15 +139,11 @@ class InstanceUseCases(TemplateUseCases):
                 after = (date.fromisoformat(position[0]), position[1])
             except ValueError:
                 raise InvalidInput.at(("cursor",), "is not a cursor of this listing") from None
+            if not is_week_start_in_range(after[0]):
+                raise InvalidInput.at(("cursor",), "is not a cursor of this listing")
         with self._transaction() as uow:
-            rows = list(
-                uow.instances.list(
-                    self.tenant_id,
-                    client_ref=client,
-                    week_start_date=week,
-                    after=after,
-                    limit=limit + 1,
-                )
+            rows = self._listed(
+                uow, client=client, week=week, after=after, wanted=limit + 1, compliant=wanted
             )
         items = tuple(rows[:limit])
         next_cursor = None
@@ -143,6 +153,39 @@ class InstanceUseCases(TemplateUseCases):
                 _CURSOR_KIND, (last.week_start_date.isoformat(), last.client_ref)
             )
         return Page(items, next_cursor)
+
+    def _listed(
+        self,
+        uow: UnitOfWork,
+        *,
+        client: str | None,
+        week: date | None,
+        after: tuple[date, str] | None,
+        wanted: int,
+        compliant: bool | None,
+    ) -> list[WeekPlanInstance]:
+        """Up to ``wanted`` instances after ``after``, kept by ``compliant`` when given."""
+        found: list[WeekPlanInstance] = []
+        while True:
+            # The stores list by key; the check is filtered here, batch by batch.
+            batch = list(
+                uow.instances.list(
+                    self.tenant_id,
+                    client_ref=client,
+                    week_start_date=week,
+                    after=after,
+                    limit=wanted,
+                )
+            )
+            found += [
+                row
+                for row in batch
+                if compliant is None
+                or (row.guardrails is not None and row.guardrails.compliant is compliant)
+            ]
+            if len(found) >= wanted or len(batch) < wanted:
+                return found[:wanted]
+            after = (batch[-1].week_start_date, batch[-1].client_ref)
 
     @writes
     def update_instance(
@@ -313,9 +356,13 @@ class InstanceUseCases(TemplateUseCases):
         dishes_checked: bool = False,
         source: ChangeSource = ChangeSource.EDIT,
         reason: str | None = None,
+        strict: bool = False,
     ) -> WeekPlanInstance:
         """Every instance edit goes through here: locks, guardrails, version bump,
         compare-and-set, and one change record per changed slot.
+
+        The guardrails refuse an edit that makes the week worse on a hard rule;
+        with ``strict`` (applying a reviewed draft) every hard violation refuses it.
 
         An edit that changes nothing is not written and keeps the version.
         ``dishes_checked`` spares a second lookup when the caller checked the dishes.
@@ -328,7 +375,11 @@ class InstanceUseCases(TemplateUseCases):
         self._plan_changed(uow, current.days, days, check_dishes=not dishes_checked)
         now = self._options.clock()
         candidate = attrs.evolve(current, days=days, version=current.version + 1, updated_at=now)
-        updated = enforce(uow, self._catalog(uow), self.tenant_id, candidate)
+        # Never worse than the week before the write; a reviewed draft is applied strictly.
+        previous = None if strict else current.days
+        updated = enforce(
+            uow, self._catalog(uow), self.tenant_id, candidate, previous, strict=strict
+        )
         # The locks live apart from the week's row; the store keeps the week without them.
         stored = attrs.evolve(updated, locks=())
         if not uow.instances.replace(self.tenant_id, stored, expected_version=current.version):

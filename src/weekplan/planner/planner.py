@@ -11,7 +11,14 @@ from weekplan.domain.meal_types import DEFAULT_VOCABULARY, MealVocabulary
 from weekplan.domain.text import check_key
 from weekplan.errors import InvalidInput
 from weekplan.planner.client import ClientPlanner
-from weekplan.planner.inputs import check_client_ref, collect_errors
+from weekplan.planner.inputs import check_client_ref, check_flag, collect_errors
+from weekplan.planner.scheduled_runs import (
+    ScheduledRun,
+    check_now,
+    check_run_limit,
+    due_tenants,
+    run_due,
+)
 from weekplan.planner.session import PlannerOptions, new_id, utc_now
 from weekplan.planner.worker import WorkerPlanner
 from weekplan.ports import DishCatalog, Store
@@ -45,12 +52,11 @@ class Planner:
         meal_vocabulary: MealVocabulary = DEFAULT_VOCABULARY,
         dish_catalog: DishCatalog | None = None,
     ) -> None:
-        try:
-            start = DayKey(week_starts_on)
-        except ValueError:
+        if not (isinstance(week_starts_on, str) and week_starts_on in DayKey._value2member_map_):
             raise InvalidInput.at(
                 ("week_starts_on",), "must be one of mon, tue, wed, thu, fri, sat, sun"
-            ) from None
+            )
+        start = DayKey(week_starts_on)
         if not isinstance(meal_vocabulary, MealVocabulary):
             raise InvalidInput.at(("meal_vocabulary",), "must be a MealVocabulary")
         self._store = store
@@ -75,13 +81,60 @@ class Planner:
         ``actor`` is who the change log records for the session's writes, e.g.
         the host's user id (``"user-17"``); weekplan never takes it from a payload.
         """
-        tenant, who = collect_errors(
+        tenant, read_only, who = collect_errors(
             lambda: check_key(tenant_id, "tenant_id", max_length=ID_MAX),
+            lambda: check_flag(read_only, "read_only"),
             lambda: None if actor is None else check_key(actor, "actor", max_length=ID_MAX),
         )
         return WorkerPlanner(self._store, self._options, tenant, read_only=read_only, actor=who)
 
     def client(self, tenant_id: str, client_ref: str) -> ClientPlanner:
         """A client's read-only view of their own weeks in ``tenant_id``."""
-        tenant = check_key(tenant_id, "tenant_id", max_length=ID_MAX)
-        return ClientPlanner(self._store, self._options, tenant, check_client_ref(client_ref))
+        tenant, client = collect_errors(
+            lambda: check_key(tenant_id, "tenant_id", max_length=ID_MAX),
+            lambda: check_client_ref(client_ref),
+        )
+        return ClientPlanner(self._store, self._options, tenant, client)
+
+    def run_due(
+        self, now: datetime, *, limit: int = 100, tenant_id: str | None = None
+    ) -> list[ScheduledRun]:
+        """Draft the week of every schedule due at ``now`` (up to ``limit`` of them).
+
+        Looks across every tenant, or only ``tenant_id``'s. Each schedule is
+        claimed, drafted and moved to its next time in one transaction, and is
+        run by exactly one caller however many call at once (on PostgreSQL and
+        MariaDB claimed rows are locked and skipped by the others; SQLite and
+        the in-memory store run one transaction at a time). A week already
+        drafted is not made again; a failure is recorded on the schedule
+        (``last_outcome``, ``last_error_code``) and the others still run.
+        Returns what each run did; fewer than ``limit`` means none is left due.
+        A store without schedules raises :class:`~weekplan.NotSupportedByStore`.
+
+        >>> from datetime import UTC, datetime
+        >>> from weekplan.adapters.memory import InMemoryStore
+        >>> planner = Planner(InMemoryStore(), clock=lambda: datetime(2026, 11, 23, tzinfo=UTC))
+        >>> worker = planner.worker("tenant-a")
+        >>> template = worker.create_template("Balanced")
+        >>> _ = worker.set_schedule("client-42", weekday="fri", time="09:00",
+        ...     timezone="Europe/Amsterdam", source={"template_id": template.id})
+        >>> [(r.client_ref, str(r.week_start_date), r.outcome.value)
+        ...  for r in planner.run_due(datetime(2026, 11, 27, 8, 0, tzinfo=UTC))]
+        [('client-42', '2026-11-30', 'produced')]
+        """
+        moment, most, only = collect_errors(
+            lambda: check_now(now),
+            lambda: check_run_limit(limit),
+            lambda: (
+                None if tenant_id is None else check_key(tenant_id, "tenant_id", max_length=ID_MAX)
+            ),
+        )
+        return run_due(self._store, self._options, moment, limit=most, tenant_id=only)
+
+    def due_tenants(self, now: datetime, *, limit: int = 1000) -> list[str]:
+        """Up to ``limit`` tenants with a schedule due at ``now``, in order; nothing is claimed.
+
+        For fanning work out per tenant (see :mod:`weekplan.contrib.celery`).
+        """
+        moment, most = collect_errors(lambda: check_now(now), lambda: check_run_limit(limit))
+        return due_tenants(self._store, moment, limit=most)

@@ -36,6 +36,7 @@ from cattrs.errors import BaseValidationError
 from weekplan.errors import InvalidInput
 from weekplan.serialization._converter import make_converter, make_query_converter
 from weekplan.serialization._errors import PayloadError, error_items
+from weekplan.serialization._json import parse_json
 from weekplan.serialization._schema import json_schema
 from weekplan.serialization.payloads import (
     BulkAssign,
@@ -73,6 +74,7 @@ __all__ = [
     "from_query",
     "json_schema",
     "make_converter",
+    "parse_json",
     "to_json",
 ]
 

@@ -191,6 +191,25 @@ class DraftConformance(WorkflowBase):
         worker.draft(CLIENT, MONDAY).set_slot("tue", "lunch", dish_template_id="stew")
         self._refused_apply_changes_nothing(worker, GuardrailsViolation)
 
+    def test_applying_a_draft_stays_strict_on_a_week_that_is_not_yet_compliant(
+        self, worker: WorkerPlanner, draft_week: WeekPlanInstance
+    ) -> None:
+        worker.set_slot(CLIENT, MONDAY, "tue", "lunch", dish_template_id="stew")
+        diet = worker.save_ruleset(_NO_BEEF)
+        worker.assign_ruleset(CLIENT, diet.content_hash, from_week=MONDAY)
+        # A direct edit may leave the old violation in place ("never worse")...
+        week = worker.set_slot(CLIENT, MONDAY, "mon", "dinner", notes="met brood")
+        assert week.guardrails is not None
+        assert week.guardrails.outcome is Outcome.BLOCKED
+        # ...but a reviewed draft goes live only when it breaks no hard rule.
+        worker.start_draft(CLIENT, MONDAY)
+        worker.draft(CLIENT, MONDAY).set_slot("mon", "dinner", notes="met soep")
+        self._refused_apply_changes_nothing(worker, GuardrailsViolation)
+        worker.draft(CLIENT, MONDAY).set_slot("tue", "lunch", dish_template_id="soup")
+        applied = worker.apply_draft(CLIENT, MONDAY)
+        assert applied.guardrails is not None
+        assert applied.guardrails.outcome is Outcome.ALLOWED
+
     def test_a_refused_apply_leaves_week_draft_and_log_unchanged_on_a_lock(
         self, worker: WorkerPlanner, draft_week: WeekPlanInstance
     ) -> None:

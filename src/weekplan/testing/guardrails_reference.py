@@ -18,10 +18,11 @@ from collections.abc import Iterable, Iterator
 from weekplan.guardrails.decision import GuardDecision
 from weekplan.guardrails.evaluator import check_targets
 from weekplan.guardrails.model import GuardrailsRuleset, MatchMode, RuleTarget
-from weekplan.guardrails.normalize import FoldedText, fold, term_forms, word_match_ok
+from weekplan.guardrails.normalize import FoldedText, compound_match_ok, fold
 from weekplan.guardrails.targets import PlanTarget
-from weekplan.guardrails.terms import RawMatch, TermSpec, flatten
+from weekplan.guardrails.terms import RawMatch, TermSpec, flatten, is_excepted
 from weekplan.guardrails.verdict import decide
+from weekplan.guardrails.words import AnalyzedText
 
 __all__ = ["reference_evaluate"]
 
@@ -33,31 +34,51 @@ def _occurrences(text: str, term: str) -> Iterator[int]:
         start = text.find(term, start + 1)
 
 
-def _spans(spec: TermSpec, text: str) -> Iterator[tuple[int, int]]:
+def _found(spec: TermSpec, text: AnalyzedText) -> Iterator[tuple[int, int]]:
+    tokens = text.tokens
     if spec.mode is MatchMode.EXACT:
-        if text in term_forms(spec.folded):
-            yield (0, len(text))
-    elif spec.mode is MatchMode.SUBSTRING:
-        for start in _occurrences(text, spec.folded):
+        if any(text.stems(language) == stems for language, stems in spec.stems):
+            yield (0, len(text.text))
+        return
+    if spec.mode is MatchMode.SUBSTRING:
+        for start in _occurrences(text.text, spec.folded):
             yield (start, start + len(spec.folded))
-    elif spec.folded in text:
-        for position, form in enumerate(term_forms(spec.folded)):
-            for start in _occurrences(text, form):
-                end = start + len(form)
-                if word_match_ok(text, start, end, plural=position > 0, compounds=spec.compounds):
+        return
+    for language, stems in spec.stems:
+        text_stems = text.stems(language)
+        for position in range(len(tokens) - len(stems) + 1):
+            if stems and text_stems[position : position + len(stems)] == stems:
+                yield (tokens[position].start, tokens[position + len(stems) - 1].end)
+    if spec.compounds:
+        for word in tokens:
+            if not word.is_word:
+                continue
+            for offset in _occurrences(word.text, spec.folded):
+                start = word.start + offset
+                end = start + len(spec.folded)
+                if compound_match_ok(word, start, end):
                     yield (start, end)
+
+
+def _spans(spec: TermSpec, text: AnalyzedText) -> Iterator[tuple[int, int]]:
+    for start, end in _found(spec, text):
+        if not is_excepted(spec, text, start, end):
+            yield (start, end)
 
 
 def reference_evaluate(ruleset: GuardrailsRuleset, targets: Iterable[PlanTarget]) -> GuardDecision:
     """Evaluate like :func:`weekplan.guardrails.evaluate`, one term of one rule at a time."""
     checked = check_targets(targets)
     flat = flatten(ruleset)
-    folded: dict[str, FoldedText] = {}
+    analyzed: dict[str, AnalyzedText] = {}
+
+    def analyzed_text(text: str) -> AnalyzedText:
+        if text not in analyzed:
+            analyzed[text] = AnalyzedText(fold(text))
+        return analyzed[text]
 
     def folded_text(text: str) -> FoldedText:
-        if text not in folded:
-            folded[text] = fold(text)
-        return folded[text]
+        return analyzed_text(text).folded
 
     raw: list[RawMatch] = []
     for spec in flat.specs:
@@ -78,17 +99,18 @@ def reference_evaluate(ruleset: GuardrailsRuleset, targets: Iterable[PlanTarget]
                             )
                         )
                 continue
-            for text_index, text in enumerate(target.texts(spec.target)):
-                for start, end in _spans(spec, folded_text(text).text):
-                    raw.append(
-                        RawMatch(
-                            spec.source_id,
-                            spec.term,
-                            target_index,
-                            spec.target,
-                            text_index,
-                            start,
-                            end,
+            for kind in spec.targets:
+                for text_index, text in enumerate(target.texts(kind)):
+                    for start, end in _spans(spec, analyzed_text(text)):
+                        raw.append(
+                            RawMatch(
+                                spec.source_id,
+                                spec.term,
+                                target_index,
+                                kind,
+                                text_index,
+                                start,
+                                end,
+                            )
                         )
-                    )
     return decide(flat, checked, raw, folded_text)

@@ -140,14 +140,14 @@ def templates(tenant_id: str | None = None) -> st.SearchStrategy[WeekPlanTemplat
 
 
 def guardrails_checks() -> st.SearchStrategy[GuardrailsCheck]:
-    """Checks a week may carry: ``allowed`` or ``warned``, with the codes of its warnings."""
+    """Checks a week may carry: ``allowed``, ``warned`` or ``blocked``, with rule codes."""
     codes = st.from_regex(r"\A[a-z][a-z0-9_-]{0,30}\Z")
     return st.builds(
         GuardrailsCheck,
         content_hash=st.binary(min_size=32, max_size=32).map(lambda b: "sha256:" + b.hex()),
         diet_id=codes,
         ruleset_version=st.integers(1, 10_000),
-        outcome=st.sampled_from(["allowed", "warned"]),
+        outcome=st.sampled_from(["allowed", "warned", "blocked"]),
         summary=_trimmed_text(200),
         applied_rule_ids=st.lists(codes, max_size=3).map(tuple),
         reason_codes=st.lists(codes, max_size=3).map(tuple),

@@ -47,19 +47,21 @@ def test_a_dish_is_seen_through_its_ingredients_steps_and_tags() -> None:
     )
 
 
-def test_only_entries_with_a_dish_are_planned_dishes() -> None:
+def test_entries_with_a_dish_or_notes_are_planned_and_notes_go_along() -> None:
     dishes = {"pap": _dish("pap", ["melk"], [], [])}
     entries = [
-        PlanEntry("mon", "ontbijt", "pap"),
+        PlanEntry("mon", "ontbijt", "pap", "met een glas melk"),
         PlanEntry("mon", "lunch", None, "iets lichts"),
+        PlanEntry("tue", "lunch", None, None),
         PlanEntry("wed", "diner", "verwijderd"),
     ]
     targets = plan_targets(entries, dishes)
-    assert [(t.day_key.value, t.slot_key, t.dish_id) for t in targets] == [
-        ("mon", "ontbijt", "pap"),
-        ("wed", "diner", "verwijderd"),
+    assert [(t.day_key.value, t.slot_key, t.dish_id, t.notes) for t in targets] == [
+        ("mon", "ontbijt", "pap", ("met een glas melk",)),
+        ("mon", "lunch", None, ("iets lichts",)),
+        ("wed", "diner", "verwijderd", ()),
     ]
-    assert targets[1].ingredients == ()  # a dish gone from the catalog has nothing to match
+    assert targets[2].ingredients == ()  # a dish gone from the catalog has nothing to match
 
 
 def _soft_and_hard() -> GuardrailsRuleset:
@@ -73,7 +75,7 @@ def _soft_and_hard() -> GuardrailsRuleset:
     )
 
 
-def test_a_check_records_what_decided_and_refuses_a_blocked_decision() -> None:
+def test_a_check_records_what_decided_and_a_blocked_week_is_not_compliant() -> None:
     ruleset = _soft_and_hard()
     warned = evaluate(ruleset, [PlanTarget("mon", "x", ingredients=["suiker"])])
     check = GuardrailsCheck.of(ruleset, warned)
@@ -87,10 +89,15 @@ def test_a_check_records_what_decided_and_refuses_a_blocked_decision() -> None:
         ("soft",),
         True,
     )
+    assert check.compliant
     blocked = evaluate(ruleset, [PlanTarget("mon", "x", ingredients=["melk"])])
-    with pytest.raises(InvalidInput) as caught:
-        GuardrailsCheck.of(ruleset, blocked)
-    assert caught.value.errors[0]["loc"] == ["outcome"]
+    not_yet = GuardrailsCheck.of(ruleset, blocked)
+    assert (not_yet.outcome, not_yet.compliant, not_yet.applied_rule_ids) == (
+        Outcome.BLOCKED,
+        False,
+        ("hard",),
+    )
+    assert GuardrailsCheck.from_dict(not_yet.to_dict()) == not_yet
 
 
 def test_a_long_summary_is_clipped_to_what_a_store_keeps() -> None:
@@ -110,7 +117,7 @@ def test_a_long_summary_is_clipped_to_what_a_store_keeps() -> None:
         ("content_hash", ""),
         ("diet_id", None),
         ("ruleset_version", 0),
-        ("outcome", "blocked"),
+        ("outcome", "refused"),
         ("summary", "   "),
         ("applied_rule_ids", "r1"),
         ("reason_codes", [""]),
@@ -160,7 +167,7 @@ def test_a_check_round_trips_through_its_dict_and_json(check: GuardrailsCheck) -
                 "content_hash": "sha256:00",
                 "diet_id": "d",
                 "ruleset_version": 1,
-                "outcome": "blocked",
+                "outcome": "refused",
                 "summary": "s",
             },
             ["guardrails", "outcome"],

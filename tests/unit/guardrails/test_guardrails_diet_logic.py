@@ -6,6 +6,7 @@ import pytest
 
 from weekplan.errors import InvalidInput
 from weekplan.guardrails import (
+    AllowScope,
     DietLogicConstraint,
     DietLogicItem,
     GuardDecision,
@@ -64,13 +65,25 @@ def test_a_soft_drop_only_warns() -> None:
     assert decision.reason_codes == ("diet_logic_drop",)
 
 
-def test_pass_items_exempt_the_shorter_terms_inside_them() -> None:
+def test_pass_items_exempt_the_shorter_terms_inside_them_of_the_categories_in_scope() -> None:
     plant_milk = DietLogicConstraint(
-        "plantaardig", "pass", "plantaardige melk", [DietLogicItem("oat milk", "havermelk")]
+        "plantaardig",
+        "pass",
+        "plantaardige melk",
+        [DietLogicItem("oat milk", "havermelk")],
+        exempts=AllowScope(categories=["zuivel"]),
     )
     drop = constraint("drop", DAIRY)
     assert run([drop, plant_milk], meal("mon", "x", "havermelk")).outcome is Outcome.ALLOWED
     assert run([drop, plant_milk], meal("mon", "x", "karnemelk")).outcome is Outcome.BLOCKED
+
+
+def test_a_pass_without_scope_exempts_only_its_own_category() -> None:
+    plant_milk = DietLogicConstraint(
+        "plantaardig", "pass", "plantaardige melk", [DietLogicItem("oat milk", "havermelk")]
+    )
+    drop = constraint("drop", DAIRY)
+    assert run([drop, plant_milk], meal("mon", "x", "havermelk")).outcome is Outcome.BLOCKED
 
 
 def test_force_per_day_counts_dishes_on_each_planned_day() -> None:
@@ -122,7 +135,13 @@ def test_an_empty_plan_checks_no_quota() -> None:
 def test_items_in_allow_matches_do_not_count_towards_a_limit() -> None:
     limit = constraint("limit", DAIRY, max_per_week=0)
     coconut = GuardRule(
-        "kokos", "allow", "hard", 1, "ingredient", RuleMatch("kokosmelk", mode="exact")
+        "kokos",
+        "allow",
+        "hard",
+        1,
+        "ingredient",
+        RuleMatch("kokosmelk", mode="exact"),
+        exempts=AllowScope(rule_ids=["limit-rule"]),
     )
     ruleset = GuardrailsRuleset("diet", rules=[coconut], diet_logic=[limit])
     targets = [meal("mon", "x", "kokosmelk")]

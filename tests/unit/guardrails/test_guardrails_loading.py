@@ -267,3 +267,20 @@ def test_prompt_constraints_are_deterministic_and_name_the_dutch_terms() -> None
     assert [c["id"] for c in data["include"]] == ["koemelkvrij:vegetables"]
     data["include"].clear()
     assert compiled.as_json()["include"]  # as_json hands out a copy
+
+
+def test_seed_items_may_carry_exceptions() -> None:
+    categories = [
+        {
+            "id": 1,
+            "code": "egg",
+            "name": "Eggs",
+            "items": [{"term": "egg", "term_nl": "ei", "exceptions": ["prei", "reis"]}],
+        }
+    ]
+    constraints = [{"category_id": 1, "constraint_type": "forbidden"}]
+    ruleset = ruleset_from_seed_tables("eivrij", categories, constraints)
+    assert ruleset.diet_logic[0].items[0].exceptions == ("prei", "reis")
+    leek = evaluate(ruleset, [PlanTarget("mon", "diner", ingredients=["prei"])])
+    eggs = evaluate(ruleset, [PlanTarget("mon", "diner", ingredients=["eiersalade"])])
+    assert (leek.ok, eggs.ok) == (True, False)

@@ -15,14 +15,17 @@ from hypothesis import strategies as st
 
 from weekplan.domain.days import DayKey
 from weekplan.guardrails import (
+    AllowScope,
     DietLogicConstraint,
     DietLogicItem,
+    GuardDecision,
     GuardrailsRuleset,
     GuardRule,
     MatchMode,
     Outcome,
     PlanTarget,
     RuleMatch,
+    RuleMetadata,
     RuleTarget,
     clear_cache,
     evaluate,
@@ -34,32 +37,49 @@ TEXT_CHARS = "abéeÉA -"
 CANONICAL_IDS = ("x", "y")
 
 terms = st.text(TERM_CHARS, min_size=1, max_size=4).filter(lambda t: t.strip())
+words = st.text("abé", min_size=1, max_size=4)
 texts = st.text(TEXT_CHARS, max_size=12)
+CATEGORIES = ("zuivel", "noten", None)
 
 
 @st.composite
-def rules(draw: st.DrawFn, rule_id: str) -> GuardRule:
+def rules(draw: st.DrawFn, rule_id: str, category: str | None = "*") -> GuardRule:
     mode = draw(st.sampled_from(MatchMode))
     target = (
         RuleTarget.INGREDIENT
         if mode is MatchMode.CANONICAL_ID
         else draw(st.sampled_from(RuleTarget))
     )
+    action = draw(st.sampled_from(["allow", "block"]))
+    canonical = mode is MatchMode.CANONICAL_ID
+    compounds = mode is MatchMode.WORD_BOUNDARY and draw(st.booleans())
+    # Compound terms are one word each; others may hold spaces.
+    term_strategy = words if compounds else terms
+    chosen_category = draw(st.sampled_from(CATEGORIES)) if category == "*" else category
     return GuardRule(
         rule_id,
-        draw(st.sampled_from(["allow", "block"])),
+        action,
         draw(st.sampled_from(["hard", "soft"])),
         draw(st.integers(1, 5)),
         target,
         RuleMatch(
-            draw(terms),
-            synonyms=draw(st.lists(terms, max_size=2)),
-            canonical_id=draw(st.sampled_from(CANONICAL_IDS))
-            if mode is MatchMode.CANONICAL_ID
-            else None,
+            draw(term_strategy),
+            synonyms=draw(st.lists(term_strategy, max_size=2)),
+            canonical_id=draw(st.sampled_from(CANONICAL_IDS)) if canonical else None,
             mode=mode,
-            compounds=mode is MatchMode.WORD_BOUNDARY and draw(st.booleans()),
+            compounds=compounds,
+            term_nl=None if canonical else draw(st.none() | term_strategy),
+            exceptions=draw(st.lists(words, max_size=1))
+            if mode in (MatchMode.WORD_BOUNDARY, MatchMode.SUBSTRING)
+            else (),
         ),
+        metadata=RuleMetadata(category=chosen_category),
+        exempts=AllowScope(categories=[draw(st.sampled_from(["zuivel", "noten"]))])
+        if action == "allow" and draw(st.booleans())
+        else None,
+        check_notes=draw(st.none() | st.booleans())
+        if target is RuleTarget.INGREDIENT and not canonical
+        else None,
     )
 
 
@@ -79,6 +99,7 @@ def constraints(draw: st.DrawFn, constraint_id: str) -> DietLogicConstraint:
                 terms,
                 st.none() | terms,
                 st.lists(terms, max_size=1),
+                st.lists(words, max_size=1),
             ),
             min_size=1,
             max_size=2,
@@ -87,8 +108,9 @@ def constraints(draw: st.DrawFn, constraint_id: str) -> DietLogicConstraint:
     return DietLogicConstraint(
         constraint_id,
         kind,
-        "category",
+        draw(st.sampled_from(["zuivel", "noten"])),
         items,
+        check_notes=draw(st.booleans()),
         strictness=draw(st.sampled_from(["hard", "soft"])),
         priority=draw(st.integers(1, 5)),
         **bounds,
@@ -123,6 +145,7 @@ def targets(draw: st.DrawFn) -> PlanTarget:
         steps=draw(st.lists(texts, max_size=2)),
         metadata=draw(st.lists(texts, max_size=1)),
         ingredient_ids=ids if draw(st.booleans()) else (),
+        notes=draw(st.lists(texts, max_size=1)),
     )
 
 
@@ -141,7 +164,7 @@ def test_the_compiled_evaluator_decides_exactly_as_the_reference(
 def test_adding_a_hard_block_rule_never_unblocks_a_plan(
     ruleset: GuardrailsRuleset, plan: list[PlanTarget], extra: GuardRule
 ) -> None:
-    hard_block = attrs.evolve(extra, action="block", strictness="hard")
+    hard_block = attrs.evolve(extra, action="block", strictness="hard", exempts=None)
     before = evaluate(ruleset, plan)
     after = evaluate(attrs.evolve(ruleset, rules=(*ruleset.rules, hard_block)), plan)
     if before.outcome is Outcome.BLOCKED:
@@ -152,6 +175,32 @@ def test_adding_a_hard_block_rule_never_unblocks_a_plan(
         | {step.rule_id for step in before.trace if step.rule_id in after.applied_rule_ids}
         or before.outcome is not Outcome.BLOCKED
     )
+
+
+@given(rulesets(), plans, st.sampled_from(["zuivel", "noten"]), st.data())
+def test_an_allow_scoped_to_one_category_never_changes_a_match_of_another(
+    ruleset: GuardrailsRuleset, plan: list[PlanTarget], category: str, data: st.DataObject
+) -> None:
+    allow = attrs.evolve(
+        data.draw(rules("added-allow", category=category)),
+        action="allow",
+        exempts=None,
+    )
+    before = evaluate(ruleset, plan)
+    after = evaluate(attrs.evolve(ruleset, rules=(*ruleset.rules, allow)), plan)
+    categories = {rule.id: rule.metadata.category for rule in ruleset.rules} | {
+        constraint.id: constraint.category for constraint in ruleset.diet_logic
+    }
+    others = {rule_id for rule_id, found in categories.items() if found != category}
+
+    def effects(decision: GuardDecision) -> list[tuple[object, ...]]:
+        return sorted(
+            (m.rule_id, m.day_key, m.slot_key, m.target, m.index, m.start, m.end, m.effect)
+            for m in decision.matches
+            if m.rule_id in others
+        )
+
+    assert effects(after) == effects(before)
 
 
 @given(rulesets(), st.randoms(use_true_random=False))

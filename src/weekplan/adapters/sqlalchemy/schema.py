@@ -76,8 +76,10 @@ NAME_MAX_BEFORE_SHARD_SUFFIX: Final = 63 - 11
 
 
 def _short_name(kind: str, constraint: Any, table: Table) -> str:
-    """``<kind>_<table>_<columns but tenant_id>``, cut and hashed to fit a shard suffix."""
-    columns = [column.name for column in constraint.columns if column.name != "tenant_id"]
+    """``<kind>_<table>_<columns>``, less a leading ``tenant_id``, cut and hashed to fit."""
+    columns = [column.name for column in constraint.columns]
+    if columns[:1] == ["tenant_id"]:  # every key leads with it; saying so adds nothing
+        columns = columns[1:]
     name = "_".join([kind, table.name, *columns])
     if len(name) <= NAME_MAX_BEFORE_SHARD_SUFFIX:
         return name
@@ -303,5 +305,6 @@ key_type: Final = _key
 document_type: Final = _document
 MYSQL_TABLE_OPTIONS: Final = _MYSQL_TABLE
 
-# Registers the workflow tables (change log, slot locks, drafts) on ``metadata``.
-from weekplan.adapters.sqlalchemy import workflow_schema  # noqa: E402, F401
+# Registers the tables of the optional capabilities on ``metadata``: the workflow
+# tables (change log, slot locks, drafts) and the schedules table.
+from weekplan.adapters.sqlalchemy import schedule_schema, workflow_schema  # noqa: E402, F401

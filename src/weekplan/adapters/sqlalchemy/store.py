@@ -40,6 +40,7 @@ from weekplan.adapters.sqlalchemy.repositories import (
     SqlTemplateRepository,
 )
 from weekplan.adapters.sqlalchemy.rows import EntryCodec
+from weekplan.adapters.sqlalchemy.schedule_repository import SqlScheduleRepository
 from weekplan.adapters.sqlalchemy.schema import metadata
 from weekplan.adapters.sqlalchemy.statements import Statements
 from weekplan.adapters.sqlalchemy.workflow_repositories import (
@@ -109,6 +110,7 @@ class SqlAlchemyUnitOfWork:
         self._workflow: (
             tuple[SqlChangeLogRepository, SqlSlotLockRepository, SqlDraftRepository] | None
         ) = None
+        self._schedules: SqlScheduleRepository | None = None
         # Shared by the instances and the rulesets, and only for the life of this unit of work.
         self._assignments: KnownAssignments = {}
 
@@ -179,6 +181,13 @@ class SqlAlchemyUnitOfWork:
     def drafts(self) -> SqlDraftRepository:
         """The week drafts, seen through this unit of work."""
         return self._workflow_repositories()[2]
+
+    @property
+    def schedules(self) -> SqlScheduleRepository:
+        """The schedules (an optional capability, see weekplan.schedule_ports)."""
+        if self._schedules is None:
+            self._schedules = SqlScheduleRepository(self, self._store.dialect_name)
+        return self._schedules
 
     # -- ConnectionSource ---------------------------------------------------------
 

@@ -1,4 +1,8 @@
-"""weekplan at the HTTP edge of a Django project: errors to JSON, requests to planners.
+"""weekplan at the HTTP edge of a Django project's own views: errors to JSON, requests to planners.
+
+weekplan's HTTP API itself needs none of this: ``include("weekplan.contrib.django.urls")``
+serves every route (see :mod:`weekplan.contrib.django.urls`). What is here is for
+views the host writes around it.
 
 Errors: add :class:`WeekPlanErrorMiddleware` to ``MIDDLEWARE`` (or decorate views
 with :func:`weekplan_errors`) and every :class:`~weekplan.WeekPlanError` a view

@@ -270,3 +270,8 @@ from weekplan.contrib.django.workflow_models import (  # noqa: E402
 )
 
 __all__ += ["ChangeRecordRow", "DraftRow", "SlotLockRow"]
+
+# The schedules table, in a module of its own.
+from weekplan.contrib.django.schedule_models import ScheduleRecord  # noqa: E402
+
+__all__ += ["ScheduleRecord"]

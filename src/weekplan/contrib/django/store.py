@@ -42,6 +42,7 @@ from weekplan.contrib.django.models import (
     RulesetRecord,
     TemplateRecord,
 )
+from weekplan.contrib.django.schedule_store import DjangoScheduleRepository
 from weekplan.contrib.django.workflow_store import (
     DjangoChangeLogRepository,
     DjangoDraftRepository,
@@ -732,6 +733,7 @@ class DjangoUnitOfWork:
         self._changes = DjangoChangeLogRepository(self)
         self._locks = DjangoSlotLockRepository(self)
         self._drafts = DjangoDraftRepository(self)
+        self._schedules = DjangoScheduleRepository(self)
 
     @property
     def templates(self) -> DjangoTemplateRepository:
@@ -773,6 +775,11 @@ class DjangoUnitOfWork:
     def drafts(self) -> DjangoDraftRepository:
         """The week drafts, seen through this unit of work."""
         return self._drafts
+
+    @property
+    def schedules(self) -> DjangoScheduleRepository:
+        """The schedules (an optional capability, see weekplan.schedule_ports)."""
+        return self._schedules
 
     def alias(self) -> str:
         """The database alias, with this unit's atomic block open."""

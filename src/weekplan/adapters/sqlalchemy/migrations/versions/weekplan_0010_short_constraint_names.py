@@ -1,7 +1,7 @@
 """Short index and unique-key names that survive a distributed PostgreSQL shard suffix.
 
 Revision ID: weekplan_0010
-Revises: weekplan_0006
+Revises: weekplan_0009
 Create Date: 2026-11-30
 
 Citus appends ``_<shard id>`` to every index and constraint name on each shard
@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "weekplan_0010"
-down_revision: str | Sequence[str] | None = "weekplan_0006"
+down_revision: str | Sequence[str] | None = "weekplan_0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -68,6 +68,19 @@ _INDEXES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
             ("at", "id"),
             ("subject_id", "at", "id"),
         )
+    ),
+    (
+        "weekplan_schedules",
+        "ix_weekplan_schedules_tenant_id_next_run_at_client_ref",
+        "ix_weekplan_schedules_next_run_at_client_ref",
+        ("tenant_id", "next_run_at", "client_ref"),
+    ),
+    (
+        "weekplan_schedules",
+        "ix_weekplan_schedules_next_run_at_tenant_id_client_ref",
+        # Cut and hashed by the convention: the whole name would leave no room.
+        "ix_weekplan_schedules_next_run_at_tenant_id_901a8cee",
+        ("next_run_at", "tenant_id", "client_ref"),
     ),
 )
 #: The unique key of one week per client (an index on every database but SQLite).

@@ -1,0 +1,201 @@
+"""Schedules over SQLAlchemy Core, and the claim of due ones with row locks that others skip.
+
+The claim is one statement::
+
+    SELECT ... FROM weekplan_schedules
+    WHERE next_run_at <= :now [AND tenant_id = :tenant [AND client_ref = :client]]
+    ORDER BY next_run_at, tenant_id, client_ref   -- one tenant's: next_run_at, client_ref
+    LIMIT :limit
+    FOR UPDATE SKIP LOCKED
+
+On PostgreSQL and MariaDB (10.6+) ``FOR UPDATE SKIP LOCKED`` locks the rows it
+returns and passes over rows another transaction holds, so concurrent workers
+each take different schedules and never wait for one another. SQLite has no row
+locks and needs none: the store begins every unit of work with
+``BEGIN IMMEDIATE``, so one writer runs at a time.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping, Sequence
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import Executable, Select, bindparam, delete, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from weekplan.adapters.sqlalchemy.errors import translate, translate_stored
+from weekplan.adapters.sqlalchemy.repositories import ConnectionSource
+from weekplan.adapters.sqlalchemy.schedule_schema import schedules as table
+from weekplan.domain.schedules import Schedule, ScheduleRule, ScheduleSource
+from weekplan.errors import InvalidInput
+
+__all__ = ["SqlScheduleRepository", "claim_statement"]
+
+_COLUMNS = (
+    table.c.tenant_id,
+    table.c.client_ref,
+    table.c.weekday,
+    table.c.wall_time,
+    table.c.timezone,
+    table.c.weeks_ahead,
+    table.c.source_kind,
+    table.c.template_id,
+    table.c.next_run_at,
+    table.c.last_week_done,
+    table.c.last_run_at,
+    table.c.last_outcome,
+    table.c.last_error_code,
+    table.c.last_error_message,
+)
+
+_DUE_INDEX = "ix_weekplan_schedules_next_run_at_tenant_id_901a8cee"
+_TENANT_DUE_INDEX = "ix_weekplan_schedules_next_run_at_client_ref"
+
+#: The databases whose claim locks rows and skips the locked ones.
+ROW_LOCKING_DIALECTS = frozenset({"postgresql", "mysql", "mariadb"})
+
+
+def claim_statement(
+    dialect_name: str, *, tenant_id: str | None, client_ref: str | None
+) -> Select[Any]:
+    """The claim query (see the module docstring), with ``:now`` and ``:limit`` to bind."""
+    due = table.c.next_run_at <= bindparam("now", type_=table.c.next_run_at.type)
+    query = select(*_COLUMNS).where(due)
+    if tenant_id is not None:
+        query = query.where(table.c.tenant_id == tenant_id)
+        if client_ref is not None:
+            query = query.where(table.c.client_ref == client_ref)
+    # Ordered as the index the claim reads: across tenants, or within the one
+    # given (naming the fixed tenant_id in ORDER BY makes MariaDB sort anyway).
+    order = (
+        (table.c.next_run_at, table.c.tenant_id, table.c.client_ref)
+        if tenant_id is None
+        else (table.c.next_run_at, table.c.client_ref)
+    )
+    query = query.order_by(*order).limit(bindparam("limit"))
+    if dialect_name in ("mysql", "mariadb"):
+        # InnoDB locks every row it reads: were the optimizer to read all due rows
+        # and sort them (it may, when most rows are due), one claim would lock
+        # them all and leave the other workers nothing. Reading the index in
+        # order stops at LIMIT and locks only the rows taken.
+        index = _TENANT_DUE_INDEX if tenant_id is not None else _DUE_INDEX
+        query = query.with_hint(table, f"FORCE INDEX ({index})", dialect_name)
+    if dialect_name in ROW_LOCKING_DIALECTS:
+        query = query.with_for_update(skip_locked=True)
+    return query
+
+
+def _row(schedule: Schedule) -> dict[str, Any]:
+    return {
+        "tenant_id": schedule.tenant_id,
+        "client_ref": schedule.client_ref,
+        "weekday": schedule.rule.weekday.value,
+        "wall_time": schedule.rule.time.strftime("%H:%M"),
+        "timezone": schedule.rule.timezone,
+        "weeks_ahead": schedule.weeks_ahead,
+        "source_kind": schedule.source.kind.value,
+        "template_id": schedule.source.template_id,
+        "next_run_at": schedule.next_run_at,
+        "last_week_done": schedule.last_week_done,
+        "last_run_at": schedule.last_run_at,
+        "last_outcome": None if schedule.last_outcome is None else schedule.last_outcome.value,
+        "last_error_code": schedule.last_error_code,
+        "last_error_message": schedule.last_error_message,
+    }
+
+
+def _schedule(row: Mapping[str, Any]) -> Schedule:
+    try:
+        last_week_done = row["last_week_done"]
+        if isinstance(last_week_done, datetime):
+            last_week_done = last_week_done.date()
+        return Schedule(
+            row["tenant_id"],
+            row["client_ref"],
+            ScheduleRule(row["weekday"], time.fromisoformat(row["wall_time"]), row["timezone"]),
+            weeks_ahead=row["weeks_ahead"],
+            source=ScheduleSource(row["source_kind"], row["template_id"]),
+            next_run_at=row["next_run_at"],
+            last_week_done=last_week_done,
+            last_run_at=row["last_run_at"],
+            last_outcome=row["last_outcome"],
+            last_error_code=row["last_error_code"],
+            last_error_message=row["last_error_message"],
+        )
+    except (InvalidInput, ValueError) as exc:
+        problem = exc if isinstance(exc, InvalidInput) else InvalidInput.at(("row",), str(exc))
+        raise translate_stored(problem) from exc
+
+
+class SqlScheduleRepository:
+    """Schedules in ``weekplan_schedules``, one row per ``(tenant_id, client_ref)``."""
+
+    def __init__(self, source: ConnectionSource, dialect_name: str) -> None:
+        self._source = source
+        self._dialect_name = dialect_name
+
+    def _run(self, statement: Executable, params: Any = None, *, write: bool = False) -> Any:
+        connection = self._source.writer() if write else self._source.reader()
+        try:
+            return connection.execute(statement, params)
+        except SQLAlchemyError as exc:
+            raise translate(exc) from exc
+
+    def get(self, tenant_id: str, client_ref: str) -> Schedule | None:
+        """The client's schedule, or ``None``."""
+        query = select(*_COLUMNS).where(
+            table.c.tenant_id == tenant_id, table.c.client_ref == client_ref
+        )
+        row = self._run(query).mappings().first()
+        return None if row is None else _schedule(row)
+
+    def list(self, tenant_id: str, *, after: str | None, limit: int) -> Sequence[Schedule]:
+        """Up to ``limit`` schedules by ``client_ref``, strictly after ``after``."""
+        query = select(*_COLUMNS).where(table.c.tenant_id == tenant_id)
+        if after is not None:
+            query = query.where(table.c.client_ref > after)
+        query = query.order_by(table.c.client_ref).limit(limit)
+        return [_schedule(row) for row in self._run(query).mappings()]
+
+    def put(self, tenant_id: str, schedule: Schedule) -> None:
+        """Update the client's row, or insert it if there is none."""
+        if tenant_id != schedule.tenant_id:
+            # A caller bug, not bad input: the use cases always pass the row's own tenant.
+            raise ValueError("a row can only be written under its own tenant_id")
+        values = _row(schedule)
+        changed = self._run(
+            update(table)
+            .where(table.c.tenant_id == tenant_id, table.c.client_ref == schedule.client_ref)
+            .values({k: v for k, v in values.items() if k not in ("tenant_id", "client_ref")}),
+            write=True,
+        )
+        if changed.rowcount == 0:
+            self._run(insert(table).values(values), write=True)
+
+    def remove(self, tenant_id: str, client_ref: str) -> bool:
+        """Delete the client's row; ``False`` if there was none."""
+        statement = delete(table).where(
+            table.c.tenant_id == tenant_id, table.c.client_ref == client_ref
+        )
+        return bool(self._run(statement, write=True).rowcount)
+
+    def claim_due(
+        self, now: datetime, *, tenant_id: str | None, client_ref: str | None, limit: int
+    ) -> Sequence[Schedule]:
+        """Lock and return up to ``limit`` due schedules that no one else holds."""
+        query = claim_statement(self._dialect_name, tenant_id=tenant_id, client_ref=client_ref)
+        rows = self._run(query, {"now": now, "limit": limit}, write=True).mappings()
+        return [_schedule(row) for row in rows]
+
+    def due_tenants(self, now: datetime, *, limit: int) -> builtins.list[str]:
+        """Distinct tenants with a due schedule, in order (nothing is locked)."""
+        query = (
+            select(table.c.tenant_id)
+            .where(table.c.next_run_at <= now)
+            .group_by(table.c.tenant_id)
+            .order_by(table.c.tenant_id)
+            .limit(limit)
+        )
+        return list(self._run(query).scalars())

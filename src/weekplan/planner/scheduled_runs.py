@@ -1,0 +1,313 @@
+"""Running due schedules: claim one, draft its week, move it on, in one transaction each.
+
+:func:`run_due` loops: open a unit of work, claim one due schedule (a row lock
+that concurrent callers skip, see
+:meth:`~weekplan.schedule_ports.ScheduleRepository.claim_due`), produce its
+week, store the schedule with its next run and the outcome, commit. So:
+
+* each due schedule is run by exactly one caller, however many run at once;
+* a crash before the commit leaves the schedule due and nothing half-made;
+* a week already done (by an earlier run, or made by hand) is not made again;
+* a failure for one client (a template gone, a diet the template breaks, …)
+  is rolled back, then recorded on the schedule in a transaction of its own,
+  and the loop goes on with the next schedule.
+
+The produce step runs the worker's own use cases inside the claim's unit of
+work (:class:`_Borrowed`), so a scheduled week is made exactly as a worker
+would make it, guardrails included, and commits with the schedule's move.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from types import TracebackType
+from typing import Any, Final, Self
+
+import attrs
+
+from weekplan.domain.schedules import (
+    RunOutcome,
+    Schedule,
+    ScheduleRule,
+    SourceKind,
+    next_run_after,
+    target_week,
+)
+from weekplan.errors import InstanceExists, InvalidInput, NotSupportedByStore, WeekPlanError
+from weekplan.planner.schedules import require_schedules
+from weekplan.planner.session import PlannerOptions
+from weekplan.planner.worker import WorkerPlanner
+from weekplan.ports import (
+    DishRepository,
+    InstanceRepository,
+    MealHistoryRepository,
+    RulesetRepository,
+    Store,
+    TemplateRepository,
+    UnitOfWork,
+)
+
+__all__ = [
+    "RUN_DUE_LIMIT_MAX",
+    "ScheduledRun",
+    "check_now",
+    "check_run_limit",
+    "due_tenants",
+    "latest_run_at_or_before",
+    "run_due",
+]
+
+#: The most schedules one :func:`run_due` call runs.
+RUN_DUE_LIMIT_MAX: Final = 10_000
+
+
+@attrs.frozen
+class ScheduledRun:
+    """What one due schedule's run did.
+
+    ``week_start_date`` is the week it drafted (or found done); ``scheduled_for``
+    the schedule's time it ran for; ``error_code`` is the ``detail`` of the
+    error of a failed run.
+    """
+
+    tenant_id: str
+    client_ref: str
+    week_start_date: date
+    outcome: RunOutcome
+    scheduled_for: datetime
+    error_code: str | None = None
+    error_message: str | None = None
+
+
+def latest_run_at_or_before(rule: ScheduleRule, now: datetime, due_at: datetime) -> datetime:
+    """The schedule's latest time at or before ``now``, and never before ``due_at``.
+
+    A run that comes late (workers were down) drafts the week of the latest
+    time it missed; earlier missed times are not made up one by one.
+    """
+    latest = due_at
+    following = next_run_after(rule, latest)
+    while following <= now:
+        latest, following = following, next_run_after(rule, following)
+    return latest
+
+
+class _Borrowed:
+    """An open unit of work lent to a use case: its ``with`` and ``commit`` are the caller's.
+
+    The use case's reads and writes join the claim's transaction; whoever lent
+    it commits or rolls back. Optional capabilities pass through unchanged.
+    """
+
+    def __init__(self, inner: UnitOfWork) -> None:
+        self._inner = inner
+
+    @property
+    def templates(self) -> TemplateRepository:
+        return self._inner.templates
+
+    @property
+    def instances(self) -> InstanceRepository:
+        return self._inner.instances
+
+    @property
+    def dishes(self) -> DishRepository:
+        return self._inner.dishes
+
+    @property
+    def meal_history(self) -> MealHistoryRepository:
+        return self._inner.meal_history
+
+    @property
+    def rulesets(self) -> RulesetRepository:
+        return self._inner.rulesets
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for names not defined here: the optional capabilities.
+        return getattr(self._inner, name)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        return None
+
+    def commit(self) -> None:
+        return None
+
+    def rollback(self) -> None:
+        return None
+
+
+class _BorrowedStore:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    def unit_of_work(self) -> _Borrowed:
+        return _Borrowed(self._uow)
+
+
+def _produce(
+    uow: UnitOfWork, options: PlannerOptions, schedule: Schedule, week: date
+) -> RunOutcome:
+    """Make the schedule's week inside ``uow``; raise what makes it fail."""
+    if schedule.last_week_done is not None and week <= schedule.last_week_done:
+        return RunOutcome.ALREADY_DONE
+    worker = WorkerPlanner(_BorrowedStore(uow), options, schedule.tenant_id, read_only=False)
+    if schedule.source.kind is SourceKind.TEMPLATE:
+        # Checked before writing: a unique violation would end the whole transaction.
+        if uow.instances.get(schedule.tenant_id, schedule.client_ref, week) is not None:
+            return RunOutcome.ALREADY_DONE
+        assert schedule.source.template_id is not None
+        worker.create_instance(schedule.source.template_id, schedule.client_ref, week)
+        return RunOutcome.PRODUCED
+    generate = getattr(worker, "generate_draft", None)
+    if generate is None:
+        raise NotSupportedByStore("this planner has no generator to draft the week with")
+    generate(schedule.client_ref, week)
+    return RunOutcome.PRODUCED
+
+
+def _moved_on(
+    schedule: Schedule,
+    *,
+    now: datetime,
+    week: date,
+    outcome: RunOutcome,
+    error: BaseException | None,
+) -> Schedule:
+    done = schedule.last_week_done
+    if outcome is not RunOutcome.FAILED:
+        done = week if done is None else max(done, week)
+    code = None
+    if error is not None:
+        code = error.detail if isinstance(error, WeekPlanError) else type(error).__name__
+    return attrs.evolve(
+        schedule,
+        next_run_at=next_run_after(schedule.rule, max(now, schedule.next_run_at)),
+        last_week_done=done,
+        last_run_at=now,
+        last_outcome=outcome,
+        last_error_code=code,
+        last_error_message=None if error is None else str(error),
+    )
+
+
+def _result(
+    schedule: Schedule, moved: Schedule, week: date, scheduled_for: datetime
+) -> ScheduledRun:
+    assert moved.last_outcome is not None
+    return ScheduledRun(
+        schedule.tenant_id,
+        schedule.client_ref,
+        week,
+        moved.last_outcome,
+        scheduled_for,
+        moved.last_error_code,
+        moved.last_error_message,
+    )
+
+
+@attrs.frozen
+class _Claim:
+    schedule: Schedule
+    scheduled_for: datetime
+    week: date
+
+
+def _run_one(
+    store: Store, options: PlannerOptions, now: datetime, tenant_id: str | None
+) -> tuple[bool, ScheduledRun | None]:
+    """Run one due schedule: ``(False, None)`` when none is due; the result otherwise.
+
+    The result is ``None`` when the schedule failed and, before the failure
+    could be recorded, another caller ran it (it was due again once rolled back).
+    """
+    with store.unit_of_work() as uow:
+        schedules = require_schedules(uow)
+        found = schedules.claim_due(now, tenant_id=tenant_id, client_ref=None, limit=1)
+        if not found:
+            return False, None
+        claim = _claim(found[0], now, options)
+        try:
+            outcome = _produce(uow, options, claim.schedule, claim.week)
+        except Exception as exc:  # one client's failure never stops the others
+            failure: Exception = exc
+        else:
+            moved = _moved_on(claim.schedule, now=now, week=claim.week, outcome=outcome, error=None)
+            schedules.put(claim.schedule.tenant_id, moved)
+            uow.commit()
+            return True, _result(claim.schedule, moved, claim.week, claim.scheduled_for)
+    # The failed attempt is rolled back; record the failure on the schedule, if still ours.
+    return True, _record_failure(store, now, claim, failure)
+
+
+def _record_failure(
+    store: Store, now: datetime, claim: _Claim, failure: Exception
+) -> ScheduledRun | None:
+    schedule = claim.schedule
+    outcome = RunOutcome.ALREADY_DONE if isinstance(failure, InstanceExists) else RunOutcome.FAILED
+    with store.unit_of_work() as uow:
+        schedules = require_schedules(uow)
+        again = schedules.claim_due(
+            now, tenant_id=schedule.tenant_id, client_ref=schedule.client_ref, limit=1
+        )
+        if not again or again[0].next_run_at != schedule.next_run_at:
+            return None
+        error = None if outcome is RunOutcome.ALREADY_DONE else failure
+        moved = _moved_on(again[0], now=now, week=claim.week, outcome=outcome, error=error)
+        schedules.put(schedule.tenant_id, moved)
+        uow.commit()
+    return _result(schedule, moved, claim.week, claim.scheduled_for)
+
+
+def _claim(schedule: Schedule, now: datetime, options: PlannerOptions) -> _Claim:
+    scheduled_for = latest_run_at_or_before(schedule.rule, now, schedule.next_run_at)
+    week = target_week(schedule.rule, scheduled_for, schedule.weeks_ahead, options.week_starts_on)
+    return _Claim(schedule, scheduled_for, week)
+
+
+def check_now(value: Any) -> datetime:
+    """``now`` as a caller gives it: a timezone-aware datetime, kept in UTC."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise InvalidInput.at(("now",), "must be a timezone-aware datetime")
+    return value.astimezone(UTC)
+
+
+def check_run_limit(value: Any) -> int:
+    """How many schedules one call may run: 1 to :data:`RUN_DUE_LIMIT_MAX`."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= RUN_DUE_LIMIT_MAX:
+        raise InvalidInput.at(("limit",), f"must be an integer from 1 to {RUN_DUE_LIMIT_MAX}")
+    return value
+
+
+def run_due(
+    store: Store,
+    options: PlannerOptions,
+    now: datetime,
+    *,
+    limit: int,
+    tenant_id: str | None,
+) -> list[ScheduledRun]:
+    """Run up to ``limit`` schedules due at ``now``, each in its own transaction."""
+    results: list[ScheduledRun] = []
+    claimed = 0
+    while claimed < limit:
+        found, result = _run_one(store, options, now, tenant_id)
+        if not found:
+            break
+        claimed += 1
+        if result is not None:
+            results.append(result)
+    return results
+
+
+def due_tenants(store: Store, now: datetime, *, limit: int) -> list[str]:
+    """Up to ``limit`` tenants with a schedule due at ``now``, in order."""
+    with store.unit_of_work() as uow:
+        return list(require_schedules(uow).due_tenants(now, limit=limit))

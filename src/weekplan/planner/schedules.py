@@ -1,0 +1,140 @@
+"""Use cases on schedules: when each client's next week is drafted, and from what.
+
+Schedules are an optional capability of a store (:mod:`weekplan.schedule_ports`);
+on a store without it every call here raises :class:`~weekplan.NotSupportedByStore`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from weekplan.domain.days import DayKey
+from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
+from weekplan.domain.schedules import (
+    Schedule,
+    ScheduleRule,
+    ScheduleSource,
+    SourceKind,
+    check_timezone,
+    check_wall_time,
+    check_weekday,
+    check_weeks_ahead,
+    next_run_after,
+)
+from weekplan.errors import NotSupportedByStore, ScheduleNotFound
+from weekplan.planner.access import writes
+from weekplan.planner.guardrails import GuardrailsUseCases
+from weekplan.planner.inputs import check_client_ref, collect_errors
+from weekplan.ports import UnitOfWork
+from weekplan.schedule_ports import ScheduleRepository, schedules_of
+
+__all__ = ["ScheduleUseCases", "require_schedules"]
+
+_CURSOR_KIND = "schedules"
+
+
+def require_schedules(uow: UnitOfWork) -> ScheduleRepository:
+    """The unit of work's schedules, or :class:`~weekplan.NotSupportedByStore`."""
+    schedules = schedules_of(uow)
+    if schedules is None:
+        raise NotSupportedByStore("this store keeps no schedules (see weekplan.schedule_ports)")
+    return schedules
+
+
+class ScheduleUseCases(GuardrailsUseCases):
+    """Each client's weekly schedule: a weekday, a wall-clock time, a timezone and a source."""
+
+    @writes
+    def set_schedule(
+        self,
+        client_ref: str,
+        *,
+        weekday: DayKey | str,
+        time: dt.time | str,
+        timezone: str,
+        weeks_ahead: int = 1,
+        source: ScheduleSource | str | dict[str, Any],
+    ) -> Schedule:
+        """Draft ``client_ref``'s week every ``weekday`` at ``time`` in ``timezone``.
+
+        Each run drafts the week ``weeks_ahead`` weeks on from the week of the
+        run (``1``: a Friday run drafts the week starting the coming Monday),
+        from ``source``: ``{"template_id": ...}`` clones that template,
+        ``"generator"`` generates the week. Replaces the client's schedule if
+        it has one, keeping which weeks were already drafted. The first run is
+        the next ``weekday`` at ``time`` after now.
+
+        >>> from weekplan import Planner
+        >>> from weekplan.adapters.memory import InMemoryStore
+        >>> worker = Planner(InMemoryStore()).worker("tenant-a")
+        >>> template = worker.create_template("Balanced")
+        >>> schedule = worker.set_schedule("client-42", weekday="fri", time="09:00",
+        ...     timezone="Europe/Amsterdam", source={"template_id": template.id})
+        >>> (schedule.weekday.value, schedule.time.isoformat(), schedule.weeks_ahead)
+        ('fri', '09:00:00', 1)
+        """
+        client, day, wall, zone, ahead, parsed_source = collect_errors(
+            lambda: check_client_ref(client_ref),
+            lambda: check_weekday(weekday),
+            lambda: check_wall_time(time),
+            lambda: check_timezone(timezone),
+            lambda: check_weeks_ahead(weeks_ahead),
+            lambda: ScheduleSource.parse(source),
+        )
+        rule = ScheduleRule(day, wall, zone)
+        with self._transaction() as uow:
+            schedules = require_schedules(uow)
+            if parsed_source.kind is SourceKind.TEMPLATE:
+                assert parsed_source.template_id is not None
+                self._load_template(uow, parsed_source.template_id)
+            previous = schedules.get(self.tenant_id, client)
+            schedule = Schedule(
+                self.tenant_id,
+                client,
+                rule,
+                weeks_ahead=ahead,
+                source=parsed_source,
+                next_run_at=next_run_after(rule, self._options.clock()),
+                last_week_done=None if previous is None else previous.last_week_done,
+                last_run_at=None if previous is None else previous.last_run_at,
+                last_outcome=None if previous is None else previous.last_outcome,
+                last_error_code=None if previous is None else previous.last_error_code,
+                last_error_message=None if previous is None else previous.last_error_message,
+            )
+            schedules.put(self.tenant_id, schedule)
+            uow.commit()
+        return schedule
+
+    def get_schedule(self, client_ref: str) -> Schedule:
+        """The client's schedule, or :class:`~weekplan.ScheduleNotFound`."""
+        client = check_client_ref(client_ref)
+        with self._transaction() as uow:
+            schedule = require_schedules(uow).get(self.tenant_id, client)
+        if schedule is None:
+            raise ScheduleNotFound()
+        return schedule
+
+    def list_schedules(self, *, limit: int = 50, cursor: str | None = None) -> Page[Schedule]:
+        """The tenant's schedules by ``client_ref``, a page at a time."""
+        checked_limit = check_limit(limit)
+        position = decode_cursor(_CURSOR_KIND, cursor, arity=1)
+        after = None if position is None else position[0]
+        with self._transaction() as uow:
+            rows = list(
+                require_schedules(uow).list(self.tenant_id, after=after, limit=checked_limit + 1)
+            )
+        items = tuple(rows[:checked_limit])
+        next_cursor = None
+        if len(rows) > checked_limit:
+            next_cursor = encode_cursor(_CURSOR_KIND, (items[-1].client_ref,))
+        return Page(items, next_cursor)
+
+    @writes
+    def delete_schedule(self, client_ref: str) -> None:
+        """Stop drafting the client's weeks; :class:`~weekplan.ScheduleNotFound` if none."""
+        client = check_client_ref(client_ref)
+        with self._transaction() as uow:
+            if not require_schedules(uow).remove(self.tenant_id, client):
+                raise ScheduleNotFound()
+            uow.commit()
