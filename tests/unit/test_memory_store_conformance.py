@@ -39,8 +39,9 @@ def test_a_host_may_run_the_suite_for_two_stores_in_one_run(tmp_path: Path) -> N
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
     # A few examples suffice: the refusal comes before the first one.
     (tmp_path / "conftest.py").write_text(
-        "from hypothesis import settings\n"
-        "settings.register_profile('few', max_examples=3)\n"
+        "from hypothesis import HealthCheck, settings\n"
+        "settings.register_profile('few', max_examples=3, deadline=None,"
+        " suppress_health_check=[HealthCheck.too_slow])\n"
         "settings.load_profile('few')\n"
     )
     run = subprocess.run(
