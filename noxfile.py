@@ -33,7 +33,7 @@ def tests(session: nox.Session) -> None:
     The suite runs on every core (pytest-xdist): each worker makes its own
     schemas, databases and files, so workers never see each other's rows.
     """
-    session.install("-e", ".[test,postgresql,mysql,django,flask,celery]")
+    session.install("-e", ".[test,postgresql,mysql,django,flask,celery,generate]")
     session.run("pytest", "-n", "auto", *session.posargs)
     session.run("pytest", "-q", "--doctest-modules", "src", "--doctest-glob=*.md", "README.md")
     session.run("pytest", "-q", "--doctest-glob=*.md", "docs")

@@ -102,6 +102,7 @@ def test_a_host_can_name_the_versions_as_a_package_resource(tmp_path: Path) -> N
     script = ScriptDirectory.from_config(config)
     assert [r.revision for r in script.walk_revisions()] == [
         "weekplan_0010",
+        "weekplan_0008",
         "weekplan_0009",
         "weekplan_0006",
         "weekplan_0004",
@@ -172,7 +173,7 @@ def test_upgrading_a_database_with_plans_counts_their_dishes_into_the_history(
 def test_renaming_the_keys_keeps_the_rows_and_the_one_week_per_client_rule(
     empty_database: Engine,
 ) -> None:
-    upgrade(empty_database, "weekplan_0009")
+    upgrade(empty_database, "weekplan_0008")
     store = SqlAlchemyStore(empty_database)
     worker = Planner(store).worker("tenant-r")
     template = worker.create_template("Week", [PlanEntry("mon", "lunch")])
@@ -198,13 +199,13 @@ def _index_and_key_names(engine: Engine) -> set[str]:
 
 
 def test_the_short_names_revision_goes_back_to_the_long_names(empty_database: Engine) -> None:
-    upgrade(empty_database, "weekplan_0009")
+    upgrade(empty_database, "weekplan_0008")
     long_names = _index_and_key_names(empty_database)
     upgrade(empty_database)
     config = Config()
     config.set_main_option("script_location", str(VERSIONS.parent))
     with empty_database.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "weekplan_0009")
+        command.downgrade(config, "weekplan_0008")
     assert _index_and_key_names(empty_database) == long_names
     assert "uq_weekplan_instances_tenant_id_client_ref_week_start_date" in long_names

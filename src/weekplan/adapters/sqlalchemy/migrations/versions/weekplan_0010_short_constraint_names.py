@@ -1,7 +1,7 @@
 """Short index and unique-key names that survive a distributed PostgreSQL shard suffix.
 
 Revision ID: weekplan_0010
-Revises: weekplan_0009
+Revises: weekplan_0008
 Create Date: 2026-11-30
 
 Citus appends ``_<shard id>`` to every index and constraint name on each shard
@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "weekplan_0010"
-down_revision: str | Sequence[str] | None = "weekplan_0009"
+down_revision: str | Sequence[str] | None = "weekplan_0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -68,6 +68,15 @@ _INDEXES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
             ("at", "id"),
             ("subject_id", "at", "id"),
         )
+    ),
+    *(
+        (
+            "weekplan_generation_runs",
+            "ix_weekplan_generation_runs_" + "_".join(("tenant_id", *columns)),
+            "ix_weekplan_generation_runs_" + "_".join(columns),
+            ("tenant_id", *columns),
+        )
+        for columns in (("started_at", "id"), ("client_ref", "started_at", "id"))
     ),
     (
         "weekplan_schedules",
