@@ -28,9 +28,13 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """The whole test suite, doctests included, plus an import check without extras."""
+    """The whole test suite, doctests included, plus an import check without extras.
+
+    The suite runs on every core (pytest-xdist): each worker makes its own
+    schemas, databases and files, so workers never see each other's rows.
+    """
     session.install("-e", ".[test,postgresql,mysql,django,flask,celery,generate]")
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "-n", "auto", *session.posargs)
     session.run("pytest", "-q", "--doctest-modules", "src", "--doctest-glob=*.md", "README.md")
     session.run("pytest", "-q", "--doctest-glob=*.md", "docs")
 

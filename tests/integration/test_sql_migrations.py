@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import attrs
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, insert, inspect, text
 
-from weekplan import PlanEntry
+from weekplan import InstanceExists, PlanEntry, Planner
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
 from weekplan.adapters.sqlalchemy.migrations import BRANCH, VERSION_TABLE, VERSIONS, upgrade
 from weekplan.adapters.sqlalchemy.rows import EntryCodec
@@ -98,6 +101,7 @@ def test_a_host_can_name_the_versions_as_a_package_resource(tmp_path: Path) -> N
     )
     script = ScriptDirectory.from_config(config)
     assert [r.revision for r in script.walk_revisions()] == [
+        "weekplan_0010",
         "weekplan_0008",
         "weekplan_0009",
         "weekplan_0006",
@@ -164,3 +168,44 @@ def test_upgrading_a_database_with_plans_counts_their_dishes_into_the_history(
     with store.unit_of_work() as uow:
         assert uow.meal_history.counts("tenant-a") == {("lunch", "soup"): 4, ("ontbijt", "oats"): 2}
         assert uow.meal_history.counts("tenant-b") == {("lunch", "soup"): 2, ("ontbijt", "oats"): 1}
+
+
+def test_renaming_the_keys_keeps_the_rows_and_the_one_week_per_client_rule(
+    empty_database: Engine,
+) -> None:
+    upgrade(empty_database, "weekplan_0008")
+    store = SqlAlchemyStore(empty_database)
+    worker = Planner(store).worker("tenant-r")
+    template = worker.create_template("Week", [PlanEntry("mon", "lunch")])
+    week = worker.create_instance(template.id, "client-1", date(2026, 11, 2))
+    upgrade(empty_database)
+    inspector = inspect(empty_database)
+    names = {index["name"] for index in inspector.get_indexes("weekplan_instances")}
+    names |= {key["name"] for key in inspector.get_unique_constraints("weekplan_instances")}
+    assert "uq_weekplan_instances_client_week" in names
+    assert not any("week_start_date" in (name or "") for name in names)
+    assert worker.get_instance("client-1", date(2026, 11, 2)) == week
+    with pytest.raises(InstanceExists), store.unit_of_work() as uow:
+        # Straight to the repository: the database's key, not the use case's check, refuses it.
+        uow.instances.add("tenant-r", attrs.evolve(week, id="another-id"))
+
+
+def _index_and_key_names(engine: Engine) -> set[str]:
+    inspector = inspect(engine)
+    names = {str(index["name"]) for index in inspector.get_indexes("weekplan_instances")}
+    return names | {
+        str(key["name"]) for key in inspector.get_unique_constraints("weekplan_instances")
+    }
+
+
+def test_the_short_names_revision_goes_back_to_the_long_names(empty_database: Engine) -> None:
+    upgrade(empty_database, "weekplan_0008")
+    long_names = _index_and_key_names(empty_database)
+    upgrade(empty_database)
+    config = Config()
+    config.set_main_option("script_location", str(VERSIONS.parent))
+    with empty_database.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "weekplan_0008")
+    assert _index_and_key_names(empty_database) == long_names
+    assert "uq_weekplan_instances_tenant_id_client_ref_week_start_date" in long_names

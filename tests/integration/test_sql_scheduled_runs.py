@@ -29,8 +29,8 @@ DUE_AT = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)  # Friday 09:00 in Amsterdam
 TENANTS = 4
 CLIENTS = 30
 THREADS = 6
-DUE_INDEX = "ix_weekplan_schedules_next_run_at_tenant_id_client_ref"
-TENANT_DUE_INDEX = "ix_weekplan_schedules_tenant_id_next_run_at_client_ref"
+DUE_INDEX = "ix_weekplan_schedules_next_run_at_tenant_id_901a8cee"
+TENANT_DUE_INDEX = "ix_weekplan_schedules_next_run_at_client_ref"
 
 
 @pytest.fixture

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
-from sqlalchemy import Date, ForeignKeyConstraint, Index, PrimaryKeyConstraint, UniqueConstraint
+import attrs
+import pytest
+from sqlalchemy import (
+    Date,
+    Engine,
+    ForeignKeyConstraint,
+    Index,
+    PrimaryKeyConstraint,
+    UniqueConstraint,
+    text,
+)
 
-from weekplan import PlanEntry, Planner
+from weekplan import InstanceExists, PlanEntry, Planner
 from weekplan.adapters.memory import InMemoryStore
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
 from weekplan.domain.text import search_key
@@ -30,7 +40,7 @@ def test_every_table_is_prefixed_and_carries_tenant_id() -> None:
 #: Indexes that answer a question across tenants, and so cannot lead with one.
 #: Finding due schedules is such a question; on a database sharded by tenant each
 #: shard has this index over its own tenants and is asked on its own.
-ACROSS_TENANTS = {"ix_weekplan_schedules_next_run_at_tenant_id_client_ref"}
+ACROSS_TENANTS = {"ix_weekplan_schedules_next_run_at_tenant_id_901a8cee"}
 
 
 def test_every_key_constraint_and_index_leads_with_tenant_id() -> None:
@@ -170,3 +180,24 @@ def test_a_store_from_an_engine_leaves_the_engine_open(sql_store: SqlAlchemyStor
     borrowed.close()
     with sql_store.unit_of_work() as uow:
         assert uow.templates.get("tenant-x", "missing") is None
+
+
+def test_a_week_clash_is_known_when_the_key_carries_a_shard_suffix(empty_database: Engine) -> None:
+    # What distributed PostgreSQL does to every shard's key; SQLite cannot rename
+    # a key and reports the columns, so there it runs as created.
+    store = SqlAlchemyStore(empty_database)
+    store.create_all()
+    suffixed = "uq_weekplan_instances_client_week_102071"
+    rename = {
+        "postgresql": f'ALTER INDEX uq_weekplan_instances_client_week RENAME TO "{suffixed}"',
+        "mysql": "ALTER TABLE weekplan_instances"
+        f" RENAME INDEX uq_weekplan_instances_client_week TO {suffixed}",
+    }.get(empty_database.dialect.name)
+    if rename is not None:
+        with empty_database.begin() as connection:
+            connection.execute(text(rename))
+    worker = Planner(store).worker("tenant-s")
+    template = worker.create_template("Week", [PlanEntry("mon", "lunch")])
+    week = worker.create_instance(template.id, "client-1", date(2026, 11, 2))
+    with pytest.raises(InstanceExists), store.unit_of_work() as uow:
+        uow.instances.add("tenant-s", attrs.evolve(week, id="another-id"))

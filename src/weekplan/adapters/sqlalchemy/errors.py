@@ -11,6 +11,8 @@ from typing import Final
 
 from sqlalchemy import exc
 
+from weekplan.adapters._duplicate_key import UniqueKey
+from weekplan.adapters.sqlalchemy.schema import instance_key
 from weekplan.errors import (
     ConcurrentUpdate,
     InstanceExists,
@@ -20,15 +22,17 @@ from weekplan.errors import (
 )
 
 __all__ = [
-    "INSTANCE_KEY_CONSTRAINT",
+    "INSTANCE_KEY",
     "translate",
     "translate_instance_insert",
     "translate_lost_insert",
     "translate_stored",
 ]
 
-#: The unique constraint of ``(tenant_id, client_ref, week_start_date)``.
-INSTANCE_KEY_CONSTRAINT = "uq_weekplan_instances_tenant_id_client_ref_week_start_date"
+#: The unique key of ``(tenant_id, client_ref, week_start_date)``: one week per client.
+INSTANCE_KEY: Final = UniqueKey(
+    columns=[column.name for column in instance_key.columns], name=str(instance_key.name)
+)
 
 
 #: SQLSTATEs of PostgreSQL for "this transaction lost to a concurrent one":
@@ -75,13 +79,13 @@ def translate_lost_insert(error: exc.SQLAlchemyError) -> WeekPlanError:
 def translate_instance_insert(error: exc.SQLAlchemyError) -> WeekPlanError:
     """:class:`InstanceExists` for a clash on the instance key, else :func:`translate`.
 
-    Each database names the clash differently: PostgreSQL and MariaDB by the
-    constraint's name, SQLite by its columns.
+    The clash is recognised by the SQLSTATE and key columns of the error (see
+    :mod:`weekplan.adapters._duplicate_key`), never by a constraint's full name,
+    which distributed PostgreSQL changes per shard.
     """
-    if isinstance(error, exc.IntegrityError):
-        message = str(error.orig)
-        if INSTANCE_KEY_CONSTRAINT in message or "weekplan_instances.client_ref" in message:
-            return InstanceExists()
+    driver_error = error.orig if isinstance(error, exc.IntegrityError) else None
+    if driver_error is not None and INSTANCE_KEY.is_violated_by(driver_error):
+        return InstanceExists()
     return translate(error)
 
 

@@ -50,8 +50,8 @@ _COLUMNS = (
     table.c.last_error_message,
 )
 
-_DUE_INDEX = "ix_weekplan_schedules_next_run_at_tenant_id_client_ref"
-_TENANT_DUE_INDEX = "ix_weekplan_schedules_tenant_id_next_run_at_client_ref"
+_DUE_INDEX = "ix_weekplan_schedules_next_run_at_tenant_id_901a8cee"
+_TENANT_DUE_INDEX = "ix_weekplan_schedules_next_run_at_client_ref"
 
 #: The databases whose claim locks rows and skips the locked ones.
 ROW_LOCKING_DIALECTS = frozenset({"postgresql", "mysql", "mariadb"})

@@ -20,6 +20,7 @@ A host that runs Alembic can pass ``target_metadata=[host_metadata, metadata]``.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -52,12 +53,15 @@ from weekplan.domain.limits import (
 __all__ = [
     "MYSQL_TABLE_OPTIONS",
     "NAME_KEY_MAX",
+    "NAME_MAX_BEFORE_SHARD_SUFFIX",
+    "NAMING_CONVENTION",
     "UtcDateTime",
     "client_locks",
     "dishes",
     "document_type",
     "generation_locks",
     "generation_runs",
+    "instance_key",
     "instances",
     "key_type",
     "meal_history",
@@ -67,11 +71,35 @@ __all__ = [
     "templates",
 ]
 
-NAMING_CONVENTION: Final = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+#: PostgreSQL's 63 bytes, less ``_`` and a shard id of up to 10 digits: distributed
+#: PostgreSQL (Citus) appends ``_<shard id>`` to every index and constraint name
+#: on every shard and cuts a name that then passes 63 bytes.
+NAME_MAX_BEFORE_SHARD_SUFFIX: Final = 63 - 11
+
+
+def _short_name(kind: str, constraint: Any, table: Table) -> str:
+    """``<kind>_<table>_<columns>``, less a leading ``tenant_id``, cut and hashed to fit."""
+    columns = [column.name for column in constraint.columns]
+    if columns[:1] == ["tenant_id"]:  # every key leads with it; saying so adds nothing
+        columns = columns[1:]
+    name = "_".join([kind, table.name, *columns])
+    if len(name) <= NAME_MAX_BEFORE_SHARD_SUFFIX:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{name[: NAME_MAX_BEFORE_SHARD_SUFFIX - 9]}_{digest}"
+
+
+#: Names for the keys a table leaves unnamed, short enough for a shard suffix.
+#: weekplan's own keys are all named, with the kind, the table and a word for
+#: what the key is for; a name given in full passes through unchanged, so the
+#: names older revisions created stay as they are.
+NAMING_CONVENTION: Final[dict[str, Any]] = {
+    "ix_short": lambda index, table: _short_name("ix", index, table),
+    "uq_short": lambda key, table: _short_name("uq", key, table),
+    "ix": "%(ix_short)s",
+    "uq": "%(uq_short)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "fk": "fk_%(table_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
 
@@ -166,7 +194,7 @@ templates: Final = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
     PrimaryKeyConstraint("tenant_id", "id"),
     # Listing and searching a tenant's templates walks this index in page order.
-    Index(None, "tenant_id", "name_key", "id"),
+    Index("ix_weekplan_templates_by_name", "tenant_id", "name_key", "id"),
     **_MYSQL_TABLE,
 )
 
@@ -188,9 +216,11 @@ instances: Final = Table(
     # No foreign key to the template: deleting a template keeps its instances.
     PrimaryKeyConstraint("tenant_id", "id"),
     # One week per client; also serves "get by key" and "the weeks of one client".
-    UniqueConstraint("tenant_id", "client_ref", "week_start_date"),
+    UniqueConstraint(
+        "tenant_id", "client_ref", "week_start_date", name="uq_weekplan_instances_client_week"
+    ),
     # "The clients of one week" and the full listing, in page order.
-    Index(None, "tenant_id", "week_start_date", "client_ref"),
+    Index("ix_weekplan_instances_by_week", "tenant_id", "week_start_date", "client_ref"),
     **_MYSQL_TABLE,
 )
 
@@ -212,7 +242,7 @@ dishes: Final = Table(
     Column("updated_at", UtcDateTime(), nullable=True),
     PrimaryKeyConstraint("tenant_id", "id"),
     # Listing, searching and scanning a tenant's catalog walks this index in page order.
-    Index(None, "tenant_id", "name_key", "id"),
+    Index("ix_weekplan_dishes_by_name", "tenant_id", "name_key", "id"),
     **_MYSQL_TABLE,
 )
 
@@ -240,7 +270,7 @@ rulesets: Final = Table(
     Column("document", _document(), nullable=False),
     PrimaryKeyConstraint("tenant_id", "content_hash"),
     # Listing a tenant's rulesets, of every diet or of one, walks this index in page order.
-    Index(None, "tenant_id", "diet_id", "version", "content_hash"),
+    Index("ix_weekplan_rulesets_by_diet", "tenant_id", "diet_id", "version", "content_hash"),
     **_MYSQL_TABLE,
 )
 
@@ -255,7 +285,6 @@ ruleset_assignments: Final = Table(
     ForeignKeyConstraint(
         ["tenant_id", "content_hash"],
         ["weekplan_rulesets.tenant_id", "weekplan_rulesets.content_hash"],
-        # The conventional name would pass PostgreSQL's 63 characters.
         name="fk_weekplan_ruleset_assignments_rulesets",
     ),
     **_MYSQL_TABLE,
@@ -301,6 +330,11 @@ generation_locks: Final = Table(
     Column("tenant_id", _key(ID_MAX), nullable=False),
     PrimaryKeyConstraint("tenant_id"),
     **_MYSQL_TABLE,
+)
+
+#: The key that allows one week per client, which a store tells from other clashes.
+instance_key: Final = next(
+    constraint for constraint in instances.constraints if isinstance(constraint, UniqueConstraint)
 )
 
 #: One row per client whose weeks or ruleset were ever written: the row that a

@@ -19,9 +19,10 @@ from types import TracebackType
 from typing import Any, Final, Self
 
 from django.db import DEFAULT_DB_ALIAS, Error, IntegrityError, connections, transaction
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import F, Q, QuerySet, UniqueConstraint, Value
 from django.db.models.functions import StrIndex
 
+from weekplan.adapters._duplicate_key import UniqueKey
 from weekplan.contrib.django.codec import (
     decode_check,
     decode_entries,
@@ -106,9 +107,23 @@ _DISH_COLUMNS: Final = (
     "created_at",
     "updated_at",
 )
-# How each database names a clash on (tenant_id, client_ref, week_start_date):
-# PostgreSQL and MySQL by the constraint's name, SQLite by its columns.
-_WEEK_CLASH_MARKERS: Final = ("weekplan_instances_week_uq", "weekplan_instances.client_ref")
+
+
+def _week_key() -> UniqueKey:
+    """The unique key of one week per client, as the database reports a clash on it."""
+    meta = InstanceRecord._meta
+    key = next(
+        constraint
+        for constraint in meta.constraints
+        if isinstance(constraint, UniqueConstraint) and "client_ref" in constraint.fields
+    )
+    columns = [str(getattr(meta.get_field(field), "column", field)) for field in key.fields]
+    return UniqueKey(columns=columns, name=key.name)
+
+
+#: A clash on it is recognised by the SQLSTATE and key columns of the error, never
+#: by the constraint's full name, which distributed PostgreSQL changes per shard.
+_WEEK_KEY: Final = _week_key()
 
 
 #: PostgreSQL's serialization_failure and deadlock_detected; MariaDB's deadlock
@@ -389,7 +404,8 @@ class DjangoInstanceRepository:
             with transaction.atomic(using=alias):
                 record.save(force_insert=True, using=alias)
         except IntegrityError as exc:
-            if any(marker in str(exc) for marker in _WEEK_CLASH_MARKERS):
+            # Django keeps the driver's exception, whose SQLSTATE and detail tell the key.
+            if exc.__cause__ is not None and _WEEK_KEY.is_violated_by(exc.__cause__):
                 raise InstanceExists() from exc
             raise _translate(exc) from exc
         except Error as exc:
