@@ -25,9 +25,11 @@ __all__ = [
     "DayScopeJson",
     "DishQuery",
     "DishUpsert",
+    "DraftApply",
     "InstanceCreate",
     "InstanceQuery",
     "InstanceUpdate",
+    "LockSlot",
     "RulesetAssign",
     "RulesetQuery",
     "SlotUpdate",
@@ -128,6 +130,23 @@ class SlotUpdate:
     dish_template_id: str | None = None
     notes: str | None = None
     expected_version: int | None = attrs.field(default=None, converter=_expected_version)
+
+
+@attrs.frozen(kw_only=True)
+class LockSlot:
+    """Body of "lock one slot": whole, or only ``ingredients`` of its dish (the planner checks)."""
+
+    reason: str | None = None
+    ingredients: tuple[str, ...] | None = None
+    expected_version: int | None = attrs.field(default=None, converter=_expected_version)
+
+
+@attrs.frozen(kw_only=True)
+class DraftApply:
+    """Body of "apply the week's draft": the draft version that was reviewed, and a reason."""
+
+    expected_version: int | None = attrs.field(default=None, converter=_expected_version)
+    reason: str | None = None
 
 
 @attrs.frozen(kw_only=True)
