@@ -31,6 +31,7 @@ from weekplan.http.routes import Audience, Call, Reply, Route
 from weekplan.planner.guardrails import RulesetAssignment
 from weekplan.serialization import (
     BulkAssign,
+    ChangeQuery,
     DishQuery,
     DishUpsert,
     DraftApply,
@@ -211,6 +212,13 @@ def _apply_draft(call: Call) -> Any:
 
 def _discard_draft(call: Call) -> None:
     call.worker.discard_draft(*_week(call))
+
+
+def _list_all_changes(call: Call) -> Any:
+    q = call.query
+    return call.worker.list_all_changes(
+        client_ref=q.client_ref, since=q.since, until=q.until, limit=q.limit, cursor=q.cursor
+    )
 
 
 def _check_instance(call: Call) -> Any:
@@ -470,6 +478,11 @@ ROUTES: tuple[Route, ...] = (
         method="GET", path=f"{_WEEK}/changes", operation_id="list_changes",
         handler=_list_changes, summary="The week's change records, newest first",
         tag="weeks", query=PageQuery, response=Page[ChangeRecord],
+    ),
+    Route(
+        method="GET", path="/api/planning/changes", operation_id="list_all_changes",
+        handler=_list_all_changes, summary="The tenant's change records, newest first",
+        tag="weeks", query=ChangeQuery, response=Page[ChangeRecord],
     ),
     Route(
         method="PUT", path=f"{_SLOT}/lock", operation_id="lock_slot",

@@ -40,6 +40,7 @@ from weekplan.serialization._json import parse_json
 from weekplan.serialization._schema import json_schema
 from weekplan.serialization.payloads import (
     BulkAssign,
+    ChangeQuery,
     DishQuery,
     DishUpsert,
     DraftApply,
@@ -59,6 +60,7 @@ from weekplan.serialization.payloads import (
 
 __all__ = [
     "BulkAssign",
+    "ChangeQuery",
     "DishQuery",
     "DishUpsert",
     "DraftApply",

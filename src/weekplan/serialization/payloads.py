@@ -7,7 +7,7 @@ or the version is current is for the planner to say.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import attrs
@@ -22,6 +22,7 @@ from weekplan.planner.inputs import check_client_ref, check_expected_version
 
 __all__ = [
     "BulkAssign",
+    "ChangeQuery",
     "DayScopeJson",
     "DishQuery",
     "DishUpsert",
@@ -154,6 +155,20 @@ class TemplateQuery:
     """Query string of "list templates": ``?search=&limit=&cursor=``."""
 
     search: str | None = None
+    limit: int = 50
+    cursor: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ChangeQuery:
+    """Query string of "list the tenant's changes": ``?client_ref=&since=&until=&limit=&cursor=``.
+
+    ``since`` and ``until`` are ISO date-times with a UTC offset.
+    """
+
+    client_ref: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
     limit: int = 50
     cursor: str | None = None
 

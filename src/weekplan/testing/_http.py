@@ -201,6 +201,8 @@ def _session(send: Callable[[str, str, str, Any], HttpResult]) -> None:
     send(w, "PUT", f"{week}/slots/mon/dinner", {"notes": "x", "expected_version": 1})
     send(w, "GET", f"{week}/overrides", None)
     send(w, "GET", f"{week}/changes?limit=1", None)
+    send(w, "GET", "/api/planning/changes?client_ref=client-42&limit=1", None)
+    send(w, "GET", "/api/planning/changes?since=yesterday", None)
     send(w, "POST", f"{week}/bulk-assign", {"slot_key": "lunch", "dish_template_id": "oats"})
     send(w, "POST", f"{week}/slots/mon/dinner/reset", None)
     _lock_and_draft_session(send, week)
@@ -462,6 +464,8 @@ class HttpConformance(abc.ABC):
         for method in ("GET", "DELETE"):
             gone = _send(worker, method, f"{week}/draft")
             assert (gone.status, gone.json()) == (404, missing), method
+        logged = _send(worker, "GET", "/api/planning/changes?client_ref=client-42").json()
+        assert [r["change_type"] for r in logged["items"][:3]] == ["unlocked", "locked", "added"]
 
     # -- statuses of creation ------------------------------------------------------------
 
