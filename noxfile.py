@@ -29,7 +29,7 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """The whole test suite, doctests included, plus an import check without extras."""
-    session.install("-e", ".[test,postgresql,mysql,django,flask,celery]")
+    session.install("-e", ".[test,postgresql,mysql,django,flask,celery,generate]")
     session.run("pytest", *session.posargs)
     session.run("pytest", "-q", "--doctest-modules", "src", "--doctest-glob=*.md", "README.md")
     session.run("pytest", "-q", "--doctest-glob=*.md", "docs")

@@ -1,432 +1,589 @@
-"""How fast is the SQLAlchemy store, next to the raw driver doing the same work?
+"""How fast is weekplan next to the least work a store could do? Prints figures, never fails.
 
-Run ``python benchmarks/bench_store.py`` (or ``nox -s bench``). It prints a table;
-it never passes or fails. SQLite runs in a temporary file; PostgreSQL runs when
-``WEEKPLAN_BENCH_POSTGRES_URL`` or ``WEEKPLAN_TEST_POSTGRES_URL`` names a server,
-in a schema of its own that is dropped at the end.
+    PYTHONPATH=src python benchmarks/bench_store.py                 # this tree
+    PYTHONPATH=src python benchmarks/bench_store.py --compare OLD/src   # before / after
 
-Each weekplan figure is the median of one planner call (what a host pays). Its
-baseline is the plain driver (``sqlite3``, ``psycopg``) in the same transaction
-shape, sending the same statements and encoding or decoding the same JSON, so the
-ratio is what weekplan adds: SQLAlchemy, the unit of work, and building checked
-domain values. ``create_instance`` also adds the template's dishes to the
-planning history totals (one upsert), so its baseline does the same.
+Every figure is interleaved (see ``harness.py``): the contenders run in turns,
+block by block, and each figure is the median over blocks with the min-max of
+the blocks in brackets. With ``--compare`` the same benchmark also runs on
+another source tree in a child process, block for block with this one.
+
+Contenders of the per-call figures, on SQLite (a temporary file) and on
+PostgreSQL (when ``WEEKPLAN_BENCH_POSTGRES_URL`` or ``WEEKPLAN_TEST_POSTGRES_URL``
+names a server; a schema of its own, dropped at the end):
+
+* **weekplan**: one planner call, what a host pays;
+* **matched raw**: the plain driver sending the statements the store sends,
+  in the same transaction shape, decoding the same JSON;
+* **physical minimum**: the plain driver keeping each week as one JSON document
+  keyed by ``(tenant_id, client_ref, week_start_date)``, read and written with
+  one statement each, no transaction around a single statement: what any
+  store must at least do, whatever its schema. SQLite's is a WAL file with
+  ``synchronous=NORMAL`` of its own.
+
+The other figures: suggestions as the catalog grows (100 and 10,000 dishes) and
+as the planning history it reads grows (10,000 distinct planned dishes), on the
+in-memory and the SQL store; 1,000 clients' weeks in one ``create_instances``
+call against 1,000 ``create_instance`` calls; guardrails compile time of a
+10,000-rule ruleset beside the evaluation of a week.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import random
 import sqlite3
-import statistics
+import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import psycopg
+from bench_guardrails import ruleset_of, week
+from harness import ChildRunner, LocalRunner, Runner, Samples, interleave, ratios, serve, spread
+from harness import table as render_table
 from sqlalchemy import URL, create_engine, make_url, text
 
 from weekplan import PlanEntry, Planner, WorkerPlanner
+from weekplan.adapters.memory import InMemoryStore
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
-from weekplan.domain.meal_types import slot_kind
-from weekplan.domain.paging import encode_cursor
-from weekplan.domain.text import search_key
+from weekplan.domain.dishes import Dish
+from weekplan.domain.meal_types import MealType, slot_kind
+from weekplan.guardrails import clear_cache, compile_ruleset, evaluate
+from weekplan.ports import Store
 
 MONDAY = date(2026, 11, 23)
-TARGETS = {
-    ("sqlite", "create_instance"): 3.0,
-    ("sqlite", "get_instance"): 3.0,
-    ("postgresql", "create_instance"): 1.5,
-    ("postgresql", "get_instance"): 1.5,
-}
-Row = tuple[str, str, float, float | None, str]
-
+TENANT = "bench-tenant"
+ENTRIES = 42
+BULK_CLIENTS = 1000
+CATALOGS = (100, 10_000)
 INSTANCE_COLUMNS = (
     "id, tenant_id, template_id, client_ref, week_start_date, days, template_snapshot,"
-    " version, created_at, updated_at"
+    " version, created_at, updated_at, guardrails"
 )
 TEMPLATE_COLUMNS = "id, tenant_id, name, days, version, created_at, updated_at"
+HINTED = ("Havermout met", "Omelette met", "Pasta", "Soep van", "Salade met", "Broodje")
 
 
-def median_us(call: Callable[[int], object], runs: int) -> float:
-    """Median wall time of ``call(n)`` in microseconds, after a short warm-up."""
-    for n in range(min(20, runs)):
-        call(-1 - n)
-    samples = []
-    for n in range(runs):
-        start = time.perf_counter_ns()
-        call(n)
-        samples.append(time.perf_counter_ns() - start)
-    return statistics.median(samples) / 1000
-
-
-def week_entries(count: int = 42) -> list[PlanEntry]:
-    """``count`` slots over the week, each with a dish and a note."""
+def week_entries() -> list[PlanEntry]:
     days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
     return [
         PlanEntry(days[n % 7], f"slot-{n // 7}", dish_template_id=f"dish-{n}", notes=f"note {n}")
-        for n in range(count)
+        for n in range(ENTRIES)
     ]
 
 
-def encode(entries: list[dict[str, Any]]) -> str:
-    return json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-# -- raw drivers -------------------------------------------------------------------------
+# -- the raw drivers ---------------------------------------------------------------------
 
 
-class RawSqlite:
-    """The same statements on a bare ``sqlite3`` connection, in the store's transaction shape."""
+class Raw:
+    """A bare driver connection; ``?`` placeholders on both drivers."""
 
-    placeholder = "?"
+    def __init__(self, connection: Any, *, sqlite_begin: bool) -> None:
+        self.db = connection
+        self.sqlite = sqlite_begin
 
-    def __init__(self, path: Path) -> None:
-        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-
-    def begin(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
-
-    def execute(self, sql: str, params: tuple[Any, ...]) -> Any:
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        if not self.sqlite:
+            sql = sql.replace("?", "%s")
         return self.db.execute(sql, params)
 
     def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        self.db.executemany(sql, rows)
+        if self.sqlite:
+            self.db.executemany(sql, rows)
+        else:
+            self.db.cursor().executemany(sql.replace("?", "%s"), rows)
+
+    def begin(self, how: str = "BEGIN IMMEDIATE") -> None:
+        if self.sqlite:
+            self.db.execute(how)
 
     def commit(self) -> None:
-        self.db.execute("COMMIT")
+        if self.sqlite:
+            self.db.execute("COMMIT")
+        else:
+            self.db.commit()
 
     def rollback(self) -> None:
-        self.db.execute("ROLLBACK")
+        if self.sqlite:
+            self.db.execute("ROLLBACK")
+        else:
+            self.db.rollback()
 
-    def close(self) -> None:
-        self.db.close()
+
+def decode_entries(text_value: str) -> list[dict[str, Any]]:
+    value: list[dict[str, Any]] = json.loads(text_value)
+    return value
 
 
-class RawPsycopg:
-    """The same statements on a bare ``psycopg`` connection (``BEGIN`` is implicit there)."""
+class Matched:
+    """The statements the store sends for each call, on the raw driver."""
 
-    placeholder = "%s"
+    def __init__(self, raw: Raw) -> None:
+        self.raw = raw
 
-    def __init__(self, url: URL, schema: str) -> None:
-        self.db = psycopg.connect(
+    def get(self, client: str) -> Any:
+        row = self.raw.execute(
+            f"SELECT {INSTANCE_COLUMNS}, (SELECT content_hash FROM weekplan_ruleset_assignments"
+            " WHERE tenant_id = ? AND client_ref = ?) FROM weekplan_instances"
+            " WHERE tenant_id = ? AND client_ref = ? AND week_start_date = ?",
+            (TENANT, client, TENANT, client, MONDAY),
+        ).fetchone()
+        if not self.raw.sqlite:
+            self.raw.db.commit()  # nothing to end in autocommit; keeps psycopg's state clean
+        days = decode_entries(row[5])
+        snapshot = days if row[6] == row[5] else decode_entries(row[6])
+        return row, days, snapshot
+
+    def create(self, template_id: str, client: str) -> None:
+        raw = self.raw
+        raw.begin()
+        row = raw.execute(
+            f"SELECT {TEMPLATE_COLUMNS} FROM weekplan_templates WHERE tenant_id = ? AND id = ?",
+            (TENANT, template_id),
+        ).fetchone()
+        entries = decode_entries(row[3])
+        raw.execute(
+            "SELECT content_hash FROM weekplan_ruleset_assignments"
+            " WHERE tenant_id = ? AND client_ref = ?",
+            (TENANT, client),
+        ).fetchone()
+        totals: dict[tuple[str, str], int] = {}
+        for entry in entries:
+            if entry["dish_template_id"] is not None:
+                key = (slot_kind(entry["slot_key"]), entry["dish_template_id"])
+                totals[key] = totals.get(key, 0) + 1
+        raw.executemany(
+            "INSERT INTO weekplan_meal_history (tenant_id, slot_kind, dish_id, count)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id, slot_kind, dish_id)"
+            " DO UPDATE SET count = weekplan_meal_history.count + excluded.count",
+            [(TENANT, kind, dish, count) for (kind, dish), count in totals.items()],
+        )
+        days = dumps(entries)
+        now = datetime.now(UTC)
+        raw.execute(
+            f"INSERT INTO weekplan_instances ({INSTANCE_COLUMNS})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (uuid.uuid4().hex, TENANT, template_id, client, MONDAY, days, days, 1, now, now, None),
+        )
+        raw.commit()
+
+    def set_slot(self, client: str, n: int) -> None:
+        raw = self.raw
+        raw.begin()
+        row = raw.execute(
+            f"SELECT {INSTANCE_COLUMNS}, (SELECT content_hash FROM weekplan_ruleset_assignments"
+            " WHERE tenant_id = ? AND client_ref = ?) FROM weekplan_instances"
+            " WHERE tenant_id = ? AND client_ref = ? AND week_start_date = ?",
+            (TENANT, client, TENANT, client, MONDAY),
+        ).fetchone()
+        days = decode_entries(row[5])
+        days[0]["notes"] = f"edit {n}"
+        raw.execute(
+            "UPDATE weekplan_instances SET template_id = ?, days = ?, template_snapshot = ?,"
+            " version = ?, created_at = ?, updated_at = ?, guardrails = ? WHERE tenant_id = ?"
+            " AND client_ref = ? AND week_start_date = ? AND id = ? AND version = ?",
+            (
+                row[2],
+                dumps(days),
+                row[6],
+                row[7] + 1,
+                row[8],
+                datetime.now(UTC),
+                None,
+                TENANT,
+                client,
+                MONDAY,
+                row[0],
+                row[7],
+            ),
+        )
+        raw.commit()
+
+
+class PhysicalMinimum:
+    """Each week one JSON document under its natural key; one statement per step."""
+
+    def __init__(self, raw: Raw) -> None:
+        self.raw = raw
+        raw.execute(
+            "CREATE TABLE pm_templates (tenant_id VARCHAR(64), id VARCHAR(64), doc TEXT,"
+            " PRIMARY KEY (tenant_id, id))"
+        )
+        raw.execute(
+            "CREATE TABLE pm_weeks (tenant_id VARCHAR(64), client_ref VARCHAR(128),"
+            " week_start_date DATE, version INTEGER, doc TEXT,"
+            " PRIMARY KEY (tenant_id, client_ref, week_start_date))"
+        )
+        self._autocommit()
+
+    def _autocommit(self) -> None:
+        if not self.raw.sqlite:
+            self.raw.db.commit()
+
+    def add_template(self, template_id: str, entries: list[PlanEntry]) -> None:
+        doc = dumps({"name": "Bench", "days": [self._entry(e) for e in entries], "version": 1})
+        self.raw.execute("INSERT INTO pm_templates VALUES (?, ?, ?)", (TENANT, template_id, doc))
+        self._autocommit()
+
+    @staticmethod
+    def _entry(entry: PlanEntry) -> dict[str, Any]:
+        return {
+            "day_key": entry.day_key.value,
+            "slot_key": entry.slot_key,
+            "dish_template_id": entry.dish_template_id,
+            "notes": entry.notes,
+        }
+
+    def get(self, client: str) -> Any:
+        row = self.raw.execute(
+            "SELECT doc FROM pm_weeks"
+            " WHERE tenant_id = ? AND client_ref = ? AND week_start_date = ?",
+            (TENANT, client, MONDAY),
+        ).fetchone()
+        return json.loads(row[0])
+
+    def create(self, template_id: str, client: str) -> None:
+        row = self.raw.execute(
+            "SELECT doc FROM pm_templates WHERE tenant_id = ? AND id = ?", (TENANT, template_id)
+        ).fetchone()
+        template = json.loads(row[0])
+        now = datetime.now(UTC).isoformat()
+        doc = {
+            "template_id": template_id,
+            "days": template["days"],
+            "template_snapshot": template["days"],
+            "created_at": now,
+            "updated_at": now,
+        }
+        self.raw.execute(
+            "INSERT INTO pm_weeks VALUES (?, ?, ?, 1, ?)", (TENANT, client, MONDAY, dumps(doc))
+        )
+
+    def set_slot(self, client: str, n: int) -> None:
+        row = self.raw.execute(
+            "SELECT version, doc FROM pm_weeks"
+            " WHERE tenant_id = ? AND client_ref = ? AND week_start_date = ?",
+            (TENANT, client, MONDAY),
+        ).fetchone()
+        doc = json.loads(row[1])
+        doc["days"][0]["notes"] = f"edit {n}"
+        doc["updated_at"] = datetime.now(UTC).isoformat()
+        self.raw.execute(
+            "UPDATE pm_weeks SET version = ?, doc = ? WHERE tenant_id = ? AND client_ref = ?"
+            " AND week_start_date = ? AND version = ?",
+            (row[0] + 1, dumps(doc), TENANT, client, MONDAY, row[0]),
+        )
+
+
+# -- the databases -----------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def sqlite_databases() -> Iterator[tuple[SqlAlchemyStore, Raw, Raw]]:
+    """weekplan's file, and a separate WAL file for the physical minimum."""
+    with tempfile.TemporaryDirectory() as folder:
+        store = SqlAlchemyStore(f"sqlite:///{Path(folder) / 'weekplan.db'}")
+        store.create_all()
+        matched = sqlite3.connect(
+            Path(folder) / "weekplan.db", isolation_level=None, check_same_thread=False
+        )
+        minimum = sqlite3.connect(Path(folder) / "minimum.db", isolation_level=None)
+        minimum.execute("PRAGMA journal_mode = WAL")
+        minimum.execute("PRAGMA synchronous = NORMAL")
+        try:
+            yield store, Raw(matched, sqlite_begin=True), Raw(minimum, sqlite_begin=True)
+        finally:
+            matched.close()
+            minimum.close()
+            store.close()
+
+
+@contextlib.contextmanager
+def postgresql_databases(url: URL) -> Iterator[tuple[SqlAlchemyStore, Raw, Raw]]:
+    schema = f"weekplan_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+    def connect(*, autocommit: bool) -> Any:
+        return psycopg.connect(
             host=url.host,
             port=url.port,
             user=url.username,
             password=url.password,
             dbname=url.database,
             options=f"-csearch_path={schema}",
+            autocommit=autocommit,
         )
 
-    def begin(self) -> None:
-        pass
-
-    def execute(self, sql: str, params: tuple[Any, ...]) -> Any:
-        return self.db.execute(sql.replace("?", "%s"), params)
-
-    def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        self.db.cursor().executemany(sql.replace("?", "%s"), rows)
-
-    def commit(self) -> None:
-        self.db.commit()
-
-    def rollback(self) -> None:
-        self.db.rollback()
-
-    def close(self) -> None:
-        self.db.close()
-
-
-Raw = RawSqlite | RawPsycopg
-
-
-def raw_get(raw: Raw, tenant: str, client: str) -> tuple[Any, ...]:
-    raw.begin()
-    row = raw.execute(
-        f"SELECT {INSTANCE_COLUMNS} FROM weekplan_instances"
-        " WHERE tenant_id = ? AND client_ref = ? AND week_start_date = ?",
-        (tenant, client, MONDAY),
-    ).fetchone()
-    raw.rollback()
-    return (*row[:5], json.loads(row[5]), json.loads(row[6]), *row[7:])
-
-
-def raw_create(raw: Raw, tenant: str, template_id: str, client: str) -> None:
-    raw.begin()
-    row = raw.execute(
-        f"SELECT {TEMPLATE_COLUMNS} FROM weekplan_templates WHERE tenant_id = ? AND id = ?",
-        (tenant, template_id),
-    ).fetchone()
-    entries = json.loads(row[3])
-    days = encode(entries)
-    now = datetime.now(UTC)
-    # The planning history totals, as the store keeps them: one upsert for all keys.
-    totals: dict[tuple[str, str], int] = {}
-    for entry in entries:
-        if entry["dish_template_id"] is not None:
-            key = (slot_kind(entry["slot_key"]), entry["dish_template_id"])
-            totals[key] = totals.get(key, 0) + 1
-    raw.executemany(
-        "INSERT INTO weekplan_meal_history (tenant_id, slot_kind, dish_id, count)"
-        " VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id, slot_kind, dish_id)"
-        " DO UPDATE SET count = weekplan_meal_history.count + excluded.count",
-        [(tenant, kind, dish_id, count) for (kind, dish_id), count in totals.items()],
-    )
-    raw.execute(
-        f"INSERT INTO weekplan_instances ({INSTANCE_COLUMNS})"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (uuid.uuid4().hex, tenant, template_id, client, MONDAY, days, days, 1, now, now),
-    )
-    raw.commit()
-
-
-def raw_set_slot(raw: Raw, tenant: str, client: str, n: int) -> None:
-    raw.begin()
-    row = raw.execute(
-        f"SELECT {INSTANCE_COLUMNS} FROM weekplan_instances"
-        " WHERE tenant_id = ? AND client_ref = ? AND week_start_date = ?",
-        (tenant, client, MONDAY),
-    ).fetchone()
-    days = json.loads(row[5])
-    days[0]["notes"] = f"edit {n}"
-    raw.execute(
-        "UPDATE weekplan_instances SET template_id = ?, days = ?, template_snapshot = ?,"
-        " version = ?, created_at = ?, updated_at = ? WHERE tenant_id = ? AND client_ref = ?"
-        " AND week_start_date = ? AND id = ? AND version = ?",
-        (
-            row[2],
-            encode(days),
-            encode(json.loads(row[6])),
-            row[7] + 1,
-            row[8],
-            datetime.now(UTC),
-            tenant,
-            client,
-            MONDAY,
-            row[0],
-            row[7],
-        ),
-    )
-    raw.commit()
-
-
-def raw_search(raw: Raw, tenant: str, needle: str, after: tuple[str, str] | None) -> int:
-    contains = "instr(name_key, ?) > 0" if isinstance(raw, RawSqlite) else "strpos(name_key, ?) > 0"
-    keyset = " AND (name_key, id) > (?, ?)" if after else ""
-    raw.begin()
-    rows = raw.execute(
-        f"SELECT {TEMPLATE_COLUMNS} FROM weekplan_templates WHERE tenant_id = ? AND {contains}"
-        f"{keyset} ORDER BY name_key, id LIMIT 51",
-        (tenant, needle, *(after or ())),
-    ).fetchall()
-    raw.rollback()
-    return len([json.loads(r[3]) for r in rows])
-
-
-# -- data --------------------------------------------------------------------------------
-
-
-def bulk_instances(store: SqlAlchemyStore, count: int, *, start: int = 0) -> None:
-    """``count`` small instances spread over many tenants, in large batches."""
-    assert store.engine is not None
-    now = datetime(2026, 1, 1, tzinfo=UTC)
-    days = encode(
-        [{"day_key": "mon", "slot_key": "lunch", "dish_template_id": None, "notes": None}]
-    )
-    sql = (
-        f"INSERT INTO weekplan_instances ({INSTANCE_COLUMNS}) VALUES "
-        "(:id, :t, 'tpl', :c, :w, :d, :d, 1, :now, :now)"
-    )
-    batch = 20_000
-    for first in range(start, start + count, batch):
-        rows = [
-            {
-                "id": f"bulk-{n}",
-                "t": f"bulk-tenant-{n % 5000:04}",
-                "c": f"client-{n // 5000:05}",
-                "w": MONDAY,
-                "d": days,
-                "now": now,
-            }
-            for n in range(first, min(first + batch, start + count))
-        ]
-        with store.engine.begin() as connection:
-            connection.execute(text(sql), rows)
-    analyze(store)
-
-
-def analyze(store: SqlAlchemyStore) -> None:
-    assert store.engine is not None
-    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text("ANALYZE"))
-
-
-def bulk_templates(store: SqlAlchemyStore, tenant: str, count: int) -> list[tuple[str, str]]:
-    """``count`` templates whose names all contain "week"; their sort keys, in order."""
-    assert store.engine is not None
-    now = datetime(2026, 1, 1, tzinfo=UTC)
-    days = encode([{"day_key": "mon", "slot_key": "lunch", "dish_template_id": "d", "notes": None}])
-    rows = [
-        {
-            "t": tenant,
-            "id": f"tpl-{n:06}",
-            "name": f"Week {n:06}",
-            "k": search_key(f"Week {n:06}"),
-            "d": days,
-            "now": now,
-        }
-        for n in range(count)
-    ]
-    with store.engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO weekplan_templates (tenant_id, id, name, name_key, days, version,"
-                " created_at, updated_at) VALUES (:t, :id, :name, :k, :d, 1, :now, :now)"
-            ),
-            rows,
-        )
-    analyze(store)
-    return sorted((str(r["k"]), str(r["id"])) for r in rows)
-
-
-# -- one database ------------------------------------------------------------------------
-
-
-def bench(name: str, store: SqlAlchemyStore, raw: Raw, runs: int, large: int) -> Iterator[Row]:
-    """Every figure for one database."""
-    worker: WorkerPlanner = Planner(store).worker("bench-tenant")
-    for n in range(42):
-        worker.upsert_dish(f"dish-{n}", name=f"Dish {n}")
-    template = worker.create_template("Bench week", week_entries())
-    worker.create_instance(template.id, "client-get", MONDAY)
-
-    def pair(op: str, ours: Callable[[int], object], base: Callable[[int], object]) -> Row:
-        mine, theirs = median_us(ours, runs), median_us(base, runs)
-        target = TARGETS.get((name, op))
-        return (name, op, mine, theirs, f"<= {target}x" if target else "")
-
-    yield pair(
-        "create_instance",
-        lambda n: worker.create_instance(template.id, f"client-c{n}", MONDAY),
-        lambda n: raw_create(raw, "bench-tenant", template.id, f"client-r{n}"),
-    )
-    yield pair(
-        "get_instance",
-        lambda _n: worker.get_instance("client-get", MONDAY),
-        lambda _n: raw_get(raw, "bench-tenant", "client-get"),
-    )
-    worker.create_instance(template.id, "client-raw-edit", MONDAY)
-    yield pair(
-        "set_slot",
-        lambda n: worker.set_slot("client-get", MONDAY, "mon", "slot-0", notes=f"edit {n}"),
-        lambda n: raw_set_slot(raw, "bench-tenant", "client-raw-edit", n),
-    )
-
-    keys = bulk_templates(store, "bench-search", 10_100)
-    searcher = Planner(store).worker("bench-search")
-    deep = encode_cursor("templates", keys[9_999])
-    page_runs = max(20, runs // 5)
-    first_page = median_us(lambda _n: searcher.list_templates(search="week", limit=50), page_runs)
-    deep_page = median_us(
-        lambda _n: searcher.list_templates(search="week", limit=50, cursor=deep), page_runs
-    )
-    raw_first = median_us(lambda _n: raw_search(raw, "bench-search", "week", None), page_runs)
-    raw_deep = median_us(lambda _n: raw_search(raw, "bench-search", "week", keys[9_999]), page_runs)
-    yield (name, "search page 1", first_page, raw_first, "")
-    yield (name, "search page after 10,000", deep_page, raw_deep, "")
-    yield (name, "deep page / first page", deep_page / first_page * 100, None, "<= 1.5x")
-
-    # get_instance as the table grows: ~10k rows, then `large`.
-    bulk_instances(store, 10_000 - 4 - runs * 2)
-    small = median_us(lambda _n: worker.get_instance("client-get", MONDAY), runs)
-    bulk_instances(store, large - 10_000, start=10_000)
-    big = median_us(lambda _n: worker.get_instance("client-get", MONDAY), runs)
-    yield (name, "get_instance, 10k rows", small, None, "")
-    yield (name, f"get_instance, {large // 1000}k rows", big, None, "")
-    yield (name, f"{large // 1000}k / 10k", big / small * 100, None, "<= 1.3x")
-
-
-@contextmanager
-def sqlite_database() -> Iterator[tuple[SqlAlchemyStore, Raw]]:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "bench.db"
-        store = SqlAlchemyStore(f"sqlite:///{path}")
-        store.create_all()
-        raw = RawSqlite(path)
-        try:
-            yield store, raw
-        finally:
-            raw.close()
-            store.close()
-
-
-@contextmanager
-def postgresql_database(url: URL) -> Iterator[tuple[SqlAlchemyStore, Raw]]:
-    schema = f"weekplan_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     store = SqlAlchemyStore(url.update_query_dict({"options": f"-csearch_path={schema}"}))
-    raw = RawPsycopg(url, schema)
+    # The matched baseline reads in autocommit as the store now does, and writes in a
+    # transaction (psycopg begins one before the first statement).
+    matched, minimum = connect(autocommit=False), connect(autocommit=True)
     try:
         store.create_all()
-        yield store, raw
+        yield store, PgMatched(matched), Raw(minimum, sqlite_begin=False)
     finally:
-        raw.close()
+        matched.close()
+        minimum.close()
         store.close()
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
 
-def render(rows: list[Row]) -> str:
-    lines = [
-        f"{'database':<11} {'operation':<26} {'weekplan':>11} {'raw driver':>11}"
-        f" {'ratio':>7}  target",
-        "-" * 80,
-    ]
-    for database, op, mine, theirs, target in rows:
-        if theirs is None and op.endswith(("/ first page", "/ 10k")):
-            lines.append(f"{database:<11} {op:<26} {'':>11} {'':>11} {mine / 100:>6.2f}x  {target}")
-        elif theirs is None:
-            lines.append(f"{database:<11} {op:<26} {mine:>9.0f}µs {'':>11} {'':>7}  {target}")
-        else:
-            ratio = mine / theirs
-            lines.append(
-                f"{database:<11} {op:<26} {mine:>9.0f}µs {theirs:>9.0f}µs {ratio:>6.2f}x  {target}"
-            )
-    return "\n".join(lines)
+class PgMatched(Raw):
+    """psycopg with autocommit for a single-statement read, a transaction for writes."""
+
+    def __init__(self, connection: Any) -> None:
+        super().__init__(connection, sqlite_begin=False)
+
+    def begin(self, how: str = "") -> None:
+        self.db.autocommit = False
+
+    def commit(self) -> None:
+        self.db.commit()
+        self.db.autocommit = True
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=300, help="timed calls per figure")
-    parser.add_argument(
-        "--large", type=int, default=1_000_000, help="instances stored for the large-table figure"
+# -- the cases ---------------------------------------------------------------------------
+
+
+def seed_catalog(store: Store, tenant: str, size: int, rng: random.Random) -> None:
+    """``size`` dishes, a third named with a meal hint, a sixth labelled for a meal."""
+    meals = list(MealType)
+    with store.unit_of_work() as uow:
+        for n in range(size):
+            prefix = rng.choice(HINTED) if n % 3 == 0 else "Gerecht"
+            labels = (meals[n % 4],) if n % 6 == 0 else ()
+            uow.dishes.add(tenant, Dish(f"dish-{n:05}", tenant, f"{prefix} {n:05}", labels))
+        uow.commit()
+
+
+def seed_history(worker: WorkerPlanner, dishes: int) -> None:
+    """Every one of ``dishes`` dishes planned once, in templates of 140 entries."""
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    slots = ("breakfast", "lunch", "dinner", "snack", "ontbijt", "diner", "tussendoortje")
+    for first in range(0, dishes, 140):
+        entries = [
+            PlanEntry(days[k % 7], f"{slots[(k // 7) % 7]} {k // 49}", f"dish-{n:05}")
+            for k, n in enumerate(range(first, min(first + 140, dishes)))
+        ]
+        worker.create_template(f"History {first}", entries)
+
+
+def sql_cases(prefix: str, store: SqlAlchemyStore, matched: Raw, minimum: Raw) -> dict[str, Any]:
+    worker = Planner(store).worker(TENANT)
+    with store.unit_of_work() as uow:
+        for n in range(ENTRIES):
+            uow.dishes.add(TENANT, Dish(f"dish-{n}", TENANT, f"Dish {n}"))
+        uow.commit()
+    template = worker.create_template("Bench week", week_entries())
+    worker.create_instance(template.id, "client-get", MONDAY)
+    worker.create_instance(template.id, "client-raw", MONDAY)
+    raw = Matched(matched)
+    physical = PhysicalMinimum(minimum)
+    physical.add_template(template.id, week_entries())
+    physical.create(template.id, "client-get")
+    bulk_template = worker.create_template("Bulk week", week_entries())
+    cases: dict[str, Callable[[int], object]] = {
+        f"{prefix} get_instance/weekplan": lambda _n: worker.get_instance("client-get", MONDAY),
+        f"{prefix} get_instance/matched": lambda _n: raw.get("client-get"),
+        f"{prefix} get_instance/minimum": lambda _n: physical.get("client-get"),
+        f"{prefix} create_instance/weekplan": lambda n: worker.create_instance(
+            template.id, f"c-{n}", MONDAY
+        ),
+        f"{prefix} create_instance/matched": lambda n: raw.create(template.id, f"r-{n}"),
+        f"{prefix} create_instance/minimum": lambda n: physical.create(template.id, f"m-{n}"),
+        f"{prefix} set_slot/weekplan": lambda n: worker.set_slot(
+            "client-get", MONDAY, "mon", "slot-0", notes=f"edit {n}"
+        ),
+        f"{prefix} set_slot/matched": lambda n: raw.set_slot("client-raw", n),
+        f"{prefix} set_slot/minimum": lambda n: physical.set_slot("client-get", n),
+        f"{prefix} 1000 weeks/create_instance x1000": lambda n: [
+            worker.create_instance(bulk_template.id, f"loop-{n}-{k}", MONDAY)
+            for k in range(BULK_CLIENTS)
+        ],
+    }
+    if hasattr(worker, "create_instances"):
+        cases[f"{prefix} 1000 weeks/create_instances"] = lambda n: worker.create_instances(
+            bulk_template.id, [f"bulk-{n}-{k}" for k in range(BULK_CLIENTS)], MONDAY
+        )
+    cases.update(suggestion_cases(prefix, store))
+    return cases
+
+
+def suggestion_cases(prefix: str, store: Store) -> dict[str, Callable[[int], object]]:
+    """Suggestions by catalog size, and with a large history read beside a large catalog."""
+    rng = random.Random(20261123)
+    cases: dict[str, Callable[[int], object]] = {}
+    for size in CATALOGS:
+        tenant = f"catalog-{size}"
+        seed_catalog(store, tenant, size, rng)
+        worker = Planner(store).worker(tenant)
+        cases[f"{prefix} suggest/catalog {size}"] = lambda _n, w=worker: w.suggest_dishes(
+            "breakfast", limit=10
+        )
+    tenant = "history-10000"
+    seed_catalog(store, tenant, 10_000, rng)
+    worker = Planner(store).worker(tenant)
+    seed_history(worker, 10_000)
+    cases[f"{prefix} suggest/catalog 10000, history 10000"] = lambda _n: worker.suggest_dishes(
+        "breakfast", limit=10
     )
-    parser.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
-    args = parser.parse_args()
+    return cases
 
-    rows: list[Row] = []
-    if args.only in (None, "sqlite"):
-        with sqlite_database() as (store, raw):
-            rows += bench("sqlite", store, raw, args.runs, args.large)
+
+def guardrails_cases() -> dict[str, Callable[[int], object]]:
+    rng = random.Random(20260131)
+    ruleset = ruleset_of(10_000, rng)
+    plan = week(rng, ruleset)
+
+    def compile_fresh(_n: int) -> object:
+        clear_cache()
+        return compile_ruleset(ruleset)
+
+    def evaluate_cached(_n: int) -> object:
+        compile_ruleset(ruleset)
+        return evaluate(ruleset, plan)
+
+    return {
+        "guardrails/compile 10,000 rules": compile_fresh,
+        "guardrails/evaluate a week (compiled)": evaluate_cached,
+    }
+
+
+# -- driving -----------------------------------------------------------------------------
+
+GROUPS: tuple[tuple[str, int, int], ...] = (
+    # (what the case name contains, blocks, calls per block)
+    ("get_instance", 15, 40),
+    ("create_instance/", 15, 20),
+    ("set_slot", 15, 20),
+    ("suggest", 9, 3),
+    ("1000 weeks", 5, 1),
+    ("guardrails/compile", 7, 1),
+    ("guardrails/evaluate", 9, 10),
+)
+
+
+def build(only: str | None, stack: contextlib.ExitStack) -> LocalRunner:
+    runner = LocalRunner("this tree")
+    if only in (None, "sqlite"):
+        store, matched, minimum = stack.enter_context(sqlite_databases())
+        runner.cases.update(sql_cases("sqlite", store, matched, minimum))
     pg = os.environ.get("WEEKPLAN_BENCH_POSTGRES_URL") or os.environ.get(
         "WEEKPLAN_TEST_POSTGRES_URL"
     )
-    if args.only in (None, "postgresql"):
-        if pg:
-            with postgresql_database(make_url(pg)) as (store, raw):
-                rows += bench("postgresql", store, raw, args.runs, args.large)
-        else:
-            print("PostgreSQL skipped: set WEEKPLAN_BENCH_POSTGRES_URL to include it.\n")
-    print(render(rows))
+    if only in (None, "postgresql") and pg:
+        store, matched, minimum = stack.enter_context(postgresql_databases(make_url(pg)))
+        runner.cases.update(sql_cases("postgresql", store, matched, minimum))
+    if only in (None, "memory"):
+        runner.cases.update(suggestion_cases("memory", InMemoryStore()))
+    if only in (None, "guardrails"):
+        runner.cases.update(guardrails_cases())
+    return runner
+
+
+def report(runners: list[Runner], results: dict[tuple[str, str], Samples]) -> str:
+    labels = [runner.label for runner in runners]
+    rows: list[list[str]] = []
+
+    def samples(label: str, case: str) -> Samples | None:
+        found = results.get((label, case))
+        return found if found is not None and found.blocks else None
+
+    cases = sorted({case for _, case in results}, key=_case_order)
+    for case in cases:
+        row = [case]
+        for label in labels:
+            found = samples(label, case)
+            row.append(str(found) if found else "n/a")
+        rows.append(row)
+    rows.append(["", *["" for _ in labels]])
+    for name, top, bottom in _ratio_figures(cases):
+        row = [name]
+        for label in labels:
+            a, b = samples(label, top), samples(label, bottom)
+            row.append(spread(ratios(a, b), unit="x") if a and b else "n/a")
+        rows.append(row)
+    return render_table(["figure (per call; median (min-max) of blocks)", *labels], rows)
+
+
+def _case_order(case: str) -> tuple[int, str]:
+    for position, (needle, _, _) in enumerate(GROUPS):
+        if needle in case:
+            return (position, case)
+    return (len(GROUPS), case)
+
+
+def _ratio_figures(cases: list[str]) -> Iterator[tuple[str, str, str]]:
+    for prefix in ("sqlite", "postgresql"):
+        for op in ("get_instance", "create_instance", "set_slot"):
+            top = f"{prefix} {op}/weekplan"
+            if top in cases:
+                yield (f"{prefix} {op}: weekplan / minimum", top, f"{prefix} {op}/minimum")
+                yield (f"{prefix} {op}: weekplan / matched", top, f"{prefix} {op}/matched")
+        loop = f"{prefix} 1000 weeks/create_instance x1000"
+        if loop in cases:
+            yield (
+                f"{prefix} 1000 weeks: loop / create_instances",
+                loop,
+                f"{prefix} 1000 weeks/create_instances",
+            )
+    for prefix in ("memory", "sqlite", "postgresql"):
+        small = f"{prefix} suggest/catalog 100"
+        if small in cases:
+            yield (
+                f"{prefix} suggest: 10,000 / 100 dishes",
+                f"{prefix} suggest/catalog 10000",
+                small,
+            )
+            yield (
+                f"{prefix} suggest: history 10,000 / 100 dishes",
+                f"{prefix} suggest/catalog 10000, history 10000",
+                small,
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--only", choices=["sqlite", "postgresql", "memory", "guardrails"])
+    parser.add_argument("--compare", metavar="SRC", help="another source tree, run interleaved")
+    parser.add_argument("--label", default="this tree", help="column title of this tree")
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every block count")
+    args = parser.parse_args()
+    with contextlib.ExitStack() as stack:
+        runner = build(args.only, stack)
+        if os.environ.get("WEEKPLAN_BENCH_CHILD"):
+            serve(runner)
+            return
+        runner.label = args.label
+        runners: list[Runner] = [runner]
+        if args.compare:
+            argv = [arg for arg in sys.argv if arg not in ("--compare", args.compare)]
+            child = ChildRunner(args.compare, args.compare, argv)
+            stack.callback(child.close)
+            runners.insert(0, child)
+        results: dict[tuple[str, str], Samples] = {}
+        for needle, blocks, calls in GROUPS:
+            cases = [case for case in runner.cases if needle in case]
+            if cases:
+                scaled = max(3, round(blocks * args.scale))
+                results.update(interleave(runners, cases, blocks=scaled, calls=calls))
+                # As each group ends, so that a long run shows its figures as it goes.
+                print(report(runners, results), end="\n\n", flush=True)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import sys
 from importlib import metadata
 
 import weekplan
+import weekplan.generation
 from weekplan.adapters.memory import InMemoryStore
 from weekplan.http import ApiRequest, PlanningApi, RequestAccess
 
@@ -18,12 +19,15 @@ OPTIONAL = (
     "pytest",
     "hypothesis",
     "snowballstemmer",
+    "ortools",
 )
 
 worker = weekplan.Planner(InMemoryStore()).worker("tenant-a")
 template = worker.create_template("Minimal", [weekplan.PlanEntry("mon", "lunch")])
 instance = worker.create_instance(template.id, "client-1", "2026-11-23")
 assert worker.set_slot("client-1", "2026-11-23", "mon", "lunch", notes="ok").version == 2
+# The generation package imports without its solver; only generating needs the extra.
+assert weekplan.generation.GenerationQuota().per_client == 10
 # The framework-neutral HTTP layer needs no web framework either.
 api = PlanningApi(weekplan.Planner(InMemoryStore()))
 listing = ApiRequest.of("GET", "/api/planning/templates")

@@ -11,6 +11,7 @@ edit that week without touching the template; clients get a read-only view.
 """
 
 from weekplan._version import package_version
+from weekplan.domain.bulk_instances import InstancesCreated
 from weekplan.domain.changes import (
     ChangeRecord,
     ChangeSource,
@@ -28,12 +29,16 @@ from weekplan.domain.locks import SlotLock
 from weekplan.domain.meal_types import MealType, MealVocabulary, meal_type_for_slot
 from weekplan.domain.paging import Page
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.runs import GenerationRun, RunStatus, RunType
 from weekplan.domain.schedules import RunOutcome, Schedule, ScheduleSource
 from weekplan.domain.suggestions import DishSuggestion
 from weekplan.errors import (
     ConcurrentUpdate,
     DishNotFound,
     DraftNotFound,
+    GenerationFailed,
+    GenerationInfeasible,
+    GenerationQuotaExceeded,
     GuardrailsViolation,
     InstanceExists,
     InstanceNotFound,
@@ -51,6 +56,7 @@ from weekplan.errors import (
 )
 from weekplan.planner.client import ClientPlanner
 from weekplan.planner.draft_editor import DraftEditor
+from weekplan.planner.generation import GeneratedDraft
 from weekplan.planner.guardrails import RulesetAssignment
 from weekplan.planner.planner import Planner
 from weekplan.planner.scheduled_runs import ScheduledRun
@@ -77,10 +83,16 @@ __all__ = [
     "DraftEditor",
     "DraftNotFound",
     "DraftReview",
+    "GeneratedDraft",
+    "GenerationFailed",
+    "GenerationInfeasible",
+    "GenerationQuotaExceeded",
+    "GenerationRun",
     "GuardrailsCheck",
     "GuardrailsViolation",
     "InstanceExists",
     "InstanceNotFound",
+    "InstancesCreated",
     "InvalidInput",
     "MealType",
     "MealVocabulary",
@@ -92,6 +104,8 @@ __all__ = [
     "RulesetAssignment",
     "RulesetNotFound",
     "RunOutcome",
+    "RunStatus",
+    "RunType",
     "Schedule",
     "ScheduleNotFound",
     "ScheduleSource",

@@ -24,6 +24,9 @@ __all__ = [
     "DishNotFound",
     "DraftNotFound",
     "ErrorItem",
+    "GenerationFailed",
+    "GenerationInfeasible",
+    "GenerationQuotaExceeded",
     "GuardrailsViolation",
     "InstanceExists",
     "InstanceNotFound",
@@ -292,3 +295,56 @@ class GuardrailsViolation(WeekPlanError):
 
     def to_dict(self) -> dict[str, Any]:
         return {"detail": self.detail, "decision": self.decision.compact()}
+
+
+class GenerationInfeasible(WeekPlanError):
+    """No week satisfies the diet's hard constraints together.
+
+    ``conflicts`` names the constraints that cannot all be met at once (a
+    subset the solver proved infeasible), so a worker knows what to relax.
+
+    >>> GenerationInfeasible(["force fish: at least 3 per week"]).to_dict()
+    {'detail': 'generation_infeasible', 'conflicts': ['force fish: at least 3 per week']}
+    """
+
+    status_code = 422
+    detail = "generation_infeasible"
+
+    def __init__(self, conflicts: Iterable[str], message: str | None = None) -> None:
+        self.conflicts: tuple[str, ...] = tuple(conflicts)
+        super().__init__(
+            message or "no week meets these constraints together: " + "; ".join(self.conflicts)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"detail": self.detail, "conflicts": list(self.conflicts)}
+
+
+class GenerationQuotaExceeded(WeekPlanError):
+    """Too many generations in the quota's rolling window; try again in ``retry_after`` seconds.
+
+    >>> GenerationQuotaExceeded(120, scope="client").to_dict()
+    {'detail': 'generation_quota_exceeded', 'retry_after': 120, 'scope': 'client'}
+    """
+
+    status_code = 429
+    detail = "generation_quota_exceeded"
+
+    def __init__(self, retry_after: int, *, scope: str) -> None:
+        self.retry_after = retry_after
+        self.scope = scope
+        super().__init__(f"generation quota of the {scope} used up; retry in {retry_after} s")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"detail": self.detail, "retry_after": self.retry_after, "scope": self.scope}
+
+
+class GenerationFailed(WeekPlanError):
+    """A generator gave no usable week: it timed out, or its answer could not be read.
+
+    A week the guardrails block after every attempt is a :class:`GuardrailsViolation`
+    instead, carrying the last decision.
+    """
+
+    status_code = 503
+    detail = "generation_failed"

@@ -21,16 +21,19 @@ previous page, and rows come strictly after it.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
 from weekplan.domain.dishes import Dish
 from weekplan.domain.history import HistoryKey
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.runs import GenerationRun
 from weekplan.guardrails.model import GuardrailsRuleset
 
 __all__ = [
+    "BulkInstances",
+    "BulkRulesetAssignments",
     "DishCatalog",
     "DishRepository",
     "DishSortKey",
@@ -39,10 +42,14 @@ __all__ = [
     "MealHistoryRepository",
     "RulesetRepository",
     "RulesetSortKey",
+    "RunRepository",
+    "RunSortKey",
+    "SnapshotReads",
     "Store",
     "TemplateRepository",
     "TemplateSortKey",
     "UnitOfWork",
+    "runs_of",
 ]
 
 #: ``(search_key(name), id)``: templates are listed in this order.
@@ -53,6 +60,8 @@ InstanceSortKey = tuple[date, str]
 DishSortKey = tuple[str, str]
 #: ``(diet_id, version, content_hash)``: rulesets are listed in this order.
 RulesetSortKey = tuple[str, int, str]
+#: ``(started_at, id)``: runs are listed newest first, in this order reversed.
+RunSortKey = tuple[datetime, str]
 
 
 class TemplateRepository(Protocol):
@@ -277,6 +286,56 @@ class RulesetRepository(Protocol):
         ...
 
 
+class RunRepository(Protocol):
+    """Generation runs: an optional capability, offered by a unit of work as ``runs``.
+
+    A run is added once and never changed or removed; the repository has no
+    method that could. Runs also drive the generation quota, which must hold
+    under concurrency: :meth:`hold_quota` serializes the quota decisions of one
+    tenant until the unit of work ends, so a check of :meth:`counted_starts`
+    followed by :meth:`add` cannot interleave with another's.
+    """
+
+    def add(self, tenant_id: str, run: GenerationRun) -> None:
+        """Record a run (its id is new: the use cases make one per run)."""
+        ...
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        client_ref: str | None,
+        before: RunSortKey | None,
+        limit: int,
+    ) -> Sequence[GenerationRun]:
+        """Up to ``limit`` runs, newest first by ``(started_at, id)``.
+
+        ``client_ref`` keeps one client's runs; rows come strictly before ``before``.
+        """
+        ...
+
+    def counted_starts(
+        self, tenant_id: str, *, client_ref: str | None, after: datetime
+    ) -> Sequence[datetime]:
+        """Start times, strictly after ``after``, of the runs the quota counts.
+
+        Every run counts but a ``quota_exceeded`` one; ``client_ref`` keeps one
+        client's runs, ``None`` counts the whole tenant. Called after
+        :meth:`hold_quota`, it sees every run committed before the hold began.
+        """
+        ...
+
+    def hold_quota(self, tenant_id: str) -> None:
+        """Wait for, then hold, the tenant's quota lock until this unit of work ends."""
+        ...
+
+
+def runs_of(uow: UnitOfWork) -> RunRepository | None:
+    """The unit of work's run records, or ``None`` if its store keeps no runs."""
+    runs: RunRepository | None = getattr(uow, "runs", None)
+    return runs
+
+
 class UnitOfWork(Protocol):
     """One transaction over the repositories.
 
@@ -332,4 +391,57 @@ class Store(Protocol):
 
     def unit_of_work(self) -> UnitOfWork:
         """A new, not yet entered, unit of work."""
+        ...
+
+
+class SnapshotReads(Protocol):
+    """An optional capability of a store: units of work that only read, made cheaper.
+
+    The use cases ask for one when a call cannot write; a store without
+    ``read_unit_of_work`` gets an ordinary :meth:`Store.unit_of_work` instead.
+    Nothing is ever committed through it.
+
+    ``single_statement=True`` promises that exactly one statement runs. One
+    statement always sees one consistent snapshot of the database (PostgreSQL
+    and MariaDB take a snapshot per statement even outside a transaction, and
+    SQLite holds its read lock, or in WAL mode its read mark, for the whole
+    statement), so a store may run it outside a transaction and spare the
+    round trips of ``BEGIN`` and ``ROLLBACK``. Reads of more than one statement
+    (``single_statement=False``) keep one transaction, so every statement sees
+    the same data.
+    """
+
+    def read_unit_of_work(self, *, single_statement: bool) -> UnitOfWork:
+        """A new, not yet entered, unit of work that only reads."""
+        ...
+
+
+class BulkInstances(Protocol):
+    """An optional capability of an instance repository: many new weeks at once.
+
+    :meth:`~weekplan.WorkerPlanner.create_instances` uses it when
+    ``uow.instances`` has it, and otherwise calls ``add`` once per week, which
+    a store whose transaction cannot go on after a refused ``add`` must not
+    rely on.
+    """
+
+    def add_new(self, tenant_id: str, instances: Sequence[WeekPlanInstance]) -> Collection[str]:
+        """Store each instance whose ``(client_ref, week_start_date)`` is free; refuse the rest.
+
+        Returns the ``client_ref`` of every instance not stored because its key
+        was taken, also when a concurrent transaction took it a moment ago. The
+        others are stored, and the unit of work goes on as usual. The use cases
+        pass instances of one tenant with distinct keys.
+        """
+        ...
+
+
+class BulkRulesetAssignments(Protocol):
+    """An optional capability of a ruleset repository: many clients' rulesets in one read."""
+
+    def assigned_many(self, tenant_id: str, client_refs: Collection[str]) -> Mapping[str, str]:
+        """The content hash of the ruleset of each client among ``client_refs`` that is on one.
+
+        Clients on no ruleset are left out.
+        """
         ...

@@ -274,6 +274,8 @@ def test_every_table_key_and_index_leads_with_the_tenant(alias: str) -> None:
             "weekplan_client_locks",
             "weekplan_dishes",
             "weekplan_drafts",
+            "weekplan_generation_locks",
+            "weekplan_generation_runs",
             "weekplan_instances",
             "weekplan_meal_history",
             "weekplan_ruleset_assignments",

@@ -27,7 +27,12 @@ from weekplan.contrib.django.http import (
     weekplan_errors,
 )
 from weekplan.contrib.django.views import PlanningView
-from weekplan.errors import GuardrailsViolation, MethodNotAllowed
+from weekplan.errors import (
+    GenerationInfeasible,
+    GenerationQuotaExceeded,
+    GuardrailsViolation,
+    MethodNotAllowed,
+)
 from weekplan.guardrails.decision import GuardDecision, Outcome
 from weekplan.http import RequestAccess
 from weekplan.testing import HttpConformance, HttpResult
@@ -163,6 +168,10 @@ def _instance_of(cls: type[WeekPlanError]) -> WeekPlanError:
         return cls(decision)
     if issubclass(cls, InvalidInput):
         return cls.at(("days", 3, "day_key"), "must be one of mon..sun")
+    if issubclass(cls, GenerationInfeasible):
+        return cls(["force fish (fish): at least 3 per week"])
+    if issubclass(cls, GenerationQuotaExceeded):
+        return cls(60, scope="client")
     if issubclass(cls, MethodNotAllowed):
         return cls(["GET", "POST"])
     return cls()

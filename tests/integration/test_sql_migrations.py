@@ -98,6 +98,7 @@ def test_a_host_can_name_the_versions_as_a_package_resource(tmp_path: Path) -> N
     )
     script = ScriptDirectory.from_config(config)
     assert [r.revision for r in script.walk_revisions()] == [
+        "weekplan_0008",
         "weekplan_0009",
         "weekplan_0006",
         "weekplan_0004",

@@ -10,9 +10,10 @@ do not.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, event
 
 from weekplan import PlanEntry, Planner, WorkerPlanner
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
@@ -162,16 +163,16 @@ def test_a_page_of_templates_is_one_statement_whatever_its_size(
         worker.create_template(f"Template {n:02}", _entries(n % 5 * 10))
     log = statement_log(sql_store.engine)
     first = worker.list_templates(limit=25)
-    first_cost = len(log)
+    assert len(log) == 1, log.statements
     log.clear()
     worker.list_templates(limit=25, cursor=first.next_cursor)
-    assert len(log) == first_cost <= 2
+    assert len(log) == 1, log.statements
     log.clear()
     worker.list_templates(search="template 1", limit=3)
-    assert len(log) <= 2
+    assert len(log) == 1, log.statements
     log.clear()
     worker.list_instances(limit=50)
-    assert len(log) <= 2
+    assert len(log) <= 2, log.statements
 
 
 def test_no_statement_selects_every_column_blindly(
@@ -222,3 +223,60 @@ def test_a_history_delta_is_one_statement_whatever_its_size(
             uow.meal_history.apply_delta("tenant-delta", delta)
             assert len(log) == (2 if sql_store.dialect_name == "sqlite" else 1), log.statements
             uow.commit()
+
+
+def _in_transaction(dbapi_connection: Any, dialect: str) -> bool:
+    """Whether the driver connection is inside a database transaction right now."""
+    if dialect == "sqlite":
+        return bool(dbapi_connection.in_transaction)
+    if dialect == "postgresql":
+        return not dbapi_connection.autocommit
+    return True  # pymysql keeps autocommit off: every statement is in a transaction
+
+
+def test_one_statement_reads_run_outside_a_transaction_and_longer_reads_inside_one(
+    sql_store: SqlAlchemyStore,
+) -> None:
+    assert sql_store.engine is not None
+    dialect = sql_store.dialect_name
+    worker = Planner(sql_store).worker("tenant-one-trip")
+    template = worker.create_template("Week", _entries(0))
+    worker.create_instance(template.id, "client-1", MONDAY)
+    seen: list[tuple[str, bool]] = []
+
+    def record(conn: Connection, cursor: Any, statement: str, *_: object) -> None:
+        dbapi = conn.connection.dbapi_connection
+        seen.append((statement.split(maxsplit=1)[0].upper(), _in_transaction(dbapi, dialect)))
+
+    event.listen(sql_store.engine, "before_cursor_execute", record)
+    try:
+        worker.get_template(template.id)
+        worker.list_templates()
+        single = list(seen)
+        seen.clear()
+        Planner(sql_store).client("tenant-one-trip", "client-1").weekly_plan(MONDAY)
+        several = list(seen)
+    finally:
+        event.remove(sql_store.engine, "before_cursor_execute", record)
+    assert [verb for verb, _ in single] == ["SELECT"] * 2
+    if dialect in ("sqlite", "postgresql"):
+        assert not any(inside for _, inside in single), single
+    # A read of two statements keeps one transaction; on SQLite a deferred one,
+    # which never waits for a writer's lock.
+    if dialect == "sqlite":
+        assert several[0] == ("BEGIN", False), several
+    assert all(inside for verb, inside in several if verb == "SELECT"), several
+
+
+def test_a_single_statement_read_refuses_a_second_statement_or_a_write(
+    sql_store: SqlAlchemyStore,
+) -> None:
+    with sql_store.read_unit_of_work(single_statement=True) as uow:
+        uow.templates.get("tenant-x", "t-1")
+        with pytest.raises(RuntimeError, match="second statement"):
+            uow.templates.get("tenant-x", "t-2")
+    with sql_store.read_unit_of_work(single_statement=False) as uow:
+        uow.templates.get("tenant-x", "t-1")
+        uow.templates.get("tenant-x", "t-2")
+        with pytest.raises(RuntimeError, match="cannot write"):
+            uow.templates.remove("tenant-x", "t-1")

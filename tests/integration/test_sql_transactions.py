@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any, TypeVar
 
+import attrs
 import pytest
-from sqlalchemy import URL, Engine, event, func, select
+from sqlalchemy import URL, Engine, create_engine, event, func, select
 from sqlalchemy.orm import Session
 
 from weekplan import (
@@ -21,6 +23,7 @@ from weekplan import (
 )
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
 from weekplan.adapters.sqlalchemy.schema import instances
+from weekplan.adapters.sqlalchemy.store import SQLITE_BUSY_TIMEOUT_SECONDS
 
 T = TypeVar("T")
 MONDAY = "2026-11-23"
@@ -220,3 +223,81 @@ def test_an_unreachable_database_is_a_storage_error() -> None:
     assert caught.value.status_code == 503
     assert caught.value.__cause__ is not None
     store.close()
+
+
+def test_a_sqlite_file_weekplan_opens_is_in_wal_mode_and_readers_never_wait_for_a_writer(
+    sqlite_file_url: URL,
+) -> None:
+    # No busy timeout at all: a read that had to wait for the writer would fail at once.
+    store = SqlAlchemyStore(sqlite_file_url, connect_args={"timeout": 0})
+    store.create_all()
+    assert store.engine is not None
+    try:
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        planner = Planner(store)
+        worker = planner.worker("tenant-wal")
+        template = worker.create_template("Week", [PlanEntry("mon", "lunch", notes="soup")])
+        worker.create_instance(template.id, "client-1", MONDAY)
+        with store.unit_of_work() as writing:
+            # The writer holds SQLite's write lock and has changed the week, uncommitted.
+            week = writing.instances.get("tenant-wal", "client-1", date(2026, 11, 23))
+            assert week is not None
+            writing.instances.remove("tenant-wal", "client-1", week.week_start_date)
+            # Readers see the last committed week, without waiting.
+            assert worker.get_instance("client-1", MONDAY).days == week.days
+            view = planner.client("tenant-wal", "client-1").weekly_plan(MONDAY)
+            assert view.slot("mon", "lunch").notes == "soup"
+            assert [t.id for t in worker.list_templates().items] == [template.id]
+            writing.commit()
+        assert worker.list_instances().items == ()
+    finally:
+        store.close()
+
+
+def test_weekplan_leaves_a_hosts_own_sqlite_engine_as_configured(sqlite_file_url: URL) -> None:
+    engine = create_engine(sqlite_file_url.set(database=f"{sqlite_file_url.database}.host"))
+    try:
+        store = SqlAlchemyStore(engine)
+        store.create_all()
+        Planner(store).worker("tenant-host").list_templates()
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "delete"
+    finally:
+        engine.dispose()
+
+
+def test_weekplan_s_sqlite_busy_timeout_is_documented_and_can_be_changed(
+    sqlite_file_url: URL,
+) -> None:
+    assert SQLITE_BUSY_TIMEOUT_SECONDS == 5.0
+    for options, expected in (({}, 5000), ({"connect_args": {"timeout": 0.25}}, 250)):
+        store = SqlAlchemyStore(sqlite_file_url, **options)
+        assert store.engine is not None
+        try:
+            with store.engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == expected
+        finally:
+            store.close()
+
+
+def test_bulk_insert_refuses_a_taken_week_in_the_database_and_the_transaction_goes_on(
+    sql_store: SqlAlchemyStore,
+) -> None:
+    worker = Planner(sql_store).worker("tenant-bulk-race")
+    template = worker.create_template("Week", [PlanEntry("mon", "lunch")])
+    first = worker.create_instance(template.id, "client-1", MONDAY)
+    # What a concurrent transaction's week looks like to this one: the key is taken
+    # in the table, although the planner never saw it (no read before the insert).
+    fresh = [
+        attrs.evolve(first, id=f"new-{client}", client_ref=client)
+        for client in ("client-1", "client-2")
+    ]
+    with sql_store.unit_of_work() as uow:
+        assert list(uow.instances.add_new("tenant-bulk-race", fresh)) == ["client-1"]
+        uow.templates.remove("tenant-bulk-race", template.id)
+        uow.commit()
+    assert worker.get_instance("client-1", MONDAY) == first
+    assert worker.get_instance("client-2", MONDAY).id == "new-client-2"
+    assert worker.list_templates().items == ()

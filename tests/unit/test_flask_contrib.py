@@ -17,7 +17,12 @@ from weekplan.contrib.flask import (
     json_response,
     planning_blueprint,
 )
-from weekplan.errors import GuardrailsViolation, MethodNotAllowed
+from weekplan.errors import (
+    GenerationInfeasible,
+    GenerationQuotaExceeded,
+    GuardrailsViolation,
+    MethodNotAllowed,
+)
 from weekplan.guardrails import GuardrailsRuleset, GuardRule, PlanTarget, RuleMatch, evaluate
 
 
@@ -31,6 +36,10 @@ def _an_instance_of(cls: type[WeekPlanError]) -> WeekPlanError:
             [PlanTarget("mon", "breakfast", ingredients=["milk"])],
         )
         return GuardrailsViolation(decision)
+    if cls is GenerationInfeasible:
+        return GenerationInfeasible(["force fish (fish): at least 3 per week"])
+    if cls is GenerationQuotaExceeded:
+        return GenerationQuotaExceeded(60, scope="client")
     if cls is MethodNotAllowed:
         return MethodNotAllowed(["GET"])
     return cls()

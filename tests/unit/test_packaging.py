@@ -28,7 +28,7 @@ def test_the_core_works_when_optional_packages_cannot_be_imported() -> None:
     blocker = (
         "import sys\n"
         "for name in ('sqlalchemy', 'alembic', 'psycopg', 'pymysql', 'pytest', 'hypothesis',\n"
-        "             'snowballstemmer'):\n"
+        "             'snowballstemmer', 'ortools'):\n"
         "    sys.modules[name] = None\n"
         f"exec(open({str(ROOT / 'tests' / 'minimal_install_check.py')!r}).read())\n"
     )

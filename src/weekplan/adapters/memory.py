@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Hashable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from types import TracebackType
 from typing import Final, Generic, Protocol, Self, TypeVar
 
@@ -36,11 +36,18 @@ from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.history import HistoryKey
 from weekplan.domain.locks import SlotLock
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.runs import GenerationRun
 from weekplan.domain.schedules import Schedule
 from weekplan.domain.text import search_key
 from weekplan.errors import InstanceExists
 from weekplan.guardrails.model import GuardrailsRuleset
-from weekplan.ports import DishSortKey, InstanceSortKey, RulesetSortKey, TemplateSortKey
+from weekplan.ports import (
+    DishSortKey,
+    InstanceSortKey,
+    RulesetSortKey,
+    RunSortKey,
+    TemplateSortKey,
+)
 
 __all__ = ["InMemoryStore"]
 
@@ -309,6 +316,50 @@ class _Rulesets:
         return None
 
 
+class _Runs:
+    """Generation runs: added, listed and counted; nothing changes or removes one."""
+
+    def __init__(self, table: _Table[str, GenerationRun]) -> None:
+        self._table = table
+
+    def add(self, tenant_id: str, run: GenerationRun) -> None:
+        _same_tenant(tenant_id, run.tenant_id)
+        if self._table.get(tenant_id, run.id) is not None:
+            raise ValueError("a run is recorded once")
+        self._table.put(tenant_id, run.id, run)
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        client_ref: str | None,
+        before: RunSortKey | None,
+        limit: int,
+    ) -> Sequence[GenerationRun]:
+        rows = (
+            run
+            for run in self._table.rows(tenant_id)
+            if (client_ref is None or run.client_ref == client_ref)
+            and (before is None or run.sort_key < before)
+        )
+        return sorted(rows, key=lambda run: run.sort_key, reverse=True)[:limit]
+
+    def counted_starts(
+        self, tenant_id: str, *, client_ref: str | None, after: datetime
+    ) -> Sequence[datetime]:
+        return [
+            run.started_at
+            for run in self._table.rows(tenant_id)
+            if run.status.counts_towards_quota
+            and run.started_at > after
+            and (client_ref is None or run.client_ref == client_ref)
+        ]
+
+    def hold_quota(self, tenant_id: str) -> None:
+        # One unit of work runs at a time: the store's lock already holds every quota.
+        return
+
+
 def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
     if tenant_id != row_tenant_id:
         # A caller bug, not bad input: the use cases always pass the row's own tenant.
@@ -327,6 +378,7 @@ class _MemoryUnitOfWork:
         self.changes = MemoryChangeLog(store._changes)
         self.locks = MemorySlotLocks(store._locks)
         self.drafts = MemoryDrafts(store._drafts)
+        self.runs = _Runs(store._runs)
         # The optional schedules capability (weekplan.schedule_ports).
         self.schedules = MemorySchedules(store._schedules)
 
@@ -371,6 +423,7 @@ class InMemoryStore:
         self._changes: _Table[str, ChangeRecord] = _Table()
         self._locks: _Table[LockKey, SlotLock] = _Table()
         self._drafts: _Table[WeekKey, WeekDraft] = _Table()
+        self._runs: _Table[str, GenerationRun] = _Table()
         self._schedules: _Table[str, Schedule] = _Table()
         self._tables: tuple[_Transactional, ...] = (
             self._templates,
@@ -382,6 +435,7 @@ class InMemoryStore:
             self._changes,
             self._locks,
             self._drafts,
+            self._runs,
             self._schedules,
         )
 

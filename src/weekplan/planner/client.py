@@ -58,7 +58,7 @@ class ClientPlanner(Session):
         """
         reader = WorkerPlanner(self._store, self._options, self.tenant_id, read_only=True)
         client_ref, week = reader._instance_key(self._client_ref, week_start_date)
-        with reader._transaction() as uow:
+        with reader._reading(single_statement=False) as uow:
             instance = reader._load_instance(uow, client_ref, week)
             dishes = reader._catalog(uow).get_many(self.tenant_id, dish_ids(instance.days))
         return build_client_view(

@@ -142,7 +142,7 @@ class DishUseCases(Session):
     def get_dish(self, dish_id: str) -> Dish:
         """The dish, or :class:`~weekplan.DishNotFound` (also for another tenant's id)."""
         dish_id = check_dish_id(dish_id)
-        with self._transaction() as uow:
+        with self._reading(single_statement=True) as uow:
             dish = self._catalog(uow).get_many(self.tenant_id, (dish_id,)).get(dish_id)
         if dish is None:
             raise DishNotFound()
@@ -158,7 +158,7 @@ class DishUseCases(Session):
         needle, limit = collect_errors(lambda: check_search(search), lambda: check_limit(limit))
         position = decode_cursor(_CURSOR_KIND, cursor, arity=2)
         after = (position[0], position[1]) if position else None
-        with self._transaction() as uow:
+        with self._reading(single_statement=True) as uow:
             rows = list(
                 self._catalog(uow).list(self.tenant_id, search=needle, after=after, limit=limit + 1)
             )

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from weekplan.domain.bulk_instances import InstancesCreated, parse_client_refs
 from weekplan.domain.changes import ChangeSource, SlotChange, slot_changes
 from weekplan.domain.days import DayKey
 from weekplan.domain.entries import (
@@ -17,11 +18,24 @@ from weekplan.domain.entries import (
     parse_entry,
     slot_index,
 )
+from weekplan.domain.history import history_delta
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance
 from weekplan.domain.weeks import is_week_start_in_range, parse_week_start
-from weekplan.errors import ConcurrentUpdate, InstanceNotFound, InvalidInput, VersionConflict
+from weekplan.errors import (
+    ConcurrentUpdate,
+    InstanceExists,
+    InstanceNotFound,
+    InvalidInput,
+    VersionConflict,
+    WeekPlanError,
+)
 from weekplan.planner.access import writes
+from weekplan.planner.bulk_instances import (
+    add_new_instances,
+    checks_per_ruleset,
+    rulesets_of_clients,
+)
 from weekplan.planner.enforcement import enforce
 from weekplan.planner.inputs import (
     check_client_ref,
@@ -104,10 +118,100 @@ class InstanceUseCases(TemplateUseCases):
             uow.commit()
         return instance
 
+    @writes
+    def create_instances(
+        self, template_id: str, client_refs: Iterable[str], week_start_date: date | str
+    ) -> InstancesCreated:
+        """Clone the template into the week starting ``week_start_date`` of each client.
+
+        Each client is treated as :meth:`create_instance` would treat it, in one
+        transaction for all: a client that already has a week that date gets
+        :class:`~weekplan.InstanceExists`, and one whose diet the template
+        breaks gets :class:`~weekplan.GuardrailsViolation`, both reported in
+        the result's ``errors`` (see :class:`~weekplan.InstancesCreated`) while
+        every other client's week is created. A template that does not exist
+        (:class:`~weekplan.TemplateNotFound`) or a bad argument
+        (:class:`~weekplan.InvalidInput`; ``client_refs`` is a list of at most
+        1,000 distinct refs) creates nothing.
+
+        It costs a few statements whatever the number of clients: the template,
+        the clients' diets and their rulesets are each read once, each ruleset
+        is evaluated once, and the weeks are inserted together.
+        """
+        template_id, clients, week = collect_errors(
+            lambda: check_template_id(template_id),
+            lambda: parse_client_refs(client_refs, check_client_ref),
+            lambda: self._week(week_start_date),
+        )
+        with self._transaction() as uow:
+            # Each client held first, as one create_instance holds its client; in
+            # one order, so that two bulk calls never wait for each other in a circle.
+            for client in sorted(clients):
+                uow.rulesets.lock_client(self.tenant_id, client)
+            template = self._load_template(uow, template_id)
+            if not clients:
+                return InstancesCreated(())
+            diets = rulesets_of_clients(uow, self.tenant_id, clients)
+            outcomes = checks_per_ruleset(
+                uow, self._catalog(uow), self.tenant_id, sorted(set(diets.values())), template.days
+            )
+            now = self._options.clock()
+            errors: dict[str, WeekPlanError] = {}
+            candidates: list[WeekPlanInstance] = []
+            for client in clients:
+                content_hash = diets.get(client)
+                outcome = None if content_hash is None else outcomes[content_hash]
+                if isinstance(outcome, WeekPlanError):
+                    errors[client] = outcome
+                    continue
+                candidates.append(
+                    WeekPlanInstance(
+                        id=self._options.id_factory(),
+                        tenant_id=self.tenant_id,
+                        template_id=template.id,
+                        client_ref=client,
+                        week_start_date=week,
+                        days=template.days,
+                        template_snapshot=template.days,
+                        version=1,
+                        created_at=now,
+                        updated_at=now,
+                        guardrails=outcome,
+                    )
+                )
+            taken = set(add_new_instances(uow, self.tenant_id, candidates))
+            created = tuple(c for c in candidates if c.client_ref not in taken)
+            errors.update((client, InstanceExists()) for client in taken)
+            per_week = history_delta((), template.days)
+            if created and per_week:
+                delta = {key: change * len(created) for key, change in per_week.items()}
+                uow.meal_history.apply_delta(self.tenant_id, delta)
+            records = [
+                record
+                for instance in created
+                for record in week_records(
+                    self._options.id_factory,
+                    week=instance,
+                    changes=slot_changes((), instance.days),
+                    actor=self.actor,
+                    source=ChangeSource.CREATE,
+                    reason=None,
+                    at=now,
+                    version_before=None,
+                    version_after=instance.version,
+                )
+            ]
+            if records:
+                log_changes(uow, self.tenant_id, records)
+            uow.commit()
+        # Errors in the order the clients were given, as the weeks are.
+        return InstancesCreated(created, {c: errors[c] for c in clients if c in errors})
+
     def get_instance(self, client_ref: str, week_start_date: date | str) -> WeekPlanInstance:
         """The client's week, or :class:`~weekplan.InstanceNotFound`."""
         client_ref, week = self._instance_key(client_ref, week_start_date)
-        with self._transaction() as uow:
+        # The week and its locks: two statements, so one transaction.
+        with self._reading(single_statement=False) as uow:
             return self._load_instance(uow, client_ref, week)
 
     def list_instances(

@@ -10,6 +10,9 @@ from weekplan.domain.limits import ID_MAX
 from weekplan.domain.meal_types import DEFAULT_VOCABULARY, MealVocabulary
 from weekplan.domain.text import check_key
 from weekplan.errors import InvalidInput
+from weekplan.generation.checked import DEFAULT_MAX_ATTEMPTS
+from weekplan.generation.port import PlanGenerator
+from weekplan.generation.quota import GenerationQuota
 from weekplan.planner.client import ClientPlanner
 from weekplan.planner.inputs import check_client_ref, check_flag, collect_errors
 from weekplan.planner.scheduled_runs import (
@@ -35,6 +38,10 @@ class Planner:
     words hint at it (English and Dutch by default).
     ``dish_catalog`` plugs in a host's own dish tables (see
     :class:`~weekplan.ports.DishCatalog`); without it, dishes live in the store.
+    ``generator`` generates weeks (the CP-SAT solver of the ``generate`` extra
+    unless given), at most ``generation_attempts`` proposals per generation, and
+    ``generation_quota`` limits generations per client and tenant (10 an hour
+    per client unless given).
 
     >>> from weekplan.adapters.memory import InMemoryStore
     >>> planner = Planner(InMemoryStore())
@@ -51,6 +58,9 @@ class Planner:
         id_factory: Callable[[], str] = new_id,
         meal_vocabulary: MealVocabulary = DEFAULT_VOCABULARY,
         dish_catalog: DishCatalog | None = None,
+        generator: PlanGenerator | None = None,
+        generation_quota: GenerationQuota | None = None,
+        generation_attempts: int = DEFAULT_MAX_ATTEMPTS,
     ) -> None:
         if not (isinstance(week_starts_on, str) and week_starts_on in DayKey._value2member_map_):
             raise InvalidInput.at(
@@ -59,6 +69,17 @@ class Planner:
         start = DayKey(week_starts_on)
         if not isinstance(meal_vocabulary, MealVocabulary):
             raise InvalidInput.at(("meal_vocabulary",), "must be a MealVocabulary")
+        if generator is not None and not isinstance(generator, PlanGenerator):
+            raise InvalidInput.at(("generator",), "must be a PlanGenerator")
+        quota = GenerationQuota() if generation_quota is None else generation_quota
+        if not isinstance(quota, GenerationQuota):
+            raise InvalidInput.at(("generation_quota",), "must be a GenerationQuota")
+        if (
+            isinstance(generation_attempts, bool)
+            or not isinstance(generation_attempts, int)
+            or generation_attempts < 1
+        ):
+            raise InvalidInput.at(("generation_attempts",), "must be a positive integer")
         self._store = store
         self._options = PlannerOptions(
             week_starts_on=start,
@@ -66,6 +87,9 @@ class Planner:
             id_factory=id_factory,
             meal_vocabulary=meal_vocabulary,
             dish_catalog=dish_catalog,
+            generator=generator,
+            generation_quota=quota,
+            generation_attempts=generation_attempts,
         )
 
     @property

@@ -8,22 +8,28 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Final, Literal, Self
+from typing import Final, Literal, Self, cast
 
 import attrs
 
 from weekplan.domain.days import DayKey
 from weekplan.domain.meal_types import DEFAULT_VOCABULARY, MealVocabulary
 from weekplan.errors import ReadOnlyAccess
+from weekplan.generation.checked import DEFAULT_MAX_ATTEMPTS
+from weekplan.generation.port import PlanGenerator
+from weekplan.generation.quota import GenerationQuota
 from weekplan.ports import (
     DishCatalog,
     DishRepository,
     InstanceRepository,
     MealHistoryRepository,
     RulesetRepository,
+    RunRepository,
+    SnapshotReads,
     Store,
     TemplateRepository,
     UnitOfWork,
+    runs_of,
 )
 from weekplan.workflow_ports import ChangeLogRepository, DraftRepository, SlotLockRepository
 
@@ -60,6 +66,12 @@ class PlannerOptions:
     meal_vocabulary: MealVocabulary = DEFAULT_VOCABULARY
     dish_catalog: DishCatalog | None = None
     """A host's own dish catalog; ``None`` keeps dishes in the store."""
+    generator: PlanGenerator | None = None
+    """What generates weeks; ``None`` is the CP-SAT solver (the ``generate`` extra)."""
+    generation_quota: GenerationQuota = attrs.Factory(GenerationQuota)
+    """How many generations a client and a tenant may start in a rolling window."""
+    generation_attempts: int = DEFAULT_MAX_ATTEMPTS
+    """How many proposals a generation asks for before it gives up."""
 
 
 class _ReadOnlyUnitOfWork:
@@ -88,6 +100,11 @@ class _ReadOnlyUnitOfWork:
     @property
     def rulesets(self) -> RulesetRepository:
         return self._inner.rulesets
+
+    @property
+    def runs(self) -> RunRepository | None:
+        # An optional capability: absent from the store, absent here.
+        return runs_of(self._inner)
 
     # The optional workflow repositories (see weekplan.workflow_ports), when the store has them.
     @property
@@ -162,6 +179,24 @@ class Session:
     def _transaction(self) -> Iterator[UnitOfWork]:
         with self._store.unit_of_work() as uow:
             yield _ReadOnlyUnitOfWork(uow) if self._read_only else uow
+
+    @contextmanager
+    def _reading(self, *, single_statement: bool) -> Iterator[UnitOfWork]:
+        """A unit of work for a call that never writes (see :class:`~weekplan.ports.SnapshotReads`).
+
+        ``single_statement`` is a promise that the call runs exactly one statement.
+        """
+        # A duck-typed look-up: ``isinstance`` on a protocol costs more than the read.
+        reading: SnapshotReads | None = getattr(self._store, "read_unit_of_work", None) and cast(
+            SnapshotReads, self._store
+        )
+        uow = (
+            reading.read_unit_of_work(single_statement=single_statement)
+            if reading is not None
+            else self._store.unit_of_work()
+        )
+        with uow:
+            yield _ReadOnlyUnitOfWork(uow)
 
     @contextmanager
     def _client_transaction(self, client_ref: str) -> Iterator[UnitOfWork]:

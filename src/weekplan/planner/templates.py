@@ -49,7 +49,7 @@ class TemplateUseCases(DishUseCases):
         limit = check_limit(limit)
         position = decode_cursor(_CURSOR_KIND, cursor, arity=2)
         after = (position[0], position[1]) if position else None
-        with self._transaction() as uow:
+        with self._reading(single_statement=True) as uow:
             rows = list(
                 uow.templates.list(self.tenant_id, search=needle, after=after, limit=limit + 1)
             )
@@ -65,7 +65,7 @@ class TemplateUseCases(DishUseCases):
     def get_template(self, template_id: str) -> WeekPlanTemplate:
         """The template, or :class:`~weekplan.TemplateNotFound`."""
         template_id = check_template_id(template_id)
-        with self._transaction() as uow:
+        with self._reading(single_statement=True) as uow:
             return self._load_template(uow, template_id)
 
     @writes

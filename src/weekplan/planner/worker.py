@@ -5,16 +5,17 @@ from __future__ import annotations
 from weekplan.domain.client_view import dish_ids
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.errors import InstanceNotFound, InvalidInput, TemplateNotFound
-from weekplan.planner.drafts import DraftUseCases
+from weekplan.planner.generation import GenerationUseCases
 from weekplan.planner.schedules import ScheduleUseCases
 from weekplan.rendering.grid import WeekGrid
 
 __all__ = ["WorkerPlanner"]
 
 
-class WorkerPlanner(ScheduleUseCases, DraftUseCases):
+class WorkerPlanner(ScheduleUseCases, GenerationUseCases):
     """Templates, client weeks, dishes, diet rulesets, the change log, slot locks,
-    drafts and schedules of one tenant, read-write or read-only.
+    drafts, schedules, and generation into drafts with its runs, of one tenant,
+    read-write or read-only.
 
     Get one from :meth:`weekplan.Planner.worker`; every call is one transaction.
     A read-only worker reads everything and gets :class:`~weekplan.ReadOnlyAccess`

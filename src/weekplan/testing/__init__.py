@@ -19,10 +19,12 @@ Importing this module needs pytest and hypothesis.
 
 from weekplan.testing._access import AccessConformance
 from weekplan.testing._base import ConformanceBase
+from weekplan.testing._bulk_instances import BulkInstanceConformance
 from weekplan.testing._changes import ChangeLogConformance
 from weekplan.testing._diet_races import DietRaceConformance
 from weekplan.testing._dishes import DishConformance
 from weekplan.testing._drafts import DraftConformance
+from weekplan.testing._generation import GenerationConformance
 from weekplan.testing._guardrails import GuardrailsConformance
 from weekplan.testing._hostile_input import HostileInputConformance
 from weekplan.testing._http import HttpClient, HttpConformance, HttpResult
@@ -30,6 +32,7 @@ from weekplan.testing._instances import InstanceConformance
 from weekplan.testing._isolation import IsolationConformance
 from weekplan.testing._locks import LockConformance
 from weekplan.testing._properties import PropertyConformance, TenantIsolationMachine
+from weekplan.testing._runs import RunConformance
 from weekplan.testing._schedules import ScheduleConformance
 from weekplan.testing._templates import TemplateConformance
 from weekplan.testing._transactions import TransactionConformance
@@ -47,6 +50,7 @@ __all__ = [
 class StoreConformance(
     TemplateConformance,
     InstanceConformance,
+    BulkInstanceConformance,
     IsolationConformance,
     AccessConformance,
     TransactionConformance,
@@ -58,6 +62,8 @@ class StoreConformance(
     LockConformance,
     DraftConformance,
     HostileInputConformance,
+    RunConformance,
+    GenerationConformance,
     ScheduleConformance,
 ):
     """The whole contract every store keeps. Implement :meth:`make_store` (and

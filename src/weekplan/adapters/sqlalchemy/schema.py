@@ -56,6 +56,8 @@ __all__ = [
     "client_locks",
     "dishes",
     "document_type",
+    "generation_locks",
+    "generation_runs",
     "instances",
     "key_type",
     "meal_history",
@@ -84,6 +86,13 @@ metadata: Final = MetaData(naming_convention=NAMING_CONVENTION)
 CONTENT_HASH_MAX: Final = 80
 #: The longest ``diet_id`` a ruleset may carry (the guardrails' rule id limit).
 DIET_ID_MAX: Final = 200
+
+#: A generator's name or version, and a run's error code.
+RUN_LABEL_MAX: Final = 100
+#: Seven three-letter day keys and their separators: ``mon,tue,...,sun``.
+RUN_DAYS_MAX: Final = 40
+#: Run types and statuses (``quota_exceeded`` is the longest).
+RUN_ENUM_MAX: Final = 16
 
 #: Room for the JSON array of every meal type, e.g. ``["breakfast","lunch"]``.
 MEAL_TYPES_MAX: Final = 100
@@ -249,6 +258,48 @@ ruleset_assignments: Final = Table(
         # The conventional name would pass PostgreSQL's 63 characters.
         name="fk_weekplan_ruleset_assignments_rulesets",
     ),
+    **_MYSQL_TABLE,
+)
+
+generation_runs: Final = Table(
+    "weekplan_generation_runs",
+    metadata,
+    Column("tenant_id", _key(ID_MAX), nullable=False),
+    Column("id", _key(ID_MAX), nullable=False),
+    Column("client_ref", _key(CLIENT_REF_MAX), nullable=False),
+    Column("week_start_date", Date, nullable=False),
+    Column("run_type", _key(RUN_ENUM_MAX), nullable=False),
+    Column("status", _key(RUN_ENUM_MAX), nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("duration_ms", Integer, nullable=False),
+    Column("generator", String(RUN_LABEL_MAX), nullable=False),
+    Column("generator_version", String(RUN_LABEL_MAX), nullable=False),
+    # The days the run filled, comma-separated in week order.
+    Column("days", _key(RUN_DAYS_MAX), nullable=False),
+    Column("ruleset_hash", _key(CONTENT_HASH_MAX), nullable=True),
+    Column("seed", Integer, nullable=True),
+    Column("draft_version", Integer, nullable=True),
+    Column("error_code", _key(RUN_LABEL_MAX), nullable=True),
+    Column(
+        "error_message",
+        Text().with_variant(mysql.TEXT(collation=_MYSQL_BINARY), "mysql", "mariadb"),
+        nullable=True,
+    ),
+    # Runs are only ever inserted: no update or delete statement exists for this table.
+    PrimaryKeyConstraint("tenant_id", "id"),
+    # A tenant's runs newest first, and the quota's window, walk these indexes.
+    Index(None, "tenant_id", "started_at", "id"),
+    Index(None, "tenant_id", "client_ref", "started_at", "id"),
+    **_MYSQL_TABLE,
+)
+
+generation_locks: Final = Table(
+    "weekplan_generation_locks",
+    metadata,
+    # One row per tenant, locked (SELECT ... FOR UPDATE) while a quota is decided.
+    Column("tenant_id", _key(ID_MAX), nullable=False),
+    PrimaryKeyConstraint("tenant_id"),
     **_MYSQL_TABLE,
 )
 

@@ -231,6 +231,33 @@ class Statements:
         self.history_counts: Final[Select[Any]] = select(h.slot_kind, h.dish_id, h["count"]).where(
             h.tenant_id == bindparam("tenant_id"), h["count"] > 0
         )
+        self._bulk_instances()
+
+    def _bulk_instances(self) -> None:
+        """The statements of :class:`~weekplan.ports.BulkInstances` and of many clients' diets."""
+        i, a = instances.c, ruleset_assignments.c
+        self.insert_instances_unless_taken: Insert = self._insert_instance_unless_taken()
+        # Which of the weeks just offered were stored: those whose id is now in the table.
+        self.stored_instance_clients: Select[Any] = select(i.client_ref).where(
+            i.tenant_id == bindparam("tenant_id"),
+            i.week_start_date == bindparam("week_start_date"),
+            i.id.in_(bindparam("ids", expanding=True)),
+        )
+        self.get_assignments: Select[Any] = select(a.client_ref, a.content_hash).where(
+            a.tenant_id == bindparam("tenant_id"),
+            a.client_ref.in_(bindparam("client_refs", expanding=True)),
+        )
+
+    def _insert_instance_unless_taken(self) -> Insert:
+        """Insert a week unless its client has one that date; the database decides."""
+        i = instances.c
+        if self._dialect_name in ("mysql", "mariadb"):
+            # A no-op update rather than INSERT IGNORE, which would hide other errors too.
+            return mysql.insert(instances).on_duplicate_key_update({"id": i.id})
+        key = [i.tenant_id, i.client_ref, i.week_start_date]
+        if self._dialect_name == "postgresql":
+            return postgresql.insert(instances).on_conflict_do_nothing(index_elements=key)
+        return sqlite.insert(instances).on_conflict_do_nothing(index_elements=key)
 
     def _insert_unless_stored(self) -> Insert:
         """Store a ruleset unless the tenant has its hash: the first one stored stays.

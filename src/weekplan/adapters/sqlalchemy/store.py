@@ -20,6 +20,7 @@ Two ways to hold a store:
 
 from __future__ import annotations
 
+import enum
 import threading
 from collections.abc import Callable
 from types import TracebackType
@@ -40,6 +41,8 @@ from weekplan.adapters.sqlalchemy.repositories import (
     SqlTemplateRepository,
 )
 from weekplan.adapters.sqlalchemy.rows import EntryCodec
+from weekplan.adapters.sqlalchemy.run_repository import SqlRunRepository
+from weekplan.adapters.sqlalchemy.run_statements import RunStatements
 from weekplan.adapters.sqlalchemy.schedule_repository import SqlScheduleRepository
 from weekplan.adapters.sqlalchemy.schema import metadata
 from weekplan.adapters.sqlalchemy.statements import Statements
@@ -60,43 +63,78 @@ def _is_memory_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
 
 
+#: How long a SQLite writer waits for another writer's lock before giving up.
+SQLITE_BUSY_TIMEOUT_SECONDS = 5.0
+
+# The execution option that tells the SQLite ``begin`` listener how to begin:
+# "BEGIN IMMEDIATE" (a unit of work that may write), "BEGIN" (a read of several
+# statements) or "" (one statement, run by SQLite in a transaction of its own).
+_SQLITE_BEGIN = "weekplan_sqlite_begin"
+
+
 def _engine_for(url: URL, options: dict[str, Any]) -> Engine:
-    """An engine for ``url``; SQLite gets real transactions.
+    """An engine for ``url``; SQLite gets real transactions and, in a file, WAL.
 
     Python's ``sqlite3`` opens transactions late (only before a write) and never
     for a ``SAVEPOINT``; weekplan needs a unit of work to be one transaction from
     its first read, so the driver's own handling is turned off and every
-    transaction starts with ``BEGIN IMMEDIATE``. Taking the write lock up front
-    makes SQLite units of work serializable, like the in-memory store, and spares
-    the "database is locked" failure of a read transaction that later writes.
+    transaction that may write starts with ``BEGIN IMMEDIATE``. Taking the write
+    lock up front makes SQLite units of work that write serializable, like the
+    in-memory store, and spares the "database is locked" failure of a read
+    transaction that later writes. Reads begin with a plain ``BEGIN``, or no
+    ``BEGIN`` at all for one statement.
+
+    A database file is put in write-ahead-log mode with ``synchronous=NORMAL``:
+    readers then read a snapshot and never wait for the writer, and a commit
+    appends to the log without a sync (a power cut may lose the last commits,
+    never corrupt the file). Writers wait up to
+    :data:`SQLITE_BUSY_TIMEOUT_SECONDS` for each other (``connect_args={"timeout": ...}``
+    changes it).
     """
     if url.get_backend_name() != "sqlite":
         return create_engine(url, **options)
-    if _is_memory_sqlite(url):
+    in_memory = _is_memory_sqlite(url)
+    connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, **options.pop("connect_args", {})}
+    if in_memory:
         # One shared connection, or each thread would see its own empty database.
-        options = {
-            "poolclass": StaticPool,
-            "connect_args": {"check_same_thread": False},
-            **options,
-        }
-    engine = create_engine(url, **options)
+        options = {"poolclass": StaticPool, **options}
+        connect_args = {"check_same_thread": False, **connect_args}
+    engine = create_engine(url, connect_args=connect_args, **options)
 
     @event.listens_for(engine, "connect")
     def _no_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
+        if not in_memory:
+            dbapi_connection.execute("PRAGMA journal_mode = WAL")
+            dbapi_connection.execute("PRAGMA synchronous = NORMAL")
 
     @event.listens_for(engine, "begin")
-    def _begin_immediate(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    def _begin(connection: Connection) -> None:
+        begin = connection.get_execution_options().get(_SQLITE_BEGIN, "BEGIN IMMEDIATE")
+        if begin:
+            connection.exec_driver_sql(begin)
 
     return engine
+
+
+class _Reads(enum.Enum):
+    """What a unit of work may do (see :class:`~weekplan.ports.SnapshotReads`)."""
+
+    WRITE = enum.auto()
+    """Anything: one transaction, SQLite's write lock taken at its start."""
+    MANY = enum.auto()
+    """Only read, with as many statements as it needs, in one transaction."""
+    ONE = enum.auto()
+    """Only read, with one statement, outside a transaction where that saves round trips."""
 
 
 class SqlAlchemyUnitOfWork:
     """One transaction (or, when joined to a host's, one savepoint) over the repositories."""
 
-    def __init__(self, store: SqlAlchemyStore) -> None:
+    def __init__(self, store: SqlAlchemyStore, reads: _Reads = _Reads.WRITE) -> None:
         self._store = store
+        self._reads = reads
+        self._statements_left = 1 if reads is _Reads.ONE else -1
         self._connection: Connection | None = None
         self._savepoint: _Savepoint | None = None
         self._wrote = False
@@ -107,6 +145,7 @@ class SqlAlchemyUnitOfWork:
         self._dishes: SqlDishRepository | None = None
         self._meal_history: SqlMealHistoryRepository | None = None
         self._rulesets: SqlRulesetRepository | None = None
+        self._runs: SqlRunRepository | None = None
         self._workflow: (
             tuple[SqlChangeLogRepository, SqlSlotLockRepository, SqlDraftRepository] | None
         ) = None
@@ -153,6 +192,13 @@ class SqlAlchemyUnitOfWork:
             self._rulesets = SqlRulesetRepository(self, self._store._statements, self._assignments)
         return self._rulesets
 
+    @property
+    def runs(self) -> SqlRunRepository:
+        """The generation runs, seen through this unit of work."""
+        if self._runs is None:
+            self._runs = SqlRunRepository(self, self._store._run_statements)
+        return self._runs
+
     # -- the optional workflow capability (weekplan.workflow_ports) ---------------
 
     def _workflow_repositories(
@@ -192,13 +238,20 @@ class SqlAlchemyUnitOfWork:
     # -- ConnectionSource ---------------------------------------------------------
 
     def reader(self) -> Connection:
-        """The connection of this unit of work."""
+        """The connection of this unit of work (asked for once per statement)."""
         if self._connection is None:
             raise RuntimeError("use the unit of work inside a `with` block")
+        if self._statements_left == 0:
+            # A use case broke its promise of one statement: its reads would not
+            # share one snapshot, so refuse rather than answer inconsistently.
+            raise RuntimeError("a single-statement read ran a second statement")
+        self._statements_left -= 1
         return self._connection
 
     def writer(self) -> Connection:
         """The connection, noting that this unit of work now has something to undo."""
+        if self._reads is not _Reads.WRITE:
+            raise RuntimeError("a unit of work that only reads cannot write")
         connection = self.reader()
         self._wrote = True
         return connection
@@ -214,6 +267,8 @@ class SqlAlchemyUnitOfWork:
             if store._host is None:
                 assert store._engine is not None
                 self._connection = store._engine.connect()
+                if self._reads is not _Reads.WRITE:
+                    self._read_only_transaction(self._connection)
             else:
                 self._connection = self._open_savepoint(store._host)
         except SQLAlchemyError as exc:
@@ -271,6 +326,17 @@ class SqlAlchemyUnitOfWork:
                     raise translate(error) from error
             finally:
                 self._release_lock()
+
+    def _read_only_transaction(self, connection: Connection) -> None:
+        """Begin reads as cheaply as their consistency allows (see ``_Reads``)."""
+        dialect = self._store.dialect_name
+        if dialect == "sqlite":
+            begin = "" if self._reads is _Reads.ONE else "BEGIN"
+            connection.execution_options(**{_SQLITE_BEGIN: begin})
+        elif dialect == "postgresql" and self._reads is _Reads.ONE:
+            # psycopg switches to autocommit on the client, with no round trip, so
+            # the statement goes alone: no BEGIN before it, no ROLLBACK after it.
+            connection.execution_options(isolation_level="AUTOCOMMIT")
 
     def commit(self) -> None:
         """Commit this unit of work (joined: release its savepoint; the host commits)."""
@@ -368,6 +434,7 @@ class SqlAlchemyStore:
         self._host = host
         self._owned = owned
         self._statements = Statements(dialect_name)
+        self._run_statements = RunStatements(dialect_name)
         self._workflow_statements = WorkflowStatements(dialect_name)
         self._codec = EntryCodec()
 
@@ -384,6 +451,22 @@ class SqlAlchemyStore:
     def unit_of_work(self) -> SqlAlchemyUnitOfWork:
         """A new unit of work; enter it with ``with``."""
         return SqlAlchemyUnitOfWork(self)
+
+    def read_unit_of_work(self, *, single_statement: bool) -> SqlAlchemyUnitOfWork:
+        """A unit of work that only reads (:class:`~weekplan.ports.SnapshotReads`).
+
+        One statement runs without a transaction around it on PostgreSQL (no
+        ``BEGIN``, no ``ROLLBACK``) and on SQLite (no ``BEGIN``); one statement
+        is its own consistent snapshot. A read of several statements keeps one
+        transaction, on SQLite a deferred one, which in WAL mode reads a snapshot
+        without waiting for a writer. MariaDB reads stay in a transaction:
+        leaving it for one statement costs pymysql two ``SET`` round trips, more
+        than the ``ROLLBACK`` it would spare. A joined store reads in the host's
+        transaction, as ever.
+        """
+        if self._host is not None:
+            return SqlAlchemyUnitOfWork(self)
+        return SqlAlchemyUnitOfWork(self, _Reads.ONE if single_statement else _Reads.MANY)
 
     def create_all(self) -> None:
         """Create weekplan's tables that do not exist yet (no migrations, for quick starts)."""

@@ -18,6 +18,8 @@
   keyed by its content hash; an instance's ``guardrails`` check is JSON text too
   (:meth:`weekplan.GuardrailsCheck.to_dict`), or ``NULL``. A client's assignment
   names a hash with no foreign key, as the decisions recorded on weeks do.
+* A generation run is inserted once and never updated or deleted; the quota
+  lock is one row per tenant, locked with ``SELECT ... FOR UPDATE``.
 
 The models are the store's rows, not the domain: the store translates them to the
 frozen values of :mod:`weekplan.domain.plans` and back.
@@ -40,6 +42,8 @@ __all__ = [
     "ClientLockRecord",
     "ClientRulesetRecord",
     "DishRecord",
+    "GenerationLockRecord",
+    "GenerationRunRecord",
     "InstanceRecord",
     "MealHistoryRecord",
     "RulesetRecord",
@@ -260,6 +264,69 @@ class ClientLockRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_ref} ({self.tenant_id})"
+
+
+class GenerationRunRecord(models.Model):
+    """One generation run of one tenant: written once, never changed."""
+
+    row_id: models.BigAutoField[int, int] = models.BigAutoField(primary_key=True)
+    tenant_id: models.CharField[str, str] = models.CharField(max_length=ID_MAX)
+    run_id: models.CharField[str, str] = models.CharField(max_length=ID_MAX, db_column="id")
+    client_ref: models.CharField[str, str] = models.CharField(max_length=CLIENT_REF_MAX)
+    week_start_date: models.DateField[date, date] = models.DateField()
+    run_type: models.CharField[str, str] = models.CharField(max_length=16)
+    status: models.CharField[str, str] = models.CharField(max_length=16)
+    started_at: models.DateTimeField[datetime, datetime] = models.DateTimeField()
+    attempts: models.IntegerField[int, int] = models.IntegerField()
+    duration_ms: models.IntegerField[int, int] = models.IntegerField()
+    generator: models.CharField[str, str] = models.CharField(max_length=100)
+    generator_version: models.CharField[str, str] = models.CharField(max_length=100)
+    # The days the run filled, comma-separated in week order.
+    days: models.CharField[str, str] = models.CharField(max_length=40)
+    ruleset_hash: models.CharField[str | None, str | None] = models.CharField(
+        max_length=CONTENT_HASH_MAX, null=True
+    )
+    seed: models.IntegerField[int | None, int | None] = models.IntegerField(null=True)
+    draft_version: models.IntegerField[int | None, int | None] = models.IntegerField(null=True)
+    error_code: models.CharField[str | None, str | None] = models.CharField(
+        max_length=100, null=True
+    )
+    error_message: models.TextField[str | None, str | None] = models.TextField(null=True)
+
+    class Meta:
+        db_table = "weekplan_generation_runs"
+        verbose_name = "generation run"
+        constraints = [
+            models.UniqueConstraint(fields=["tenant_id", "run_id"], name="weekplan_runs_id_uq"),
+        ]
+        indexes = [
+            # A tenant's runs newest first, and a client's, with the quota's window.
+            models.Index(fields=["tenant_id", "started_at", "run_id"], name="weekplan_runs_ix"),
+            models.Index(
+                fields=["tenant_id", "client_ref", "started_at", "run_id"],
+                name="weekplan_runs_client_ix",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_type} {self.status} {self.client_ref} ({self.tenant_id})"
+
+
+class GenerationLockRecord(models.Model):
+    """The row a tenant's quota decisions lock, one at a time."""
+
+    row_id: models.BigAutoField[int, int] = models.BigAutoField(primary_key=True)
+    tenant_id: models.CharField[str, str] = models.CharField(max_length=ID_MAX)
+
+    class Meta:
+        db_table = "weekplan_generation_locks"
+        verbose_name = "generation quota lock"
+        constraints = [
+            models.UniqueConstraint(fields=["tenant_id"], name="weekplan_generation_locks_uq"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tenant_id
 
 
 # The workflow tables (change log, slot locks, drafts), in a module of their own.

@@ -41,6 +41,7 @@ from weekplan.contrib.django.models import (
     RulesetRecord,
     TemplateRecord,
 )
+from weekplan.contrib.django.run_repository import DjangoRunRepository
 from weekplan.contrib.django.schedule_store import DjangoScheduleRepository
 from weekplan.contrib.django.workflow_store import (
     DjangoChangeLogRepository,
@@ -361,11 +362,9 @@ class DjangoInstanceRepository:
             raise _translate(exc) from exc
         return [_instance_from(row) for row in rows]
 
-    def add(self, tenant_id: str, instance: WeekPlanInstance) -> None:
-        """Insert a new instance, or raise :class:`~weekplan.InstanceExists`."""
-        _same_tenant(tenant_id, instance.tenant_id)
-        alias = self._uow.alias()
-        record = InstanceRecord(
+    @staticmethod
+    def _record(tenant_id: str, instance: WeekPlanInstance) -> InstanceRecord:
+        return InstanceRecord(
             tenant_id=tenant_id,
             plan_id=instance.id,
             template_id=instance.template_id,
@@ -378,6 +377,12 @@ class DjangoInstanceRepository:
             updated_at=instance.updated_at,
             guardrails=encode_check(instance.guardrails),
         )
+
+    def add(self, tenant_id: str, instance: WeekPlanInstance) -> None:
+        """Insert a new instance, or raise :class:`~weekplan.InstanceExists`."""
+        _same_tenant(tenant_id, instance.tenant_id)
+        alias = self._uow.alias()
+        record = self._record(tenant_id, instance)
         try:
             # A savepoint of its own: on PostgreSQL a failed INSERT aborts the whole
             # transaction, and a host that catches InstanceExists must be able to go on.
@@ -389,6 +394,33 @@ class DjangoInstanceRepository:
             raise _translate(exc) from exc
         except Error as exc:
             raise _translate(exc) from exc
+
+    def add_new(self, tenant_id: str, instances: Sequence[WeekPlanInstance]) -> Collection[str]:
+        """Insert every instance whose key is free (one ``bulk_create``); the clients refused.
+
+        Rows whose key is taken are skipped by the database (``ignore_conflicts``),
+        so the transaction goes on; one query then reads which new ids were stored.
+        """
+        if not instances:
+            return ()
+        for instance in instances:
+            _same_tenant(tenant_id, instance.tenant_id)
+        records = [self._record(tenant_id, instance) for instance in instances]
+        try:
+            InstanceRecord.objects.using(self._uow.alias()).bulk_create(
+                records, ignore_conflicts=True
+            )
+            stored = set(
+                self._rows(tenant_id)
+                .filter(
+                    week_start_date=instances[0].week_start_date,
+                    plan_id__in=[instance.id for instance in instances],
+                )
+                .values_list("client_ref", flat=True)
+            )
+        except Error as exc:
+            raise _translate(exc) from exc
+        return [i.client_ref for i in instances if i.client_ref not in stored]
 
     def replace(self, tenant_id: str, instance: WeekPlanInstance, *, expected_version: int) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
@@ -616,6 +648,16 @@ class DjangoRulesetRepository:
             raise _translate(exc) from exc
         return rows[0] if rows else None
 
+    def assigned_many(self, tenant_id: str, client_refs: Collection[str]) -> Mapping[str, str]:
+        """The content hash of each client's ruleset, in one query; clients on none left out."""
+        if not client_refs:
+            return {}
+        query = self._assignments(tenant_id).filter(client_ref__in=sorted(client_refs))
+        try:
+            return dict(query.values_list("client_ref", "content_hash"))
+        except Error as exc:
+            raise _translate(exc) from exc
+
     def assign(self, tenant_id: str, client_ref: str, content_hash: str | None) -> None:
         """Put ``client_ref`` on the ruleset with ``content_hash``; ``None`` takes it off."""
         if (tenant_id, client_ref) in self._locked_assignments:
@@ -714,6 +756,7 @@ class DjangoUnitOfWork:
         self._dishes = DjangoDishRepository(self)
         self._meal_history = DjangoMealHistoryRepository(self)
         self._rulesets = DjangoRulesetRepository(self)
+        self._runs = DjangoRunRepository(self)
         self._changes = DjangoChangeLogRepository(self)
         self._locks = DjangoSlotLockRepository(self)
         self._drafts = DjangoDraftRepository(self)
@@ -743,6 +786,11 @@ class DjangoUnitOfWork:
     def rulesets(self) -> DjangoRulesetRepository:
         """The guardrails rulesets and client assignments, seen through this unit of work."""
         return self._rulesets
+
+    @property
+    def runs(self) -> DjangoRunRepository:
+        """The generation runs, seen through this unit of work."""
+        return self._runs
 
     # The optional workflow capability (weekplan.workflow_ports).
     @property

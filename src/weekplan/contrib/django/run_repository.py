@@ -1,0 +1,156 @@
+"""The ``runs`` capability of the Django store: generation runs and the quota lock."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import Error, connections
+from django.db.models import F, Q
+
+from weekplan.contrib.django.models import GenerationLockRecord, GenerationRunRecord
+from weekplan.domain.runs import GenerationRun
+from weekplan.errors import InvalidInput, StorageError, WeekPlanError
+from weekplan.ports import RunSortKey
+
+if TYPE_CHECKING:
+    from weekplan.contrib.django.store import DjangoUnitOfWork
+
+__all__ = ["DjangoRunRepository"]
+
+_COLUMNS = (
+    "run_id",
+    "tenant_id",
+    "client_ref",
+    "week_start_date",
+    "run_type",
+    "status",
+    "started_at",
+    "attempts",
+    "duration_ms",
+    "generator",
+    "generator_version",
+    "days",
+    "ruleset_hash",
+    "seed",
+    "draft_version",
+    "error_code",
+    "error_message",
+)
+
+
+def _translate(error: Error) -> WeekPlanError:
+    # The store's translation: a lost race becomes ConcurrentUpdate, the rest StorageError.
+    from weekplan.contrib.django.store import _translate as translate  # noqa: PLC0415 - cycle
+
+    return translate(error)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _record(values: dict[str, Any]) -> GenerationRun:
+    values = dict(values)
+    values["id"] = values.pop("run_id")
+    values["days"] = [day for day in values["days"].split(",") if day]
+    values["started_at"] = _utc(values["started_at"])
+    try:
+        return GenerationRun(**values)
+    except (InvalidInput, TypeError, ValueError) as exc:
+        raise StorageError("a stored generation run is not a valid run") from exc
+
+
+class DjangoRunRepository:
+    """Runs in ``weekplan_generation_runs``: inserted once, listed, counted for the quota."""
+
+    def __init__(self, uow: DjangoUnitOfWork) -> None:
+        self._uow = uow
+
+    def add(self, tenant_id: str, run: GenerationRun) -> None:
+        """Insert the run; nothing in weekplan updates or deletes one."""
+        if tenant_id != run.tenant_id:
+            raise ValueError("a row can only be written under its own tenant_id")
+        alias = self._uow.alias()
+        record = GenerationRunRecord(
+            tenant_id=run.tenant_id,
+            run_id=run.id,
+            client_ref=run.client_ref,
+            week_start_date=run.week_start_date,
+            run_type=run.run_type.value,
+            status=run.status.value,
+            started_at=run.started_at,
+            attempts=run.attempts,
+            duration_ms=run.duration_ms,
+            generator=run.generator,
+            generator_version=run.generator_version,
+            days=",".join(day.value for day in run.days),
+            ruleset_hash=run.ruleset_hash,
+            seed=run.seed,
+            draft_version=run.draft_version,
+            error_code=run.error_code,
+            error_message=run.error_message,
+        )
+        try:
+            record.save(force_insert=True, using=alias)
+        except Error as exc:
+            raise _translate(exc) from exc
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        client_ref: str | None,
+        before: RunSortKey | None,
+        limit: int,
+    ) -> Sequence[GenerationRun]:
+        """Up to ``limit`` runs newest first, strictly before ``before``."""
+        query = GenerationRunRecord.objects.using(self._uow.alias()).filter(tenant_id=tenant_id)
+        if client_ref is not None:
+            query = query.filter(client_ref=client_ref)
+        if before is not None:
+            at, run_id = before
+            query = query.filter(Q(started_at__lt=at) | Q(started_at=at, run_id__lt=run_id))
+        ordered = query.order_by("-started_at", "-run_id").values(*_COLUMNS)
+        try:
+            rows = list(ordered[:limit])
+        except Error as exc:
+            raise _translate(exc) from exc
+        return [_record(row) for row in rows]
+
+    def counted_starts(
+        self, tenant_id: str, *, client_ref: str | None, after: datetime
+    ) -> Sequence[datetime]:
+        """Start times of the runs the quota counts, strictly after ``after``."""
+        alias = self._uow.alias()
+        query = (
+            GenerationRunRecord.objects.using(alias)
+            .filter(tenant_id=tenant_id, started_at__gt=after)
+            .exclude(status="quota_exceeded")
+        )
+        if client_ref is not None:
+            query = query.filter(client_ref=client_ref)
+        if connections[alias].vendor == "mysql":
+            # A locking read sees the latest commits, whatever the transaction's snapshot.
+            query = query.select_for_update()
+        try:
+            return [_utc(when) for when in query.values_list("started_at", flat=True)]
+        except Error as exc:
+            raise _translate(exc) from exc
+
+    def hold_quota(self, tenant_id: str) -> None:
+        """Create or lock the tenant's lock row; it stays locked until the transaction ends."""
+        alias = self._uow.alias()
+        rows = GenerationLockRecord.objects.using(alias)
+        try:
+            # An update to itself locks the row; on PostgreSQL's REPEATABLE READ a
+            # stale snapshot fails here (a lost race, run again) instead of counting
+            # stale runs. Updating first keeps MariaDB from taking the shared lock
+            # of INSERT IGNORE on an existing row, which two lockers would deadlock on.
+            row = rows.filter(tenant_id=tenant_id)
+            if not row.update(tenant_id=F("tenant_id")):
+                rows.bulk_create([GenerationLockRecord(tenant_id=tenant_id)], ignore_conflicts=True)
+                row.update(tenant_id=F("tenant_id"))
+        except Error as exc:
+            raise _translate(exc) from exc

@@ -1,0 +1,157 @@
+"""Use cases: generate a client's week into its draft, or regenerate some of its days.
+
+Nothing generated goes live on its own: the result is the week's draft, which a
+worker reviews (:meth:`~weekplan.WorkerPlanner.review_draft`) and applies
+(:meth:`~weekplan.WorkerPlanner.apply_draft`) or discards. Every generation is
+recorded as a run (:meth:`~weekplan.WorkerPlanner.list_runs`) and counted
+against the planner's generation quota.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import attrs
+
+from weekplan.domain.bulk import WEEK, DayScope, parse_day_scope
+from weekplan.domain.days import DAY_ORDER
+from weekplan.domain.drafts import WeekDraft
+from weekplan.domain.entries import PlanEntry, SlotKey
+from weekplan.domain.runs import GenerationRun, RunType
+from weekplan.errors import InvalidInput, VersionConflict
+from weekplan.generation.checked import CheckedWeek
+from weekplan.generation.request import GeneratedEntry
+from weekplan.planner.access import writes
+from weekplan.planner.generation_flow import GenerationJob
+from weekplan.planner.inputs import collect_errors
+from weekplan.planner.runs import RunUseCases
+from weekplan.planner.workflow import locks_of, require_workflow
+from weekplan.ports import UnitOfWork
+
+__all__ = ["GeneratedDraft", "GenerationUseCases"]
+
+
+def _check_seed(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
+        raise InvalidInput.at(("seed",), "must be an integer from 0 to 2**31 - 1 or null")
+    return value
+
+
+@attrs.frozen
+class GeneratedDraft:
+    """What a generation left for review: the draft, the run, and a reason per filled slot."""
+
+    draft: WeekDraft
+    run: GenerationRun
+    entries: tuple[GeneratedEntry, ...]
+
+
+class GenerationUseCases(RunUseCases):
+    """Generation of client weeks into their drafts."""
+
+    @writes
+    def generate_draft(
+        self,
+        client_ref: str,
+        week_start_date: date | str,
+        *,
+        days: DayScope = WEEK,
+        seed: int | None = None,
+    ) -> GeneratedDraft:
+        """Fill the unlocked slots of ``days`` in the week's draft with dishes that fit the diet.
+
+        ``days`` is ``"week"`` (a generation), one day (``"tue"``) or several
+        (``["mon", "thu"]``), a regeneration of only those days. The draft is
+        started from the live week when the week has none; slots outside
+        ``days`` and locked slots keep what the draft has. The same ``seed``
+        on the same week, catalog and diet gives the same dishes; without one,
+        a seed is drawn and kept on the run.
+
+        Raises :class:`~weekplan.GenerationInfeasible` when no week meets the
+        diet, :class:`~weekplan.GenerationQuotaExceeded` over the quota,
+        :class:`~weekplan.GuardrailsViolation` or
+        :class:`~weekplan.GenerationFailed` when no proposal passed; each is
+        recorded as a run first.
+        """
+        (client, week), scope, chosen_seed = collect_errors(
+            lambda: self._instance_key(client_ref, week_start_date),
+            lambda: parse_day_scope(days),
+            lambda: _check_seed(seed),
+        )
+        saved: list[WeekDraft] = []
+
+        def base(uow: UnitOfWork) -> tuple[tuple[PlanEntry, ...], frozenset[SlotKey]]:
+            live = self._load_instance(uow, client, week)
+            draft = require_workflow(uow).drafts.get(self.tenant_id, client, week)
+            locked = frozenset(lock.key for lock in locks_of(uow, self.tenant_id, client, week))
+            return (live.days if draft is None else draft.days), locked
+
+        def save(uow: UnitOfWork, checked: CheckedWeek) -> int:
+            saved.append(self._save_generated(uow, client, week, checked))
+            return saved[-1].version
+
+        job = GenerationJob(
+            tenant_id=self.tenant_id,
+            client_ref=client,
+            week_start_date=week,
+            days=scope,
+            run_type=RunType.GENERATE if scope == DAY_ORDER else RunType.REGENERATE,
+            seed=chosen_seed,
+            options=self._options,
+            transaction=lambda: self._client_transaction(client),
+            catalog=self._catalog,
+            base=base,
+            save=save,
+        )
+        checked, run = job.run()
+        return GeneratedDraft(saved[-1], run, checked.proposal.entries)
+
+    def _save_generated(
+        self, uow: UnitOfWork, client: str, week: date, checked: CheckedWeek
+    ) -> WeekDraft:
+        """Write the generated dishes into the draft as it is now, never over a lock."""
+        drafts = require_workflow(uow).drafts
+        live = self._load_instance(uow, client, week)
+        draft = drafts.get(self.tenant_id, client, week)
+        locked = {lock.key for lock in locks_of(uow, self.tenant_id, client, week)}
+        chosen = {e.key: e.dish_id for e in checked.proposal.entries if e.key not in locked}
+        current = live.days if draft is None else draft.days
+        days = tuple(
+            attrs.evolve(entry, dish_template_id=chosen[entry.key])
+            if entry.key in chosen
+            else entry
+            for entry in current
+        )
+        self._require_dishes(uow, set(chosen.values()))
+        now = self._options.clock()
+        guardrails = self._draft_check(uow, client, days)
+        if draft is None:
+            created = WeekDraft(
+                tenant_id=self.tenant_id,
+                client_ref=client,
+                week_start_date=week,
+                instance_id=live.id,
+                base_version=live.version,
+                days=days,
+                version=1,
+                created_at=now,
+                updated_at=now,
+                actor=self.actor,
+                guardrails=guardrails,
+            )
+            drafts.add(self.tenant_id, created)
+            return created
+        updated = attrs.evolve(
+            draft,
+            days=days,
+            version=draft.version + 1,
+            updated_at=now,
+            actor=self.actor,
+            guardrails=guardrails,
+        )
+        if not drafts.replace(self.tenant_id, updated, expected_version=draft.version):
+            raise VersionConflict("the draft changed while the week was generated")
+        return updated
