@@ -67,3 +67,19 @@ def test_what_a_route_creates_links_to_the_routes_that_work_on_it() -> None:
     }
     dish = paths["/api/planning/dishes/{dish_id}"]["put"]["responses"]["201"]["links"]
     assert dish["delete_dish"]["parameters"] == {"dish_id": "$request.path.dish_id"}
+
+
+def test_the_lock_and_draft_routes_document_409_and_404() -> None:
+    operations = {
+        operation["operationId"]: operation
+        for item in openapi_document()["paths"].values()
+        for operation in item.values()
+    }
+    for operation_id in ("lock_slot", "unlock_slot", "start_draft", "apply_draft"):
+        assert "409" in operations[operation_id]["responses"], operation_id
+    for operation_id in ("get_draft", "review_draft", "apply_draft", "discard_draft"):
+        assert "404" in operations[operation_id]["responses"], operation_id
+    apply_body = operations["apply_draft"]["requestBody"]["content"]["application/json"]
+    assert apply_body["schema"] == {"$ref": "#/components/schemas/DraftApply"}
+    lock_body = operations["lock_slot"]["requestBody"]["content"]["application/json"]
+    assert lock_body["schema"] == {"$ref": "#/components/schemas/LockSlot"}

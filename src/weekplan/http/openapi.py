@@ -58,9 +58,9 @@ ERROR_SCHEMA: dict[str, Any] = {
 _ERROR_STATUSES: dict[int, str] = {
     401: "The host did not authenticate the caller",
     403: "The caller's role may not use this route (`worker_only`, `client_only`, `read_only`)",
-    404: "Nothing with that id in the caller's tenant, or no such path",
+    404: "Nothing with that id in the caller's tenant (or the week has no draft), or no such path",
     405: "The path does not take this method",
-    409: "A version conflict, or the record exists already",
+    409: "A version conflict, the record exists already, or a locked slot would change",
     413: "The body is larger than the limit",
     422: "Malformed input; `errors` names each bad field",
     503: "The store is unavailable; retrying later may succeed",

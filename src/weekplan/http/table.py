@@ -13,6 +13,7 @@ import attrs
 
 from weekplan.domain.changes import ChangeRecord
 from weekplan.domain.dishes import Dish
+from weekplan.domain.drafts import DraftReview, WeekDraft
 from weekplan.domain.paging import Page
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.suggestions import DishSuggestion
@@ -30,11 +31,14 @@ from weekplan.http.routes import Audience, Call, Reply, Route
 from weekplan.planner.guardrails import RulesetAssignment
 from weekplan.serialization import (
     BulkAssign,
+    ChangeQuery,
     DishQuery,
     DishUpsert,
+    DraftApply,
     InstanceCreate,
     InstanceQuery,
     InstanceUpdate,
+    LockSlot,
     RulesetAssign,
     RulesetQuery,
     SlotUpdate,
@@ -54,6 +58,7 @@ API_PREFIXES = ("/api/planning", "/client")
 _TEMPLATE = "/api/planning/templates/{template_id}"
 _WEEK = "/api/planning/instances/{client_ref}/{week_start_date}"
 _SLOT = f"{_WEEK}/slots/{{day_key}}/{{slot_key}}"
+_DRAFT = f"{_WEEK}/draft"
 _DISH = "/api/planning/dishes/{dish_id}"
 _CLIENT_RULESET = "/api/planning/clients/{client_ref}/ruleset"
 
@@ -170,6 +175,50 @@ def _bulk_assign(call: Call) -> Any:
 
 def _list_changes(call: Call) -> Any:
     return call.worker.list_changes(*_week(call), limit=call.query.limit, cursor=call.query.cursor)
+
+
+def _lock_slot(call: Call) -> Any:
+    b = call.body
+    return call.worker.lock_slot(
+        *_slot(call),
+        reason=b.reason,
+        ingredients=b.ingredients,
+        expected_version=b.expected_version,
+    )
+
+
+def _unlock_slot(call: Call) -> Any:
+    return call.worker.unlock_slot(*_slot(call))
+
+
+def _start_draft(call: Call) -> Any:
+    return call.worker.start_draft(*_week(call))
+
+
+def _get_draft(call: Call) -> Any:
+    return call.worker.get_draft(*_week(call))
+
+
+def _review_draft(call: Call) -> Any:
+    return call.worker.review_draft(*_week(call))
+
+
+def _apply_draft(call: Call) -> Any:
+    b = call.body
+    return call.worker.apply_draft(
+        *_week(call), expected_version=b.expected_version, reason=b.reason
+    )
+
+
+def _discard_draft(call: Call) -> None:
+    call.worker.discard_draft(*_week(call))
+
+
+def _list_all_changes(call: Call) -> Any:
+    q = call.query
+    return call.worker.list_all_changes(
+        client_ref=q.client_ref, since=q.since, until=q.until, limit=q.limit, cursor=q.cursor
+    )
 
 
 def _check_instance(call: Call) -> Any:
@@ -429,6 +478,47 @@ ROUTES: tuple[Route, ...] = (
         method="GET", path=f"{_WEEK}/changes", operation_id="list_changes",
         handler=_list_changes, summary="The week's change records, newest first",
         tag="weeks", query=PageQuery, response=Page[ChangeRecord],
+    ),
+    Route(
+        method="GET", path="/api/planning/changes", operation_id="list_all_changes",
+        handler=_list_all_changes, summary="The tenant's change records, newest first",
+        tag="weeks", query=ChangeQuery, response=Page[ChangeRecord],
+    ),
+    Route(
+        method="PUT", path=f"{_SLOT}/lock", operation_id="lock_slot",
+        handler=_lock_slot, summary="Lock one slot, whole or only some ingredients of its dish",
+        tag="weeks", body=LockSlot, response=WeekPlanInstance,
+    ),
+    Route(
+        method="DELETE", path=f"{_SLOT}/lock", operation_id="unlock_slot",
+        handler=_unlock_slot, summary="Unlock one slot; an unlocked slot stays as it is",
+        tag="weeks", response=WeekPlanInstance,
+    ),
+    # drafts of a client week
+    Route(
+        method="POST", path=_DRAFT, operation_id="start_draft",
+        handler=_start_draft, summary="Open the week's draft (or return the open one)",
+        tag="drafts", response=WeekDraft,
+    ),
+    Route(
+        method="GET", path=_DRAFT, operation_id="get_draft",
+        handler=_get_draft, summary="Read the week's draft",
+        tag="drafts", response=WeekDraft,
+    ),
+    Route(
+        method="DELETE", path=_DRAFT, operation_id="discard_draft",
+        handler=_discard_draft, summary="Drop the week's draft; the live week stays",
+        tag="drafts", statuses=(204,),
+    ),
+    Route(
+        method="GET", path=f"{_DRAFT}/review", operation_id="review_draft",
+        handler=_review_draft, summary="What applying the draft would do now, nothing written",
+        tag="drafts", response=DraftReview,
+    ),
+    Route(
+        method="POST", path=f"{_DRAFT}/apply", operation_id="apply_draft",
+        handler=_apply_draft, summary="Make the draft the live week and drop it",
+        tag="drafts", body=DraftApply, response=WeekPlanInstance,
     ),
     Route(
         method="GET", path=f"{_WEEK}/check", operation_id="check_instance",

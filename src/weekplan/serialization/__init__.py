@@ -40,11 +40,14 @@ from weekplan.serialization._json import parse_json
 from weekplan.serialization._schema import json_schema
 from weekplan.serialization.payloads import (
     BulkAssign,
+    ChangeQuery,
     DishQuery,
     DishUpsert,
+    DraftApply,
     InstanceCreate,
     InstanceQuery,
     InstanceUpdate,
+    LockSlot,
     RulesetAssign,
     RulesetQuery,
     SlotUpdate,
@@ -57,11 +60,14 @@ from weekplan.serialization.payloads import (
 
 __all__ = [
     "BulkAssign",
+    "ChangeQuery",
     "DishQuery",
     "DishUpsert",
+    "DraftApply",
     "InstanceCreate",
     "InstanceQuery",
     "InstanceUpdate",
+    "LockSlot",
     "RulesetAssign",
     "RulesetQuery",
     "SlotUpdate",

@@ -7,7 +7,7 @@ or the version is current is for the planner to say.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import attrs
@@ -22,12 +22,15 @@ from weekplan.planner.inputs import check_client_ref, check_expected_version
 
 __all__ = [
     "BulkAssign",
+    "ChangeQuery",
     "DayScopeJson",
     "DishQuery",
     "DishUpsert",
+    "DraftApply",
     "InstanceCreate",
     "InstanceQuery",
     "InstanceUpdate",
+    "LockSlot",
     "RulesetAssign",
     "RulesetQuery",
     "SlotUpdate",
@@ -131,10 +134,41 @@ class SlotUpdate:
 
 
 @attrs.frozen(kw_only=True)
+class LockSlot:
+    """Body of "lock one slot": whole, or only ``ingredients`` of its dish (the planner checks)."""
+
+    reason: str | None = None
+    ingredients: tuple[str, ...] | None = None
+    expected_version: int | None = attrs.field(default=None, converter=_expected_version)
+
+
+@attrs.frozen(kw_only=True)
+class DraftApply:
+    """Body of "apply the week's draft": the draft version that was reviewed, and a reason."""
+
+    expected_version: int | None = attrs.field(default=None, converter=_expected_version)
+    reason: str | None = None
+
+
+@attrs.frozen(kw_only=True)
 class TemplateQuery:
     """Query string of "list templates": ``?search=&limit=&cursor=``."""
 
     search: str | None = None
+    limit: int = 50
+    cursor: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ChangeQuery:
+    """Query string of "list the tenant's changes": ``?client_ref=&since=&until=&limit=&cursor=``.
+
+    ``since`` and ``until`` are ISO date-times with a UTC offset.
+    """
+
+    client_ref: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
     limit: int = 50
     cursor: str | None = None
 

@@ -58,6 +58,8 @@ PLAUSIBLE_BODIES: Mapping[str, Any] = {
     "update_instance": {"days": []},
     "set_slot": {"notes": "changed"},
     "bulk_assign": {"slot_key": "lunch", "dish_template_id": "oats"},
+    "lock_slot": {"reason": "allergy"},
+    "apply_draft": {"expected_version": 1},
     "upsert_dish": {"name": "Changed"},
     "save_ruleset": {"diet_id": "plain", "rules": []},
     "assign_ruleset": {"content_hash": PATH_VALUES["content_hash"]},
@@ -155,6 +157,27 @@ def _normalized(value: Any, names: dict[str, str]) -> Any:
     return value
 
 
+def _lock_and_draft_session(send: Callable[[str, str, str, Any], HttpResult], week: str) -> None:
+    """The session's part on slot locks and drafts; the week ends with no lock and no draft."""
+    w = "worker"
+    send(w, "PUT", f"{week}/slots/mon/dinner/lock", {"reason": "allergy"})
+    send(w, "PUT", f"{week}/slots/mon/dinner", {"notes": "steak"})
+    send(w, "GET", f"{week}/draft", None)
+    send(w, "POST", f"{week}/draft", None)
+    send(w, "POST", f"{week}/draft", None)
+    send(w, "GET", f"{week}/draft", None)
+    send("viewer", "GET", f"{week}/draft/review", None)
+    send("viewer", "POST", f"{week}/draft/apply", {})
+    send(w, "POST", f"{week}/draft/apply", {"expected_version": 2})
+    send(w, "POST", f"{week}/draft/apply", {"expected_version": 1, "reason": "reviewed"})
+    send(w, "GET", f"{week}/draft/review", None)
+    send(w, "POST", f"{week}/draft", None)
+    send(w, "DELETE", f"{week}/draft", None)
+    send(w, "DELETE", f"{week}/draft", None)
+    send(w, "DELETE", f"{week}/slots/mon/dinner/lock", None)
+    send(w, "DELETE", f"{week}/slots/mon/dinner/lock", None)
+
+
 def _session(send: Callable[[str, str, str, Any], HttpResult]) -> None:
     """A session of requests: ``send(role, method, path, body)`` each; ids come from answers."""
     w = "worker"
@@ -178,8 +201,11 @@ def _session(send: Callable[[str, str, str, Any], HttpResult]) -> None:
     send(w, "PUT", f"{week}/slots/mon/dinner", {"notes": "x", "expected_version": 1})
     send(w, "GET", f"{week}/overrides", None)
     send(w, "GET", f"{week}/changes?limit=1", None)
+    send(w, "GET", "/api/planning/changes?client_ref=client-42&limit=1", None)
+    send(w, "GET", "/api/planning/changes?since=yesterday", None)
     send(w, "POST", f"{week}/bulk-assign", {"slot_key": "lunch", "dish_template_id": "oats"})
     send(w, "POST", f"{week}/slots/mon/dinner/reset", None)
+    _lock_and_draft_session(send, week)
     send(w, "GET", f"{week}/check", None)
     send(w, "GET", "/api/planning/dish-suggestions?slot_key=breakfast&client_ref=client-42", None)
     diet = {
@@ -407,6 +433,39 @@ class HttpConformance(abc.ABC):
             "POST", "/api/planning/templates", body=at_limit, content_type="application/json"
         )
         assert result.status == 201
+
+    # -- slot locks and drafts -----------------------------------------------------------
+
+    def test_a_locked_slot_is_409_and_a_week_without_a_draft_404(self) -> None:
+        worker = self._clients()["worker"]
+        self._week_of(worker, "client-42", "soup")
+        week = f"/api/planning/instances/client-42/{WEEK}"
+        slot = f"{week}/slots/mon/breakfast"
+        locked = _send(worker, "PUT", f"{slot}/lock", {"reason": "allergy"})
+        assert (locked.status, locked.json()["locks"][0]["reason"]) == (200, "allergy")
+        refused = _send(worker, "PUT", slot, {"notes": "changed"})
+        assert (refused.status, refused.json()) == (
+            409,
+            {
+                "detail": "week_plan_slot_locked",
+                "slots": [{"day_key": "mon", "slot_key": "breakfast"}],
+            },
+        )
+        unlocked = _send(worker, "DELETE", f"{slot}/lock")
+        assert (unlocked.status, unlocked.json()["locks"]) == (200, [])
+        missing = {"detail": "week_plan_draft_not_found"}
+        assert (_send(worker, "GET", f"{week}/draft").json()) == missing
+        started = _send(worker, "POST", f"{week}/draft")
+        assert (started.status, started.json()["version"]) == (200, 1)
+        review = _send(worker, "GET", f"{week}/draft/review").json()
+        assert (review["diff"], review["stale"]) == ([], False)
+        applied = _send(worker, "POST", f"{week}/draft/apply", {"expected_version": 1})
+        assert applied.status == 200
+        for method in ("GET", "DELETE"):
+            gone = _send(worker, method, f"{week}/draft")
+            assert (gone.status, gone.json()) == (404, missing), method
+        logged = _send(worker, "GET", "/api/planning/changes?client_ref=client-42").json()
+        assert [r["change_type"] for r in logged["items"][:3]] == ["unlocked", "locked", "added"]
 
     # -- statuses of creation ------------------------------------------------------------
 
