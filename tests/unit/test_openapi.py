@@ -83,3 +83,23 @@ def test_the_lock_and_draft_routes_document_409_and_404() -> None:
     assert apply_body["schema"] == {"$ref": "#/components/schemas/DraftApply"}
     lock_body = operations["lock_slot"]["requestBody"]["content"]["application/json"]
     assert lock_body["schema"] == {"$ref": "#/components/schemas/LockSlot"}
+
+
+def test_the_generate_route_documents_infeasible_422_and_quota_429_with_retry_after() -> None:
+    operations = {
+        operation["operationId"]: operation
+        for item in openapi_document()["paths"].values()
+        for operation in item.values()
+    }
+    generate = operations["generate_draft"]
+    body = generate["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/DraftGenerate"}
+    responses = generate["responses"]
+    assert "generation_infeasible" in responses["422"]["description"]
+    assert "Retry-After" in responses["429"]["headers"]
+    assert "429" not in operations["apply_draft"]["responses"]
+    runs = operations["list_runs"]
+    assert [p["name"] for p in runs["parameters"]] == ["client_ref", "limit", "cursor"]
+    assert set(runs["responses"]) >= {"200", "403"}
+    error = openapi_document()["components"]["schemas"]["Error"]["properties"]
+    assert {"conflicts", "retry_after", "scope"} <= set(error)

@@ -40,6 +40,7 @@ import attrs
 
 from weekplan.errors import (
     ClientOnly,
+    GenerationQuotaExceeded,
     InvalidInput,
     MethodNotAllowed,
     PayloadTooLarge,
@@ -143,8 +144,15 @@ class ApiResponse:
 
 
 def error_response(error: WeekPlanError) -> ApiResponse:
-    """The JSON response of ``error``: its ``to_dict()`` and status (``Allow`` for a 405)."""
-    headers = {"Allow": ", ".join(error.allowed)} if isinstance(error, MethodNotAllowed) else {}
+    """The JSON response of ``error``: its ``to_dict()`` and status.
+
+    A 405 carries ``Allow``, a 429 ``Retry-After`` (in seconds, as its body's ``retry_after``).
+    """
+    headers: dict[str, str] = {}
+    if isinstance(error, MethodNotAllowed):
+        headers["Allow"] = ", ".join(error.allowed)
+    elif isinstance(error, GenerationQuotaExceeded):
+        headers["Retry-After"] = str(error.retry_after)
     return ApiResponse(error.status_code, error.to_dict(), headers)
 
 

@@ -50,9 +50,15 @@ ERROR_SCHEMA: dict[str, Any] = {
                 "required": ["loc", "msg"],
             },
         },
+        "conflicts": {"type": "array", "items": {"type": "string"}},
+        "retry_after": {"type": "integer"},
+        "scope": {"type": "string"},
     },
     "required": ["detail"],
-    "description": "An error: a stable `detail` code; `errors` names each bad field.",
+    "description": (
+        "An error: a stable `detail` code; `errors` names each bad field, `conflicts` the "
+        "constraints of an infeasible generation, `retry_after` and `scope` a used-up quota."
+    ),
 }
 
 _ERROR_STATUSES: dict[int, str] = {
@@ -64,6 +70,12 @@ _ERROR_STATUSES: dict[int, str] = {
     413: "The body is larger than the limit",
     422: "Malformed input; `errors` names each bad field",
     503: "The store is unavailable; retrying later may succeed",
+}
+
+
+_RETRY_AFTER: dict[str, Any] = {
+    "description": "Seconds until the request may succeed",
+    "schema": {"type": "integer"},
 }
 
 
@@ -227,11 +239,14 @@ def _responses(route: Route, schemas: _Schemas, *, has_body: bool) -> dict[str, 
         errors |= {409, 413}
     if has_body:
         errors |= {413}
-    for status in sorted(errors):
-        responses[str(status)] = {
-            "description": _ERROR_STATUSES[status],
+    for status in sorted(errors | set(route.errors)):
+        answer = {
+            "description": route.errors.get(status) or _ERROR_STATUSES[status],
             "content": _json({"$ref": _COMPONENTS + "Error"}),
         }
+        if status == 429:
+            answer["headers"] = {"Retry-After": _RETRY_AFTER}
+        responses[str(status)] = answer
     return responses
 
 

@@ -89,7 +89,9 @@ class Route:
     :mod:`weekplan.serialization`); ``parse_body`` replaces ``from_json`` for a
     body with its own parser. ``response`` is the type of the handler's result,
     ``render`` turns it into JSON when :func:`~weekplan.serialization.to_json`
-    is not the way. ``statuses`` are the success statuses, the usual one first.
+    is not the way. ``statuses`` are the success statuses, the usual one first;
+    ``errors`` describes error statuses the route answers beyond the usual ones
+    (or says more about one of them), for the OpenAPI document.
     """
 
     method: str
@@ -107,6 +109,7 @@ class Route:
     response_schema: Mapping[str, Any] | None = None
     body_schema: Mapping[str, Any] | None = None
     statuses: tuple[int, ...] = (200,)
+    errors: Mapping[int, str] = attrs.field(factory=dict)
 
     @property
     def writes(self) -> bool:

@@ -16,6 +16,7 @@ from weekplan.domain.dishes import Dish
 from weekplan.domain.drafts import DraftReview, WeekDraft
 from weekplan.domain.paging import Page
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.runs import GenerationRun
 from weekplan.domain.suggestions import DishSuggestion
 from weekplan.guardrails import GuardrailsRuleset, ruleset_from_dict, ruleset_to_dict
 from weekplan.guardrails.decision import GuardDecision
@@ -28,6 +29,7 @@ from weekplan.http.client_payloads import (
     client_weeks,
 )
 from weekplan.http.routes import Audience, Call, Reply, Route
+from weekplan.planner.generation import GeneratedDraft
 from weekplan.planner.guardrails import RulesetAssignment
 from weekplan.serialization import (
     BulkAssign,
@@ -35,12 +37,14 @@ from weekplan.serialization import (
     DishQuery,
     DishUpsert,
     DraftApply,
+    DraftGenerate,
     InstanceCreate,
     InstanceQuery,
     InstanceUpdate,
     LockSlot,
     RulesetAssign,
     RulesetQuery,
+    RunQuery,
     SlotUpdate,
     SuggestionQuery,
     TemplateCreate,
@@ -212,6 +216,31 @@ def _apply_draft(call: Call) -> Any:
 
 def _discard_draft(call: Call) -> None:
     call.worker.discard_draft(*_week(call))
+
+
+def _generate_draft(call: Call) -> Any:
+    b = call.body
+    return call.worker.generate_draft(*_week(call), days=b.days, seed=b.seed)
+
+
+def _list_runs(call: Call) -> Any:
+    q = call.query
+    return call.worker.list_runs(client_ref=q.client_ref, limit=q.limit, cursor=q.cursor)
+
+
+#: What a generation answers beyond the usual errors.
+_GENERATION_ERRORS = {
+    422: (
+        "Malformed input (`errors` names each bad field); `generation_infeasible`, whose "
+        "`conflicts` name the diet's constraints no week meets together; or "
+        "`guardrails_violation` when no proposal passed the diet"
+    ),
+    429: (
+        "`generation_quota_exceeded`: the quota of the client or tenant (`scope`) is used up; "
+        "`retry_after` and the `Retry-After` header say in how many seconds to try again"
+    ),
+    503: "`generation_failed`: the generator gave no usable week; or the store is unavailable",
+}
 
 
 def _list_all_changes(call: Call) -> Any:
@@ -519,6 +548,16 @@ ROUTES: tuple[Route, ...] = (
         method="POST", path=f"{_DRAFT}/apply", operation_id="apply_draft",
         handler=_apply_draft, summary="Make the draft the live week and drop it",
         tag="drafts", body=DraftApply, response=WeekPlanInstance,
+    ),
+    Route(
+        method="POST", path=f"{_DRAFT}/generate", operation_id="generate_draft",
+        handler=_generate_draft, summary="Fill the unlocked slots of some days of the draft",
+        tag="drafts", body=DraftGenerate, response=GeneratedDraft, errors=_GENERATION_ERRORS,
+    ),
+    Route(
+        method="GET", path="/api/planning/runs", operation_id="list_runs",
+        handler=_list_runs, summary="The tenant's generation runs, newest first",
+        tag="drafts", query=RunQuery, response=Page[GenerationRun],
     ),
     Route(
         method="GET", path=f"{_WEEK}/check", operation_id="check_instance",

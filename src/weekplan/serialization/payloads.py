@@ -27,12 +27,14 @@ __all__ = [
     "DishQuery",
     "DishUpsert",
     "DraftApply",
+    "DraftGenerate",
     "InstanceCreate",
     "InstanceQuery",
     "InstanceUpdate",
     "LockSlot",
     "RulesetAssign",
     "RulesetQuery",
+    "RunQuery",
     "SlotUpdate",
     "SuggestionQuery",
     "TemplateCreate",
@@ -148,6 +150,28 @@ class DraftApply:
 
     expected_version: int | None = attrs.field(default=None, converter=_expected_version)
     reason: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DraftGenerate:
+    """Body of "generate the week's draft": the days to fill and, optionally, a seed.
+
+    ``days`` is ``"week"`` (the default, a generation), one day key, or a list
+    of day keys (a regeneration of those days); ``seed`` makes the result
+    repeatable (the planner checks its range).
+    """
+
+    days: DayScopeJson = attrs.field(default="week", converter=_day_scope)
+    seed: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RunQuery:
+    """Query string of "list generation runs": ``?client_ref=&limit=&cursor=``."""
+
+    client_ref: str | None = None
+    limit: int = 50
+    cursor: str | None = None
 
 
 @attrs.frozen(kw_only=True)

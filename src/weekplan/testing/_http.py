@@ -60,6 +60,7 @@ PLAUSIBLE_BODIES: Mapping[str, Any] = {
     "bulk_assign": {"slot_key": "lunch", "dish_template_id": "oats"},
     "lock_slot": {"reason": "allergy"},
     "apply_draft": {"expected_version": 1},
+    "generate_draft": {"days": "mon", "seed": 1},
     "upsert_dish": {"name": "Changed"},
     "save_ruleset": {"diet_id": "plain", "rules": []},
     "assign_ruleset": {"content_hash": PATH_VALUES["content_hash"]},
@@ -270,6 +271,8 @@ class HttpConformance(abc.ABC):
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     #: What the host answers a caller it did not authenticate (``make_client(None)``).
     unauthenticated_status: int = 401
+    #: Generations a client may start per quota window on the host's planner (``None``: no limit).
+    generations_per_client: int | None = 10
 
     @abc.abstractmethod
     def make_client(self, access: RequestAccess | None) -> HttpClient:
@@ -466,6 +469,30 @@ class HttpConformance(abc.ABC):
             assert (gone.status, gone.json()) == (404, missing), method
         logged = _send(worker, "GET", "/api/planning/changes?client_ref=client-42").json()
         assert [r["change_type"] for r in logged["items"][:3]] == ["unlocked", "locked", "added"]
+
+    # -- generation ----------------------------------------------------------------------
+
+    def test_generation_fills_the_draft_is_on_record_and_answers_429_over_the_quota(self) -> None:
+        worker = self._clients()["worker"]
+        week = f"/api/planning/instances/client-42/{WEEK}"
+        missing = _send(worker, "POST", f"{week}/draft/generate", {})
+        assert (missing.status, missing.json()) == (404, {"detail": "week_plan_instance_not_found"})
+        self._week_of(worker, "client-42", "soup")
+        generated = _send(worker, "POST", f"{week}/draft/generate", {"days": ["mon"], "seed": 3})
+        assert generated.status == 200, generated.json()
+        draft = generated.json()["draft"]
+        assert [e["dish_template_id"] for e in draft["days"]] == ["oats"]
+        assert _send(worker, "GET", f"{week}/draft").json() == draft
+        runs = _send(worker, "GET", "/api/planning/runs?client_ref=client-42").json()["items"]
+        assert [(r["status"], r["seed"], r["days"]) for r in runs] == [("succeeded", 3, ["mon"])]
+        if self.generations_per_client is None:
+            return
+        for _ in range(self.generations_per_client - 1):
+            assert _send(worker, "POST", f"{week}/draft/generate", {"days": "mon"}).status == 200
+        refused = _send(worker, "POST", f"{week}/draft/generate", {"days": "mon"})
+        assert (refused.status, refused.json()["detail"]) == (429, "generation_quota_exceeded")
+        assert refused.headers["retry-after"] == str(refused.json()["retry_after"])
+        assert refused.headers["content-type"].startswith("application/json")
 
     # -- statuses of creation ------------------------------------------------------------
 
