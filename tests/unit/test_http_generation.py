@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
+
+import pytest
 
 from weekplan import GenerationInfeasible, Planner
 from weekplan.adapters.memory import InMemoryStore
@@ -95,3 +98,15 @@ def test_a_malformed_generation_body_names_each_bad_field() -> None:
         answer = send(api, "POST", f"{WEEK}/draft/generate", body)
         assert (answer.status, answer.body["errors"][0]["loc"]) == (422, [field]), body
     assert send(api, "GET", "/api/planning/runs").body["items"] == []
+
+
+def test_without_or_tools_the_default_generator_answers_503_and_records_a_failed_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "ortools", None)  # as if the extra were not installed
+    api = api_with_a_week(Planner(InMemoryStore()))
+    answer = send(api, "POST", f"{WEEK}/draft/generate", {})
+    assert (answer.status, answer.body) == (503, {"detail": "generation_failed"})
+    runs = send(api, "GET", "/api/planning/runs").body["items"]
+    assert [(r["status"], r["generator_version"]) for r in runs] == [("failed", "not-installed")]
+    assert "weekplan[generate]" in runs[0]["error_message"]

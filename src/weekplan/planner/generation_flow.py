@@ -40,7 +40,7 @@ from weekplan.errors import (
 )
 from weekplan.generation.checked import CheckedWeek, generate_checked
 from weekplan.generation.port import PlanGenerator
-from weekplan.generation.request import GenerationRequest
+from weekplan.generation.request import GeneratedWeek, GenerationRequest
 from weekplan.planner.enforcement import client_ruleset
 from weekplan.planner.generation_runs import admit_generation
 from weekplan.planner.retry import retry_lost_races
@@ -66,8 +66,30 @@ RECENT_WEEKS = 2
 _CATALOG_PAGE = 500
 
 
+class _SolverNotInstalled:
+    """Stands in for the CP-SAT generator when OR-Tools is missing: every generation fails.
+
+    So a host without the ``generate`` extra gets ``503 generation_failed`` saying
+    what to install, recorded as a failed run, rather than an unexpected error.
+    """
+
+    name = "cp-sat"
+    version = "not-installed"
+
+    def generate(self, request: GenerationRequest) -> GeneratedWeek:
+        """Always :class:`~weekplan.GenerationFailed`: there is no solver to generate with."""
+        raise GenerationFailed(
+            "the default generator needs OR-Tools: install weekplan[generate], "
+            "or pass Planner(generator=...)"
+        )
+
+
 def default_generator() -> PlanGenerator:
-    """The CP-SAT generator; needs the ``generate`` extra only when it generates."""
+    """The CP-SAT generator; without the ``generate`` extra, one whose every generation fails."""
+    try:
+        import ortools.sat.python.cp_model  # noqa: F401, PLC0415 - the optional extra
+    except ImportError:
+        return _SolverNotInstalled()
     from weekplan.generation.solver import CpSatGenerator  # noqa: PLC0415 - keeps imports light
 
     return CpSatGenerator()
