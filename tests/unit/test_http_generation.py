@@ -110,3 +110,16 @@ def test_without_or_tools_the_default_generator_answers_503_and_records_a_failed
     runs = send(api, "GET", "/api/planning/runs").body["items"]
     assert [(r["status"], r["generator_version"]) for r in runs] == [("failed", "not-installed")]
     assert "weekplan[generate]" in runs[0]["error_message"]
+
+
+def test_a_week_that_does_not_exist_is_generated_from_the_template_named_in_the_body() -> None:
+    api = api_with_a_week(Planner(InMemoryStore()))
+    template_id = send(api, "GET", "/api/planning/templates").body["items"][0]["id"]
+    later = "/api/planning/instances/client-1/2026-11-30"
+    generated = send(api, "POST", f"{later}/draft/generate", {"template_id": template_id})
+    assert generated.status == 200, generated.body
+    assert [e["slot_key"] for e in generated.body["draft"]["days"]] == ["dinner", "dinner"]
+    week = send(api, "GET", later).body
+    assert (week["template_id"], week["version"]) == (template_id, 1)
+    unknown = send(api, "POST", f"{WEEK[:-10]}2026-12-07/draft/generate", {"template_id": "x"})
+    assert (unknown.status, unknown.body) == (404, {"detail": "week_plan_template_not_found"})

@@ -220,7 +220,9 @@ def _discard_draft(call: Call) -> None:
 
 def _generate_draft(call: Call) -> Any:
     b = call.body
-    return call.worker.generate_draft(*_week(call), days=b.days, seed=b.seed)
+    return call.worker.generate_draft(
+        *_week(call), days=b.days, seed=b.seed, template_id=b.template_id
+    )
 
 
 def _list_runs(call: Call) -> Any:

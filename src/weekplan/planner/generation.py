@@ -24,7 +24,7 @@ from weekplan.generation.checked import CheckedWeek
 from weekplan.generation.request import GeneratedEntry
 from weekplan.planner.access import writes
 from weekplan.planner.generation_flow import GenerationJob
-from weekplan.planner.inputs import collect_errors
+from weekplan.planner.inputs import check_template_id, collect_errors
 from weekplan.planner.runs import RunUseCases
 from weekplan.planner.workflow import locks_of, require_workflow
 from weekplan.ports import UnitOfWork
@@ -60,6 +60,7 @@ class GenerationUseCases(RunUseCases):
         *,
         days: DayScope = WEEK,
         seed: int | None = None,
+        template_id: str | None = None,
     ) -> GeneratedDraft:
         """Fill the unlocked slots of ``days`` in the week's draft with dishes that fit the diet.
 
@@ -70,27 +71,39 @@ class GenerationUseCases(RunUseCases):
         on the same week, catalog and diet gives the same dishes; without one,
         a seed is drawn and kept on the run.
 
+        A week that does not exist yet takes its slots from ``template_id``:
+        the week is created from the template, as
+        :meth:`~weekplan.WorkerPlanner.create_instance` would, in the same
+        transaction that saves the generated draft, so a generation that fails
+        creates nothing. Without ``template_id`` a missing week is
+        :class:`~weekplan.InstanceNotFound`; for a week that exists,
+        ``template_id`` is not used.
+
         Raises :class:`~weekplan.GenerationInfeasible` when no week meets the
         diet, :class:`~weekplan.GenerationQuotaExceeded` over the quota,
         :class:`~weekplan.GuardrailsViolation` or
         :class:`~weekplan.GenerationFailed` when no proposal passed; each is
         recorded as a run first.
         """
-        (client, week), scope, chosen_seed = collect_errors(
+        (client, week), scope, chosen_seed, template = collect_errors(
             lambda: self._instance_key(client_ref, week_start_date),
             lambda: parse_day_scope(days),
             lambda: _check_seed(seed),
+            lambda: None if template_id is None else check_template_id(template_id),
         )
         saved: list[WeekDraft] = []
 
         def base(uow: UnitOfWork) -> tuple[tuple[PlanEntry, ...], frozenset[SlotKey]]:
+            if template is not None and uow.instances.get(self.tenant_id, client, week) is None:
+                # The week to be: the template's slots, nothing locked, no draft yet.
+                return self._load_template(uow, template).days, frozenset()
             live = self._load_instance(uow, client, week)
             draft = require_workflow(uow).drafts.get(self.tenant_id, client, week)
             locked = frozenset(lock.key for lock in locks_of(uow, self.tenant_id, client, week))
             return (live.days if draft is None else draft.days), locked
 
         def save(uow: UnitOfWork, checked: CheckedWeek) -> int:
-            saved.append(self._save_generated(uow, client, week, checked))
+            saved.append(self._save_generated(uow, client, week, checked, template))
             return saved[-1].version
 
         job = GenerationJob(
@@ -110,10 +123,20 @@ class GenerationUseCases(RunUseCases):
         return GeneratedDraft(saved[-1], run, checked.proposal.entries)
 
     def _save_generated(
-        self, uow: UnitOfWork, client: str, week: date, checked: CheckedWeek
+        self,
+        uow: UnitOfWork,
+        client: str,
+        week: date,
+        checked: CheckedWeek,
+        template: str | None,
     ) -> WeekDraft:
-        """Write the generated dishes into the draft as it is now, never over a lock."""
+        """Write the generated dishes into the draft as it is now, never over a lock.
+
+        A missing week is first created from ``template`` (when given).
+        """
         drafts = require_workflow(uow).drafts
+        if template is not None and uow.instances.get(self.tenant_id, client, week) is None:
+            self._add_instance(uow, self._load_template(uow, template), client, week)
         live = self._load_instance(uow, client, week)
         draft = drafts.get(self.tenant_id, client, week)
         locked = {lock.key for lock in locks_of(uow, self.tenant_id, client, week)}

@@ -20,7 +20,7 @@ from weekplan.domain.entries import (
 )
 from weekplan.domain.history import history_delta
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
-from weekplan.domain.plans import SlotOverride, WeekPlanInstance
+from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.weeks import is_week_start_in_range, parse_week_start
 from weekplan.errors import (
     ConcurrentUpdate,
@@ -95,27 +95,34 @@ class InstanceUseCases(TemplateUseCases):
         )
         with self._client_transaction(client_ref) as uow:
             template = self._load_template(uow, template_id)
-            now = self._options.clock()
-            instance = WeekPlanInstance(
-                id=self._options.id_factory(),
-                tenant_id=self.tenant_id,
-                template_id=template.id,
-                client_ref=client_ref,
-                week_start_date=week,
-                days=template.days,
-                template_snapshot=template.days,
-                version=1,
-                created_at=now,
-                updated_at=now,
-            )
-            # The template's dishes were checked when they entered it.
-            self._plan_changed(uow, (), instance.days, check_dishes=False)
-            instance = enforce(uow, self._catalog(uow), self.tenant_id, instance)
-            uow.instances.add(self.tenant_id, instance)
-            self._log_week(
-                uow, instance, slot_changes((), instance.days), ChangeSource.CREATE, None, now, None
-            )
+            instance = self._add_instance(uow, template, client_ref, week)
             uow.commit()
+        return instance
+
+    def _add_instance(
+        self, uow: UnitOfWork, template: WeekPlanTemplate, client_ref: str, week: date
+    ) -> WeekPlanInstance:
+        """Clone ``template`` into the client's week inside ``uow``: checked, stored, logged."""
+        now = self._options.clock()
+        instance = WeekPlanInstance(
+            id=self._options.id_factory(),
+            tenant_id=self.tenant_id,
+            template_id=template.id,
+            client_ref=client_ref,
+            week_start_date=week,
+            days=template.days,
+            template_snapshot=template.days,
+            version=1,
+            created_at=now,
+            updated_at=now,
+        )
+        # The template's dishes were checked when they entered it.
+        self._plan_changed(uow, (), instance.days, check_dishes=False)
+        instance = enforce(uow, self._catalog(uow), self.tenant_id, instance)
+        uow.instances.add(self.tenant_id, instance)
+        self._log_week(
+            uow, instance, slot_changes((), instance.days), ChangeSource.CREATE, None, now, None
+        )
         return instance
 
     @writes

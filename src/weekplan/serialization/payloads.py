@@ -64,6 +64,10 @@ def _template_id(value: Any) -> str:
     return check_key(value, "template_id", max_length=ID_MAX)
 
 
+def _optional_template_id(value: Any) -> str | None:
+    return None if value is None else _template_id(value)
+
+
 def _expected_version(value: Any) -> int | None:
     return check_expected_version(value)
 
@@ -158,11 +162,13 @@ class DraftGenerate:
 
     ``days`` is ``"week"`` (the default, a generation), one day key, or a list
     of day keys (a regeneration of those days); ``seed`` makes the result
-    repeatable (the planner checks its range).
+    repeatable (the planner checks its range); ``template_id`` gives a week
+    that does not exist yet its slots.
     """
 
     days: DayScopeJson = attrs.field(default="week", converter=_day_scope)
     seed: int | None = None
+    template_id: str | None = attrs.field(default=None, converter=_optional_template_id)
 
 
 @attrs.frozen(kw_only=True)

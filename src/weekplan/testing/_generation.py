@@ -16,7 +16,9 @@ from weekplan.errors import (
     DraftNotFound,
     GenerationInfeasible,
     GenerationQuotaExceeded,
+    InstanceNotFound,
     ReadOnlyAccess,
+    TemplateNotFound,
 )
 from weekplan.generation.quota import GenerationQuota
 from weekplan.guardrails.model import (
@@ -159,6 +161,51 @@ class GenerationConformance(ConformanceBase):
         (run,) = worker.list_runs().items
         assert (run.status.value, run.error_code) == ("infeasible", "generation_infeasible")
         assert run.draft_version is None
+
+    def test_a_week_that_does_not_exist_is_generated_from_a_template_or_not_found(
+        self, generation_store: Store, tenant: str
+    ) -> None:
+        worker = self._week(generation_store, tenant)
+        later = MONDAY + timedelta(weeks=1)
+        with pytest.raises(InstanceNotFound):
+            worker.generate_draft("client-1", later, seed=1)
+        with pytest.raises(TemplateNotFound):
+            worker.generate_draft("client-1", later, seed=1, template_id="no-such-template")
+        assert [i.week_start_date for i in worker.list_instances().items] == [MONDAY]
+        (template,) = worker.list_templates().items
+        result = worker.generate_draft("client-1", later, seed=1, template_id=template.id)
+        # The week is the template's, empty; the generated dishes wait in its draft.
+        live = worker.get_instance("client-1", later)
+        assert (live.template_id, live.days) == (template.id, template.days)
+        assert [e.key for e in result.draft.days] == [e.key for e in template.days]
+        assert None not in [e.dish_template_id for e in result.draft.days]
+        assert (result.draft.instance_id, result.draft.base_version) == (live.id, live.version)
+        # Once the week exists, the template is not used again.
+        again = worker.generate_draft("client-1", later, days="mon", seed=2, template_id="gone")
+        assert again.draft.version == result.draft.version + 1
+
+    def test_a_failed_generation_of_a_missing_week_creates_no_week(
+        self, generation_store: Store, tenant: str
+    ) -> None:
+        worker = self._week(generation_store, tenant)
+        (template,) = worker.list_templates().items
+        only_fish = worker.save_ruleset(
+            GuardrailsRuleset(
+                "veel-vis",
+                diet_logic=[
+                    DietLogicConstraint(
+                        "vis", "force", "fish", [DietLogicItem("vis")], min_per_week=4
+                    )
+                ],
+            )
+        )
+        worker.assign_ruleset("client-1", only_fish.content_hash)
+        later = MONDAY + timedelta(weeks=1)
+        with pytest.raises(GenerationInfeasible):
+            worker.generate_draft("client-1", later, seed=1, template_id=template.id)
+        with pytest.raises(InstanceNotFound):
+            worker.get_instance("client-1", later)
+        assert [run.status.value for run in worker.list_runs().items] == ["infeasible"]
 
     def test_over_the_quota_a_generation_is_refused_with_retry_after_and_recorded(
         self, generation_store: Store, tenant: str
