@@ -2,19 +2,26 @@
 
 :func:`run_due` loops: open a unit of work, claim one due schedule (a row lock
 that concurrent callers skip, see
-:meth:`~weekplan.schedule_ports.ScheduleRepository.claim_due`), produce its
+:meth:`~weekplan.schedule_ports.ScheduleRepository.claim_due`), draft its
 week, store the schedule with its next run and the outcome, commit. So:
 
 * each due schedule is run by exactly one caller, however many run at once;
 * a crash before the commit leaves the schedule due and nothing half-made;
-* a week already done (by an earlier run, or made by hand) is not made again;
-* a failure for one client (a template gone, a diet the template breaks, …)
-  is rolled back, then recorded on the schedule in a transaction of its own,
-  and the loop goes on with the next schedule.
+* a period already done, or a week whose draft is under review, is not
+  drafted again;
+* a generation that fails after recording its run (infeasible diet, quota,
+  no proposal passing the guardrails) commits that run with the schedule's
+  failure; any other failure (a template gone, no week to generate into, …)
+  is rolled back, then recorded on the schedule in a transaction of its own;
+  either way the loop goes on with the next schedule.
 
-The produce step runs the worker's own use cases inside the claim's unit of
-work (:class:`_Borrowed`), so a scheduled week is made exactly as a worker
-would make it, guardrails included, and commits with the schedule's move.
+Every run leaves a draft, never a live change: a template's days go into the
+week's draft (the week is created empty when missing, since a draft belongs
+to a week), and the generator fills the draft as ``generate_draft`` does.
+The draft step runs the worker's own use cases inside the claim's unit of
+work (:class:`_Borrowed`), so a scheduled draft is made exactly as a worker
+would make it, guardrails and run records included, and commits with the
+schedule's move.
 """
 
 from __future__ import annotations
