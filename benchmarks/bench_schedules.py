@@ -8,9 +8,9 @@ of its own, dropped at the end. ``--mariadb`` adds the same run on MariaDB
 
 Each round makes 2,000 schedules over 20 tenants (a template of 14 slots each),
 all due at once, then starts the worker processes together and times until
-every process has found nothing left due. A draft here is a week cloned from
-the template (guardrails checked, planning history updated) plus the schedule
-moved on, one transaction per schedule, claimed with ``FOR UPDATE SKIP LOCKED``.
+every process has found nothing left due. A draft here is an empty live week
+plus its draft holding the template's days (guardrails decided) and the
+schedule moved on, one transaction per schedule, claimed with ``FOR UPDATE SKIP LOCKED``.
 The figure depends on the machine and on what else runs on it.
 """
 

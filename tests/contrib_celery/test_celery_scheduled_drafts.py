@@ -171,14 +171,13 @@ class Cluster:
             runs.append((tenant, client, outcome, pid))
         return runs
 
-    def weeks(self) -> Counter[tuple[str, str]]:
+    def rows(self, table: str = "weekplan_drafts") -> Counter[tuple[str, str]]:
+        """How many drafts (or, with ``table``, live weeks) each client has."""
         store = SqlAlchemyStore(self.database)
         assert store.engine is not None
         try:
             with store.engine.connect() as connection:
-                rows = connection.execute(
-                    text("SELECT tenant_id, client_ref FROM weekplan_instances")
-                ).all()
+                rows = connection.execute(text(f"SELECT tenant_id, client_ref FROM {table}")).all()
         finally:
             store.close()
         return Counter((row[0], row[1]) for row in rows)
@@ -186,8 +185,8 @@ class Cluster:
     def wait_for(self, count: int, *, redispatch_every: float | None = None) -> None:
         deadline = time.monotonic() + WAIT
         last_dispatch = time.monotonic()
-        while sum(self.weeks().values()) < count:
-            assert time.monotonic() < deadline, f"only {sum(self.weeks().values())} weeks made"
+        while sum(self.rows().values()) < count:
+            assert time.monotonic() < deadline, f"only {sum(self.rows().values())} drafts made"
             if redispatch_every and time.monotonic() - last_dispatch > redispatch_every:
                 self.dispatch()  # what beat does every minute
                 last_dispatch = time.monotonic()
@@ -243,14 +242,15 @@ def test_two_workers_racing_draft_200_due_weeks_exactly_once(
     cluster.dispatch()
     cluster.wait_for(len(expected))
     time.sleep(2)  # anything still running would show up now
-    weeks = cluster.weeks()
-    assert sorted(weeks) == sorted(expected)
-    assert set(weeks.values()) == {1}
+    for table in ("weekplan_drafts", "weekplan_instances"):
+        made = cluster.rows(table)
+        assert sorted(made) == sorted(expected), table
+        assert set(made.values()) == {1}, table
     runs = cluster.runs()
-    assert len(runs) == len(expected) == 200
+    assert len(runs) == len(expected) == sum(cluster.rows().values()) == 200
     assert sorted((tenant, client) for tenant, client, _, _ in runs) == sorted(expected)
     assert {outcome for _, _, outcome, _ in runs} == {"produced"}
-    assert len({pid for _, _, _, pid in runs}) == 2, "both workers drafted weeks"
+    assert len({pid for _, _, _, pid in runs}) == 2, "both workers drafted"
     _every_schedule_moved_once(database, expected)
 
 
@@ -264,12 +264,13 @@ def test_a_worker_killed_mid_batch_leaves_the_rest_to_the_other_still_none_twice
     cluster.kill(0)
     cluster.wait_for(len(expected), redispatch_every=3.0)
     time.sleep(2)
-    weeks = cluster.weeks()
-    assert sorted(weeks) == sorted(expected)
-    assert set(weeks.values()) == {1}
+    for table in ("weekplan_drafts", "weekplan_instances"):
+        made = cluster.rows(table)
+        assert sorted(made) == sorted(expected), table
+        assert set(made.values()) == {1}, table
     runs = cluster.runs()
     ran = Counter((tenant, client) for tenant, client, _, _ in runs)
-    # A run is recorded after its commit: a kill in between loses the record, never the week.
+    # A run is recorded after its commit: a kill in between loses the record, never the draft.
     assert set(ran.values()) == {1}
     assert len(runs) >= len(expected) - 5
     assert {outcome for _, _, outcome, _ in runs} == {"produced"}

@@ -79,14 +79,13 @@ def _schedule_everyone(url: URL) -> list[tuple[str, str]]:
     return expected
 
 
-def _weeks_made(url: URL) -> Counter[tuple[str, str]]:
+def _rows_per_client(url: URL, table: str) -> Counter[tuple[str, str]]:
+    """How many rows of ``table`` (weeks or drafts) each client has."""
     store = SqlAlchemyStore(url)
     assert store.engine is not None
     try:
         with store.engine.connect() as connection:
-            rows = connection.execute(
-                text("SELECT tenant_id, client_ref FROM weekplan_instances")
-            ).all()
+            rows = connection.execute(text(f"SELECT tenant_id, client_ref FROM {table}")).all()
     finally:
         store.close()
     return Counter((row[0], row[1]) for row in rows)
@@ -136,9 +135,10 @@ def test_racing_threads_run_every_due_schedule_exactly_once(fresh_url: URL) -> N
     assert {outcome for _, _, outcome in runs} == {RunOutcome.PRODUCED.value}
     # More than one worker took part: the claims really interleaved.
     assert sum(1 for r in results if r) > 1
-    made = _weeks_made(fresh_url)
-    assert sorted(made) == sorted(expected)
-    assert set(made.values()) == {1}
+    for table in ("weekplan_instances", "weekplan_drafts"):
+        made = _rows_per_client(fresh_url, table)
+        assert sorted(made) == sorted(expected), table
+        assert set(made.values()) == {1}, table
 
 
 def test_racing_processes_run_every_due_schedule_exactly_once(fresh_url: URL) -> None:
@@ -149,9 +149,10 @@ def test_racing_processes_run_every_due_schedule_exactly_once(fresh_url: URL) ->
     ran = Counter((tenant, client) for output in outputs for tenant, client, _ in output)
     assert sorted(ran) == sorted(expected)
     assert set(ran.values()) == {1}
-    made = _weeks_made(fresh_url)
-    assert sorted(made) == sorted(expected)
-    assert set(made.values()) == {1}
+    for table in ("weekplan_instances", "weekplan_drafts"):
+        made = _rows_per_client(fresh_url, table)
+        assert sorted(made) == sorted(expected), table
+        assert set(made.values()) == {1}, table
     # Running again, now or later the same day, makes nothing new.
     assert _run_all(_url_text(fresh_url), batch=5) == []
 

@@ -2,19 +2,26 @@
 
 :func:`run_due` loops: open a unit of work, claim one due schedule (a row lock
 that concurrent callers skip, see
-:meth:`~weekplan.schedule_ports.ScheduleRepository.claim_due`), produce its
+:meth:`~weekplan.schedule_ports.ScheduleRepository.claim_due`), draft its
 week, store the schedule with its next run and the outcome, commit. So:
 
 * each due schedule is run by exactly one caller, however many run at once;
 * a crash before the commit leaves the schedule due and nothing half-made;
-* a week already done (by an earlier run, or made by hand) is not made again;
-* a failure for one client (a template gone, a diet the template breaks, …)
-  is rolled back, then recorded on the schedule in a transaction of its own,
-  and the loop goes on with the next schedule.
+* a period already done, or a week whose draft is under review, is not
+  drafted again;
+* a generation that fails after recording its run (infeasible diet, quota,
+  no proposal passing the guardrails) commits that run with the schedule's
+  failure; any other failure (a template gone, no week to generate into, …)
+  is rolled back, then recorded on the schedule in a transaction of its own;
+  either way the loop goes on with the next schedule.
 
-The produce step runs the worker's own use cases inside the claim's unit of
-work (:class:`_Borrowed`), so a scheduled week is made exactly as a worker
-would make it, guardrails included, and commits with the schedule's move.
+Every run leaves a draft, never a live change: a template's days go into the
+week's draft (the week is created empty when missing, since a draft belongs
+to a week), and the generator fills the draft as ``generate_draft`` does.
+The draft step runs the worker's own use cases inside the claim's unit of
+work (:class:`_Borrowed`), so a scheduled draft is made exactly as a worker
+would make it, guardrails and run records included, and commits with the
+schedule's move.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from typing import Any, Final, Self
 
 import attrs
 
+from weekplan.domain.plans import WeekPlanInstance
 from weekplan.domain.schedules import (
     RunOutcome,
     Schedule,
@@ -33,10 +41,21 @@ from weekplan.domain.schedules import (
     next_run_after,
     target_week,
 )
-from weekplan.errors import InstanceExists, InvalidInput, NotSupportedByStore, WeekPlanError
+from weekplan.errors import (
+    GenerationFailed,
+    GenerationInfeasible,
+    GenerationQuotaExceeded,
+    GuardrailsViolation,
+    InstanceExists,
+    InvalidInput,
+    TemplateNotFound,
+    WeekPlanError,
+)
+from weekplan.planner.enforcement import enforce
 from weekplan.planner.schedules import require_schedules
 from weekplan.planner.session import PlannerOptions
 from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner.workflow import require_workflow
 from weekplan.ports import (
     DishRepository,
     InstanceRepository,
@@ -152,25 +171,77 @@ class _BorrowedStore:
         return _Borrowed(self._uow)
 
 
+#: Generation failures that ``generate_draft`` records as a run before raising them:
+#: the run stays, and the schedule records the failure, in the claim's transaction.
+_RECORDED_GENERATION_FAILURES: Final = (
+    GenerationInfeasible,
+    GenerationQuotaExceeded,
+    GenerationFailed,
+    GuardrailsViolation,
+)
+
+
 def _produce(
     uow: UnitOfWork, options: PlannerOptions, schedule: Schedule, week: date
-) -> RunOutcome:
-    """Make the schedule's week inside ``uow``; raise what makes it fail."""
+) -> tuple[RunOutcome, WeekPlanError | None]:
+    """Draft the schedule's week inside ``uow``.
+
+    Returns the outcome, with the generation's error when a generation failed
+    after recording its run; raises what makes the run fail otherwise.
+    """
     if schedule.last_week_done is not None and week <= schedule.last_week_done:
-        return RunOutcome.ALREADY_DONE
+        return RunOutcome.ALREADY_DONE, None
+    # Checked before writing: a draft under review is never overwritten.
+    if require_workflow(uow).drafts.get(schedule.tenant_id, schedule.client_ref, week):
+        return RunOutcome.ALREADY_DONE, None
     worker = WorkerPlanner(_BorrowedStore(uow), options, schedule.tenant_id, read_only=False)
     if schedule.source.kind is SourceKind.TEMPLATE:
-        # Checked before writing: a unique violation would end the whole transaction.
-        if uow.instances.get(schedule.tenant_id, schedule.client_ref, week) is not None:
-            return RunOutcome.ALREADY_DONE
         assert schedule.source.template_id is not None
-        worker.create_instance(schedule.source.template_id, schedule.client_ref, week)
-        return RunOutcome.PRODUCED
-    generate = getattr(worker, "generate_draft", None)
-    if generate is None:
-        raise NotSupportedByStore("this planner has no generator to draft the week with")
-    generate(schedule.client_ref, week)
-    return RunOutcome.PRODUCED
+        _draft_template(uow, options, worker, schedule, schedule.source.template_id, week)
+        return RunOutcome.PRODUCED, None
+    try:
+        worker.generate_draft(schedule.client_ref, week)
+    except _RECORDED_GENERATION_FAILURES as exc:
+        return RunOutcome.FAILED, exc
+    return RunOutcome.PRODUCED, None
+
+
+def _draft_template(  # noqa: PLR0917  # private, one call site
+    uow: UnitOfWork,
+    options: PlannerOptions,
+    worker: WorkerPlanner,
+    schedule: Schedule,
+    template_id: str,
+    week: date,
+) -> None:
+    """Put the template's days in the week's draft, the week made empty first if it is missing.
+
+    A draft belongs to a live week, and a scheduled week is for review: so a
+    missing week is created empty (nothing goes live before the draft is
+    applied), with the template as its template and snapshot.
+    """
+    tenant, client = schedule.tenant_id, schedule.client_ref
+    template = uow.templates.get(tenant, template_id)
+    if template is None:
+        raise TemplateNotFound()
+    if uow.instances.get(tenant, client, week) is None:
+        now = options.clock()
+        empty = WeekPlanInstance(
+            id=options.id_factory(),
+            tenant_id=tenant,
+            template_id=template.id,
+            client_ref=client,
+            week_start_date=week,
+            days=(),
+            template_snapshot=template.days,
+            version=1,
+            created_at=now,
+            updated_at=now,
+        )
+        catalog = options.dish_catalog or uow.dishes
+        uow.instances.add(tenant, enforce(uow, catalog, tenant, empty))
+    worker.start_draft(client, week)
+    worker.draft(client, week).update(days=template.days)
 
 
 def _moved_on(
@@ -235,11 +306,14 @@ def _run_one(
             return False, None
         claim = _claim(found[0], now, options)
         try:
-            outcome = _produce(uow, options, claim.schedule, claim.week)
+            outcome, error = _produce(uow, options, claim.schedule, claim.week)
         except Exception as exc:  # one client's failure never stops the others
             failure: Exception = exc
         else:
-            moved = _moved_on(claim.schedule, now=now, week=claim.week, outcome=outcome, error=None)
+            # A failed generation keeps its run record: it commits with the schedule's move.
+            moved = _moved_on(
+                claim.schedule, now=now, week=claim.week, outcome=outcome, error=error
+            )
             schedules.put(claim.schedule.tenant_id, moved)
             uow.commit()
             return True, _result(claim.schedule, moved, claim.week, claim.scheduled_for)

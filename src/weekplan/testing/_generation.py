@@ -34,7 +34,7 @@ from weekplan.ports import Store, runs_of
 from weekplan.testing._base import MONDAY, ConformanceBase, ticking_clock
 from weekplan.testing._workflow_base import requires_workflow
 
-__all__ = ["GenerationConformance"]
+__all__ = ["DAYS", "DIET", "GenerationConformance", "stock_dishes"]
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DIET = GuardrailsRuleset(
@@ -47,7 +47,8 @@ DIET = GuardrailsRuleset(
 )
 
 
-def _dishes(worker: WorkerPlanner) -> None:
+def stock_dishes(worker: WorkerPlanner) -> None:
+    """Ten dinners: two fish, two red meat, one with milk, five others."""
     menu = {
         "zalm": ["vis", "broccoli"],
         "kabeljauw": ["vis", "prei"],
@@ -83,7 +84,7 @@ class GenerationConformance(ConformanceBase):
 
     def _week(self, store: Store, tenant: str, **options: object) -> WorkerPlanner:
         worker = Planner(store, clock=ticking_clock(), **options).worker(tenant)  # type: ignore[arg-type]
-        _dishes(worker)
+        stock_dishes(worker)
         template = worker.create_template("Dinners", [PlanEntry(day, "dinner") for day in DAYS])
         worker.create_instance(template.id, "client-1", MONDAY)
         saved = worker.save_ruleset(DIET)
@@ -237,7 +238,7 @@ class GenerationConformance(ConformanceBase):
         quota = GenerationQuota(per_client=None, per_tenant=5)
         planner = Planner(generation_store, generation_quota=quota)
         worker = planner.worker(tenant)
-        _dishes(worker)
+        stock_dishes(worker)
         template = worker.create_template("Dinners", [PlanEntry(day, "dinner") for day in DAYS[:3]])
         clients = [f"client-{n}" for n in range(self.generation_race_threads)]
         for client in clients:

@@ -11,16 +11,21 @@ from weekplan.domain.entries import PlanEntry
 from weekplan.domain.plans import WeekPlanTemplate
 from weekplan.domain.schedules import RunOutcome, ScheduleSource, SourceKind
 from weekplan.errors import (
+    DraftNotFound,
     InvalidInput,
     ReadOnlyAccess,
     ScheduleNotFound,
     TemplateNotFound,
 )
+from weekplan.generation.quota import GenerationQuota
+from weekplan.guardrails.model import DietLogicConstraint, DietLogicItem, GuardrailsRuleset
 from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
-from weekplan.ports import Store
+from weekplan.ports import Store, runs_of
 from weekplan.schedule_ports import schedules_of
 from weekplan.testing._base import ConformanceBase, all_pages, sample_days, ticking_clock
+from weekplan.testing._generation import DAYS, DIET, stock_dishes
+from weekplan.testing._workflow_base import requires_workflow
 
 __all__ = ["ScheduleConformance", "requires_schedules"]
 
@@ -28,6 +33,15 @@ __all__ = ["ScheduleConformance", "requires_schedules"]
 SET_AT = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 FIRST_RUN = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 ZONE = "Europe/Amsterdam"
+#: The week a run at :data:`FIRST_RUN` drafts.
+NEXT_WEEK = date(2026, 11, 30)
+#: A diet no week of the small catalog meets: four fish dinners, two fish dishes.
+MORE_FISH_THAN_THERE_IS = GuardrailsRuleset(
+    "veel-vis",
+    diet_logic=[
+        DietLogicConstraint("vis", "force", "fish", [DietLogicItem("vis")], min_per_week=4)
+    ],
+)
 
 
 def requires_schedules(store: Store) -> None:
@@ -240,28 +254,149 @@ class ScheduleConformance(ConformanceBase):
         assert [(r.client_ref, r.week_start_date, r.outcome) for r in runs] == [
             ("client-1", date(2026, 11, 30), RunOutcome.PRODUCED)
         ]
+        # Nothing goes live on its own: an empty week, the template's days in its draft.
         week = scheduler.get_instance("client-1", "2026-11-30")
-        assert week.template_id == week_template.id
-        assert week.days == week_template.days
+        assert (week.template_id, week.days) == (week_template.id, ())
+        assert week.template_snapshot == week_template.days
+        assert scheduler.get_draft("client-1", "2026-11-30").days == week_template.days
+        assert scheduler.review_draft("client-1", "2026-11-30").applicable
+        applied = scheduler.apply_draft("client-1", "2026-11-30")
+        assert applied.days == week_template.days
+        assert applied.overrides() == ()
         schedule = scheduler.get_schedule("client-1")
         assert schedule.next_run_at == FIRST_RUN + timedelta(weeks=1)
         assert schedule.last_week_done == date(2026, 11, 30)
         assert (schedule.last_outcome, schedule.last_run_at) == (RunOutcome.PRODUCED, FIRST_RUN)
         assert scheduling_planner.run_due(FIRST_RUN + timedelta(hours=1), tenant_id=tenant) == []
 
-    def test_a_week_already_there_is_not_made_again(
+    def test_a_week_already_there_gets_the_template_in_its_draft_and_stays_live(
         self,
         scheduler: WorkerPlanner,
         scheduling_planner: Planner,
         tenant: str,
         week_template: WeekPlanTemplate,
     ) -> None:
-        by_hand = scheduler.create_instance(week_template.id, "client-1", "2026-11-30")
+        other = scheduler.create_template("By hand", [PlanEntry("mon", "lunch", notes="soup")])
+        by_hand = scheduler.create_instance(other.id, "client-1", "2026-11-30")
+        _friday_nine(scheduler, "client-1", week_template)
+        runs = scheduling_planner.run_due(FIRST_RUN, tenant_id=tenant)
+        assert [r.outcome for r in runs] == [RunOutcome.PRODUCED]
+        assert scheduler.get_instance("client-1", "2026-11-30") == by_hand
+        draft = scheduler.get_draft("client-1", "2026-11-30")
+        assert (draft.days, draft.base_version) == (week_template.days, by_hand.version)
+        assert scheduler.get_schedule("client-1").last_week_done == date(2026, 11, 30)
+
+    def test_a_draft_already_under_review_is_not_overwritten(
+        self,
+        scheduler: WorkerPlanner,
+        scheduling_planner: Planner,
+        tenant: str,
+        week_template: WeekPlanTemplate,
+    ) -> None:
+        other = scheduler.create_template("By hand", [PlanEntry("mon", "lunch")])
+        scheduler.create_instance(other.id, "client-1", "2026-11-30")
+        edited = scheduler.start_draft("client-1", "2026-11-30")
         _friday_nine(scheduler, "client-1", week_template)
         runs = scheduling_planner.run_due(FIRST_RUN, tenant_id=tenant)
         assert [r.outcome for r in runs] == [RunOutcome.ALREADY_DONE]
-        assert scheduler.get_instance("client-1", "2026-11-30") == by_hand
+        assert scheduler.get_draft("client-1", "2026-11-30") == edited
         assert scheduler.get_schedule("client-1").last_week_done == date(2026, 11, 30)
+
+    def _generator_clients(self, store: Store, tenant: str) -> tuple[Planner, WorkerPlanner]:
+        """Three clients with next week's dinners to fill; client-2's diet cannot be met."""
+        pytest.importorskip("ortools", reason="generation needs the generate extra")
+        requires_workflow(store)
+        with store.unit_of_work() as uow:
+            if runs_of(uow) is None:
+                pytest.skip("this store keeps no generation runs (an optional capability)")
+        planner = Planner(
+            store, clock=ticking_clock(SET_AT), generation_quota=GenerationQuota(per_client=1)
+        )
+        worker = planner.worker(tenant)
+        stock_dishes(worker)
+        dinners = worker.create_template("Dinners", [PlanEntry(day, "dinner") for day in DAYS])
+        diet = worker.save_ruleset(DIET)
+        strict = worker.save_ruleset(MORE_FISH_THAN_THERE_IS)
+        for client in ("client-1", "client-2", "client-3"):
+            worker.create_instance(dinners.id, client, NEXT_WEEK)
+            worker.assign_ruleset(client, (strict if client == "client-2" else diet).content_hash)
+            worker.set_schedule(
+                client, weekday="fri", time="09:00", timezone=ZONE, source="generator"
+            )
+        return planner, worker
+
+    def test_a_generator_schedule_generates_the_weeks_draft_and_records_the_run(
+        self, store: Store, tenant: str
+    ) -> None:
+        planner, worker = self._generator_clients(store, tenant)
+        for client in ("client-2", "client-3"):
+            worker.delete_schedule(client)
+        runs = planner.run_due(FIRST_RUN, tenant_id=tenant)
+        assert [(r.client_ref, r.outcome) for r in runs] == [("client-1", RunOutcome.PRODUCED)]
+        draft = worker.get_draft("client-1", NEXT_WEEK)
+        assert None not in [entry.dish_template_id for entry in draft.days]
+        assert worker.review_draft("client-1", NEXT_WEEK).applicable
+        # The client still sees the live week, untouched, until the draft is applied.
+        assert all(
+            e.dish_template_id is None for e in worker.get_instance("client-1", NEXT_WEEK).days
+        )
+        (run,) = worker.list_runs(client_ref="client-1").items
+        assert (run.run_type.value, run.status.value) == ("generate", "succeeded")
+        assert (run.week_start_date, run.draft_version) == (NEXT_WEEK, draft.version)
+        schedule = worker.get_schedule("client-1")
+        assert (schedule.last_week_done, schedule.next_run_at) == (
+            NEXT_WEEK,
+            FIRST_RUN + timedelta(weeks=1),
+        )
+        # Moved to Saturday of the same week: its period is done, nothing is generated again.
+        worker.discard_draft("client-1", NEXT_WEEK)
+        worker.set_schedule(
+            "client-1", weekday="sat", time="09:00", timezone=ZONE, source="generator"
+        )
+        again = planner.run_due(datetime(2026, 11, 28, 8, 0, tzinfo=UTC), tenant_id=tenant)
+        assert [(r.week_start_date, r.outcome) for r in again] == [
+            (NEXT_WEEK, RunOutcome.ALREADY_DONE)
+        ]
+        assert len(worker.list_runs(client_ref="client-1").items) == 1
+        # The week after has no live week to generate into: a failed run, nothing made.
+        later = planner.run_due(datetime(2026, 12, 5, 8, 0, tzinfo=UTC), tenant_id=tenant)
+        assert [(r.outcome, r.error_code) for r in later] == [
+            (RunOutcome.FAILED, "week_plan_instance_not_found")
+        ]
+        assert len(worker.list_runs(client_ref="client-1").items) == 1
+
+    def test_infeasible_and_over_quota_generations_are_recorded_and_never_stop_the_others(
+        self, store: Store, tenant: str
+    ) -> None:
+        planner, worker = self._generator_clients(store, tenant)
+        # client-3 used its one generation of the hour by hand; its draft was discarded.
+        worker.generate_draft("client-3", NEXT_WEEK, seed=1)
+        worker.discard_draft("client-3", NEXT_WEEK)
+        runs = planner.run_due(FIRST_RUN, tenant_id=tenant)
+        assert {r.client_ref: (r.outcome, r.error_code) for r in runs} == {
+            "client-1": (RunOutcome.PRODUCED, None),
+            "client-2": (RunOutcome.FAILED, "generation_infeasible"),
+            "client-3": (RunOutcome.FAILED, "generation_quota_exceeded"),
+        }
+        statuses = {
+            client: [run.status.value for run in worker.list_runs(client_ref=client).items]
+            for client in ("client-1", "client-2", "client-3")
+        }
+        assert statuses == {
+            "client-1": ["succeeded"],
+            "client-2": ["infeasible"],
+            "client-3": ["quota_exceeded", "succeeded"],
+        }
+        for client, code in (
+            ("client-2", "generation_infeasible"),
+            ("client-3", "generation_quota_exceeded"),
+        ):
+            failed = worker.get_schedule(client)
+            assert (failed.last_outcome, failed.last_error_code) == (RunOutcome.FAILED, code)
+            assert failed.last_week_done is None
+            assert failed.next_run_at == FIRST_RUN + timedelta(weeks=1)
+            with pytest.raises(DraftNotFound):
+                worker.get_draft(client, NEXT_WEEK)
 
     def test_a_period_already_done_makes_nothing_new_after_a_reschedule(
         self,
