@@ -232,6 +232,8 @@ def next_run_after(rule: ScheduleRule, after: datetime) -> datetime:
         candidate = resolve_wall_time(candidate_day, rule.time, zone)
         if candidate > instant:
             return candidate
+    # Unreachable: next week's candidate always lies after ``instant``; kept so
+    # the function returns a value on every path.
     return resolve_wall_time(day + timedelta(weeks=2), rule.time, zone)  # pragma: no cover
 
 
