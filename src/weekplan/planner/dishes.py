@@ -13,7 +13,7 @@ host that plugs in its own catalog can delete dishes without asking anyway.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -33,9 +33,14 @@ from weekplan.domain.limits import (
     STEP_MAX,
     TAG_MAX,
 )
-from weekplan.domain.meal_types import MealType, slot_kind
+from weekplan.domain.meal_types import MealType, MealVocabulary, slot_kind
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
-from weekplan.domain.suggestions import DishSuggestion, history_for_slot, rank_dishes
+from weekplan.domain.suggestions import (
+    DishSuggestion,
+    history_for_slot,
+    meal_signals,
+    rank_dishes,
+)
 from weekplan.domain.text import check_key, check_text, search_key
 from weekplan.errors import (
     ConcurrentUpdate,
@@ -43,6 +48,7 @@ from weekplan.errors import (
     ReadOnlyAccess,
     VersionConflict,
 )
+from weekplan.guardrails.model import GuardrailsRuleset
 from weekplan.planner.access import writes
 from weekplan.planner.enforcement import blocked_dish_ids, client_ruleset
 from weekplan.planner.inputs import (
@@ -52,14 +58,22 @@ from weekplan.planner.inputs import (
     collect_errors,
 )
 from weekplan.planner.session import Session
-from weekplan.ports import DishCatalog, UnitOfWork
+from weekplan.ports import (
+    DishCatalog,
+    DishRepository,
+    MealRankKey,
+    MealSignalIndex,
+    UnitOfWork,
+    meal_signal_index_of,
+)
 
-__all__ = ["SUGGESTION_LIMIT_MAX", "DishUseCases", "check_dish_id"]
+__all__ = ["RECOMPUTE_BATCH_MAX", "SUGGESTION_LIMIT_MAX", "DishUseCases", "check_dish_id"]
 
 _CURSOR_KIND = "dishes"
 SUGGESTION_LIMIT_MAX = 100
 # Suggestions read the whole catalog (never the history) in pages of this size.
 _SCAN_PAGE = 1000
+RECOMPUTE_BATCH_MAX = 10_000
 
 
 def check_dish_id(value: Any, field: str = "dish_id") -> str:
@@ -123,7 +137,7 @@ class DishUseCases(Session):
             if current is None:
                 if expected is not None:
                     raise DishNotFound()
-                repository.add(self.tenant_id, candidate)
+                self._store_dish(repository, candidate, expected_version=None)
                 uow.commit()
                 return candidate
             if expected is not None and current.version != expected:
@@ -133,11 +147,29 @@ class DishUseCases(Session):
             updated = attrs.evolve(
                 candidate, version=current.version + 1, created_at=current.created_at
             )
-            if not repository.replace(self.tenant_id, updated, expected_version=current.version):
+            if not self._store_dish(repository, updated, expected_version=current.version):
                 # Changed since it was read, by a call that got in first: run this one again.
                 raise ConcurrentUpdate()
             uow.commit()
         return updated
+
+    def _store_dish(
+        self, repository: DishRepository, dish: Dish, *, expected_version: int | None
+    ) -> bool:
+        """Add or replace the dish, with its meal signals where the store indexes them."""
+        index = meal_signal_index_of(repository)
+        if index is not None:
+            signals = meal_signals(dish, self._options.meal_vocabulary)
+            if expected_version is None:
+                index.add(self.tenant_id, dish, signals=signals)
+                return True
+            return index.replace(
+                self.tenant_id, dish, expected_version=expected_version, signals=signals
+            )
+        if expected_version is None:
+            repository.add(self.tenant_id, dish)
+            return True
+        return repository.replace(self.tenant_id, dish, expected_version=expected_version)
 
     def get_dish(self, dish_id: str) -> Dish:
         """The dish, or :class:`~weekplan.DishNotFound` (also for another tenant's id)."""
@@ -205,8 +237,12 @@ class DishUseCases(Session):
         (``force``/``limit`` quotas depend on the whole week and leave nothing
         out). A client without a ruleset gets every dish.
 
-        It reads the catalog and the running totals of the planning history, never
-        past plans, so its cost does not grow with the history.
+        It reads the running totals of the planning history, never past plans, so
+        its cost does not grow with the history. Where the store keeps each dish's
+        meal signals under the planner's vocabulary, it reads the dishes with
+        history for this meal and a page of the meal's index, so its cost does not
+        grow with the catalog either; otherwise it scans the catalog, with the
+        same result (see ``docs/suggestions.md`` and :meth:`recompute_meal_signals`).
 
         >>> from weekplan import Planner
         >>> from weekplan.adapters.memory import InMemoryStore
@@ -227,20 +263,75 @@ class DishUseCases(Session):
         meal_type = vocabulary.meal_type_of_kind(kind)
         with self._transaction() as uow:
             counts = uow.meal_history.counts(self.tenant_id)
-            dishes = list(self._scan_catalog(uow, needle))
+            history = history_for_slot(counts, kind, meal_type, vocabulary)
             ruleset = None if client is None else client_ruleset(uow, self.tenant_id, client)
+            index = self._meal_index(uow)
+            if index is not None and index.signals_current(self.tenant_id, vocabulary.fingerprint):
+                return _indexed_suggestions(
+                    index,
+                    self.tenant_id,
+                    _Query(key, meal_type, history, needle, ruleset, vocabulary, limit),
+                )
+            dishes = list(self._scan_catalog(uow, needle))
         if ruleset is not None:
             blocked = blocked_dish_ids(ruleset, dishes, key)
             dishes = [dish for dish in dishes if dish.id not in blocked]
-        history = history_for_slot(counts, kind, meal_type, vocabulary)
         return rank_dishes(
             dishes, meal_type=meal_type, history=history, vocabulary=vocabulary, limit=limit
         )
+
+    @writes
+    def recompute_meal_signals(self, *, batch_size: int = 500) -> int:
+        """Store every dish's meal signals under this planner's vocabulary; the number rewritten.
+
+        Run it once after upgrading to a store that indexes meal signals, and
+        after changing the planner's :class:`~weekplan.MealVocabulary` hints:
+        until then ``suggest_dishes`` scans the catalog (same results, slower).
+        Dishes are rewritten ``batch_size`` at a time, each batch in a
+        transaction of its own. It is idempotent and safe to run on many workers
+        at once, and beside ongoing writes: a dish written meanwhile keeps the
+        signals its own write stored. It returns 0 when everything was current,
+        and also for a host's own catalog or a store without the index.
+
+        >>> from weekplan import Planner
+        >>> from weekplan.adapters.memory import InMemoryStore
+        >>> worker = Planner(InMemoryStore()).worker("tenant-a")
+        >>> _ = worker.upsert_dish("oats", name="Havermout")
+        >>> worker.recompute_meal_signals()
+        0
+        """
+        size = check_limit(batch_size, maximum=RECOMPUTE_BATCH_MAX)
+        vocabulary = self._options.meal_vocabulary
+        rewritten, after = 0, None
+        while True:
+            with self._transaction() as uow:
+                index = self._meal_index(uow)
+                if index is None:
+                    return rewritten
+                stale = index.stale_signals(
+                    self.tenant_id, vocabulary.fingerprint, after=after, limit=size
+                )
+                for dish in stale:
+                    signals = meal_signals(dish, vocabulary)
+                    if index.set_signals(
+                        self.tenant_id, dish.id, version=dish.version, signals=signals
+                    ):
+                        rewritten += 1
+                uow.commit()
+            if len(stale) < size:
+                return rewritten
+            after = stale[-1].id
 
     # -- shared steps -------------------------------------------------------------
 
     def _catalog(self, uow: UnitOfWork) -> DishCatalog:
         return self._options.dish_catalog or uow.dishes
+
+    def _meal_index(self, uow: UnitOfWork) -> MealSignalIndex | None:
+        # A host's own catalog has no signals of weekplan's: it is always scanned.
+        if self._options.dish_catalog is not None:
+            return None
+        return meal_signal_index_of(uow.dishes)
 
     def _check_catalog_writable(self) -> None:
         # A host's own catalog is only read: its dishes are edited in the host.
@@ -286,3 +377,70 @@ class DishUseCases(Session):
         delta = history_delta(before, after)
         if delta:
             uow.meal_history.apply_delta(self.tenant_id, delta)
+
+
+@attrs.frozen
+class _Query:
+    slot_key: str
+    meal_type: MealType | None
+    history: Mapping[str, int]
+    needle: str | None
+    ruleset: GuardrailsRuleset | None
+    vocabulary: MealVocabulary
+    limit: int
+
+    def keep(self, dishes: Iterable[Dish]) -> list[Dish]:
+        """The dishes that the query and the client's ruleset let through."""
+        kept = [d for d in dishes if not self.needle or self.needle in search_key(d.name)]
+        if self.ruleset is None or not kept:
+            return kept
+        blocked = blocked_dish_ids(self.ruleset, kept, self.slot_key)
+        return [dish for dish in kept if dish.id not in blocked]
+
+    def rank(self, dishes: Iterable[Dish], limit: int) -> list[DishSuggestion]:
+        return rank_dishes(
+            dishes,
+            meal_type=self.meal_type,
+            history=self.history,
+            vocabulary=self.vocabulary,
+            limit=limit,
+        )
+
+
+def _indexed_suggestions(
+    index: MealSignalIndex, tenant_id: str, query: _Query
+) -> list[DishSuggestion]:
+    """What :func:`rank_dishes` returns for the whole catalog, read through the meal's index.
+
+    A dish with history scores at least 4 and one without at most 3, so the
+    dishes with history come first (read by id: there are as many as the slot's
+    history names), then the meal's index in its order (rank, name, id), which
+    is the order of the score for dishes without history. Only when neither
+    gives a dish does the catalog's own order (name, id) serve the fallback.
+    """
+    limit = query.limit
+    planned = query.keep(index.get_many(tenant_id, tuple(query.history)).values())
+    found = query.rank(planned, limit)
+    page_size = min(max(2 * limit, limit + len(query.history)), _SCAN_PAGE)
+    after: MealRankKey | None = None
+    while query.meal_type is not None and len(found) < limit:
+        page = index.ranked_for_meal(
+            tenant_id, query.meal_type, search=query.needle, after=after, limit=page_size
+        )
+        fresh = query.keep(dish for _, dish in page if dish.id not in query.history)
+        found.extend(query.rank(fresh, limit - len(found)))
+        if len(page) < page_size:
+            break
+        rank, last = page[-1]
+        after = (rank, search_key(last.name), last.id)
+    if found:
+        return found
+    # No dish fits the meal: every dish, by name then id, as the scan does.
+    position: tuple[str, str] | None = None
+    while len(found) < limit:
+        names = index.list(tenant_id, search=query.needle, after=position, limit=page_size)
+        found.extend(query.rank(query.keep(names), limit - len(found)))
+        if len(names) < page_size:
+            break
+        position = (search_key(names[-1].name), names[-1].id)
+    return found

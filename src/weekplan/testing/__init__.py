@@ -32,6 +32,7 @@ from weekplan.testing._http import HttpClient, HttpConformance, HttpResult
 from weekplan.testing._instances import InstanceConformance
 from weekplan.testing._isolation import IsolationConformance
 from weekplan.testing._locks import LockConformance
+from weekplan.testing._meal_signals import MealSignalConformance
 from weekplan.testing._properties import PropertyConformance, TenantIsolationMachine
 from weekplan.testing._runs import RunConformance
 from weekplan.testing._schedules import ScheduleConformance
@@ -57,6 +58,7 @@ class StoreConformance(
     TransactionConformance,
     PropertyConformance,
     DishConformance,
+    MealSignalConformance,
     GuardrailsConformance,
     DietRaceConformance,
     ChangeLogConformance,
