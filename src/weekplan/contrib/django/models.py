@@ -33,11 +33,13 @@ from typing import Final
 from django.db import models
 
 from weekplan.domain.limits import CLIENT_REF_MAX, ID_MAX, NAME_MAX, SLOT_KEY_MAX
+from weekplan.domain.suggestions import NO_SIGNAL
 from weekplan.guardrails.model import RULE_ID_MAX
 
 __all__ = [
     "CONTENT_HASH_MAX",
     "NAME_KEY_MAX",
+    "SIGNALS_VOCABULARY_MAX",
     "SLOT_KIND_MAX",
     "ClientLockRecord",
     "ClientRulesetRecord",
@@ -54,6 +56,8 @@ __all__ = [
 NAME_KEY_MAX: Final = 3 * NAME_MAX
 #: Widest ``slot_kind(slot_key)``, for the same reason.
 SLOT_KIND_MAX: Final = 3 * SLOT_KEY_MAX
+#: A meal vocabulary's fingerprint (16 hex digits), with room to spare.
+SIGNALS_VOCABULARY_MAX: Final = 32
 #: Widest content hash a week's guardrails check accepts (``sha256:`` and 64 hex digits fit).
 CONTENT_HASH_MAX: Final = 100
 
@@ -147,6 +151,23 @@ class DishRecord(models.Model):
     updated_at: models.DateTimeField[datetime | None, datetime | None] = models.DateTimeField(
         null=True
     )
+    # The dish's meal signals, as in weekplan's SQL schema: the vocabulary
+    # fingerprint they were computed under ('' for none) and a rank per meal.
+    signals_vocabulary: models.CharField[str, str] = models.CharField(
+        max_length=SIGNALS_VOCABULARY_MAX, default="", db_default=""
+    )
+    breakfast_rank: models.SmallIntegerField[int, int] = models.SmallIntegerField(
+        default=NO_SIGNAL, db_default=NO_SIGNAL
+    )
+    lunch_rank: models.SmallIntegerField[int, int] = models.SmallIntegerField(
+        default=NO_SIGNAL, db_default=NO_SIGNAL
+    )
+    dinner_rank: models.SmallIntegerField[int, int] = models.SmallIntegerField(
+        default=NO_SIGNAL, db_default=NO_SIGNAL
+    )
+    snack_rank: models.SmallIntegerField[int, int] = models.SmallIntegerField(
+        default=NO_SIGNAL, db_default=NO_SIGNAL
+    )
 
     class Meta:
         db_table = "weekplan_dishes"
@@ -159,6 +180,17 @@ class DishRecord(models.Model):
         indexes = [
             # Listing and searching the catalog walks this index in page order.
             models.Index(fields=["tenant_id", "name_key", "dish_id"], name="weekplan_dish_list_ix"),
+            # Suggestions for a meal walk its index, best first; names as in SQLAlchemy's.
+            *(
+                models.Index(
+                    fields=["tenant_id", f"{meal}_rank", "name_key", "dish_id"],
+                    name=f"ix_weekplan_dishes_{meal}",
+                )
+                for meal in ("breakfast", "lunch", "dinner", "snack")
+            ),
+            models.Index(
+                fields=["tenant_id", "signals_vocabulary"], name="ix_weekplan_dishes_signals"
+            ),
         ]
 
     def __str__(self) -> str:
