@@ -244,6 +244,17 @@ class MealSignalIndex(DishRepository, Protocol):
         """Up to ``limit`` dishes by id, after id ``after``, with signals not of ``vocabulary``."""
         ...
 
+    def meal_ranks(
+        self, tenant_id: str, meal_type: MealType | None, dish_ids: Collection[str]
+    ) -> Mapping[str, MealRankKey]:
+        """``(rank, search_key(name), id)`` for the meal of the tenant's dishes among ``dish_ids``.
+
+        With no meal type every rank is ``NO_SIGNAL``. One read for all the ids,
+        without the dishes' details: suggestions order the dishes with history by
+        it and read only the few they return.
+        """
+        ...
+
     def ranked_for_meal(
         self,
         tenant_id: str,

@@ -219,8 +219,9 @@ def test_suggestions_read_the_history_once_and_the_catalog_by_pages(
 def test_indexed_suggestions_cost_the_same_statements_whatever_the_catalog_size(
     sql_store: SqlAlchemyStore, statement_log: Callable[[Engine], StatementLog], history: bool
 ) -> None:
-    # BEGIN on SQLite, the history totals, the signal probe, the dishes with
-    # history (when there are any) and one page of the meal's index.
+    # BEGIN on SQLite, the history totals, the signal probe, the ranks and then
+    # the details of the dishes with history (when there are any), and one page
+    # of the meal's index.
     assert sql_store.engine is not None
     log = statement_log(sql_store.engine)
     costs = []
@@ -240,7 +241,7 @@ def test_indexed_suggestions_cost_the_same_statements_whatever_the_catalog_size(
         # The planned dish first, then the soups by name.
         assert found[:2] == (["dish-2", "dish-1"] if history else ["dish-1", "dish-3"])
     begin = 1 if sql_store.dialect_name == "sqlite" else 0
-    assert costs == [begin + 3 + history] * 2
+    assert costs == [begin + 3 + 2 * history] * 2
 
 
 def test_a_history_delta_is_one_statement_whatever_its_size(

@@ -311,7 +311,7 @@ def test_frequent_queries_use_an_index_led_by_tenant_id(
     week = FIRST_MONDAY + timedelta(weeks=3)
     scanning: WorkerPlanner = Planner(sql_store).worker(SCAN_TARGET)
     # 80 dishes have lunch history: a limit above that reads the lunch index too.
-    ranked = capture(lambda: worker.suggest_dishes("lunch", limit=100), 3, 4)
+    ranked = capture(lambda: worker.suggest_dishes("lunch", limit=100), 4, 5)
     first_page = worker.list_templates(limit=20)
     first_dishes = worker.list_dishes(limit=20)
     week_log = worker.list_changes("client-007", week, limit=2)
@@ -350,11 +350,15 @@ def test_frequent_queries_use_an_index_led_by_tenant_id(
         "search dishes": capture(lambda: worker.list_dishes(search="dish 00", limit=20)),
         "get dishes by id": capture(lambda: worker.get_dish("dish-0042")),
         # A suggestion reads the tenant's history totals, probes the signal index,
-        # reads the dishes with history, then a page of the meal's index.
-        "suggestion history": capture(lambda: worker.suggest_dishes("lunch", limit=100), 0, 4),
-        "suggestion signal probe": capture(lambda: worker.suggest_dishes("lunch", limit=100), 1, 4),
+        # reads the ranks, then the details, of the dishes with history, then a
+        # page of the meal's index.
+        "suggestion history": capture(lambda: worker.suggest_dishes("lunch", limit=100), 0, 5),
+        "suggestion signal probe": capture(lambda: worker.suggest_dishes("lunch", limit=100), 1, 5),
+        "suggestion ranks of dishes with history": capture(
+            lambda: worker.suggest_dishes("lunch", limit=100), 2, 5
+        ),
         "suggestion dishes with history": capture(
-            lambda: worker.suggest_dishes("lunch", limit=100), 2, 4
+            lambda: worker.suggest_dishes("lunch", limit=100), 3, 5
         ),
         "suggestion ranked page": ranked,
         # Without signals, it scans the catalog instead.

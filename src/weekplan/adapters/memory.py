@@ -288,6 +288,11 @@ class _Dishes:
         ids = self._index.stale(tenant_id, vocabulary, after, limit)
         return [self._dish(tenant_id, dish_id) for dish_id in ids]
 
+    def meal_ranks(
+        self, tenant_id: str, meal_type: MealType | None, dish_ids: Collection[str]
+    ) -> Mapping[str, MealRankKey]:
+        return self._index.rank_keys(tenant_id, meal_type, dish_ids)
+
     def ranked_for_meal(
         self,
         tenant_id: str,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import TypeVar
 
 import attrs
@@ -130,6 +130,23 @@ class MemoryDishIndex:
             keys = self._ranks.get((tenant_id, meal_type), [])
         start = 0 if after is None else bisect.bisect_right(keys, after)
         return (keys[n] for n in range(start, len(keys)))
+
+    def rank_keys(
+        self, tenant_id: str, meal_type: MealType | None, dish_ids: Collection[str]
+    ) -> dict[str, MealRankKey]:
+        """``(rank, name_key, id)`` of each of the tenant's dishes among ``dish_ids``."""
+        entries = self._merged(tenant_id) if self._pending.get(tenant_id) else None
+        committed = self._entries.get(tenant_id, {})
+        found: dict[str, MealRankKey] = {}
+        for dish_id in dish_ids:
+            entry = (entries if entries is not None else committed).get(dish_id)
+            if entry is None:
+                continue
+            rank = NO_SIGNAL
+            if meal_type is not None and entry.signals is not None:
+                rank = entry.signals.rank(meal_type)
+            found[dish_id] = (rank, entry.name_key, dish_id)
+        return found
 
     def signals(self, tenant_id: str, dish_id: str) -> MealSignals | None:
         """The dish's stored signals."""

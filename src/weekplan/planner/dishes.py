@@ -413,14 +413,13 @@ def _indexed_suggestions(
     """What :func:`rank_dishes` returns for the whole catalog, read through the meal's index.
 
     A dish with history scores at least 4 and one without at most 3, so the
-    dishes with history come first (read by id: there are as many as the slot's
-    history names), then the meal's index in its order (rank, name, id), which
-    is the order of the score for dishes without history. Only when neither
+    dishes with history come first (see :func:`_planned_suggestions`), then
+    the meal's index in its order (rank, name, id), which is the order of the
+    score for dishes without history. Only when neither
     gives a dish does the catalog's own order (name, id) serve the fallback.
     """
     limit = query.limit
-    planned = query.keep(index.get_many(tenant_id, tuple(query.history)).values())
-    found = query.rank(planned, limit)
+    found = _planned_suggestions(index, tenant_id, query)
     page_size = min(max(2 * limit, limit + len(query.history)), _SCAN_PAGE)
     after: MealRankKey | None = None
     while query.meal_type is not None and len(found) < limit:
@@ -443,4 +442,31 @@ def _indexed_suggestions(
         if len(names) < page_size:
             break
         position = (search_key(names[-1].name), names[-1].id)
+    return found
+
+
+def _planned_suggestions(
+    index: MealSignalIndex, tenant_id: str, query: _Query
+) -> list[DishSuggestion]:
+    """The best of the dishes with history, reading the details of only the few it returns.
+
+    The stored ranks give every such dish its score (``4 * count + 3 - rank``)
+    and its name key without reading the dish; the dishes are then read in that
+    order, a few at a time, until the query and the ruleset have let ``limit`` through.
+    """
+    if not query.history:
+        return []
+    keys = index.meal_ranks(tenant_id, query.meal_type, tuple(query.history)).values()
+    if query.needle:
+        keys = [key for key in keys if query.needle in key[1]]
+    ordered = sorted(keys, key=lambda k: (k[0] - 4 * query.history[k[2]], k[1], k[2]))
+    found: list[DishSuggestion] = []
+    start, chunk = 0, query.limit
+    while len(found) < query.limit and start < len(ordered):
+        ids = [key[2] for key in ordered[start : start + chunk]]
+        dishes = index.get_many(tenant_id, ids)
+        kept = query.keep(dishes[dish_id] for dish_id in ids if dish_id in dishes)
+        found.extend(query.rank(kept, query.limit - len(found)))
+        start += chunk
+        chunk = min(2 * chunk, _SCAN_PAGE)
     return found

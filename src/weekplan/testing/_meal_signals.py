@@ -19,6 +19,7 @@ from weekplan.domain.dishes import Dish
 from weekplan.domain.entries import PlanEntry
 from weekplan.domain.history import HistoryKey
 from weekplan.domain.meal_types import MealType, MealVocabulary, slot_kind
+from weekplan.guardrails import GuardrailsRuleset, GuardRule, RuleMatch
 from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
 from weekplan.ports import Store, meal_signal_index_of
@@ -36,10 +37,16 @@ _SLOTS = ("breakfast", "Lunch", "Avondeten", "snack_2", "pre-workout", "Ontbijt 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 _names = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(" ".join)
+# Name, labels, and whether the dish holds milk (which the client's diet blocks).
 _dishes = st.lists(
-    st.tuples(_names, st.sets(st.sampled_from(list(MealType)), max_size=2)),
+    st.tuples(_names, st.sets(st.sampled_from(list(MealType)), max_size=2), st.booleans()),
     max_size=30,
 )
+
+
+def _no_milk() -> GuardrailsRuleset:
+    rule = GuardRule("geen-melk", "block", "hard", 1, "ingredient", RuleMatch("melk"))
+    return GuardrailsRuleset("geen-melk", rules=[rule])
 
 
 def _fresh() -> str:
@@ -62,27 +69,30 @@ class MealSignalConformance(ConformanceBase):
     @given(
         dishes=_dishes,
         planned=st.lists(
-            st.tuples(st.sampled_from(_DAYS), st.sampled_from(_SLOTS), st.integers(0, 29)),
+            st.tuples(st.sampled_from(_DAYS), st.sampled_from(_SLOTS), st.integers(0, 9)),
             max_size=12,
         ),
         ask=st.tuples(
             st.sampled_from(_SLOTS),
             st.one_of(st.none(), st.sampled_from(["a", "soep", "pa", "zz", " KAAS "])),
             st.integers(1, 12),
+            st.booleans(),
         ),
     )
     def test_indexed_suggestions_equal_the_catalog_scan(
         self,
         planner: Planner,
         store: Store,
-        dishes: list[tuple[str, set[MealType]]],
+        dishes: list[tuple[str, set[MealType], bool]],
         planned: list[tuple[str, str, int]],
-        ask: tuple[str, str | None, int],
+        ask: tuple[str, str | None, int, bool],
     ) -> None:
-        slot_key, query, limit = ask
+        slot_key, query, limit, on_diet = ask
         worker = planner.worker(_fresh())
-        for n, (name, meals) in enumerate(dishes):
-            worker.upsert_dish(f"dish-{n:02}", name=name, meal_types=meals)
+        for n, (name, meals, milk) in enumerate(dishes):
+            worker.upsert_dish(
+                f"dish-{n:02}", name=name, meal_types=meals, ingredients=["melk"] if milk else []
+            )
         entries: dict[tuple[str, str], str] = {}
         for day, slot, n in planned:
             if n < len(dishes):
@@ -95,10 +105,37 @@ class MealSignalConformance(ConformanceBase):
         )
         vocabulary = MealVocabulary.default()
         assert _is_current(store, worker.tenant_id, vocabulary) in (True, None)
+        client = None
+        blocked: set[str] = set()
+        if on_diet:
+            client = "client-on-diet"
+            worker.assign_ruleset(client, worker.save_ruleset(_no_milk()).content_hash)
+            blocked = {f"dish-{n:02}" for n, (_, _, milk) in enumerate(dishes) if milk}
         expected = scan_suggestions(
-            _catalog(worker), counts, slot_key, vocabulary=vocabulary, query=query, limit=limit
+            _catalog(worker),
+            counts,
+            slot_key,
+            vocabulary=vocabulary,
+            query=query,
+            limit=limit,
+            blocked=blocked,
         )
-        assert worker.suggest_dishes(slot_key, query=query, limit=limit) == expected
+        found = worker.suggest_dishes(slot_key, query=query, limit=limit, client_ref=client)
+        assert found == expected
+
+    def test_dishes_with_the_same_history_rank_by_label_then_hint_then_name(
+        self, worker: WorkerPlanner
+    ) -> None:
+        worker.upsert_dish("a", name="Broodje kaas")
+        worker.upsert_dish("b", name="Pap met appel")  # the hint "pap"
+        worker.upsert_dish("c", name="Kaas", meal_types=["breakfast"])
+        worker.upsert_dish("d", name="Appel")  # no history: after every planned dish
+        planned = (("mon", "a"), ("tue", "b"), ("wed", "c"))
+        worker.create_template("T", [PlanEntry(day, "ontbijt", dish) for day, dish in planned])
+        ranked = worker.suggest_dishes("breakfast", limit=3)
+        assert [(s.dish.id, s.score) for s in ranked] == [("c", 6), ("b", 5), ("a", 4)]
+        for limit in (1, 2):
+            assert worker.suggest_dishes("breakfast", limit=limit) == ranked[:limit]
 
     def test_signals_follow_a_rename_a_relabel_and_a_delete(self, worker: WorkerPlanner) -> None:
         worker.upsert_dish("d1", name="Quinoa")

@@ -461,6 +461,16 @@ class SqlDishRepository:
         statement = self._sql.stale_signals(after=after is not None)
         return [self._dish(row) for row in _run(self._source.reader(), statement, params)]
 
+    def meal_ranks(
+        self, tenant_id: str, meal_type: MealType | None, dish_ids: Collection[str]
+    ) -> Mapping[str, MealRankKey]:
+        """``(rank, name_key, id)`` of the tenant's dishes among ``dish_ids``; one ``SELECT``."""
+        if not dish_ids:
+            return {}
+        params = {"tenant_id": tenant_id, "ids": sorted(dish_ids)}
+        result = _run(self._source.reader(), self._sql.meal_ranks(meal_type), params)
+        return {row[2]: (int(row[0]), row[1], row[2]) for row in result}
+
     def ranked_for_meal(
         self,
         tenant_id: str,

@@ -32,6 +32,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal,
     literal_column,
     or_,
     select,
@@ -495,6 +496,14 @@ class Statements:
         if after:
             stmt = stmt.where(d.id > bindparam("after_id", type_=d.id.type))
         return stmt.order_by(d.id).limit(bindparam("limit", type_=Integer))
+
+    def meal_ranks(self, meal_type: MealType | None) -> Select[Any]:
+        """``(rank, name_key, id)`` of a tenant's dishes among ``ids`` (expanding)."""
+        d = dishes.c
+        rank = literal(NO_SIGNAL) if meal_type is None else d[rank_column(meal_type)]
+        return select(rank, d.name_key, d.id).where(
+            d.tenant_id == bindparam("tenant_id"), d.id.in_(bindparam("ids", expanding=True))
+        )
 
     def ranked_dishes(self, meal_type: MealType, *, search: bool, after: bool) -> Select[Any]:
         """A page of the dishes with a signal for the meal, by ``(rank, name_key, id)``.

@@ -586,6 +586,26 @@ class DjangoDishRepository:
             raise _translate(exc) from exc
         return [_dish_from(row) for row in rows]
 
+    def meal_ranks(
+        self, tenant_id: str, meal_type: MealType | None, dish_ids: Collection[str]
+    ) -> Mapping[str, MealRankKey]:
+        """``(rank, name_key, id)`` of the tenant's dishes among ``dish_ids``, in one query."""
+        if not dish_ids:
+            return {}
+        columns = (
+            ["name_key", "dish_id"]
+            if meal_type is None
+            else [_rank(meal_type), "name_key", "dish_id"]
+        )
+        query = self._rows(tenant_id).filter(dish_id__in=list(dish_ids)).values_list(*columns)
+        try:
+            rows = list(query)
+        except Error as exc:
+            raise _translate(exc) from exc
+        if meal_type is None:
+            return {row[1]: (NO_SIGNAL, row[0], row[1]) for row in rows}
+        return {row[2]: (int(row[0]), row[1], row[2]) for row in rows}
+
     def ranked_for_meal(
         self,
         tenant_id: str,
