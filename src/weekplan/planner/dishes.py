@@ -427,7 +427,10 @@ def _indexed_suggestions(
             tenant_id, query.meal_type, search=query.needle, after=after, limit=page_size
         )
         fresh = query.keep(dish for _, dish in page if dish.id not in query.history)
-        found.extend(query.rank(fresh, limit - len(found)))
+        # The page is in the order of the score: only the dishes returned are
+        # scored again, for their hints (matching hints is the costly part).
+        need = limit - len(found)
+        found.extend(query.rank(fresh[:need], need))
         if len(page) < page_size:
             break
         rank, last = page[-1]
@@ -438,7 +441,8 @@ def _indexed_suggestions(
     position: tuple[str, str] | None = None
     while len(found) < limit:
         names = index.list(tenant_id, search=query.needle, after=position, limit=page_size)
-        found.extend(query.rank(query.keep(names), limit - len(found)))
+        need = limit - len(found)
+        found.extend(query.rank(query.keep(names)[:need], need))
         if len(names) < page_size:
             break
         position = (search_key(names[-1].name), names[-1].id)
