@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 
 from weekplan.domain.days import DayKey
+from weekplan.domain.guardrails_check import Outcome
 from weekplan.guardrails.model import RuleTarget
 
 __all__ = [
@@ -22,14 +23,6 @@ __all__ = [
     "TraceResult",
     "TraceStep",
 ]
-
-
-class Outcome(enum.StrEnum):
-    """``blocked`` if any hard violation, else ``warned`` if any soft one, else ``allowed``."""
-
-    ALLOWED = "allowed"
-    BLOCKED = "blocked"
-    WARNED = "warned"
 
 
 class MatchEffect(enum.StrEnum):

@@ -13,7 +13,7 @@ import attrs
 
 from weekplan.domain.changes import ChangeRecord
 from weekplan.domain.dishes import Dish
-from weekplan.domain.drafts import DraftReview, WeekDraft
+from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.paging import Page
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.runs import GenerationRun
@@ -29,6 +29,7 @@ from weekplan.http.client_payloads import (
     client_weeks,
 )
 from weekplan.http.routes import Audience, Call, Reply, Route
+from weekplan.planner._draft_review import DraftReview
 from weekplan.planner.generation import GeneratedDraft
 from weekplan.planner.guardrails import RulesetAssignment
 from weekplan.serialization import (

@@ -44,7 +44,7 @@ def _structure_str(value: Any, cls: type) -> Any:
         value.encode("utf-8")
     except UnicodeEncodeError:
         # A lone surrogate survives json.loads but no database column takes it.
-        raise PayloadError("must be valid Unicode text") from None
+        raise PayloadError("must be valid Unicode text (no lone surrogates)") from None
     return value
 
 
