@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from weekplan import PlanEntry, WeekPlanInstance, WeekPlanTemplate
-from weekplan.adapters._trusted import from_trusted_fields
 from weekplan.domain.dishes import Dish
 from weekplan.domain.meal_types import MealType
+from weekplan.domain.trusted import from_trusted_fields
 from weekplan.testing import strategies as wps
 
 

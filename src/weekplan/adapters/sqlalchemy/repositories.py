@@ -15,7 +15,6 @@ from typing import Any, Final, Protocol
 from sqlalchemy import Connection, CursorResult, Executable
 from sqlalchemy.exc import SQLAlchemyError
 
-from weekplan.adapters._trusted import from_trusted_fields
 from weekplan.adapters.sqlalchemy.errors import (
     translate,
     translate_instance_insert,
@@ -29,6 +28,7 @@ from weekplan.domain.history import HistoryKey
 from weekplan.domain.meal_types import MealType
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import search_key
+from weekplan.domain.trusted import from_trusted_fields
 from weekplan.errors import InvalidInput, StorageError
 from weekplan.guardrails.loading import ruleset_from_dict, ruleset_to_dict
 from weekplan.guardrails.model import GuardrailsRuleset

@@ -1,7 +1,7 @@
 """Building domain values from rows a store wrote itself, without checking them again.
 
-Shared by the stores, and for them only. Every domain value checks and converts
-its fields on construction, which is what keeps bad input out. A row that a store reads back
+For stores only. Every domain value checks and converts its fields on
+construction, which is what keeps bad input out. A row that a store reads back
 from its own tables was such a value when it was written, so checking it again
 on every read only costs time: for a week of 42 entries, most of a read.
 :func:`from_trusted_fields` builds the same frozen value from fields already in
