@@ -22,7 +22,7 @@ from cattrs.gen import make_dict_structure_fn
 
 from weekplan.domain.days import DayKey
 from weekplan.serialization._errors import PayloadError
-from weekplan.serialization.payloads import DayScopeJson
+from weekplan.serialization._payloads import DayScopeJson
 
 __all__ = ["make_converter", "make_query_converter"]
 
