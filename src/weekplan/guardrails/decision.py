@@ -1,4 +1,8 @@
-"""What an evaluation returns: a :class:`GuardDecision` and its parts."""
+"""What an evaluation returns: a :class:`GuardDecision` and its parts.
+
+:class:`Outcome` is the domain's, which names the outcomes a week's stored check
+can have; it is exported here too, beside the decision that computes one.
+"""
 
 from __future__ import annotations
 
