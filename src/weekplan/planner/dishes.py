@@ -460,7 +460,7 @@ def _planned_suggestions(
     """
     if not query.history:
         return []
-    keys = index.meal_ranks(tenant_id, query.meal_type, tuple(query.history)).values()
+    keys = list(index.meal_ranks(tenant_id, query.meal_type, tuple(query.history)).values())
     if query.needle:
         keys = [key for key in keys if query.needle in key[1]]
     ordered = sorted(keys, key=lambda k: (k[0] - 4 * query.history[k[2]], k[1], k[2]))
