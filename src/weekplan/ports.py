@@ -33,10 +33,11 @@ previous page, and rows come strictly after it.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from types import TracebackType
-from typing import Protocol, Self, runtime_checkable
+from typing import Any, Protocol, Self, cast, runtime_checkable
 
 from weekplan.domain.dishes import Dish
 from weekplan.domain.history import HistoryKey
@@ -349,8 +350,14 @@ class RunRepository(Protocol):
 
 
 def runs_of(uow: CoreUnitOfWork) -> RunRepository | None:
-    """The unit of work's run records, or ``None`` if its store keeps no runs."""
-    runs: RunRepository | None = getattr(uow, "runs", None)
+    """The unit of work's run records, or ``None`` if its store keeps no runs.
+
+    A ``runs`` property that fails is read, and fails the call: the quota it
+    holds must never be skipped because the repository failed to load.
+    """
+    if inspect.getattr_static(uow, "runs", None) is None and not hasattr(uow, "runs"):
+        return None
+    runs: RunRepository | None = cast(Any, uow).runs
     return runs
 
 

@@ -13,12 +13,12 @@ from sqlalchemy import URL
 
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
 from weekplan.ports import Store
-from weekplan.testing import StoreConformance
+from weekplan.testing import BulkInstancesConformance, SnapshotReadsConformance, StoreConformance
 
 BACKENDS = ("sqlite-file", "sqlite-memory", "postgresql", "mariadb")
 
 
-class TestSqlAlchemyStore(StoreConformance):
+class TestSqlAlchemyStore(StoreConformance, BulkInstancesConformance, SnapshotReadsConformance):
     url: URL
 
     @pytest.fixture(autouse=True, params=BACKENDS)

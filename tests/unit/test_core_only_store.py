@@ -404,3 +404,94 @@ def test_capabilities_are_found_once_per_planner_without_entering_a_unit_of_work
     worker.create_template("Week")
     worker.list_templates()
     assert (store.made, store.entered) == (3, 2)  # one per call after that, nothing more
+
+
+# -- locks: found once, so a lock store that fails is never taken for none ------------
+
+
+class _LocksThatFail(_Forwarding):
+    """The in-memory store's unit of work whose locks cannot be loaded."""
+
+    rulesets = property(lambda self: self._inner.rulesets)
+    changes = property(lambda self: self._inner.changes)
+    drafts = property(lambda self: self._inner.drafts)
+
+    @property
+    def locks(self) -> Any:
+        raise AttributeError("locks")
+
+
+class _FailingLockStore:
+    def __init__(self, inner: InMemoryStore) -> None:
+        self._inner = inner
+
+    def unit_of_work(self) -> _LocksThatFail:
+        return _LocksThatFail(self._inner.unit_of_work())
+
+
+def test_a_locked_slot_stays_locked_when_the_store_fails_to_load_its_locks() -> None:
+    shared = InMemoryStore()
+    worker = Planner(shared).worker("tenant-a")
+    template = worker.create_template("Week", [{"day_key": "mon", "slot_key": "lunch"}])
+    worker.create_instance(template.id, "client-42", MONDAY)
+    locked = worker.lock_slot("client-42", MONDAY, "mon", "lunch")
+    planner = Planner(_FailingLockStore(shared))
+    assert {"changes", "locks", "drafts"} <= planner.capabilities
+    with pytest.raises(AttributeError):
+        planner.worker("tenant-a").set_slot("client-42", MONDAY, "mon", "lunch", notes="soup")
+    assert worker.get_instance("client-42", MONDAY) == locked
+
+
+class _CoreWithFailingLocks:
+    """A core store whose locks, found when the planner was built, fail afterwards."""
+
+    def __init__(self) -> None:
+        self._inner = InMemoryStore()
+        self.broken = False
+
+    def unit_of_work(self) -> Any:
+        store = self
+
+        class View:
+            def __init__(self, inner: Any) -> None:
+                self._inner = inner
+
+            templates = property(lambda self: self._inner.templates)
+            instances = property(lambda self: self._inner.instances)
+            changes = property(lambda self: self._inner.changes)
+            drafts = property(lambda self: self._inner.drafts)
+
+            def __getattr__(self, name: str) -> Any:
+                if name == "locks" and not store.broken:
+                    return self._inner.locks
+                raise AttributeError(name)
+
+            def __enter__(self) -> Any:
+                self._inner.__enter__()
+                return self
+
+            def __exit__(self, *exc_info: Any) -> None:
+                self._inner.__exit__(*exc_info)
+
+            def commit(self) -> None:
+                self._inner.commit()
+
+            def rollback(self) -> None:
+                self._inner.rollback()
+
+        return View(self._inner.unit_of_work())
+
+
+def test_a_capability_forwarded_by_a_store_that_fails_later_is_a_storage_error() -> None:
+    store = _CoreWithFailingLocks()
+    planner = Planner(store)
+    assert planner.capabilities == {"changes", "locks", "drafts"}
+    worker = planner.worker("tenant-a")
+    template = worker.create_template("Week", [{"day_key": "mon", "slot_key": "lunch"}])
+    worker.create_instance(template.id, "client-42", MONDAY)
+    locked = worker.lock_slot("client-42", MONDAY, "mon", "lunch")
+    store.broken = True
+    with pytest.raises(StorageError, match="locks"):
+        worker.set_slot("client-42", MONDAY, "mon", "lunch", notes="soup")
+    store.broken = False
+    assert worker.get_instance("client-42", MONDAY) == locked

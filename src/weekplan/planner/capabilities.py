@@ -37,7 +37,7 @@ import attrs
 
 from weekplan.domain.dishes import Dish
 from weekplan.domain.history import HistoryKey
-from weekplan.errors import NotSupportedByStore
+from weekplan.errors import NotSupportedByStore, StorageError
 from weekplan.guardrails.model import GuardrailsRuleset
 from weekplan.ports import (
     CoreStore,
@@ -56,6 +56,7 @@ __all__ = [
     "Capability",
     "StoreCapabilities",
     "detect_capabilities",
+    "offers",
     "open_read_unit_of_work",
     "open_unit_of_work",
     "refuse",
@@ -119,15 +120,24 @@ class StoreCapabilities:
 _MISSING: Final = object()
 
 
-def _has(target: object, name: str) -> bool:
-    # Static first: a property is not run, so a unit of work not yet entered is never asked
-    # for a repository it may only build inside a transaction.
+def offers(target: object, name: str) -> bool:
+    """Whether ``target`` has the attribute ``name``, without running it if it is a property.
+
+    A property that fails when read is still offered: the failure belongs to
+    the call that reads it, never taken for a capability that is absent.
+    Only an object that forwards attributes with ``__getattr__`` is asked.
+    """
     if inspect.getattr_static(target, name, _MISSING) is not _MISSING:
         return True
-    # Then dynamically, for a unit of work that forwards attributes with ``__getattr__``.
+    return hasattr(target, name)
+
+
+def _has(target: object, name: str) -> bool:
+    # Static first (``offers``): a unit of work not yet entered is never asked for a
+    # repository it may only build inside a transaction.
     try:
-        return hasattr(target, name)
-    except Exception:  # a forwarder that fails is a capability that is absent
+        return offers(target, name)
+    except Exception:  # a forwarder that fails while probing: no capability
         return False
 
 
@@ -265,6 +275,11 @@ class _WithoutCapabilities:
         self._inner = inner
         self._dishes = Capability.DISHES in capabilities
         self._rulesets = Capability.RULESETS in capabilities
+        self._found = frozenset(
+            name
+            for capability in capabilities.present
+            for name in _UNIT_OF_WORK_MEMBERS.get(capability, ())
+        )
 
     @property
     def templates(self) -> TemplateRepository:
@@ -288,7 +303,14 @@ class _WithoutCapabilities:
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for names not defined here: the other optional capabilities.
-        return getattr(self._inner, name)
+        if name.startswith("__") or name not in self._found:
+            return getattr(self._inner, name)
+        try:
+            return getattr(self._inner, name)
+        except AttributeError as exc:
+            # Found when the planner was built: failing now is the store failing, and must
+            # not read as a capability that is absent (``hasattr`` hides AttributeError only).
+            raise StorageError(f"the store's {name} failed: {exc}") from exc
 
     def __enter__(self) -> Self:
         self._inner.__enter__()

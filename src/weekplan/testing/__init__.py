@@ -32,7 +32,12 @@ from weekplan.testing._bulk_instances import (
     BulkInstanceDietConformance,
     BulkInstanceDishConformance,
 )
-from weekplan.testing._capability_ports import DishPortConformance, RulesetPortConformance
+from weekplan.testing._capability_ports import (
+    BulkInstancePortConformance,
+    DishPortConformance,
+    RulesetPortConformance,
+    SnapshotReadConformance,
+)
 from weekplan.testing._changes import ChangeLogConformance
 from weekplan.testing._core_ports import CorePortConformance
 from weekplan.testing._diet_races import DietRaceConformance
@@ -53,6 +58,7 @@ from weekplan.testing._templates import TemplateConformance
 from weekplan.testing._transactions import DishRaceConformance, TransactionConformance
 
 __all__ = [
+    "BulkInstancesConformance",
     "ChangesConformance",
     "ConformanceBase",
     "CoreConformance",
@@ -65,6 +71,7 @@ __all__ = [
     "RulesetsConformance",
     "RunsConformance",
     "SchedulesConformance",
+    "SnapshotReadsConformance",
     "StoreConformance",
     "TenantIsolationMachine",
 ]
@@ -145,6 +152,23 @@ class SchedulesConformance(ScheduleConformance):
     """Schedules (:class:`~weekplan.schedule_ports.ScheduleCapability`).
 
     Skipped on a store without them.
+    """
+
+
+class BulkInstancesConformance(BulkInstancePortConformance):
+    """The batched ``add_new`` and ``assigned_many`` (:class:`~weekplan.ports.BulkInstances`,
+    :class:`~weekplan.ports.BulkRulesetAssignments`), for a store that offers them.
+
+    ``create_instances`` itself is in :class:`CoreConformance`: it works on
+    every store, through ``add`` where ``add_new`` is missing. Not part of
+    :class:`StoreConformance`, which a store without these passes too.
+    """
+
+
+class SnapshotReadsConformance(SnapshotReadConformance):
+    """``read_unit_of_work`` (:class:`~weekplan.ports.SnapshotReads`), for a store that offers it.
+
+    Not part of :class:`StoreConformance`, which a store without it passes too.
     """
 
 

@@ -7,20 +7,33 @@ called directly, so a failure names the method at fault.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
+import pytest
 
 from weekplan.domain.dishes import Dish
 from weekplan.domain.text import search_key
 from weekplan.guardrails.loading import ruleset_from_dict
 from weekplan.guardrails.model import GuardrailsRuleset
-from weekplan.ports import Store, UnitOfWork
-from weekplan.testing._base import ConformanceBase
+from weekplan.ports import (
+    BulkInstances,
+    BulkRulesetAssignments,
+    SnapshotReads,
+    Store,
+    UnitOfWork,
+)
+from weekplan.testing._base import MONDAY, ConformanceBase
+from weekplan.testing._core_ports import instance_row, template_row
 
-__all__ = ["DishPortConformance", "RulesetPortConformance"]
+__all__ = [
+    "BulkInstancePortConformance",
+    "DishPortConformance",
+    "RulesetPortConformance",
+    "SnapshotReadConformance",
+]
 
 T = TypeVar("T")
 
@@ -249,3 +262,77 @@ class RulesetPortConformance(_PortBase):
         assert self._peek(store, lambda uow: uow.rulesets.assigned(tenant, client)) == (
             diet.content_hash
         )
+
+
+class BulkInstancePortConformance(_PortBase):
+    """``add_new`` on ``uow.instances`` and ``assigned_many`` on ``uow.rulesets``, called directly.
+
+    For a store that offers them (:class:`~weekplan.ports.BulkInstances`,
+    :class:`~weekplan.ports.BulkRulesetAssignments`); each test is skipped on a
+    store without its method.
+    """
+
+    def test_port_instances_add_new_stores_the_free_weeks_and_names_the_taken(
+        self, store: Any, tenant: str, other_tenant: str
+    ) -> None:
+        taken = instance_row(tenant, "client-1")
+        self._commit(store, lambda uow: uow.instances.add(tenant, taken))
+        self._commit(store, lambda uow: uow.instances.add(other_tenant, instance_row(other_tenant)))
+        batch = [instance_row(tenant, client) for client in ("client-1", "client-2", "client-42")]
+
+        def add_new(uow: UnitOfWork) -> Collection[str]:
+            if not hasattr(uow.instances, "add_new"):
+                pytest.skip("the store has no add_new (an optional faster path)")
+            bulk: BulkInstances = cast(BulkInstances, uow.instances)
+            refused = bulk.add_new(tenant, batch)
+            # The unit of work goes on after a refused week.
+            uow.templates.get(tenant, "any")
+            return refused
+
+        assert set(self._commit(store, add_new)) == {"client-1"}
+        stored = self._peek(
+            store,
+            lambda uow: [uow.instances.get(tenant, c, MONDAY) for c in ("client-1", "client-2")],
+        )
+        assert stored == [taken, batch[1]]
+        assert (
+            self._peek(store, lambda uow: uow.instances.get(tenant, "client-42", MONDAY))
+            == (batch[2])
+        )
+
+    def test_port_rulesets_assigned_many_reads_each_client_s_ruleset_of_the_tenant(
+        self, store: Any, tenant: str, other_tenant: str
+    ) -> None:
+        diet = _ruleset("x", "milk")
+
+        def assign(uow: UnitOfWork) -> None:
+            for who in (tenant, other_tenant):
+                uow.rulesets.add(who, diet)
+            uow.rulesets.assign(tenant, "on-diet", diet.content_hash)
+            uow.rulesets.assign(other_tenant, "theirs", diet.content_hash)
+
+        self._commit(store, assign)
+
+        def read(uow: UnitOfWork) -> Mapping[str, str]:
+            if not hasattr(uow.rulesets, "assigned_many"):
+                pytest.skip("the store has no assigned_many (an optional faster path)")
+            bulk: BulkRulesetAssignments = cast(BulkRulesetAssignments, uow.rulesets)
+            return bulk.assigned_many(tenant, ["on-diet", "free", "theirs"])
+
+        assert dict(self._peek(store, read)) == {"on-diet": diet.content_hash}
+
+
+class SnapshotReadConformance(_PortBase):
+    """``read_unit_of_work`` of the store (:class:`~weekplan.ports.SnapshotReads`)."""
+
+    @pytest.mark.parametrize("single_statement", [True, False])
+    def test_port_read_unit_of_work_sees_what_was_committed(
+        self, store: Any, tenant: str, single_statement: bool
+    ) -> None:
+        if not hasattr(store, "read_unit_of_work"):
+            pytest.skip("the store has no read_unit_of_work (an optional faster path)")
+        template = template_row(tenant)
+        self._commit(store, lambda uow: uow.templates.add(tenant, template))
+        reading: SnapshotReads = store
+        with reading.read_unit_of_work(single_statement=single_statement) as uow:
+            assert uow.templates.get(tenant, template.id) == template
