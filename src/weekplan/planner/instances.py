@@ -17,6 +17,7 @@ from weekplan.domain.entries import (
     parse_entries,
     parse_entry,
     slot_index,
+    with_entry,
 )
 from weekplan.domain.history import history_delta
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
@@ -366,8 +367,7 @@ class InstanceUseCases(TemplateUseCases):
                 entry = attrs.evolve(entry, dish_template_id=probe.dish_template_id)
             if not isinstance(notes, Unset):
                 entry = attrs.evolve(entry, notes=probe.notes)
-            others = [e for e in current.days if e.key != probe.key]
-            updated = self._save_instance(uow, current, parse_entries([*others, entry]), reason=why)
+            updated = self._save_instance(uow, current, with_entry(current.days, entry), reason=why)
             uow.commit()
         return updated
 
