@@ -49,9 +49,9 @@ from weekplan.planner.templates import TemplateUseCases
 from weekplan.planner.workflow import (
     check_reason,
     enforce_locks,
-    locks_of,
     log_changes,
     week_records,
+    week_with_locks,
     workflow_of,
 )
 from weekplan.ports import UnitOfWork
@@ -218,8 +218,10 @@ class InstanceUseCases(TemplateUseCases):
     def get_instance(self, client_ref: str, week_start_date: date | str) -> WeekPlanInstance:
         """The client's week, or :class:`~weekplan.InstanceNotFound`."""
         client_ref, week = self._instance_key(client_ref, week_start_date)
-        # The week and its locks: two statements, so one transaction.
-        with self._reading(single_statement=False) as uow:
+        # The week and its locks: one statement where the store reads them
+        # together (see WeekWithLocksReads), else two in one transaction.
+        one = getattr(self._store, "reads_week_with_locks", False) is True
+        with self._reading(single_statement=one) as uow:
             return self._load_instance(uow, client_ref, week)
 
     def list_instances(
@@ -450,13 +452,12 @@ class InstanceUseCases(TemplateUseCases):
         *,
         expected_version: int | None = None,
     ) -> WeekPlanInstance:
-        instance = uow.instances.get(self.tenant_id, client_ref, week)
+        instance = week_with_locks(uow, self.tenant_id, client_ref, week)
         if instance is None:
             raise InstanceNotFound()
         if expected_version is not None and instance.version != expected_version:
             raise VersionConflict()
-        locks = locks_of(uow, self.tenant_id, client_ref, week)
-        return attrs.evolve(instance, locks=locks) if locks else instance
+        return instance
 
     def _save_instance(
         self,

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+import attrs
+
 from weekplan.domain.changes import (
     ChangeRecord,
     ChangeSource,
@@ -39,6 +41,7 @@ __all__ = [
     "require_workflow",
     "template_records",
     "week_records",
+    "week_with_locks",
     "workflow_of",
 ]
 
@@ -76,6 +79,21 @@ def locks_of(uow: UnitOfWork, tenant_id: str, client_ref: str, week: date) -> tu
         return ()
     found = workflow.locks.of_week(tenant_id, client_ref, week)
     return tuple(sorted(found, key=lambda lock: (lock.day_key.position, lock.slot_key)))
+
+
+def week_with_locks(
+    uow: UnitOfWork, tenant_id: str, client_ref: str, week: date
+) -> WeekPlanInstance | None:
+    """The week with its locks attached, or ``None``: in one read where the store can."""
+    read = getattr(uow.instances, "get_with_locks", None)
+    if read is not None:
+        found: WeekPlanInstance | None = read(tenant_id, client_ref, week)
+        return found
+    instance = uow.instances.get(tenant_id, client_ref, week)
+    if instance is None:
+        return None
+    locks = locks_of(uow, tenant_id, client_ref, week)
+    return attrs.evolve(instance, locks=locks) if locks else instance
 
 
 def enforce_locks(
