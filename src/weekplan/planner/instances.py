@@ -22,6 +22,7 @@ from weekplan.domain.entries import (
 from weekplan.domain.history import history_delta
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.trusted import evolve_checked
 from weekplan.domain.weeks import is_week_start_in_range, parse_week_start
 from weekplan.errors import (
     ConcurrentUpdate,
@@ -486,14 +487,14 @@ class InstanceUseCases(TemplateUseCases):
         enforce_locks(self._catalog(uow), self.tenant_id, changes, current.locks)
         self._plan_changed(uow, current.days, days, check_dishes=not dishes_checked)
         now = self._options.clock()
-        candidate = attrs.evolve(current, days=days, version=current.version + 1, updated_at=now)
+        candidate = evolve_checked(current, days=days, version=current.version + 1, updated_at=now)
         # Never worse than the week before the write; a reviewed draft is applied strictly.
         previous = None if strict else current.days
         updated = enforce(
             uow, self._catalog(uow), self.tenant_id, candidate, previous, strict=strict
         )
         # The locks live apart from the week's row; the store keeps the week without them.
-        stored = attrs.evolve(updated, locks=())
+        stored = evolve_checked(updated, locks=())
         if not uow.instances.replace(self.tenant_id, stored, expected_version=current.version):
             # Changed since it was read, by a call that got in first: run this one again.
             raise ConcurrentUpdate()

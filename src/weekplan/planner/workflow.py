@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-import attrs
-
 from weekplan.domain.changes import (
     ChangeRecord,
     ChangeSource,
@@ -27,6 +25,7 @@ from weekplan.domain.entries import PlanEntry, slot_index
 from weekplan.domain.locks import SlotLock, locked_changes
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import check_optional_text
+from weekplan.domain.trusted import evolve_checked
 from weekplan.errors import NotSupportedByStore, SlotLocked
 from weekplan.planner.session import _ReadOnlyUnitOfWork
 from weekplan.ports import DishCatalog, UnitOfWork
@@ -93,7 +92,7 @@ def week_with_locks(
     if instance is None:
         return None
     locks = locks_of(uow, tenant_id, client_ref, week)
-    return attrs.evolve(instance, locks=locks) if locks else instance
+    return evolve_checked(instance, locks=locks) if locks else instance
 
 
 def enforce_locks(

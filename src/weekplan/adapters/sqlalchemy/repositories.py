@@ -12,7 +12,6 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any, Final, Protocol
 
-import attrs
 from sqlalchemy import Connection, CursorResult, Executable
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,7 +29,7 @@ from weekplan.domain.locks import SlotLock
 from weekplan.domain.meal_types import MealType
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import search_key
-from weekplan.domain.trusted import from_trusted_fields
+from weekplan.domain.trusted import evolve_checked, from_trusted_fields
 from weekplan.errors import InvalidInput, StorageError
 from weekplan.guardrails.loading import ruleset_from_dict, ruleset_to_dict
 from weekplan.guardrails.model import GuardrailsRuleset
@@ -282,7 +281,7 @@ class SqlInstanceRepository:
             (_slot_lock(instance, row[12:18]) for row in rows),
             key=lambda lock: (lock.day_key.position, lock.slot_key),
         )
-        return attrs.evolve(instance, locks=tuple(locks))
+        return evolve_checked(instance, locks=tuple(locks))
 
     def list(
         self,
