@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -91,11 +91,27 @@ def slot_changes(before: Iterable[PlanEntry], after: Iterable[PlanEntry]) -> tup
     changes = []
     for day, slot in sorted(keys, key=lambda key: key[0].position):
         was, now = old.get((day, slot)), new.get((day, slot))
-        if was == now:
+        if was is now or was == now:
             continue
         kind = ChangeType.ADDED if was is None else ChangeType.REMOVED if now is None else None
         changes.append(SlotChange(kind or ChangeType.CHANGED, day, slot, was, now))
     return tuple(changes)
+
+
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def _member_of(kind: type[_E]) -> Callable[[Any], _E]:
+    """A converter to a member of ``kind``; a member is kept as it is, without a look-up.
+
+    A write logs one record per changed slot, so the members it already holds
+    are the common case.
+    """
+
+    def convert(value: Any) -> _E:
+        return value if type(value) is kind else kind(value)
+
+    return convert
 
 
 @attrs.frozen
@@ -112,17 +128,17 @@ class ChangeRecord:
 
     id: str
     tenant_id: str
-    subject: ChangeSubject = attrs.field(converter=ChangeSubject)
+    subject: ChangeSubject = attrs.field(converter=_member_of(ChangeSubject))
     subject_id: str
     client_ref: str | None
     week_start_date: date | None
-    change_type: ChangeType = attrs.field(converter=ChangeType)
-    day_key: DayKey = attrs.field(converter=DayKey)
+    change_type: ChangeType = attrs.field(converter=_member_of(ChangeType))
+    day_key: DayKey = attrs.field(converter=_member_of(DayKey))
     slot_key: str
     old: PlanEntry | None
     new: PlanEntry | None
     actor: str | None
-    source: ChangeSource = attrs.field(converter=ChangeSource)
+    source: ChangeSource = attrs.field(converter=_member_of(ChangeSource))
     reason: str | None
     at: datetime
     version_before: int | None
