@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 import attrs
 
@@ -98,20 +98,24 @@ def slot_changes(before: Iterable[PlanEntry], after: Iterable[PlanEntry]) -> tup
     return tuple(changes)
 
 
-_E = TypeVar("_E", bound=enum.Enum)
+# The converters keep a member as it is, without the enum's look-up: a write logs
+# one record per changed slot, and the members it already holds are the common case.
 
 
-def _member_of(kind: type[_E]) -> Callable[[Any], _E]:
-    """A converter to a member of ``kind``; a member is kept as it is, without a look-up.
+def _to_subject(value: Any) -> ChangeSubject:
+    return value if type(value) is ChangeSubject else ChangeSubject(value)
 
-    A write logs one record per changed slot, so the members it already holds
-    are the common case.
-    """
 
-    def convert(value: Any) -> _E:
-        return value if type(value) is kind else kind(value)
+def _to_change_type(value: Any) -> ChangeType:
+    return value if type(value) is ChangeType else ChangeType(value)
 
-    return convert
+
+def _to_day_key(value: Any) -> DayKey:
+    return value if type(value) is DayKey else DayKey(value)
+
+
+def _to_source(value: Any) -> ChangeSource:
+    return value if type(value) is ChangeSource else ChangeSource(value)
 
 
 @attrs.frozen
@@ -128,17 +132,17 @@ class ChangeRecord:
 
     id: str
     tenant_id: str
-    subject: ChangeSubject = attrs.field(converter=_member_of(ChangeSubject))
+    subject: ChangeSubject = attrs.field(converter=_to_subject)
     subject_id: str
     client_ref: str | None
     week_start_date: date | None
-    change_type: ChangeType = attrs.field(converter=_member_of(ChangeType))
-    day_key: DayKey = attrs.field(converter=_member_of(DayKey))
+    change_type: ChangeType = attrs.field(converter=_to_change_type)
+    day_key: DayKey = attrs.field(converter=_to_day_key)
     slot_key: str
     old: PlanEntry | None
     new: PlanEntry | None
     actor: str | None
-    source: ChangeSource = attrs.field(converter=_member_of(ChangeSource))
+    source: ChangeSource = attrs.field(converter=_to_source)
     reason: str | None
     at: datetime
     version_before: int | None
