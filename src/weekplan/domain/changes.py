@@ -11,6 +11,7 @@ give its days back (:func:`replay`).
 from __future__ import annotations
 
 import enum
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -194,6 +195,13 @@ def encode_entry(entry: PlanEntry | None) -> str | None:
     """One entry as JSON text with the seed's field names, for a store's column."""
     if entry is None:
         return None
+    return _entry_text(entry)
+
+
+# Equal entries have the same text, and a week's records repeat the entries of its
+# template (a new week logs every slot): bounded, and a pure function of the entry.
+@functools.lru_cache(maxsize=4096)
+def _entry_text(entry: PlanEntry) -> str:
     return _ENCODER.encode(
         {
             "day_key": entry.day_key.value,
