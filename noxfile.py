@@ -42,7 +42,7 @@ def tests(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def demo(session: nox.Session) -> None:
     """Install weekplan as the README's quick start does and run the demo."""
-    session.install(".[sqlalchemy]")
+    session.install(".[demo]")
     session.run("python", "-m", "weekplan", "demo")
 
 
