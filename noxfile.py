@@ -6,6 +6,9 @@ import nox
 
 nox.options.sessions = ["lint", "typecheck", "tests", "minimal", "docs"]
 nox.options.reuse_existing_virtualenvs = True
+# uv makes and fills an environment in seconds where pip takes minutes; without
+# uv installed, nox falls back to virtualenv and pip.
+nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.error_on_missing_interpreters = True
 
 PYTHON = "3.11"
