@@ -37,9 +37,20 @@ def tests(session: nox.Session) -> None:
     schemas, databases and files, so workers never see each other's rows.
     """
     session.install("-e", ".[test,postgresql,mysql,django,flask,celery,generate]")
-    session.run("pytest", "-n", "auto", *session.posargs)
-    session.run("pytest", "-q", "--doctest-modules", "src", "--doctest-glob=*.md", "README.md")
-    session.run("pytest", "-q", "--doctest-glob=*.md", "docs")
+    # One run for the tests and the doctests of src, the README and the docs: one
+    # start-up and one collection, every core busy until the end.
+    session.run(
+        "pytest",
+        "-n",
+        "auto",
+        "--doctest-modules",
+        "--doctest-glob=*.md",
+        "tests",
+        "src",
+        "README.md",
+        "docs",
+        *session.posargs,
+    )
 
 
 @nox.session(python=PYTHON)
