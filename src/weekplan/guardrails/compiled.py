@@ -21,7 +21,7 @@ thread-safe LRU cache: nothing grows without bound inside a host application.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 
 import attrs
