@@ -12,8 +12,8 @@ import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from tests.unit.guardrails.test_guardrails_properties import rulesets
+
 from weekplan.guardrails.compiled import _Automaton
 from weekplan.guardrails.model import GuardrailsRuleset, MatchMode
 from weekplan.guardrails.normalize import fold, fold_term, token_texts, tokenize
