@@ -16,6 +16,7 @@ Everything here is pure: no I/O, no storage.
 (False, ('geen-melk',))
 """
 
+from weekplan.guardrails.cache import RulesetCache
 from weekplan.guardrails.compiled import CompiledRuleset, clear_cache, compile_ruleset
 from weekplan.guardrails.constraints import CompiledConstraints, compile_constraints
 from weekplan.guardrails.decision import (
@@ -83,6 +84,7 @@ __all__ = [
     "RuleMatch",
     "RuleMetadata",
     "RuleTarget",
+    "RulesetCache",
     "SourceKind",
     "Strictness",
     "TraceResult",

@@ -14,14 +14,14 @@ Compiling indexes every term of the ruleset once, per target kind:
 
 Evaluating a week therefore costs about the length of its texts plus the number
 of matches, and hardly grows with the size of the ruleset.
-Compiled matchers are cached by content hash in a small, bounded,
-thread-safe LRU cache: nothing grows without bound inside a host application.
+Compiling is linear in the size of the ruleset: each distinct word is stemmed
+once, and the indexes are built in one pass over the terms.
+Nothing here keeps compiled rulesets: a :class:`~weekplan.guardrails.cache.RulesetCache`
+does, and each :class:`~weekplan.Planner` owns one.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 
 import attrs
@@ -38,7 +38,7 @@ from weekplan.guardrails.words import AnalyzedText, analyze
 __all__ = ["CACHE_SIZE", "CompiledRuleset", "clear_cache", "compile_ruleset"]
 
 CACHE_SIZE = 16
-"""How many compiled rulesets are kept; the least recently used is dropped first."""
+"""How many compiled rulesets a :class:`~weekplan.guardrails.RulesetCache` keeps by default."""
 
 
 class _Automaton:
@@ -324,29 +324,19 @@ def _notes_as_ingredients(by_kind: dict[RuleTarget, list[TermSpec]]) -> bool:
     )
 
 
-_cache: OrderedDict[str, CompiledRuleset] = OrderedDict()
-_cache_lock = threading.Lock()
-
-
 def compile_ruleset(ruleset: GuardrailsRuleset) -> CompiledRuleset:
-    """The compiled form of ``ruleset``, from the cache when its content hash is known."""
-    key = ruleset.content_hash
-    with _cache_lock:
-        cached = _cache.get(key)
-        if cached is not None:
-            _cache.move_to_end(key)
-            return cached
-    compiled = _compile(ruleset)
-    with _cache_lock:
-        _cache[key] = compiled
-        _cache.move_to_end(key)
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return compiled
+    """``ruleset`` compiled for one-pass matching (compiled again on every call).
+
+    To compile a ruleset once and evaluate with it many times, keep the result,
+    or let a :class:`~weekplan.guardrails.cache.RulesetCache` keep it.
+    """
+    return _compile(ruleset)
 
 
 def clear_cache() -> None:
-    """Forget every compiled ruleset and analyzed text (for tests and memory-conscious hosts)."""
-    with _cache_lock:
-        _cache.clear()
+    """Forget every analyzed text (for tests and memory-conscious hosts).
+
+    Compiled rulesets are not kept here: each planner's
+    :class:`~weekplan.guardrails.cache.RulesetCache` keeps its own.
+    """
     analyze.cache_clear()
