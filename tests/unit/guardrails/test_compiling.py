@@ -17,7 +17,7 @@ from tests.unit.guardrails.test_guardrails_properties import rulesets
 from weekplan.guardrails.compiled import _Automaton
 from weekplan.guardrails.model import GuardrailsRuleset, MatchMode
 from weekplan.guardrails.normalize import fold, fold_term, token_texts, tokenize
-from weekplan.guardrails.stemming import LANGUAGES, stem, stem_words
+from weekplan.guardrails.stemming import LANGUAGES, Language, stem, stem_words
 from weekplan.guardrails.terms import TermSpec, _item_terms, _rule_terms, _Term, term_specs
 from weekplan.guardrails.words import stems_of
 
@@ -28,7 +28,7 @@ AWKWARD = "\u00a8\u0301\u00a0\u2003\ufb01\u00df\uff21\x1c\t É-a"
 
 
 def _fold_term_uncached(term: str) -> str:
-    return fold_term.__wrapped__(term)  # type: ignore[attr-defined,no-any-return]
+    return fold_term.__wrapped__(term)
 
 
 @given(st.text(AWKWARD, max_size=8) | st.text(max_size=8))
@@ -54,9 +54,11 @@ def test_token_texts_are_the_texts_of_the_tokens(text: str) -> None:
 
 
 @given(st.sampled_from(LANGUAGES), st.lists(st.text("abeiklmnorst'", min_size=1, max_size=9)))
-def test_stemming_words_in_one_call_gives_the_stem_of_each(language: str, words: list[str]) -> None:
-    stems = stem_words(language, words)  # type: ignore[arg-type]
-    assert stems == {word: stem(language, word) for word in words}  # type: ignore[arg-type]
+def test_stemming_words_in_one_call_gives_the_stem_of_each(
+    language: Language, words: list[str]
+) -> None:
+    stems = stem_words(language, words)
+    assert stems == {word: stem(language, word) for word in words}
 
 
 def _plain_spec(
