@@ -140,17 +140,37 @@ class _KindIndex:
     entries: list[list[tuple[TermSpec, bool]]]
 
 
+def _run_lengths(
+    starts: dict[Language, dict[str, int]],
+) -> dict[Language, dict[str, tuple[int, ...]]]:
+    """The lengths that the bits of each mask stand for, in increasing order.
+
+    Most first stems start runs of the same few lengths: one tuple for each set of lengths.
+    """
+    shared: dict[int, tuple[int, ...]] = {}
+    for masks in starts.values():
+        for mask in masks.values():
+            if mask not in shared:
+                shared[mask] = tuple(n for n in range(mask.bit_length()) if mask >> n & 1)
+    return {
+        language: {first: shared[mask] for first, mask in masks.items()}
+        for language, masks in starts.items()
+    }
+
+
 def _index(specs: Sequence[TermSpec]) -> _KindIndex:
-    exact: dict[Language, dict[tuple[str, ...], list[TermSpec]]] = {}
-    words: dict[Language, dict[tuple[str, ...], list[TermSpec]]] = {}
-    starts: dict[Language, dict[str, set[int]]] = {}
+    exact: dict[Language, dict[tuple[str, ...], list[TermSpec]]] = {lang: {} for lang in LANGUAGES}
+    words: dict[Language, dict[tuple[str, ...], list[TermSpec]]] = {lang: {} for lang in LANGUAGES}
+    # For each language and first stem, the lengths of its runs as the bits of an int
+    # (an int is no object for the garbage collector to visit, as a set would be).
+    starts: dict[Language, dict[str, int]] = {language: {} for language in LANGUAGES}
     canonical: dict[str, list[TermSpec]] = {}
     patterns: dict[str, list[tuple[TermSpec, bool]]] = {}
     for spec in specs:
         mode = spec.mode
         if mode is MatchMode.EXACT:
             for language, stems in spec.stems:
-                exact.setdefault(language, {}).setdefault(stems, []).append(spec)
+                exact[language].setdefault(stems, []).append(spec)
         elif mode is MatchMode.CANONICAL_ID:
             canonical.setdefault(spec.term, []).append(spec)
         elif mode is MatchMode.SUBSTRING:
@@ -158,19 +178,18 @@ def _index(specs: Sequence[TermSpec]) -> _KindIndex:
         else:
             for language, stems in spec.stems:
                 if stems:
-                    words.setdefault(language, {}).setdefault(stems, []).append(spec)
-                    starts.setdefault(language, {}).setdefault(stems[0], set()).add(len(stems))
+                    found = words[language].get(stems)
+                    if found is None:
+                        words[language][stems] = [spec]
+                    else:
+                        found.append(spec)
+                    by_first = starts[language]
+                    by_first[stems[0]] = by_first.get(stems[0], 0) | 1 << len(stems)
             if spec.compounds:
                 patterns.setdefault(spec.folded, []).append((spec, True))
-    # Most first stems start runs of the same few lengths: share those tuples.
-    shared: dict[tuple[int, ...], tuple[int, ...]] = {}
-    lengths = {
-        language: {
-            first: shared.setdefault(key := tuple(sorted(found)), key)
-            for first, found in by_first.items()
-        }
-        for language, by_first in starts.items()
-    }
+    exact = {language: found for language, found in exact.items() if found}
+    words = {language: found for language, found in words.items() if found}
+    lengths = _run_lengths({language: found for language, found in starts.items() if found})
     return _KindIndex(
         exact=exact,
         words=words,
