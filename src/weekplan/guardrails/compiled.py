@@ -129,8 +129,10 @@ _CHARS = 0x110000
 class _KindIndex:
     # Per language, keyed by runs of stems (and first stems): nested dicts rather
     # than (language, run) keys, so a large ruleset makes no key object of its own.
-    exact: dict[Language, dict[tuple[str, ...], list[TermSpec]]]
-    words: dict[Language, dict[tuple[str, ...], list[TermSpec]]]
+    # A run of stems maps to its one spec, or to a list of them (rare): a container
+    # per run would be the largest part of the index for the garbage collector.
+    exact: dict[Language, dict[tuple[str, ...], TermSpec | list[TermSpec]]]
+    words: dict[Language, dict[tuple[str, ...], TermSpec | list[TermSpec]]]
     # For each language and first stem: the lengths, in tokens, of the runs that start with it.
     lengths: dict[Language, dict[str, tuple[int, ...]]]
     languages: tuple[Language, ...]
@@ -158,9 +160,30 @@ def _run_lengths(
     }
 
 
+def _add(
+    by_run: dict[tuple[str, ...], TermSpec | list[TermSpec]], run: tuple[str, ...], spec: TermSpec
+) -> None:
+    found = by_run.get(run)
+    if found is None:
+        by_run[run] = spec
+    elif isinstance(found, list):
+        found.append(spec)
+    else:
+        by_run[run] = [found, spec]
+
+
+def _specs(found: TermSpec | list[TermSpec] | None) -> Sequence[TermSpec]:
+    """The specs of a run found in an index (see :class:`_KindIndex`)."""
+    if found is None:
+        return ()
+    return found if isinstance(found, list) else (found,)
+
+
 def _index(specs: Sequence[TermSpec]) -> _KindIndex:
-    exact: dict[Language, dict[tuple[str, ...], list[TermSpec]]] = {lang: {} for lang in LANGUAGES}
-    words: dict[Language, dict[tuple[str, ...], list[TermSpec]]] = {lang: {} for lang in LANGUAGES}
+    exact: dict[Language, dict[tuple[str, ...], TermSpec | list[TermSpec]]]
+    exact = {language: {} for language in LANGUAGES}
+    words: dict[Language, dict[tuple[str, ...], TermSpec | list[TermSpec]]]
+    words = {language: {} for language in LANGUAGES}
     # For each language and first stem, the lengths of its runs as the bits of an int
     # (an int is no object for the garbage collector to visit, as a set would be).
     starts: dict[Language, dict[str, int]] = {language: {} for language in LANGUAGES}
@@ -170,7 +193,7 @@ def _index(specs: Sequence[TermSpec]) -> _KindIndex:
         mode = spec.mode
         if mode is MatchMode.EXACT:
             for language, stems in spec.stems:
-                exact[language].setdefault(stems, []).append(spec)
+                _add(exact[language], stems, spec)
         elif mode is MatchMode.CANONICAL_ID:
             canonical.setdefault(spec.term, []).append(spec)
         elif mode is MatchMode.SUBSTRING:
@@ -178,11 +201,7 @@ def _index(specs: Sequence[TermSpec]) -> _KindIndex:
         else:
             for language, stems in spec.stems:
                 if stems:
-                    found = words[language].get(stems)
-                    if found is None:
-                        words[language][stems] = [spec]
-                    else:
-                        found.append(spec)
+                    _add(words[language], stems, spec)
                     by_first = starts[language]
                     by_first[stems[0]] = by_first.get(stems[0], 0) | 1 << len(stems)
             if spec.compounds:
@@ -280,7 +299,7 @@ def _find_words(index: _KindIndex, text: AnalyzedText) -> Iterator[tuple[TermSpe
         stems = text.stems(language)
         exact = index.exact.get(language)
         if exact and stems:
-            for spec in exact.get(stems, ()):
+            for spec in _specs(exact.get(stems)):
                 yield spec, 0, len(text.text)
         words = index.words.get(language)
         if not words:
@@ -291,7 +310,10 @@ def _find_words(index: _KindIndex, text: AnalyzedText) -> Iterator[tuple[TermSpe
                 end = position + length
                 if end > len(stems):
                     break
-                for spec in words.get(stems[position:end], ()):
+                found = words.get(stems[position:end])
+                if found is None:
+                    continue
+                for spec in _specs(found):
                     start, stop = tokens[position].start, tokens[end - 1].end
                     if not is_excepted(spec, text, start, stop):
                         yield spec, start, stop
