@@ -277,7 +277,8 @@ def term_specs(ruleset: GuardrailsRuleset) -> tuple[TermSpec, ...]:
     otherwise pay several Python calls per term.
     """
     # First what to stem, per language: the words of stemmed terms, and exception words.
-    parts: dict[str, list[str]] = {}
+    # Tuples, which the garbage collector soon leaves alone (lists it never does).
+    parts: dict[str, tuple[str, ...]] = {}
     words: dict[Language, set[str]] = {language: set() for language in LANGUAGES}
     excepted: dict[tuple[tuple[str, ...], tuple[Language, ...]], None] = {}
     for _, _, mode, term, exceptions, _ in _wanted(ruleset):
@@ -285,7 +286,7 @@ def term_specs(ruleset: GuardrailsRuleset) -> tuple[TermSpec, ...]:
             folded = fold_term(term.text)
             found = parts.get(folded)
             if found is None:
-                found = parts[folded] = token_texts(folded)
+                found = parts[folded] = tuple(token_texts(folded))
             for language in term.languages:
                 words[language].update(found)
         if exceptions and mode is not MatchMode.CANONICAL_ID:
