@@ -21,11 +21,16 @@ from weekplan.domain.changes import ChangeRecord, ChangeSortKey, ChangeSubject
 from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.entries import SlotKey
 from weekplan.domain.locks import SlotLock
+from weekplan.domain.plans import WeekPlanInstance
 
 __all__ = [
+    "ChangeLogCapability",
     "ChangeLogRepository",
+    "DraftCapability",
     "DraftRepository",
+    "SlotLockCapability",
     "SlotLockRepository",
+    "WeekWithLocksReads",
     "WorkflowUnitOfWork",
 ]
 
@@ -78,6 +83,23 @@ class SlotLockRepository(Protocol):
         ...
 
 
+class WeekWithLocksReads(Protocol):
+    """Optional, on a workflow store's ``instances``: a week and its locks in one read.
+
+    A store whose instance repository has this method, and whose store object
+    says ``reads_week_with_locks = True``, lets the planner read a week as one
+    statement (see :class:`~weekplan.ports.SnapshotReads`): no transaction
+    around it, where that spares round trips. Without it the planner reads the
+    week, then its locks, in one transaction.
+    """
+
+    def get_with_locks(
+        self, tenant_id: str, client_ref: str, week_start_date: date
+    ) -> WeekPlanInstance | None:
+        """The instance with its ``locks`` (Monday first, then by slot key), or ``None``."""
+        ...
+
+
 class DraftRepository(Protocol):
     """The drafts of clients' weeks, at most one per week."""
 
@@ -104,20 +126,39 @@ class DraftRepository(Protocol):
 
 
 @runtime_checkable
-class WorkflowUnitOfWork(Protocol):
-    """A unit of work that also reaches the change log, the locks and the drafts."""
+class ChangeLogCapability(Protocol):
+    """A unit of work that reaches the change log."""
 
     @property
     def changes(self) -> ChangeLogRepository:
         """The change log, seen through this unit of work."""
         ...
 
+
+@runtime_checkable
+class SlotLockCapability(Protocol):
+    """A unit of work that reaches the slot locks."""
+
     @property
     def locks(self) -> SlotLockRepository:
         """The slot locks, seen through this unit of work."""
         ...
 
+
+@runtime_checkable
+class DraftCapability(Protocol):
+    """A unit of work that reaches the drafts."""
+
     @property
     def drafts(self) -> DraftRepository:
         """The drafts, seen through this unit of work."""
         ...
+
+
+@runtime_checkable
+class WorkflowUnitOfWork(ChangeLogCapability, SlotLockCapability, DraftCapability, Protocol):
+    """A unit of work that also reaches the change log, the locks and the drafts.
+
+    The three come together: a draft's apply is logged and keeps the locks,
+    and a lock is logged, so the workflow calls need all three.
+    """

@@ -54,6 +54,7 @@ from weekplan.errors import (
     ReadOnlyAccess,
     VersionConflict,
 )
+from weekplan.guardrails.cache import RulesetCache
 from weekplan.guardrails.model import GuardrailsRuleset
 from weekplan.planner.access import writes
 from weekplan.planner.enforcement import blocked_dish_ids, client_ruleset
@@ -270,11 +271,20 @@ class DishUseCases(Session):
                 return _indexed_suggestions(
                     index,
                     self.tenant_id,
-                    _Query(key, meal_type, history, needle, ruleset, vocabulary, limit),
+                    _Query(
+                        key,
+                        meal_type,
+                        history,
+                        needle,
+                        ruleset,
+                        vocabulary,
+                        limit,
+                        self._options.rulesets,
+                    ),
                 )
             dishes = list(self._scan_catalog(uow, needle))
         if ruleset is not None:
-            blocked = blocked_dish_ids(ruleset, dishes, key)
+            blocked = blocked_dish_ids(ruleset, dishes, key, rulesets=self._options.rulesets)
             dishes = [dish for dish in dishes if dish.id not in blocked]
         return rank_dishes(
             dishes, meal_type=meal_type, history=history, vocabulary=vocabulary, limit=limit
@@ -388,13 +398,14 @@ class _Query:
     ruleset: GuardrailsRuleset | None
     vocabulary: MealVocabulary
     limit: int
+    rulesets: RulesetCache
 
     def keep(self, dishes: Iterable[Dish]) -> list[Dish]:
         """The dishes that the query and the client's ruleset let through."""
         kept = [d for d in dishes if not self.needle or self.needle in search_key(d.name)]
         if self.ruleset is None or not kept:
             return kept
-        blocked = blocked_dish_ids(self.ruleset, kept, self.slot_key)
+        blocked = blocked_dish_ids(self.ruleset, kept, self.slot_key, rulesets=self.rulesets)
         return [dish for dish in kept if dish.id not in blocked]
 
     def rank(self, dishes: Iterable[Dish], limit: int) -> list[DishSuggestion]:

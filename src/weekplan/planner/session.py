@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import enum
-import uuid
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Final, Literal, Self, cast
+from typing import Final, Literal, Self
 
 import attrs
 
@@ -18,15 +18,23 @@ from weekplan.errors import ReadOnlyAccess
 from weekplan.generation.checked import DEFAULT_MAX_ATTEMPTS
 from weekplan.generation.port import PlanGenerator
 from weekplan.generation.quota import GenerationQuota
+from weekplan.guardrails.cache import RulesetCache
+from weekplan.planner.capabilities import (
+    Capability,
+    StoreCapabilities,
+    open_read_unit_of_work,
+    open_unit_of_work,
+    refuse,
+    require_client_lock,
+)
 from weekplan.ports import (
+    CoreStore,
     DishCatalog,
     DishRepository,
     InstanceRepository,
     MealHistoryRepository,
     RulesetRepository,
     RunRepository,
-    SnapshotReads,
-    Store,
     TemplateRepository,
     UnitOfWork,
     runs_of,
@@ -52,8 +60,15 @@ def utc_now() -> datetime:
 
 
 def new_id() -> str:
-    """A random id: 32 hex digits."""
-    return uuid.uuid4().hex
+    """A random id: 32 hex digits, the ``hex`` of a version-4 UUID.
+
+    Built from the bytes directly: a write logs one record per changed slot, each
+    with an id, and ``uuid.uuid4()`` costs several times more for the same digits.
+    """
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    return raw.hex()
 
 
 @attrs.frozen
@@ -72,6 +87,10 @@ class PlannerOptions:
     """How many generations a client and a tenant may start in a rolling window."""
     generation_attempts: int = DEFAULT_MAX_ATTEMPTS
     """How many proposals a generation asks for before it gives up."""
+    rulesets: RulesetCache = attrs.field(factory=RulesetCache, eq=False, repr=False)
+    """The compiled rulesets of this planner's sessions (never shared with another planner)."""
+    capabilities: StoreCapabilities = attrs.Factory(StoreCapabilities)
+    """The store's optional capabilities, found once by the ``Planner``."""
 
 
 class _ReadOnlyUnitOfWork:
@@ -147,7 +166,7 @@ class Session:
 
     def __init__(
         self,
-        store: Store,
+        store: CoreStore,
         options: PlannerOptions,
         tenant_id: str,
         *,
@@ -177,7 +196,7 @@ class Session:
 
     @contextmanager
     def _transaction(self) -> Iterator[UnitOfWork]:
-        with self._store.unit_of_work() as uow:
+        with open_unit_of_work(self._store, self._options.capabilities) as uow:
             yield _ReadOnlyUnitOfWork(uow) if self._read_only else uow
 
     @contextmanager
@@ -186,17 +205,16 @@ class Session:
 
         ``single_statement`` is a promise that the call runs exactly one statement.
         """
-        # A duck-typed look-up: ``isinstance`` on a protocol costs more than the read.
-        reading: SnapshotReads | None = getattr(self._store, "read_unit_of_work", None) and cast(
-            SnapshotReads, self._store
-        )
-        uow = (
-            reading.read_unit_of_work(single_statement=single_statement)
-            if reading is not None
-            else self._store.unit_of_work()
+        uow = open_read_unit_of_work(
+            self._store, self._options.capabilities, single_statement=single_statement
         )
         with uow:
             yield _ReadOnlyUnitOfWork(uow)
+
+    def _require(self, capability: Capability) -> None:
+        """:class:`~weekplan.NotSupportedByStore` unless the store has ``capability``."""
+        if capability not in self._options.capabilities:
+            refuse(capability)
 
     @contextmanager
     def _client_transaction(self, client_ref: str) -> Iterator[UnitOfWork]:
@@ -208,5 +226,5 @@ class Session:
         same moment (see ``RulesetRepository.lock_client``).
         """
         with self._transaction() as uow:
-            uow.rulesets.lock_client(self._tenant_id, client_ref)
+            require_client_lock(uow.rulesets)(self._tenant_id, client_ref)
             yield uow

@@ -25,7 +25,9 @@ from weekplan.domain.entries import PlanEntry, slot_index
 from weekplan.domain.locks import SlotLock, locked_changes
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import check_optional_text
+from weekplan.domain.trusted import evolve_checked
 from weekplan.errors import NotSupportedByStore, SlotLocked
+from weekplan.planner.capabilities import offers
 from weekplan.planner.session import _ReadOnlyUnitOfWork
 from weekplan.ports import DishCatalog, UnitOfWork
 from weekplan.workflow_ports import WorkflowUnitOfWork
@@ -39,6 +41,7 @@ __all__ = [
     "require_workflow",
     "template_records",
     "week_records",
+    "week_with_locks",
     "workflow_of",
 ]
 
@@ -54,7 +57,8 @@ def check_reason(value: Any) -> str | None:
 def workflow_of(uow: UnitOfWork) -> WorkflowUnitOfWork | None:
     """``uow`` as a workflow unit of work, or ``None`` if its store lacks the capability."""
     target = uow.wrapped if isinstance(uow, _ReadOnlyUnitOfWork) else uow
-    if all(hasattr(target, name) for name in _CAPABILITY):
+    # ``offers`` runs no property: locks that fail to load fail the call, never go missing.
+    if all(offers(target, name) for name in _CAPABILITY):
         return uow  # type: ignore[return-value]
     return None
 
@@ -76,6 +80,21 @@ def locks_of(uow: UnitOfWork, tenant_id: str, client_ref: str, week: date) -> tu
         return ()
     found = workflow.locks.of_week(tenant_id, client_ref, week)
     return tuple(sorted(found, key=lambda lock: (lock.day_key.position, lock.slot_key)))
+
+
+def week_with_locks(
+    uow: UnitOfWork, tenant_id: str, client_ref: str, week: date
+) -> WeekPlanInstance | None:
+    """The week with its locks attached, or ``None``: in one read where the store can."""
+    read = getattr(uow.instances, "get_with_locks", None)
+    if read is not None:
+        found: WeekPlanInstance | None = read(tenant_id, client_ref, week)
+        return found
+    instance = uow.instances.get(tenant_id, client_ref, week)
+    if instance is None:
+        return None
+    locks = locks_of(uow, tenant_id, client_ref, week)
+    return evolve_checked(instance, locks=locks) if locks else instance
 
 
 def enforce_locks(
