@@ -5,8 +5,10 @@ names, in canonical order::
 
     [{"day_key": "mon", "slot_key": "lunch", "dish_template_id": "d-1", "notes": null}]
 
-It is the same text weekplan's SQLAlchemy store writes, so data can move between
-the two stores as it is.
+It is the same text weekplan's SQLAlchemy store writes, in the same tables of
+weekplan's one schema, so a database written through either store is read
+through the other as it is (``tests/contrib_django/test_django_sql_shared_rows.py``
+proves it both ways on SQLite, PostgreSQL and MariaDB).
 
 Guardrails rulesets and an instance's guardrails check are JSON text of the dicts
 their own ``to_dict`` functions make, so the shape is defined in one place.

@@ -552,29 +552,29 @@ class DjangoMealHistoryRepository:
                 for (kind, dish_id), change in deltas.items():
                     if change < 0:
                         emptied |= Q(slot_kind=kind, dish_id=dish_id)
-                self._rows(tenant_id).filter(emptied, total__lte=0).delete()
+                self._rows(tenant_id).filter(emptied, count__lte=0).delete()
         except Error as exc:
             raise _translate(exc) from exc
 
     def _apply(self, tenant_id: str, kind: str, dish_id: str, change: int) -> None:
         row = self._rows(tenant_id).filter(slot_kind=kind, dish_id=dish_id)
-        # UPDATE ... SET total = total + change: no read-modify-write to lose under a race.
-        if row.update(total=F("total") + change) or change <= 0:
+        # UPDATE ... SET count = count + change: no read-modify-write to lose under a race.
+        if row.update(count=F("count") + change) or change <= 0:
             return
         alias = self._uow.alias()
         try:
             with transaction.atomic(using=alias):
                 MealHistoryRecord(
-                    tenant_id=tenant_id, slot_kind=kind, dish_id=dish_id, total=change
+                    tenant_id=tenant_id, slot_kind=kind, dish_id=dish_id, count=change
                 ).save(force_insert=True, using=alias)
         except IntegrityError:
             # Another transaction created the total in between: add to it instead.
-            row.update(total=F("total") + change)
+            row.update(count=F("count") + change)
 
     def counts(self, tenant_id: str) -> Mapping[HistoryKey, int]:
         """Every positive total of the tenant."""
         query = (
-            self._rows(tenant_id).filter(total__gt=0).values_list("slot_kind", "dish_id", "total")
+            self._rows(tenant_id).filter(count__gt=0).values_list("slot_kind", "dish_id", "count")
         )
         try:
             rows = list(query)
@@ -600,7 +600,7 @@ class DjangoRulesetRepository:
 
     def get(self, tenant_id: str, content_hash: str) -> GuardrailsRuleset | None:
         """The ruleset this tenant stored under ``content_hash``, or ``None``."""
-        query = self._rows(tenant_id).filter(content_hash=content_hash).values_list("ruleset")
+        query = self._rows(tenant_id).filter(content_hash=content_hash).values_list("document")
         try:
             rows = list(query[:1])
         except Error as exc:
@@ -626,7 +626,7 @@ class DjangoRulesetRepository:
                 | Q(diet_id=after_diet, version__gt=after_version)
                 | Q(diet_id=after_diet, version=after_version, content_hash__gt=after_hash)
             )
-        ordered = query.order_by("diet_id", "version", "content_hash").values_list("ruleset")
+        ordered = query.order_by("diet_id", "version", "content_hash").values_list("document")
         try:
             rows = list(ordered[:limit])
         except Error as exc:
@@ -640,8 +640,7 @@ class DjangoRulesetRepository:
             content_hash=ruleset.content_hash,
             diet_id=ruleset.diet_id,
             version=ruleset.version,
-            ruleset=encode_ruleset(ruleset),
-            created_at=datetime.now(UTC),
+            document=encode_ruleset(ruleset),
         )
         try:
             # ON CONFLICT DO NOTHING (INSERT OR IGNORE, INSERT IGNORE): a hash stored a
@@ -706,19 +705,24 @@ class DjangoRulesetRepository:
         vendor = connection.vendor
         if vendor == "sqlite":
             return
-        # MariaDB's ON DUPLICATE KEY UPDATE takes no conflict target (any unique key).
-        target = (
-            ["tenant_id", "client_ref"]
-            if connection.features.supports_update_conflicts_with_target
-            else None
-        )
-        try:
-            ClientLockRecord.objects.using(alias).bulk_create(
-                [ClientLockRecord(tenant_id=tenant_id, client_ref=client_ref)],
-                update_conflicts=True,
-                unique_fields=target,
-                update_fields=["client_ref"],
+        # Django refuses an upsert that sets a primary key column (the row's whole
+        # key here), so the statement is written out; the table and columns are
+        # the model's.
+        quote = connection.ops.quote_name
+        table = quote(ClientLockRecord._meta.db_table)
+        tenant, client = quote("tenant_id"), quote("client_ref")
+        insert = f"INSERT INTO {table} ({tenant}, {client}) VALUES (%s, %s) "
+        if vendor == "mysql":
+            # MariaDB's ON DUPLICATE KEY UPDATE takes no conflict target (any unique key).
+            upsert = insert + f"ON DUPLICATE KEY UPDATE {client} = VALUES({client})"
+        else:
+            upsert = (
+                insert
+                + f"ON CONFLICT ({tenant}, {client}) DO UPDATE SET {client} = EXCLUDED.{client}"
             )
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(upsert, [tenant_id, client_ref])
             if vendor == "mysql":
                 latest = (
                     self._assignments(tenant_id)
