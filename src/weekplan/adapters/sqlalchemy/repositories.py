@@ -7,30 +7,36 @@ mapped by an ORM reaches the domain. Every database error is translated (see
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
-from typing import Any, Final, Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, CursorResult, Executable
 from sqlalchemy.exc import SQLAlchemyError
 
+from weekplan.adapters._rows import (
+    EntryCodec,
+    decode_check,
+    decode_ruleset,
+    decode_texts,
+    encode_check,
+    encode_ruleset,
+    encode_texts,
+    same_tenant,
+)
 from weekplan.adapters.sqlalchemy.errors import (
     translate,
     translate_instance_insert,
     translate_lost_insert,
 )
-from weekplan.adapters.sqlalchemy.rows import EntryCodec
 from weekplan.adapters.sqlalchemy.statements import Statements
 from weekplan.domain.dishes import Dish
-from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.domain.history import HistoryKey
 from weekplan.domain.meal_types import MealType
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import search_key
 from weekplan.domain.trusted import from_trusted_fields
-from weekplan.errors import InvalidInput, StorageError
-from weekplan.guardrails.loading import ruleset_from_dict, ruleset_to_dict
+from weekplan.errors import StorageError
 from weekplan.guardrails.model import GuardrailsRuleset
 from weekplan.ports import DishSortKey, InstanceSortKey, RulesetSortKey, TemplateSortKey
 
@@ -43,9 +49,6 @@ __all__ = [
     "SqlRulesetRepository",
     "SqlTemplateRepository",
 ]
-
-_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_DECODER: Final = json.JSONDecoder()
 
 
 class ConnectionSource(Protocol):
@@ -67,20 +70,6 @@ def _run(connection: Connection, statement: Executable, params: Mapping[str, Any
         raise translate(exc) from exc
 
 
-def _guardrails_check(text: str) -> GuardrailsCheck:
-    try:
-        return GuardrailsCheck.from_dict(_DECODER.decode(text))
-    except (ValueError, InvalidInput) as exc:
-        raise StorageError("a stored guardrails check is not valid weekplan JSON") from exc
-
-
-def _ruleset(text: str) -> GuardrailsRuleset:
-    try:
-        return ruleset_from_dict(_DECODER.decode(text))
-    except (ValueError, InvalidInput) as exc:
-        raise StorageError("a stored ruleset is not valid weekplan JSON") from exc
-
-
 def _run_many(
     connection: Connection, statement: Executable, rows: Sequence[Mapping[str, Any]]
 ) -> None:
@@ -90,25 +79,9 @@ def _run_many(
         raise translate(exc) from exc
 
 
-def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
-    if tenant_id != row_tenant_id:
-        # A caller bug, not bad input: the use cases always pass the row's own tenant.
-        raise ValueError("a row can only be written under its own tenant_id")
-
-
 def _name_key(name: str) -> str:
     # The domain refuses names whose key would not fit the column (NAME_KEY_MAX).
     return search_key(name)
-
-
-def _text_list(text: str) -> list[str]:
-    try:
-        value: Any = _DECODER.decode(text)
-    except ValueError as exc:
-        raise StorageError("a stored dish is not valid weekplan JSON") from exc
-    if not isinstance(value, list):
-        raise StorageError("a stored dish is not valid weekplan JSON")
-    return value
 
 
 class SqlTemplateRepository:
@@ -156,12 +129,12 @@ class SqlTemplateRepository:
 
     def add(self, tenant_id: str, template: WeekPlanTemplate) -> None:
         """Insert a new template."""
-        _same_tenant(tenant_id, template.tenant_id)
+        same_tenant(tenant_id, template.tenant_id)
         _run(self._source.writer(), self._sql.insert_template, self._values(template))
 
     def replace(self, tenant_id: str, template: WeekPlanTemplate, *, expected_version: int) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
-        _same_tenant(tenant_id, template.tenant_id)
+        same_tenant(tenant_id, template.tenant_id)
         params = self._values(template)
         params.update(b_tenant_id=tenant_id, b_id=template.id, b_expected_version=expected_version)
         del params["tenant_id"], params["id"]
@@ -214,7 +187,7 @@ class SqlInstanceRepository:
         days = self._codec.decode(row[5])
         # Until its first edit an instance's days are its snapshot: decode that once.
         snapshot = days if row[6] == row[5] else self._codec.decode(row[6])
-        guardrails = None if row[10] is None else _guardrails_check(row[10])
+        guardrails = None if row[10] is None else decode_check(row[10])
         # As for templates: a row weekplan wrote, rebuilt without a second check.
         return from_trusted_fields(
             WeekPlanInstance, *row[0:5], days, snapshot, *row[7:10], guardrails, ()
@@ -263,7 +236,7 @@ class SqlInstanceRepository:
 
     def add(self, tenant_id: str, instance: WeekPlanInstance) -> None:
         """Insert a new instance, or raise ``InstanceExists`` if its key is taken."""
-        _same_tenant(tenant_id, instance.tenant_id)
+        same_tenant(tenant_id, instance.tenant_id)
         connection = self._source.writer()
         try:
             connection.execute(self._sql.insert_instance, self._values(instance))
@@ -282,7 +255,7 @@ class SqlInstanceRepository:
             return ()
         rows = []
         for instance in instances:
-            _same_tenant(tenant_id, instance.tenant_id)
+            same_tenant(tenant_id, instance.tenant_id)
             rows.append(self._values(instance))
         writer = self._source.writer()
         _run_many(writer, self._sql.insert_instances_unless_taken, rows)
@@ -300,7 +273,7 @@ class SqlInstanceRepository:
 
     def replace(self, tenant_id: str, instance: WeekPlanInstance, *, expected_version: int) -> bool:
         """Compare-and-set on the instance's key, id and version."""
-        _same_tenant(tenant_id, instance.tenant_id)
+        same_tenant(tenant_id, instance.tenant_id)
         params = self._values(instance)
         params.update(
             b_tenant_id=tenant_id,
@@ -336,9 +309,7 @@ class SqlInstanceRepository:
             "version": instance.version,
             "created_at": instance.created_at,
             "updated_at": instance.updated_at,
-            "guardrails": None
-            if instance.guardrails is None
-            else _ENCODER.encode(instance.guardrails.to_dict()),
+            "guardrails": encode_check(instance.guardrails),
         }
 
 
@@ -352,7 +323,7 @@ class SqlDishRepository:
     @staticmethod
     def _dish(row: Sequence[Any]) -> Dish:
         try:
-            meal_types = tuple(MealType(value) for value in _text_list(row[3]))
+            meal_types = tuple(MealType(value) for value in decode_texts(row[3]))
         except ValueError as exc:
             raise StorageError("a stored dish names an unknown meal type") from exc
         # The lists were checked and made unique when the dish was written.
@@ -362,9 +333,9 @@ class SqlDishRepository:
             row[1],
             row[2],
             meal_types,
-            tuple(_text_list(row[4])),
-            tuple(_text_list(row[5])),
-            tuple(_text_list(row[6])),
+            tuple(decode_texts(row[4])),
+            tuple(decode_texts(row[5])),
+            tuple(decode_texts(row[6])),
             *row[7:10],
         )
 
@@ -399,7 +370,7 @@ class SqlDishRepository:
 
     def add(self, tenant_id: str, dish: Dish) -> None:
         """Insert a new dish; ``ConcurrentUpdate`` if a concurrent call inserted its id first."""
-        _same_tenant(tenant_id, dish.tenant_id)
+        same_tenant(tenant_id, dish.tenant_id)
         try:
             self._source.writer().execute(self._sql.insert_dish, self._values(dish))
         except SQLAlchemyError as exc:
@@ -407,7 +378,7 @@ class SqlDishRepository:
 
     def replace(self, tenant_id: str, dish: Dish, *, expected_version: int) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
-        _same_tenant(tenant_id, dish.tenant_id)
+        same_tenant(tenant_id, dish.tenant_id)
         params = self._values(dish)
         params.update(b_tenant_id=tenant_id, b_id=dish.id, b_expected_version=expected_version)
         del params["tenant_id"], params["id"]
@@ -423,7 +394,7 @@ class SqlDishRepository:
 
     @staticmethod
     def _values(dish: Dish) -> dict[str, Any]:
-        encode = _ENCODER.encode
+        encode = encode_texts
         return {
             "tenant_id": dish.tenant_id,
             "id": dish.id,
@@ -494,7 +465,7 @@ class SqlRulesetRepository:
             {"tenant_id": tenant_id, "content_hash": content_hash},
         )
         row = result.first()
-        return None if row is None else _ruleset(row[0])
+        return None if row is None else decode_ruleset(row[0])
 
     def list(
         self,
@@ -512,7 +483,7 @@ class SqlRulesetRepository:
             params["after_diet"], params["after_version"], params["after_hash"] = after
         statement = self._sql.list_rulesets(diet_id=diet_id is not None, after=after is not None)
         result = _run(self._source.reader(), statement, params)
-        return [_ruleset(row[0]) for row in result]
+        return [decode_ruleset(row[0]) for row in result]
 
     def add(self, tenant_id: str, ruleset: GuardrailsRuleset) -> None:
         """Store the ruleset unless this tenant already has its hash (then nothing changes)."""
@@ -524,7 +495,7 @@ class SqlRulesetRepository:
                 "content_hash": ruleset.content_hash,
                 "diet_id": ruleset.diet_id,
                 "version": ruleset.version,
-                "document": _ENCODER.encode(ruleset_to_dict(ruleset)),
+                "document": encode_ruleset(ruleset),
             },
         )
 

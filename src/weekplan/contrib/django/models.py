@@ -15,7 +15,7 @@ the Django store and the other way round.
 * The domain's id is stored in a column named ``id`` (the field is ``plan_id``,
   ``dish_id``, ...).
 * Plan entries, a dish's lists, a ruleset and a guardrails check are JSON text
-  (see :mod:`.codec`); ``name_key`` is :func:`weekplan.domain.text.search_key`
+  (see :mod:`weekplan.adapters._rows`); ``name_key`` is :func:`weekplan.domain.text.search_key`
   of the name, for ordering and search.
 * There is no foreign key from an instance to its template: deleting a template
   keeps the instances cloned from it. A client's ruleset assignment has one, to

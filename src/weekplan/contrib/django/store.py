@@ -22,8 +22,9 @@ from django.db import DEFAULT_DB_ALIAS, Error, IntegrityError, connections, tran
 from django.db.models import F, Q, QuerySet, UniqueConstraint, Value
 from django.db.models.functions import StrIndex
 
+from weekplan.adapters._db_errors import translate_failure
 from weekplan.adapters._duplicate_key import UniqueKey
-from weekplan.contrib.django.codec import (
+from weekplan.adapters._rows import (
     decode_check,
     decode_entries,
     decode_ruleset,
@@ -32,6 +33,7 @@ from weekplan.contrib.django.codec import (
     encode_entries,
     encode_ruleset,
     encode_texts,
+    same_tenant,
 )
 from weekplan.contrib.django.models import (
     ClientLockRecord,
@@ -126,29 +128,14 @@ def _week_key() -> UniqueKey:
 _WEEK_KEY: Final = _week_key()
 
 
-#: PostgreSQL's serialization_failure and deadlock_detected; MariaDB's deadlock
-#: and "record has changed since last read": the transaction lost to another.
-_LOST_RACE_SQLSTATES: Final = frozenset({"40001", "40P01"})
-_LOST_RACE_MYSQL_CODES: Final = frozenset({1213, 1020})
-
-
-def _lost_to_a_concurrent_transaction(error: Error) -> bool:
-    if getattr(error.__cause__, "sqlstate", None) in _LOST_RACE_SQLSTATES:
-        return True
-    return bool(error.args) and error.args[0] in _LOST_RACE_MYSQL_CODES
-
-
 def _translate(error: Error) -> WeekPlanError:
     """The weekplan error for a database error that has no meaning of its own.
 
     A deadlock or a serialization failure is :class:`ConcurrentUpdate` (the call
-    may be run again); anything else is a :class:`StorageError`.
+    may be run again); anything else is a :class:`StorageError` (see
+    :mod:`weekplan.adapters._db_errors`).
     """
-    if _lost_to_a_concurrent_transaction(error):
-        return ConcurrentUpdate(
-            f"lost to a concurrent transaction: {type(error).__name__}", whole_transaction=True
-        )
-    return StorageError(f"the database failed: {type(error).__name__}")
+    return translate_failure(error.__cause__, type(error).__name__)
 
 
 def _utc(value: datetime) -> datetime:
@@ -248,12 +235,6 @@ def _by_name_page(
         raise _translate(exc) from exc
 
 
-def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
-    if tenant_id != row_tenant_id:
-        # A caller bug, not bad input: the use cases always pass the row's own tenant.
-        raise ValueError("a row can only be written under its own tenant_id")
-
-
 class DjangoTemplateRepository:
     """Templates in ``weekplan_templates``, always addressed through one tenant."""
 
@@ -288,7 +269,7 @@ class DjangoTemplateRepository:
 
     def add(self, tenant_id: str, template: WeekPlanTemplate) -> None:
         """Insert a new template."""
-        _same_tenant(tenant_id, template.tenant_id)
+        same_tenant(tenant_id, template.tenant_id)
         record = TemplateRecord(
             tenant_id=tenant_id,
             plan_id=template.id,
@@ -306,7 +287,7 @@ class DjangoTemplateRepository:
 
     def replace(self, tenant_id: str, template: WeekPlanTemplate, *, expected_version: int) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
-        _same_tenant(tenant_id, template.tenant_id)
+        same_tenant(tenant_id, template.tenant_id)
         matching = self._rows(tenant_id).filter(plan_id=template.id, version=expected_version)
         try:
             changed = matching.update(
@@ -395,7 +376,7 @@ class DjangoInstanceRepository:
 
     def add(self, tenant_id: str, instance: WeekPlanInstance) -> None:
         """Insert a new instance, or raise :class:`~weekplan.InstanceExists`."""
-        _same_tenant(tenant_id, instance.tenant_id)
+        same_tenant(tenant_id, instance.tenant_id)
         alias = self._uow.alias()
         record = self._record(tenant_id, instance)
         try:
@@ -420,7 +401,7 @@ class DjangoInstanceRepository:
         if not instances:
             return ()
         for instance in instances:
-            _same_tenant(tenant_id, instance.tenant_id)
+            same_tenant(tenant_id, instance.tenant_id)
         records = [self._record(tenant_id, instance) for instance in instances]
         try:
             InstanceRecord.objects.using(self._uow.alias()).bulk_create(
@@ -440,7 +421,7 @@ class DjangoInstanceRepository:
 
     def replace(self, tenant_id: str, instance: WeekPlanInstance, *, expected_version: int) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
-        _same_tenant(tenant_id, instance.tenant_id)
+        same_tenant(tenant_id, instance.tenant_id)
         matching = self._rows(tenant_id).filter(
             client_ref=instance.client_ref,
             week_start_date=instance.week_start_date,
@@ -504,7 +485,7 @@ class DjangoDishRepository:
 
     def add(self, tenant_id: str, dish: Dish) -> None:
         """Insert a new dish."""
-        _same_tenant(tenant_id, dish.tenant_id)
+        same_tenant(tenant_id, dish.tenant_id)
         record = DishRecord(tenant_id=tenant_id, dish_id=dish.id, **_dish_columns(dish))
         try:
             record.save(force_insert=True, using=self._uow.alias())
@@ -516,7 +497,7 @@ class DjangoDishRepository:
 
     def replace(self, tenant_id: str, dish: Dish, *, expected_version: int) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
-        _same_tenant(tenant_id, dish.tenant_id)
+        same_tenant(tenant_id, dish.tenant_id)
         matching = self._rows(tenant_id).filter(dish_id=dish.id, version=expected_version)
         try:
             changed = matching.update(**_dish_columns(dish))
