@@ -1,6 +1,6 @@
 """The tables of weekplan's one SQL schema, as ``metadata.create_all`` made them for 0013.
 
-Frozen like every migration: generated once from
+Frozen like every migration: generated once (by ``tests/contrib_django/freeze_tables.py``) from
 :data:`weekplan.adapters.sqlalchemy.metadata` and never changed, so that
 ``0013_one_schema`` always creates the same tables. A later change of the
 metadata comes with a migration of its own.
