@@ -9,6 +9,7 @@ read alike by the Django store and the SQLAlchemy store.
 
 from __future__ import annotations
 
+import importlib
 import uuid
 from typing import Any
 
@@ -40,6 +41,26 @@ def _old_row(model_name: str, values: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _write_old_rows(alias: str, old: str, tenant_id: str) -> set[str]:
+    """Copy the tenant's rows on ``alias`` into ``old`` (migrated to 0009) through 0009's models.
+
+    The tables written to.
+    """
+    new_models = connections[alias].introspection.installed_models(
+        connections[alias].introspection.table_names()
+    )
+    old_apps = MigrationExecutor(connections[old]).loader.project_state(BEFORE).apps
+    copied: set[str] = set()
+    for model in new_models:
+        if model._meta.app_label != "weekplan":
+            continue
+        old_model = old_apps.get_model("weekplan", model.__name__)
+        for values in model.objects.using(alias).filter(tenant_id=tenant_id).values():
+            old_model(**_old_row(model.__name__, values)).save(using=old)
+            copied.add(model._meta.db_table)
+    return copied
+
+
 @pytest.mark.parametrize(
     "alias",
     [
@@ -54,21 +75,9 @@ def test_the_upgrade_keeps_every_row_of_the_old_tables(alias: str) -> None:
     # The data, written through today's store on the run's database.
     write_everything(DjangoStore(alias), tenant_id)
     expected = read_everything(DjangoStore(alias), tenant_id)
-    new_models = connections[alias].introspection.installed_models(
-        connections[alias].introspection.table_names()
-    )
-
     with scratch_alias(alias) as (old, url):
         call_command("migrate", "weekplan", BEFORE[1], database=old, verbosity=0)
-        old_apps = MigrationExecutor(connections[old]).loader.project_state(BEFORE).apps
-        copied: set[str] = set()
-        for model in new_models:
-            if model._meta.app_label != "weekplan":
-                continue
-            old_model = old_apps.get_model("weekplan", model.__name__)
-            for values in model.objects.using(alias).filter(tenant_id=tenant_id).values():
-                old_model(**_old_row(model.__name__, values)).save(using=old)
-                copied.add(model._meta.db_table)
+        copied = _write_old_rows(alias, old, tenant_id)
         # Every table but the lock tables, whose rows only exist to be locked.
         assert copied >= {
             "weekplan_changes",
@@ -103,6 +112,59 @@ def test_the_upgrade_keeps_every_row_of_the_old_tables(alias: str) -> None:
         call_command("migrate", "weekplan", database=old, verbosity=0)
         assert read_everything(DjangoStore(old), tenant_id) == expected
 
+        with (
+            scratch_database(alias) as reference_url,
+            engine_for(reference_url) as reference,
+            engine_for(url) as upgraded,
+        ):
+            metadata.create_all(reference)
+            assert_same_tables(upgraded, reference)
+
+
+@pytest.mark.parametrize(
+    "alias",
+    [
+        pytest.param("default", id="sqlite"),
+        pytest.param("mariadb", id="mariadb"),
+    ],
+)
+def test_an_interrupted_upgrade_picks_up_where_it_stopped(
+    alias: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # MariaDB cannot roll DDL back: a failure half-way leaves what was done so far.
+    alias = django_alias(alias)
+    tenant_id = f"tenant-{uuid.uuid4().hex[:12]}"
+    write_everything(DjangoStore(alias), tenant_id)
+    expected = read_everything(DjangoStore(alias), tenant_id)
+    upgrade = importlib.import_module("weekplan.contrib.django.migrations.0013_one_schema")
+    tables = upgrade.TABLES
+    converted, stopped_on = tables[0], "weekplan_dishes"
+    assert converted == "weekplan_changes"
+
+    with scratch_alias(alias) as (old, url):
+        call_command("migrate", "weekplan", BEFORE[1], database=old, verbosity=0)
+        _write_old_rows(alias, old, tenant_id)
+        with connections[old].schema_editor(atomic=False) as editor:
+            # The first table converted in full ...
+            monkeypatch.setattr(upgrade, "TABLES", (converted,))
+            upgrade.forwards(None, editor)
+            monkeypatch.setattr(upgrade, "TABLES", tables)
+            # ... and the interruption on another: set aside and created, not yet filled.
+            quote = editor.quote_name
+            editor.execute(
+                f"ALTER TABLE {quote(stopped_on)} RENAME TO {quote(stopped_on + '__before_0013')}"
+            )
+            for statement in upgrade.DDL[connections[old].vendor][stopped_on]:
+                editor.execute(statement)
+
+        call_command("migrate", "weekplan", database=old, verbosity=0)
+
+        sql = SqlAlchemyStore(url)
+        try:
+            assert read_everything(DjangoStore(old), tenant_id) == expected
+            assert read_everything(sql, tenant_id) == expected
+        finally:
+            sql.close()
         with (
             scratch_database(alias) as reference_url,
             engine_for(reference_url) as reference,

@@ -49,13 +49,38 @@ def _copy_expression(vendor: str, column: str, is_timestamp: bool, quote: Any) -
     return expression
 
 
+def _tables(connection: Any) -> set[str]:
+    with connection.cursor() as cursor:
+        return set(connection.introspection.table_names(cursor))
+
+
+def _columns(connection: Any, table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        return {
+            column.name for column in connection.introspection.get_table_description(cursor, table)
+        }
+
+
 def forwards(apps: Any, schema_editor: Any) -> None:
-    """Rename each old table aside, create the new one, copy the rows, drop the old."""
-    vendor = schema_editor.connection.vendor
+    """Rename each old table aside, create the new one, copy the rows, drop the old.
+
+    Run again after an interruption (MariaDB cannot roll DDL back), it picks up
+    where it stopped: a table already converted (no ``row_id``) is left alone,
+    and a table whose old rows are still set aside is created and filled anew.
+    """
+    connection = schema_editor.connection
+    vendor = connection.vendor
     quote = schema_editor.quote_name
     for table in TABLES:
         aside = table + _ASIDE
-        schema_editor.execute(f"ALTER TABLE {quote(table)} RENAME TO {quote(aside)}")
+        existing = _tables(connection)
+        if aside not in existing:
+            if "row_id" not in _columns(connection, table):
+                continue  # converted before an interruption
+            schema_editor.execute(f"ALTER TABLE {quote(table)} RENAME TO {quote(aside)}")
+        elif table in existing:
+            # Created, maybe half filled, before an interruption: the old rows are intact.
+            schema_editor.execute(f"DROP TABLE {quote(table)}")
         for statement in DDL[vendor][table]:
             schema_editor.execute(statement)
         columns = COLUMNS[table]
