@@ -18,6 +18,12 @@ from typing import Any
 
 import attrs
 
+from weekplan.domain._inputs import (
+    check_client_ref,
+    check_expected_version,
+    check_search,
+    collect_errors,
+)
 from weekplan.domain.dishes import Dish, parse_meal_types, parse_texts
 from weekplan.domain.entries import PlanEntry
 from weekplan.domain.history import history_delta, introduced_dish_ids
@@ -45,12 +51,6 @@ from weekplan.errors import (
 )
 from weekplan.planner.access import writes
 from weekplan.planner.enforcement import blocked_dish_ids, client_ruleset
-from weekplan.planner.inputs import (
-    check_client_ref,
-    check_expected_version,
-    check_search,
-    collect_errors,
-)
 from weekplan.planner.session import Session
 from weekplan.ports import DishCatalog, UnitOfWork
 

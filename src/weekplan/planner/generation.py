@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from weekplan.domain._inputs import check_template_id, collect_errors
 from weekplan.domain.bulk import WEEK, DayScope, parse_day_scope
 from weekplan.domain.days import DAY_ORDER
 from weekplan.domain.drafts import WeekDraft
@@ -24,7 +25,6 @@ from weekplan.generation.checked import CheckedWeek
 from weekplan.generation.request import GeneratedEntry
 from weekplan.planner.access import writes
 from weekplan.planner.generation_flow import GenerationJob
-from weekplan.planner.inputs import check_template_id, collect_errors
 from weekplan.planner.runs import RunUseCases
 from weekplan.planner.workflow import locks_of, require_workflow
 from weekplan.ports import UnitOfWork

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from weekplan.domain._inputs import check_client_ref, collect_errors
 from weekplan.domain.limits import INT_MAX
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.plans import WeekPlanInstance
@@ -27,7 +28,6 @@ from weekplan.guardrails.model import RULE_ID_MAX, GuardrailsRuleset
 from weekplan.planner.access import writes
 from weekplan.planner.bulk import BulkUseCases
 from weekplan.planner.enforcement import client_ruleset, decide_plan, recheck
-from weekplan.planner.inputs import check_client_ref, collect_errors
 from weekplan.ports import UnitOfWork
 
 __all__ = ["GuardrailsUseCases", "RulesetAssignment"]

@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from weekplan.domain._inputs import check_expected_version, collect_errors
 from weekplan.domain.changes import ChangeType
 from weekplan.domain.days import DayKey
 from weekplan.domain.dishes import parse_texts
@@ -24,7 +25,6 @@ from weekplan.domain.plans import WeekPlanInstance
 from weekplan.errors import ConcurrentUpdate, SlotNotFound
 from weekplan.planner.access import writes
 from weekplan.planner.changes import ChangeLogUseCases
-from weekplan.planner.inputs import check_expected_version, collect_errors
 from weekplan.planner.workflow import (
     check_reason,
     lock_record,

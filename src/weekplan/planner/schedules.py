@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from weekplan.domain._inputs import check_client_ref, collect_errors
 from weekplan.domain.days import DayKey
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.schedules import (
@@ -25,7 +26,6 @@ from weekplan.domain.schedules import (
 from weekplan.errors import NotSupportedByStore, ScheduleNotFound
 from weekplan.planner.access import writes
 from weekplan.planner.guardrails import GuardrailsUseCases
-from weekplan.planner.inputs import check_client_ref, collect_errors
 from weekplan.ports import UnitOfWork
 from weekplan.schedule_ports import ScheduleRepository, schedules_of
 
