@@ -35,7 +35,7 @@ def test_entries_come_back_as_they_were_written_by_either_decoder(entries: list[
     text = encode_entries(entries)
     assert decode_entries(text) == tuple(entries)
     assert EntryCodec().decode(text) == tuple(entries)
-    assert EntryCodec.encode(entries) == text
+    assert EntryCodec().encode(entries) == text
 
 
 @given(st.lists(st.text()))

@@ -23,10 +23,12 @@ from weekplan.domain.entries import (
     parse_entries,
     parse_entry,
     slot_index,
+    with_entry,
 )
 from weekplan.domain.history import history_delta
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.trusted import evolve_checked
 from weekplan.domain.weeks import is_week_start_in_range, parse_week_start
 from weekplan.errors import (
     ConcurrentUpdate,
@@ -48,9 +50,9 @@ from weekplan.planner.templates import TemplateUseCases
 from weekplan.planner.workflow import (
     check_reason,
     enforce_locks,
-    locks_of,
     log_changes,
     week_records,
+    week_with_locks,
     workflow_of,
 )
 from weekplan.ports import UnitOfWork
@@ -217,8 +219,10 @@ class InstanceUseCases(TemplateUseCases):
     def get_instance(self, client_ref: str, week_start_date: date | str) -> WeekPlanInstance:
         """The client's week, or :class:`~weekplan.InstanceNotFound`."""
         client_ref, week = self._instance_key(client_ref, week_start_date)
-        # The week and its locks: two statements, so one transaction.
-        with self._reading(single_statement=False) as uow:
+        # The week and its locks: one statement where the store reads them
+        # together (see WeekWithLocksReads), else two in one transaction.
+        one = getattr(self._store, "reads_week_with_locks", False) is True
+        with self._reading(single_statement=one) as uow:
             return self._load_instance(uow, client_ref, week)
 
     def list_instances(
@@ -366,8 +370,7 @@ class InstanceUseCases(TemplateUseCases):
                 entry = attrs.evolve(entry, dish_template_id=probe.dish_template_id)
             if not isinstance(notes, Unset):
                 entry = attrs.evolve(entry, notes=probe.notes)
-            others = [e for e in current.days if e.key != probe.key]
-            updated = self._save_instance(uow, current, parse_entries([*others, entry]), reason=why)
+            updated = self._save_instance(uow, current, with_entry(current.days, entry), reason=why)
             uow.commit()
         return updated
 
@@ -450,13 +453,12 @@ class InstanceUseCases(TemplateUseCases):
         *,
         expected_version: int | None = None,
     ) -> WeekPlanInstance:
-        instance = uow.instances.get(self.tenant_id, client_ref, week)
+        instance = week_with_locks(uow, self.tenant_id, client_ref, week)
         if instance is None:
             raise InstanceNotFound()
         if expected_version is not None and instance.version != expected_version:
             raise VersionConflict()
-        locks = locks_of(uow, self.tenant_id, client_ref, week)
-        return attrs.evolve(instance, locks=locks) if locks else instance
+        return instance
 
     def _save_instance(
         self,
@@ -485,14 +487,14 @@ class InstanceUseCases(TemplateUseCases):
         enforce_locks(self._catalog(uow), self.tenant_id, changes, current.locks)
         self._plan_changed(uow, current.days, days, check_dishes=not dishes_checked)
         now = self._options.clock()
-        candidate = attrs.evolve(current, days=days, version=current.version + 1, updated_at=now)
+        candidate = evolve_checked(current, days=days, version=current.version + 1, updated_at=now)
         # Never worse than the week before the write; a reviewed draft is applied strictly.
         previous = None if strict else current.days
         updated = enforce(
             uow, self._catalog(uow), self.tenant_id, candidate, previous, strict=strict
         )
         # The locks live apart from the week's row; the store keeps the week without them.
-        stored = attrs.evolve(updated, locks=())
+        stored = evolve_checked(updated, locks=())
         if not uow.instances.replace(self.tenant_id, stored, expected_version=current.version):
             # Changed since it was read, by a call that got in first: run this one again.
             raise ConcurrentUpdate()
