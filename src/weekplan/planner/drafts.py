@@ -118,7 +118,9 @@ class DraftUseCases(LockUseCases):
             decision = (
                 None
                 if ruleset is None
-                else decide_plan(catalog, self.tenant_id, ruleset, draft.days)
+                else decide_plan(
+                    catalog, self.tenant_id, ruleset, draft.days, rulesets=self._options.rulesets
+                )
             )
             diff = slot_changes(live.days, draft.days)
             forbidden = locked_changes(
@@ -202,7 +204,9 @@ class DraftUseCases(LockUseCases):
         ruleset = client_ruleset(uow, self.tenant_id, client_ref)
         if ruleset is None:
             return None
-        decision = decide_plan(self._catalog(uow), self.tenant_id, ruleset, days)
+        decision = decide_plan(
+            self._catalog(uow), self.tenant_id, ruleset, days, rulesets=self._options.rulesets
+        )
         return DraftCheck.of(ruleset, decision)
 
     def _edit_draft(

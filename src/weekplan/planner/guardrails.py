@@ -219,7 +219,9 @@ class GuardrailsUseCases(BulkUseCases):
                 )
             )
             for week in batch:
-                updated = recheck(catalog, self.tenant_id, ruleset, week)
+                updated = recheck(
+                    catalog, self.tenant_id, ruleset, week, rulesets=self._options.rulesets
+                )
                 if updated.guardrails != week.guardrails and not uow.instances.replace(
                     self.tenant_id, updated, expected_version=week.version
                 ):
@@ -271,7 +273,13 @@ class GuardrailsUseCases(BulkUseCases):
             chosen = given if given is not None else client_ruleset(uow, self.tenant_id, client)
             if chosen is None:
                 raise RulesetNotFound("this client has no guardrails ruleset")
-            return decide_plan(self._catalog(uow), self.tenant_id, chosen, instance.days)
+            return decide_plan(
+                self._catalog(uow),
+                self.tenant_id,
+                chosen,
+                instance.days,
+                rulesets=self._options.rulesets,
+            )
 
     # -- shared steps -------------------------------------------------------------
 

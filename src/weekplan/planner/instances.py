@@ -120,7 +120,9 @@ class InstanceUseCases(TemplateUseCases):
         )
         # The template's dishes were checked when they entered it.
         self._plan_changed(uow, (), instance.days, check_dishes=False)
-        instance = enforce(uow, self._catalog(uow), self.tenant_id, instance)
+        instance = enforce(
+            uow, self._catalog(uow), self.tenant_id, instance, rulesets=self._options.rulesets
+        )
         uow.instances.add(self.tenant_id, instance)
         self._log_week(
             uow, instance, slot_changes((), instance.days), ChangeSource.CREATE, None, now, None
@@ -162,7 +164,12 @@ class InstanceUseCases(TemplateUseCases):
                 return InstancesCreated(())
             diets = rulesets_of_clients(uow, self.tenant_id, clients)
             outcomes = checks_per_ruleset(
-                uow, self._catalog(uow), self.tenant_id, sorted(set(diets.values())), template.days
+                uow,
+                self._catalog(uow),
+                self.tenant_id,
+                sorted(set(diets.values())),
+                template.days,
+                rulesets=self._options.rulesets,
             )
             now = self._options.clock()
             errors: dict[str, WeekPlanError] = {}
@@ -491,7 +498,13 @@ class InstanceUseCases(TemplateUseCases):
         # Never worse than the week before the write; a reviewed draft is applied strictly.
         previous = None if strict else current.days
         updated = enforce(
-            uow, self._catalog(uow), self.tenant_id, candidate, previous, strict=strict
+            uow,
+            self._catalog(uow),
+            self.tenant_id,
+            candidate,
+            previous,
+            rulesets=self._options.rulesets,
+            strict=strict,
         )
         # The locks live apart from the week's row; the store keeps the week without them.
         stored = evolve_checked(updated, locks=())

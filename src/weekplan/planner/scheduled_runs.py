@@ -239,7 +239,7 @@ def _draft_template(  # noqa: PLR0917  # private, one call site
             updated_at=now,
         )
         catalog = options.dish_catalog or uow.dishes
-        uow.instances.add(tenant, enforce(uow, catalog, tenant, empty))
+        uow.instances.add(tenant, enforce(uow, catalog, tenant, empty, rulesets=options.rulesets))
     worker.start_draft(client, week)
     worker.draft(client, week).update(days=template.days)
 
