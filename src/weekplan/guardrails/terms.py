@@ -10,7 +10,7 @@ agree on what is looked for and differ only in how they look.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any, NamedTuple
 
 import attrs
@@ -37,10 +37,12 @@ __all__ = [
     "RawMatch",
     "Role",
     "Source",
+    "SpecRow",
     "TermSpec",
     "flatten",
     "is_excepted",
     "sources_of",
+    "spec_rows",
     "term_specs",
 ]
 
@@ -129,6 +131,33 @@ class TermSpec(NamedTuple):
         return (self.target, RuleTarget.NOTES) if self.notes else (self.target,)
 
 
+SpecRow = tuple[
+    str,
+    str,
+    str,
+    str,
+    str,
+    bool,
+    tuple[tuple[Language, tuple[str, ...]], ...],
+    Collection[str],
+    Collection[tuple[Language, str]],
+    bool,
+]
+"""A :class:`TermSpec` as a plain tuple of the same fields, in the same order.
+
+The target and the mode are their enums' string values (equal to the enums),
+and a term without exceptions has empty tuples for them (frozensets otherwise).
+A row without exceptions holds nothing but strings, bools and tuples of them,
+so the garbage collector stops tracking it after its first passes: a large
+ruleset makes tens of thousands of rows, and tracked named tuples made up a
+third of the cost of compiling it.
+"""
+# Indexes of the fields of a row (see TermSpec).
+SOURCE_ID, TARGET, MODE, TERM, FOLDED, COMPOUNDS, STEMS, EXCEPTIONS, EXCEPTION_STEMS, NOTES = range(
+    10
+)
+
+
 class RawMatch(NamedTuple):
     """A term spec found in a text, in folded coordinates, before any decision."""
 
@@ -143,13 +172,24 @@ class RawMatch(NamedTuple):
 
 def is_excepted(spec: TermSpec, text: AnalyzedText, start: int, end: int) -> bool:
     """Whether a match of ``spec`` at ``[start, end)`` lies in one of its exception words."""
-    if not spec.exceptions:
+    return excepted(spec.exceptions, spec.exception_stems, text, start, end)
+
+
+def excepted(
+    exceptions: Collection[str],
+    exception_stems: Collection[tuple[Language, str]],
+    text: AnalyzedText,
+    start: int,
+    end: int,
+) -> bool:
+    """Whether a match at ``[start, end)`` lies in a word of ``exceptions``, or of their stems."""
+    if not exceptions:
         return False
     for word in text.covered_words(start, end):
-        if word.text in spec.exceptions:
+        if word.text in exceptions:
             return True
         for language in LANGUAGES:
-            if (language, stem(language, word.text)) in spec.exception_stems:
+            if (language, stem(language, word.text)) in exception_stems:
                 return True
     return False
 
@@ -269,7 +309,32 @@ _STEMMED = frozenset({MatchMode.EXACT, MatchMode.WORD_BOUNDARY})
 
 
 def term_specs(ruleset: GuardrailsRuleset) -> tuple[TermSpec, ...]:
-    """Every term of every source, once, in a stable order.
+    """Every term of every source, once, in a stable order (see :func:`spec_rows`)."""
+    return tuple(_spec_of(row) for row in spec_rows(ruleset))
+
+
+def _spec_of(row: SpecRow) -> TermSpec:
+    """The :class:`TermSpec` a row stands for."""
+    return TermSpec(
+        row[SOURCE_ID],
+        _TARGETS[row[TARGET]],
+        _MODES[row[MODE]],
+        row[TERM],
+        row[FOLDED],
+        row[COMPOUNDS],
+        row[STEMS],
+        frozenset(row[EXCEPTIONS]),
+        frozenset(row[EXCEPTION_STEMS]),
+        row[NOTES],
+    )
+
+
+_TARGETS = {target.value: target for target in RuleTarget}
+_MODES = {mode.value: mode for mode in MatchMode}
+
+
+def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
+    """Every term of every source, once, in a stable order, as plain tuples.
 
     Each distinct term is folded and split into words once, and each distinct
     word is stemmed once per language, all of a language's words in one call
@@ -334,33 +399,43 @@ def term_specs(ruleset: GuardrailsRuleset) -> tuple[TermSpec, ...]:
             ),
         )
 
-    none: frozenset[Any] = frozenset()
-    specs: dict[TermSpec, None] = {}
-    make = TermSpec._make
+    none: tuple[tuple[()], tuple[()]] = ((), ())
+    rows: dict[SpecRow, None] = {}
+    values = {member: member.value for member in (*RuleTarget, *MatchMode)}
     for source_id, target, mode, term, exceptions, notes in _wanted(ruleset):
+        row: SpecRow
         if mode is MatchMode.CANONICAL_ID:
-            spec = TermSpec(source_id, target, mode, term.text, term.text, compounds=False)
+            row = (
+                source_id,
+                values[target],
+                values[mode],
+                term.text,
+                term.text,
+                False,
+                (),
+                (),
+                (),
+                False,
+            )
         else:
             languages = term.languages
             folded_words, excepted_stems = (
-                exceptions_of[(exceptions, languages)] if exceptions else (none, none)
+                exceptions_of[(exceptions, languages)] if exceptions else none
             )
-            spec = make(
-                (
-                    source_id,
-                    target,
-                    mode,
-                    term.text,
-                    fold_term(term.text),
-                    term.compounds,
-                    stems_of_term(term.text, languages) if mode in _STEMMED else (),
-                    folded_words,
-                    excepted_stems,
-                    notes,
-                )
+            row = (
+                source_id,
+                values[target],
+                values[mode],
+                term.text,
+                fold_term(term.text),
+                term.compounds,
+                stems_of_term(term.text, languages) if mode in _STEMMED else (),
+                folded_words,
+                excepted_stems,
+                notes,
             )
-        specs[spec] = None
-    return tuple(specs)
+        rows[row] = None
+    return tuple(rows)
 
 
 @attrs.frozen
@@ -370,7 +445,13 @@ class Flattened:
     content_hash: str
     sources: dict[str, Source]
     quota_sources: tuple[Source, ...]
-    specs: tuple[TermSpec, ...]
+    rows: tuple[SpecRow, ...]
+    """The term specs as plain tuples (see :data:`SpecRow`): what the compiled matcher reads."""
+
+    @property
+    def specs(self) -> tuple[TermSpec, ...]:
+        """The term specs (made from :attr:`rows` on every call)."""
+        return tuple(_spec_of(row) for row in self.rows)
 
 
 def flatten(ruleset: GuardrailsRuleset) -> Flattened:
@@ -380,4 +461,4 @@ def flatten(ruleset: GuardrailsRuleset) -> Flattened:
         (s for s in sources.values() if s.kind in (SourceKind.FORCE, SourceKind.LIMIT)),
         key=lambda source: source.order,
     )
-    return Flattened(ruleset.content_hash, sources, tuple(quotas), term_specs(ruleset))
+    return Flattened(ruleset.content_hash, sources, tuple(quotas), spec_rows(ruleset))
