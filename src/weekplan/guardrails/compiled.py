@@ -73,47 +73,51 @@ class _Automaton:
     __slots__ = ("fail", "goto", "lengths", "out")
 
     def __init__(self, patterns: Sequence[str]) -> None:
+        # The trie is built one depth at a time, all patterns together, so each
+        # node is made after every node less deep: its failure link (to a less
+        # deep node) can be found as soon as it is made, in the same pass.
         goto: dict[int, int] = {}
-        parents = [0]
-        codes = [0]
-        own: dict[int, list[int]] = {}
-        for pattern_id, pattern in enumerate(patterns):
-            node = 0
-            for char in pattern:
-                key = node * _CHARS + ord(char)
+        fail = [0]
+        out: dict[int, tuple[int, ...]] = {}
+        # For each pattern still longer than the depth: its id, and its node at the depth.
+        active = [(pattern_id, 0) for pattern_id, pattern in enumerate(patterns) if pattern]
+        depth = 0
+        while active:
+            deeper: list[tuple[int, int]] = []
+            ends: list[tuple[int, int]] = []
+            for pattern_id, node in active:
+                pattern = patterns[pattern_id]
+                code = ord(pattern[depth])
+                key = node * _CHARS + code
                 nxt = goto.get(key)
                 if nxt is None:
-                    nxt = goto[key] = len(parents)
-                    parents.append(node)
-                    codes.append(key - node * _CHARS)
-                node = nxt
-            own.setdefault(node, []).append(pattern_id)
-        # A child is always made after its parent, so nodes in the order of their
-        # depth come from a stable sort of the node ids by depth.
-        depths = [0] * len(parents)
-        for node in range(1, len(parents)):
-            depths[node] = depths[parents[node]] + 1
-        fail = [0] * len(parents)
-        out: dict[int, tuple[int, ...]] = {}
-        for node in sorted(range(1, len(parents)), key=depths.__getitem__):
-            parent, code = parents[node], codes[node]
-            target = 0
-            if parent:
-                state = fail[parent]
-                while True:
-                    found = goto.get(state * _CHARS + code)
-                    if found is not None:
-                        target = found
-                        break
-                    if not state:
-                        break
-                    state = fail[state]
-            fail[node] = target
-            mine, inherited = own.get(node), out.get(target)
-            if mine is not None:
-                out[node] = (*mine, *inherited) if inherited else tuple(mine)
-            elif inherited:
-                out[node] = inherited
+                    nxt = goto[key] = len(fail)
+                    target = 0
+                    if node:
+                        state = fail[node]
+                        while True:
+                            found = goto.get(state * _CHARS + code)
+                            if found is not None:
+                                target = found
+                                break
+                            if not state:
+                                break
+                            state = fail[state]
+                    fail.append(target)
+                    inherited = out.get(target)
+                    if inherited:
+                        out[nxt] = inherited
+                if len(pattern) > depth + 1:
+                    deeper.append((pattern_id, nxt))
+                else:
+                    ends.append((pattern_id, nxt))
+            # Each node ends at most one pattern (patterns are distinct), and the
+            # outputs of the less deep nodes its failure link leads to are complete.
+            for pattern_id, node in ends:
+                inherited = out.get(fail[node])
+                out[node] = (pattern_id, *inherited) if inherited else (pattern_id,)
+            active = deeper
+            depth += 1
         self.goto = goto
         self.fail = fail
         self.out = out

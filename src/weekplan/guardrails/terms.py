@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Collection, Iterator
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import attrs
 
@@ -153,9 +153,16 @@ ruleset makes tens of thousands of rows, and tracked named tuples made up a
 third of the cost of compiling it.
 """
 # Indexes of the fields of a row (see TermSpec).
-SOURCE_ID, TARGET, MODE, TERM, FOLDED, COMPOUNDS, STEMS, EXCEPTIONS, EXCEPTION_STEMS, NOTES = range(
-    10
-)
+SOURCE_ID: Final = 0
+TARGET: Final = 1
+MODE: Final = 2
+TERM: Final = 3
+FOLDED: Final = 4
+COMPOUNDS: Final = 5
+STEMS: Final = 6
+EXCEPTIONS: Final = 7
+EXCEPTION_STEMS: Final = 8
+NOTES: Final = 9
 
 
 class RawMatch(NamedTuple):
@@ -391,11 +398,11 @@ def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
         tuple[frozenset[str], frozenset[tuple[Language, str]]],
     ] = {}
     for exceptions, languages in excepted:
-        folded_words = frozenset(fold_term(word) for word in exceptions)
+        words_folded = frozenset(fold_term(word) for word in exceptions)
         exceptions_of[(exceptions, languages)] = (
-            folded_words,
+            words_folded,
             frozenset(
-                (language, stems[language][word]) for language in languages for word in folded_words
+                (language, stems[language][word]) for language in languages for word in words_folded
             ),
         )
 
@@ -419,6 +426,8 @@ def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
             )
         else:
             languages = term.languages
+            folded_words: Collection[str]
+            excepted_stems: Collection[tuple[Language, str]]
             folded_words, excepted_stems = (
                 exceptions_of[(exceptions, languages)] if exceptions else none
             )
