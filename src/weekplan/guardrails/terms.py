@@ -10,7 +10,7 @@ agree on what is looked for and differ only in how they look.
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from typing import Any, Final, NamedTuple
 
 import attrs
@@ -277,41 +277,6 @@ def _item_terms(item: DietLogicItem) -> list[_Term]:
     return terms
 
 
-class _Wanted(NamedTuple):
-    """One term of one source, before it is folded and stemmed."""
-
-    source_id: str
-    target: RuleTarget
-    mode: MatchMode
-    term: _Term
-    exceptions: tuple[str, ...]
-    notes: bool
-
-
-def _wanted(ruleset: GuardrailsRuleset) -> Iterator[_Wanted]:
-    """Every term of every source, in the order of the ruleset.
-
-    Made on demand rather than kept: objects that stay alive while a large
-    ruleset is compiled are what makes the garbage collector run.
-    """
-    for rule in ruleset.rules:
-        match = rule.match
-        notes = rule.checks_notes
-        for term in _rule_terms(rule):
-            yield _Wanted(rule.id, rule.target, match.mode, term, match.exceptions, notes)
-    for constraint in ruleset.diet_logic:
-        for item in constraint.items:
-            for term in _item_terms(item):
-                yield _Wanted(
-                    constraint.id,
-                    RuleTarget.INGREDIENT,
-                    MatchMode.WORD_BOUNDARY,
-                    term,
-                    item.exceptions,
-                    constraint.check_notes,
-                )
-
-
 _STEMMED = frozenset({MatchMode.EXACT, MatchMode.WORD_BOUNDARY})
 
 
@@ -340,6 +305,64 @@ _TARGETS = {target.value: target for target in RuleTarget}
 _MODES = {mode.value: mode for mode in MatchMode}
 
 
+_Pending = tuple[str, str, str, str, str, bool, tuple[Language, ...], tuple[str, ...], bool, bool]
+
+
+def _pending(ruleset: GuardrailsRuleset) -> list[_Pending]:
+    """Every term of every source, folded, in the order of the ruleset, before stemming.
+
+    Each is ``(source id, target, mode, term, folded term, compounds, languages,
+    exceptions, notes, stemmed)``: plain tuples, which the garbage collector
+    soon leaves alone.
+    """
+    values = {member: member.value for member in (*RuleTarget, *MatchMode)}
+    canonical_id, word_boundary = values[MatchMode.CANONICAL_ID], values[MatchMode.WORD_BOUNDARY]
+    ingredient = values[RuleTarget.INGREDIENT]
+    pending: list[_Pending] = []
+    for rule in ruleset.rules:
+        match = rule.match
+        mode, target = values[match.mode], values[rule.target]
+        if mode == canonical_id:
+            assert match.canonical_id is not None  # the model guarantees it
+            term = match.canonical_id
+            pending.append((rule.id, target, mode, term, term, False, (), (), False, False))
+            continue
+        stemmed = match.mode in _STEMMED
+        for text, languages, compounds in _rule_terms(rule):
+            pending.append(
+                (
+                    rule.id,
+                    target,
+                    mode,
+                    text,
+                    fold_term(text),
+                    compounds,
+                    languages,
+                    match.exceptions,
+                    rule.checks_notes,
+                    stemmed,
+                )
+            )
+    for constraint in ruleset.diet_logic:
+        for item in constraint.items:
+            for text, languages, compounds in _item_terms(item):
+                pending.append(
+                    (
+                        constraint.id,
+                        ingredient,
+                        word_boundary,
+                        text,
+                        fold_term(text),
+                        compounds,
+                        languages,
+                        item.exceptions,
+                        constraint.check_notes,
+                        True,
+                    )
+                )
+    return pending
+
+
 def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
     """Every term of every source, once, in a stable order, as plain tuples.
 
@@ -348,21 +371,22 @@ def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
     of the stemmer: a large ruleset repeats words across its rules, and would
     otherwise pay several Python calls per term.
     """
-    # First what to stem, per language: the words of stemmed terms, and exception words.
+    pending = _pending(ruleset)
+
+    # What to stem, per language: the words of stemmed terms, and exception words.
     # Tuples, which the garbage collector soon leaves alone (lists it never does).
     parts: dict[str, tuple[str, ...]] = {}
     words: dict[Language, set[str]] = {language: set() for language in LANGUAGES}
     excepted: dict[tuple[tuple[str, ...], tuple[Language, ...]], None] = {}
-    for _, _, mode, term, exceptions, _ in _wanted(ruleset):
-        if mode in _STEMMED:
-            folded = fold_term(term.text)
+    for *_, folded, _, languages, exceptions, _, stemmed in pending:
+        if stemmed:
             found = parts.get(folded)
             if found is None:
                 found = parts[folded] = tuple(token_texts(folded))
-            for language in term.languages:
+            for language in languages:
                 words[language].update(found)
-        if exceptions and mode is not MatchMode.CANONICAL_ID:
-            excepted[(exceptions, term.languages)] = None
+        if exceptions:
+            excepted[(exceptions, languages)] = None
     for exceptions, languages in excepted:
         for language in languages:
             words[language].update(fold_term(word) for word in exceptions)
@@ -377,10 +401,9 @@ def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
     by_term: dict[tuple[str, tuple[Language, ...]], tuple[tuple[Language, tuple[str, ...]], ...]]
     by_term = {}
 
-    def stems_of_term(text: str, languages: tuple[Language, ...]) -> Any:
-        found = by_term.get((text, languages))
+    def stems_of_term(folded: str, languages: tuple[Language, ...]) -> Any:
+        found = by_term.get((folded, languages))
         if found is None:
-            folded = fold_term(text)
             pairs = []
             for language in languages:
                 run = stemmed_terms.get((language, folded))
@@ -390,12 +413,12 @@ def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
                         [table.get(part, part) for part in parts[folded]]
                     )
                 pairs.append((language, run))
-            found = by_term[(text, languages)] = tuple(pairs)
+            found = by_term[(folded, languages)] = tuple(pairs)
         return found
 
     exceptions_of: dict[
         tuple[tuple[str, ...], tuple[Language, ...]],
-        tuple[frozenset[str], frozenset[tuple[Language, str]]],
+        tuple[Collection[str], Collection[tuple[Language, str]]],
     ] = {}
     for exceptions, languages in excepted:
         words_folded = frozenset(fold_term(word) for word in exceptions)
@@ -408,41 +431,33 @@ def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
 
     none: tuple[tuple[()], tuple[()]] = ((), ())
     rows: dict[SpecRow, None] = {}
-    values = {member: member.value for member in (*RuleTarget, *MatchMode)}
-    for source_id, target, mode, term, exceptions, notes in _wanted(ruleset):
-        row: SpecRow
-        if mode is MatchMode.CANONICAL_ID:
-            row = (
-                source_id,
-                values[target],
-                values[mode],
-                term.text,
-                term.text,
-                False,
-                (),
-                (),
-                (),
-                False,
-            )
-        else:
-            languages = term.languages
-            folded_words: Collection[str]
-            excepted_stems: Collection[tuple[Language, str]]
-            folded_words, excepted_stems = (
-                exceptions_of[(exceptions, languages)] if exceptions else none
-            )
-            row = (
-                source_id,
-                values[target],
-                values[mode],
-                term.text,
-                fold_term(term.text),
-                term.compounds,
-                stems_of_term(term.text, languages) if mode in _STEMMED else (),
-                folded_words,
-                excepted_stems,
-                notes,
-            )
+    for (
+        source_id,
+        target,
+        mode,
+        text,
+        folded,
+        compounds,
+        languages,
+        exceptions,
+        notes,
+        stemmed,
+    ) in pending:
+        folded_words, excepted_stems = (
+            exceptions_of[(exceptions, languages)] if exceptions else none
+        )
+        row: SpecRow = (
+            source_id,
+            target,
+            mode,
+            text,
+            folded,
+            compounds,
+            stems_of_term(folded, languages) if stemmed else (),
+            folded_words,
+            excepted_stems,
+            notes,
+        )
         rows[row] = None
     return tuple(rows)
 
