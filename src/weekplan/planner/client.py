@@ -9,7 +9,7 @@ from weekplan.domain.paging import Page
 from weekplan.domain.plans import WeekPlanInstance
 from weekplan.planner.session import PlannerOptions, Session
 from weekplan.planner.worker import WorkerPlanner
-from weekplan.ports import Store
+from weekplan.ports import CoreStore
 
 __all__ = ["ClientPlanner"]
 
@@ -21,7 +21,7 @@ class ClientPlanner(Session):
     """
 
     def __init__(
-        self, store: Store, options: PlannerOptions, tenant_id: str, client_ref: str
+        self, store: CoreStore, options: PlannerOptions, tenant_id: str, client_ref: str
     ) -> None:
         super().__init__(store, options, tenant_id, read_only=True)
         self._client_ref = client_ref

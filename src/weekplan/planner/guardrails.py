@@ -27,6 +27,7 @@ from weekplan.guardrails.loading import ruleset_from_dict
 from weekplan.guardrails.model import RULE_ID_MAX, GuardrailsRuleset
 from weekplan.planner.access import writes
 from weekplan.planner.bulk import BulkUseCases
+from weekplan.planner.capabilities import Capability
 from weekplan.planner.enforcement import client_ruleset, decide_plan, recheck
 from weekplan.ports import UnitOfWork
 
@@ -234,6 +235,7 @@ class GuardrailsUseCases(BulkUseCases):
     def get_client_ruleset(self, client_ref: str) -> GuardrailsRuleset | None:
         """The ruleset the client is on, or ``None`` if the client has no diet."""
         client = check_client_ref(client_ref)
+        self._require(Capability.RULESETS)
         with self._transaction() as uow:
             return client_ruleset(uow, self.tenant_id, client)
 
@@ -268,6 +270,8 @@ class GuardrailsUseCases(BulkUseCases):
             lambda: self._instance_key(client_ref, week_start_date),
             lambda: None if ruleset is None else _parse_ruleset(ruleset),
         )
+        if given is None:
+            self._require(Capability.RULESETS)
         with self._transaction() as uow:
             instance = self._load_instance(uow, client, week)
             chosen = given if given is not None else client_ruleset(uow, self.tenant_id, client)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Final, Literal, Self, cast
+from typing import Final, Literal, Self
 
 import attrs
 
@@ -19,15 +19,22 @@ from weekplan.generation.checked import DEFAULT_MAX_ATTEMPTS
 from weekplan.generation.port import PlanGenerator
 from weekplan.generation.quota import GenerationQuota
 from weekplan.guardrails.cache import RulesetCache
+from weekplan.planner.capabilities import (
+    Capability,
+    StoreCapabilities,
+    open_read_unit_of_work,
+    open_unit_of_work,
+    refuse,
+    require_client_lock,
+)
 from weekplan.ports import (
+    CoreStore,
     DishCatalog,
     DishRepository,
     InstanceRepository,
     MealHistoryRepository,
     RulesetRepository,
     RunRepository,
-    SnapshotReads,
-    Store,
     TemplateRepository,
     UnitOfWork,
     runs_of,
@@ -82,6 +89,8 @@ class PlannerOptions:
     """How many proposals a generation asks for before it gives up."""
     rulesets: RulesetCache = attrs.field(factory=RulesetCache, eq=False, repr=False)
     """The compiled rulesets of this planner's sessions (never shared with another planner)."""
+    capabilities: StoreCapabilities = attrs.Factory(StoreCapabilities)
+    """The store's optional capabilities, found once by the ``Planner``."""
 
 
 class _ReadOnlyUnitOfWork:
@@ -157,7 +166,7 @@ class Session:
 
     def __init__(
         self,
-        store: Store,
+        store: CoreStore,
         options: PlannerOptions,
         tenant_id: str,
         *,
@@ -187,7 +196,7 @@ class Session:
 
     @contextmanager
     def _transaction(self) -> Iterator[UnitOfWork]:
-        with self._store.unit_of_work() as uow:
+        with open_unit_of_work(self._store, self._options.capabilities) as uow:
             yield _ReadOnlyUnitOfWork(uow) if self._read_only else uow
 
     @contextmanager
@@ -196,17 +205,16 @@ class Session:
 
         ``single_statement`` is a promise that the call runs exactly one statement.
         """
-        # A duck-typed look-up: ``isinstance`` on a protocol costs more than the read.
-        reading: SnapshotReads | None = getattr(self._store, "read_unit_of_work", None) and cast(
-            SnapshotReads, self._store
-        )
-        uow = (
-            reading.read_unit_of_work(single_statement=single_statement)
-            if reading is not None
-            else self._store.unit_of_work()
+        uow = open_read_unit_of_work(
+            self._store, self._options.capabilities, single_statement=single_statement
         )
         with uow:
             yield _ReadOnlyUnitOfWork(uow)
+
+    def _require(self, capability: Capability) -> None:
+        """:class:`~weekplan.NotSupportedByStore` unless the store has ``capability``."""
+        if capability not in self._options.capabilities:
+            refuse(capability)
 
     @contextmanager
     def _client_transaction(self, client_ref: str) -> Iterator[UnitOfWork]:
@@ -218,5 +226,5 @@ class Session:
         same moment (see ``RulesetRepository.lock_client``).
         """
         with self._transaction() as uow:
-            uow.rulesets.lock_client(self._tenant_id, client_ref)
+            require_client_lock(uow.rulesets)(self._tenant_id, client_ref)
             yield uow
