@@ -327,19 +327,20 @@ def _pending(ruleset: GuardrailsRuleset) -> list[_Pending]:
             term = match.canonical_id
             pending.append((rule.id, target, mode, term, term, False, (), (), False, False))
             continue
+        source_id, exceptions, notes = rule.id, match.exceptions, rule.checks_notes
         stemmed = match.mode in _STEMMED
         for text, languages, compounds in _rule_terms(rule):
             pending.append(
                 (
-                    rule.id,
+                    source_id,
                     target,
                     mode,
                     text,
                     fold_term(text),
                     compounds,
                     languages,
-                    match.exceptions,
-                    rule.checks_notes,
+                    exceptions,
+                    notes,
                     stemmed,
                 )
             )
