@@ -15,6 +15,7 @@ from weekplan.generation.port import PlanGenerator
 from weekplan.generation.quota import GenerationQuota
 from weekplan.planner.client import ClientPlanner
 from weekplan.planner.inputs import check_client_ref, check_flag, collect_errors
+from weekplan.planner.options import PlannerOptions, new_id, utc_now
 from weekplan.planner.scheduled_runs import (
     ScheduledRun,
     check_now,
@@ -22,7 +23,6 @@ from weekplan.planner.scheduled_runs import (
     due_tenants,
     run_due,
 )
-from weekplan.planner.session import PlannerOptions, new_id, utc_now
 from weekplan.planner.worker import WorkerPlanner
 from weekplan.ports import DishCatalog, Store
 

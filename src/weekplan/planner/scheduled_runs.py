@@ -52,8 +52,8 @@ from weekplan.errors import (
     WeekPlanError,
 )
 from weekplan.planner.enforcement import enforce
+from weekplan.planner.options import PlannerOptions
 from weekplan.planner.schedules import require_schedules
-from weekplan.planner.session import PlannerOptions
 from weekplan.planner.worker import WorkerPlanner
 from weekplan.planner.workflow import require_workflow
 from weekplan.ports import (

@@ -1,0 +1,58 @@
+"""The options every session of one :class:`~weekplan.Planner` shares, and their defaults."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Final, Literal
+
+import attrs
+
+from weekplan.domain.days import DayKey
+from weekplan.domain.meal_types import DEFAULT_VOCABULARY, MealVocabulary
+from weekplan.generation.checked import DEFAULT_MAX_ATTEMPTS
+from weekplan.generation.port import PlanGenerator
+from weekplan.generation.quota import GenerationQuota
+from weekplan.ports import DishCatalog
+
+__all__ = ["UNSET", "PlannerOptions", "Unset", "new_id", "utc_now"]
+
+
+class Unset(enum.Enum):
+    """The type of :data:`UNSET`: "this keyword was not given"."""
+
+    UNSET = enum.auto()
+
+
+UNSET: Final = Unset.UNSET
+Unsettable = Literal[Unset.UNSET]
+
+
+def utc_now() -> datetime:
+    """The current time in UTC, to the microsecond (what every store can hold)."""
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    """A random id: 32 hex digits."""
+    return uuid.uuid4().hex
+
+
+@attrs.frozen
+class PlannerOptions:
+    """Options shared by every session of one :class:`~weekplan.Planner`."""
+
+    week_starts_on: DayKey = DayKey.MON
+    clock: Callable[[], datetime] = utc_now
+    id_factory: Callable[[], str] = new_id
+    meal_vocabulary: MealVocabulary = DEFAULT_VOCABULARY
+    dish_catalog: DishCatalog | None = None
+    """A host's own dish catalog; ``None`` keeps dishes in the store."""
+    generator: PlanGenerator | None = None
+    """What generates weeks; ``None`` is the CP-SAT solver (the ``generate`` extra)."""
+    generation_quota: GenerationQuota = attrs.Factory(GenerationQuota)
+    """How many generations a client and a tenant may start in a rolling window."""
+    generation_attempts: int = DEFAULT_MAX_ATTEMPTS
+    """How many proposals a generation asks for before it gives up."""
