@@ -66,8 +66,7 @@ class ScheduleRepository(Protocol):
 
 def schedules_of(uow: UnitOfWork) -> ScheduleRepository | None:
     """The unit of work's schedules, or ``None`` if its store keeps none."""
-    inner = getattr(uow, "wrapped", uow)
-    if not hasattr(inner, "schedules"):
+    if not hasattr(uow, "schedules"):
         return None
-    repository: ScheduleRepository = inner.schedules
+    repository: ScheduleRepository = uow.schedules
     return repository

@@ -19,17 +19,7 @@ from typing import Concatenate, ParamSpec, Protocol, Self, TypeVar
 
 from weekplan.errors import ReadOnlyAccess
 from weekplan.planner.retry import retry_lost_races
-from weekplan.ports import (
-    DishRepository,
-    InstanceRepository,
-    MealHistoryRepository,
-    RulesetRepository,
-    RunRepository,
-    TemplateRepository,
-    UnitOfWork,
-    runs_of,
-)
-from weekplan.workflow_ports import ChangeLogRepository, DraftRepository, SlotLockRepository
+from weekplan.planner.uow_wrapper import UnitOfWorkWrapper
 
 __all__ = ["AccessControlled", "ReadOnlyUnitOfWork", "is_writing", "writes"]
 
@@ -69,55 +59,11 @@ def is_writing(method: object) -> bool:
     return bool(getattr(method, _MARK, False))
 
 
-class ReadOnlyUnitOfWork:
-    """A unit of work whose ``commit`` is refused: the defence behind ``@writes``."""
+class ReadOnlyUnitOfWork(UnitOfWorkWrapper):
+    """A unit of work whose ``commit`` is refused: the defence behind ``@writes``.
 
-    def __init__(self, inner: UnitOfWork) -> None:
-        self._inner = inner
-
-    # Passed through on use: a store may build its repositories only when asked.
-    @property
-    def templates(self) -> TemplateRepository:
-        return self._inner.templates
-
-    @property
-    def instances(self) -> InstanceRepository:
-        return self._inner.instances
-
-    @property
-    def dishes(self) -> DishRepository:
-        return self._inner.dishes
-
-    @property
-    def meal_history(self) -> MealHistoryRepository:
-        return self._inner.meal_history
-
-    @property
-    def rulesets(self) -> RulesetRepository:
-        return self._inner.rulesets
-
-    @property
-    def runs(self) -> RunRepository | None:
-        # An optional capability: absent from the store, absent here.
-        return runs_of(self._inner)
-
-    # The optional workflow repositories (see weekplan.workflow_ports), when the store has them.
-    @property
-    def wrapped(self) -> UnitOfWork:
-        """The unit of work whose ``commit`` this one refuses."""
-        return self._inner
-
-    @property
-    def changes(self) -> ChangeLogRepository:
-        return self._inner.changes  # type: ignore[attr-defined,no-any-return]
-
-    @property
-    def locks(self) -> SlotLockRepository:
-        return self._inner.locks  # type: ignore[attr-defined,no-any-return]
-
-    @property
-    def drafts(self) -> DraftRepository:
-        return self._inner.drafts  # type: ignore[attr-defined,no-any-return]
+    It wraps a unit of work its session has already entered, and rolls it back on leaving.
+    """
 
     def __enter__(self) -> Self:
         return self
@@ -131,7 +77,5 @@ class ReadOnlyUnitOfWork:
         self._inner.rollback()
 
     def commit(self) -> None:
+        """Refused: :class:`~weekplan.ReadOnlyAccess`."""
         raise ReadOnlyAccess()
-
-    def rollback(self) -> None:
-        self._inner.rollback()

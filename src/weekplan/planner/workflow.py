@@ -26,7 +26,6 @@ from weekplan.domain.locks import SlotLock, locked_changes
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import check_optional_text
 from weekplan.errors import NotSupportedByStore, SlotLocked
-from weekplan.planner.access import ReadOnlyUnitOfWork
 from weekplan.ports import DishCatalog, UnitOfWork
 from weekplan.workflow_ports import WorkflowUnitOfWork
 
@@ -53,8 +52,7 @@ def check_reason(value: Any) -> str | None:
 
 def workflow_of(uow: UnitOfWork) -> WorkflowUnitOfWork | None:
     """``uow`` as a workflow unit of work, or ``None`` if its store lacks the capability."""
-    target = uow.wrapped if isinstance(uow, ReadOnlyUnitOfWork) else uow
-    if all(hasattr(target, name) for name in _CAPABILITY):
+    if all(hasattr(uow, name) for name in _CAPABILITY):
         return uow  # type: ignore[return-value]
     return None
 
