@@ -473,7 +473,7 @@ def save_instance(
 
     An edit that changes nothing is not written and keeps the version.
     ``dishes_checked`` spares a second lookup when the caller checked the dishes.
-    ``current`` carries the week's locks (as :meth:`_load_instance` reads it).
+    ``current`` carries the week's locks (as :func:`load_instance` reads it).
     """
     if days == current.days:
         return current

@@ -51,6 +51,7 @@ from weekplan.errors import (
     TemplateNotFound,
     WeekPlanError,
 )
+from weekplan.planner.catalog import catalog_of
 from weekplan.planner.enforcement import enforce
 from weekplan.planner.options import PlannerOptions
 from weekplan.planner.schedules import require_schedules
@@ -207,8 +208,7 @@ def _draft_template(  # noqa: PLR0917  # private, one call site
             created_at=now,
             updated_at=now,
         )
-        catalog = options.dish_catalog or uow.dishes
-        uow.instances.add(tenant, enforce(uow, catalog, tenant, empty))
+        uow.instances.add(tenant, enforce(uow, catalog_of(options, uow), tenant, empty))
     worker.start_draft(client, week)
     worker.draft(client, week).update(days=template.days)
 
