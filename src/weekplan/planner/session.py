@@ -7,6 +7,12 @@ functions their modules import (:mod:`weekplan.planner.history`,
 :mod:`weekplan.planner.catalog`, the ``load_*``/``save_*`` steps of
 :mod:`weekplan.planner.templates` and :mod:`weekplan.planner.instances`).
 :class:`~weekplan.WorkerPlanner` holds one of each group and delegates to it.
+
+Why groups of methods over a session, and not one function per use case taking
+the session: a use case reads the session's tenant, options and units of work on
+nearly every line, and as attributes of its group they read as they always did;
+what a group needs from another group is never reached through ``self`` but
+imported by name, so the dependencies between use cases show in the imports.
 """
 
 from __future__ import annotations
@@ -92,7 +98,6 @@ class UseCases:
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._store = session.store
         self._options = session.options
         self.tenant_id = session.tenant_id
         self.actor = session.actor

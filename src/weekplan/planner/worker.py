@@ -115,6 +115,8 @@ class WorkerPlanner:
         """Whether this session refuses every write with ``ReadOnlyAccess``."""
         return self._session.read_only
 
+    # -- dishes (weekplan.planner.dishes) ------------------------------------------
+
     @writes
     def upsert_dish(
         self,
@@ -210,6 +212,8 @@ class WorkerPlanner:
             slot_key, query=query, limit=limit, client_ref=client_ref
         )
 
+    # -- templates (weekplan.planner.templates) ------------------------------------
+
     def list_templates(
         self, *, search: str | None = None, limit: int = 50, cursor: str | None = None
     ) -> Page[WeekPlanTemplate]:
@@ -250,6 +254,8 @@ class WorkerPlanner:
     def delete_template(self, template_id: str) -> None:
         """Delete the template. Instances cloned from it stay as they are."""
         return self._templates.delete_template(template_id)
+
+    # -- client weeks (weekplan.planner.instances) ---------------------------------
 
     @writes
     def create_instance(
@@ -400,6 +406,8 @@ class WorkerPlanner:
         """
         return self._instances.delete_instance(client_ref, week_start_date, reason=reason)
 
+    # -- bulk edits (weekplan.planner.bulk) ----------------------------------------
+
     @writes
     def bulk_assign(
         self,
@@ -463,6 +471,8 @@ class WorkerPlanner:
             days=days,
             expected_version=expected_version,
         )
+
+    # -- diet rulesets (weekplan.planner.guardrails) -------------------------------
 
     @writes
     def save_ruleset(self, ruleset: GuardrailsRuleset | Mapping[str, Any]) -> GuardrailsRuleset:
@@ -568,6 +578,8 @@ class WorkerPlanner:
         """
         return self._guardrails.check_instance(client_ref, week_start_date, ruleset=ruleset)
 
+    # -- the change log (weekplan.planner.changes) ---------------------------------
+
     def list_changes(
         self,
         client_ref: str,
@@ -618,6 +630,8 @@ class WorkerPlanner:
         return self._changes.list_all_changes(
             client_ref=client_ref, since=since, until=until, limit=limit, cursor=cursor
         )
+
+    # -- slot locks (weekplan.planner.locks) ---------------------------------------
 
     @writes
     def lock_slot(
@@ -679,6 +693,8 @@ class WorkerPlanner:
         return self._locks.unlock_slot(
             client_ref, week_start_date, day_key, slot_key, expected_version=expected_version
         )
+
+    # -- drafts (weekplan.planner.drafts) ------------------------------------------
 
     @writes
     def start_draft(self, client_ref: str, week_start_date: date | str) -> WeekDraft:
@@ -758,6 +774,8 @@ class WorkerPlanner:
         """Drop the draft of the client's week; the live week stays as it is."""
         return self._drafts.discard_draft(client_ref, week_start_date)
 
+    # -- generation runs (weekplan.planner.runs) -----------------------------------
+
     def list_runs(
         self,
         *,
@@ -775,6 +793,8 @@ class WorkerPlanner:
         ()
         """
         return self._runs.list_runs(client_ref=client_ref, limit=limit, cursor=cursor)
+
+    # -- generation (weekplan.planner.generation) ----------------------------------
 
     @writes
     def generate_draft(
@@ -812,6 +832,8 @@ class WorkerPlanner:
         return self._generation.generate_draft(
             client_ref, week_start_date, days=days, seed=seed, template_id=template_id
         )
+
+    # -- schedules (weekplan.planner.schedules) ------------------------------------
 
     @writes
     def set_schedule(
@@ -863,6 +885,8 @@ class WorkerPlanner:
     def delete_schedule(self, client_ref: str) -> None:
         """Stop drafting the client's weeks; :class:`~weekplan.ScheduleNotFound` if none."""
         return self._schedules.delete_schedule(client_ref)
+
+    # -- the facade's own: a grid to print -----------------------------------------
 
     def grid(self, plan: WeekPlanTemplate | WeekPlanInstance) -> WeekGrid:
         """A template or client week with its dishes by name, for ``print`` and Jupyter.
