@@ -98,6 +98,7 @@ class UseCases:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+        self._store = session.store
         self._options = session.options
         self.tenant_id = session.tenant_id
         self.actor = session.actor
