@@ -13,10 +13,12 @@ PYTHON = "3.11"
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """ruff check and ruff format --check."""
+    """ruff check, ruff format --check, and the import contracts (lint-imports)."""
     session.install("-e", ".[lint]")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    # The package's layers and the rules in [tool.importlinter] of pyproject.toml.
+    session.run("lint-imports")
 
 
 @nox.session(python=PYTHON)

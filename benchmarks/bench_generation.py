@@ -21,7 +21,6 @@ import statistics
 import time
 from collections.abc import Callable
 
-from weekplan.domain.guardrail_targets import plan_targets
 from weekplan.domain.meal_types import MealType
 from weekplan.generation import (
     CpSatGenerator,
@@ -30,7 +29,7 @@ from weekplan.generation import (
     GenerationRequest,
     slot_fit,
 )
-from weekplan.guardrails import MatchEffect, evaluate
+from weekplan.guardrails import MatchEffect, evaluate, plan_targets
 from weekplan.testing.generation_problems import synthetic_request
 
 

@@ -22,7 +22,7 @@ from weekplan.domain.changes import (
 from weekplan.domain.client_view import ClientDay, ClientSlot, ClientWeekView
 from weekplan.domain.days import DayKey
 from weekplan.domain.dishes import Dish
-from weekplan.domain.drafts import DraftCheck, DraftReview, WeekDraft
+from weekplan.domain.drafts import DraftCheck, WeekDraft
 from weekplan.domain.entries import PlanEntry
 from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.domain.locks import SlotLock
@@ -54,6 +54,7 @@ from weekplan.errors import (
     VersionConflict,
     WeekPlanError,
 )
+from weekplan.planner._draft_review import DraftReview
 from weekplan.planner.client import ClientPlanner
 from weekplan.planner.draft_editor import DraftEditor
 from weekplan.planner.generation import GeneratedDraft
@@ -61,6 +62,9 @@ from weekplan.planner.guardrails import RulesetAssignment
 from weekplan.planner.planner import Planner
 from weekplan.planner.scheduled_runs import ScheduledRun
 from weekplan.planner.worker import WorkerPlanner
+
+# Imported for its effect: it gives the domain values their text and HTML displays.
+import weekplan.rendering  # noqa: F401  # isort: skip
 
 __version__ = package_version()
 """The installed version, e.g. ``"0.1.0"`` (``"0+unknown"`` when it cannot be found)."""

@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("openapi", help="print the HTTP API's OpenAPI 3.1 document as JSON")
     args = parser.parse_args(argv)
     if args.command == "openapi":
-        from weekplan.http.openapi import openapi_json  # noqa: PLC0415  # only this command needs it
+        from weekplan.http._openapi import openapi_json  # noqa: PLC0415  # only this command needs it
 
         print(openapi_json())
         return 0

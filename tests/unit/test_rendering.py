@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from html import escape
 from html.parser import HTMLParser
 from typing import Any
 
 from hypothesis import given
 
-from weekplan import PlanEntry, Planner, WeekPlanInstance, WeekPlanTemplate, meal_type_for_slot
+from weekplan import (
+    DayKey,
+    PlanEntry,
+    Planner,
+    WeekPlanInstance,
+    WeekPlanTemplate,
+    meal_type_for_slot,
+)
 from weekplan.adapters.memory import InMemoryStore
-from weekplan.domain.client_view import slot_order
+from weekplan.domain._display import html_of, text_of
+from weekplan.domain.client_view import build_client_view, slot_order
+from weekplan.domain.meal_types import DEFAULT_VOCABULARY
 from weekplan.rendering.changes import changes_html
+from weekplan.rendering.html import client_week_html, instance_html, template_html
+from weekplan.rendering.text import client_week_text, instance_text, template_text
 from weekplan.testing import strategies as wps
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -191,3 +203,23 @@ def test_change_records_render_escaped_in_html() -> None:
     assert "<b>" not in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html
     assert html.count("<tr data-change=") == 2
+
+
+@given(wps.templates(), wps.instances())
+def test_print_and_notebook_display_are_the_rendering_packages_grids(
+    template: WeekPlanTemplate, instance: WeekPlanInstance
+) -> None:
+    # The domain imports no presentation; the rendering package gives it both displays.
+    view = build_client_view(instance, {}, DEFAULT_VOCABULARY, DayKey.MON)
+    assert str(template) == template_text(template)
+    assert template._repr_html_() == template_html(template)
+    assert str(instance) == instance_text(instance)
+    assert instance._repr_html_() == instance_html(instance)
+    assert str(view) == client_week_text(view)
+    assert view._repr_html_() == client_week_html(view)
+
+
+def test_a_value_no_renderer_knows_shows_its_repr() -> None:
+    entry = PlanEntry("mon", "lunch", notes="<soup>")
+    assert text_of(entry) == repr(entry)
+    assert html_of(entry) == "<pre>" + escape(repr(entry)) + "</pre>"

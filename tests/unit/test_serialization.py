@@ -340,7 +340,7 @@ def test_a_naive_datetime_is_refused() -> None:
 
 def test_a_lone_surrogate_is_refused_as_text() -> None:
     assert _errors(TemplateCreate, {"name": "week \ud800"}) == [
-        {"loc": ["name"], "msg": "must be valid Unicode text"}
+        {"loc": ["name"], "msg": "must be valid Unicode text (no lone surrogates)"}
     ]
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from weekplan.domain._display import html_of, text_of
 from weekplan.domain.days import DAY_ORDER, DayKey
 from weekplan.domain.dishes import Dish
 from weekplan.domain.entries import PlanEntry
@@ -117,16 +118,10 @@ class ClientWeekView:
 
     def _repr_html_(self) -> str:
         """The week as a Monday→Sunday table with dish names, for notebooks."""
-        # Imported here so that the domain module does not depend on presentation.
-        from weekplan.rendering.html import client_week_html  # noqa: PLC0415
-
-        return client_week_html(self)
+        return html_of(self)
 
     def __str__(self) -> str:
-        # Imported here so that the domain module does not depend on presentation.
-        from weekplan.rendering.text import client_week_text  # noqa: PLC0415
-
-        return client_week_text(self)
+        return text_of(self)
 
     def day(self, day_key: DayKey | str) -> ClientDay:
         """One day of the week; a day key that is not ``mon``..``sun`` is ``InvalidInput``."""

@@ -8,20 +8,16 @@ from typing import Any
 
 import attrs
 
-from weekplan.domain.changes import SlotChange
 from weekplan.domain.entries import PlanEntry
-from weekplan.domain.locks import SlotLock
-from weekplan.domain.plans import WeekPlanInstance
+from weekplan.domain.guardrails_check import DecisionSummary, Outcome, RulesetLabels
 from weekplan.errors import InvalidInput
-from weekplan.guardrails.decision import GuardDecision, Outcome
-from weekplan.guardrails.model import GuardrailsRuleset
 
 
 def _texts(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
-__all__ = ["DraftCheck", "DraftReview", "WeekDraft"]
+__all__ = ["DraftCheck", "WeekDraft"]
 
 
 @attrs.frozen
@@ -38,7 +34,7 @@ class DraftCheck:
     reason_codes: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
     @classmethod
-    def of(cls, ruleset: GuardrailsRuleset, decision: GuardDecision) -> DraftCheck:
+    def of(cls, ruleset: RulesetLabels, decision: DecisionSummary) -> DraftCheck:
         """What ``decision`` of ``ruleset`` says."""
         return cls(ruleset.content_hash, decision.outcome, decision.summary, decision.reason_codes)
 
@@ -94,26 +90,3 @@ class WeekDraft:
     updated_at: datetime
     actor: str | None = None
     guardrails: DraftCheck | None = None
-
-
-@attrs.frozen
-class DraftReview:
-    """What applying a draft would do, computed without writing anything.
-
-    ``decision`` is the client's diet on the draft as it would go live (``None``
-    without a diet); ``diff`` every slot it adds, removes or changes against the
-    live week, Monday first; ``locked`` the live week's locks it would break;
-    ``stale`` whether the live week changed since the draft started.
-    """
-
-    draft: WeekDraft
-    live: WeekPlanInstance
-    decision: GuardDecision | None
-    diff: tuple[SlotChange, ...]
-    locked: tuple[SlotLock, ...]
-    stale: bool
-
-    @property
-    def applicable(self) -> bool:
-        """Whether :meth:`~weekplan.WorkerPlanner.apply_draft` would succeed now."""
-        return not self.stale and not self.locked and (self.decision is None or self.decision.ok)

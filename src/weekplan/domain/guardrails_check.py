@@ -1,19 +1,68 @@
-"""What a client's week remembers of the guardrails check it last passed."""
+"""What a client's week remembers of the guardrails check it last passed.
+
+The domain sits below the guardrails: it names the outcomes a check can have
+(:class:`Outcome`) and keeps what a decision said, while the guardrails, one
+layer up, compute decisions. :meth:`GuardrailsCheck.of` therefore reads a
+ruleset and a decision through the few attributes it needs
+(:class:`RulesetLabels`, :class:`DecisionSummary`), which
+:class:`~weekplan.guardrails.GuardrailsRuleset` and
+:class:`~weekplan.guardrails.GuardDecision` have.
+"""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
 from weekplan.domain.limits import INT_MAX
 from weekplan.domain.text import check_key, check_text
 from weekplan.errors import InvalidInput
-from weekplan.guardrails.decision import GuardDecision, Outcome
-from weekplan.guardrails.model import GuardrailsRuleset
 
-__all__ = ["GuardrailsCheck"]
+__all__ = ["DecisionSummary", "GuardrailsCheck", "Outcome", "RulesetLabels"]
+
+
+class Outcome(enum.StrEnum):
+    """``blocked`` if any hard violation, else ``warned`` if any soft one, else ``allowed``."""
+
+    ALLOWED = "allowed"
+    BLOCKED = "blocked"
+    WARNED = "warned"
+
+
+class RulesetLabels(Protocol):
+    """What a check keeps of the ruleset that decided: its hash and its labels."""
+
+    @property
+    def content_hash(self) -> str: ...
+
+    @property
+    def diet_id(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+class DecisionSummary(Protocol):
+    """What a check keeps of a decision: its outcome and the violations, most important first."""
+
+    @property
+    def outcome(self) -> Outcome: ...
+
+    @property
+    def summary(self) -> str: ...
+
+    @property
+    def applied_rule_ids(self) -> tuple[str, ...]: ...
+
+    @property
+    def reason_codes(self) -> tuple[str, ...]: ...
+
+    @property
+    def remediation_hints(self) -> tuple[str, ...]: ...
+
 
 _HASH_MAX = 100
 _CODE_MAX = 200
@@ -113,7 +162,7 @@ class GuardrailsCheck:
     remediation_hints: tuple[str, ...] = attrs.field(default=(), converter=_remediation_hints)
 
     @classmethod
-    def of(cls, ruleset: GuardrailsRuleset, decision: GuardDecision) -> GuardrailsCheck:
+    def of(cls, ruleset: RulesetLabels, decision: DecisionSummary) -> GuardrailsCheck:
         """What a decision of ``ruleset`` says about a week."""
         return cls(
             content_hash=ruleset.content_hash,

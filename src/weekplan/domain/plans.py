@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from weekplan.domain._display import html_of, text_of
 from weekplan.domain.days import DayKey
 from weekplan.domain.entries import PlanEntry, SlotKey, parse_entries, slot_index
 from weekplan.domain.fields import to_id, to_name, to_tenant_id
@@ -81,16 +82,10 @@ class WeekPlanTemplate:
 
     def _repr_html_(self) -> str:
         """The template as a Monday→Sunday table, for notebooks."""
-        # Imported here so that the domain module does not depend on presentation.
-        from weekplan.rendering.html import template_html  # noqa: PLC0415
-
-        return template_html(self)
+        return html_of(self)
 
     def __str__(self) -> str:
-        # Imported here so that the domain module does not depend on presentation.
-        from weekplan.rendering.text import template_text  # noqa: PLC0415
-
-        return template_text(self)
+        return text_of(self)
 
 
 @attrs.frozen
@@ -135,16 +130,10 @@ class WeekPlanInstance:
 
     def _repr_html_(self) -> str:
         """The week as a Monday→Sunday table with overrides marked, for notebooks."""
-        # Imported here so that the domain module does not depend on presentation.
-        from weekplan.rendering.html import instance_html  # noqa: PLC0415
-
-        return instance_html(self)
+        return html_of(self)
 
     def __str__(self) -> str:
-        # Imported here so that the domain module does not depend on presentation.
-        from weekplan.rendering.text import instance_text  # noqa: PLC0415
-
-        return instance_text(self)
+        return text_of(self)
 
     def overrides(self) -> tuple[SlotOverride, ...]:
         """Every slot where ``days`` differs from ``template_snapshot``, Monday first."""

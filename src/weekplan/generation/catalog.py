@@ -15,8 +15,8 @@ import attrs
 
 from weekplan.domain.days import DayKey
 from weekplan.domain.dishes import Dish
-from weekplan.domain.guardrail_targets import dish_target
 from weekplan.domain.meal_types import _AFFIX_MIN, _PLURALS, MealType, MealVocabulary, name_words
+from weekplan.guardrails import dish_target
 from weekplan.guardrails.compiled import compile_ruleset
 from weekplan.guardrails.decision import MatchEffect
 from weekplan.guardrails.model import DietLogicConstraint, DietLogicKind, GuardrailsRuleset

@@ -16,10 +16,10 @@ import attrs
 
 from weekplan.domain.dishes import Dish
 from weekplan.domain.entries import PlanEntry
-from weekplan.domain.guardrail_targets import plan_targets
 from weekplan.errors import GenerationFailed, GuardrailsViolation, InvalidInput
 from weekplan.generation.port import PlanGenerator
 from weekplan.generation.request import GeneratedWeek, GenerationRequest, Violation
+from weekplan.guardrails import plan_targets
 from weekplan.guardrails.decision import GuardDecision, MatchEffect, SourceKind, TraceResult
 from weekplan.guardrails.evaluator import evaluate
 

@@ -16,6 +16,7 @@ Everything here is pure: no I/O, no storage.
 (False, ('geen-melk',))
 """
 
+from weekplan.guardrails._plan_targets import dish_target, plan_targets
 from weekplan.guardrails.compiled import CompiledRuleset, clear_cache, compile_ruleset
 from weekplan.guardrails.constraints import CompiledConstraints, compile_constraints
 from weekplan.guardrails.decision import (
@@ -90,7 +91,9 @@ __all__ = [
     "clear_cache",
     "compile_constraints",
     "compile_ruleset",
+    "dish_target",
     "evaluate",
+    "plan_targets",
     "ruleset_from_dict",
     "ruleset_from_json",
     "ruleset_from_seed_tables",

@@ -1,4 +1,8 @@
-"""What an evaluation returns: a :class:`GuardDecision` and its parts."""
+"""What an evaluation returns: a :class:`GuardDecision` and its parts.
+
+:class:`Outcome` is the domain's, which names the outcomes a week's stored check
+can have; it is exported here too, beside the decision that computes one.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 import attrs
 
 from weekplan.domain.days import DayKey
+from weekplan.domain.guardrails_check import Outcome
 from weekplan.guardrails.model import RuleTarget
 
 __all__ = [
@@ -22,14 +27,6 @@ __all__ = [
     "TraceResult",
     "TraceStep",
 ]
-
-
-class Outcome(enum.StrEnum):
-    """``blocked`` if any hard violation, else ``warned`` if any soft one, else ``allowed``."""
-
-    ALLOWED = "allowed"
-    BLOCKED = "blocked"
-    WARNED = "warned"
 
 
 class MatchEffect(enum.StrEnum):

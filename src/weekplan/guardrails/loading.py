@@ -1,8 +1,9 @@
 """Rulesets from plain dicts and JSON, and back; and from the seed's table rows.
 
-Parsing uses a converter local to this module (no process-wide converter) with
-detailed validation, so a malformed payload raises
-:class:`~weekplan.errors.InvalidInput` naming every bad field by its path:
+Parsing and writing go through :mod:`weekplan.serialization`, the one converter
+for every JSON payload of weekplan, so a malformed ruleset raises
+:class:`~weekplan.errors.InvalidInput` naming every bad field by its path, in
+the same words as any other payload:
 
 >>> from weekplan.errors import InvalidInput
 >>> try:
@@ -14,19 +15,9 @@ detailed validation, so a malformed payload raises
 
 from __future__ import annotations
 
-import enum
 import json
-import typing
 from collections.abc import Iterable, Mapping
 from typing import Any
-
-import cattrs
-from cattrs.errors import (
-    AttributeValidationNote,
-    ForbiddenExtraKeysError,
-    IterableValidationError,
-    IterableValidationNote,
-)
 
 from weekplan.errors import ErrorItem, InvalidInput
 from weekplan.guardrails.model import (
@@ -38,12 +29,11 @@ from weekplan.guardrails.model import (
     MatchMode,
     Provenance,
     Remediation,
-    RuleAction,
     RuleMatch,
     RuleMetadata,
     RuleTarget,
-    Strictness,
 )
+from weekplan.serialization import from_json, to_json
 
 __all__ = [
     "ruleset_from_dict",
@@ -51,104 +41,6 @@ __all__ = [
     "ruleset_from_seed_tables",
     "ruleset_to_dict",
 ]
-
-
-def _strict(kind: type, name: str) -> Any:
-    def structure(value: Any, _type: Any) -> Any:
-        # cattrs would coerce (``str(5)``, ``bool("false")``); a payload must say what it means.
-        if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
-            return value
-        raise TypeError(f"must be {name}")
-
-    return structure
-
-
-def _enum_value(member: enum.Enum) -> Any:
-    return member.value
-
-
-def _enum_member(value: Any, kind: type[enum.Enum]) -> enum.Enum:
-    if not isinstance(value, str):
-        raise TypeError("must be a string")
-    return kind(value)
-
-
-def _is_homogeneous_tuple(kind: Any) -> bool:
-    args = typing.get_args(kind)
-    return typing.get_origin(kind) is tuple and len(args) == 2 and args[1] is Ellipsis
-
-
-def _tuple_hook(converter: cattrs.Converter) -> Any:
-    def factory(kind: Any) -> Any:
-        element = typing.get_args(kind)[0]
-
-        def structure(value: Any, _type: Any) -> tuple[Any, ...]:
-            # A string is iterable too; a payload's list must be a list.
-            if not isinstance(value, list | tuple):
-                raise TypeError("must be a list")
-            items: list[Any] = []
-            failures: list[Exception] = []
-            for index, item in enumerate(value):
-                try:
-                    items.append(converter.structure(item, element))
-                except Exception as exc:
-                    exc.__notes__ = [IterableValidationNote(f"index {index}", index, element)]
-                    failures.append(exc)
-            if failures:
-                raise IterableValidationError(f"While structuring {kind}", failures, kind)
-            return tuple(items)
-
-        return structure
-
-    return factory
-
-
-def _make_converter() -> cattrs.Converter:
-    converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
-    converter.register_structure_hook(str, _strict(str, "a string"))
-    converter.register_structure_hook(int, _strict(int, "an integer"))
-    converter.register_structure_hook(bool, _strict(bool, "true or false"))
-    converter.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook(converter))
-    # Registered one by one: a StrEnum is a str, and cattrs would pass it through as is.
-    for kind in (DietLogicKind, MatchMode, RuleAction, RuleTarget, Strictness):
-        converter.register_unstructure_hook(kind, _enum_value)
-        converter.register_structure_hook(kind, _enum_member)
-    converter.register_unstructure_hook_func(
-        _is_homogeneous_tuple, lambda value: [converter.unstructure(item) for item in value]
-    )
-    return converter
-
-
-_converter = _make_converter()
-
-
-def _leaf_message(exc: BaseException, expected: Any) -> str:
-    if isinstance(exc, KeyError):
-        return "field required"
-    if isinstance(expected, type) and issubclass(expected, enum.Enum):
-        return "must be one of " + ", ".join(str(member.value) for member in expected)
-    if isinstance(exc, TypeError) and str(exc).startswith("must be"):
-        return str(exc)
-    return f"invalid value ({exc})"
-
-
-def _errors(exc: BaseException, loc: list[str | int], expected: Any = None) -> list[ErrorItem]:
-    if isinstance(exc, InvalidInput):
-        return [{"loc": [*loc, *e["loc"]], "msg": e["msg"]} for e in exc.errors]
-    if isinstance(exc, ForbiddenExtraKeysError):
-        return [{"loc": [*loc, key], "msg": "unknown field"} for key in sorted(exc.extra_fields)]
-    if isinstance(exc, cattrs.ClassValidationError | IterableValidationError):
-        with_notes, without_notes = exc.group_exceptions()
-        found: list[ErrorItem] = []
-        for sub, note in with_notes:
-            step: str | int = note.name if isinstance(note, AttributeValidationNote) else note.index
-            found += _errors(sub, [*loc, step], note.type)
-        for sub in without_notes:
-            found += _errors(sub, loc)
-        return found
-    if isinstance(exc, ExceptionGroup):
-        return [item for sub in exc.exceptions for item in _errors(sub, loc)]
-    return [{"loc": loc, "msg": _leaf_message(exc, expected)}]
 
 
 def ruleset_from_dict(payload: Any) -> GuardrailsRuleset:
@@ -161,10 +53,7 @@ def ruleset_from_dict(payload: Any) -> GuardrailsRuleset:
         raise InvalidInput.at((), "must be an object")
     body = dict(payload)
     claimed = body.pop("content_hash", None)
-    try:
-        ruleset = _converter.structure(body, GuardrailsRuleset)
-    except Exception as exc:
-        raise InvalidInput(_errors(exc, [])) from exc
+    ruleset = from_json(GuardrailsRuleset, body)
     if claimed is not None and claimed != ruleset.content_hash:
         raise InvalidInput.at(
             ("content_hash",), f"does not match the rules (they hash to {ruleset.content_hash})"
@@ -185,7 +74,7 @@ def ruleset_from_json(text: str | bytes) -> GuardrailsRuleset:
 
 def ruleset_to_dict(ruleset: GuardrailsRuleset) -> dict[str, Any]:
     """The JSON-ready dict of ``ruleset``, with its ``content_hash``."""
-    payload: dict[str, Any] = _converter.unstructure(ruleset)
+    payload: dict[str, Any] = to_json(ruleset)
     payload["content_hash"] = ruleset.content_hash
     return payload
 

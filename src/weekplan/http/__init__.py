@@ -14,8 +14,8 @@ writes its adapter in a few lines around :meth:`PlanningApi.handle`.
 
 from __future__ import annotations
 
-from weekplan.http.access import RequestAccess, Role
-from weekplan.http.api import (
+from weekplan.http._access import RequestAccess, Role
+from weekplan.http._api import (
     DEFAULT_MAX_BODY_BYTES,
     AccessRefused,
     ApiRequest,
@@ -24,9 +24,9 @@ from weekplan.http.api import (
     error_response,
     status_detail,
 )
-from weekplan.http.openapi import openapi_document
-from weekplan.http.routes import READ_METHODS, Audience, Call, Reply, Route
-from weekplan.http.table import API_PREFIXES, ROUTES
+from weekplan.http._openapi import openapi_document
+from weekplan.http._routes import READ_METHODS, Audience, Call, Reply, Route
+from weekplan.http._table import API_PREFIXES, ROUTES
 
 __all__ = [
     "API_PREFIXES",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from weekplan.domain._inputs import check_expected_version, check_template_id, collect_errors
 from weekplan.domain.bulk import DayScope, assign_dish, parse_day_scope
 from weekplan.domain.changes import ChangeSource, slot_changes
 from weekplan.domain.entries import PlanEntry, parse_entries, slot_index
@@ -15,7 +16,6 @@ from weekplan.domain.text import check_text
 from weekplan.errors import InvalidInput
 from weekplan.planner.catalog import catalog_of, require_dishes
 from weekplan.planner.dishes import check_dish_id
-from weekplan.planner.inputs import check_expected_version, check_template_id, collect_errors
 from weekplan.planner.instances import instance_key, load_instance, save_instance
 from weekplan.planner.session import UseCases
 from weekplan.planner.templates import load_template, save_template

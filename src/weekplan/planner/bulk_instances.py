@@ -13,10 +13,10 @@ from typing import cast
 
 from weekplan.domain.client_view import dish_ids
 from weekplan.domain.entries import PlanEntry
-from weekplan.domain.guardrail_targets import plan_targets
 from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.domain.plans import WeekPlanInstance
 from weekplan.errors import GuardrailsViolation, InstanceExists, RulesetNotFound, WeekPlanError
+from weekplan.guardrails import plan_targets
 from weekplan.guardrails.evaluator import evaluate
 from weekplan.guardrails.progress import worsened
 from weekplan.guardrails.targets import PlanTarget

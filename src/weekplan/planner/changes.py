@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from weekplan.domain._inputs import check_client_ref, check_template_id, collect_errors
 from weekplan.domain.changes import ChangeRecord, ChangeSortKey, ChangeSubject
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.errors import InvalidInput
-from weekplan.planner.inputs import check_client_ref, check_template_id, collect_errors
 from weekplan.planner.instances import instance_key
 from weekplan.planner.session import UseCases
 from weekplan.planner.workflow import require_workflow

@@ -18,6 +18,12 @@ from typing import Any
 
 import attrs
 
+from weekplan.domain._inputs import (
+    check_client_ref,
+    check_expected_version,
+    check_search,
+    collect_errors,
+)
 from weekplan.domain.dishes import Dish, parse_meal_types, parse_texts
 from weekplan.domain.limits import (
     ID_MAX,
@@ -42,12 +48,6 @@ from weekplan.errors import (
 )
 from weekplan.planner.catalog import catalog_of, check_catalog_writable
 from weekplan.planner.enforcement import blocked_dish_ids, client_ruleset
-from weekplan.planner.inputs import (
-    check_client_ref,
-    check_expected_version,
-    check_search,
-    collect_errors,
-)
 from weekplan.planner.session import UseCases
 from weekplan.ports import UnitOfWork
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from weekplan.domain._inputs import check_expected_version, collect_errors
 from weekplan.domain.bulk import DayScope, assign_dish, parse_day_scope
 from weekplan.domain.days import DayKey
 from weekplan.domain.drafts import WeekDraft
@@ -18,7 +19,6 @@ from weekplan.domain.text import check_text
 from weekplan.planner.access import writes
 from weekplan.planner.catalog import require_dishes
 from weekplan.planner.dishes import check_dish_id
-from weekplan.planner.inputs import check_expected_version, collect_errors
 from weekplan.planner.options import UNSET, Unset
 
 if TYPE_CHECKING:

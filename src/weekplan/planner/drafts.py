@@ -16,17 +16,18 @@ from datetime import date
 
 import attrs
 
+from weekplan.domain._inputs import check_expected_version, collect_errors
 from weekplan.domain.changes import ChangeSource, slot_changes
-from weekplan.domain.drafts import DraftCheck, DraftReview, WeekDraft
+from weekplan.domain.drafts import DraftCheck, WeekDraft
 from weekplan.domain.entries import PlanEntry
 from weekplan.domain.history import introduced_dish_ids
 from weekplan.domain.locks import locked_changes
 from weekplan.domain.plans import WeekPlanInstance
 from weekplan.errors import ConcurrentUpdate, DraftNotFound, VersionConflict
+from weekplan.planner._draft_review import DraftReview
 from weekplan.planner.catalog import catalog_of, require_dishes
 from weekplan.planner.draft_editor import DraftEditor
 from weekplan.planner.enforcement import client_ruleset, decide_plan
-from weekplan.planner.inputs import check_expected_version, collect_errors
 from weekplan.planner.instances import instance_key, load_instance, save_instance
 from weekplan.planner.session import Session, UseCases
 from weekplan.planner.workflow import check_reason, require_workflow

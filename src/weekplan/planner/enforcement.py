@@ -21,10 +21,10 @@ from weekplan.domain.client_view import dish_ids
 from weekplan.domain.days import DayKey
 from weekplan.domain.dishes import Dish
 from weekplan.domain.entries import PlanEntry
-from weekplan.domain.guardrail_targets import dish_target, plan_targets
 from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.domain.plans import WeekPlanInstance
 from weekplan.errors import GuardrailsViolation, RulesetNotFound
+from weekplan.guardrails import dish_target, plan_targets
 from weekplan.guardrails.compiled import compile_ruleset
 from weekplan.guardrails.decision import GuardDecision, MatchEffect
 from weekplan.guardrails.evaluator import evaluate

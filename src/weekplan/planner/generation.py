@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from weekplan.domain._inputs import check_template_id, collect_errors
 from weekplan.domain.bulk import WEEK, DayScope, parse_day_scope
 from weekplan.domain.days import DAY_ORDER
 from weekplan.domain.drafts import WeekDraft
@@ -25,7 +26,6 @@ from weekplan.generation.request import GeneratedEntry
 from weekplan.planner.catalog import catalog_of, require_dishes
 from weekplan.planner.drafts import draft_check
 from weekplan.planner.generation_flow import GenerationJob
-from weekplan.planner.inputs import check_template_id, collect_errors
 from weekplan.planner.instances import add_instance, instance_key, load_instance
 from weekplan.planner.session import UseCases
 from weekplan.planner.templates import load_template

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from weekplan.domain._inputs import check_client_ref, collect_errors
 from weekplan.domain.limits import INT_MAX
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.plans import WeekPlanInstance
@@ -26,7 +27,6 @@ from weekplan.guardrails.loading import ruleset_from_dict
 from weekplan.guardrails.model import RULE_ID_MAX, GuardrailsRuleset
 from weekplan.planner.catalog import catalog_of
 from weekplan.planner.enforcement import client_ruleset, decide_plan, recheck
-from weekplan.planner.inputs import check_client_ref, collect_errors
 from weekplan.planner.instances import instance_key, load_instance, week_of
 from weekplan.planner.session import UseCases
 from weekplan.ports import UnitOfWork

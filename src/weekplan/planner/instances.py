@@ -8,6 +8,12 @@ from typing import Any
 
 import attrs
 
+from weekplan.domain._inputs import (
+    check_client_ref,
+    check_expected_version,
+    check_template_id,
+    collect_errors,
+)
 from weekplan.domain.bulk_instances import InstancesCreated, parse_client_refs
 from weekplan.domain.changes import ChangeSource, SlotChange, slot_changes
 from weekplan.domain.days import DayKey
@@ -38,12 +44,6 @@ from weekplan.planner.bulk_instances import (
 from weekplan.planner.catalog import catalog_of
 from weekplan.planner.enforcement import enforce
 from weekplan.planner.history import plan_changed
-from weekplan.planner.inputs import (
-    check_client_ref,
-    check_expected_version,
-    check_template_id,
-    collect_errors,
-)
 from weekplan.planner.options import UNSET, Unset
 from weekplan.planner.session import Session, UseCases
 from weekplan.planner.templates import load_template

@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from weekplan.domain._inputs import check_expected_version, collect_errors
 from weekplan.domain.changes import ChangeType
 from weekplan.domain.days import DayKey
 from weekplan.domain.dishes import parse_texts
@@ -22,7 +23,6 @@ from weekplan.domain.limits import INGREDIENT_MAX, MAX_INGREDIENTS
 from weekplan.domain.locks import SlotLock
 from weekplan.domain.plans import WeekPlanInstance
 from weekplan.errors import ConcurrentUpdate, SlotNotFound
-from weekplan.planner.inputs import check_expected_version, collect_errors
 from weekplan.planner.instances import instance_key, load_instance
 from weekplan.planner.session import UseCases
 from weekplan.planner.workflow import (

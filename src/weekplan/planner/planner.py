@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from weekplan.domain._inputs import check_client_ref, check_flag, collect_errors
 from weekplan.domain.days import DayKey
 from weekplan.domain.limits import ID_MAX
 from weekplan.domain.meal_types import DEFAULT_VOCABULARY, MealVocabulary
@@ -14,7 +15,6 @@ from weekplan.generation.checked import DEFAULT_MAX_ATTEMPTS
 from weekplan.generation.port import PlanGenerator
 from weekplan.generation.quota import GenerationQuota
 from weekplan.planner.client import ClientPlanner
-from weekplan.planner.inputs import check_client_ref, check_flag, collect_errors
 from weekplan.planner.options import PlannerOptions, new_id, utc_now
 from weekplan.planner.scheduled_runs import (
     ScheduledRun,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from weekplan.domain._inputs import check_client_ref, collect_errors
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.runs import GenerationRun
 from weekplan.errors import InvalidInput
-from weekplan.planner.inputs import check_client_ref, collect_errors
 from weekplan.planner.session import UseCases
 from weekplan.ports import runs_of
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from weekplan.domain._inputs import check_client_ref, collect_errors
 from weekplan.domain.days import DayKey
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.schedules import (
@@ -23,7 +24,6 @@ from weekplan.domain.schedules import (
     next_run_after,
 )
 from weekplan.errors import NotSupportedByStore, ScheduleNotFound
-from weekplan.planner.inputs import check_client_ref, collect_errors
 from weekplan.planner.session import UseCases
 from weekplan.planner.templates import load_template
 from weekplan.ports import UnitOfWork

@@ -7,6 +7,12 @@ from typing import Any
 
 import attrs
 
+from weekplan.domain._inputs import (
+    check_expected_version,
+    check_search,
+    check_template_id,
+    collect_errors,
+)
 from weekplan.domain.changes import ChangeSource
 from weekplan.domain.entries import EntryInput, PlanEntry, parse_entries
 from weekplan.domain.limits import NAME_KEY_MAX, NAME_MAX
@@ -15,12 +21,6 @@ from weekplan.domain.plans import WeekPlanTemplate
 from weekplan.domain.text import check_text, search_key
 from weekplan.errors import ConcurrentUpdate, TemplateNotFound, VersionConflict
 from weekplan.planner.history import plan_changed
-from weekplan.planner.inputs import (
-    check_expected_version,
-    check_search,
-    check_template_id,
-    collect_errors,
-)
 from weekplan.planner.options import UNSET, Unset
 from weekplan.planner.session import Session, UseCases
 from weekplan.planner.workflow import log_changes, template_records

@@ -22,7 +22,7 @@ from weekplan.domain.changes import ChangeRecord
 from weekplan.domain.client_view import dish_ids
 from weekplan.domain.days import DayKey
 from weekplan.domain.dishes import Dish
-from weekplan.domain.drafts import DraftReview, WeekDraft
+from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.entries import EntryInput
 from weekplan.domain.meal_types import MealType
 from weekplan.domain.paging import Page
@@ -33,6 +33,7 @@ from weekplan.domain.suggestions import DishSuggestion
 from weekplan.errors import InstanceNotFound, InvalidInput, TemplateNotFound
 from weekplan.guardrails.decision import GuardDecision
 from weekplan.guardrails.model import GuardrailsRuleset
+from weekplan.planner._draft_review import DraftReview
 from weekplan.planner.access import writes
 from weekplan.planner.bulk import BulkUseCases
 from weekplan.planner.catalog import catalog_of

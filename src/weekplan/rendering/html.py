@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from weekplan.domain.days import DAY_ORDER, DayKey
 from weekplan.domain.entries import PlanEntry, SlotKey
 from weekplan.domain.meal_types import DEFAULT_VOCABULARY, MealType, MealVocabulary
-from weekplan.rendering.rows import dish_label, ordered_slot_keys
+from weekplan.rendering._rows import dish_label, ordered_slot_keys
 
 if TYPE_CHECKING:
     from weekplan.domain.client_view import ClientSlot, ClientWeekView

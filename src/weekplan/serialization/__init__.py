@@ -37,8 +37,7 @@ from weekplan.errors import InvalidInput
 from weekplan.serialization._converter import make_converter, make_query_converter
 from weekplan.serialization._errors import PayloadError, error_items
 from weekplan.serialization._json import parse_json
-from weekplan.serialization._schema import json_schema
-from weekplan.serialization.payloads import (
+from weekplan.serialization._payloads import (
     BulkAssign,
     ChangeQuery,
     DishQuery,
@@ -59,6 +58,7 @@ from weekplan.serialization.payloads import (
     TemplateUpdate,
     WeekQuery,
 )
+from weekplan.serialization._schema import json_schema
 
 __all__ = [
     "BulkAssign",

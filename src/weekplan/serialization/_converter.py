@@ -22,7 +22,7 @@ from cattrs.gen import make_dict_structure_fn
 
 from weekplan.domain.days import DayKey
 from weekplan.serialization._errors import PayloadError
-from weekplan.serialization.payloads import DayScopeJson
+from weekplan.serialization._payloads import DayScopeJson
 
 __all__ = ["make_converter", "make_query_converter"]
 
@@ -44,7 +44,7 @@ def _structure_str(value: Any, cls: type) -> Any:
         value.encode("utf-8")
     except UnicodeEncodeError:
         # A lone surrogate survives json.loads but no database column takes it.
-        raise PayloadError("must be valid Unicode text") from None
+        raise PayloadError("must be valid Unicode text (no lone surrogates)") from None
     return value
 
 

@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 
 from weekplan.domain.dishes import Dish
 from weekplan.domain.entries import PlanEntry
-from weekplan.domain.guardrail_targets import plan_targets
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.errors import (
     GuardrailsViolation,
@@ -38,6 +37,7 @@ from weekplan.guardrails import (
     RuleMatch,
     RuleMetadata,
     evaluate,
+    plan_targets,
 )
 from weekplan.guardrails.progress import worsened
 from weekplan.planner.planner import Planner

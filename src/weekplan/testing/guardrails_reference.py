@@ -15,14 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from weekplan.guardrails.decision import GuardDecision
-from weekplan.guardrails.evaluator import check_targets
-from weekplan.guardrails.model import GuardrailsRuleset, MatchMode, RuleTarget
-from weekplan.guardrails.normalize import FoldedText, compound_match_ok, fold
-from weekplan.guardrails.targets import PlanTarget
-from weekplan.guardrails.terms import RawMatch, TermSpec, flatten, is_excepted
-from weekplan.guardrails.verdict import decide
-from weekplan.guardrails.words import AnalyzedText
+from weekplan.guardrails import GuardDecision, GuardrailsRuleset, MatchMode, PlanTarget, RuleTarget
+from weekplan.guardrails.matching import (
+    AnalyzedText,
+    FoldedText,
+    RawMatch,
+    TermSpec,
+    check_targets,
+    compound_match_ok,
+    decide,
+    flatten,
+    fold,
+    is_excepted,
+)
 
 __all__ = ["reference_evaluate"]
 

@@ -16,9 +16,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from weekplan import Dish, GenerationInfeasible, PlanEntry
-from weekplan.domain.guardrail_targets import plan_targets
 from weekplan.generation import CpSatGenerator, GenerationRequest, profile_catalog, slot_fit
-from weekplan.guardrails import DietLogicConstraint, GuardrailsRuleset, MatchEffect, evaluate
+from weekplan.guardrails import (
+    DietLogicConstraint,
+    GuardrailsRuleset,
+    MatchEffect,
+    evaluate,
+    plan_targets,
+)
 from weekplan.testing.generation_problems import block, diet, quota
 
 pytest.importorskip("ortools", reason="the solver needs the generate extra")

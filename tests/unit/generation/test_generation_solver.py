@@ -10,9 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from weekplan import Dish, GenerationInfeasible, InvalidInput, MealType, MealVocabulary, PlanEntry
-from weekplan.domain.guardrail_targets import plan_targets
 from weekplan.generation import CpSatGenerator, GeneratedWeek, slot_fit
-from weekplan.guardrails import DietLogicConstraint, DietLogicItem, evaluate
+from weekplan.guardrails import DietLogicConstraint, DietLogicItem, evaluate, plan_targets
 from weekplan.testing.generation_problems import (
     block,
     diet,

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from weekplan.domain.dishes import Dish
 from weekplan.domain.entries import PlanEntry
-from weekplan.domain.guardrail_targets import dish_target, plan_targets
 from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.errors import GuardrailsViolation, InvalidInput
 from weekplan.guardrails import (
@@ -21,7 +20,9 @@ from weekplan.guardrails import (
     Outcome,
     PlanTarget,
     RuleMatch,
+    dish_target,
     evaluate,
+    plan_targets,
 )
 from weekplan.planner.enforcement import blocked_dish_ids
 from weekplan.testing import strategies as wps

@@ -157,6 +157,10 @@ def test_a_ruleset_survives_a_round_trip_through_a_dict_and_json() -> None:
             [(["diet_logic", 0, "min_per_day"], "force needs min_per_day or min_per_week")],
         ),
         ([1], [([], "must be an object")]),
+        (
+            {"diet_id": "d", "rules": [rule_dict(match="melk")], "provenance": []},
+            [(["rules", 0, "match"], "must be an object"), (["provenance"], "must be an object")],
+        ),
     ],
 )
 def test_a_malformed_payload_names_each_bad_field_by_its_path(

@@ -20,7 +20,7 @@ from typing import Any, get_args, get_origin
 import attrs
 
 from weekplan.domain.days import DayKey
-from weekplan.http.routes import Audience, Route
+from weekplan.http._routes import Audience, Route
 from weekplan.serialization import json_schema
 
 __all__ = ["ERROR_SCHEMA", "openapi_document"]
@@ -255,7 +255,7 @@ def openapi_document(
 ) -> dict[str, Any]:
     """The OpenAPI 3.1 document of ``routes`` (by default the whole route table)."""
     if routes is None:
-        from weekplan.http.table import ROUTES  # noqa: PLC0415  # the table serves this document
+        from weekplan.http._table import ROUTES  # noqa: PLC0415  # the table serves this document
 
         routes = ROUTES
     routes = tuple(routes)

@@ -13,14 +13,14 @@ import attrs
 
 from weekplan.domain.changes import ChangeRecord
 from weekplan.domain.dishes import Dish
-from weekplan.domain.drafts import DraftReview, WeekDraft
+from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.paging import Page
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.runs import GenerationRun
 from weekplan.domain.suggestions import DishSuggestion
 from weekplan.guardrails import GuardrailsRuleset, ruleset_from_dict, ruleset_to_dict
 from weekplan.guardrails.decision import GuardDecision
-from weekplan.http.client_payloads import (
+from weekplan.http._client_payloads import (
     ClientSlotPayload,
     ClientWeekPayload,
     ClientWeekSummary,
@@ -28,7 +28,8 @@ from weekplan.http.client_payloads import (
     client_week,
     client_weeks,
 )
-from weekplan.http.routes import Audience, Call, Reply, Route
+from weekplan.http._routes import Audience, Call, Reply, Route
+from weekplan.planner._draft_review import DraftReview
 from weekplan.planner.generation import GeneratedDraft
 from weekplan.planner.guardrails import RulesetAssignment
 from weekplan.serialization import (
@@ -413,7 +414,7 @@ def _client_weeks(call: Call) -> Any:
 
 
 def _openapi(call: Call) -> Any:
-    from weekplan.http.openapi import openapi_document  # noqa: PLC0415  # it reads this table
+    from weekplan.http._openapi import openapi_document  # noqa: PLC0415  # it reads this table
 
     return openapi_document()
 

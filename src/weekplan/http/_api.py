@@ -49,9 +49,9 @@ from weekplan.errors import (
     WeekPlanError,
     WorkerOnly,
 )
-from weekplan.http.access import RequestAccess, Role
-from weekplan.http.routes import Audience, Call, Reply, Route
-from weekplan.http.table import API_PREFIXES, ROUTES
+from weekplan.http._access import RequestAccess, Role
+from weekplan.http._routes import Audience, Call, Reply, Route
+from weekplan.http._table import API_PREFIXES, ROUTES
 from weekplan.planner.planner import Planner
 from weekplan.serialization import from_json, from_query, parse_json, to_json
 

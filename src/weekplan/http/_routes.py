@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from weekplan.http.access import RequestAccess
+from weekplan.http._access import RequestAccess
 from weekplan.planner.client import ClientPlanner
 from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner

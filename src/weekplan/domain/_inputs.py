@@ -1,4 +1,8 @@
-"""Parsing of the arguments use cases take, each error naming its field."""
+"""Parsing of the arguments use cases and request payloads take, each error naming its field.
+
+It sits in the domain, below both the use cases and :mod:`weekplan.serialization`,
+so a payload that parses is checked by the same rules the planner applies.
+"""
 
 from __future__ import annotations
 
