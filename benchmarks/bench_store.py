@@ -383,7 +383,9 @@ def seed_history(worker: WorkerPlanner, dishes: int) -> None:
         worker.create_template(f"History {first}", entries)
 
 
-def sql_cases(prefix: str, store: SqlAlchemyStore, matched: Raw, minimum: Raw) -> dict[str, Any]:
+def sql_cases(
+    prefix: str, store: SqlAlchemyStore, matched: Raw, minimum: Raw, *, per_call: bool = False
+) -> dict[str, Any]:
     worker = Planner(store).worker(TENANT)
     with store.unit_of_work() as uow:
         for n in range(ENTRIES):
@@ -416,6 +418,8 @@ def sql_cases(prefix: str, store: SqlAlchemyStore, matched: Raw, minimum: Raw) -
             for k in range(BULK_CLIENTS)
         ],
     }
+    if per_call:
+        return {name: case for name, case in cases.items() if "1000 weeks" not in name}
     if hasattr(worker, "create_instances"):
         cases[f"{prefix} 1000 weeks/create_instances"] = lambda n: worker.create_instances(
             bulk_template.id, [f"bulk-{n}-{k}" for k in range(BULK_CLIENTS)], MONDAY
@@ -478,17 +482,19 @@ GROUPS: tuple[tuple[str, int, int], ...] = (
 )
 
 
-def build(only: str | None, stack: contextlib.ExitStack) -> LocalRunner:
+def build(only: str | None, stack: contextlib.ExitStack, *, per_call: bool = False) -> LocalRunner:
     runner = LocalRunner("this tree")
     if only in (None, "sqlite"):
         store, matched, minimum = stack.enter_context(sqlite_databases())
-        runner.cases.update(sql_cases("sqlite", store, matched, minimum))
+        runner.cases.update(sql_cases("sqlite", store, matched, minimum, per_call=per_call))
     pg = os.environ.get("WEEKPLAN_BENCH_POSTGRES_URL") or os.environ.get(
         "WEEKPLAN_TEST_POSTGRES_URL"
     )
     if only in (None, "postgresql") and pg:
         store, matched, minimum = stack.enter_context(postgresql_databases(make_url(pg)))
-        runner.cases.update(sql_cases("postgresql", store, matched, minimum))
+        runner.cases.update(sql_cases("postgresql", store, matched, minimum, per_call=per_call))
+    if per_call:
+        return runner
     if only in (None, "memory"):
         runner.cases.update(suggestion_cases("memory", InMemoryStore()))
     if only in (None, "guardrails"):
@@ -562,10 +568,15 @@ def main() -> None:
     parser.add_argument("--only", choices=["sqlite", "postgresql", "memory", "guardrails"])
     parser.add_argument("--compare", metavar="SRC", help="another source tree, run interleaved")
     parser.add_argument("--label", default="this tree", help="column title of this tree")
+    parser.add_argument(
+        "--per-call",
+        action="store_true",
+        help="only get_instance, create_instance and set_slot (no catalogs, bulk or guardrails)",
+    )
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every block count")
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
-        runner = build(args.only, stack)
+        runner = build(args.only, stack, per_call=args.per_call)
         if os.environ.get("WEEKPLAN_BENCH_CHILD"):
             serve(runner)
             return

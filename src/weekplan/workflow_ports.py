@@ -21,11 +21,13 @@ from weekplan.domain.changes import ChangeRecord, ChangeSortKey, ChangeSubject
 from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.entries import SlotKey
 from weekplan.domain.locks import SlotLock
+from weekplan.domain.plans import WeekPlanInstance
 
 __all__ = [
     "ChangeLogRepository",
     "DraftRepository",
     "SlotLockRepository",
+    "WeekWithLocksReads",
     "WorkflowUnitOfWork",
 ]
 
@@ -75,6 +77,23 @@ class SlotLockRepository(Protocol):
 
     def remove_week(self, tenant_id: str, client_ref: str, week_start_date: date) -> None:
         """Unlock every slot of the week (the week is being deleted)."""
+        ...
+
+
+class WeekWithLocksReads(Protocol):
+    """Optional, on a workflow store's ``instances``: a week and its locks in one read.
+
+    A store whose instance repository has this method, and whose store object
+    says ``reads_week_with_locks = True``, lets the planner read a week as one
+    statement (see :class:`~weekplan.ports.SnapshotReads`): no transaction
+    around it, where that spares round trips. Without it the planner reads the
+    week, then its locks, in one transaction.
+    """
+
+    def get_with_locks(
+        self, tenant_id: str, client_ref: str, week_start_date: date
+    ) -> WeekPlanInstance | None:
+        """The instance with its ``locks`` (Monday first, then by slot key), or ``None``."""
         ...
 
 

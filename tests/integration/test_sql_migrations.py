@@ -122,7 +122,7 @@ def test_upgrading_a_database_with_plans_counts_their_dishes_into_the_history(
     empty_database: Engine,
 ) -> None:
     upgrade(empty_database, "weekplan_0001")
-    days = EntryCodec.encode(
+    days = EntryCodec().encode(
         [
             PlanEntry("mon", "Lunch 1", "soup"),
             PlanEntry("tue", "lunch_2", "soup"),

@@ -11,6 +11,7 @@ give its days back (:func:`replay`).
 from __future__ import annotations
 
 import enum
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -91,11 +92,31 @@ def slot_changes(before: Iterable[PlanEntry], after: Iterable[PlanEntry]) -> tup
     changes = []
     for day, slot in sorted(keys, key=lambda key: key[0].position):
         was, now = old.get((day, slot)), new.get((day, slot))
-        if was == now:
+        if was is now or was == now:
             continue
         kind = ChangeType.ADDED if was is None else ChangeType.REMOVED if now is None else None
         changes.append(SlotChange(kind or ChangeType.CHANGED, day, slot, was, now))
     return tuple(changes)
+
+
+# The converters keep a member as it is, without the enum's look-up: a write logs
+# one record per changed slot, and the members it already holds are the common case.
+
+
+def _to_subject(value: Any) -> ChangeSubject:
+    return value if type(value) is ChangeSubject else ChangeSubject(value)
+
+
+def _to_change_type(value: Any) -> ChangeType:
+    return value if type(value) is ChangeType else ChangeType(value)
+
+
+def _to_day_key(value: Any) -> DayKey:
+    return value if type(value) is DayKey else DayKey(value)
+
+
+def _to_source(value: Any) -> ChangeSource:
+    return value if type(value) is ChangeSource else ChangeSource(value)
 
 
 @attrs.frozen
@@ -112,17 +133,17 @@ class ChangeRecord:
 
     id: str
     tenant_id: str
-    subject: ChangeSubject = attrs.field(converter=ChangeSubject)
+    subject: ChangeSubject = attrs.field(converter=_to_subject)
     subject_id: str
     client_ref: str | None
     week_start_date: date | None
-    change_type: ChangeType = attrs.field(converter=ChangeType)
-    day_key: DayKey = attrs.field(converter=DayKey)
+    change_type: ChangeType = attrs.field(converter=_to_change_type)
+    day_key: DayKey = attrs.field(converter=_to_day_key)
     slot_key: str
     old: PlanEntry | None
     new: PlanEntry | None
     actor: str | None
-    source: ChangeSource = attrs.field(converter=ChangeSource)
+    source: ChangeSource = attrs.field(converter=_to_source)
     reason: str | None
     at: datetime
     version_before: int | None
@@ -174,6 +195,13 @@ def encode_entry(entry: PlanEntry | None) -> str | None:
     """One entry as JSON text with the seed's field names, for a store's column."""
     if entry is None:
         return None
+    return _entry_text(entry)
+
+
+# Equal entries have the same text, and a week's records repeat the entries of its
+# template (a new week logs every slot): bounded, and a pure function of the entry.
+@functools.lru_cache(maxsize=4096)
+def _entry_text(entry: PlanEntry) -> str:
     return _ENCODER.encode(
         {
             "day_key": entry.day_key.value,

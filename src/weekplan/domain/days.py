@@ -30,7 +30,9 @@ class DayKey(enum.StrEnum):
     @property
     def position(self) -> int:
         """Position in the week, Monday is 0 (the same as :meth:`datetime.date.weekday`)."""
-        return DAY_ORDER.index(self)
+        # Sorting a week asks this of every entry: a dict look-up, not a search.
+        return _POSITIONS[self]
 
 
 DAY_ORDER: tuple[DayKey, ...] = tuple(DayKey)
+_POSITIONS: dict[DayKey, int] = {day: position for position, day in enumerate(DAY_ORDER)}

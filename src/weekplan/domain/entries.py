@@ -19,7 +19,15 @@ from weekplan.domain.sequences import take_items
 from weekplan.domain.text import check_key, check_optional_text, check_text
 from weekplan.errors import ErrorItem, InvalidInput
 
-__all__ = ["EntryInput", "PlanEntry", "SlotKey", "parse_entries", "parse_entry", "slot_index"]
+__all__ = [
+    "EntryInput",
+    "PlanEntry",
+    "SlotKey",
+    "parse_entries",
+    "parse_entry",
+    "slot_index",
+    "with_entry",
+]
 
 #: ``(day_key, slot_key)``: the identity of a slot within one template or instance.
 SlotKey = tuple[DayKey, str]
@@ -119,6 +127,10 @@ def parse_entries(raw: Any, field: str = "days") -> tuple[PlanEntry, ...]:
     Every problem is reported with its path (``["days", 3, "day_key"]``).
     Canonical order is Monday to Sunday; within a day, slots keep the order given.
     """
+    if type(raw) is tuple:
+        checked = _checked_plan(raw)
+        if checked is not None:
+            return checked
     if isinstance(raw, str | bytes | Mapping) or not isinstance(raw, Iterable):
         raise InvalidInput.at((field,), "must be a list of entries")
     items = take_items(raw, field, max_items=MAX_ENTRIES)
@@ -145,6 +157,46 @@ def parse_entries(raw: Any, field: str = "days") -> tuple[PlanEntry, ...]:
     if errors:
         raise InvalidInput(errors)
     return tuple(sorted(entries, key=_day_order))
+
+
+def _checked_plan(raw: tuple[Any, ...]) -> tuple[PlanEntry, ...] | None:
+    """``raw`` itself when it already is a plan: checked entries, no slot twice, in order.
+
+    Domain values hold their entries as such a tuple, so rebuilding or evolving
+    one (a week cloned from its template, a week with one slot edited) passes
+    this quick look instead of a second pass of :func:`parse_entries`. Anything
+    else (``None``) takes the full path, which also reports the problems.
+    """
+    if len(raw) > MAX_ENTRIES:
+        return None
+    keys = set()
+    last = 0
+    for entry in raw:
+        if type(entry) is not PlanEntry:
+            return None
+        position = entry.day_key.position
+        if position < last:
+            return None
+        last = position
+        keys.add((entry.day_key, entry.slot_key))
+    return raw if len(keys) == len(raw) else None
+
+
+def with_entry(days: tuple[PlanEntry, ...], entry: PlanEntry) -> tuple[PlanEntry, ...]:
+    """A checked plan ``days`` with ``entry`` in its slot, last among its day's slots.
+
+    The same as ``parse_entries([*others, entry])`` where ``others`` are the
+    entries of ``days`` in other slots, without checking the others again.
+
+    >>> days = (PlanEntry("mon", "breakfast"), PlanEntry("mon", "lunch"), PlanEntry("tue", "lunch"))
+    >>> edited = with_entry(days, PlanEntry("mon", "breakfast", notes="eggs"))
+    >>> [(e.day_key.value, e.slot_key, e.notes) for e in edited]
+    [('mon', 'lunch', None), ('mon', 'breakfast', 'eggs'), ('tue', 'lunch', None)]
+    """
+    position = entry.day_key.position
+    kept = [e for e in days if e.key != entry.key]
+    at = next((i for i, e in enumerate(kept) if e.day_key.position > position), len(kept))
+    return parse_entries((*kept[:at], entry, *kept[at:]))
 
 
 def slot_index(entries: Iterable[PlanEntry]) -> dict[SlotKey, PlanEntry]:

@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
@@ -87,6 +88,9 @@ def name_words(text: str) -> tuple[str, ...]:
     return tuple(word for word in _WORD_SPLIT.split(search_key(text)) if word)
 
 
+# A pure function of the key, asked for every entry of every week written (the
+# planning history counts by kind), over the few slot keys a tenant uses.
+@functools.lru_cache(maxsize=4096)
 def slot_kind(slot_key: str) -> str:
     """The normal form of a slot key: what kind of slot it is, numbering removed.
 

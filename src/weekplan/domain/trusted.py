@@ -11,6 +11,11 @@ members, aware datetimes), setting them directly.
 Giving it anything else builds a value that breaks the domain's invariants, so
 never pass it input from outside the store; a test proves that for valid values
 it gives exactly what the checking constructor gives.
+
+:func:`evolve_checked` is :func:`attrs.evolve` for a value that is already
+checked: it checks the fields that change, as the constructor would, and copies
+the others. An edit of a week's entries then checks those entries, not the ids,
+dates and snapshot that did not change.
 """
 
 from __future__ import annotations
@@ -23,13 +28,16 @@ from weekplan.domain.dishes import Dish
 from weekplan.domain.entries import PlanEntry
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 
-__all__ = ["from_trusted_fields"]
+__all__ = ["evolve_checked", "from_trusted_fields"]
 
 T = TypeVar("T", WeekPlanTemplate, WeekPlanInstance, PlanEntry, Dish)
 
 _FIELDS: Final[dict[type[Any], tuple[str, ...]]] = {
     cls: tuple(field.name for field in attrs.fields(cls))
     for cls in (WeekPlanTemplate, WeekPlanInstance, PlanEntry, Dish)
+}
+_ATTRIBUTES: Final[dict[type[Any], dict[str, attrs.Attribute[Any]]]] = {
+    cls: attrs.fields_dict(cls) for cls in _FIELDS
 }
 _new = object.__new__
 _set = object.__setattr__
@@ -50,3 +58,36 @@ def from_trusted_fields(cls: type[T], *values: Any) -> T:
     for name, field_value in zip(names, values, strict=True):
         _set(value, name, field_value)
     return value
+
+
+def evolve_checked(value: T, **changes: Any) -> T:
+    """``attrs.evolve(value, **changes)``, running the checks of the changed fields only.
+
+    ``value`` must be a checked value (built by its constructor, or by
+    :func:`from_trusted_fields` from a store's own row): its other fields are
+    copied as they are. A change the constructor would refuse is refused the
+    same way.
+
+    >>> entry = PlanEntry("mon", "lunch")
+    >>> evolve_checked(entry, notes=" soup ") == attrs.evolve(entry, notes=" soup ")
+    True
+    """
+    cls = type(value)
+    attributes = _ATTRIBUTES[cls]
+    unknown = changes.keys() - attributes.keys()
+    if unknown:
+        raise TypeError(f"{cls.__name__} has no field {min(unknown)!r}")
+    # In field order, converters then validators, as the constructor runs them.
+    copy = _new(cls)
+    for name in _FIELDS[cls]:
+        if name in changes:
+            converter = attributes[name].converter
+            given = changes[name]
+            _set(copy, name, given if converter is None else converter(given))  # type: ignore[operator]
+        else:
+            _set(copy, name, getattr(value, name))
+    for name in _FIELDS[cls]:
+        validator = attributes[name].validator
+        if name in changes and validator is not None:
+            validator(copy, attributes[name], getattr(copy, name))
+    return copy

@@ -23,6 +23,7 @@ from weekplan.domain.dishes import Dish
 from weekplan.domain.entries import PlanEntry
 from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.domain.plans import WeekPlanInstance
+from weekplan.domain.trusted import evolve_checked
 from weekplan.errors import GuardrailsViolation, RulesetNotFound
 from weekplan.guardrails import dish_target, plan_targets
 from weekplan.guardrails.compiled import compile_ruleset
@@ -80,7 +81,7 @@ def enforce(
     """
     ruleset = client_ruleset(uow, tenant_id, candidate.client_ref)
     if ruleset is None:
-        return attrs.evolve(candidate, guardrails=None)
+        return evolve_checked(candidate, guardrails=None)
     decision = decide_plan(catalog, tenant_id, ruleset, candidate.days)
     if not decision.ok:
         if strict:
@@ -88,7 +89,7 @@ def enforce(
         before = None if previous is None else decide_plan(catalog, tenant_id, ruleset, previous)
         if worsened(ruleset, before, decision):
             raise GuardrailsViolation(decision)
-    return attrs.evolve(candidate, guardrails=GuardrailsCheck.of(ruleset, decision))
+    return evolve_checked(candidate, guardrails=GuardrailsCheck.of(ruleset, decision))
 
 
 def recheck(

@@ -23,10 +23,12 @@ from weekplan.domain.entries import (
     parse_entries,
     parse_entry,
     slot_index,
+    with_entry,
 )
 from weekplan.domain.history import history_delta
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.trusted import evolve_checked
 from weekplan.domain.weeks import is_week_start_in_range, parse_week_start
 from weekplan.errors import (
     ConcurrentUpdate,
@@ -50,9 +52,9 @@ from weekplan.planner.templates import load_template
 from weekplan.planner.workflow import (
     check_reason,
     enforce_locks,
-    locks_of,
     log_changes,
     week_records,
+    week_with_locks,
     workflow_of,
 )
 from weekplan.ports import UnitOfWork
@@ -180,8 +182,10 @@ class InstanceUseCases(UseCases):
     def get_instance(self, client_ref: str, week_start_date: date | str) -> WeekPlanInstance:
         """See :meth:`weekplan.WorkerPlanner.get_instance`."""
         client_ref, week = instance_key(self._session, client_ref, week_start_date)
-        # The week and its locks: two statements, so one transaction.
-        with self._reading(single_statement=False) as uow:
+        # The week and its locks: one statement where the store reads them
+        # together (see WeekWithLocksReads), else two in one transaction.
+        one = getattr(self._store, "reads_week_with_locks", False) is True
+        with self._reading(single_statement=one) as uow:
             return load_instance(self._session, uow, client_ref, week)
 
     def list_instances(
@@ -313,9 +317,8 @@ class InstanceUseCases(UseCases):
                 entry = attrs.evolve(entry, dish_template_id=probe.dish_template_id)
             if not isinstance(notes, Unset):
                 entry = attrs.evolve(entry, notes=probe.notes)
-            others = [e for e in current.days if e.key != probe.key]
             updated = save_instance(
-                self._session, uow, current, parse_entries([*others, entry]), reason=why
+                self._session, uow, current, with_entry(current.days, entry), reason=why
             )
             uow.commit()
         return updated
@@ -411,13 +414,12 @@ def load_instance(
 
     With ``expected_version``, a week at another version is :class:`~weekplan.VersionConflict`.
     """
-    instance = uow.instances.get(session.tenant_id, client_ref, week)
+    instance = week_with_locks(uow, session.tenant_id, client_ref, week)
     if instance is None:
         raise InstanceNotFound()
     if expected_version is not None and instance.version != expected_version:
         raise VersionConflict()
-    locks = locks_of(uow, session.tenant_id, client_ref, week)
-    return attrs.evolve(instance, locks=locks) if locks else instance
+    return instance
 
 
 def add_instance(
@@ -481,14 +483,14 @@ def save_instance(
     enforce_locks(catalog_of(session.options, uow), session.tenant_id, changes, current.locks)
     plan_changed(session, uow, current.days, days, check_dishes=not dishes_checked)
     now = session.options.clock()
-    candidate = attrs.evolve(current, days=days, version=current.version + 1, updated_at=now)
+    candidate = evolve_checked(current, days=days, version=current.version + 1, updated_at=now)
     # Never worse than the week before the write; a reviewed draft is applied strictly.
     previous = None if strict else current.days
     updated = enforce(
         uow, catalog_of(session.options, uow), session.tenant_id, candidate, previous, strict=strict
     )
     # The locks live apart from the week's row; the store keeps the week without them.
-    stored = attrs.evolve(updated, locks=())
+    stored = evolve_checked(updated, locks=())
     if not uow.instances.replace(session.tenant_id, stored, expected_version=current.version):
         # Changed since it was read, by a call that got in first: run this one again.
         raise ConcurrentUpdate()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-import uuid
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Final, Literal
@@ -36,8 +36,15 @@ def utc_now() -> datetime:
 
 
 def new_id() -> str:
-    """A random id: 32 hex digits."""
-    return uuid.uuid4().hex
+    """A random id: 32 hex digits, the ``hex`` of a version-4 UUID.
+
+    Built from the bytes directly: a write logs one record per changed slot, each
+    with an id, and ``uuid.uuid4()`` costs several times more for the same digits.
+    """
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    return raw.hex()
 
 
 @attrs.frozen

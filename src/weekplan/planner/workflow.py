@@ -25,6 +25,7 @@ from weekplan.domain.entries import PlanEntry, slot_index
 from weekplan.domain.locks import SlotLock, locked_changes
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import check_optional_text
+from weekplan.domain.trusted import evolve_checked
 from weekplan.errors import NotSupportedByStore, SlotLocked
 from weekplan.ports import DishCatalog, UnitOfWork
 from weekplan.workflow_ports import WorkflowUnitOfWork
@@ -38,6 +39,7 @@ __all__ = [
     "require_workflow",
     "template_records",
     "week_records",
+    "week_with_locks",
     "workflow_of",
 ]
 
@@ -74,6 +76,21 @@ def locks_of(uow: UnitOfWork, tenant_id: str, client_ref: str, week: date) -> tu
         return ()
     found = workflow.locks.of_week(tenant_id, client_ref, week)
     return tuple(sorted(found, key=lambda lock: (lock.day_key.position, lock.slot_key)))
+
+
+def week_with_locks(
+    uow: UnitOfWork, tenant_id: str, client_ref: str, week: date
+) -> WeekPlanInstance | None:
+    """The week with its locks attached, or ``None``: in one read where the store can."""
+    read = getattr(uow.instances, "get_with_locks", None)
+    if read is not None:
+        found: WeekPlanInstance | None = read(tenant_id, client_ref, week)
+        return found
+    instance = uow.instances.get(tenant_id, client_ref, week)
+    if instance is None:
+        return None
+    locks = locks_of(uow, tenant_id, client_ref, week)
+    return evolve_checked(instance, locks=locks) if locks else instance
 
 
 def enforce_locks(

@@ -25,10 +25,11 @@ from weekplan.adapters.sqlalchemy.statements import Statements
 from weekplan.domain.dishes import Dish
 from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.domain.history import HistoryKey
+from weekplan.domain.locks import SlotLock
 from weekplan.domain.meal_types import MealType
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import search_key
-from weekplan.domain.trusted import from_trusted_fields
+from weekplan.domain.trusted import evolve_checked, from_trusted_fields
 from weekplan.errors import InvalidInput, StorageError
 from weekplan.guardrails.loading import ruleset_from_dict, ruleset_to_dict
 from weekplan.guardrails.model import GuardrailsRuleset
@@ -88,6 +89,28 @@ def _run_many(
         connection.execute(statement, rows)
     except SQLAlchemyError as exc:
         raise translate(exc) from exc
+
+
+def _slot_lock(week: WeekPlanInstance, columns: Sequence[Any]) -> SlotLock:
+    """A lock of ``week`` from the lock columns of ``get_instance_with_locks``."""
+    day_key, slot_key, reason, ingredients, actor, locked_at = columns
+    try:
+        items = _DECODER.decode(ingredients)
+        if not isinstance(items, list):
+            raise ValueError("ingredients must be a list")
+        return SlotLock(
+            tenant_id=week.tenant_id,
+            client_ref=week.client_ref,
+            week_start_date=week.week_start_date,
+            day_key=day_key,
+            slot_key=slot_key,
+            reason=reason,
+            ingredients=items,
+            actor=actor,
+            locked_at=locked_at,
+        )
+    except ValueError as exc:
+        raise StorageError("a stored slot lock is not valid") from exc
 
 
 def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
@@ -235,6 +258,30 @@ class SqlInstanceRepository:
         # An assignment already known (read under the client's lock) stays.
         self._assignments.setdefault((tenant_id, client_ref), row[11])
         return self._instance(row)
+
+    def get_with_locks(
+        self, tenant_id: str, client_ref: str, week_start_date: date
+    ) -> WeekPlanInstance | None:
+        """The instance with its locks, in one statement (see ``WeekWithLocksReads``)."""
+        result = _run(
+            self._source.reader(),
+            self._sql.get_instance_with_locks,
+            {"tenant_id": tenant_id, "client_ref": client_ref, "week_start_date": week_start_date},
+        )
+        rows = result.all()
+        if not rows:
+            return None
+        first = rows[0]
+        self._assignments.setdefault((tenant_id, client_ref), first[11])
+        instance = self._instance(first)
+        if first[12] is None:
+            # The outer join's one row of a week without locks.
+            return instance
+        locks = sorted(
+            (_slot_lock(instance, row[12:18]) for row in rows),
+            key=lambda lock: (lock.day_key.position, lock.slot_key),
+        )
+        return evolve_checked(instance, locks=tuple(locks))
 
     def list(
         self,

@@ -50,6 +50,7 @@ from weekplan.adapters.sqlalchemy.schema import (
     rulesets,
     templates,
 )
+from weekplan.adapters.sqlalchemy.workflow_schema import slot_locks
 
 __all__ = ["Statements"]
 
@@ -74,6 +75,15 @@ _INSTANCE_COLUMNS: Final = (
     instances.c.created_at,
     instances.c.updated_at,
     instances.c.guardrails,
+)
+#: A lock's columns after the week's (and its ruleset's) in ``get_instance_with_locks``.
+_WEEK_LOCK_COLUMNS: Final = (
+    slot_locks.c.day_key,
+    slot_locks.c.slot_key,
+    slot_locks.c.reason,
+    slot_locks.c.ingredients,
+    slot_locks.c.actor,
+    slot_locks.c.locked_at,
 )
 _RULESET_COLUMNS: Final = (rulesets.c.document,)
 
@@ -149,6 +159,26 @@ class Statements:
             i.tenant_id == bindparam("tenant_id"),
             i.client_ref == bindparam("client_ref"),
             i.week_start_date == bindparam("week_start_date"),
+        )
+        # The week with its locks, for a read that is one statement (and so its
+        # own snapshot): one row per lock, or one row of NULL lock columns. The
+        # week's columns repeat on each row, but a week has few locks, mostly none.
+        k = slot_locks.c
+        self.get_instance_with_locks: Final[Select[Any]] = (
+            select(*_INSTANCE_COLUMNS, assigned, *_WEEK_LOCK_COLUMNS)
+            .select_from(
+                instances.outerjoin(
+                    slot_locks,
+                    (k.tenant_id == i.tenant_id)
+                    & (k.client_ref == i.client_ref)
+                    & (k.week_start_date == i.week_start_date),
+                )
+            )
+            .where(
+                i.tenant_id == bindparam("tenant_id"),
+                i.client_ref == bindparam("client_ref"),
+                i.week_start_date == bindparam("week_start_date"),
+            )
         )
         self.insert_instance: Final[Insert] = insert(instances)
         self.replace_instance: Final[Update] = (

@@ -390,6 +390,9 @@ class SqlAlchemyStore:
     :meth:`create_all`.
     """
 
+    #: Its instances read a week with its locks in one statement (``WeekWithLocksReads``).
+    reads_week_with_locks = True
+
     def __init__(self, bind: str | URL | Engine, **engine_options: Any) -> None:
         if isinstance(bind, Engine):
             if engine_options:

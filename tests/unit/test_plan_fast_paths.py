@@ -1,0 +1,70 @@
+"""The quick paths for plans already checked give what the full check gives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from weekplan import InvalidInput, PlanEntry
+from weekplan.domain.days import DAY_ORDER, DayKey
+from weekplan.domain.entries import parse_entries, with_entry
+from weekplan.domain.limits import MAX_ENTRIES
+from weekplan.testing import strategies as wps
+
+# Few slot keys, so that lists often hold one slot twice.
+entries = st.builds(
+    PlanEntry,
+    day_key=wps.day_keys(),
+    slot_key=st.sampled_from(["breakfast", "lunch", "dinner"]),
+    dish_template_id=st.none() | st.sampled_from(["d1", "d2"]),
+)
+
+
+def _outcome(raw: Any) -> Any:
+    try:
+        return parse_entries(raw)
+    except InvalidInput as exc:
+        return exc.errors
+
+
+@given(st.lists(entries, max_size=12))
+def test_a_tuple_of_entries_parses_as_the_same_list_does(items: list[PlanEntry]) -> None:
+    assert _outcome(tuple(items)) == _outcome(items)
+
+
+@given(wps.entry_lists(), entries)
+def test_with_entry_is_the_entry_appended_to_the_other_slots(
+    days: tuple[PlanEntry, ...], entry: PlanEntry
+) -> None:
+    others = [e for e in days if e.key != entry.key]
+    assert with_entry(days, entry) == parse_entries([*others, entry])
+
+
+def test_a_checked_plan_is_returned_as_it_is() -> None:
+    days = parse_entries([PlanEntry("tue", "lunch"), PlanEntry("mon", "lunch")])
+    assert parse_entries(days) is days
+
+
+def test_a_tuple_of_too_many_entries_is_refused() -> None:
+    days = tuple(PlanEntry(DAY_ORDER[n % 7], f"slot {n}") for n in range(MAX_ENTRIES + 1))
+    with pytest.raises(InvalidInput, match=f"at most {MAX_ENTRIES}"):
+        parse_entries(days)
+
+
+def test_a_tuple_holding_something_else_than_entries_is_checked_item_by_item() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_entries((PlanEntry(DayKey.MON, "lunch"), {"day_key": "xx", "slot_key": "a"}))
+    assert caught.value.errors[0]["loc"][:3] == ["days", 1, "day_key"]
+
+
+@given(wps.entry_lists().filter(bool), st.data())
+def test_with_entry_replacing_a_slot_moves_it_last_in_its_day(
+    days: tuple[PlanEntry, ...], data: st.DataObject
+) -> None:
+    old = data.draw(st.sampled_from(days))
+    entry = PlanEntry(old.day_key, old.slot_key, notes="edited")
+    others = [e for e in days if e.key != entry.key]
+    assert with_entry(days, entry) == parse_entries([*others, entry])
