@@ -20,6 +20,10 @@ from tests.databases import SKIP_PREFIX
 
 ROOT = Path(__file__).resolve().parent
 
+# Scripts, not modules to import: under --doctest-modules (the tests session runs
+# the tests and every doctest in one run) importing them would run them.
+collect_ignore = ["tests/minimal_install_check.py", "docs/conf.py", "docs/execute_notebooks.py"]
+
 if importlib.util.find_spec("django") is None:
     collect_ignore_glob = ["src/weekplan/contrib/django/*", "tests/contrib_django/*"]
 else:

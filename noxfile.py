@@ -6,6 +6,9 @@ import nox
 
 nox.options.sessions = ["lint", "typecheck", "tests", "minimal", "docs"]
 nox.options.reuse_existing_virtualenvs = True
+# uv makes and fills an environment in seconds where pip takes minutes; without
+# uv installed, nox falls back to virtualenv and pip.
+nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.error_on_missing_interpreters = True
 
 PYTHON = "3.11"
@@ -36,15 +39,26 @@ def tests(session: nox.Session) -> None:
     schemas, databases and files, so workers never see each other's rows.
     """
     session.install("-e", ".[test,postgresql,mysql,django,flask,celery,generate]")
-    session.run("pytest", "-n", "auto", *session.posargs)
-    session.run("pytest", "-q", "--doctest-modules", "src", "--doctest-glob=*.md", "README.md")
-    session.run("pytest", "-q", "--doctest-glob=*.md", "docs")
+    # One run for the tests and the doctests of src, the README and the docs: one
+    # start-up and one collection, every core busy until the end.
+    session.run(
+        "pytest",
+        "-n",
+        "auto",
+        "--doctest-modules",
+        "--doctest-glob=*.md",
+        "tests",
+        "src",
+        "README.md",
+        "docs",
+        *session.posargs,
+    )
 
 
 @nox.session(python=PYTHON)
 def demo(session: nox.Session) -> None:
     """Install weekplan as the README's quick start does and run the demo."""
-    session.install(".[sqlalchemy]")
+    session.install(".[demo]")
     session.run("python", "-m", "weekplan", "demo")
 
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from weekplan.adapters.memory import InMemoryStore
-from weekplan.demo import run_demo
+from weekplan.demo import install_hint, run_demo
 from weekplan.errors import WeekPlanError
 from weekplan.ports import Store
 
@@ -24,10 +24,6 @@ class CommandError(Exception):
     """A problem the command line reports in one line, without a traceback."""
 
 
-def _install_hint(extra: str) -> str:
-    return f"pip install '.[{extra}]' in a clone (published: pip install 'weekplan[{extra}]')"
-
-
 def _sql_store(url: str) -> Store:
     from sqlalchemy.exc import ArgumentError  # noqa: PLC0415  # optional extra
 
@@ -38,7 +34,7 @@ def _sql_store(url: str) -> Store:
         store = SqlAlchemyStore(url)
     except ImportError as exc:
         extra = _DRIVER_EXTRAS.get(dialect)
-        hint = _install_hint(extra) if extra else f"install a driver for {dialect!r}"
+        hint = install_hint(extra) if extra else f"install a driver for {dialect!r}"
         raise CommandError(
             f"the database driver for {url.split(':', 1)[0]} is missing ({exc}); {hint}"
         ) from None
@@ -52,10 +48,10 @@ def _store(db: str | None) -> tuple[Store, str]:
     """The demo's store and a line saying where it keeps its data."""
     has_sqlalchemy = importlib.util.find_spec("sqlalchemy") is not None
     if db == "memory" or (db is None and not has_sqlalchemy):
-        reason = "" if has_sqlalchemy or db == "memory" else f" ({_install_hint('sqlalchemy')})"
+        reason = "" if has_sqlalchemy or db == "memory" else f" ({install_hint('demo')})"
         return InMemoryStore(), f"Store: in memory, gone when the demo ends{reason}."
     if not has_sqlalchemy:
-        raise CommandError(f"--db needs the `sqlalchemy` extra: {_install_hint('sqlalchemy')}")
+        raise CommandError(f"--db needs the `sqlalchemy` extra: {install_hint('sqlalchemy')}")
     return _sql_store(db or DEFAULT_DB), f"Store: {db or DEFAULT_DB}"
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from weekplan import Planner
 from weekplan.__main__ import main
+from weekplan.adapters.memory import InMemoryStore
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
-from weekplan.demo import DEMO_TENANT
+from weekplan.demo import DEMO_TENANT, run_demo
 
 DEMO_DB = "weekplan-demo.db"
 
@@ -24,6 +26,22 @@ def _row_counts(path: Path) -> dict[str, int]:
             for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
         ]
         return {t: connection.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+def _section(out: str, start: str, end: str | None = None) -> str:
+    """The printout from the line starting ``start`` up to the one starting ``end``."""
+    begin = out.index(start)
+    return out[begin : out.index(end, begin) if end else len(out)]
+
+
+def _grid_rows(section: str) -> dict[str, list[str]]:
+    """A printed grid's rows: slot key -> its seven cells, marks stripped."""
+    rows = {}
+    for line in section.splitlines():
+        cells = [cell.strip().removesuffix(" *").strip() for cell in line.split("|")]
+        if len(cells) == 8 and cells[0] not in ("slot", ""):
+            rows[cells[0]] = cells[1:]
+    return rows
 
 
 def _demo(capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -38,7 +56,7 @@ def test_the_demo_tells_one_story_in_order(
     out = _demo(capsys)
     assert out.startswith(f"Store: sqlite:///{DEMO_DB}\n")
     steps = [
-        "1. A catalog of 32 dishes, and the template 'Balanced week' (version 1):",
+        "1. A catalog of 34 dishes, and the template 'Balanced week' (version 1):",
         "2. client-42's week, cloned from the template;",
         "The template did not change: yes",
         "3. Breakfast suggestions for client-42",
@@ -47,14 +65,33 @@ def test_the_demo_tells_one_story_in_order(
         "is refused (422 guardrails_violation):",
         "no-milk matched 'kwark' in fri/tussendoortje",
         "Nothing was saved: the week is still at version 3.",
-        "6. What client-42 sees (read-only):",
+        "6. A week generated for client-42 inside the diet (seed 7), into a draft to review:",
+        "The draft (version 1) fills 25 slots; why, for two of them:",
+        "counts for fish",
+        "Review: 22 slots change, the diet passes, applicable: yes.",
+        "Applied: the week is at version 4, and the draft is gone.",
+        "The run on record: generate, succeeded after 1 attempt, generator cp-sat ",
+        ", seed 7.",
+        "7. What client-42 sees (read-only):",
     ]
     positions = [out.index(step) for step in steps]
     assert positions == sorted(positions)
-    # The worker grids and the client's view both name the dishes.
+    # The worker grids and the client's view name the dishes, never their ids.
     assert "Tofu stir fry *" in out
-    assert out.count("Havermout met appel en kaneel") >= 7
     assert "stir-fry" not in out
+    generated = _grid_rows(_section(out, "   Applied:", "   The run on record:"))
+    seen = _grid_rows(_section(out, "7. What client-42 sees"))
+    # The client sees the week that was generated and applied, every day with its dishes.
+    assert seen == generated
+    assert set(seen) == {"breakfast", "lunch", "tussendoortje", "dinner"}
+    assert all(cell for cell in seen["dinner"])
+    # Inside the diet: no cow's milk, fish at least twice, red meat at most twice.
+    dishes = [cell for row in seen.values() for cell in row if cell]
+    assert not [d for d in dishes if d.startswith(("Griekse yoghurt", "Kwark"))]
+    assert sum(d.startswith(("Baked salmon", "Kabeljauw")) for d in seen["dinner"]) >= 2
+    assert sum(d.startswith(("Boerenkool", "Hutspot")) for d in seen["dinner"]) <= 2
+    # Generation replaced the bulk-assigned breakfasts: one dish at most once a week.
+    assert len(set(dishes)) == len(dishes)
 
 
 def test_the_demo_runs_twice_on_one_file_with_the_same_output_and_rows(
@@ -66,12 +103,46 @@ def test_the_demo_runs_twice_on_one_file_with_the_same_output_and_rows(
     second = _demo(capsys)
     assert second == first
     after = _row_counts(tmp_path / DEMO_DB)
-    # The change log is append-only: the second run adds its records and removes none.
+    # Two logs are append-only: the change log gains the second run's records and
+    # loses none; the run log gains exactly the second run's one generation.
     assert after.pop("weekplan_changes") > rows.pop("weekplan_changes") > 0
+    assert after.pop("weekplan_generation_runs") == rows.pop("weekplan_generation_runs") + 1 == 2
+    # Every other table holds as many rows as after the first run.
     assert after == rows
     assert rows["weekplan_templates"] == 1
     assert rows["weekplan_instances"] == 1
-    assert rows["weekplan_dishes"] == 32
+    assert rows["weekplan_drafts"] == 0
+    assert rows["weekplan_dishes"] == 34
+
+
+def test_a_week_left_from_a_run_on_an_earlier_day_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A week the client had a week earlier would count as recent and steer the
+    # generation; the demo starts the client over, so the story stays the same.
+    store = SqlAlchemyStore(f"sqlite:///{tmp_path / DEMO_DB}")
+    store.create_all()
+    try:
+        fresh = run_demo(InMemoryStore(), today=date(2026, 11, 25))
+        run_demo(store, today=date(2026, 11, 18))
+        again = run_demo(store, today=date(2026, 11, 25))
+    finally:
+        store.close()
+    assert again == fresh
+
+
+def test_without_or_tools_the_demo_says_what_to_install_in_one_line_and_goes_on(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As if the `generate` extra were not installed: the import the library guards fails.
+    monkeypatch.setitem(sys.modules, "ortools.sat.python.cp_model", None)
+    out = _demo(capsys, "--db", "memory")
+    step = _section(out, "6. ", "7. ")
+    assert step.strip().splitlines() == [
+        "6. Generating a week inside the diet needs OR-Tools, the `generate` extra: "
+        "pip install '.[generate]' in a clone (published: pip install 'weekplan[generate]')."
+    ]
+    assert "7. What client-42 sees (read-only):" in out
 
 
 def test_the_demo_clears_the_templates_older_demos_piled_up(
@@ -91,7 +162,7 @@ def test_the_demo_clears_the_templates_older_demos_piled_up(
 def test_the_demo_can_still_run_in_memory(capsys: pytest.CaptureFixture[str]) -> None:
     out = _demo(capsys, "--db", "memory")
     assert out.startswith("Store: in memory")
-    assert "6. What client-42 sees (read-only):" in out
+    assert "7. What client-42 sees (read-only):" in out
 
 
 @pytest.mark.parametrize(
@@ -127,3 +198,21 @@ def test_a_url_that_is_not_one_is_one_line(capsys: pytest.CaptureFixture[str]) -
     err = capsys.readouterr().err
     assert err.startswith("weekplan: --db 'not a url' is not a database URL")
     assert len(err.strip().splitlines()) == 1
+
+
+def test_without_sqlalchemy_the_demo_runs_in_memory_and_names_the_demo_extra() -> None:
+    script = (
+        "import sys\n"
+        "sys.modules['sqlalchemy'] = None  # as if the extra were not installed\n"
+        "from weekplan.__main__ import main\n"
+        "sys.exit(main(['demo']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("Store: in memory, gone when the demo ends")
+    assert "pip install '.[demo]'" in first
+    assert "pip install 'weekplan[demo]'" in first
+    assert "7. What client-42 sees (read-only):" in result.stdout

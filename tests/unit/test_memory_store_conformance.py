@@ -5,11 +5,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from weekplan.adapters.memory import InMemoryStore
 from weekplan.ports import Store
 from weekplan.testing import StoreConformance
 
 
+@pytest.mark.reference_store
 class TestInMemoryStore(StoreConformance):
     def make_store(self) -> Store:
         return InMemoryStore()

@@ -3,46 +3,63 @@
 Run it with ``python -m weekplan demo``. The story, in one tenant of its own:
 a dish catalog and a template; the client's week cloned from it and edited;
 breakfast suggestions; one dish bulk-assigned to the whole week; a diet that
-refuses an edit and says why; and the week as the client sees it.
+refuses an edit and says why; a week generated inside the diet into a draft,
+reviewed and applied, with its run on record; and the week as the client sees it.
 
-Running it again on the same database tells the same story with the same rows:
-the catalog, the template and the diet are found again rather than added, and
-the client's week is cloned afresh.
+Running it again on the same database tells the same story: the catalog, the
+template and the diet are found again rather than added, the client's weeks
+are started afresh, and the generation, with a fixed seed, chooses the same
+dishes. What grows are the append-only records: the change log, and the run
+log by one run.
 
 >>> from datetime import date
 >>> from weekplan.adapters.memory import InMemoryStore
 >>> print(run_demo(InMemoryStore(), today=date(2026, 11, 25)))  # doctest: +ELLIPSIS
 weekplan demo: practice 'demo-practice' plans client-42's week of 2026-11-30.
 <BLANKLINE>
-1. A catalog of 32 dishes, and the template 'Balanced week' (version 1):
+1. A catalog of 34 dishes, and the template 'Balanced week' (version 1):
 ...
-5. client-42 goes on the diet 'koemelkvrij' (no cow's milk: melk, kwark, yoghurt).
+5. client-42 goes on the diet 'koemelkvrij' (no cow's milk: melk, kwark, yoghurt; fish
+   twice a week; red meat at most twice).
    Setting Friday's tussendoortje to 'Kwark met rood fruit' is refused (422 guardrails_violation):
    blocked: 1 hard and 0 soft violation; no-milk matched 'kwark' in fri/tussendoortje ...
    Nothing was saved: the week is still at version 3.
+<BLANKLINE>
+6. A week generated for client-42 inside the diet (seed 7), into a draft to review:
+...
+   Review: ... slots change, the diet passes, applicable: yes.
+   Applied: the week is at version 4, and the draft is gone.
+...
+   The run on record: generate, succeeded after 1 attempt, generator cp-sat ..., seed 7.
+<BLANKLINE>
+7. What client-42 sees (read-only):
+   client-42, week of 2026-11-30
 ...
 """
 
 from __future__ import annotations
 
-import contextlib
 from datetime import date, timedelta
 from typing import Any, Final
 
-from weekplan.demo_catalog import render_client_week, seed_dish_catalog
+from weekplan.demo._catalog import seed_dish_catalog
 from weekplan.domain.entries import PlanEntry
 from weekplan.domain.plans import WeekPlanTemplate
-from weekplan.errors import GuardrailsViolation, InstanceNotFound
+from weekplan.errors import GenerationFailed, GuardrailsViolation
+from weekplan.generation.port import PlanGenerator
+from weekplan.generation.quota import GenerationQuota
 from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
 from weekplan.ports import Store
 
-__all__ = ["DEMO_CLIENT", "DEMO_TENANT", "run_demo"]
+__all__ = ["DEMO_CLIENT", "DEMO_SEED", "DEMO_TENANT", "install_hint", "run_demo"]
 
 DEMO_TENANT: Final = "demo-practice"
 """The tenant the demo plans in; it touches nothing of any other tenant."""
 DEMO_CLIENT: Final = "client-42"
 """The one client whose week the demo plans."""
+DEMO_SEED: Final = 7
+"""The seed of the demo's generation: the same seed chooses the same dishes on every run."""
 
 _TEMPLATE_NAME = "Balanced week"
 # Earlier versions of the demo added these templates on every run; one run of
@@ -50,7 +67,7 @@ _TEMPLATE_NAME = "Balanced week"
 _LEFT_BEHIND = ("Werkweek",)
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
-_DINNERS = ("salmon-greens", "chickpea-curry", "nasi", "lasagne", "risotto")
+_DINNERS = ("salmon-greens", "chickpea-curry", "nasi", "kabeljauw-prei", "risotto")
 _TEMPLATE_DAYS: Final = tuple(
     [
         entry
@@ -83,6 +100,28 @@ _DIET: Final[dict[str, Any]] = {
             "match": {"term": "melk", "synonyms": ["kwark", "yoghurt"]},
         }
     ],
+    "diet_logic": [
+        {
+            "id": "fish",
+            "kind": "force",
+            "category": "fish",
+            "items": [{"term": "fish", "term_nl": "vis", "synonyms": ["zalm", "kabeljauw"]}],
+            "min_per_week": 2,
+        },
+        {
+            "id": "red-meat",
+            "kind": "limit",
+            "category": "red meat",
+            "items": [
+                {
+                    "term": "red meat",
+                    "term_nl": "rood vlees",
+                    "synonyms": ["rookworst", "draadjesvlees", "gehakt"],
+                }
+            ],
+            "max_per_week": 2,
+        },
+    ],
 }
 
 
@@ -105,22 +144,103 @@ def _the_template(worker: WorkerPlanner) -> WeekPlanTemplate:
     return worker.update_template(found.id, days=_TEMPLATE_DAYS)
 
 
+def install_hint(extra: str) -> str:
+    """How to install ``extra``, from a clone and published, in one phrase."""
+    return f"pip install '.[{extra}]' in a clone (published: pip install 'weekplan[{extra}]')"
+
+
+def _solver_installed() -> bool:
+    try:
+        import ortools.sat.python.cp_model  # noqa: F401, PLC0415 - the optional extra
+    except ImportError:
+        return False
+    return True
+
+
+def _start_over(worker: WorkerPlanner) -> None:
+    """Take the client off any diet and delete every week of theirs a run before left.
+
+    Earlier weeks would count as the client's recent weeks, which generation
+    avoids repeating; without them every run generates the same week.
+    """
+    worker.assign_ruleset(DEMO_CLIENT, None)
+    while weeks := worker.list_instances(client_ref=DEMO_CLIENT, limit=100).items:
+        for old in weeks:
+            worker.delete_instance(DEMO_CLIENT, old.week_start_date)
+
+
 def _indent(text: str, prefix: str = "   ") -> str:
     return "\n".join(prefix + line if line else line for line in text.splitlines())
 
 
-def run_demo(store: Store, *, today: date | None = None) -> str:
-    """Tell the demo's story on ``store``; the printout as text."""
-    planner = Planner(store)
-    worker = planner.worker(DEMO_TENANT)
+def _generate(worker: WorkerPlanner, week: date) -> list[str]:
+    """Step 6: a week generated inside the diet, reviewed, applied, and its run."""
+    try:
+        generated = worker.generate_draft(DEMO_CLIENT, week, seed=DEMO_SEED)
+    except GenerationFailed:
+        if _solver_installed():
+            raise
+        return [
+            "6. Generating a week inside the diet needs OR-Tools, the `generate` extra: "
+            + install_hint("generate")
+            + ".",
+            "",
+        ]
+    names = {dish.id: dish.name for dish in worker.list_dishes(limit=100).items}
+    # Two dinners, those that count for the diet's quotas first: their reasons say most.
+    dinners = sorted(
+        (entry for entry in generated.entries if entry.slot_key == "dinner"),
+        key=lambda entry: "counts for" not in entry.reason,
+    )
+    out = [
+        f"6. A week generated for {DEMO_CLIENT} inside the diet (seed {DEMO_SEED}), "
+        "into a draft to review:",
+        f"   The draft (version {generated.draft.version}) fills {len(generated.entries)} slots; "
+        "why, for two of them:",
+        *(
+            f"   {entry.day_key.value} {entry.slot_key}: {names[entry.dish_id]} - {entry.reason}"
+            for entry in dinners[:2]
+        ),
+    ]
+    review = worker.review_draft(DEMO_CLIENT, week)
+    diet = "passes" if review.decision is None or review.decision.ok else "blocks it"
+    out.append(
+        f"   Review: {len(review.diff)} slots change, the diet {diet}, "
+        f"applicable: {'yes' if review.applicable else 'no'}."
+    )
+    applied = worker.apply_draft(
+        DEMO_CLIENT, week, expected_version=generated.draft.version, reason="generated week"
+    )
+    run = worker.list_runs(client_ref=DEMO_CLIENT, limit=1).items[0]
+    attempts = f"{run.attempts} attempt{'s' * (run.attempts != 1)}"
+    out += [
+        f"   Applied: the week is at version {applied.version}, and the draft is gone.",
+        _indent(str(worker.grid(applied))),
+        f"   The run on record: {run.run_type.value}, {run.status.value} after {attempts}, "
+        f"generator {run.generator} {run.generator_version}, seed {run.seed}.",
+        "",
+    ]
+    return out
+
+
+def run_demo(
+    store: Store, *, today: date | None = None, generator: PlanGenerator | None = None
+) -> str:
+    """Tell the demo's story on ``store``; the printout as text.
+
+    ``generator`` generates the client's week (the CP-SAT solver of the
+    ``generate`` extra unless given); without OR-Tools and without a generator
+    the story says in one line what to install, and goes on.
+    """
+    # No quota: the demo may be run as often as anyone likes.
+    planner = Planner(store, generator=generator, generation_quota=GenerationQuota(per_client=None))
+    worker = planner.worker(DEMO_TENANT, actor="demo")
     week = _next_monday(today or date.today())
     out = [f"weekplan demo: practice {DEMO_TENANT!r} plans {DEMO_CLIENT}'s week of {week}.", ""]
 
-    # A run before this one left the client on the diet and its week edited:
+    # A run before this one left the client on the diet and its weeks edited:
     # start the client over, so that every run tells the same story.
-    worker.assign_ruleset(DEMO_CLIENT, None)
-    with contextlib.suppress(InstanceNotFound):
-        worker.delete_instance(DEMO_CLIENT, week)
+    _start_over(worker)
 
     dishes = seed_dish_catalog(worker)
     template = _the_template(worker)
@@ -167,7 +287,8 @@ def run_demo(store: Store, *, today: date | None = None) -> str:
     diet = worker.save_ruleset(_DIET)
     worker.assign_ruleset(DEMO_CLIENT, diet.content_hash)
     out.append(
-        f"5. {DEMO_CLIENT} goes on the diet {diet.diet_id!r} (no cow's milk: melk, kwark, yoghurt)."
+        f"5. {DEMO_CLIENT} goes on the diet {diet.diet_id!r} (no cow's milk: melk, kwark, yoghurt;"
+        " fish\n   twice a week; red meat at most twice)."
     )
     try:
         worker.set_slot(DEMO_CLIENT, week, "fri", "tussendoortje", dish_template_id="kwark-fruit")
@@ -181,6 +302,8 @@ def run_demo(store: Store, *, today: date | None = None) -> str:
     version_now = worker.get_instance(DEMO_CLIENT, week).version
     out += [f"   Nothing was saved: the week is still at version {version_now}.", ""]
 
+    out += _generate(worker, week)
+
     view = planner.client(DEMO_TENANT, DEMO_CLIENT).weekly_plan(week)
-    out += [f"6. What {DEMO_CLIENT} sees (read-only):", _indent(render_client_week(view))]
+    out += [f"7. What {DEMO_CLIENT} sees (read-only):", _indent(str(view))]
     return "\n".join(out)

@@ -1,22 +1,21 @@
-"""The demo's dish catalog, in English and Dutch, and the client's week as text.
+"""The demo's dish catalog, in English and Dutch.
 
 >>> from weekplan import Planner
 >>> from weekplan.adapters.memory import InMemoryStore
 >>> worker = Planner(InMemoryStore()).worker("tenant-a")
 >>> len(seed_dish_catalog(worker)), worker.get_dish("kwark-fruit").ingredients
-(32, ('magere kwark', 'frambozen', 'blauwe bessen'))
+(34, ('magere kwark', 'frambozen', 'blauwe bessen'))
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from weekplan.domain.client_view import ClientWeekView
 from weekplan.domain.dishes import Dish
 from weekplan.domain.meal_types import MealType
 from weekplan.planner.worker import WorkerPlanner
 
-__all__ = ["DEMO_DISHES", "DEMO_INGREDIENTS", "render_client_week", "seed_dish_catalog"]
+__all__ = ["DEMO_DISHES", "DEMO_INGREDIENTS", "seed_dish_catalog"]
 
 _B, _L, _D, _S = MealType.BREAKFAST, MealType.LUNCH, MealType.DINNER, MealType.SNACK
 
@@ -28,6 +27,7 @@ DEMO_DISHES: Final[tuple[tuple[str, str, tuple[MealType, ...], tuple[str, ...]],
     ("yoghurt-granola", "Griekse yoghurt met granola", (_B,), ("vegetarisch",)),
     ("spinach-omelette", "Spinach and feta omelette", (), ("high-protein",)),
     ("roerei-toast", "Roerei op volkorentoast", (), ("eiwitrijk",)),
+    ("avocado-toast", "Avocado toast with seeds", (), ("vegan",)),
     ("kwark-fruit", "Kwark met rood fruit", (_B, _S), ("eiwitrijk",)),
     ("muesli", "Bircher muesli", (), ("vegetarian",)),
     ("protein-pancakes", "Protein pancakes", (_B,), ("high-protein",)),
@@ -41,6 +41,7 @@ DEMO_DISHES: Final[tuple[tuple[str, str, tuple[MealType, ...], tuple[str, ...]],
     ("uitsmijter", "Uitsmijter", (_L,), ()),
     ("chickpea-curry", "Chickpea and spinach curry", (_D,), ("vegan",)),
     ("salmon-greens", "Baked salmon with greens", (_D,), ("omega-3",)),
+    ("kabeljauw-prei", "Kabeljauw met prei", (_D,), ("omega-3",)),
     ("stamppot", "Boerenkool stamppot met rookworst", (), ("winter",)),
     ("lasagne", "Vegetable lasagne", (), ("vegetarian",)),
     ("stir-fry", "Tofu stir fry", (_D,), ("vegan",)),
@@ -60,12 +61,17 @@ DEMO_DISHES: Final[tuple[tuple[str, str, tuple[MealType, ...], tuple[str, ...]],
 
 
 DEMO_INGREDIENTS: Final[dict[str, tuple[str, ...]]] = {
-    # Enough for the demo's diet to have something to refuse, and to let pass.
+    # Enough for the demo's diet to have something to refuse, to let pass and to
+    # count: fish twice a week, red meat at most twice.
     "havermout-appel": ("havermout", "water", "appel", "kaneel"),
     "yoghurt-granola": ("griekse yoghurt", "granola", "honing"),
     "kwark-fruit": ("magere kwark", "frambozen", "blauwe bessen"),
     "notenmix": ("amandelen", "walnoten", "cashewnoten"),
     "stir-fry": ("tofu", "paksoi", "paprika", "sojasaus", "rijst"),
+    "salmon-greens": ("zalm", "broccoli", "sperziebonen"),
+    "kabeljauw-prei": ("kabeljauw", "prei", "aardappel"),
+    "stamppot": ("boerenkool", "aardappel", "rookworst"),
+    "hutspot": ("aardappel", "wortel", "ui", "draadjesvlees"),
 }
 """Ingredients of some demo dishes, by dish id (the others list none)."""
 
@@ -82,18 +88,3 @@ def seed_dish_catalog(worker: WorkerPlanner) -> tuple[Dish, ...]:
         )
         for dish_id, name, meal_types, tags in DEMO_DISHES
     )
-
-
-def render_client_week(view: ClientWeekView) -> str:
-    """The client's week as text: one line per day, each slot with its dish and notes."""
-    lines = [f"Week of {view.week_start_date.isoformat()} for {view.client_ref}:"]
-    for day in view.days:
-        if not day.slots:
-            lines.append(f"  {day.day_key.value} {day.date:%d %b}: (nothing planned)")
-            continue
-        lines.append(f"  {day.day_key.value} {day.date:%d %b}:")
-        for slot in day.slots:
-            dish = slot.dish_name or ("(dish removed)" if slot.dish_missing else "-")
-            notes = f"  [{slot.notes}]" if slot.notes else ""
-            lines.append(f"    {slot.slot_key:<14} {dish}{notes}")
-    return "\n".join(lines)
