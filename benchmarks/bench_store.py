@@ -24,14 +24,17 @@ names a server; a schema of its own, dropped at the end):
 The other figures: suggestions as the catalog grows (100 and 10,000 dishes) and
 as the planning history it reads grows (10,000 distinct planned dishes), on the
 in-memory and the SQL store; 1,000 clients' weeks in one ``create_instances``
-call against 1,000 ``create_instance`` calls; guardrails compile time of a
-10,000-rule ruleset beside the evaluation of a week.
+call against 1,000 ``create_instance`` calls; guardrails compile time of
+rulesets of 100, 1,000 and 10,000 rules beside the evaluation of a week with
+each. With ``--compare``, every guardrails figure also gets its ratio of this
+tree to the other, block by block.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import json
 import os
 import random
@@ -55,7 +58,13 @@ from weekplan.adapters.memory import InMemoryStore
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
 from weekplan.domain.dishes import Dish
 from weekplan.domain.meal_types import MealType, slot_kind
-from weekplan.guardrails import clear_cache, compile_ruleset, evaluate
+from weekplan.guardrails import (
+    CompiledRuleset,
+    GuardrailsRuleset,
+    PlanTarget,
+    clear_cache,
+    compile_ruleset,
+)
 from weekplan.ports import Store
 
 MONDAY = date(2026, 11, 23)
@@ -449,23 +458,47 @@ def suggestion_cases(prefix: str, store: Store) -> dict[str, Callable[[int], obj
     return cases
 
 
+GUARDRAILS_SIZES = (100, 1_000, 10_000)
+
+
 def guardrails_cases() -> dict[str, Callable[[int], object]]:
+    """Compiling rulesets of 100, 1,000 and 10,000 rules, and evaluating a week with each.
+
+    Each compile starts with no word stemmed yet (as a planner's first compile
+    of a ruleset it has just loaded: loading folds every term, so folded terms
+    are at hand); evaluation uses a ruleset compiled beforehand.
+    """
     rng = random.Random(20260131)
-    ruleset = ruleset_of(10_000, rng)
-    plan = week(rng, ruleset)
+    cases: dict[str, Callable[[int], object]] = {}
+    for size in GUARDRAILS_SIZES:
+        ruleset = ruleset_of(size, rng)
+        plan = week(rng, ruleset)
+        compiled = compile_ruleset(ruleset)
 
-    def compile_fresh(_n: int) -> object:
-        clear_cache()
-        return compile_ruleset(ruleset)
+        def compile_fresh(_n: int, ruleset: GuardrailsRuleset = ruleset) -> object:
+            forget_stems()
+            return compile_ruleset(ruleset)
 
-    def evaluate_cached(_n: int) -> object:
-        compile_ruleset(ruleset)
-        return evaluate(ruleset, plan)
+        def evaluate_compiled(
+            _n: int, compiled: CompiledRuleset = compiled, plan: list[PlanTarget] = plan
+        ) -> object:
+            return compiled.evaluate(plan)
 
-    return {
-        "guardrails/compile 10,000 rules": compile_fresh,
-        "guardrails/evaluate a week (compiled)": evaluate_cached,
-    }
+        cases[f"guardrails/compile {size:,} rules"] = compile_fresh
+        cases[f"guardrails/evaluate a week, {size:,} rules"] = evaluate_compiled
+    return cases
+
+
+def forget_stems() -> None:
+    """Empty every compiled-ruleset and word-stem cache the tree under test has."""
+    clear_cache()
+    for module, name in (
+        ("weekplan.guardrails.stemming", "stem"),
+        ("weekplan.guardrails.words", "stems_of_term"),
+    ):
+        cached = getattr(importlib.import_module(module), name, None)
+        if cached is not None:
+            cached.cache_clear()
 
 
 # -- driving -----------------------------------------------------------------------------
@@ -477,7 +510,9 @@ GROUPS: tuple[tuple[str, int, int], ...] = (
     ("set_slot", 15, 20),
     ("suggest", 9, 3),
     ("1000 weeks", 5, 1),
-    ("guardrails/compile", 7, 1),
+    ("guardrails/compile 100 rules", 7, 20),
+    ("guardrails/compile 1,000 rules", 7, 4),
+    ("guardrails/compile 10,000 rules", 7, 1),
     ("guardrails/evaluate", 9, 10),
 )
 
@@ -524,6 +559,14 @@ def report(runners: list[Runner], results: dict[tuple[str, str], Samples]) -> st
             a, b = samples(label, top), samples(label, bottom)
             row.append(spread(ratios(a, b), unit="x") if a and b else "n/a")
         rows.append(row)
+    if len(labels) == 2:
+        # With --compare: this tree over the other, block by block, for the guardrails.
+        other, this = labels
+        for case in cases:
+            a, b = samples(this, case), samples(other, case)
+            if case.startswith("guardrails/") and a and b:
+                ratio = spread(ratios(a, b), unit="x")
+                rows.append([f"{case}: {this} / {other}", ratio, ""])
     return render_table(["figure (per call; median (min-max) of blocks)", *labels], rows)
 
 

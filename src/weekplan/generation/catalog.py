@@ -17,6 +17,7 @@ from weekplan.domain.days import DayKey
 from weekplan.domain.dishes import Dish
 from weekplan.domain.meal_types import _AFFIX_MIN, _PLURALS, MealType, MealVocabulary, name_words
 from weekplan.guardrails import dish_target
+from weekplan.guardrails.cache import RulesetCache
 from weekplan.guardrails.compiled import compile_ruleset
 from weekplan.guardrails.decision import MatchEffect
 from weekplan.guardrails.model import DietLogicConstraint, DietLogicKind, GuardrailsRuleset
@@ -53,9 +54,15 @@ def quota_constraints(ruleset: GuardrailsRuleset | None) -> tuple[DietLogicConst
 
 
 def profile_catalog(
-    dishes: Sequence[Dish], ruleset: GuardrailsRuleset | None
+    dishes: Sequence[Dish],
+    ruleset: GuardrailsRuleset | None,
+    *,
+    rulesets: RulesetCache | None = None,
 ) -> dict[str, DishProfile]:
     """Every dish's profile under ``ruleset``, from one evaluation of the whole catalog.
+
+    ``rulesets`` keeps the compiled ruleset (a request's, see
+    :class:`~weekplan.generation.GenerationRequest`); without it, it is compiled here.
 
     Firewall matches and allow exemptions never reach across dishes, so judging
     all dishes in one pass gives what judging each alone would.
@@ -67,7 +74,8 @@ def profile_catalog(
     blocked: list[list[str]] = [[] for _ in dishes]
     warned: list[list[str]] = [[] for _ in dishes]
     counted: list[set[str]] = [set() for _ in dishes]
-    decision = compile_ruleset(ruleset).evaluate(targets)
+    compiled = compile_ruleset(ruleset) if rulesets is None else rulesets.compiled(ruleset)
+    decision = compiled.evaluate(targets)
     by_dish: dict[str, list[int]] = {}
     for position, dish in enumerate(dishes):
         by_dish.setdefault(dish.id, []).append(position)

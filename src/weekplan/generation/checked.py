@@ -121,7 +121,10 @@ def _decide(request: GenerationRequest, week: Iterable[PlanEntry]) -> GuardDecis
     dishes: dict[str, Dish] = {}
     for dish in request.catalog:
         dishes.setdefault(dish.id, dish)  # the first of a repeated id counts, as for the solver
-    return evaluate(request.ruleset, plan_targets(week, dishes))
+    targets = plan_targets(week, dishes)
+    if request.rulesets is None:
+        return evaluate(request.ruleset, targets)
+    return request.rulesets.evaluate(request.ruleset, targets)
 
 
 def generate_checked(

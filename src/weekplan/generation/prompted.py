@@ -39,7 +39,7 @@ DEFAULT_DISHES_PER_SLOT_KIND = 40
 
 def build_prompt(request: GenerationRequest, *, dishes_per_slot_kind: int) -> str:
     """The prompt for one request: constraints, slots, dishes, recent dishes, violations."""
-    profiles = profile_catalog(request.catalog, request.ruleset)
+    profiles = profile_catalog(request.catalog, request.ruleset, rulesets=request.rulesets)
     allowed = [dish for dish in request.catalog if not profiles[dish.id].blocked]
     lines = ["Plan meals for one week. Answer with JSON only:"]
     lines.append(

@@ -20,6 +20,7 @@ from weekplan.domain.entries import PlanEntry, SlotKey
 from weekplan.domain.fields import to_id, to_tenant_id
 from weekplan.domain.meal_types import MealVocabulary
 from weekplan.errors import InvalidInput
+from weekplan.guardrails.cache import RulesetCache
 from weekplan.guardrails.model import GuardrailsRuleset
 
 __all__ = [
@@ -133,7 +134,9 @@ class GenerationRequest:
       weeks, avoided when the catalog allows it;
     - ``max_repeats``: how often one dish may appear in the week;
     - ``seed``: the same request and seed give the same week;
-    - ``violations``: what earlier attempts got wrong (see :func:`generate_checked`).
+    - ``violations``: what earlier attempts got wrong (see :func:`generate_checked`);
+    - ``rulesets``: where the compiled form of ``ruleset`` is kept (a planner
+      passes its own cache); without it, the ruleset is compiled for each use.
 
     >>> from datetime import date
     >>> request = GenerationRequest(
@@ -158,6 +161,7 @@ class GenerationRequest:
     max_repeats: int = attrs.field(default=DEFAULT_MAX_REPEATS, converter=_max_repeats)
     violations: tuple[Violation, ...] = attrs.field(default=(), converter=_violations)
     vocabulary: MealVocabulary = attrs.field(factory=MealVocabulary.default, eq=False)
+    rulesets: RulesetCache | None = attrs.field(default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         known = {entry.key for entry in self.week}

@@ -117,7 +117,7 @@ class _Problem:
             # A host's catalog may repeat an id: the first one given counts.
             unique.setdefault(dish.id, dish)
         catalog = list(unique.values())
-        profiles = profile_catalog(catalog, request.ruleset)
+        profiles = profile_catalog(catalog, request.ruleset, rulesets=request.rulesets)
         allowed = [dish for dish in catalog if not profiles[dish.id].blocked]
         slots = request.slots_to_fill
         fits: list[SlotFit] = []

@@ -17,6 +17,7 @@ Everything here is pure: no I/O, no storage.
 """
 
 from weekplan.guardrails._plan_targets import dish_target, plan_targets
+from weekplan.guardrails.cache import RulesetCache
 from weekplan.guardrails.compiled import CompiledRuleset, clear_cache, compile_ruleset
 from weekplan.guardrails.constraints import CompiledConstraints, compile_constraints
 from weekplan.guardrails.decision import (
@@ -84,6 +85,7 @@ __all__ = [
     "RuleMatch",
     "RuleMetadata",
     "RuleTarget",
+    "RulesetCache",
     "SourceKind",
     "Strictness",
     "TraceResult",

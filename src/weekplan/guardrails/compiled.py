@@ -14,14 +14,14 @@ Compiling indexes every term of the ruleset once, per target kind:
 
 Evaluating a week therefore costs about the length of its texts plus the number
 of matches, and hardly grows with the size of the ruleset.
-Compiled matchers are cached by content hash in a small, bounded,
-thread-safe LRU cache: nothing grows without bound inside a host application.
+Compiling is linear in the size of the ruleset: each distinct word is stemmed
+once, and the indexes are built in one pass over the terms.
+Nothing here keeps compiled rulesets: a :class:`~weekplan.guardrails.cache.RulesetCache`
+does, and each :class:`~weekplan.Planner` owns one.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict, deque
 from collections.abc import Iterator, Sequence
 
 import attrs
@@ -38,7 +38,7 @@ from weekplan.guardrails.words import AnalyzedText, analyze
 __all__ = ["CACHE_SIZE", "CompiledRuleset", "clear_cache", "compile_ruleset"]
 
 CACHE_SIZE = 16
-"""How many compiled rulesets are kept; the least recently used is dropped first."""
+"""How many compiled rulesets a :class:`~weekplan.guardrails.RulesetCache` keeps by default."""
 
 
 class _Automaton:
@@ -47,94 +47,178 @@ class _Automaton:
     Each node's ``out`` already includes the outputs reachable by failure links,
     so a scan reports every occurrence (overlapping ones too) without walking
     the failure chain for outputs.
+    The trie is one dict keyed by ``node * _CHARS + code point`` and the
+    failure links one list of ints, rather than a dict per node: a large
+    ruleset has tens of thousands of nodes, and so few objects to allocate
+    (and for the garbage collector to visit) makes it several times faster to
+    build.
     """
 
     __slots__ = ("fail", "goto", "lengths", "out")
 
     def __init__(self, patterns: Sequence[str]) -> None:
-        self.goto: list[dict[str, int]] = [{}]
-        self.lengths = [len(pattern) for pattern in patterns]
-        outputs: list[list[int]] = [[]]
+        goto: dict[int, int] = {}
+        parents = [0]
+        codes = [0]
+        own: dict[int, list[int]] = {}
         for pattern_id, pattern in enumerate(patterns):
             node = 0
             for char in pattern:
-                nxt = self.goto[node].get(char)
+                key = node * _CHARS + ord(char)
+                nxt = goto.get(key)
                 if nxt is None:
-                    nxt = len(self.goto)
-                    self.goto[node][char] = nxt
-                    self.goto.append({})
-                    outputs.append([])
+                    nxt = goto[key] = len(parents)
+                    parents.append(node)
+                    codes.append(key - node * _CHARS)
                 node = nxt
-            outputs[node].append(pattern_id)
-        self.fail = [0] * len(self.goto)
-        queue = deque(self.goto[0].values())
-        while queue:
-            node = queue.popleft()
-            for char, child in self.goto[node].items():
-                queue.append(child)
-                state = self.fail[node]
-                while state and char not in self.goto[state]:
-                    state = self.fail[state]
-                fallback = self.goto[state].get(char, 0)
-                self.fail[child] = fallback if fallback != child else 0
-                outputs[child] = outputs[child] + outputs[self.fail[child]]
-        self.out: list[tuple[int, ...]] = [tuple(found) for found in outputs]
+            own.setdefault(node, []).append(pattern_id)
+        # A child is always made after its parent, so nodes in the order of their
+        # depth come from a stable sort of the node ids by depth.
+        depths = [0] * len(parents)
+        for node in range(1, len(parents)):
+            depths[node] = depths[parents[node]] + 1
+        fail = [0] * len(parents)
+        out: dict[int, tuple[int, ...]] = {}
+        for node in sorted(range(1, len(parents)), key=depths.__getitem__):
+            parent, code = parents[node], codes[node]
+            target = 0
+            if parent:
+                state = fail[parent]
+                while True:
+                    found = goto.get(state * _CHARS + code)
+                    if found is not None:
+                        target = found
+                        break
+                    if not state:
+                        break
+                    state = fail[state]
+            fail[node] = target
+            mine, inherited = own.get(node), out.get(target)
+            if mine is not None:
+                out[node] = (*mine, *inherited) if inherited else tuple(mine)
+            elif inherited:
+                out[node] = inherited
+        self.goto = goto
+        self.fail = fail
+        self.out = out
+        self.lengths = [len(pattern) for pattern in patterns]
 
     def scan(self, text: str) -> Iterator[tuple[int, int]]:
         """Every ``(start, pattern_id)`` occurring in ``text``."""
         goto, fail, out, lengths = self.goto, self.fail, self.out, self.lengths
         state = 0
         for position, char in enumerate(text):
-            while state and char not in goto[state]:
+            code = ord(char)
+            while True:
+                found = goto.get(state * _CHARS + code)
+                if found is not None:
+                    state = found
+                    break
+                if not state:
+                    break
                 state = fail[state]
-            state = goto[state].get(char, 0)
-            for pattern_id in out[state]:
+            for pattern_id in out.get(state, ()):
                 yield position + 1 - lengths[pattern_id], pattern_id
+
+
+# One more than the largest code point: a node and a character make one int key.
+_CHARS = 0x110000
 
 
 @attrs.frozen
 class _KindIndex:
-    exact: dict[tuple[Language, tuple[str, ...]], tuple[TermSpec, ...]]
-    words: dict[tuple[Language, tuple[str, ...]], tuple[TermSpec, ...]]
-    # For each (language, first stem): the lengths, in tokens, of the runs that start with it.
-    lengths: dict[tuple[Language, str], tuple[int, ...]]
+    # Per language, keyed by runs of stems (and first stems): nested dicts rather
+    # than (language, run) keys, so a large ruleset makes no key object of its own.
+    # A run of stems maps to its one spec, or to a list of them (rare): a container
+    # per run would be the largest part of the index for the garbage collector.
+    exact: dict[Language, dict[tuple[str, ...], TermSpec | list[TermSpec]]]
+    words: dict[Language, dict[tuple[str, ...], TermSpec | list[TermSpec]]]
+    # For each language and first stem: the lengths, in tokens, of the runs that start with it.
+    lengths: dict[Language, dict[str, tuple[int, ...]]]
     languages: tuple[Language, ...]
-    canonical: dict[str, tuple[TermSpec, ...]]
+    canonical: dict[str, list[TermSpec]]
     automaton: _Automaton
     # For each automaton pattern: the specs it stands for, and whether it is a compound part.
-    entries: tuple[tuple[tuple[TermSpec, bool], ...], ...]
+    entries: list[list[tuple[TermSpec, bool]]]
+
+
+def _run_lengths(
+    starts: dict[Language, dict[str, int]],
+) -> dict[Language, dict[str, tuple[int, ...]]]:
+    """The lengths that the bits of each mask stand for, in increasing order.
+
+    Most first stems start runs of the same few lengths: one tuple for each set of lengths.
+    """
+    shared: dict[int, tuple[int, ...]] = {}
+    for masks in starts.values():
+        for mask in masks.values():
+            if mask not in shared:
+                shared[mask] = tuple(n for n in range(mask.bit_length()) if mask >> n & 1)
+    return {
+        language: {first: shared[mask] for first, mask in masks.items()}
+        for language, masks in starts.items()
+    }
+
+
+def _add(
+    by_run: dict[tuple[str, ...], TermSpec | list[TermSpec]], run: tuple[str, ...], spec: TermSpec
+) -> None:
+    found = by_run.get(run)
+    if found is None:
+        by_run[run] = spec
+    elif isinstance(found, list):
+        found.append(spec)
+    else:
+        by_run[run] = [found, spec]
+
+
+def _specs(found: TermSpec | list[TermSpec] | None) -> Sequence[TermSpec]:
+    """The specs of a run found in an index (see :class:`_KindIndex`)."""
+    if found is None:
+        return ()
+    return found if isinstance(found, list) else (found,)
 
 
 def _index(specs: Sequence[TermSpec]) -> _KindIndex:
-    exact: dict[tuple[Language, tuple[str, ...]], list[TermSpec]] = {}
-    words: dict[tuple[Language, tuple[str, ...]], list[TermSpec]] = {}
-    lengths: dict[tuple[Language, str], set[int]] = {}
+    exact: dict[Language, dict[tuple[str, ...], TermSpec | list[TermSpec]]]
+    exact = {language: {} for language in LANGUAGES}
+    words: dict[Language, dict[tuple[str, ...], TermSpec | list[TermSpec]]]
+    words = {language: {} for language in LANGUAGES}
+    # For each language and first stem, the lengths of its runs as the bits of an int
+    # (an int is no object for the garbage collector to visit, as a set would be).
+    starts: dict[Language, dict[str, int]] = {language: {} for language in LANGUAGES}
     canonical: dict[str, list[TermSpec]] = {}
     patterns: dict[str, list[tuple[TermSpec, bool]]] = {}
     for spec in specs:
-        if spec.mode is MatchMode.EXACT:
-            for key in spec.stems:
-                exact.setdefault(key, []).append(spec)
-        elif spec.mode is MatchMode.CANONICAL_ID:
+        mode = spec.mode
+        if mode is MatchMode.EXACT:
+            for language, stems in spec.stems:
+                _add(exact[language], stems, spec)
+        elif mode is MatchMode.CANONICAL_ID:
             canonical.setdefault(spec.term, []).append(spec)
-        elif spec.mode is MatchMode.SUBSTRING:
+        elif mode is MatchMode.SUBSTRING:
             patterns.setdefault(spec.folded, []).append((spec, False))
         else:
             for language, stems in spec.stems:
                 if stems:
-                    words.setdefault((language, stems), []).append(spec)
-                    lengths.setdefault((language, stems[0]), set()).add(len(stems))
+                    _add(words[language], stems, spec)
+                    by_first = starts[language]
+                    by_first[stems[0]] = by_first.get(stems[0], 0) | 1 << len(stems)
             if spec.compounds:
                 patterns.setdefault(spec.folded, []).append((spec, True))
-    languages = {language for language, _ in (*exact, *words)}
+    exact = {language: found for language, found in exact.items() if found}
+    words = {language: found for language, found in words.items() if found}
+    lengths = _run_lengths({language: found for language, found in starts.items() if found})
     return _KindIndex(
-        exact={key: tuple(value) for key, value in exact.items()},
-        words={key: tuple(value) for key, value in words.items()},
-        lengths={key: tuple(sorted(value)) for key, value in lengths.items()},
-        languages=tuple(language for language in LANGUAGES if language in languages),
-        canonical={key: tuple(value) for key, value in canonical.items()},
+        exact=exact,
+        words=words,
+        lengths=lengths,
+        languages=tuple(
+            language for language in LANGUAGES if language in exact or language in words
+        ),
+        canonical=canonical,
         automaton=_Automaton(list(patterns)),
-        entries=tuple(tuple(entries) for entries in patterns.values()),
+        entries=list(patterns.values()),
     )
 
 
@@ -213,14 +297,23 @@ def _find_words(index: _KindIndex, text: AnalyzedText) -> Iterator[tuple[TermSpe
     tokens = text.tokens
     for language in index.languages:
         stems = text.stems(language)
-        for spec in index.exact.get((language, stems), ()) if stems else ():
-            yield spec, 0, len(text.text)
+        exact = index.exact.get(language)
+        if exact and stems:
+            for spec in _specs(exact.get(stems)):
+                yield spec, 0, len(text.text)
+        words = index.words.get(language)
+        if not words:
+            continue
+        lengths = index.lengths[language]
         for position, first in enumerate(stems):
-            for length in index.lengths.get((language, first), ()):
+            for length in lengths.get(first, ()):
                 end = position + length
                 if end > len(stems):
                     break
-                for spec in index.words.get((language, stems[position:end]), ()):
+                found = words.get(stems[position:end])
+                if found is None:
+                    continue
+                for spec in _specs(found):
                     start, stop = tokens[position].start, tokens[end - 1].end
                     if not is_excepted(spec, text, start, stop):
                         yield spec, start, stop
@@ -272,29 +365,19 @@ def _notes_as_ingredients(by_kind: dict[RuleTarget, list[TermSpec]]) -> bool:
     )
 
 
-_cache: OrderedDict[str, CompiledRuleset] = OrderedDict()
-_cache_lock = threading.Lock()
-
-
 def compile_ruleset(ruleset: GuardrailsRuleset) -> CompiledRuleset:
-    """The compiled form of ``ruleset``, from the cache when its content hash is known."""
-    key = ruleset.content_hash
-    with _cache_lock:
-        cached = _cache.get(key)
-        if cached is not None:
-            _cache.move_to_end(key)
-            return cached
-    compiled = _compile(ruleset)
-    with _cache_lock:
-        _cache[key] = compiled
-        _cache.move_to_end(key)
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return compiled
+    """``ruleset`` compiled for one-pass matching (compiled again on every call).
+
+    To compile a ruleset once and evaluate with it many times, keep the result,
+    or let a :class:`~weekplan.guardrails.cache.RulesetCache` keep it.
+    """
+    return _compile(ruleset)
 
 
 def clear_cache() -> None:
-    """Forget every compiled ruleset and analyzed text (for tests and memory-conscious hosts)."""
-    with _cache_lock:
-        _cache.clear()
+    """Forget every analyzed text (for tests and memory-conscious hosts).
+
+    Compiled rulesets are not kept here: each planner's
+    :class:`~weekplan.guardrails.cache.RulesetCache` keeps its own.
+    """
     analyze.cache_clear()

@@ -33,9 +33,11 @@ def check_targets(targets: Iterable[PlanTarget]) -> tuple[PlanTarget, ...]:
 def evaluate(ruleset: GuardrailsRuleset, targets: Iterable[PlanTarget]) -> GuardDecision:
     """Evaluate a plan's targets against ``ruleset``; pure and deterministic.
 
-    The ruleset is compiled once and kept in a small cache keyed by its content
-    hash, so evaluating many plans against one ruleset costs one pass over each
-    plan's texts.
+    The ruleset is compiled on every call; to evaluate many plans against one
+    ruleset, evaluate with a :class:`~weekplan.guardrails.cache.RulesetCache`
+    (a :class:`~weekplan.Planner` has one) or with the result of
+    :func:`~weekplan.guardrails.compile_ruleset`, so each plan costs one pass
+    over its texts.
 
     >>> from weekplan.guardrails import GuardRule, RuleMatch
     >>> rules = [

@@ -36,6 +36,7 @@ __all__ = [
     "fold_term",
     "is_single_word",
     "is_word_char",
+    "token_texts",
     "tokenize",
 ]
 
@@ -109,7 +110,20 @@ def fold(text: str) -> FoldedText:
 
 @functools.lru_cache(maxsize=65536)
 def fold_term(term: str) -> str:
-    """The folded form of a rule term (terms recur across rules and targets: cached)."""
+    """The folded form of a rule term (terms recur across rules and targets: cached).
+
+    The same text as ``fold(term).text``, without the character origins, which a
+    term never needs: a large ruleset folds tens of thousands of terms.
+    """
+    if term.isascii():
+        # Folding an ASCII letter lower-cases it, and nothing else changes; str.split()
+        # splits at exactly the characters for which str.isspace() holds.
+        return " ".join(term.lower().split())
+    words = ["".join(map(_fold_char, word)) for word in term.split()]
+    if all(word and " " not in word for word in words):
+        return " ".join(words)
+    # A word that folds to nothing, or to a space ("\u00a8" is a space and a
+    # combining mark), changes how the spaces around it collapse: fold it the long way.
     return fold(term).text
 
 
@@ -131,6 +145,7 @@ class Token(NamedTuple):
 # any other character but the space is a token of its own.
 _TOKEN = re.compile(r"([^\W_]+)|[^ ]")
 _WORD = re.compile(r"[^\W_]+")
+_TOKEN_TEXT = re.compile(r"[^\W_]+|[^ ]")
 
 
 def tokenize(text: str) -> tuple[Token, ...]:
@@ -146,6 +161,17 @@ def tokenize(text: str) -> tuple[Token, ...]:
         Token(found.start(), found.end(), found.group(), found.group(1) is not None)
         for found in _TOKEN.finditer(text)
     )
+
+
+def token_texts(text: str) -> list[str]:
+    """The text of every token of a folded text, as :func:`tokenize` finds them.
+
+    A token is a word exactly when its first character is a word character.
+
+    >>> token_texts("kip (bio)")
+    ['kip', '(', 'bio', ')']
+    """
+    return _TOKEN_TEXT.findall(text)
 
 
 def is_single_word(folded_term: str) -> bool:

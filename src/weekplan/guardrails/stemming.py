@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Iterable
 from typing import Any, Literal
 
-__all__ = ["LANGUAGES", "Language", "MissingStemmer", "stem"]
+__all__ = ["LANGUAGES", "Language", "MissingStemmer", "stem", "stem_words"]
 
 Language = Literal["english", "dutch"]
 LANGUAGES: tuple[Language, ...] = ("english", "dutch")
@@ -56,6 +57,11 @@ def _stemmer(language: Language) -> Any:
         except ImportError as exc:
             raise MissingStemmer() from exc
         found = stemmers[language] = snowballstemmer.stemmer(language)
+        if hasattr(found, "maxCacheSize"):
+            # PyStemmer's own word cache is redundant under ours, and once more
+            # words pass through it than it holds, purging it makes stemming a
+            # large ruleset's words several times slower.
+            found.maxCacheSize = 0
     return found
 
 
@@ -64,3 +70,17 @@ def stem(language: Language, word: str) -> str:
     """The stem of one folded word (lower case, no accents) in ``language``."""
     result: str = _stemmer(language).stemWord(word)
     return result
+
+
+def stem_words(language: Language, words: Iterable[str]) -> dict[str, str]:
+    """The stem of each distinct folded word of ``words`` in ``language``, in one call.
+
+    The same stems as :func:`stem`, without a Python call per word: compiling a
+    large ruleset stems tens of thousands of words.
+
+    >>> stem_words("dutch", ["tomaten", "bonen", "tomaten"])
+    {'tomaten': 'tomaat', 'bonen': 'boon'}
+    """
+    distinct = list(dict.fromkeys(words))
+    stems: list[str] = _stemmer(language).stemWords(distinct)
+    return dict(zip(distinct, stems, strict=True))

@@ -10,7 +10,8 @@ agree on what is looked for and differ only in how they look.
 from __future__ import annotations
 
 import enum
-from typing import NamedTuple
+from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -27,9 +28,9 @@ from weekplan.guardrails.model import (
     RuleTarget,
     Strictness,
 )
-from weekplan.guardrails.normalize import fold_term, is_single_word
-from weekplan.guardrails.stemming import LANGUAGES, Language, stem
-from weekplan.guardrails.words import AnalyzedText, stems_of_term
+from weekplan.guardrails.normalize import fold_term, is_single_word, token_texts
+from weekplan.guardrails.stemming import LANGUAGES, Language, stem, stem_words
+from weekplan.guardrails.words import AnalyzedText
 
 __all__ = [
     "Flattened",
@@ -100,14 +101,15 @@ class Source:
         return other.category == self.category
 
 
-@attrs.frozen
-class TermSpec:
+class TermSpec(NamedTuple):
     """One term of one source, ready to be matched.
 
     ``stems`` holds the term's stems in each language it is compared in;
     ``exceptions`` the folded words that never match, ``exception_stems`` their
     stems in those languages. ``notes`` says the term is also looked for in a
     slot's notes (an ingredient term, unless its source says otherwise).
+    A named tuple rather than an attrs class: a large ruleset makes tens of
+    thousands of them, and a tuple is made and hashed without a Python call.
     """
 
     source_id: str
@@ -190,8 +192,7 @@ def sources_of(ruleset: GuardrailsRuleset) -> dict[str, Source]:
     return {source.id: source for source in sources}
 
 
-@attrs.frozen
-class _Term:
+class _Term(NamedTuple):
     """A term of a rule or item with the languages it is stemmed in."""
 
     text: str
@@ -229,63 +230,136 @@ def _item_terms(item: DietLogicItem) -> list[_Term]:
     return terms
 
 
-def _spec(
-    source_id: str,
-    target: RuleTarget,
-    mode: MatchMode,
-    term: _Term,
-    exceptions: tuple[str, ...],
-    *,
-    notes: bool,
-) -> TermSpec:
-    if mode is MatchMode.CANONICAL_ID:
-        return TermSpec(source_id, target, mode, term.text, term.text, compounds=False)
-    folded = fold_term(term.text)
-    stemmed = mode in (MatchMode.EXACT, MatchMode.WORD_BOUNDARY)
-    languages = term.languages
-    folded_exceptions = frozenset(fold_term(word) for word in exceptions)
-    return TermSpec(
-        source_id,
-        target,
-        mode,
-        term.text,
-        folded,
-        compounds=term.compounds,
-        stems=tuple((lang, stems_of_term(lang, folded)) for lang in languages) if stemmed else (),
-        exceptions=folded_exceptions,
-        exception_stems=frozenset(
-            (lang, stem(lang, word)) for lang in languages for word in folded_exceptions
-        ),
-        notes=notes,
-    )
+class _Wanted(NamedTuple):
+    """One term of one source, before it is folded and stemmed."""
+
+    source_id: str
+    target: RuleTarget
+    mode: MatchMode
+    term: _Term
+    exceptions: tuple[str, ...]
+    notes: bool
 
 
-def term_specs(ruleset: GuardrailsRuleset) -> tuple[TermSpec, ...]:
-    """Every term of every source, once, in a stable order."""
-    specs: dict[TermSpec, None] = {}
+def _wanted(ruleset: GuardrailsRuleset) -> Iterator[_Wanted]:
+    """Every term of every source, in the order of the ruleset.
+
+    Made on demand rather than kept: objects that stay alive while a large
+    ruleset is compiled are what makes the garbage collector run.
+    """
     for rule in ruleset.rules:
+        match = rule.match
+        notes = rule.checks_notes
         for term in _rule_terms(rule):
-            spec = _spec(
-                rule.id,
-                rule.target,
-                rule.match.mode,
-                term,
-                rule.match.exceptions,
-                notes=rule.checks_notes,
-            )
-            specs[spec] = None
+            yield _Wanted(rule.id, rule.target, match.mode, term, match.exceptions, notes)
     for constraint in ruleset.diet_logic:
         for item in constraint.items:
             for term in _item_terms(item):
-                spec = _spec(
+                yield _Wanted(
                     constraint.id,
                     RuleTarget.INGREDIENT,
                     MatchMode.WORD_BOUNDARY,
                     term,
                     item.exceptions,
-                    notes=constraint.check_notes,
+                    constraint.check_notes,
                 )
-                specs[spec] = None
+
+
+_STEMMED = frozenset({MatchMode.EXACT, MatchMode.WORD_BOUNDARY})
+
+
+def term_specs(ruleset: GuardrailsRuleset) -> tuple[TermSpec, ...]:
+    """Every term of every source, once, in a stable order.
+
+    Each distinct term is folded and split into words once, and each distinct
+    word is stemmed once per language, all of a language's words in one call
+    of the stemmer: a large ruleset repeats words across its rules, and would
+    otherwise pay several Python calls per term.
+    """
+    # First what to stem, per language: the words of stemmed terms, and exception words.
+    # Tuples, which the garbage collector soon leaves alone (lists it never does).
+    parts: dict[str, tuple[str, ...]] = {}
+    words: dict[Language, set[str]] = {language: set() for language in LANGUAGES}
+    excepted: dict[tuple[tuple[str, ...], tuple[Language, ...]], None] = {}
+    for _, _, mode, term, exceptions, _ in _wanted(ruleset):
+        if mode in _STEMMED:
+            folded = fold_term(term.text)
+            found = parts.get(folded)
+            if found is None:
+                found = parts[folded] = tuple(token_texts(folded))
+            for language in term.languages:
+                words[language].update(found)
+        if exceptions and mode is not MatchMode.CANONICAL_ID:
+            excepted[(exceptions, term.languages)] = None
+    for exceptions, languages in excepted:
+        for language in languages:
+            words[language].update(fold_term(word) for word in exceptions)
+    # Only words are stemmed; a sign (a token of one character that is not a
+    # letter or digit) is its own stem, and is never a key of the stems.
+    stems = {
+        language: stem_words(language, [word for word in words[language] if word[0].isalnum()])
+        for language in LANGUAGES
+    }
+
+    stemmed_terms: dict[tuple[Language, str], tuple[str, ...]] = {}
+    by_term: dict[tuple[str, tuple[Language, ...]], tuple[tuple[Language, tuple[str, ...]], ...]]
+    by_term = {}
+
+    def stems_of_term(text: str, languages: tuple[Language, ...]) -> Any:
+        found = by_term.get((text, languages))
+        if found is None:
+            folded = fold_term(text)
+            pairs = []
+            for language in languages:
+                run = stemmed_terms.get((language, folded))
+                if run is None:
+                    table = stems[language]
+                    run = stemmed_terms[(language, folded)] = tuple(
+                        [table.get(part, part) for part in parts[folded]]
+                    )
+                pairs.append((language, run))
+            found = by_term[(text, languages)] = tuple(pairs)
+        return found
+
+    exceptions_of: dict[
+        tuple[tuple[str, ...], tuple[Language, ...]],
+        tuple[frozenset[str], frozenset[tuple[Language, str]]],
+    ] = {}
+    for exceptions, languages in excepted:
+        folded_words = frozenset(fold_term(word) for word in exceptions)
+        exceptions_of[(exceptions, languages)] = (
+            folded_words,
+            frozenset(
+                (language, stems[language][word]) for language in languages for word in folded_words
+            ),
+        )
+
+    none: frozenset[Any] = frozenset()
+    specs: dict[TermSpec, None] = {}
+    make = TermSpec._make
+    for source_id, target, mode, term, exceptions, notes in _wanted(ruleset):
+        if mode is MatchMode.CANONICAL_ID:
+            spec = TermSpec(source_id, target, mode, term.text, term.text, compounds=False)
+        else:
+            languages = term.languages
+            folded_words, excepted_stems = (
+                exceptions_of[(exceptions, languages)] if exceptions else (none, none)
+            )
+            spec = make(
+                (
+                    source_id,
+                    target,
+                    mode,
+                    term.text,
+                    fold_term(term.text),
+                    term.compounds,
+                    stems_of_term(term.text, languages) if mode in _STEMMED else (),
+                    folded_words,
+                    excepted_stems,
+                    notes,
+                )
+            )
+        specs[spec] = None
     return tuple(specs)
 
 

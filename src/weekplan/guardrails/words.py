@@ -12,7 +12,7 @@ import functools
 from weekplan.guardrails.normalize import FoldedText, Token, fold, tokenize
 from weekplan.guardrails.stemming import Language, stem
 
-__all__ = ["ANALYZED_CACHE_SIZE", "AnalyzedText", "analyze", "stems_of", "stems_of_term"]
+__all__ = ["ANALYZED_CACHE_SIZE", "AnalyzedText", "analyze", "stems_of"]
 
 ANALYZED_CACHE_SIZE = 16384
 """How many analyzed texts are kept: a week's dishes are checked again on every write."""
@@ -21,12 +21,6 @@ ANALYZED_CACHE_SIZE = 16384
 def stems_of(language: Language, tokens: tuple[Token, ...]) -> tuple[str, ...]:
     """The stem of every token: words stemmed in ``language``, signs as they are."""
     return tuple(stem(language, token.text) if token.is_word else token.text for token in tokens)
-
-
-@functools.lru_cache(maxsize=65536)
-def stems_of_term(language: Language, folded_term: str) -> tuple[str, ...]:
-    """The stems of a folded term's tokens in ``language`` (cached, like the stems)."""
-    return stems_of(language, tokenize(folded_term))
 
 
 class AnalyzedText:

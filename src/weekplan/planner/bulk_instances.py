@@ -17,7 +17,7 @@ from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.domain.plans import WeekPlanInstance
 from weekplan.errors import GuardrailsViolation, InstanceExists, RulesetNotFound, WeekPlanError
 from weekplan.guardrails import plan_targets
-from weekplan.guardrails.evaluator import evaluate
+from weekplan.guardrails.cache import RulesetCache
 from weekplan.guardrails.progress import worsened
 from weekplan.guardrails.targets import PlanTarget
 from weekplan.ports import BulkInstances, BulkRulesetAssignments, DishCatalog, UnitOfWork
@@ -47,6 +47,8 @@ def checks_per_ruleset(
     tenant_id: str,
     content_hashes: Iterable[str],
     entries: Sequence[PlanEntry],
+    *,
+    rulesets: RulesetCache,
 ) -> dict[str, GuardrailsCheck | WeekPlanError]:
     """What each ruleset says of ``entries``: the check to store, or why the week is refused.
 
@@ -67,7 +69,7 @@ def checks_per_ruleset(
         if targets is None:
             wanted = dish_ids(entries)
             targets = plan_targets(entries, catalog.get_many(tenant_id, wanted) if wanted else {})
-        decision = evaluate(ruleset, targets)
+        decision = rulesets.evaluate(ruleset, targets)
         # As for one new week (see enforce): refused only if it is worse than an empty one.
         refused = not decision.ok and worsened(ruleset, None, decision)
         outcomes[content_hash] = (

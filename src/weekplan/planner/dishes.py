@@ -183,7 +183,7 @@ class DishUseCases(UseCases):
             dishes = list(self._scan_catalog(uow, needle))
             ruleset = None if client is None else client_ruleset(uow, self.tenant_id, client)
         if ruleset is not None:
-            blocked = blocked_dish_ids(ruleset, dishes, key)
+            blocked = blocked_dish_ids(ruleset, dishes, key, rulesets=self._options.rulesets)
             dishes = [dish for dish in dishes if dish.id not in blocked]
         history = history_for_slot(counts, kind, meal_type, vocabulary)
         return rank_dishes(

@@ -89,7 +89,9 @@ class DraftUseCases(UseCases):
             decision = (
                 None
                 if ruleset is None
-                else decide_plan(catalog, self.tenant_id, ruleset, draft.days)
+                else decide_plan(
+                    catalog, self.tenant_id, ruleset, draft.days, rulesets=self._options.rulesets
+                )
             )
             diff = slot_changes(live.days, draft.days)
             forbidden = locked_changes(
@@ -208,5 +210,11 @@ def draft_check(
     ruleset = client_ruleset(uow, session.tenant_id, client_ref)
     if ruleset is None:
         return None
-    decision = decide_plan(catalog_of(session.options, uow), session.tenant_id, ruleset, days)
+    decision = decide_plan(
+        catalog_of(session.options, uow),
+        session.tenant_id,
+        ruleset,
+        days,
+        rulesets=session.options.rulesets,
+    )
     return DraftCheck.of(ruleset, decision)

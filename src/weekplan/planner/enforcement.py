@@ -26,9 +26,8 @@ from weekplan.domain.plans import WeekPlanInstance
 from weekplan.domain.trusted import evolve_checked
 from weekplan.errors import GuardrailsViolation, RulesetNotFound
 from weekplan.guardrails import dish_target, plan_targets
-from weekplan.guardrails.compiled import compile_ruleset
+from weekplan.guardrails.cache import RulesetCache
 from weekplan.guardrails.decision import GuardDecision, MatchEffect
-from weekplan.guardrails.evaluator import evaluate
 from weekplan.guardrails.model import GuardrailsRuleset
 from weekplan.guardrails.progress import worsened
 from weekplan.ports import DishCatalog, UnitOfWork
@@ -53,12 +52,17 @@ def decide_plan(
     tenant_id: str,
     ruleset: GuardrailsRuleset,
     entries: Iterable[PlanEntry],
+    *,
+    rulesets: RulesetCache,
 ) -> GuardDecision:
-    """The decision of ``ruleset`` on a plan, its dishes read in one batched lookup."""
+    """The decision of ``ruleset`` on a plan, its dishes read in one batched lookup.
+
+    ``rulesets`` keeps the compiled form of ``ruleset`` (the planner's cache).
+    """
     entries = tuple(entries)
     wanted = dish_ids(entries)
     dishes = catalog.get_many(tenant_id, wanted) if wanted else {}
-    return evaluate(ruleset, plan_targets(entries, dishes))
+    return rulesets.evaluate(ruleset, plan_targets(entries, dishes))
 
 
 def enforce(
@@ -68,6 +72,7 @@ def enforce(
     candidate: WeekPlanInstance,
     previous: tuple[PlanEntry, ...] | None = None,
     *,
+    rulesets: RulesetCache,
     strict: bool = False,
 ) -> WeekPlanInstance:
     """``candidate`` with the check of its client's diet, or :class:`GuardrailsViolation`.
@@ -82,11 +87,15 @@ def enforce(
     ruleset = client_ruleset(uow, tenant_id, candidate.client_ref)
     if ruleset is None:
         return evolve_checked(candidate, guardrails=None)
-    decision = decide_plan(catalog, tenant_id, ruleset, candidate.days)
+    decision = decide_plan(catalog, tenant_id, ruleset, candidate.days, rulesets=rulesets)
     if not decision.ok:
         if strict:
             raise GuardrailsViolation(decision)
-        before = None if previous is None else decide_plan(catalog, tenant_id, ruleset, previous)
+        before = (
+            None
+            if previous is None
+            else decide_plan(catalog, tenant_id, ruleset, previous, rulesets=rulesets)
+        )
         if worsened(ruleset, before, decision):
             raise GuardrailsViolation(decision)
     return evolve_checked(candidate, guardrails=GuardrailsCheck.of(ruleset, decision))
@@ -97,16 +106,18 @@ def recheck(
     tenant_id: str,
     ruleset: GuardrailsRuleset | None,
     instance: WeekPlanInstance,
+    *,
+    rulesets: RulesetCache,
 ) -> WeekPlanInstance:
     """``instance`` with the check of ``ruleset`` (or none), its days and version untouched."""
     if ruleset is None:
         return attrs.evolve(instance, guardrails=None)
-    decision = decide_plan(catalog, tenant_id, ruleset, instance.days)
+    decision = decide_plan(catalog, tenant_id, ruleset, instance.days, rulesets=rulesets)
     return attrs.evolve(instance, guardrails=GuardrailsCheck.of(ruleset, decision))
 
 
 def blocked_dish_ids(
-    ruleset: GuardrailsRuleset, dishes: Sequence[Dish], slot_key: str
+    ruleset: GuardrailsRuleset, dishes: Sequence[Dish], slot_key: str, *, rulesets: RulesetCache
 ) -> frozenset[str]:
     """The ids of the dishes that a hard rule or ``drop`` of ``ruleset`` blocks on their own.
 
@@ -119,7 +130,7 @@ def blocked_dish_ids(
     if not dishes or not (ruleset.rules or ruleset.diet_logic):
         return frozenset()
     targets = [dish_target(dish, DayKey.MON, slot_key) for dish in dishes]
-    decision = compile_ruleset(ruleset).evaluate(targets)
+    decision = rulesets.compiled(ruleset).evaluate(targets)
     return frozenset(
         match.dish_id
         for match in decision.matches

@@ -196,6 +196,7 @@ class GenerationJob:
             locked=locked,
             seed=seed,
             vocabulary=self.options.meal_vocabulary,
+            rulesets=self.options.rulesets,
         )
 
     def _recent_dish_ids(self, uow: UnitOfWork) -> set[str]:

@@ -175,7 +175,9 @@ class GuardrailsUseCases(UseCases):
                 )
             )
             for week in batch:
-                updated = recheck(catalog, self.tenant_id, ruleset, week)
+                updated = recheck(
+                    catalog, self.tenant_id, ruleset, week, rulesets=self._options.rulesets
+                )
                 if updated.guardrails != week.guardrails and not uow.instances.replace(
                     self.tenant_id, updated, expected_version=week.version
                 ):
@@ -209,7 +211,11 @@ class GuardrailsUseCases(UseCases):
             if chosen is None:
                 raise RulesetNotFound("this client has no guardrails ruleset")
             return decide_plan(
-                catalog_of(self._options, uow), self.tenant_id, chosen, instance.days
+                catalog_of(self._options, uow),
+                self.tenant_id,
+                chosen,
+                instance.days,
+                rulesets=self._options.rulesets,
             )
 
     # -- shared steps -------------------------------------------------------------

@@ -126,6 +126,7 @@ class InstanceUseCases(UseCases):
                 self.tenant_id,
                 sorted(set(diets.values())),
                 template.days,
+                rulesets=self._options.rulesets,
             )
             now = self._options.clock()
             errors: dict[str, WeekPlanError] = {}
@@ -441,7 +442,13 @@ def add_instance(
     )
     # The template's dishes were checked when they entered it.
     plan_changed(session, uow, (), instance.days, check_dishes=False)
-    instance = enforce(uow, catalog_of(session.options, uow), session.tenant_id, instance)
+    instance = enforce(
+        uow,
+        catalog_of(session.options, uow),
+        session.tenant_id,
+        instance,
+        rulesets=session.options.rulesets,
+    )
     uow.instances.add(session.tenant_id, instance)
     _log_week(
         session,
@@ -487,7 +494,13 @@ def save_instance(
     # Never worse than the week before the write; a reviewed draft is applied strictly.
     previous = None if strict else current.days
     updated = enforce(
-        uow, catalog_of(session.options, uow), session.tenant_id, candidate, previous, strict=strict
+        uow,
+        catalog_of(session.options, uow),
+        session.tenant_id,
+        candidate,
+        previous,
+        rulesets=session.options.rulesets,
+        strict=strict,
     )
     # The locks live apart from the week's row; the store keeps the week without them.
     stored = evolve_checked(updated, locks=())

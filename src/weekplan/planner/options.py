@@ -15,6 +15,7 @@ from weekplan.domain.meal_types import DEFAULT_VOCABULARY, MealVocabulary
 from weekplan.generation.checked import DEFAULT_MAX_ATTEMPTS
 from weekplan.generation.port import PlanGenerator
 from weekplan.generation.quota import GenerationQuota
+from weekplan.guardrails.cache import RulesetCache
 from weekplan.ports import DishCatalog
 
 __all__ = ["UNSET", "PlannerOptions", "Unset", "new_id", "utc_now"]
@@ -63,3 +64,5 @@ class PlannerOptions:
     """How many generations a client and a tenant may start in a rolling window."""
     generation_attempts: int = DEFAULT_MAX_ATTEMPTS
     """How many proposals a generation asks for before it gives up."""
+    rulesets: RulesetCache = attrs.field(factory=RulesetCache, eq=False, repr=False)
+    """The compiled rulesets of this planner's sessions (never shared with another planner)."""

@@ -208,7 +208,9 @@ def _draft_template(  # noqa: PLR0917  # private, one call site
             created_at=now,
             updated_at=now,
         )
-        uow.instances.add(tenant, enforce(uow, catalog_of(options, uow), tenant, empty))
+        uow.instances.add(
+            tenant, enforce(uow, catalog_of(options, uow), tenant, empty, rulesets=options.rulesets)
+        )
     worker.start_draft(client, week)
     worker.draft(client, week).update(days=template.days)
 

@@ -20,6 +20,7 @@ from weekplan.guardrails import (
     Outcome,
     PlanTarget,
     RuleMatch,
+    RulesetCache,
     dish_target,
     evaluate,
     plan_targets,
@@ -244,7 +245,7 @@ def test_suggestion_filtering_in_one_pass_equals_judging_each_dish_alone(
     alone = {
         dish.id for dish in catalog if not evaluate(ruleset, [dish_target(dish, "mon", "lunch")]).ok
     }
-    assert blocked_dish_ids(ruleset, catalog, "lunch") == alone
+    assert blocked_dish_ids(ruleset, catalog, "lunch", rulesets=RulesetCache()) == alone
 
 
 def test_quotas_never_block_a_single_dish() -> None:
@@ -256,4 +257,4 @@ def test_quotas_never_block_a_single_dish() -> None:
         ],
     )
     catalog = [_dish("omelet", ["ei"], [], []), _dish("rijst", ["rijst"], [], [])]
-    assert blocked_dish_ids(ruleset, catalog, "lunch") == frozenset()
+    assert blocked_dish_ids(ruleset, catalog, "lunch", rulesets=RulesetCache()) == frozenset()

@@ -1,0 +1,152 @@
+"""Compiling a ruleset: each shortcut gives exactly what the plain way gives.
+
+A large ruleset is compiled in bulk (terms folded without character origins,
+every distinct word stemmed once per language in one call, one flat trie for
+substring search); each test here holds one of those steps to the plain,
+one-at-a-time computation it replaces.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.unit.guardrails.test_guardrails_properties import rulesets
+
+from weekplan.guardrails.compiled import _Automaton
+from weekplan.guardrails.model import GuardrailsRuleset, MatchMode
+from weekplan.guardrails.normalize import fold, fold_term, token_texts, tokenize
+from weekplan.guardrails.stemming import LANGUAGES, Language, stem, stem_words
+from weekplan.guardrails.terms import TermSpec, _item_terms, _rule_terms, _Term, term_specs
+from weekplan.guardrails.words import stems_of
+
+# Characters whose folding is out of the ordinary: a space and a combining mark
+# ("\u00a8"), a lone combining mark, no-break and other spaces, a ligature, sharp s,
+# a fullwidth letter, a separator control character that str.isspace() counts.
+AWKWARD = "\u00a8\u0301\u00a0\u2003\ufb01\u00df\uff21\x1c\t É-a"
+
+
+def _fold_term_uncached(term: str) -> str:
+    return fold_term.__wrapped__(term)
+
+
+@given(st.text(AWKWARD, max_size=8) | st.text(max_size=8))
+def test_a_term_folds_as_its_text_folds(term: str) -> None:
+    assert _fold_term_uncached(term) == fold(term).text
+
+
+def test_every_single_character_folds_as_its_text_folds() -> None:
+    # Every code point, alone and between words, in steps (all of them take long).
+    for code in range(0, sys.maxunicode + 1, 7):
+        char = chr(code)
+        for term in (char, f"a {char} b", f"a{char}"):
+            assert _fold_term_uncached(term) == fold(term).text, hex(code)
+
+
+@given(st.text(AWKWARD + "kip(bio)", max_size=12))
+def test_token_texts_are_the_texts_of_the_tokens(text: str) -> None:
+    folded = fold(text).text
+    found = token_texts(folded)
+    tokens = tokenize(folded)
+    assert found == [token.text for token in tokens]
+    assert [part[0].isalnum() for part in found] == [token.is_word for token in tokens]
+
+
+@given(st.sampled_from(LANGUAGES), st.lists(st.text("abeiklmnorst'", min_size=1, max_size=9)))
+def test_stemming_words_in_one_call_gives_the_stem_of_each(
+    language: Language, words: list[str]
+) -> None:
+    stems = stem_words(language, words)
+    assert stems == {word: stem(language, word) for word in words}
+
+
+def _plain_spec(
+    source_id: str,
+    target: object,
+    mode: MatchMode,
+    term: _Term,
+    exceptions: tuple[str, ...],
+    *,
+    notes: bool,
+) -> TermSpec:
+    """One spec the plain way: fold, tokenize and stem this term alone."""
+    if mode is MatchMode.CANONICAL_ID:
+        return TermSpec(source_id, target, mode, term.text, term.text, compounds=False)  # type: ignore[arg-type]
+    folded = fold(term.text).text
+    stemmed = mode in (MatchMode.EXACT, MatchMode.WORD_BOUNDARY)
+    folded_exceptions = frozenset(fold(word).text for word in exceptions)
+    return TermSpec(
+        source_id,
+        target,  # type: ignore[arg-type]
+        mode,
+        term.text,
+        folded,
+        compounds=term.compounds,
+        stems=tuple((lang, stems_of(lang, tokenize(folded))) for lang in term.languages)
+        if stemmed
+        else (),
+        exceptions=folded_exceptions,
+        exception_stems=frozenset(
+            (lang, stem(lang, word)) for lang in term.languages for word in folded_exceptions
+        ),
+        notes=notes,
+    )
+
+
+def _plain_term_specs(ruleset: GuardrailsRuleset) -> tuple[TermSpec, ...]:
+    specs: dict[TermSpec, None] = {}
+    for rule in ruleset.rules:
+        for term in _rule_terms(rule):
+            specs[
+                _plain_spec(
+                    rule.id,
+                    rule.target,
+                    rule.match.mode,
+                    term,
+                    rule.match.exceptions,
+                    notes=rule.checks_notes,
+                )
+            ] = None
+    for constraint in ruleset.diet_logic:
+        for item in constraint.items:
+            for term in _item_terms(item):
+                specs[
+                    _plain_spec(
+                        constraint.id,
+                        "ingredient",
+                        MatchMode.WORD_BOUNDARY,
+                        term,
+                        item.exceptions,
+                        notes=constraint.check_notes,
+                    )
+                ] = None
+    return tuple(specs)
+
+
+@settings(max_examples=300)
+@given(rulesets())
+def test_term_specs_made_in_bulk_are_those_made_one_term_at_a_time(
+    ruleset: GuardrailsRuleset,
+) -> None:
+    assert term_specs(ruleset) == _plain_term_specs(ruleset)
+
+
+def _occurrences(patterns: list[str], text: str) -> list[tuple[int, int]]:
+    return sorted(
+        (start, pattern_id)
+        for pattern_id, pattern in enumerate(patterns)
+        for start in range(len(text) - len(pattern) + 1)
+        if text.startswith(pattern, start)
+    )
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.text("abé", min_size=1, max_size=5), max_size=8, unique=True),
+    st.text("abé ", max_size=20),
+)
+def test_the_automaton_finds_every_occurrence_of_every_pattern(
+    patterns: list[str], text: str
+) -> None:
+    assert sorted(_Automaton(patterns).scan(text)) == _occurrences(patterns, text)
