@@ -1,6 +1,19 @@
 """The ports a store implements: repositories, a unit of work, and the store itself.
 
-A store is anything with ``unit_of_work()``. Each repository method takes the
+The port is layered. The core is what every store implements: a
+:class:`CoreStore` whose :class:`CoreUnitOfWork` has ``templates`` and
+``instances``. Everything else is an optional capability, one small protocol
+each, that the :class:`~weekplan.Planner` detects once when it is built:
+:class:`DishCapability` (the dish catalog with the meal history),
+:class:`RulesetCapability` (diet rulesets with the client lock),
+:class:`RunCapability`, :class:`SnapshotReads`, the change log, slot locks and
+drafts of :mod:`weekplan.workflow_ports`, and the schedules of
+:mod:`weekplan.schedule_ports`. A call that needs a capability the store lacks
+raises :class:`~weekplan.NotSupportedByStore`. :class:`UnitOfWork` and
+:class:`Store` are the core with the dish and ruleset capabilities, the port as
+weekplan's own stores implement it.
+
+Each repository method takes the
 ``tenant_id`` explicitly: there is no way to read or write without naming the
 tenant, and a store must never return a row of another tenant.
 
@@ -20,10 +33,11 @@ previous page, and rows come strictly after it.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self, cast, runtime_checkable
 
 from weekplan.domain.dishes import Dish
 from weekplan.domain.history import HistoryKey
@@ -34,14 +48,19 @@ from weekplan.guardrails.model import GuardrailsRuleset
 __all__ = [
     "BulkInstances",
     "BulkRulesetAssignments",
+    "CoreStore",
+    "CoreUnitOfWork",
+    "DishCapability",
     "DishCatalog",
     "DishRepository",
     "DishSortKey",
     "InstanceRepository",
     "InstanceSortKey",
     "MealHistoryRepository",
+    "RulesetCapability",
     "RulesetRepository",
     "RulesetSortKey",
+    "RunCapability",
     "RunRepository",
     "RunSortKey",
     "SnapshotReads",
@@ -330,14 +349,20 @@ class RunRepository(Protocol):
         ...
 
 
-def runs_of(uow: UnitOfWork) -> RunRepository | None:
-    """The unit of work's run records, or ``None`` if its store keeps no runs."""
-    runs: RunRepository | None = getattr(uow, "runs", None)
+def runs_of(uow: CoreUnitOfWork) -> RunRepository | None:
+    """The unit of work's run records, or ``None`` if its store keeps no runs.
+
+    A ``runs`` property that fails is read, and fails the call: the quota it
+    holds must never be skipped because the repository failed to load.
+    """
+    if inspect.getattr_static(uow, "runs", None) is None and not hasattr(uow, "runs"):
+        return None
+    runs: RunRepository | None = cast(Any, uow).runs
     return runs
 
 
-class UnitOfWork(Protocol):
-    """One transaction over the repositories.
+class CoreUnitOfWork(Protocol):
+    """One transaction over the core repositories: what every store implements.
 
     Leaving the ``with`` block without :meth:`commit` rolls everything back,
     including when an exception is raised.
@@ -351,21 +376,6 @@ class UnitOfWork(Protocol):
     @property
     def instances(self) -> InstanceRepository:
         """The instances, seen through this transaction."""
-        ...
-
-    @property
-    def dishes(self) -> DishRepository:
-        """The dish catalog, seen through this transaction."""
-        ...
-
-    @property
-    def meal_history(self) -> MealHistoryRepository:
-        """The planning history totals, seen through this transaction."""
-        ...
-
-    @property
-    def rulesets(self) -> RulesetRepository:
-        """The guardrails rulesets and client assignments, seen through this transaction."""
         ...
 
     def __enter__(self) -> Self: ...
@@ -386,14 +396,93 @@ class UnitOfWork(Protocol):
         ...
 
 
+@runtime_checkable
+class DishCapability(Protocol):
+    """An optional capability of a unit of work: the dish catalog and the meal history.
+
+    Without it the store has no dishes: the dish calls (``upsert_dish``,
+    ``get_dish``, ``list_dishes``, ``delete_dish``, ``suggest_dishes``) and a
+    plan that names a dish raise :class:`~weekplan.NotSupportedByStore`, unless
+    the host plugs in its own :class:`DishCatalog`; plans of notes and empty
+    slots work as ever, and no history is kept.
+    """
+
+    @property
+    def dishes(self) -> DishRepository:
+        """The dish catalog, seen through this transaction."""
+        ...
+
+    @property
+    def meal_history(self) -> MealHistoryRepository:
+        """The planning history totals, seen through this transaction."""
+        ...
+
+
+@runtime_checkable
+class RulesetCapability(Protocol):
+    """An optional capability of a unit of work: diet rulesets, with the client lock.
+
+    Without it the store has no diets: no client is on one, so every week is
+    saved unchecked, and the ruleset calls (``save_ruleset``,
+    ``assign_ruleset``, ``check_instance``, …) raise
+    :class:`~weekplan.NotSupportedByStore`. A store with it must read the
+    diets it keeps: an error while reading one refuses the write, never lets
+    the diet lapse.
+    """
+
+    @property
+    def rulesets(self) -> RulesetRepository:
+        """The guardrails rulesets and client assignments, seen through this transaction."""
+        ...
+
+
+@runtime_checkable
+class RunCapability(Protocol):
+    """An optional capability of a unit of work: the record of generation runs.
+
+    Without it, generation keeps no runs and ``list_runs`` lists none.
+    """
+
+    @property
+    def runs(self) -> RunRepository:
+        """The generation runs, seen through this transaction."""
+        ...
+
+
+class UnitOfWork(CoreUnitOfWork, DishCapability, RulesetCapability, Protocol):
+    """The core unit of work with the dish catalog and the rulesets, as weekplan's stores have.
+
+    The use cases are written against it: on a store without one of the two
+    capabilities, the :class:`~weekplan.Planner` hands them a unit of work
+    whose missing repositories hold nothing and refuse every write.
+    """
+
+
+class CoreStore(Protocol):
+    """The least a store implements: units of work over templates and instances."""
+
+    def unit_of_work(self) -> CoreUnitOfWork:
+        """A new, not yet entered, unit of work.
+
+        Making one must not touch storage: the :class:`~weekplan.Planner`
+        makes one, once, to see which capabilities the store has.
+        """
+        ...
+
+
 class Store(Protocol):
-    """Where weekplan keeps its data. ``InMemoryStore`` and ``SqlAlchemyStore`` are two."""
+    """Where weekplan keeps its data. ``InMemoryStore`` and ``SqlAlchemyStore`` are two.
+
+    A store with every repository of :class:`UnitOfWork`; any
+    :class:`CoreStore` is accepted too.
+    """
 
     def unit_of_work(self) -> UnitOfWork:
         """A new, not yet entered, unit of work."""
         ...
 
 
+@runtime_checkable
 class SnapshotReads(Protocol):
     """An optional capability of a store: units of work that only read, made cheaper.
 
@@ -411,7 +500,7 @@ class SnapshotReads(Protocol):
     the same data.
     """
 
-    def read_unit_of_work(self, *, single_statement: bool) -> UnitOfWork:
+    def read_unit_of_work(self, *, single_statement: bool) -> CoreUnitOfWork:
         """A new, not yet entered, unit of work that only reads."""
         ...
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from weekplan.domain.schedules import Schedule
-from weekplan.ports import UnitOfWork
+from weekplan.ports import CoreUnitOfWork
 
-__all__ = ["ScheduleRepository", "schedules_of"]
+__all__ = ["ScheduleCapability", "ScheduleRepository", "schedules_of"]
 
 
 class ScheduleRepository(Protocol):
@@ -64,9 +64,20 @@ class ScheduleRepository(Protocol):
         ...
 
 
-def schedules_of(uow: UnitOfWork) -> ScheduleRepository | None:
+@runtime_checkable
+class ScheduleCapability(Protocol):
+    """A unit of work that reaches the schedules."""
+
+    @property
+    def schedules(self) -> ScheduleRepository:
+        """The schedules, seen through this unit of work."""
+        ...
+
+
+def schedules_of(uow: CoreUnitOfWork) -> ScheduleRepository | None:
     """The unit of work's schedules, or ``None`` if its store keeps none."""
-    if not hasattr(uow, "schedules"):
+    inner = getattr(uow, "wrapped", uow)
+    if not hasattr(inner, "schedules"):
         return None
-    repository: ScheduleRepository = uow.schedules
+    repository: ScheduleRepository = inner.schedules
     return repository

@@ -24,8 +24,11 @@ from weekplan.domain.locks import SlotLock
 from weekplan.domain.plans import WeekPlanInstance
 
 __all__ = [
+    "ChangeLogCapability",
     "ChangeLogRepository",
+    "DraftCapability",
     "DraftRepository",
+    "SlotLockCapability",
     "SlotLockRepository",
     "WeekWithLocksReads",
     "WorkflowUnitOfWork",
@@ -123,20 +126,39 @@ class DraftRepository(Protocol):
 
 
 @runtime_checkable
-class WorkflowUnitOfWork(Protocol):
-    """A unit of work that also reaches the change log, the locks and the drafts."""
+class ChangeLogCapability(Protocol):
+    """A unit of work that reaches the change log."""
 
     @property
     def changes(self) -> ChangeLogRepository:
         """The change log, seen through this unit of work."""
         ...
 
+
+@runtime_checkable
+class SlotLockCapability(Protocol):
+    """A unit of work that reaches the slot locks."""
+
     @property
     def locks(self) -> SlotLockRepository:
         """The slot locks, seen through this unit of work."""
         ...
 
+
+@runtime_checkable
+class DraftCapability(Protocol):
+    """A unit of work that reaches the drafts."""
+
     @property
     def drafts(self) -> DraftRepository:
         """The drafts, seen through this unit of work."""
         ...
+
+
+@runtime_checkable
+class WorkflowUnitOfWork(ChangeLogCapability, SlotLockCapability, DraftCapability, Protocol):
+    """A unit of work that also reaches the change log, the locks and the drafts.
+
+    The three come together: a draft's apply is logged and keeps the locks,
+    and a lock is logged, so the workflow calls need all three.
+    """

@@ -11,7 +11,7 @@ import pytest
 from tests.databases import django_alias
 from weekplan.contrib.django.store import DjangoStore
 from weekplan.ports import Store
-from weekplan.testing import StoreConformance
+from weekplan.testing import BulkInstancesConformance, StoreConformance
 
 ALIASES = [
     pytest.param("default", id="sqlite"),
@@ -20,7 +20,7 @@ ALIASES = [
 ]
 
 
-class TestDjangoStore(StoreConformance):
+class TestDjangoStore(StoreConformance, BulkInstancesConformance):
     alias: str
 
     @pytest.fixture(autouse=True, params=ALIASES)

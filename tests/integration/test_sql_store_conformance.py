@@ -18,7 +18,7 @@ from sqlalchemy import URL
 
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
 from weekplan.ports import Store
-from weekplan.testing import StoreConformance
+from weekplan.testing import BulkInstancesConformance, SnapshotReadsConformance, StoreConformance
 
 BACKENDS = ("sqlite-file", "sqlite-memory", "postgresql", "mariadb")
 
@@ -34,7 +34,7 @@ def shared_sql_stores() -> Iterator[dict[str, SqlAlchemyStore]]:
             store.close()
 
 
-class TestSqlAlchemyStore(StoreConformance):
+class TestSqlAlchemyStore(StoreConformance, BulkInstancesConformance, SnapshotReadsConformance):
     url: URL
     stores: dict[str, SqlAlchemyStore]
 

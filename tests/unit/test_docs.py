@@ -64,3 +64,9 @@ def test_every_notebook_s_code_cells_run_top_to_bottom(notebook: Path) -> None:
     assert code
     for source in code:
         exec(compile(source, str(notebook), "exec"), namespace)
+
+
+def test_the_own_store_how_to_plans_on_its_core_store_and_is_refused_the_rest() -> None:
+    namespace = run_python_blocks(DOCS / "howto" / "own-store.md")
+    assert namespace["week"].days[0].notes == "lentil soup"
+    assert namespace["answer"] == {"detail": "not_supported_by_store"}

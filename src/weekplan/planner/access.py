@@ -20,6 +20,7 @@ from typing import Concatenate, ParamSpec, Protocol, Self, TypeVar
 from weekplan.errors import ReadOnlyAccess
 from weekplan.planner.retry import retry_lost_races
 from weekplan.planner.uow_wrapper import UnitOfWorkWrapper
+from weekplan.ports import UnitOfWork
 
 __all__ = ["AccessControlled", "ReadOnlyUnitOfWork", "is_writing", "writes"]
 
@@ -64,6 +65,11 @@ class ReadOnlyUnitOfWork(UnitOfWorkWrapper):
 
     It wraps a unit of work its session has already entered, and rolls it back on leaving.
     """
+
+    @property
+    def wrapped(self) -> UnitOfWork:
+        """The unit of work whose ``commit`` this one refuses."""
+        return self._inner
 
     def __enter__(self) -> Self:
         return self

@@ -11,7 +11,7 @@ from weekplan.planner.catalog import catalog_of
 from weekplan.planner.instances import InstanceUseCases, instance_key, load_instance
 from weekplan.planner.options import PlannerOptions
 from weekplan.planner.session import Session
-from weekplan.ports import Store
+from weekplan.ports import CoreStore
 
 __all__ = ["ClientPlanner"]
 
@@ -23,7 +23,7 @@ class ClientPlanner:
     """
 
     def __init__(
-        self, store: Store, options: PlannerOptions, tenant_id: str, client_ref: str
+        self, store: CoreStore, options: PlannerOptions, tenant_id: str, client_ref: str
     ) -> None:
         self._session = Session(store, options, tenant_id, read_only=True)
         self._options = options

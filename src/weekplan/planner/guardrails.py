@@ -25,6 +25,7 @@ from weekplan.errors import InvalidInput, RulesetNotFound, VersionConflict
 from weekplan.guardrails.decision import GuardDecision
 from weekplan.guardrails.loading import ruleset_from_dict
 from weekplan.guardrails.model import RULE_ID_MAX, GuardrailsRuleset
+from weekplan.planner.capabilities import Capability
 from weekplan.planner.catalog import catalog_of
 from weekplan.planner.enforcement import client_ruleset, decide_plan, recheck
 from weekplan.planner.instances import instance_key, load_instance, week_of
@@ -190,6 +191,7 @@ class GuardrailsUseCases(UseCases):
     def get_client_ruleset(self, client_ref: str) -> GuardrailsRuleset | None:
         """See :meth:`weekplan.WorkerPlanner.get_client_ruleset`."""
         client = check_client_ref(client_ref)
+        self._require(Capability.RULESETS)
         with self._transaction() as uow:
             return client_ruleset(uow, self.tenant_id, client)
 
@@ -205,6 +207,8 @@ class GuardrailsUseCases(UseCases):
             lambda: instance_key(self._session, client_ref, week_start_date),
             lambda: None if ruleset is None else _parse_ruleset(ruleset),
         )
+        if given is None:
+            self._require(Capability.RULESETS)
         with self._transaction() as uow:
             instance = load_instance(self._session, uow, client, week)
             chosen = given if given is not None else client_ruleset(uow, self.tenant_id, client)

@@ -43,6 +43,7 @@ from weekplan.planner.bulk_instances import (
     checks_per_ruleset,
     rulesets_of_clients,
 )
+from weekplan.planner.capabilities import require_client_lock
 from weekplan.planner.catalog import catalog_of
 from weekplan.planner.enforcement import enforce
 from weekplan.planner.history import plan_changed
@@ -115,7 +116,7 @@ class InstanceUseCases(UseCases):
             # Each client held first, as one create_instance holds its client; in
             # one order, so that two bulk calls never wait for each other in a circle.
             for client in sorted(clients):
-                uow.rulesets.lock_client(self.tenant_id, client)
+                require_client_lock(uow.rulesets)(self.tenant_id, client)
             template = load_template(self._session, uow, template_id)
             if not clients:
                 return InstancesCreated(())

@@ -16,6 +16,7 @@ from weekplan.generation.checked import DEFAULT_MAX_ATTEMPTS
 from weekplan.generation.port import PlanGenerator
 from weekplan.generation.quota import GenerationQuota
 from weekplan.guardrails.cache import RulesetCache
+from weekplan.planner.capabilities import StoreCapabilities
 from weekplan.ports import DishCatalog
 
 __all__ = ["UNSET", "PlannerOptions", "Unset", "new_id", "utc_now"]
@@ -66,3 +67,5 @@ class PlannerOptions:
     """How many proposals a generation asks for before it gives up."""
     rulesets: RulesetCache = attrs.field(factory=RulesetCache, eq=False, repr=False)
     """The compiled rulesets of this planner's sessions (never shared with another planner)."""
+    capabilities: StoreCapabilities = attrs.Factory(StoreCapabilities)
+    """The store's optional capabilities, found once by the ``Planner``."""

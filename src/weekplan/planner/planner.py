@@ -14,6 +14,7 @@ from weekplan.errors import InvalidInput
 from weekplan.generation.checked import DEFAULT_MAX_ATTEMPTS
 from weekplan.generation.port import PlanGenerator
 from weekplan.generation.quota import GenerationQuota
+from weekplan.planner.capabilities import detect_capabilities
 from weekplan.planner.client import ClientPlanner
 from weekplan.planner.options import PlannerOptions, new_id, utc_now
 from weekplan.planner.scheduled_runs import (
@@ -24,7 +25,7 @@ from weekplan.planner.scheduled_runs import (
     run_due,
 )
 from weekplan.planner.worker import WorkerPlanner
-from weekplan.ports import DishCatalog, Store
+from weekplan.ports import CoreStore, DishCatalog
 
 __all__ = ["Planner"]
 
@@ -43,6 +44,11 @@ class Planner:
     ``generation_quota`` limits generations per client and tenant (10 an hour
     per client unless given).
 
+    The store needs only the core port (:class:`~weekplan.ports.CoreStore`);
+    its optional capabilities are found here, once, and a call that needs one
+    it lacks raises :class:`~weekplan.NotSupportedByStore` (see
+    :attr:`capabilities`).
+
     >>> from weekplan.adapters.memory import InMemoryStore
     >>> planner = Planner(InMemoryStore())
     >>> planner.worker("tenant-a", read_only=True)
@@ -51,7 +57,7 @@ class Planner:
 
     def __init__(
         self,
-        store: Store,
+        store: CoreStore,
         *,
         week_starts_on: DayKey | str = DayKey.MON,
         clock: Callable[[], datetime] = utc_now,
@@ -90,12 +96,23 @@ class Planner:
             generator=generator,
             generation_quota=quota,
             generation_attempts=generation_attempts,
+            capabilities=detect_capabilities(store),
         )
 
     @property
     def week_starts_on(self) -> DayKey:
         """The weekday every week starts on."""
         return self._options.week_starts_on
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """The optional capabilities the store has, by name, found when the planner was built.
+
+        >>> from weekplan.adapters.memory import InMemoryStore
+        >>> sorted(Planner(InMemoryStore()).capabilities)
+        ['changes', 'dishes', 'drafts', 'locks', 'rulesets', 'runs', 'schedules']
+        """
+        return frozenset(capability.value for capability in self._options.capabilities.present)
 
     def worker(
         self, tenant_id: str, *, read_only: bool = False, actor: str | None = None

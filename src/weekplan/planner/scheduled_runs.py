@@ -51,6 +51,7 @@ from weekplan.errors import (
     TemplateNotFound,
     WeekPlanError,
 )
+from weekplan.planner.capabilities import open_unit_of_work
 from weekplan.planner.catalog import catalog_of
 from weekplan.planner.enforcement import enforce
 from weekplan.planner.options import PlannerOptions
@@ -59,7 +60,7 @@ from weekplan.planner.uow_wrapper import UnitOfWorkWrapper
 from weekplan.planner.worker import WorkerPlanner
 from weekplan.planner.workflow import require_workflow
 from weekplan.ports import (
-    Store,
+    CoreStore,
     UnitOfWork,
 )
 
@@ -138,6 +139,10 @@ class _BorrowedStore:
         self._uow = uow
 
     def unit_of_work(self) -> _Borrowed:
+        return _Borrowed(self._uow)
+
+    def read_unit_of_work(self, *, single_statement: bool) -> _Borrowed:
+        # Reads join the claim's transaction too, whatever the store does for its own.
         return _Borrowed(self._uow)
 
 
@@ -263,14 +268,14 @@ class _Claim:
 
 
 def _run_one(
-    store: Store, options: PlannerOptions, now: datetime, tenant_id: str | None
+    store: CoreStore, options: PlannerOptions, now: datetime, tenant_id: str | None
 ) -> tuple[bool, ScheduledRun | None]:
     """Run one due schedule: ``(False, None)`` when none is due; the result otherwise.
 
     The result is ``None`` when the schedule failed and, before the failure
     could be recorded, another caller ran it (it was due again once rolled back).
     """
-    with store.unit_of_work() as uow:
+    with open_unit_of_work(store, options.capabilities) as uow:
         schedules = require_schedules(uow)
         found = schedules.claim_due(now, tenant_id=tenant_id, client_ref=None, limit=1)
         if not found:
@@ -293,7 +298,7 @@ def _run_one(
 
 
 def _record_failure(
-    store: Store, now: datetime, claim: _Claim, failure: Exception
+    store: CoreStore, now: datetime, claim: _Claim, failure: Exception
 ) -> ScheduledRun | None:
     schedule = claim.schedule
     outcome = RunOutcome.ALREADY_DONE if isinstance(failure, InstanceExists) else RunOutcome.FAILED
@@ -332,7 +337,7 @@ def check_run_limit(value: Any) -> int:
 
 
 def run_due(
-    store: Store,
+    store: CoreStore,
     options: PlannerOptions,
     now: datetime,
     *,
@@ -352,7 +357,7 @@ def run_due(
     return results
 
 
-def due_tenants(store: Store, now: datetime, *, limit: int) -> list[str]:
+def due_tenants(store: CoreStore, now: datetime, *, limit: int) -> list[str]:
     """Up to ``limit`` tenants with a schedule due at ``now``, in order."""
     with store.unit_of_work() as uow:
         return list(require_schedules(uow).due_tenants(now, limit=limit))

@@ -26,7 +26,7 @@ from weekplan.domain.schedules import (
 from weekplan.errors import NotSupportedByStore, ScheduleNotFound
 from weekplan.planner.session import UseCases
 from weekplan.planner.templates import load_template
-from weekplan.ports import UnitOfWork
+from weekplan.ports import CoreUnitOfWork
 from weekplan.schedule_ports import ScheduleRepository, schedules_of
 
 __all__ = ["ScheduleUseCases", "require_schedules"]
@@ -34,7 +34,7 @@ __all__ = ["ScheduleUseCases", "require_schedules"]
 _CURSOR_KIND = "schedules"
 
 
-def require_schedules(uow: UnitOfWork) -> ScheduleRepository:
+def require_schedules(uow: CoreUnitOfWork) -> ScheduleRepository:
     """The unit of work's schedules, or :class:`~weekplan.NotSupportedByStore`."""
     schedules = schedules_of(uow)
     if schedules is None:

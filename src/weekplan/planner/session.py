@@ -19,11 +19,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import cast
 
 from weekplan.planner.access import ReadOnlyUnitOfWork
+from weekplan.planner.capabilities import (
+    Capability,
+    open_read_unit_of_work,
+    open_unit_of_work,
+    refuse,
+    require_client_lock,
+)
 from weekplan.planner.options import PlannerOptions
-from weekplan.ports import SnapshotReads, Store, UnitOfWork
+from weekplan.ports import CoreStore, UnitOfWork
 
 __all__ = ["Session", "UseCases"]
 
@@ -35,14 +41,14 @@ class Session:
 
     def __init__(
         self,
-        store: Store,
+        store: CoreStore,
         options: PlannerOptions,
         tenant_id: str,
         *,
         read_only: bool,
         actor: str | None = None,
     ) -> None:
-        self.store: Store = store
+        self.store: CoreStore = store
         self.options: PlannerOptions = options
         self.tenant_id: str = tenant_id
         """The tenant every call of this session reads and writes."""
@@ -54,7 +60,7 @@ class Session:
     @contextmanager
     def transaction(self) -> Iterator[UnitOfWork]:
         """A unit of work; a read-only session's refuses ``commit``."""
-        with self.store.unit_of_work() as uow:
+        with open_unit_of_work(self.store, self.options.capabilities) as uow:
             yield ReadOnlyUnitOfWork(uow) if self.read_only else uow
 
     @contextmanager
@@ -63,14 +69,8 @@ class Session:
 
         ``single_statement`` is a promise that the call runs exactly one statement.
         """
-        # A duck-typed look-up: ``isinstance`` on a protocol costs more than the read.
-        reading: SnapshotReads | None = getattr(self.store, "read_unit_of_work", None) and cast(
-            SnapshotReads, self.store
-        )
-        uow = (
-            reading.read_unit_of_work(single_statement=single_statement)
-            if reading is not None
-            else self.store.unit_of_work()
+        uow = open_read_unit_of_work(
+            self.store, self.options.capabilities, single_statement=single_statement
         )
         with uow:
             yield ReadOnlyUnitOfWork(uow)
@@ -85,8 +85,13 @@ class Session:
         same moment (see ``RulesetRepository.lock_client``).
         """
         with self.transaction() as uow:
-            uow.rulesets.lock_client(self.tenant_id, client_ref)
+            require_client_lock(uow.rulesets)(self.tenant_id, client_ref)
             yield uow
+
+    def require(self, capability: Capability) -> None:
+        """:class:`~weekplan.NotSupportedByStore` unless the store has ``capability``."""
+        if capability not in self.options.capabilities:
+            refuse(capability)
 
 
 class UseCases:
@@ -116,3 +121,6 @@ class UseCases:
 
     def _client_transaction(self, client_ref: str) -> AbstractContextManager[UnitOfWork]:
         return self._session.client_transaction(client_ref)
+
+    def _require(self, capability: Capability) -> None:
+        self._session.require(capability)

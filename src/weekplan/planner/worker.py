@@ -50,7 +50,7 @@ from weekplan.planner.runs import RunUseCases
 from weekplan.planner.schedules import ScheduleUseCases
 from weekplan.planner.session import Session
 from weekplan.planner.templates import TemplateUseCases
-from weekplan.ports import Store
+from weekplan.ports import CoreStore
 from weekplan.rendering.grid import WeekGrid
 
 __all__ = ["WorkerPlanner"]
@@ -79,7 +79,7 @@ class WorkerPlanner:
 
     def __init__(
         self,
-        store: Store,
+        store: CoreStore,
         options: PlannerOptions,
         tenant_id: str,
         *,

@@ -77,41 +77,6 @@ class BulkInstanceConformance(ConformanceBase):
         assert result.ok
         assert worker.get_instance("client-1", monday_plus(1)).week_start_date == monday_plus(1)
 
-    def test_each_client_is_checked_against_its_own_diet(self, worker: WorkerPlanner) -> None:
-        worker.upsert_dish("pap", name="Pap", ingredients=["halfvolle melk", "havermout"])
-        template = worker.create_template(
-            "Breakfasts", [PlanEntry("mon", "breakfast", dish_template_id="pap")]
-        )
-        hard = worker.save_ruleset(_blocking("melk", "hard"))
-        soft = worker.save_ruleset(_blocking("melk", "soft"))
-        unrelated = worker.save_ruleset(_blocking("noten", "hard"))
-        for client, diet in (("strict-1", hard), ("strict-2", hard), ("warned", soft)):
-            worker.assign_ruleset(client, diet.content_hash)
-        worker.assign_ruleset("nuts", unrelated.content_hash)
-        clients = ["free", "strict-1", "warned", "nuts", "strict-2"]
-        result = worker.create_instances(template.id, clients, MONDAY)
-        assert [week.client_ref for week in result.created] == ["free", "warned", "nuts"]
-        assert list(result.errors) == ["strict-1", "strict-2"]
-        for client in ("strict-1", "strict-2"):
-            error = result.errors[client]
-            assert isinstance(error, GuardrailsViolation)
-            assert error.decision.applied_rule_ids == ("no-melk",)
-            with pytest.raises(InstanceNotFound):
-                worker.get_instance(client, MONDAY)
-        by_client = {week.client_ref: week for week in result.created}
-        assert by_client["free"].guardrails is None
-        warned = by_client["warned"].guardrails
-        assert warned is not None
-        assert warned.content_hash == soft.content_hash
-        assert warned.outcome.value == "warned"
-        nuts = by_client["nuts"].guardrails
-        assert nuts is not None
-        assert nuts.content_hash == unrelated.content_hash
-        # The same answers as one create_instance per client.
-        with pytest.raises(GuardrailsViolation):
-            worker.create_instance(template.id, "strict-1", MONDAY)
-        assert worker.get_instance("warned", MONDAY) == by_client["warned"]
-
     def test_tenants_stay_apart(
         self, planner: Planner, worker: WorkerPlanner, template: WeekPlanTemplate, other_tenant: str
     ) -> None:
@@ -127,18 +92,6 @@ class BulkInstanceConformance(ConformanceBase):
         assert result.ok
         assert stranger.get_instance("client-1", MONDAY).template_id == own.id
         assert worker.get_instance("client-1", MONDAY).template_id == template.id
-
-    def test_planning_history_counts_each_created_week(self, worker: WorkerPlanner) -> None:
-        worker.upsert_dish("oats", name="Oats", meal_types=["breakfast"])
-        template = worker.create_template(
-            "Oats", [PlanEntry(day, "breakfast", dish_template_id="oats") for day in ("mon", "tue")]
-        )
-        worker.create_instance(template.id, "client-0", MONDAY)
-        result = worker.create_instances(template.id, ["client-0", "client-1", "client-2"], MONDAY)
-        assert len(result.created) == 2
-        [suggestion] = worker.suggest_dishes("breakfast")
-        # The template's two entries, client-0's two, and two for each created week.
-        assert suggestion.history_count == 2 + 2 + 2 * 2
 
     @pytest.mark.parametrize(
         ("client_refs", "loc"),
@@ -175,3 +128,58 @@ class BulkInstanceConformance(ConformanceBase):
         assert result.ok
         with pytest.raises(TemplateNotFound):
             worker.create_instances("missing", [], MONDAY)
+
+
+class BulkInstanceDishConformance(ConformanceBase):
+    """``create_instances`` on a store with the dish catalog: the history counts each week."""
+
+    def test_planning_history_counts_each_created_week(self, worker: WorkerPlanner) -> None:
+        worker.upsert_dish("oats", name="Oats", meal_types=["breakfast"])
+        template = worker.create_template(
+            "Oats", [PlanEntry(day, "breakfast", dish_template_id="oats") for day in ("mon", "tue")]
+        )
+        worker.create_instance(template.id, "client-0", MONDAY)
+        result = worker.create_instances(template.id, ["client-0", "client-1", "client-2"], MONDAY)
+        assert len(result.created) == 2
+        [suggestion] = worker.suggest_dishes("breakfast")
+        # The template's two entries, client-0's two, and two for each created week.
+        assert suggestion.history_count == 2 + 2 + 2 * 2
+
+
+class BulkInstanceDietConformance(ConformanceBase):
+    """``create_instances`` on a store with dishes and diets: each client's own diet."""
+
+    def test_each_client_is_checked_against_its_own_diet(self, worker: WorkerPlanner) -> None:
+        worker.upsert_dish("pap", name="Pap", ingredients=["halfvolle melk", "havermout"])
+        template = worker.create_template(
+            "Breakfasts", [PlanEntry("mon", "breakfast", dish_template_id="pap")]
+        )
+        hard = worker.save_ruleset(_blocking("melk", "hard"))
+        soft = worker.save_ruleset(_blocking("melk", "soft"))
+        unrelated = worker.save_ruleset(_blocking("noten", "hard"))
+        for client, diet in (("strict-1", hard), ("strict-2", hard), ("warned", soft)):
+            worker.assign_ruleset(client, diet.content_hash)
+        worker.assign_ruleset("nuts", unrelated.content_hash)
+        clients = ["free", "strict-1", "warned", "nuts", "strict-2"]
+        result = worker.create_instances(template.id, clients, MONDAY)
+        assert [week.client_ref for week in result.created] == ["free", "warned", "nuts"]
+        assert list(result.errors) == ["strict-1", "strict-2"]
+        for client in ("strict-1", "strict-2"):
+            error = result.errors[client]
+            assert isinstance(error, GuardrailsViolation)
+            assert error.decision.applied_rule_ids == ("no-melk",)
+            with pytest.raises(InstanceNotFound):
+                worker.get_instance(client, MONDAY)
+        by_client = {week.client_ref: week for week in result.created}
+        assert by_client["free"].guardrails is None
+        warned = by_client["warned"].guardrails
+        assert warned is not None
+        assert warned.content_hash == soft.content_hash
+        assert warned.outcome.value == "warned"
+        nuts = by_client["nuts"].guardrails
+        assert nuts is not None
+        assert nuts.content_hash == unrelated.content_hash
+        # The same answers as one create_instance per client.
+        with pytest.raises(GuardrailsViolation):
+            worker.create_instance(template.id, "strict-1", MONDAY)
+        assert worker.get_instance("warned", MONDAY) == by_client["warned"]

@@ -1,0 +1,331 @@
+"""Which optional capabilities a store has, found once per :class:`~weekplan.Planner`.
+
+The core of a store is templates, instances and the unit of work (see
+:class:`~weekplan.ports.CoreStore`). Each optional capability is a small
+protocol (:class:`~weekplan.ports.DishCapability`,
+:class:`~weekplan.ports.RulesetCapability`, …) and a store has it exactly when
+its units of work have the protocol's repositories.
+
+Why detect rather than ask the store to declare: a declaration is a second
+statement of what the unit of work's attributes already say, and the two can
+drift; stores written before the port was layered keep working unchanged; and
+the change log, locks, drafts, runs and schedules were already found this way.
+Why once: :func:`detect_capabilities` runs when the ``Planner`` is built, on
+one unit of work that is made but never entered, and looks attributes up
+statically (no property runs, nothing touches storage). A call never decides
+again, so a repository that fails while a call runs is an error of that call,
+never mistaken for a capability the store lacks: with the rulesets capability,
+a diet that cannot be read refuses the write instead of letting it through.
+
+On a store without the dish or the ruleset capability, :func:`open_unit_of_work`
+hands the use cases a unit of work whose missing repositories are empty and
+refuse every write with :class:`~weekplan.NotSupportedByStore`: the store has
+no dishes (a plan that names one is refused) and no diets (no client is on
+one, so weeks are saved unchecked, and no diet can be assigned). A store with
+every capability gets its own units of work, with nothing in between.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+from collections.abc import Callable, Collection, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Final, NoReturn, Self, cast
+
+import attrs
+
+from weekplan.domain.dishes import Dish
+from weekplan.domain.history import HistoryKey
+from weekplan.errors import NotSupportedByStore, StorageError
+from weekplan.guardrails.model import GuardrailsRuleset
+from weekplan.ports import (
+    CoreStore,
+    CoreUnitOfWork,
+    DishRepository,
+    DishSortKey,
+    InstanceRepository,
+    MealHistoryRepository,
+    RulesetRepository,
+    RulesetSortKey,
+    TemplateRepository,
+    UnitOfWork,
+)
+
+__all__ = [
+    "Capability",
+    "StoreCapabilities",
+    "detect_capabilities",
+    "offers",
+    "open_read_unit_of_work",
+    "open_unit_of_work",
+    "refuse",
+    "require_client_lock",
+]
+
+
+class Capability(enum.Enum):
+    """An optional capability of a store, named after what it keeps."""
+
+    DISHES = "dishes"
+    """The dish catalog with the meal history (:class:`~weekplan.ports.DishCapability`)."""
+    RULESETS = "rulesets"
+    """Diet rulesets with the client lock (:class:`~weekplan.ports.RulesetCapability`)."""
+    CHANGES = "changes"
+    """The change log (:class:`~weekplan.workflow_ports.ChangeLogCapability`)."""
+    LOCKS = "locks"
+    """Slot locks (:class:`~weekplan.workflow_ports.SlotLockCapability`)."""
+    DRAFTS = "drafts"
+    """Drafts (:class:`~weekplan.workflow_ports.DraftCapability`)."""
+    RUNS = "runs"
+    """Generation runs (:class:`~weekplan.ports.RunCapability`)."""
+    SCHEDULES = "schedules"
+    """Schedules (:class:`~weekplan.schedule_ports.ScheduleCapability`)."""
+    SNAPSHOT_READS = "snapshot_reads"
+    """Cheaper read-only units of work (:class:`~weekplan.ports.SnapshotReads`), on the store."""
+
+
+#: The attributes a unit of work has when its store has the capability.
+_UNIT_OF_WORK_MEMBERS: Final[Mapping[Capability, tuple[str, ...]]] = {
+    Capability.DISHES: ("dishes", "meal_history"),
+    Capability.RULESETS: ("rulesets",),
+    Capability.CHANGES: ("changes",),
+    Capability.LOCKS: ("locks",),
+    Capability.DRAFTS: ("drafts",),
+    Capability.RUNS: ("runs",),
+    Capability.SCHEDULES: ("schedules",),
+}
+
+_WHAT: Final[Mapping[Capability, str]] = {
+    Capability.DISHES: "this store keeps no dish catalog (see weekplan.ports.DishCapability)",
+    Capability.RULESETS: "this store keeps no diet rulesets (see weekplan.ports.RulesetCapability)",
+}
+
+
+@attrs.frozen
+class StoreCapabilities:
+    """The optional capabilities one store has."""
+
+    present: frozenset[Capability] = frozenset(Capability)
+
+    def __contains__(self, capability: object) -> bool:
+        return capability in self.present
+
+    @property
+    def complete(self) -> bool:
+        """Whether the store has both capabilities the use cases reach without asking."""
+        return Capability.DISHES in self.present and Capability.RULESETS in self.present
+
+
+_MISSING: Final = object()
+
+
+def offers(target: object, name: str) -> bool:
+    """Whether ``target`` has the attribute ``name``, without running it if it is a property.
+
+    A property that fails when read is still offered: the failure belongs to
+    the call that reads it, never taken for a capability that is absent.
+    Only an object that forwards attributes with ``__getattr__`` is asked.
+    """
+    if inspect.getattr_static(target, name, _MISSING) is not _MISSING:
+        return True
+    return hasattr(target, name)
+
+
+def _has(target: object, name: str) -> bool:
+    # Static first (``offers``): a unit of work not yet entered is never asked for a
+    # repository it may only build inside a transaction.
+    try:
+        return offers(target, name)
+    except Exception:  # a forwarder that fails while probing: no capability
+        return False
+
+
+def detect_capabilities(store: CoreStore) -> StoreCapabilities:
+    """The capabilities of ``store``, from one unit of work that is made and never entered."""
+    probe = store.unit_of_work()
+    present = {
+        capability
+        for capability, members in _UNIT_OF_WORK_MEMBERS.items()
+        if all(_has(probe, name) for name in members)
+    }
+    if _has(store, "read_unit_of_work"):
+        present.add(Capability.SNAPSHOT_READS)
+    return StoreCapabilities(frozenset(present))
+
+
+def refuse(capability: Capability) -> NoReturn:
+    """Raise :class:`~weekplan.NotSupportedByStore` naming the missing ``capability``."""
+    raise NotSupportedByStore(
+        _WHAT.get(capability, f"this store keeps no {capability.value} (an optional capability)")
+    )
+
+
+def require_client_lock(rulesets: RulesetRepository) -> Callable[[str, str], None]:
+    """The ``lock_client`` of a ruleset repository, or :class:`~weekplan.NotSupportedByStore`.
+
+    Fails closed: a store that keeps diets but cannot hold a client cannot keep
+    a week write and a diet change apart, so it may do neither.
+    """
+    lock: Callable[[str, str], None] | None = getattr(rulesets, "lock_client", None)
+    if lock is None:
+        raise NotSupportedByStore(
+            "this store's rulesets have no client lock (RulesetRepository.lock_client), "
+            "so a client's weeks and diet cannot be changed safely"
+        )
+    return lock
+
+
+def open_unit_of_work(store: CoreStore, capabilities: StoreCapabilities) -> UnitOfWork:
+    """A new unit of work of ``store``, as the use cases expect it."""
+    uow = store.unit_of_work()
+    if capabilities.complete:
+        return cast(UnitOfWork, uow)
+    return _WithoutCapabilities(uow, capabilities)
+
+
+def open_read_unit_of_work(
+    store: CoreStore, capabilities: StoreCapabilities, *, single_statement: bool
+) -> UnitOfWork:
+    """A new unit of work for a call that only reads (:class:`~weekplan.ports.SnapshotReads`)."""
+    if Capability.SNAPSHOT_READS not in capabilities:
+        return open_unit_of_work(store, capabilities)
+    reading: Any = store
+    uow = reading.read_unit_of_work(single_statement=single_statement)
+    if capabilities.complete:
+        return cast(UnitOfWork, uow)
+    return _WithoutCapabilities(uow, capabilities)
+
+
+class _NoDishes:
+    """The dish catalog of a store without one: empty, and refusing to be used."""
+
+    def get_many(self, tenant_id: str, dish_ids: Collection[str]) -> Mapping[str, Dish]:
+        # Looking up no dish (a plan without dishes) is fine; naming one is the feature.
+        if dish_ids:
+            refuse(Capability.DISHES)
+        return {}
+
+    def list(
+        self, tenant_id: str, *, search: str | None, after: DishSortKey | None, limit: int
+    ) -> Sequence[Dish]:
+        refuse(Capability.DISHES)
+
+    def add(self, tenant_id: str, dish: Dish) -> None:
+        refuse(Capability.DISHES)
+
+    def replace(self, tenant_id: str, dish: Dish, *, expected_version: int) -> bool:
+        refuse(Capability.DISHES)
+
+    def remove(self, tenant_id: str, dish_id: str) -> bool:
+        refuse(Capability.DISHES)
+
+
+class _NoMealHistory:
+    """The meal history of a store without a catalog: nothing is kept."""
+
+    def apply_delta(self, tenant_id: str, deltas: Mapping[HistoryKey, int]) -> None:
+        return None
+
+    def counts(self, tenant_id: str) -> Mapping[HistoryKey, int]:
+        return {}
+
+
+class _NoRulesets:
+    """The rulesets of a store without diets: no client is on one, and none can be stored."""
+
+    def assigned(self, tenant_id: str, client_ref: str) -> str | None:
+        return None
+
+    def assigned_many(self, tenant_id: str, client_refs: Collection[str]) -> Mapping[str, str]:
+        return {}
+
+    def lock_client(self, tenant_id: str, client_ref: str) -> None:
+        # Nothing to serialize against: no diet can be assigned in this store.
+        return None
+
+    def get(self, tenant_id: str, content_hash: str) -> GuardrailsRuleset | None:
+        refuse(Capability.RULESETS)
+
+    def list(
+        self, tenant_id: str, *, diet_id: str | None, after: RulesetSortKey | None, limit: int
+    ) -> Sequence[GuardrailsRuleset]:
+        refuse(Capability.RULESETS)
+
+    def add(self, tenant_id: str, ruleset: GuardrailsRuleset) -> None:
+        refuse(Capability.RULESETS)
+
+    def assign(self, tenant_id: str, client_ref: str, content_hash: str | None) -> None:
+        refuse(Capability.RULESETS)
+
+
+_NO_DISHES: Final = _NoDishes()
+_NO_MEAL_HISTORY: Final = _NoMealHistory()
+_NO_RULESETS: Final = _NoRulesets()
+
+
+class _WithoutCapabilities:
+    """A store's unit of work, with empty stand-ins for the capabilities it lacks.
+
+    Every other attribute (the optional workflow, runs and schedules) is the
+    store's own, or absent as on the store.
+    """
+
+    def __init__(self, inner: CoreUnitOfWork, capabilities: StoreCapabilities) -> None:
+        self._inner = inner
+        self._dishes = Capability.DISHES in capabilities
+        self._rulesets = Capability.RULESETS in capabilities
+        self._found = frozenset(
+            name
+            for capability in capabilities.present
+            for name in _UNIT_OF_WORK_MEMBERS.get(capability, ())
+        )
+
+    @property
+    def templates(self) -> TemplateRepository:
+        return self._inner.templates
+
+    @property
+    def instances(self) -> InstanceRepository:
+        return self._inner.instances
+
+    @property
+    def dishes(self) -> DishRepository:
+        return cast(UnitOfWork, self._inner).dishes if self._dishes else _NO_DISHES
+
+    @property
+    def meal_history(self) -> MealHistoryRepository:
+        return cast(UnitOfWork, self._inner).meal_history if self._dishes else _NO_MEAL_HISTORY
+
+    @property
+    def rulesets(self) -> RulesetRepository:
+        return cast(UnitOfWork, self._inner).rulesets if self._rulesets else _NO_RULESETS
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for names not defined here: the other optional capabilities.
+        if name.startswith("__") or name not in self._found:
+            return getattr(self._inner, name)
+        try:
+            return getattr(self._inner, name)
+        except AttributeError as exc:
+            # Found when the planner was built: failing now is the store failing, and must
+            # not read as a capability that is absent (``hasattr`` hides AttributeError only).
+            raise StorageError(f"the store's {name} failed: {exc}") from exc
+
+    def __enter__(self) -> Self:
+        self._inner.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._inner.__exit__(exc_type, exc, tb)
+
+    def commit(self) -> None:
+        self._inner.commit()
+
+    def rollback(self) -> None:
+        self._inner.rollback()
