@@ -15,7 +15,9 @@ from weekplan.contrib.django.store import _WEEK_KEY
 
 
 def _postgresql_duplicate(detail: str) -> psycopg.Error:
-    message = 'duplicate key value violates unique constraint "weekplan_instances_week_uq_102071"'
+    message = (
+        'duplicate key value violates unique constraint "uq_weekplan_instances_client_week_102071"'
+    )
     info: dict[int, bytes | None] = {
         DiagnosticField.SQLSTATE: b"23505",
         DiagnosticField.MESSAGE_PRIMARY: message.encode(),
@@ -47,10 +49,8 @@ def test_a_clash_on_the_plan_id_is_not_a_week_clash() -> None:
 
 def test_on_mariadb_the_key_it_names_is_looked_up() -> None:
     week = _MySQLError(
-        1062, "Duplicate entry 't-c-2026-11-02' for key 'weekplan_instances_week_uq'"
+        1062, "Duplicate entry 't-c-2026-11-02' for key 'uq_weekplan_instances_client_week'"
     )
-    plan_id = _MySQLError(
-        1062, "Duplicate entry 't-w-1' for key 'weekplan_instances_tenant_id_id_uq'"
-    )
+    plan_id = _MySQLError(1062, "Duplicate entry 't-w-1' for key 'PRIMARY'")
     assert _WEEK_KEY.is_violated_by(week)
     assert not _WEEK_KEY.is_violated_by(plan_id)

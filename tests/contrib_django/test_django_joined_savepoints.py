@@ -117,7 +117,7 @@ def test_a_call_that_fails_after_writing_leaves_none_of_its_writes_in_the_host_b
     totals = MealHistoryRecord.objects.using(alias).filter(tenant_id=tenant)
 
     def counted() -> list[tuple[str, str, int]]:
-        return sorted(totals.values_list("slot_kind", "dish_id", "total"))
+        return sorted(totals.values_list("slot_kind", "dish_id", "count"))
 
     before = counted()
     with transaction.atomic(using=alias):

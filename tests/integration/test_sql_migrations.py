@@ -15,9 +15,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, insert, inspect, text
 
 from weekplan import InstanceExists, PlanEntry, Planner
+from weekplan.adapters._rows import EntryCodec
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
 from weekplan.adapters.sqlalchemy.migrations import BRANCH, VERSION_TABLE, VERSIONS, upgrade
-from weekplan.adapters.sqlalchemy.rows import EntryCodec
 from weekplan.adapters.sqlalchemy.schema import instances, templates
 
 

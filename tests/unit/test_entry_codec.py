@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 
 from weekplan import PlanEntry, StorageError
-from weekplan.adapters.sqlalchemy.rows import EntryCodec
+from weekplan.adapters._rows import EntryCodec
 from weekplan.testing import strategies as wps
 
 

@@ -47,3 +47,19 @@ LAST_DAY: Final = date(9999, 12, 31)
 """The first and last day a plan may fall on: the range every database's date column holds."""
 WEEK_START_MAX: Final = LAST_DAY - timedelta(days=6)
 """The last first day of a week: its seventh day is still a day every store holds."""
+CONTENT_HASH_MAX: Final = 80
+"""A stored ruleset's content hash: ``sha256:`` and 64 hex digits, with room to spare."""
+REASON_MAX: Final = 500
+"""The reason a change or a slot lock carries."""
+LABEL_MAX: Final = 16
+"""A stored enumeration's value (change types, sources, run types and statuses, outcomes)."""
+DAY_KEY_MAX: Final = 3
+"""A day key such as ``mon``."""
+WALL_TIME_MAX: Final = 5
+"""A wall-clock time, ``HH:MM``."""
+ERROR_CODE_MAX: Final = 100
+"""A generator's name or version, and a stored error code."""
+RUN_DAYS_MAX: Final = 40
+"""Seven day keys and their separators: ``mon,tue,...,sun``."""
+MEAL_TYPES_MAX: Final = 100
+"""The JSON array of every meal type, e.g. ``["breakfast","lunch"]``."""

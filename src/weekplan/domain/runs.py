@@ -15,7 +15,7 @@ import attrs
 
 from weekplan.domain.days import DayKey
 from weekplan.domain.fields import to_id, to_tenant_id
-from weekplan.domain.limits import CLIENT_REF_MAX
+from weekplan.domain.limits import CLIENT_REF_MAX, CONTENT_HASH_MAX, ERROR_CODE_MAX
 from weekplan.domain.text import check_key, check_text
 from weekplan.errors import InvalidInput
 
@@ -23,9 +23,9 @@ __all__ = ["RUN_MESSAGE_MAX", "GenerationRun", "RunStatus", "RunType"]
 
 RUN_MESSAGE_MAX = 2000
 """The longest error message a run keeps; longer ones are clipped."""
-_NAME_MAX = 100
-_CODE_MAX = 100
-_HASH_MAX = 80
+_NAME_MAX = ERROR_CODE_MAX
+_CODE_MAX = ERROR_CODE_MAX
+_HASH_MAX = CONTENT_HASH_MAX
 
 
 class RunType(enum.StrEnum):

@@ -33,7 +33,7 @@ import attrs
 
 from weekplan.domain.days import DayKey
 from weekplan.domain.fields import to_tenant_id
-from weekplan.domain.limits import CLIENT_REF_MAX, ID_MAX
+from weekplan.domain.limits import CLIENT_REF_MAX, ERROR_CODE_MAX, ID_MAX
 from weekplan.domain.text import check_key
 from weekplan.errors import InvalidInput
 
@@ -300,7 +300,7 @@ class RunOutcome(enum.StrEnum):
 
 #: The longest error message a schedule keeps of its last run.
 ERROR_MESSAGE_MAX: Final = 2000
-_ERROR_CODE_MAX: Final = 100
+_ERROR_CODE_MAX: Final = ERROR_CODE_MAX
 
 
 def _optional_outcome(value: Any) -> RunOutcome | None:

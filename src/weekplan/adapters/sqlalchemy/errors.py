@@ -11,6 +11,7 @@ from typing import Final
 
 from sqlalchemy import exc
 
+from weekplan.adapters._db_errors import translate_failure
 from weekplan.adapters._duplicate_key import UniqueKey
 from weekplan.adapters.sqlalchemy.schema import instance_key
 from weekplan.errors import (
@@ -35,34 +36,14 @@ INSTANCE_KEY: Final = UniqueKey(
 )
 
 
-#: SQLSTATEs of PostgreSQL for "this transaction lost to a concurrent one":
-#: serialization_failure and deadlock_detected.
-_PG_LOST_RACE: Final = frozenset({"40001", "40P01"})
-#: MariaDB's error codes for the same: a deadlock (InnoDB rolls the transaction
-#: back) and "record has changed since last read" (snapshot isolation).
-_MYSQL_LOST_RACE: Final = frozenset({1213, 1020})
-
-
-def _lost_to_a_concurrent_transaction(error: exc.SQLAlchemyError) -> bool:
-    original = getattr(error, "orig", None)
-    if getattr(original, "sqlstate", None) in _PG_LOST_RACE:
-        return True
-    args: tuple[object, ...] = getattr(original, "args", ())
-    return bool(args) and args[0] in _MYSQL_LOST_RACE
-
-
 def translate(error: exc.SQLAlchemyError) -> WeekPlanError:
     """The weekplan error for a database error that has no meaning of its own.
 
     A deadlock or a serialization failure is :class:`ConcurrentUpdate`: the call
     lost to a concurrent one and may be run again; anything else is a
-    :class:`StorageError`.
+    :class:`StorageError` (see :mod:`weekplan.adapters._db_errors`).
     """
-    if _lost_to_a_concurrent_transaction(error):
-        return ConcurrentUpdate(
-            f"lost to a concurrent transaction: {type(error).__name__}", whole_transaction=True
-        )
-    return StorageError(f"the database failed: {type(error).__name__}")
+    return translate_failure(getattr(error, "orig", None), type(error).__name__)
 
 
 def translate_lost_insert(error: exc.SQLAlchemyError) -> WeekPlanError:

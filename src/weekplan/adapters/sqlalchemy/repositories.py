@@ -7,31 +7,37 @@ mapped by an ORM reaches the domain. Every database error is translated (see
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
-from typing import Any, Final, Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, CursorResult, Executable
 from sqlalchemy.exc import SQLAlchemyError
 
+from weekplan.adapters._rows import (
+    EntryCodec,
+    decode_check,
+    decode_ruleset,
+    decode_texts,
+    encode_check,
+    encode_ruleset,
+    encode_texts,
+    same_tenant,
+)
 from weekplan.adapters.sqlalchemy.errors import (
     translate,
     translate_instance_insert,
     translate_lost_insert,
 )
-from weekplan.adapters.sqlalchemy.rows import EntryCodec
 from weekplan.adapters.sqlalchemy.statements import Statements
 from weekplan.domain.dishes import Dish
-from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.domain.history import HistoryKey
 from weekplan.domain.locks import SlotLock
 from weekplan.domain.meal_types import MealType
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import search_key
 from weekplan.domain.trusted import evolve_checked, from_trusted_fields
-from weekplan.errors import InvalidInput, StorageError
-from weekplan.guardrails.loading import ruleset_from_dict, ruleset_to_dict
+from weekplan.errors import StorageError
 from weekplan.guardrails.model import GuardrailsRuleset
 from weekplan.ports import DishSortKey, InstanceSortKey, RulesetSortKey, TemplateSortKey
 
@@ -44,9 +50,6 @@ __all__ = [
     "SqlRulesetRepository",
     "SqlTemplateRepository",
 ]
-
-_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_DECODER: Final = json.JSONDecoder()
 
 
 class ConnectionSource(Protocol):
@@ -68,20 +71,6 @@ def _run(connection: Connection, statement: Executable, params: Mapping[str, Any
         raise translate(exc) from exc
 
 
-def _guardrails_check(text: str) -> GuardrailsCheck:
-    try:
-        return GuardrailsCheck.from_dict(_DECODER.decode(text))
-    except (ValueError, InvalidInput) as exc:
-        raise StorageError("a stored guardrails check is not valid weekplan JSON") from exc
-
-
-def _ruleset(text: str) -> GuardrailsRuleset:
-    try:
-        return ruleset_from_dict(_DECODER.decode(text))
-    except (ValueError, InvalidInput) as exc:
-        raise StorageError("a stored ruleset is not valid weekplan JSON") from exc
-
-
 def _run_many(
     connection: Connection, statement: Executable, rows: Sequence[Mapping[str, Any]]
 ) -> None:
@@ -95,9 +84,7 @@ def _slot_lock(week: WeekPlanInstance, columns: Sequence[Any]) -> SlotLock:
     """A lock of ``week`` from the lock columns of ``get_instance_with_locks``."""
     day_key, slot_key, reason, ingredients, actor, locked_at = columns
     try:
-        items = _DECODER.decode(ingredients)
-        if not isinstance(items, list):
-            raise ValueError("ingredients must be a list")
+        items = decode_texts(ingredients)
         return SlotLock(
             tenant_id=week.tenant_id,
             client_ref=week.client_ref,
@@ -113,25 +100,9 @@ def _slot_lock(week: WeekPlanInstance, columns: Sequence[Any]) -> SlotLock:
         raise StorageError("a stored slot lock is not valid") from exc
 
 
-def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
-    if tenant_id != row_tenant_id:
-        # A caller bug, not bad input: the use cases always pass the row's own tenant.
-        raise ValueError("a row can only be written under its own tenant_id")
-
-
 def _name_key(name: str) -> str:
     # The domain refuses names whose key would not fit the column (NAME_KEY_MAX).
     return search_key(name)
-
-
-def _text_list(text: str) -> list[str]:
-    try:
-        value: Any = _DECODER.decode(text)
-    except ValueError as exc:
-        raise StorageError("a stored dish is not valid weekplan JSON") from exc
-    if not isinstance(value, list):
-        raise StorageError("a stored dish is not valid weekplan JSON")
-    return value
 
 
 class SqlTemplateRepository:
@@ -179,12 +150,12 @@ class SqlTemplateRepository:
 
     def add(self, tenant_id: str, template: WeekPlanTemplate) -> None:
         """Insert a new template."""
-        _same_tenant(tenant_id, template.tenant_id)
+        same_tenant(tenant_id, template.tenant_id)
         _run(self._source.writer(), self._sql.insert_template, self._values(template))
 
     def replace(self, tenant_id: str, template: WeekPlanTemplate, *, expected_version: int) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
-        _same_tenant(tenant_id, template.tenant_id)
+        same_tenant(tenant_id, template.tenant_id)
         params = self._values(template)
         params.update(b_tenant_id=tenant_id, b_id=template.id, b_expected_version=expected_version)
         del params["tenant_id"], params["id"]
@@ -237,7 +208,7 @@ class SqlInstanceRepository:
         days = self._codec.decode(row[5])
         # Until its first edit an instance's days are its snapshot: decode that once.
         snapshot = days if row[6] == row[5] else self._codec.decode(row[6])
-        guardrails = None if row[10] is None else _guardrails_check(row[10])
+        guardrails = None if row[10] is None else decode_check(row[10])
         # As for templates: a row weekplan wrote, rebuilt without a second check.
         return from_trusted_fields(
             WeekPlanInstance, *row[0:5], days, snapshot, *row[7:10], guardrails, ()
@@ -310,7 +281,7 @@ class SqlInstanceRepository:
 
     def add(self, tenant_id: str, instance: WeekPlanInstance) -> None:
         """Insert a new instance, or raise ``InstanceExists`` if its key is taken."""
-        _same_tenant(tenant_id, instance.tenant_id)
+        same_tenant(tenant_id, instance.tenant_id)
         connection = self._source.writer()
         try:
             connection.execute(self._sql.insert_instance, self._values(instance))
@@ -329,7 +300,7 @@ class SqlInstanceRepository:
             return ()
         rows = []
         for instance in instances:
-            _same_tenant(tenant_id, instance.tenant_id)
+            same_tenant(tenant_id, instance.tenant_id)
             rows.append(self._values(instance))
         writer = self._source.writer()
         _run_many(writer, self._sql.insert_instances_unless_taken, rows)
@@ -347,7 +318,7 @@ class SqlInstanceRepository:
 
     def replace(self, tenant_id: str, instance: WeekPlanInstance, *, expected_version: int) -> bool:
         """Compare-and-set on the instance's key, id and version."""
-        _same_tenant(tenant_id, instance.tenant_id)
+        same_tenant(tenant_id, instance.tenant_id)
         params = self._values(instance)
         params.update(
             b_tenant_id=tenant_id,
@@ -383,9 +354,7 @@ class SqlInstanceRepository:
             "version": instance.version,
             "created_at": instance.created_at,
             "updated_at": instance.updated_at,
-            "guardrails": None
-            if instance.guardrails is None
-            else _ENCODER.encode(instance.guardrails.to_dict()),
+            "guardrails": encode_check(instance.guardrails),
         }
 
 
@@ -399,7 +368,7 @@ class SqlDishRepository:
     @staticmethod
     def _dish(row: Sequence[Any]) -> Dish:
         try:
-            meal_types = tuple(MealType(value) for value in _text_list(row[3]))
+            meal_types = tuple(MealType(value) for value in decode_texts(row[3]))
         except ValueError as exc:
             raise StorageError("a stored dish names an unknown meal type") from exc
         # The lists were checked and made unique when the dish was written.
@@ -409,9 +378,9 @@ class SqlDishRepository:
             row[1],
             row[2],
             meal_types,
-            tuple(_text_list(row[4])),
-            tuple(_text_list(row[5])),
-            tuple(_text_list(row[6])),
+            tuple(decode_texts(row[4])),
+            tuple(decode_texts(row[5])),
+            tuple(decode_texts(row[6])),
             *row[7:10],
         )
 
@@ -446,7 +415,7 @@ class SqlDishRepository:
 
     def add(self, tenant_id: str, dish: Dish) -> None:
         """Insert a new dish; ``ConcurrentUpdate`` if a concurrent call inserted its id first."""
-        _same_tenant(tenant_id, dish.tenant_id)
+        same_tenant(tenant_id, dish.tenant_id)
         try:
             self._source.writer().execute(self._sql.insert_dish, self._values(dish))
         except SQLAlchemyError as exc:
@@ -454,7 +423,7 @@ class SqlDishRepository:
 
     def replace(self, tenant_id: str, dish: Dish, *, expected_version: int) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
-        _same_tenant(tenant_id, dish.tenant_id)
+        same_tenant(tenant_id, dish.tenant_id)
         params = self._values(dish)
         params.update(b_tenant_id=tenant_id, b_id=dish.id, b_expected_version=expected_version)
         del params["tenant_id"], params["id"]
@@ -470,7 +439,7 @@ class SqlDishRepository:
 
     @staticmethod
     def _values(dish: Dish) -> dict[str, Any]:
-        encode = _ENCODER.encode
+        encode = encode_texts
         return {
             "tenant_id": dish.tenant_id,
             "id": dish.id,
@@ -541,7 +510,7 @@ class SqlRulesetRepository:
             {"tenant_id": tenant_id, "content_hash": content_hash},
         )
         row = result.first()
-        return None if row is None else _ruleset(row[0])
+        return None if row is None else decode_ruleset(row[0])
 
     def list(
         self,
@@ -559,7 +528,7 @@ class SqlRulesetRepository:
             params["after_diet"], params["after_version"], params["after_hash"] = after
         statement = self._sql.list_rulesets(diet_id=diet_id is not None, after=after is not None)
         result = _run(self._source.reader(), statement, params)
-        return [_ruleset(row[0]) for row in result]
+        return [decode_ruleset(row[0]) for row in result]
 
     def add(self, tenant_id: str, ruleset: GuardrailsRuleset) -> None:
         """Store the ruleset unless this tenant already has its hash (then nothing changes)."""
@@ -571,7 +540,7 @@ class SqlRulesetRepository:
                 "content_hash": ruleset.content_hash,
                 "diet_id": ruleset.diet_id,
                 "version": ruleset.version,
-                "document": _ENCODER.encode(ruleset_to_dict(ruleset)),
+                "document": encode_ruleset(ruleset),
             },
         )
 

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import Connection, Executable, Row
 from sqlalchemy.exc import SQLAlchemyError
 
+from weekplan.adapters._rows import decode_run_days, encode_run_days, same_tenant
 from weekplan.adapters.sqlalchemy.errors import translate
 from weekplan.adapters.sqlalchemy.repositories import ConnectionSource
 from weekplan.adapters.sqlalchemy.run_statements import RunStatements
-from weekplan.domain.days import DayKey
 from weekplan.domain.runs import GenerationRun
 from weekplan.errors import InvalidInput, StorageError
 from weekplan.ports import RunSortKey
@@ -29,7 +29,7 @@ def _run(connection: Connection, statement: Executable, params: dict[str, Any]) 
 
 def _record(row: Row[Any]) -> GenerationRun:
     values = dict(row._mapping)  # SQLAlchemy's public mapping view of a row
-    values["days"] = [DayKey(day) for day in values["days"].split(",") if day]
+    values["days"] = decode_run_days(values["days"])
     try:
         return GenerationRun(**values)
     except (InvalidInput, TypeError, ValueError) as exc:
@@ -45,8 +45,7 @@ class SqlRunRepository:
 
     def add(self, tenant_id: str, run: GenerationRun) -> None:
         """Insert the run; there is no statement to change it afterwards."""
-        if tenant_id != run.tenant_id:
-            raise ValueError("a row can only be written under its own tenant_id")
+        same_tenant(tenant_id, run.tenant_id)
         values = {
             "tenant_id": run.tenant_id,
             "id": run.id,
@@ -59,7 +58,7 @@ class SqlRunRepository:
             "duration_ms": run.duration_ms,
             "generator": run.generator,
             "generator_version": run.generator_version,
-            "days": ",".join(day.value for day in run.days),
+            "days": encode_run_days(run.days),
             "ruleset_hash": run.ruleset_hash,
             "seed": run.seed,
             "draft_version": run.draft_version,

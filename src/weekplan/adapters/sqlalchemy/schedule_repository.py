@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Executable, Select, bindparam, delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from weekplan.adapters._rows import same_tenant
 from weekplan.adapters.sqlalchemy.errors import translate, translate_stored
 from weekplan.adapters.sqlalchemy.repositories import ConnectionSource
 from weekplan.adapters.sqlalchemy.schedule_schema import schedules as table
@@ -161,9 +162,7 @@ class SqlScheduleRepository:
 
     def put(self, tenant_id: str, schedule: Schedule) -> None:
         """Update the client's row, or insert it if there is none."""
-        if tenant_id != schedule.tenant_id:
-            # A caller bug, not bad input: the use cases always pass the row's own tenant.
-            raise ValueError("a row can only be written under its own tenant_id")
+        same_tenant(tenant_id, schedule.tenant_id)
         values = _row(schedule)
         changed = self._run(
             update(table)

@@ -21,30 +21,35 @@ from weekplan.adapters.sqlalchemy.schema import (
     key_type,
     metadata,
 )
-from weekplan.domain.limits import CLIENT_REF_MAX, ID_MAX
+from weekplan.domain.limits import (
+    CLIENT_REF_MAX,
+    DAY_KEY_MAX,
+    ERROR_CODE_MAX,
+    ID_MAX,
+    LABEL_MAX,
+    WALL_TIME_MAX,
+)
 from weekplan.domain.schedules import TIMEZONE_MAX
 
 __all__ = ["schedules"]
-
-_ENUM: Final = 16
 
 schedules: Final = Table(
     "weekplan_schedules",
     metadata,
     Column("tenant_id", key_type(ID_MAX), nullable=False),
     Column("client_ref", key_type(CLIENT_REF_MAX), nullable=False),
-    Column("weekday", key_type(3), nullable=False),
+    Column("weekday", key_type(DAY_KEY_MAX), nullable=False),
     # Wall-clock "HH:MM": the local time, never converted.
-    Column("wall_time", key_type(5), nullable=False),
+    Column("wall_time", key_type(WALL_TIME_MAX), nullable=False),
     Column("timezone", key_type(TIMEZONE_MAX), nullable=False),
     Column("weeks_ahead", Integer, nullable=False),
-    Column("source_kind", key_type(_ENUM), nullable=False),
+    Column("source_kind", key_type(LABEL_MAX), nullable=False),
     Column("template_id", key_type(ID_MAX), nullable=True),
     Column("next_run_at", UtcDateTime(), nullable=False),
     Column("last_week_done", Date, nullable=True),
     Column("last_run_at", UtcDateTime(), nullable=True),
-    Column("last_outcome", key_type(_ENUM), nullable=True),
-    Column("last_error_code", String(100), nullable=True),
+    Column("last_outcome", key_type(LABEL_MAX), nullable=True),
+    Column("last_error_code", String(ERROR_CODE_MAX), nullable=True),
     Column("last_error_message", Text, nullable=True),
     PrimaryKeyConstraint("tenant_id", "client_ref"),
     # The due scan across tenants, earliest first (see the module docstring).

@@ -44,11 +44,17 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from weekplan.domain.limits import (
     CLIENT_REF_MAX,
+    CONTENT_HASH_MAX,
+    ERROR_CODE_MAX,
     ID_MAX,
+    LABEL_MAX,
+    MEAL_TYPES_MAX,
     NAME_KEY_MAX,
     NAME_MAX,
+    RUN_DAYS_MAX,
     SLOT_KEY_SEARCH_MAX,
 )
+from weekplan.guardrails.model import RULE_ID_MAX
 
 __all__ = [
     "MYSQL_TABLE_OPTIONS",
@@ -110,20 +116,8 @@ metadata: Final = MetaData(naming_convention=NAMING_CONVENTION)
 # (NAME_KEY_MAX), which keeps ``(tenant_id, name_key, id)`` within MariaDB's
 # 3072-byte index key; ``slot_kind`` likewise (SLOT_KEY_SEARCH_MAX).
 
-#: ``sha256:`` and 64 hex digits, with room to spare.
-CONTENT_HASH_MAX: Final = 80
 #: The longest ``diet_id`` a ruleset may carry (the guardrails' rule id limit).
-DIET_ID_MAX: Final = 200
-
-#: A generator's name or version, and a run's error code.
-RUN_LABEL_MAX: Final = 100
-#: Seven three-letter day keys and their separators: ``mon,tue,...,sun``.
-RUN_DAYS_MAX: Final = 40
-#: Run types and statuses (``quota_exceeded`` is the longest).
-RUN_ENUM_MAX: Final = 16
-
-#: Room for the JSON array of every meal type, e.g. ``["breakfast","lunch"]``.
-MEAL_TYPES_MAX: Final = 100
+DIET_ID_MAX: Final = RULE_ID_MAX
 
 _MYSQL_BINARY: Final = "utf8mb4_nopad_bin"
 # Table options for MariaDB: utf8mb4 whatever the server's default, binary order.
@@ -297,19 +291,19 @@ generation_runs: Final = Table(
     Column("id", _key(ID_MAX), nullable=False),
     Column("client_ref", _key(CLIENT_REF_MAX), nullable=False),
     Column("week_start_date", Date, nullable=False),
-    Column("run_type", _key(RUN_ENUM_MAX), nullable=False),
-    Column("status", _key(RUN_ENUM_MAX), nullable=False),
+    Column("run_type", _key(LABEL_MAX), nullable=False),
+    Column("status", _key(LABEL_MAX), nullable=False),
     Column("started_at", UtcDateTime(), nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("duration_ms", Integer, nullable=False),
-    Column("generator", String(RUN_LABEL_MAX), nullable=False),
-    Column("generator_version", String(RUN_LABEL_MAX), nullable=False),
+    Column("generator", String(ERROR_CODE_MAX), nullable=False),
+    Column("generator_version", String(ERROR_CODE_MAX), nullable=False),
     # The days the run filled, comma-separated in week order.
     Column("days", _key(RUN_DAYS_MAX), nullable=False),
     Column("ruleset_hash", _key(CONTENT_HASH_MAX), nullable=True),
     Column("seed", Integer, nullable=True),
     Column("draft_version", Integer, nullable=True),
-    Column("error_code", _key(RUN_LABEL_MAX), nullable=True),
+    Column("error_code", _key(ERROR_CODE_MAX), nullable=True),
     Column(
         "error_message",
         Text().with_variant(mysql.TEXT(collation=_MYSQL_BINARY), "mysql", "mariadb"),

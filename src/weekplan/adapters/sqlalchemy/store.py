@@ -31,6 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import StaticPool
 
+from weekplan.adapters._rows import EntryCodec
 from weekplan.adapters.sqlalchemy.errors import translate
 from weekplan.adapters.sqlalchemy.repositories import (
     KnownAssignments,
@@ -40,7 +41,6 @@ from weekplan.adapters.sqlalchemy.repositories import (
     SqlRulesetRepository,
     SqlTemplateRepository,
 )
-from weekplan.adapters.sqlalchemy.rows import EntryCodec
 from weekplan.adapters.sqlalchemy.run_repository import SqlRunRepository
 from weekplan.adapters.sqlalchemy.run_statements import RunStatements
 from weekplan.adapters.sqlalchemy.schedule_repository import SqlScheduleRepository

@@ -7,17 +7,23 @@ is translated before it leaves a method.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, Final
+from typing import Any
 
 from sqlalchemy import CursorResult, Executable
 from sqlalchemy.exc import SQLAlchemyError
 
+from weekplan.adapters._rows import (
+    EntryCodec,
+    decode_draft_check,
+    decode_texts,
+    encode_draft_check,
+    encode_texts,
+    same_tenant,
+)
 from weekplan.adapters.sqlalchemy.errors import translate, translate_lost_insert
 from weekplan.adapters.sqlalchemy.repositories import ConnectionSource
-from weekplan.adapters.sqlalchemy.rows import EntryCodec
 from weekplan.adapters.sqlalchemy.workflow_statements import WorkflowStatements
 from weekplan.domain.changes import (
     ChangeRecord,
@@ -26,15 +32,12 @@ from weekplan.domain.changes import (
     decode_entry,
     encode_entry,
 )
-from weekplan.domain.drafts import DraftCheck, WeekDraft
+from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.entries import SlotKey
 from weekplan.domain.locks import SlotLock
 from weekplan.errors import InvalidInput, StorageError
 
 __all__ = ["SqlChangeLogRepository", "SqlDraftRepository", "SqlSlotLockRepository"]
-
-_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_DECODER: Final = json.JSONDecoder()
 
 
 def _run(source: ConnectionSource, statement: Executable, params: Any, *, write: bool) -> Any:
@@ -43,12 +46,6 @@ def _run(source: ConnectionSource, statement: Executable, params: Any, *, write:
         return connection.execute(statement, params)
     except SQLAlchemyError as exc:
         raise translate(exc) from exc
-
-
-def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
-    if tenant_id != row_tenant_id:
-        # A caller bug, not bad input: the use cases always pass the row's own tenant.
-        raise ValueError("a row can only be written under its own tenant_id")
 
 
 class SqlChangeLogRepository:
@@ -64,7 +61,7 @@ class SqlChangeLogRepository:
             return
         rows = []
         for record in records:
-            _same_tenant(tenant_id, record.tenant_id)
+            same_tenant(tenant_id, record.tenant_id)
             rows.append(
                 {
                     "tenant_id": record.tenant_id,
@@ -164,7 +161,7 @@ class SqlSlotLockRepository:
 
     def put(self, tenant_id: str, lock: SlotLock) -> None:
         """Store the lock, replacing the slot's lock (a delete, then an insert)."""
-        _same_tenant(tenant_id, lock.tenant_id)
+        same_tenant(tenant_id, lock.tenant_id)
         self.remove(tenant_id, lock.client_ref, lock.week_start_date, lock.key)
         row = {
             "tenant_id": lock.tenant_id,
@@ -173,7 +170,7 @@ class SqlSlotLockRepository:
             "day_key": lock.day_key.value,
             "slot_key": lock.slot_key,
             "reason": lock.reason,
-            "ingredients": _ENCODER.encode(list(lock.ingredients)),
+            "ingredients": encode_texts(lock.ingredients),
             "actor": lock.actor,
             "locked_at": lock.locked_at,
         }
@@ -203,9 +200,7 @@ class SqlSlotLockRepository:
 
 def _lock(row: Any) -> SlotLock:
     try:
-        ingredients = _DECODER.decode(row.ingredients)
-        if not isinstance(ingredients, list):
-            raise ValueError("ingredients must be a list")
+        ingredients = decode_texts(row.ingredients)
         return SlotLock(
             tenant_id=row.tenant_id,
             client_ref=row.client_ref,
@@ -243,7 +238,7 @@ class SqlDraftRepository:
 
     def add(self, tenant_id: str, draft: WeekDraft) -> None:
         """Insert a new draft; ``ConcurrentUpdate`` if a racing call inserted one first."""
-        _same_tenant(tenant_id, draft.tenant_id)
+        same_tenant(tenant_id, draft.tenant_id)
         try:
             self._source.writer().execute(self._sql.insert_draft, self._values(draft))
         except SQLAlchemyError as exc:
@@ -253,7 +248,7 @@ class SqlDraftRepository:
 
     def replace(self, tenant_id: str, draft: WeekDraft, *, expected_version: int) -> bool:
         """Compare-and-set on the week's draft and its version."""
-        _same_tenant(tenant_id, draft.tenant_id)
+        same_tenant(tenant_id, draft.tenant_id)
         params = self._values(draft)
         params.update(
             b_tenant_id=params.pop("tenant_id"),
@@ -286,20 +281,11 @@ class SqlDraftRepository:
             "created_at": draft.created_at,
             "updated_at": draft.updated_at,
             "actor": draft.actor,
-            "guardrails": None
-            if draft.guardrails is None
-            else _ENCODER.encode(draft.guardrails.to_dict()),
+            "guardrails": encode_draft_check(draft.guardrails),
         }
 
     def _draft(self, row: Any) -> WeekDraft:
-        try:
-            check = (
-                None
-                if row.guardrails is None
-                else DraftCheck.from_dict(_DECODER.decode(row.guardrails))
-            )
-        except (ValueError, InvalidInput) as exc:
-            raise StorageError("a stored draft is not valid") from exc
+        check = decode_draft_check(row.guardrails)
         return WeekDraft(
             tenant_id=row.tenant_id,
             client_ref=row.client_ref,

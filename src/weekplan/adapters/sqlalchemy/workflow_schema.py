@@ -25,32 +25,35 @@ from weekplan.adapters.sqlalchemy.schema import (
     key_type,
     metadata,
 )
-from weekplan.domain.limits import CLIENT_REF_MAX, ID_MAX, SLOT_KEY_MAX
+from weekplan.domain.limits import (
+    CLIENT_REF_MAX,
+    DAY_KEY_MAX,
+    ID_MAX,
+    LABEL_MAX,
+    REASON_MAX,
+    SLOT_KEY_MAX,
+)
 
 __all__ = ["changes", "drafts", "slot_locks"]
-
-#: The longest reason a change or a lock may carry (see ``weekplan.planner.workflow``).
-REASON_MAX: Final = 500
-_ENUM: Final = 16
 
 changes: Final = Table(
     "weekplan_changes",
     metadata,
     Column("tenant_id", key_type(ID_MAX), nullable=False),
     Column("id", key_type(ID_MAX), nullable=False),
-    Column("subject", key_type(_ENUM), nullable=False),
+    Column("subject", key_type(LABEL_MAX), nullable=False),
     Column("subject_id", key_type(ID_MAX), nullable=False),
     # NULL for a template's records.
     Column("client_ref", key_type(CLIENT_REF_MAX), nullable=True),
     Column("week_start_date", Date, nullable=True),
-    Column("change_type", key_type(_ENUM), nullable=False),
-    Column("day_key", key_type(3), nullable=False),
+    Column("change_type", key_type(LABEL_MAX), nullable=False),
+    Column("day_key", key_type(DAY_KEY_MAX), nullable=False),
     Column("slot_key", key_type(SLOT_KEY_MAX), nullable=False),
     # One plan entry as JSON text each, NULL where the slot did not exist.
     Column("old_entry", document_type(), nullable=True),
     Column("new_entry", document_type(), nullable=True),
     Column("actor", key_type(ID_MAX), nullable=True),
-    Column("source", key_type(_ENUM), nullable=False),
+    Column("source", key_type(LABEL_MAX), nullable=False),
     Column("reason", String(REASON_MAX), nullable=True),
     Column("at", UtcDateTime(), nullable=False),
     Column("version_before", Integer, nullable=True),
@@ -73,7 +76,7 @@ slot_locks: Final = Table(
     Column("tenant_id", key_type(ID_MAX), nullable=False),
     Column("client_ref", key_type(CLIENT_REF_MAX), nullable=False),
     Column("week_start_date", Date, nullable=False),
-    Column("day_key", key_type(3), nullable=False),
+    Column("day_key", key_type(DAY_KEY_MAX), nullable=False),
     Column("slot_key", key_type(SLOT_KEY_MAX), nullable=False),
     Column("reason", String(REASON_MAX), nullable=True),
     # JSON array of the locked ingredients; empty: the whole slot.

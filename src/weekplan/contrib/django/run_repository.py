@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import Error, connections
 from django.db.models import F, Q
 
+from weekplan.adapters._rows import decode_run_days, encode_run_days, same_tenant
 from weekplan.contrib.django.models import GenerationLockRecord, GenerationRunRecord
 from weekplan.domain.runs import GenerationRun
 from weekplan.errors import InvalidInput, StorageError, WeekPlanError
@@ -54,7 +55,7 @@ def _utc(value: datetime) -> datetime:
 def _record(values: dict[str, Any]) -> GenerationRun:
     values = dict(values)
     values["id"] = values.pop("run_id")
-    values["days"] = [day for day in values["days"].split(",") if day]
+    values["days"] = decode_run_days(values["days"])
     values["started_at"] = _utc(values["started_at"])
     try:
         return GenerationRun(**values)
@@ -70,8 +71,7 @@ class DjangoRunRepository:
 
     def add(self, tenant_id: str, run: GenerationRun) -> None:
         """Insert the run; nothing in weekplan updates or deletes one."""
-        if tenant_id != run.tenant_id:
-            raise ValueError("a row can only be written under its own tenant_id")
+        same_tenant(tenant_id, run.tenant_id)
         alias = self._uow.alias()
         record = GenerationRunRecord(
             tenant_id=run.tenant_id,
@@ -85,7 +85,7 @@ class DjangoRunRepository:
             duration_ms=run.duration_ms,
             generator=run.generator,
             generator_version=run.generator_version,
-            days=",".join(day.value for day in run.days),
+            days=encode_run_days(run.days),
             ruleset_hash=run.ruleset_hash,
             seed=run.seed,
             draft_version=run.draft_version,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import Error
 from django.db.models import QuerySet
 
+from weekplan.adapters._rows import same_tenant
 from weekplan.contrib.django.schedule_models import ScheduleRecord
 from weekplan.domain.schedules import Schedule, ScheduleRule, ScheduleSource
 from weekplan.errors import InvalidInput, StorageError
@@ -121,9 +122,7 @@ class DjangoScheduleRepository:
 
     def put(self, tenant_id: str, schedule: Schedule) -> None:
         """Update the client's row, or insert it if there is none."""
-        if tenant_id != schedule.tenant_id:
-            # A caller bug, not bad input: the use cases always pass the row's own tenant.
-            raise ValueError("a row can only be written under its own tenant_id")
+        same_tenant(tenant_id, schedule.tenant_id)
         columns = _columns(schedule)
         try:
             changed = (

@@ -22,8 +22,9 @@ from django.db import DEFAULT_DB_ALIAS, Error, IntegrityError, connections, tran
 from django.db.models import F, Q, QuerySet, UniqueConstraint, Value
 from django.db.models.functions import StrIndex
 
+from weekplan.adapters._db_errors import translate_failure
 from weekplan.adapters._duplicate_key import UniqueKey
-from weekplan.contrib.django.codec import (
+from weekplan.adapters._rows import (
     decode_check,
     decode_entries,
     decode_ruleset,
@@ -32,6 +33,7 @@ from weekplan.contrib.django.codec import (
     encode_entries,
     encode_ruleset,
     encode_texts,
+    same_tenant,
 )
 from weekplan.contrib.django.models import (
     ClientLockRecord,
@@ -126,29 +128,14 @@ def _week_key() -> UniqueKey:
 _WEEK_KEY: Final = _week_key()
 
 
-#: PostgreSQL's serialization_failure and deadlock_detected; MariaDB's deadlock
-#: and "record has changed since last read": the transaction lost to another.
-_LOST_RACE_SQLSTATES: Final = frozenset({"40001", "40P01"})
-_LOST_RACE_MYSQL_CODES: Final = frozenset({1213, 1020})
-
-
-def _lost_to_a_concurrent_transaction(error: Error) -> bool:
-    if getattr(error.__cause__, "sqlstate", None) in _LOST_RACE_SQLSTATES:
-        return True
-    return bool(error.args) and error.args[0] in _LOST_RACE_MYSQL_CODES
-
-
 def _translate(error: Error) -> WeekPlanError:
     """The weekplan error for a database error that has no meaning of its own.
 
     A deadlock or a serialization failure is :class:`ConcurrentUpdate` (the call
-    may be run again); anything else is a :class:`StorageError`.
+    may be run again); anything else is a :class:`StorageError` (see
+    :mod:`weekplan.adapters._db_errors`).
     """
-    if _lost_to_a_concurrent_transaction(error):
-        return ConcurrentUpdate(
-            f"lost to a concurrent transaction: {type(error).__name__}", whole_transaction=True
-        )
-    return StorageError(f"the database failed: {type(error).__name__}")
+    return translate_failure(error.__cause__, type(error).__name__)
 
 
 def _utc(value: datetime) -> datetime:
@@ -248,12 +235,6 @@ def _by_name_page(
         raise _translate(exc) from exc
 
 
-def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
-    if tenant_id != row_tenant_id:
-        # A caller bug, not bad input: the use cases always pass the row's own tenant.
-        raise ValueError("a row can only be written under its own tenant_id")
-
-
 class DjangoTemplateRepository:
     """Templates in ``weekplan_templates``, always addressed through one tenant."""
 
@@ -288,7 +269,7 @@ class DjangoTemplateRepository:
 
     def add(self, tenant_id: str, template: WeekPlanTemplate) -> None:
         """Insert a new template."""
-        _same_tenant(tenant_id, template.tenant_id)
+        same_tenant(tenant_id, template.tenant_id)
         record = TemplateRecord(
             tenant_id=tenant_id,
             plan_id=template.id,
@@ -306,7 +287,7 @@ class DjangoTemplateRepository:
 
     def replace(self, tenant_id: str, template: WeekPlanTemplate, *, expected_version: int) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
-        _same_tenant(tenant_id, template.tenant_id)
+        same_tenant(tenant_id, template.tenant_id)
         matching = self._rows(tenant_id).filter(plan_id=template.id, version=expected_version)
         try:
             changed = matching.update(
@@ -395,7 +376,7 @@ class DjangoInstanceRepository:
 
     def add(self, tenant_id: str, instance: WeekPlanInstance) -> None:
         """Insert a new instance, or raise :class:`~weekplan.InstanceExists`."""
-        _same_tenant(tenant_id, instance.tenant_id)
+        same_tenant(tenant_id, instance.tenant_id)
         alias = self._uow.alias()
         record = self._record(tenant_id, instance)
         try:
@@ -420,7 +401,7 @@ class DjangoInstanceRepository:
         if not instances:
             return ()
         for instance in instances:
-            _same_tenant(tenant_id, instance.tenant_id)
+            same_tenant(tenant_id, instance.tenant_id)
         records = [self._record(tenant_id, instance) for instance in instances]
         try:
             InstanceRecord.objects.using(self._uow.alias()).bulk_create(
@@ -440,7 +421,7 @@ class DjangoInstanceRepository:
 
     def replace(self, tenant_id: str, instance: WeekPlanInstance, *, expected_version: int) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
-        _same_tenant(tenant_id, instance.tenant_id)
+        same_tenant(tenant_id, instance.tenant_id)
         matching = self._rows(tenant_id).filter(
             client_ref=instance.client_ref,
             week_start_date=instance.week_start_date,
@@ -504,7 +485,7 @@ class DjangoDishRepository:
 
     def add(self, tenant_id: str, dish: Dish) -> None:
         """Insert a new dish."""
-        _same_tenant(tenant_id, dish.tenant_id)
+        same_tenant(tenant_id, dish.tenant_id)
         record = DishRecord(tenant_id=tenant_id, dish_id=dish.id, **_dish_columns(dish))
         try:
             record.save(force_insert=True, using=self._uow.alias())
@@ -516,7 +497,7 @@ class DjangoDishRepository:
 
     def replace(self, tenant_id: str, dish: Dish, *, expected_version: int) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
-        _same_tenant(tenant_id, dish.tenant_id)
+        same_tenant(tenant_id, dish.tenant_id)
         matching = self._rows(tenant_id).filter(dish_id=dish.id, version=expected_version)
         try:
             changed = matching.update(**_dish_columns(dish))
@@ -552,29 +533,29 @@ class DjangoMealHistoryRepository:
                 for (kind, dish_id), change in deltas.items():
                     if change < 0:
                         emptied |= Q(slot_kind=kind, dish_id=dish_id)
-                self._rows(tenant_id).filter(emptied, total__lte=0).delete()
+                self._rows(tenant_id).filter(emptied, count__lte=0).delete()
         except Error as exc:
             raise _translate(exc) from exc
 
     def _apply(self, tenant_id: str, kind: str, dish_id: str, change: int) -> None:
         row = self._rows(tenant_id).filter(slot_kind=kind, dish_id=dish_id)
-        # UPDATE ... SET total = total + change: no read-modify-write to lose under a race.
-        if row.update(total=F("total") + change) or change <= 0:
+        # UPDATE ... SET count = count + change: no read-modify-write to lose under a race.
+        if row.update(count=F("count") + change) or change <= 0:
             return
         alias = self._uow.alias()
         try:
             with transaction.atomic(using=alias):
                 MealHistoryRecord(
-                    tenant_id=tenant_id, slot_kind=kind, dish_id=dish_id, total=change
+                    tenant_id=tenant_id, slot_kind=kind, dish_id=dish_id, count=change
                 ).save(force_insert=True, using=alias)
         except IntegrityError:
             # Another transaction created the total in between: add to it instead.
-            row.update(total=F("total") + change)
+            row.update(count=F("count") + change)
 
     def counts(self, tenant_id: str) -> Mapping[HistoryKey, int]:
         """Every positive total of the tenant."""
         query = (
-            self._rows(tenant_id).filter(total__gt=0).values_list("slot_kind", "dish_id", "total")
+            self._rows(tenant_id).filter(count__gt=0).values_list("slot_kind", "dish_id", "count")
         )
         try:
             rows = list(query)
@@ -600,7 +581,7 @@ class DjangoRulesetRepository:
 
     def get(self, tenant_id: str, content_hash: str) -> GuardrailsRuleset | None:
         """The ruleset this tenant stored under ``content_hash``, or ``None``."""
-        query = self._rows(tenant_id).filter(content_hash=content_hash).values_list("ruleset")
+        query = self._rows(tenant_id).filter(content_hash=content_hash).values_list("document")
         try:
             rows = list(query[:1])
         except Error as exc:
@@ -626,7 +607,7 @@ class DjangoRulesetRepository:
                 | Q(diet_id=after_diet, version__gt=after_version)
                 | Q(diet_id=after_diet, version=after_version, content_hash__gt=after_hash)
             )
-        ordered = query.order_by("diet_id", "version", "content_hash").values_list("ruleset")
+        ordered = query.order_by("diet_id", "version", "content_hash").values_list("document")
         try:
             rows = list(ordered[:limit])
         except Error as exc:
@@ -640,8 +621,7 @@ class DjangoRulesetRepository:
             content_hash=ruleset.content_hash,
             diet_id=ruleset.diet_id,
             version=ruleset.version,
-            ruleset=encode_ruleset(ruleset),
-            created_at=datetime.now(UTC),
+            document=encode_ruleset(ruleset),
         )
         try:
             # ON CONFLICT DO NOTHING (INSERT OR IGNORE, INSERT IGNORE): a hash stored a
@@ -706,19 +686,24 @@ class DjangoRulesetRepository:
         vendor = connection.vendor
         if vendor == "sqlite":
             return
-        # MariaDB's ON DUPLICATE KEY UPDATE takes no conflict target (any unique key).
-        target = (
-            ["tenant_id", "client_ref"]
-            if connection.features.supports_update_conflicts_with_target
-            else None
-        )
-        try:
-            ClientLockRecord.objects.using(alias).bulk_create(
-                [ClientLockRecord(tenant_id=tenant_id, client_ref=client_ref)],
-                update_conflicts=True,
-                unique_fields=target,
-                update_fields=["client_ref"],
+        # Django refuses an upsert that sets a primary key column (the row's whole
+        # key here), so the statement is written out; the table and columns are
+        # the model's.
+        quote = connection.ops.quote_name
+        table = quote(ClientLockRecord._meta.db_table)
+        tenant, client = quote("tenant_id"), quote("client_ref")
+        insert = f"INSERT INTO {table} ({tenant}, {client}) VALUES (%s, %s) "
+        if vendor == "mysql":
+            # MariaDB's ON DUPLICATE KEY UPDATE takes no conflict target (any unique key).
+            upsert = insert + f"ON DUPLICATE KEY UPDATE {client} = VALUES({client})"
+        else:
+            upsert = (
+                insert
+                + f"ON CONFLICT ({tenant}, {client}) DO UPDATE SET {client} = EXCLUDED.{client}"
             )
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(upsert, [tenant_id, client_ref])
             if vendor == "mysql":
                 latest = (
                     self._assignments(tenant_id)

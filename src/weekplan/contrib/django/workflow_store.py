@@ -6,15 +6,22 @@ repositories of :mod:`.store`, and translate every database error.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from django.db import Error, IntegrityError
 from django.db.models import Q, QuerySet
 
-from weekplan.contrib.django.codec import decode_entries, encode_entries
+from weekplan.adapters._rows import (
+    decode_draft_check,
+    decode_entries,
+    decode_texts,
+    encode_draft_check,
+    encode_entries,
+    encode_texts,
+    same_tenant,
+)
 from weekplan.contrib.django.workflow_models import ChangeRecordRow, DraftRow, SlotLockRow
 from weekplan.domain.changes import (
     ChangeRecord,
@@ -23,7 +30,7 @@ from weekplan.domain.changes import (
     decode_entry,
     encode_entry,
 )
-from weekplan.domain.drafts import DraftCheck, WeekDraft
+from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.entries import SlotKey
 from weekplan.domain.locks import SlotLock
 from weekplan.errors import ConcurrentUpdate, InvalidInput, StorageError, WeekPlanError
@@ -33,9 +40,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DjangoChangeLogRepository", "DjangoDraftRepository", "DjangoSlotLockRepository"]
 
-_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_DECODER: Final = json.JSONDecoder()
-
 
 def _failed(error: Error) -> WeekPlanError:
     return StorageError(f"the database failed: {type(error).__name__}")
@@ -43,12 +47,6 @@ def _failed(error: Error) -> WeekPlanError:
 
 def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _same_tenant(tenant_id: str, row_tenant_id: str) -> None:
-    if tenant_id != row_tenant_id:
-        # A caller bug, not bad input: the use cases always pass the row's own tenant.
-        raise ValueError("a row can only be written under its own tenant_id")
 
 
 class DjangoChangeLogRepository:
@@ -61,7 +59,7 @@ class DjangoChangeLogRepository:
         """Insert the records in one ``bulk_create``."""
         rows = []
         for record in records:
-            _same_tenant(tenant_id, record.tenant_id)
+            same_tenant(tenant_id, record.tenant_id)
             rows.append(
                 ChangeRecordRow(
                     tenant_id=record.tenant_id,
@@ -171,7 +169,7 @@ class DjangoSlotLockRepository:
 
     def put(self, tenant_id: str, lock: SlotLock) -> None:
         """Store the lock, replacing the slot's lock."""
-        _same_tenant(tenant_id, lock.tenant_id)
+        same_tenant(tenant_id, lock.tenant_id)
         try:
             self.remove(tenant_id, lock.client_ref, lock.week_start_date, lock.key)
             SlotLockRow(
@@ -181,7 +179,7 @@ class DjangoSlotLockRepository:
                 day_key=lock.day_key.value,
                 slot_key=lock.slot_key,
                 reason=lock.reason,
-                ingredients=_ENCODER.encode(list(lock.ingredients)),
+                ingredients=encode_texts(lock.ingredients),
                 actor=lock.actor,
                 locked_at=lock.locked_at,
             ).save(force_insert=True, using=self._uow.alias())
@@ -209,9 +207,7 @@ class DjangoSlotLockRepository:
 
 def _lock(row: SlotLockRow) -> SlotLock:
     try:
-        ingredients = _DECODER.decode(row.ingredients)
-        if not isinstance(ingredients, list):
-            raise ValueError("ingredients must be a list")
+        ingredients = decode_texts(row.ingredients)
         return SlotLock(
             tenant_id=row.tenant_id,
             client_ref=row.client_ref,
@@ -248,7 +244,7 @@ class DjangoDraftRepository:
 
     def add(self, tenant_id: str, draft: WeekDraft) -> None:
         """Insert a new draft."""
-        _same_tenant(tenant_id, draft.tenant_id)
+        same_tenant(tenant_id, draft.tenant_id)
         row = DraftRow(
             tenant_id=tenant_id,
             client_ref=draft.client_ref,
@@ -266,7 +262,7 @@ class DjangoDraftRepository:
 
     def replace(self, tenant_id: str, draft: WeekDraft, *, expected_version: int) -> bool:
         """Compare-and-set on the week's draft and its version."""
-        _same_tenant(tenant_id, draft.tenant_id)
+        same_tenant(tenant_id, draft.tenant_id)
         matching = self._week(tenant_id, draft.client_ref, draft.week_start_date).filter(
             version=expected_version
         )
@@ -294,21 +290,12 @@ def _draft_columns(draft: WeekDraft) -> dict[str, Any]:
         "created_at": draft.created_at,
         "updated_at": draft.updated_at,
         "actor": draft.actor,
-        "guardrails": None
-        if draft.guardrails is None
-        else _ENCODER.encode(draft.guardrails.to_dict()),
+        "guardrails": encode_draft_check(draft.guardrails),
     }
 
 
 def _draft(row: DraftRow) -> WeekDraft:
-    try:
-        check = (
-            None
-            if row.guardrails is None
-            else DraftCheck.from_dict(_DECODER.decode(row.guardrails))
-        )
-    except (ValueError, InvalidInput) as exc:
-        raise StorageError("a stored draft is not valid") from exc
+    check = decode_draft_check(row.guardrails)
     return WeekDraft(
         tenant_id=row.tenant_id,
         client_ref=row.client_ref,

@@ -1,0 +1,262 @@
+"""The row layer both SQL stores share: domain values to column values and back.
+
+weekplan's SQLAlchemy store and its Django store map the same tables (the one
+schema, :data:`weekplan.adapters.sqlalchemy.metadata`), so what a column holds
+is defined here once and each store only runs statements:
+
+* a list of plan entries is a JSON array of objects with the seed's field
+  names, in canonical order::
+
+      [{"day_key": "mon", "slot_key": "lunch", "dish_template_id": "d-1", "notes": null}]
+
+* a dish's meal types, tags, ingredients and steps, and a slot lock's
+  ingredients, are JSON arrays of strings;
+* a guardrails ruleset, a week's guardrails check and a draft's check are the
+  JSON text of the dicts their own ``to_dict`` functions make;
+* a generation run's days are day keys joined by commas, in week order;
+* every write names its tenant twice, as an argument and in the value, and
+  :func:`same_tenant` refuses a mismatch.
+
+JSON is compact (no spaces) and keeps non-ASCII text as it is. Text a store did
+not write is :class:`~weekplan.errors.StorageError` when read, never a crash.
+
+Since both stores write the same text into the same tables, a database written
+through either store is read through the other as it is
+(``tests/contrib_django/test_django_sql_shared_rows.py`` proves it both ways on
+SQLite, PostgreSQL and MariaDB).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Sequence
+from typing import Any, Final
+
+from weekplan.domain.days import DayKey
+from weekplan.domain.drafts import DraftCheck
+from weekplan.domain.entries import PlanEntry
+from weekplan.domain.guardrails_check import GuardrailsCheck
+from weekplan.errors import InvalidInput, StorageError
+from weekplan.guardrails.loading import ruleset_from_dict, ruleset_to_dict
+from weekplan.guardrails.model import GuardrailsRuleset
+
+__all__ = [
+    "EntryCodec",
+    "decode_check",
+    "decode_draft_check",
+    "decode_entries",
+    "decode_ruleset",
+    "decode_run_days",
+    "decode_texts",
+    "encode_check",
+    "encode_draft_check",
+    "encode_entries",
+    "encode_ruleset",
+    "encode_run_days",
+    "encode_texts",
+    "same_tenant",
+]
+
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_DECODER: Final = json.JSONDecoder()
+
+EntryKey = tuple[str, str, str | None, str | None]
+
+
+def same_tenant(tenant_id: str, row_tenant_id: str) -> None:
+    """Refuse to write a value under another tenant than its own.
+
+    A caller bug, not bad input: the use cases always pass the value's own tenant.
+    """
+    if tenant_id != row_tenant_id:
+        raise ValueError("a row can only be written under its own tenant_id")
+
+
+def encode_entries(entries: Iterable[PlanEntry]) -> str:
+    """The JSON text of ``entries``, in the order given."""
+    return _ENCODER.encode(
+        [
+            {
+                "day_key": e.day_key.value,
+                "slot_key": e.slot_key,
+                "dish_template_id": e.dish_template_id,
+                "notes": e.notes,
+            }
+            for e in entries
+        ]
+    )
+
+
+def decode_entries(text: str) -> tuple[PlanEntry, ...]:
+    """The entries of a JSON text written by :func:`encode_entries`."""
+    try:
+        raw: Any = _DECODER.decode(text)
+        return tuple(
+            PlanEntry(item["day_key"], item["slot_key"], item["dish_template_id"], item["notes"])
+            for item in raw
+        )
+    except (ValueError, TypeError, KeyError, InvalidInput) as exc:
+        # Only a row written by something other than weekplan can get here.
+        raise StorageError("a stored plan is not valid weekplan JSON") from exc
+
+
+class EntryCodec:
+    """:func:`encode_entries` and :func:`decode_entries`, interning the entries read.
+
+    The same ``(day, slot, dish, notes)`` read twice gives the same frozen
+    :class:`~weekplan.PlanEntry`, so the checks of its constructor run once per
+    distinct entry rather than once per row read. Plans repeat entries a lot
+    (every instance starts as a copy of its template); the cache is bounded and
+    owned by one store, so it never grows without limit nor is shared between
+    stores.
+
+    Whole plans are remembered too, both ways: the same text decodes to the same
+    tuple without parsing it again, and a tuple this codec decoded or encoded
+    encodes to its text without building it again. A week's snapshot is its
+    template's text, and an edit rewrites a week whose entries were read a moment
+    before, so most plans a store reads or writes are ones it has just seen.
+    """
+
+    def __init__(self, max_entries: int = 8192, max_plans: int = 512) -> None:
+        self._max_entries = max_entries
+        self._max_plans = max_plans
+        self._interned: dict[EntryKey, PlanEntry] = {}
+        # Text -> plan, and id(plan) -> (plan, text): the plan is held, so its id
+        # is not reused by another object while it is remembered.
+        self._plans: dict[str, tuple[PlanEntry, ...]] = {}
+        self._texts: dict[int, tuple[tuple[PlanEntry, ...], str]] = {}
+        self._lock = threading.Lock()
+
+    def encode(self, entries: Iterable[PlanEntry]) -> str:
+        """The JSON text of ``entries``, in the order given."""
+        known = self._texts.get(id(entries))
+        if known is not None and known[0] is entries:
+            return known[1]
+        text = encode_entries(entries)
+        if type(entries) is tuple:
+            self._remember(text, entries)
+        return text
+
+    def decode(self, text: str) -> tuple[PlanEntry, ...]:
+        """The entries of a JSON text written by :meth:`encode`."""
+        known = self._plans.get(text)
+        if known is not None:
+            return known
+        plan = self._decode(text)
+        self._remember(text, plan)
+        return plan
+
+    def _remember(self, text: str, plan: tuple[PlanEntry, ...]) -> None:
+        with self._lock:
+            if len(self._plans) >= self._max_plans or len(self._texts) >= self._max_plans:
+                self._plans.clear()
+                self._texts.clear()
+            self._plans[text] = plan
+            self._texts[id(plan)] = (plan, text)
+
+    def _decode(self, text: str) -> tuple[PlanEntry, ...]:
+        try:
+            raw: Any = _DECODER.decode(text)
+            interned = self._interned
+            entries = []
+            for item in raw:
+                key: EntryKey = (
+                    item["day_key"],
+                    item["slot_key"],
+                    item["dish_template_id"],
+                    item["notes"],
+                )
+                entry = interned.get(key)
+                if entry is None:
+                    entry = self._intern(key)
+                entries.append(entry)
+        except (ValueError, TypeError, KeyError, InvalidInput) as exc:
+            # Only a row written by something else than weekplan can get here.
+            raise StorageError("a stored plan is not valid weekplan JSON") from exc
+        return tuple(entries)
+
+    def _intern(self, key: EntryKey) -> PlanEntry:
+        entry = PlanEntry(*key)
+        with self._lock:
+            if len(self._interned) >= self._max_entries:
+                # Dropping everything is crude but cheap, and a bound is what matters.
+                self._interned.clear()
+            self._interned[key] = entry
+        return entry
+
+
+def encode_texts(texts: Iterable[str]) -> str:
+    """The JSON text of a list of strings (a dish's lists, a lock's ingredients)."""
+    return _ENCODER.encode(list(texts))
+
+
+def decode_texts(text: str) -> Sequence[str]:
+    """The strings of a JSON text written by :func:`encode_texts`."""
+    try:
+        raw: Any = _DECODER.decode(text)
+    except ValueError as exc:
+        raise StorageError("a stored list is not valid JSON") from exc
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise StorageError("a stored list is not a JSON list of strings")
+    return raw
+
+
+def encode_check(check: GuardrailsCheck | None) -> str | None:
+    """The JSON text of a week's guardrails check; ``None`` stays ``None`` (SQL ``NULL``)."""
+    return None if check is None else _ENCODER.encode(check.to_dict())
+
+
+def decode_check(text: str | None) -> GuardrailsCheck | None:
+    """The check of a JSON text written by :func:`encode_check`."""
+    if text is None:
+        return None
+    try:
+        return GuardrailsCheck.from_dict(_DECODER.decode(text))
+    except (ValueError, InvalidInput) as exc:
+        raise StorageError("a stored guardrails check is not valid weekplan JSON") from exc
+
+
+def encode_draft_check(check: DraftCheck | None) -> str | None:
+    """The JSON text of a draft's guardrails decision; ``None`` stays ``None``."""
+    return None if check is None else _ENCODER.encode(check.to_dict())
+
+
+def decode_draft_check(text: str | None) -> DraftCheck | None:
+    """The decision of a JSON text written by :func:`encode_draft_check`."""
+    if text is None:
+        return None
+    try:
+        return DraftCheck.from_dict(_DECODER.decode(text))
+    except (ValueError, InvalidInput) as exc:
+        raise StorageError("a stored draft is not valid") from exc
+
+
+def encode_ruleset(ruleset: GuardrailsRuleset) -> str:
+    """The JSON text of a ruleset, content hash included."""
+    return _ENCODER.encode(ruleset_to_dict(ruleset))
+
+
+def decode_ruleset(text: str) -> GuardrailsRuleset:
+    """The ruleset of a JSON text written by :func:`encode_ruleset`.
+
+    Parsing checks the stored hash against the rules, so a row edited by hand
+    cannot pass for the ruleset a recorded decision names.
+    """
+    try:
+        return ruleset_from_dict(_DECODER.decode(text))
+    except (ValueError, InvalidInput) as exc:
+        raise StorageError("a stored ruleset is not valid weekplan JSON") from exc
+
+
+def encode_run_days(days: Iterable[DayKey]) -> str:
+    """A run's days as day keys joined by commas: ``mon,tue``."""
+    return ",".join(day.value for day in days)
+
+
+def decode_run_days(text: str) -> list[DayKey]:
+    """The days of a text written by :func:`encode_run_days`."""
+    try:
+        return [DayKey(day) for day in text.split(",") if day]
+    except ValueError as exc:
+        raise StorageError("a stored generation run is not a valid run") from exc

@@ -1,0 +1,115 @@
+"""The row layer both SQL stores share: what a column holds, and what a failure means."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import psycopg
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from psycopg.pq import DiagnosticField
+
+from weekplan.adapters._db_errors import lost_to_a_concurrent_transaction, translate_failure
+from weekplan.adapters._rows import (
+    EntryCodec,
+    decode_check,
+    decode_entries,
+    decode_run_days,
+    decode_texts,
+    encode_check,
+    encode_entries,
+    encode_run_days,
+    encode_texts,
+    same_tenant,
+)
+from weekplan.domain.days import DayKey
+from weekplan.domain.entries import PlanEntry
+from weekplan.domain.guardrails_check import GuardrailsCheck
+from weekplan.errors import ConcurrentUpdate, StorageError
+from weekplan.testing import strategies as wps
+
+
+@given(wps.entry_lists())
+def test_entries_come_back_as_they_were_written_by_either_decoder(entries: list[PlanEntry]) -> None:
+    text = encode_entries(entries)
+    assert decode_entries(text) == tuple(entries)
+    assert EntryCodec().decode(text) == tuple(entries)
+    assert EntryCodec().encode(entries) == text
+
+
+@given(st.lists(st.text()))
+def test_lists_of_strings_come_back_as_they_were(texts: list[str]) -> None:
+    assert list(decode_texts(encode_texts(texts))) == texts
+
+
+@given(st.lists(st.sampled_from(list(DayKey)), unique=True))
+def test_run_days_come_back_in_their_order(days: list[DayKey]) -> None:
+    assert decode_run_days(encode_run_days(days)) == days
+
+
+@given(wps.guardrails_checks() | st.none())
+def test_checks_come_back_as_they_were(check: GuardrailsCheck | None) -> None:
+    assert decode_check(encode_check(check)) == check
+
+
+@pytest.mark.parametrize(
+    ("decode", "text"),
+    [
+        (decode_entries, "not json"),
+        (decode_entries, '[{"day_key": "someday"}]'),
+        (decode_texts, '{"a": 1}'),
+        (decode_texts, "[1, 2]"),
+        (decode_check, '{"outcome": "blocked"}'),
+        (decode_run_days, "mon,someday"),
+    ],
+)
+def test_text_weekplan_did_not_write_is_a_storage_error(
+    decode: Callable[[str], object], text: str
+) -> None:
+    with pytest.raises(StorageError):
+        decode(text)
+
+
+def test_a_value_is_written_only_under_its_own_tenant() -> None:
+    same_tenant("tenant-a", "tenant-a")
+    with pytest.raises(ValueError, match="own tenant_id"):
+        same_tenant("tenant-a", "tenant-b")
+
+
+class _MariaDBError(Exception):
+    """A MariaDB error as PyMySQL and mysqlclient raise one: ``args`` are ``(code, message)``."""
+
+
+def _postgresql_error(sqlstate: str) -> psycopg.Error:
+    info: dict[int, bytes | None] = {DiagnosticField.SQLSTATE: sqlstate.encode()}
+    return psycopg.errors.lookup(sqlstate)("lost", info=info)
+
+
+@pytest.mark.parametrize(
+    "driver_error",
+    [
+        pytest.param(_postgresql_error("40001"), id="postgresql-serialization-failure"),
+        pytest.param(_postgresql_error("40P01"), id="postgresql-deadlock"),
+        pytest.param(_MariaDBError(1213, "Deadlock found"), id="mariadb-deadlock"),
+        pytest.param(_MariaDBError(1020, "Record has changed"), id="mariadb-1020"),
+    ],
+)
+def test_a_lost_race_is_a_concurrent_update_the_call_may_retry(driver_error: Exception) -> None:
+    assert lost_to_a_concurrent_transaction(driver_error)
+    error = translate_failure(driver_error, "OperationalError")
+    assert isinstance(error, ConcurrentUpdate)
+    assert error.whole_transaction
+
+
+@pytest.mark.parametrize(
+    "driver_error",
+    [
+        pytest.param(_postgresql_error("23505"), id="postgresql-unique-violation"),
+        pytest.param(_MariaDBError(2003, "Can't connect"), id="mariadb-down"),
+        pytest.param(None, id="no-driver-error"),
+    ],
+)
+def test_any_other_failure_is_a_storage_error(driver_error: Exception | None) -> None:
+    assert not lost_to_a_concurrent_transaction(driver_error)
+    assert isinstance(translate_failure(driver_error, "DatabaseError"), StorageError)
