@@ -31,7 +31,23 @@ from weekplan.guardrails.model import GuardrailsRuleset, MatchMode, RuleTarget
 from weekplan.guardrails.normalize import compound_match_ok
 from weekplan.guardrails.stemming import LANGUAGES, Language
 from weekplan.guardrails.targets import PlanTarget
-from weekplan.guardrails.terms import Flattened, RawMatch, TermSpec, flatten, is_excepted
+from weekplan.guardrails.terms import (
+    COMPOUNDS,
+    EXCEPTION_STEMS,
+    EXCEPTIONS,
+    FOLDED,
+    MODE,
+    NOTES,
+    SOURCE_ID,
+    STEMS,
+    TARGET,
+    TERM,
+    Flattened,
+    RawMatch,
+    SpecRow,
+    excepted,
+    flatten,
+)
 from weekplan.guardrails.verdict import decide
 from weekplan.guardrails.words import AnalyzedText, analyze
 
@@ -57,47 +73,51 @@ class _Automaton:
     __slots__ = ("fail", "goto", "lengths", "out")
 
     def __init__(self, patterns: Sequence[str]) -> None:
+        # The trie is built one depth at a time, all patterns together, so each
+        # node is made after every node less deep: its failure link (to a less
+        # deep node) can be found as soon as it is made, in the same pass.
         goto: dict[int, int] = {}
-        parents = [0]
-        codes = [0]
-        own: dict[int, list[int]] = {}
-        for pattern_id, pattern in enumerate(patterns):
-            node = 0
-            for char in pattern:
-                key = node * _CHARS + ord(char)
+        fail = [0]
+        out: dict[int, tuple[int, ...]] = {}
+        # For each pattern still longer than the depth: its id, and its node at the depth.
+        active = [(pattern_id, 0) for pattern_id, pattern in enumerate(patterns) if pattern]
+        depth = 0
+        while active:
+            deeper: list[tuple[int, int]] = []
+            ends: list[tuple[int, int]] = []
+            for pattern_id, node in active:
+                pattern = patterns[pattern_id]
+                code = ord(pattern[depth])
+                key = node * _CHARS + code
                 nxt = goto.get(key)
                 if nxt is None:
-                    nxt = goto[key] = len(parents)
-                    parents.append(node)
-                    codes.append(key - node * _CHARS)
-                node = nxt
-            own.setdefault(node, []).append(pattern_id)
-        # A child is always made after its parent, so nodes in the order of their
-        # depth come from a stable sort of the node ids by depth.
-        depths = [0] * len(parents)
-        for node in range(1, len(parents)):
-            depths[node] = depths[parents[node]] + 1
-        fail = [0] * len(parents)
-        out: dict[int, tuple[int, ...]] = {}
-        for node in sorted(range(1, len(parents)), key=depths.__getitem__):
-            parent, code = parents[node], codes[node]
-            target = 0
-            if parent:
-                state = fail[parent]
-                while True:
-                    found = goto.get(state * _CHARS + code)
-                    if found is not None:
-                        target = found
-                        break
-                    if not state:
-                        break
-                    state = fail[state]
-            fail[node] = target
-            mine, inherited = own.get(node), out.get(target)
-            if mine is not None:
-                out[node] = (*mine, *inherited) if inherited else tuple(mine)
-            elif inherited:
-                out[node] = inherited
+                    nxt = goto[key] = len(fail)
+                    target = 0
+                    if node:
+                        state = fail[node]
+                        while True:
+                            found = goto.get(state * _CHARS + code)
+                            if found is not None:
+                                target = found
+                                break
+                            if not state:
+                                break
+                            state = fail[state]
+                    fail.append(target)
+                    inherited = out.get(target)
+                    if inherited:
+                        out[nxt] = inherited
+                if len(pattern) > depth + 1:
+                    deeper.append((pattern_id, nxt))
+                else:
+                    ends.append((pattern_id, nxt))
+            # Each node ends at most one pattern (patterns are distinct), and the
+            # outputs of the less deep nodes its failure link leads to are complete.
+            for pattern_id, node in ends:
+                inherited = out.get(fail[node])
+                out[node] = (pattern_id, *inherited) if inherited else (pattern_id,)
+            active = deeper
+            depth += 1
         self.goto = goto
         self.fail = fail
         self.out = out
@@ -131,15 +151,15 @@ class _KindIndex:
     # than (language, run) keys, so a large ruleset makes no key object of its own.
     # A run of stems maps to its one spec, or to a list of them (rare): a container
     # per run would be the largest part of the index for the garbage collector.
-    exact: dict[Language, dict[tuple[str, ...], TermSpec | list[TermSpec]]]
-    words: dict[Language, dict[tuple[str, ...], TermSpec | list[TermSpec]]]
+    exact: dict[Language, dict[tuple[str, ...], SpecRow | list[SpecRow]]]
+    words: dict[Language, dict[tuple[str, ...], SpecRow | list[SpecRow]]]
     # For each language and first stem: the lengths, in tokens, of the runs that start with it.
     lengths: dict[Language, dict[str, tuple[int, ...]]]
     languages: tuple[Language, ...]
-    canonical: dict[str, list[TermSpec]]
+    canonical: dict[str, list[SpecRow]]
     automaton: _Automaton
     # For each automaton pattern: the specs it stands for, and whether it is a compound part.
-    entries: list[list[tuple[TermSpec, bool]]]
+    entries: list[tuple[tuple[SpecRow, bool], ...]]
 
 
 def _run_lengths(
@@ -161,7 +181,7 @@ def _run_lengths(
 
 
 def _add(
-    by_run: dict[tuple[str, ...], TermSpec | list[TermSpec]], run: tuple[str, ...], spec: TermSpec
+    by_run: dict[tuple[str, ...], SpecRow | list[SpecRow]], run: tuple[str, ...], spec: SpecRow
 ) -> None:
     found = by_run.get(run)
     if found is None:
@@ -172,40 +192,40 @@ def _add(
         by_run[run] = [found, spec]
 
 
-def _specs(found: TermSpec | list[TermSpec] | None) -> Sequence[TermSpec]:
+def _specs(found: SpecRow | list[SpecRow] | None) -> Sequence[SpecRow]:
     """The specs of a run found in an index (see :class:`_KindIndex`)."""
     if found is None:
         return ()
     return found if isinstance(found, list) else (found,)
 
 
-def _index(specs: Sequence[TermSpec]) -> _KindIndex:
-    exact: dict[Language, dict[tuple[str, ...], TermSpec | list[TermSpec]]]
+def _index(specs: Sequence[SpecRow]) -> _KindIndex:
+    exact: dict[Language, dict[tuple[str, ...], SpecRow | list[SpecRow]]]
     exact = {language: {} for language in LANGUAGES}
-    words: dict[Language, dict[tuple[str, ...], TermSpec | list[TermSpec]]]
+    words: dict[Language, dict[tuple[str, ...], SpecRow | list[SpecRow]]]
     words = {language: {} for language in LANGUAGES}
     # For each language and first stem, the lengths of its runs as the bits of an int
     # (an int is no object for the garbage collector to visit, as a set would be).
     starts: dict[Language, dict[str, int]] = {language: {} for language in LANGUAGES}
-    canonical: dict[str, list[TermSpec]] = {}
-    patterns: dict[str, list[tuple[TermSpec, bool]]] = {}
+    canonical: dict[str, list[SpecRow]] = {}
+    patterns: dict[str, list[tuple[SpecRow, bool]]] = {}
     for spec in specs:
-        mode = spec.mode
-        if mode is MatchMode.EXACT:
-            for language, stems in spec.stems:
+        mode = spec[MODE]
+        if mode == _EXACT:
+            for language, stems in spec[STEMS]:
                 _add(exact[language], stems, spec)
-        elif mode is MatchMode.CANONICAL_ID:
-            canonical.setdefault(spec.term, []).append(spec)
-        elif mode is MatchMode.SUBSTRING:
-            patterns.setdefault(spec.folded, []).append((spec, False))
+        elif mode == _CANONICAL_ID:
+            canonical.setdefault(spec[TERM], []).append(spec)
+        elif mode == _SUBSTRING:
+            patterns.setdefault(spec[FOLDED], []).append((spec, False))
         else:
-            for language, stems in spec.stems:
+            for language, stems in spec[STEMS]:
                 if stems:
                     _add(words[language], stems, spec)
                     by_first = starts[language]
                     by_first[stems[0]] = by_first.get(stems[0], 0) | 1 << len(stems)
-            if spec.compounds:
-                patterns.setdefault(spec.folded, []).append((spec, True))
+            if spec[COMPOUNDS]:
+                patterns.setdefault(spec[FOLDED], []).append((spec, True))
     exact = {language: found for language, found in exact.items() if found}
     words = {language: found for language, found in words.items() if found}
     lengths = _run_lengths({language: found for language, found in starts.items() if found})
@@ -218,7 +238,8 @@ def _index(specs: Sequence[TermSpec]) -> _KindIndex:
         ),
         canonical=canonical,
         automaton=_Automaton(list(patterns)),
-        entries=list(patterns.values()),
+        # Tuples rather than lists: the garbage collector soon stops tracking them.
+        entries=[tuple(found) for found in patterns.values()],
     )
 
 
@@ -248,8 +269,8 @@ class CompiledRuleset:
                     for spec, start, end in self._find_in(index, analyzed_text):
                         found.append(
                             RawMatch(
-                                spec.source_id,
-                                spec.term,
+                                spec[SOURCE_ID],
+                                spec[TERM],
                                 target_index,
                                 kind,
                                 text_index,
@@ -266,8 +287,8 @@ class CompiledRuleset:
                             )
                             found.append(
                                 RawMatch(
-                                    spec.source_id,
-                                    spec.term,
+                                    spec[SOURCE_ID],
+                                    spec[TERM],
                                     target_index,
                                     kind,
                                     text_index,
@@ -278,7 +299,7 @@ class CompiledRuleset:
         return found
 
     @staticmethod
-    def _find_in(index: _KindIndex, text: AnalyzedText) -> Iterator[tuple[TermSpec, int, int]]:
+    def _find_in(index: _KindIndex, text: AnalyzedText) -> Iterator[tuple[SpecRow, int, int]]:
         yield from _find_words(index, text)
         if index.entries:
             yield from _find_patterns(index, text)
@@ -292,7 +313,7 @@ class CompiledRuleset:
         )
 
 
-def _find_words(index: _KindIndex, text: AnalyzedText) -> Iterator[tuple[TermSpec, int, int]]:
+def _find_words(index: _KindIndex, text: AnalyzedText) -> Iterator[tuple[SpecRow, int, int]]:
     """``exact`` and ``word_boundary`` matches: runs of stems, looked up word by word."""
     tokens = text.tokens
     for language in index.languages:
@@ -315,11 +336,11 @@ def _find_words(index: _KindIndex, text: AnalyzedText) -> Iterator[tuple[TermSpe
                     continue
                 for spec in _specs(found):
                     start, stop = tokens[position].start, tokens[end - 1].end
-                    if not is_excepted(spec, text, start, stop):
+                    if not excepted(spec[EXCEPTIONS], spec[EXCEPTION_STEMS], text, start, stop):
                         yield spec, start, stop
 
 
-def _find_patterns(index: _KindIndex, text: AnalyzedText) -> Iterator[tuple[TermSpec, int, int]]:
+def _find_patterns(index: _KindIndex, text: AnalyzedText) -> Iterator[tuple[SpecRow, int, int]]:
     """``substring`` matches and compound parts: one scan of the automaton."""
     lengths = index.automaton.lengths
     for start, pattern_id in index.automaton.scan(text.text):
@@ -330,16 +351,21 @@ def _find_patterns(index: _KindIndex, text: AnalyzedText) -> Iterator[tuple[Term
                 word = word or text.word_at(start)
                 if word is None or not compound_match_ok(word, start, end):
                     continue
-            if not is_excepted(spec, text, start, end):
+            if not excepted(spec[EXCEPTIONS], spec[EXCEPTION_STEMS], text, start, end):
                 yield spec, start, end
 
 
 def _compile(ruleset: GuardrailsRuleset) -> CompiledRuleset:
     flat = flatten(ruleset)
-    by_kind: dict[RuleTarget, list[TermSpec]] = {}
-    for spec in flat.specs:
-        for kind in spec.targets:
-            by_kind.setdefault(kind, []).append(spec)
+    by_kind: dict[RuleTarget, list[SpecRow]] = {}
+    notes = by_kind[RuleTarget.NOTES] = []
+    kinds = {kind.value: kind for kind in RuleTarget}
+    for spec in flat.rows:
+        by_kind.setdefault(kinds[spec[TARGET]], []).append(spec)
+        if spec[NOTES]:
+            notes.append(spec)
+    if not notes:
+        del by_kind[RuleTarget.NOTES]
     indexes = {
         kind: _index(by_kind[kind])
         for kind in RuleTarget
@@ -352,17 +378,20 @@ def _compile(ruleset: GuardrailsRuleset) -> CompiledRuleset:
     return CompiledRuleset(flat, indexes)
 
 
-def _notes_as_ingredients(by_kind: dict[RuleTarget, list[TermSpec]]) -> bool:
+def _notes_as_ingredients(by_kind: dict[RuleTarget, list[SpecRow]]) -> bool:
     """Whether notes are searched for exactly the ingredient terms (canonical ids aside)."""
     notes = by_kind.get(RuleTarget.NOTES, [])
     ingredients = [
-        spec
-        for spec in by_kind.get(RuleTarget.INGREDIENT, [])
-        if spec.mode is not MatchMode.CANONICAL_ID
+        spec for spec in by_kind.get(RuleTarget.INGREDIENT, []) if spec[MODE] != _CANONICAL_ID
     ]
     return len(notes) == len(ingredients) and all(
         a is b for a, b in zip(notes, ingredients, strict=True)
     )
+
+
+_EXACT = MatchMode.EXACT.value
+_CANONICAL_ID = MatchMode.CANONICAL_ID.value
+_SUBSTRING = MatchMode.SUBSTRING.value
 
 
 def compile_ruleset(ruleset: GuardrailsRuleset) -> CompiledRuleset:

@@ -10,8 +10,8 @@ agree on what is looked for and differ only in how they look.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
-from typing import Any, NamedTuple
+from collections.abc import Collection
+from typing import Any, Final, NamedTuple
 
 import attrs
 
@@ -37,10 +37,12 @@ __all__ = [
     "RawMatch",
     "Role",
     "Source",
+    "SpecRow",
     "TermSpec",
     "flatten",
     "is_excepted",
     "sources_of",
+    "spec_rows",
     "term_specs",
 ]
 
@@ -129,6 +131,40 @@ class TermSpec(NamedTuple):
         return (self.target, RuleTarget.NOTES) if self.notes else (self.target,)
 
 
+SpecRow = tuple[
+    str,
+    str,
+    str,
+    str,
+    str,
+    bool,
+    tuple[tuple[Language, tuple[str, ...]], ...],
+    Collection[str],
+    Collection[tuple[Language, str]],
+    bool,
+]
+"""A :class:`TermSpec` as a plain tuple of the same fields, in the same order.
+
+The target and the mode are their enums' string values (equal to the enums),
+and a term without exceptions has empty tuples for them (frozensets otherwise).
+A row without exceptions holds nothing but strings, bools and tuples of them,
+so the garbage collector stops tracking it after its first passes: a large
+ruleset makes tens of thousands of rows, and tracked named tuples made up a
+third of the cost of compiling it.
+"""
+# Indexes of the fields of a row (see TermSpec).
+SOURCE_ID: Final = 0
+TARGET: Final = 1
+MODE: Final = 2
+TERM: Final = 3
+FOLDED: Final = 4
+COMPOUNDS: Final = 5
+STEMS: Final = 6
+EXCEPTIONS: Final = 7
+EXCEPTION_STEMS: Final = 8
+NOTES: Final = 9
+
+
 class RawMatch(NamedTuple):
     """A term spec found in a text, in folded coordinates, before any decision."""
 
@@ -143,13 +179,24 @@ class RawMatch(NamedTuple):
 
 def is_excepted(spec: TermSpec, text: AnalyzedText, start: int, end: int) -> bool:
     """Whether a match of ``spec`` at ``[start, end)`` lies in one of its exception words."""
-    if not spec.exceptions:
+    return excepted(spec.exceptions, spec.exception_stems, text, start, end)
+
+
+def excepted(
+    exceptions: Collection[str],
+    exception_stems: Collection[tuple[Language, str]],
+    text: AnalyzedText,
+    start: int,
+    end: int,
+) -> bool:
+    """Whether a match at ``[start, end)`` lies in a word of ``exceptions``, or of their stems."""
+    if not exceptions:
         return False
     for word in text.covered_words(start, end):
-        if word.text in spec.exceptions:
+        if word.text in exceptions:
             return True
         for language in LANGUAGES:
-            if (language, stem(language, word.text)) in spec.exception_stems:
+            if (language, stem(language, word.text)) in exception_stems:
                 return True
     return False
 
@@ -230,67 +277,117 @@ def _item_terms(item: DietLogicItem) -> list[_Term]:
     return terms
 
 
-class _Wanted(NamedTuple):
-    """One term of one source, before it is folded and stemmed."""
-
-    source_id: str
-    target: RuleTarget
-    mode: MatchMode
-    term: _Term
-    exceptions: tuple[str, ...]
-    notes: bool
-
-
-def _wanted(ruleset: GuardrailsRuleset) -> Iterator[_Wanted]:
-    """Every term of every source, in the order of the ruleset.
-
-    Made on demand rather than kept: objects that stay alive while a large
-    ruleset is compiled are what makes the garbage collector run.
-    """
-    for rule in ruleset.rules:
-        match = rule.match
-        notes = rule.checks_notes
-        for term in _rule_terms(rule):
-            yield _Wanted(rule.id, rule.target, match.mode, term, match.exceptions, notes)
-    for constraint in ruleset.diet_logic:
-        for item in constraint.items:
-            for term in _item_terms(item):
-                yield _Wanted(
-                    constraint.id,
-                    RuleTarget.INGREDIENT,
-                    MatchMode.WORD_BOUNDARY,
-                    term,
-                    item.exceptions,
-                    constraint.check_notes,
-                )
-
-
 _STEMMED = frozenset({MatchMode.EXACT, MatchMode.WORD_BOUNDARY})
 
 
 def term_specs(ruleset: GuardrailsRuleset) -> tuple[TermSpec, ...]:
-    """Every term of every source, once, in a stable order.
+    """Every term of every source, once, in a stable order (see :func:`spec_rows`)."""
+    return tuple(_spec_of(row) for row in spec_rows(ruleset))
+
+
+def _spec_of(row: SpecRow) -> TermSpec:
+    """The :class:`TermSpec` a row stands for."""
+    return TermSpec(
+        row[SOURCE_ID],
+        _TARGETS[row[TARGET]],
+        _MODES[row[MODE]],
+        row[TERM],
+        row[FOLDED],
+        row[COMPOUNDS],
+        row[STEMS],
+        frozenset(row[EXCEPTIONS]),
+        frozenset(row[EXCEPTION_STEMS]),
+        row[NOTES],
+    )
+
+
+_TARGETS = {target.value: target for target in RuleTarget}
+_MODES = {mode.value: mode for mode in MatchMode}
+
+
+_Pending = tuple[str, str, str, str, str, bool, tuple[Language, ...], tuple[str, ...], bool, bool]
+
+
+def _pending(ruleset: GuardrailsRuleset) -> list[_Pending]:
+    """Every term of every source, folded, in the order of the ruleset, before stemming.
+
+    Each is ``(source id, target, mode, term, folded term, compounds, languages,
+    exceptions, notes, stemmed)``: plain tuples, which the garbage collector
+    soon leaves alone.
+    """
+    values = {member: member.value for member in (*RuleTarget, *MatchMode)}
+    canonical_id, word_boundary = values[MatchMode.CANONICAL_ID], values[MatchMode.WORD_BOUNDARY]
+    ingredient = values[RuleTarget.INGREDIENT]
+    pending: list[_Pending] = []
+    for rule in ruleset.rules:
+        match = rule.match
+        mode, target = values[match.mode], values[rule.target]
+        if mode == canonical_id:
+            assert match.canonical_id is not None  # the model guarantees it
+            term = match.canonical_id
+            pending.append((rule.id, target, mode, term, term, False, (), (), False, False))
+            continue
+        source_id, exceptions, notes = rule.id, match.exceptions, rule.checks_notes
+        stemmed = match.mode in _STEMMED
+        for text, languages, compounds in _rule_terms(rule):
+            pending.append(
+                (
+                    source_id,
+                    target,
+                    mode,
+                    text,
+                    fold_term(text),
+                    compounds,
+                    languages,
+                    exceptions,
+                    notes,
+                    stemmed,
+                )
+            )
+    for constraint in ruleset.diet_logic:
+        for item in constraint.items:
+            for text, languages, compounds in _item_terms(item):
+                pending.append(
+                    (
+                        constraint.id,
+                        ingredient,
+                        word_boundary,
+                        text,
+                        fold_term(text),
+                        compounds,
+                        languages,
+                        item.exceptions,
+                        constraint.check_notes,
+                        True,
+                    )
+                )
+    return pending
+
+
+def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
+    """Every term of every source, once, in a stable order, as plain tuples.
 
     Each distinct term is folded and split into words once, and each distinct
     word is stemmed once per language, all of a language's words in one call
     of the stemmer: a large ruleset repeats words across its rules, and would
     otherwise pay several Python calls per term.
     """
-    # First what to stem, per language: the words of stemmed terms, and exception words.
+    pending = _pending(ruleset)
+
+    # What to stem, per language: the words of stemmed terms, and exception words.
     # Tuples, which the garbage collector soon leaves alone (lists it never does).
     parts: dict[str, tuple[str, ...]] = {}
     words: dict[Language, set[str]] = {language: set() for language in LANGUAGES}
     excepted: dict[tuple[tuple[str, ...], tuple[Language, ...]], None] = {}
-    for _, _, mode, term, exceptions, _ in _wanted(ruleset):
-        if mode in _STEMMED:
-            folded = fold_term(term.text)
+    for *_, folded, _, languages, exceptions, _, stemmed in pending:
+        if stemmed:
             found = parts.get(folded)
             if found is None:
                 found = parts[folded] = tuple(token_texts(folded))
-            for language in term.languages:
+            for language in languages:
                 words[language].update(found)
-        if exceptions and mode is not MatchMode.CANONICAL_ID:
-            excepted[(exceptions, term.languages)] = None
+        if exceptions:
+            excepted[(exceptions, languages)] = None
     for exceptions, languages in excepted:
         for language in languages:
             words[language].update(fold_term(word) for word in exceptions)
@@ -305,10 +402,9 @@ def term_specs(ruleset: GuardrailsRuleset) -> tuple[TermSpec, ...]:
     by_term: dict[tuple[str, tuple[Language, ...]], tuple[tuple[Language, tuple[str, ...]], ...]]
     by_term = {}
 
-    def stems_of_term(text: str, languages: tuple[Language, ...]) -> Any:
-        found = by_term.get((text, languages))
+    def stems_of_term(folded: str, languages: tuple[Language, ...]) -> Any:
+        found = by_term.get((folded, languages))
         if found is None:
-            folded = fold_term(text)
             pairs = []
             for language in languages:
                 run = stemmed_terms.get((language, folded))
@@ -318,49 +414,53 @@ def term_specs(ruleset: GuardrailsRuleset) -> tuple[TermSpec, ...]:
                         [table.get(part, part) for part in parts[folded]]
                     )
                 pairs.append((language, run))
-            found = by_term[(text, languages)] = tuple(pairs)
+            found = by_term[(folded, languages)] = tuple(pairs)
         return found
 
     exceptions_of: dict[
         tuple[tuple[str, ...], tuple[Language, ...]],
-        tuple[frozenset[str], frozenset[tuple[Language, str]]],
+        tuple[Collection[str], Collection[tuple[Language, str]]],
     ] = {}
     for exceptions, languages in excepted:
-        folded_words = frozenset(fold_term(word) for word in exceptions)
+        words_folded = frozenset(fold_term(word) for word in exceptions)
         exceptions_of[(exceptions, languages)] = (
-            folded_words,
+            words_folded,
             frozenset(
-                (language, stems[language][word]) for language in languages for word in folded_words
+                (language, stems[language][word]) for language in languages for word in words_folded
             ),
         )
 
-    none: frozenset[Any] = frozenset()
-    specs: dict[TermSpec, None] = {}
-    make = TermSpec._make
-    for source_id, target, mode, term, exceptions, notes in _wanted(ruleset):
-        if mode is MatchMode.CANONICAL_ID:
-            spec = TermSpec(source_id, target, mode, term.text, term.text, compounds=False)
-        else:
-            languages = term.languages
-            folded_words, excepted_stems = (
-                exceptions_of[(exceptions, languages)] if exceptions else (none, none)
-            )
-            spec = make(
-                (
-                    source_id,
-                    target,
-                    mode,
-                    term.text,
-                    fold_term(term.text),
-                    term.compounds,
-                    stems_of_term(term.text, languages) if mode in _STEMMED else (),
-                    folded_words,
-                    excepted_stems,
-                    notes,
-                )
-            )
-        specs[spec] = None
-    return tuple(specs)
+    none: tuple[tuple[()], tuple[()]] = ((), ())
+    rows: dict[SpecRow, None] = {}
+    for (
+        source_id,
+        target,
+        mode,
+        text,
+        folded,
+        compounds,
+        languages,
+        exceptions,
+        notes,
+        stemmed,
+    ) in pending:
+        folded_words, excepted_stems = (
+            exceptions_of[(exceptions, languages)] if exceptions else none
+        )
+        row: SpecRow = (
+            source_id,
+            target,
+            mode,
+            text,
+            folded,
+            compounds,
+            stems_of_term(folded, languages) if stemmed else (),
+            folded_words,
+            excepted_stems,
+            notes,
+        )
+        rows[row] = None
+    return tuple(rows)
 
 
 @attrs.frozen
@@ -370,7 +470,13 @@ class Flattened:
     content_hash: str
     sources: dict[str, Source]
     quota_sources: tuple[Source, ...]
-    specs: tuple[TermSpec, ...]
+    rows: tuple[SpecRow, ...]
+    """The term specs as plain tuples (see :data:`SpecRow`): what the compiled matcher reads."""
+
+    @property
+    def specs(self) -> tuple[TermSpec, ...]:
+        """The term specs (made from :attr:`rows` on every call)."""
+        return tuple(_spec_of(row) for row in self.rows)
 
 
 def flatten(ruleset: GuardrailsRuleset) -> Flattened:
@@ -380,4 +486,4 @@ def flatten(ruleset: GuardrailsRuleset) -> Flattened:
         (s for s in sources.values() if s.kind in (SourceKind.FORCE, SourceKind.LIMIT)),
         key=lambda source: source.order,
     )
-    return Flattened(ruleset.content_hash, sources, tuple(quotas), term_specs(ruleset))
+    return Flattened(ruleset.content_hash, sources, tuple(quotas), spec_rows(ruleset))

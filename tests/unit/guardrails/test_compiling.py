@@ -8,6 +8,7 @@ one-at-a-time computation it replaces.
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from hypothesis import given, settings
@@ -18,7 +19,16 @@ from weekplan.guardrails.compiled import _Automaton
 from weekplan.guardrails.model import GuardrailsRuleset, MatchMode
 from weekplan.guardrails.normalize import fold, fold_term, token_texts, tokenize
 from weekplan.guardrails.stemming import LANGUAGES, Language, stem, stem_words
-from weekplan.guardrails.terms import TermSpec, _item_terms, _rule_terms, _Term, term_specs
+from weekplan.guardrails.terms import (
+    EXCEPTIONS,
+    TermSpec,
+    _item_terms,
+    _rule_terms,
+    _Term,
+    flatten,
+    spec_rows,
+    term_specs,
+)
 from weekplan.guardrails.words import stems_of
 
 # Characters whose folding is out of the ordinary: a space and a combining mark
@@ -130,6 +140,35 @@ def test_term_specs_made_in_bulk_are_those_made_one_term_at_a_time(
     ruleset: GuardrailsRuleset,
 ) -> None:
     assert term_specs(ruleset) == _plain_term_specs(ruleset)
+
+
+@settings(max_examples=100)
+@given(rulesets())
+def test_spec_rows_are_the_term_specs_as_plain_tuples(ruleset: GuardrailsRuleset) -> None:
+    rows = spec_rows(ruleset)
+    specs = term_specs(ruleset)
+    # Empty exceptions are empty tuples in a row, empty frozensets in a spec.
+    assert [(*row[:7], frozenset(row[7]), frozenset(row[8]), row[9]) for row in rows] == list(specs)
+    assert all(type(row) is tuple for row in rows)
+    assert flatten(ruleset).specs == specs
+    assert all(type(spec) is TermSpec for spec in flatten(ruleset).specs)
+    for row in rows:
+        # Target and mode are the enums' plain string values (equal to the enums).
+        assert type(row[1]) is str
+        assert type(row[2]) is str
+
+
+@settings(max_examples=50)
+@given(rulesets())
+def test_the_garbage_collector_stops_tracking_rows_without_exceptions(
+    ruleset: GuardrailsRuleset,
+) -> None:
+    rows = spec_rows(ruleset)
+    # Each pass may untrack one more level of nested tuples (a row holds its
+    # stems, a tuple of pairs of a language and a tuple of stems).
+    for _ in range(4):
+        gc.collect()
+    assert not [row for row in rows if not row[EXCEPTIONS] and gc.is_tracked(row)]
 
 
 def _occurrences(patterns: list[str], text: str) -> list[tuple[int, int]]:
