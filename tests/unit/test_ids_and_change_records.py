@@ -10,7 +10,7 @@ import pytest
 
 from weekplan.domain.changes import ChangeRecord, ChangeSource, ChangeSubject, ChangeType
 from weekplan.domain.days import DayKey
-from weekplan.planner.session import new_id
+from weekplan.planner.options import new_id
 
 
 def test_a_new_id_is_the_hex_of_a_random_version_4_uuid() -> None:

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import Self
+from typing import Any
 
 import pytest
 
 from weekplan import InvalidInput, NotSupportedByStore, Planner, ReadOnlyAccess
 from weekplan.adapters.memory import InMemoryStore
+from weekplan.planner.uow_wrapper import UnitOfWorkWrapper
 from weekplan.ports import (
-    DishRepository,
-    InstanceRepository,
-    MealHistoryRepository,
-    RulesetRepository,
     Store,
-    TemplateRepository,
-    UnitOfWork,
 )
 from weekplan.testing._instances import InstanceConformance
 from weekplan.testing._isolation import IsolationConformance
@@ -26,49 +20,11 @@ from weekplan.testing._workflow_base import requires_workflow
 MONDAY = "2026-11-23"
 
 
-class _CoreOnlyUnitOfWork:
+class _CoreOnlyUnitOfWork(UnitOfWorkWrapper):
     """A unit of work with the mandatory repositories only, as a host's own store may have."""
 
-    def __init__(self, inner: UnitOfWork) -> None:
-        self._inner = inner
-
-    @property
-    def templates(self) -> TemplateRepository:
-        return self._inner.templates
-
-    @property
-    def instances(self) -> InstanceRepository:
-        return self._inner.instances
-
-    @property
-    def dishes(self) -> DishRepository:
-        return self._inner.dishes
-
-    @property
-    def meal_history(self) -> MealHistoryRepository:
-        return self._inner.meal_history
-
-    @property
-    def rulesets(self) -> RulesetRepository:
-        return self._inner.rulesets
-
-    def __enter__(self) -> Self:
-        self._inner.__enter__()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._inner.__exit__(exc_type, exc, tb)
-
-    def commit(self) -> None:
-        self._inner.commit()
-
-    def rollback(self) -> None:
-        self._inner.rollback()
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(name)  # every optional capability stays hidden
 
 
 class CoreOnlyStore:

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Concatenate, ParamSpec, Protocol, TypeVar
+from types import TracebackType
+from typing import Concatenate, ParamSpec, Protocol, Self, TypeVar
 
 from weekplan.errors import ReadOnlyAccess
 from weekplan.planner.retry import retry_lost_races
+from weekplan.planner.uow_wrapper import UnitOfWorkWrapper
+from weekplan.ports import UnitOfWork
 
-__all__ = ["AccessControlled", "is_writing", "writes"]
+__all__ = ["AccessControlled", "ReadOnlyUnitOfWork", "is_writing", "writes"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -55,3 +58,30 @@ def writes(method: Callable[Concatenate[A, P], R]) -> Callable[Concatenate[A, P]
 def is_writing(method: object) -> bool:
     """Whether ``method`` was declared with :func:`writes`."""
     return bool(getattr(method, _MARK, False))
+
+
+class ReadOnlyUnitOfWork(UnitOfWorkWrapper):
+    """A unit of work whose ``commit`` is refused: the defence behind ``@writes``.
+
+    It wraps a unit of work its session has already entered, and rolls it back on leaving.
+    """
+
+    @property
+    def wrapped(self) -> UnitOfWork:
+        """The unit of work whose ``commit`` this one refuses."""
+        return self._inner
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._inner.rollback()
+
+    def commit(self) -> None:
+        """Refused: :class:`~weekplan.ReadOnlyAccess`."""
+        raise ReadOnlyAccess()

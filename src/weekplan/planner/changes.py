@@ -15,7 +15,8 @@ from weekplan.domain._inputs import check_client_ref, check_template_id, collect
 from weekplan.domain.changes import ChangeRecord, ChangeSortKey, ChangeSubject
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.errors import InvalidInput
-from weekplan.planner.guardrails import GuardrailsUseCases
+from weekplan.planner.instances import instance_key
+from weekplan.planner.session import UseCases
 from weekplan.planner.workflow import require_workflow
 
 __all__ = ["ChangeLogUseCases"]
@@ -44,7 +45,7 @@ def _position(cursor: Any) -> ChangeSortKey | None:
     return (at, position[1])
 
 
-class ChangeLogUseCases(GuardrailsUseCases):
+class ChangeLogUseCases(UseCases):
     """The change log of the tenant's weeks and templates, newest first."""
 
     def list_changes(
@@ -55,25 +56,9 @@ class ChangeLogUseCases(GuardrailsUseCases):
         limit: int = 50,
         cursor: str | None = None,
     ) -> Page[ChangeRecord]:
-        """The change records of the client's week, newest first.
-
-        They outlive the week: a deleted week's records (and those of a week
-        planned again after it) are all listed here. A store without a change log
-        raises :class:`~weekplan.NotSupportedByStore`.
-
-        >>> from weekplan import Planner
-        >>> from weekplan.adapters.memory import InMemoryStore
-        >>> worker = Planner(InMemoryStore()).worker("tenant-a", actor="user-17")
-        >>> plan = worker.create_template("Week", [{"day_key": "mon", "slot_key": "lunch"}])
-        >>> _ = worker.create_instance(plan.id, "client-42", "2026-11-23")
-        >>> _ = worker.set_slot("client-42", "2026-11-23", "mon", "lunch", notes="soup",
-        ...                     reason="asked for something warm")
-        >>> [(r.change_type.value, r.source.value, r.actor, r.version_before, r.version_after)
-        ...  for r in worker.list_changes("client-42", "2026-11-23").items]
-        [('changed', 'edit', 'user-17', 1, 2), ('added', 'create', 'user-17', None, 1)]
-        """
+        """See :meth:`weekplan.WorkerPlanner.list_changes`."""
         (client, week), limit = collect_errors(
-            lambda: self._instance_key(client_ref, week_start_date),
+            lambda: instance_key(self._session, client_ref, week_start_date),
             lambda: check_limit(limit),
         )
         return self._changes(
@@ -87,7 +72,7 @@ class ChangeLogUseCases(GuardrailsUseCases):
     def list_template_changes(
         self, template_id: str, *, limit: int = 50, cursor: str | None = None
     ) -> Page[ChangeRecord]:
-        """The change records of one template, newest first (also after it was deleted)."""
+        """See :meth:`weekplan.WorkerPlanner.list_template_changes`."""
         template, limit = collect_errors(
             lambda: check_template_id(template_id), lambda: check_limit(limit)
         )
@@ -102,11 +87,7 @@ class ChangeLogUseCases(GuardrailsUseCases):
         limit: int = 50,
         cursor: str | None = None,
     ) -> Page[ChangeRecord]:
-        """The tenant's change records, newest first: of every week and template, or of one client.
-
-        ``since`` keeps records at or after that time, ``until`` records strictly
-        before it.
-        """
+        """See :meth:`weekplan.WorkerPlanner.list_all_changes`."""
         client, start, end, limit = collect_errors(
             lambda: None if client_ref is None else check_client_ref(client_ref),
             lambda: _check_time(since, "since"),

@@ -7,14 +7,16 @@ from datetime import date
 from weekplan.domain.client_view import ClientWeekView, build_client_view, dish_ids
 from weekplan.domain.paging import Page
 from weekplan.domain.plans import WeekPlanInstance
-from weekplan.planner.session import PlannerOptions, Session
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner.catalog import catalog_of
+from weekplan.planner.instances import InstanceUseCases, instance_key, load_instance
+from weekplan.planner.options import PlannerOptions
+from weekplan.planner.session import Session
 from weekplan.ports import CoreStore
 
 __all__ = ["ClientPlanner"]
 
 
-class ClientPlanner(Session):
+class ClientPlanner:
     """What one client of one tenant may see: their own weeks, nothing else.
 
     It has no method that writes.
@@ -23,8 +25,24 @@ class ClientPlanner(Session):
     def __init__(
         self, store: CoreStore, options: PlannerOptions, tenant_id: str, client_ref: str
     ) -> None:
-        super().__init__(store, options, tenant_id, read_only=True)
+        self._session = Session(store, options, tenant_id, read_only=True)
+        self._options = options
         self._client_ref = client_ref
+
+    @property
+    def tenant_id(self) -> str:
+        """The tenant every call of this session reads."""
+        return self._session.tenant_id
+
+    @property
+    def actor(self) -> str | None:
+        """Always ``None``: a client's planner writes nothing, so it records no one."""
+        return self._session.actor
+
+    @property
+    def read_only(self) -> bool:
+        """Always ``True``: a client's planner refuses every write."""
+        return self._session.read_only
 
     @property
     def client_ref(self) -> str:
@@ -33,7 +51,7 @@ class ClientPlanner(Session):
 
     def list_weeks(self, *, limit: int = 50, cursor: str | None = None) -> Page[WeekPlanInstance]:
         """The client's weeks, oldest first."""
-        reader = WorkerPlanner(self._store, self._options, self.tenant_id, read_only=True)
+        reader = InstanceUseCases(self._session)
         return reader.list_instances(client_ref=self._client_ref, limit=limit, cursor=cursor)
 
     def weekly_plan(self, week_start_date: date | str) -> ClientWeekView:
@@ -56,11 +74,12 @@ class ClientPlanner(Session):
         >>> [(s.slot_key, s.dish_name) for s in view.day("tue").slots], view.day("mon").slots
         ([('ontbijt', 'Havermout'), ('lunch', None)], ())
         """
-        reader = WorkerPlanner(self._store, self._options, self.tenant_id, read_only=True)
-        client_ref, week = reader._instance_key(self._client_ref, week_start_date)
-        with reader._reading(single_statement=False) as uow:
-            instance = reader._load_instance(uow, client_ref, week)
-            dishes = reader._catalog(uow).get_many(self.tenant_id, dish_ids(instance.days))
+        client_ref, week = instance_key(self._session, self._client_ref, week_start_date)
+        with self._session.reading(single_statement=False) as uow:
+            instance = load_instance(self._session, uow, client_ref, week)
+            dishes = catalog_of(self._options, uow).get_many(
+                self.tenant_id, dish_ids(instance.days)
+            )
         return build_client_view(
             instance, dishes, self._options.meal_vocabulary, self._options.week_starts_on
         )

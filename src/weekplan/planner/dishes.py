@@ -1,8 +1,8 @@
 """Use cases on the tenant's dish catalog, and dish suggestions for a slot.
 
-It is the base of the worker's use cases, because every write of a template or
-instance passes through :meth:`DishUseCases._plan_changed`: it refuses dish ids
-that are not in the tenant's catalog and keeps the planning history in step.
+Every write of a template or instance passes through
+:func:`weekplan.planner.history.plan_changed`: it refuses dish ids that are not
+in the tenant's catalog and keeps the planning history in step.
 
 Deleting a dish that plans still name is allowed: those plans keep the id, the
 client's view shows the slot's dish as missing, and the plans stay editable
@@ -25,8 +25,6 @@ from weekplan.domain._inputs import (
     collect_errors,
 )
 from weekplan.domain.dishes import Dish, parse_meal_types, parse_texts
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.history import history_delta, introduced_dish_ids
 from weekplan.domain.limits import (
     ID_MAX,
     INGREDIENT_MAX,
@@ -51,16 +49,14 @@ from weekplan.domain.text import check_key, check_text, search_key
 from weekplan.errors import (
     ConcurrentUpdate,
     DishNotFound,
-    ReadOnlyAccess,
     VersionConflict,
 )
 from weekplan.guardrails.cache import RulesetCache
 from weekplan.guardrails.model import GuardrailsRuleset
-from weekplan.planner.access import writes
+from weekplan.planner.catalog import catalog_of, check_catalog_writable
 from weekplan.planner.enforcement import blocked_dish_ids, client_ruleset
-from weekplan.planner.session import Session
+from weekplan.planner.session import UseCases
 from weekplan.ports import (
-    DishCatalog,
     DishRepository,
     MealRankKey,
     MealSignalIndex,
@@ -82,10 +78,9 @@ def check_dish_id(value: Any, field: str = "dish_id") -> str:
     return check_key(value, field, max_length=ID_MAX)
 
 
-class DishUseCases(Session):
+class DishUseCases(UseCases):
     """The tenant's dishes: the catalog, suggestions, and the checks every plan write makes."""
 
-    @writes
     def upsert_dish(
         self,
         dish_id: str,
@@ -97,20 +92,7 @@ class DishUseCases(Session):
         steps: Iterable[str] = (),
         expected_version: int | None = None,
     ) -> Dish:
-        """Create the dish with this id, or replace what it says.
-
-        A new dish starts at version 1; a change bumps the version and one that
-        changes nothing keeps it. With ``expected_version``, a dish changed since
-        raises :class:`~weekplan.VersionConflict`.
-
-        >>> from weekplan import Planner
-        >>> from weekplan.adapters.memory import InMemoryStore
-        >>> worker = Planner(InMemoryStore()).worker("tenant-a")
-        >>> worker.upsert_dish("oats", name="Havermout", meal_types=["breakfast"]).version
-        1
-        >>> worker.upsert_dish("oats", name="Havermout met appel").version
-        2
-        """
+        """See :meth:`weekplan.WorkerPlanner.upsert_dish`."""
         values = collect_errors(
             lambda: check_dish_id(dish_id),
             lambda: check_text(name, "name", max_length=NAME_MAX, max_key_length=NAME_KEY_MAX),
@@ -129,7 +111,7 @@ class DishUseCases(Session):
             lambda: check_expected_version(expected_version),
         )
         dish_id, expected = values[0], values[-1]
-        self._check_catalog_writable()
+        check_catalog_writable(self._options)
         now = self._options.clock()
         candidate = Dish(dish_id, self.tenant_id, *values[1:-1], created_at=now, updated_at=now)
         with self._transaction() as uow:
@@ -173,10 +155,10 @@ class DishUseCases(Session):
         return repository.replace(self.tenant_id, dish, expected_version=expected_version)
 
     def get_dish(self, dish_id: str) -> Dish:
-        """The dish, or :class:`~weekplan.DishNotFound` (also for another tenant's id)."""
+        """See :meth:`weekplan.WorkerPlanner.get_dish`."""
         dish_id = check_dish_id(dish_id)
         with self._reading(single_statement=True) as uow:
-            dish = self._catalog(uow).get_many(self.tenant_id, (dish_id,)).get(dish_id)
+            dish = catalog_of(self._options, uow).get_many(self.tenant_id, (dish_id,)).get(dish_id)
         if dish is None:
             raise DishNotFound()
         return dish
@@ -184,16 +166,15 @@ class DishUseCases(Session):
     def list_dishes(
         self, *, search: str | None = None, limit: int = 50, cursor: str | None = None
     ) -> Page[Dish]:
-        """Dishes whose name contains ``search`` (case and accents ignored), by name.
-
-        Pass a page's ``next_cursor`` as ``cursor`` to continue.
-        """
+        """See :meth:`weekplan.WorkerPlanner.list_dishes`."""
         needle, limit = collect_errors(lambda: check_search(search), lambda: check_limit(limit))
         position = decode_cursor(_CURSOR_KIND, cursor, arity=2)
         after = (position[0], position[1]) if position else None
         with self._reading(single_statement=True) as uow:
             rows = list(
-                self._catalog(uow).list(self.tenant_id, search=needle, after=after, limit=limit + 1)
+                catalog_of(self._options, uow).list(
+                    self.tenant_id, search=needle, after=after, limit=limit + 1
+                )
             )
         items = tuple(rows[:limit])
         next_cursor = None
@@ -202,15 +183,10 @@ class DishUseCases(Session):
             next_cursor = encode_cursor(_CURSOR_KIND, (search_key(last.name), last.id))
         return Page(items, next_cursor)
 
-    @writes
     def delete_dish(self, dish_id: str) -> None:
-        """Delete the dish from the catalog.
-
-        Plans that name it keep the id and show the dish as missing; see the
-        module documentation for why this is not refused.
-        """
+        """See :meth:`weekplan.WorkerPlanner.delete_dish`."""
         dish_id = check_dish_id(dish_id)
-        self._check_catalog_writable()
+        check_catalog_writable(self._options)
         with self._transaction() as uow:
             if not uow.dishes.remove(self.tenant_id, dish_id):
                 raise DishNotFound()
@@ -224,35 +200,7 @@ class DishUseCases(Session):
         limit: int = 10,
         client_ref: str | None = None,
     ) -> list[DishSuggestion]:
-        """Dishes for a slot, the likeliest first, each saying why it ranked there.
-
-        The slot's meal type comes from the planner's vocabulary. Dishes planned
-        most often for that meal come first, then dishes labelled with it, then
-        dishes whose name hints at it; ties go by name, then id (the full rule is
-        in :mod:`weekplan.domain.suggestions`). If no dish matches the meal, every
-        dish is suggested by name. ``query`` keeps only dishes whose name contains
-        it, case and accents ignored. ``limit`` is 1 to 100.
-
-        With ``client_ref``, dishes that a hard rule or ``drop`` of that client's
-        guardrails ruleset blocks are left out, each dish judged on its own
-        (``force``/``limit`` quotas depend on the whole week and leave nothing
-        out). A client without a ruleset gets every dish.
-
-        It reads the running totals of the planning history, never past plans, so
-        its cost does not grow with the history. Where the store keeps each dish's
-        meal signals under the planner's vocabulary, it reads the dishes with
-        history for this meal and a page of the meal's index, so its cost does not
-        grow with the catalog either; otherwise it scans the catalog, with the
-        same result (see ``docs/suggestions.md`` and :meth:`recompute_meal_signals`).
-
-        >>> from weekplan import Planner
-        >>> from weekplan.adapters.memory import InMemoryStore
-        >>> worker = Planner(InMemoryStore()).worker("tenant-a")
-        >>> for dish_id, name in [("d1", "Pasta pesto"), ("d2", "Havermout"), ("d3", "Omelette")]:
-        ...     _ = worker.upsert_dish(dish_id, name=name)
-        >>> [s.dish.name for s in worker.suggest_dishes("Ontbijt")]
-        ['Havermout', 'Omelette']
-        """
+        """See :meth:`weekplan.WorkerPlanner.suggest_dishes`."""
         key, needle, limit, client = collect_errors(
             lambda: check_text(slot_key, "slot_key", max_length=SLOT_KEY_MAX),
             lambda: check_search(query, "query"),
@@ -290,26 +238,8 @@ class DishUseCases(Session):
             dishes, meal_type=meal_type, history=history, vocabulary=vocabulary, limit=limit
         )
 
-    @writes
     def recompute_meal_signals(self, *, batch_size: int = 500) -> int:
-        """Store every dish's meal signals under this planner's vocabulary; the number rewritten.
-
-        Run it once after upgrading to a store that indexes meal signals, and
-        after changing the planner's :class:`~weekplan.MealVocabulary` hints:
-        until then ``suggest_dishes`` scans the catalog (same results, slower).
-        Dishes are rewritten ``batch_size`` at a time, each batch in a
-        transaction of its own. It is idempotent and safe to run on many workers
-        at once, and beside ongoing writes: a dish written meanwhile keeps the
-        signals its own write stored. It returns 0 when everything was current,
-        and also for a host's own catalog or a store without the index.
-
-        >>> from weekplan import Planner
-        >>> from weekplan.adapters.memory import InMemoryStore
-        >>> worker = Planner(InMemoryStore()).worker("tenant-a")
-        >>> _ = worker.upsert_dish("oats", name="Havermout")
-        >>> worker.recompute_meal_signals()
-        0
-        """
+        """See :meth:`weekplan.WorkerPlanner.recompute_meal_signals`."""
         size = check_limit(batch_size, maximum=RECOMPUTE_BATCH_MAX)
         vocabulary = self._options.meal_vocabulary
         rewritten, after = 0, None
@@ -334,22 +264,14 @@ class DishUseCases(Session):
 
     # -- shared steps -------------------------------------------------------------
 
-    def _catalog(self, uow: UnitOfWork) -> DishCatalog:
-        return self._options.dish_catalog or uow.dishes
-
     def _meal_index(self, uow: UnitOfWork) -> MealSignalIndex | None:
         # A host's own catalog has no signals of weekplan's: it is always scanned.
         if self._options.dish_catalog is not None:
             return None
         return meal_signal_index_of(uow.dishes)
 
-    def _check_catalog_writable(self) -> None:
-        # A host's own catalog is only read: its dishes are edited in the host.
-        if self._options.dish_catalog is not None:
-            raise ReadOnlyAccess("dishes are kept in the host's catalog")
-
     def _scan_catalog(self, uow: UnitOfWork, needle: str | None) -> Iterable[Dish]:
-        catalog = self._catalog(uow)
+        catalog = catalog_of(self._options, uow)
         after = None
         while True:
             page = catalog.list(self.tenant_id, search=needle, after=after, limit=_SCAN_PAGE)
@@ -357,36 +279,6 @@ class DishUseCases(Session):
             if len(page) < _SCAN_PAGE:
                 return
             after = (search_key(page[-1].name), page[-1].id)
-
-    def _require_dishes(self, uow: UnitOfWork, dish_ids: Iterable[str]) -> None:
-        """:class:`~weekplan.DishNotFound` unless every id names a dish of this tenant."""
-        wanted = frozenset(dish_ids)
-        if not wanted:
-            return
-        found = self._catalog(uow).get_many(self.tenant_id, wanted)
-        missing = sorted(wanted - found.keys())
-        if missing:
-            raise DishNotFound(f"no dish {missing[0]!r} in this tenant")
-
-    def _plan_changed(
-        self,
-        uow: UnitOfWork,
-        before: Iterable[PlanEntry],
-        after: Iterable[PlanEntry],
-        *,
-        check_dishes: bool = True,
-    ) -> None:
-        """Every write of a plan's entries calls this, in its unit of work.
-
-        It checks the dish ids the write introduces (one batched lookup) and
-        applies the write's difference to the planning history.
-        """
-        before, after = tuple(before), tuple(after)
-        if check_dishes:
-            self._require_dishes(uow, introduced_dish_ids(before, after))
-        delta = history_delta(before, after)
-        if delta:
-            uow.meal_history.apply_delta(self.tenant_id, delta)
 
 
 @attrs.frozen

@@ -17,8 +17,9 @@ from weekplan.domain.limits import SLOT_KEY_MAX
 from weekplan.domain.plans import WeekPlanInstance
 from weekplan.domain.text import check_text
 from weekplan.planner.access import writes
+from weekplan.planner.catalog import require_dishes
 from weekplan.planner.dishes import check_dish_id
-from weekplan.planner.session import UNSET, Unset
+from weekplan.planner.options import UNSET, Unset
 
 if TYPE_CHECKING:
     from weekplan.planner.drafts import DraftUseCases
@@ -133,7 +134,7 @@ class DraftEditor:
             self._week,
             expected,
             lambda _live, draft: assign_dish(draft.days, scope, slot, dish_id),
-            dishes_checked=lambda uow: worker._require_dishes(uow, (dish_id,)),
+            dishes_checked=lambda uow: require_dishes(worker._session, uow, (dish_id,)),
         )
 
     def __repr__(self) -> str:

@@ -23,9 +23,12 @@ from weekplan.domain.runs import GenerationRun, RunType
 from weekplan.errors import InvalidInput, VersionConflict
 from weekplan.generation.checked import CheckedWeek
 from weekplan.generation.request import GeneratedEntry
-from weekplan.planner.access import writes
+from weekplan.planner.catalog import catalog_of, require_dishes
+from weekplan.planner.drafts import draft_check
 from weekplan.planner.generation_flow import GenerationJob
-from weekplan.planner.runs import RunUseCases
+from weekplan.planner.instances import add_instance, instance_key, load_instance
+from weekplan.planner.session import UseCases
+from weekplan.planner.templates import load_template
 from weekplan.planner.workflow import locks_of, require_workflow
 from weekplan.ports import UnitOfWork
 
@@ -49,10 +52,9 @@ class GeneratedDraft:
     entries: tuple[GeneratedEntry, ...]
 
 
-class GenerationUseCases(RunUseCases):
+class GenerationUseCases(UseCases):
     """Generation of client weeks into their drafts."""
 
-    @writes
     def generate_draft(
         self,
         client_ref: str,
@@ -62,31 +64,9 @@ class GenerationUseCases(RunUseCases):
         seed: int | None = None,
         template_id: str | None = None,
     ) -> GeneratedDraft:
-        """Fill the unlocked slots of ``days`` in the week's draft with dishes that fit the diet.
-
-        ``days`` is ``"week"`` (a generation), one day (``"tue"``) or several
-        (``["mon", "thu"]``), a regeneration of only those days. The draft is
-        started from the live week when the week has none; slots outside
-        ``days`` and locked slots keep what the draft has. The same ``seed``
-        on the same week, catalog and diet gives the same dishes; without one,
-        a seed is drawn and kept on the run.
-
-        A week that does not exist yet takes its slots from ``template_id``:
-        the week is created from the template, as
-        :meth:`~weekplan.WorkerPlanner.create_instance` would, in the same
-        transaction that saves the generated draft, so a generation that fails
-        creates nothing. Without ``template_id`` a missing week is
-        :class:`~weekplan.InstanceNotFound`; for a week that exists,
-        ``template_id`` is not used.
-
-        Raises :class:`~weekplan.GenerationInfeasible` when no week meets the
-        diet, :class:`~weekplan.GenerationQuotaExceeded` over the quota,
-        :class:`~weekplan.GuardrailsViolation` or
-        :class:`~weekplan.GenerationFailed` when no proposal passed; each is
-        recorded as a run first.
-        """
+        """See :meth:`weekplan.WorkerPlanner.generate_draft`."""
         (client, week), scope, chosen_seed, template = collect_errors(
-            lambda: self._instance_key(client_ref, week_start_date),
+            lambda: instance_key(self._session, client_ref, week_start_date),
             lambda: parse_day_scope(days),
             lambda: _check_seed(seed),
             lambda: None if template_id is None else check_template_id(template_id),
@@ -96,8 +76,8 @@ class GenerationUseCases(RunUseCases):
         def base(uow: UnitOfWork) -> tuple[tuple[PlanEntry, ...], frozenset[SlotKey]]:
             if template is not None and uow.instances.get(self.tenant_id, client, week) is None:
                 # The week to be: the template's slots, nothing locked, no draft yet.
-                return self._load_template(uow, template).days, frozenset()
-            live = self._load_instance(uow, client, week)
+                return load_template(self._session, uow, template).days, frozenset()
+            live = load_instance(self._session, uow, client, week)
             draft = require_workflow(uow).drafts.get(self.tenant_id, client, week)
             locked = frozenset(lock.key for lock in locks_of(uow, self.tenant_id, client, week))
             return (live.days if draft is None else draft.days), locked
@@ -115,7 +95,7 @@ class GenerationUseCases(RunUseCases):
             seed=chosen_seed,
             options=self._options,
             transaction=lambda: self._client_transaction(client),
-            catalog=self._catalog,
+            catalog=lambda uow: catalog_of(self._options, uow),
             base=base,
             save=save,
         )
@@ -136,8 +116,10 @@ class GenerationUseCases(RunUseCases):
         """
         drafts = require_workflow(uow).drafts
         if template is not None and uow.instances.get(self.tenant_id, client, week) is None:
-            self._add_instance(uow, self._load_template(uow, template), client, week)
-        live = self._load_instance(uow, client, week)
+            add_instance(
+                self._session, uow, load_template(self._session, uow, template), client, week
+            )
+        live = load_instance(self._session, uow, client, week)
         draft = drafts.get(self.tenant_id, client, week)
         locked = {lock.key for lock in locks_of(uow, self.tenant_id, client, week)}
         chosen = {e.key: e.dish_id for e in checked.proposal.entries if e.key not in locked}
@@ -148,9 +130,9 @@ class GenerationUseCases(RunUseCases):
             else entry
             for entry in current
         )
-        self._require_dishes(uow, set(chosen.values()))
+        require_dishes(self._session, uow, set(chosen.values()))
         now = self._options.clock()
-        guardrails = self._draft_check(uow, client, days)
+        guardrails = draft_check(self._session, uow, client, days)
         if draft is None:
             created = WeekDraft(
                 tenant_id=self.tenant_id,

@@ -43,8 +43,8 @@ from weekplan.generation.port import PlanGenerator
 from weekplan.generation.request import GeneratedWeek, GenerationRequest
 from weekplan.planner.enforcement import client_ruleset
 from weekplan.planner.generation_runs import admit_generation
+from weekplan.planner.options import PlannerOptions
 from weekplan.planner.retry import retry_lost_races
-from weekplan.planner.session import PlannerOptions
 from weekplan.ports import DishCatalog, DishSortKey, UnitOfWork, runs_of
 
 __all__ = ["RECENT_WEEKS", "GenerationJob", "default_generator"]

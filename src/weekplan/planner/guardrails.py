@@ -25,10 +25,11 @@ from weekplan.errors import InvalidInput, RulesetNotFound, VersionConflict
 from weekplan.guardrails.decision import GuardDecision
 from weekplan.guardrails.loading import ruleset_from_dict
 from weekplan.guardrails.model import RULE_ID_MAX, GuardrailsRuleset
-from weekplan.planner.access import writes
-from weekplan.planner.bulk import BulkUseCases
 from weekplan.planner.capabilities import Capability
+from weekplan.planner.catalog import catalog_of
 from weekplan.planner.enforcement import client_ruleset, decide_plan, recheck
+from weekplan.planner.instances import instance_key, load_instance, week_of
+from weekplan.planner.session import UseCases
 from weekplan.ports import UnitOfWork
 
 __all__ = ["GuardrailsUseCases", "RulesetAssignment"]
@@ -69,28 +70,11 @@ class RulesetAssignment:
     weeks_not_compliant: tuple[date, ...]
 
 
-class GuardrailsUseCases(BulkUseCases):
+class GuardrailsUseCases(UseCases):
     """The tenant's diet rulesets, which client is on which, and checks of client weeks."""
 
-    @writes
     def save_ruleset(self, ruleset: GuardrailsRuleset | Mapping[str, Any]) -> GuardrailsRuleset:
-        """Store a ruleset (a value or a dict in the shape of ``ruleset_to_dict``) and return it.
-
-        A ruleset is stored under its ``content_hash``, once: saving rules the
-        tenant already stored changes nothing and returns the ruleset stored
-        first, with its labels (``diet_id``, ``version``, ``provenance``), since
-        the hash covers only what decides. A malformed dict is
-        :class:`~weekplan.InvalidInput` naming each bad field under ``ruleset``.
-
-        >>> from weekplan import Planner
-        >>> from weekplan.adapters.memory import InMemoryStore
-        >>> worker = Planner(InMemoryStore()).worker("tenant-a")
-        >>> saved = worker.save_ruleset({"diet_id": "koemelkvrij", "rules": [
-        ...     {"id": "geen-melk", "action": "block", "strictness": "hard", "priority": 1,
-        ...      "target": "ingredient", "match": {"term": "melk"}}]})
-        >>> worker.get_ruleset(saved.content_hash) == saved
-        True
-        """
+        """See :meth:`weekplan.WorkerPlanner.save_ruleset`."""
         parsed = _parse_ruleset(ruleset)
         with self._transaction() as uow:
             uow.rulesets.add(self.tenant_id, parsed)
@@ -100,10 +84,7 @@ class GuardrailsUseCases(BulkUseCases):
         return stored if stored is not None else parsed
 
     def get_ruleset(self, content_hash: str) -> GuardrailsRuleset:
-        """The ruleset stored under ``content_hash``, or :class:`~weekplan.RulesetNotFound`.
-
-        Another tenant's hash is not found, even for the very same rules.
-        """
+        """See :meth:`weekplan.WorkerPlanner.get_ruleset`."""
         content_hash = _check_hash(content_hash)
         with self._transaction() as uow:
             return self._load_ruleset(uow, content_hash)
@@ -111,11 +92,7 @@ class GuardrailsUseCases(BulkUseCases):
     def list_rulesets(
         self, *, diet_id: str | None = None, limit: int = 50, cursor: str | None = None
     ) -> Page[GuardrailsRuleset]:
-        """The tenant's rulesets by diet id, then version, then content hash.
-
-        ``diet_id`` keeps only the versions of one diet. Pass a page's
-        ``next_cursor`` as ``cursor`` to continue.
-        """
+        """See :meth:`weekplan.WorkerPlanner.list_rulesets`."""
         diet, limit = collect_errors(
             lambda: (
                 None if diet_id is None else check_key(diet_id, "diet_id", max_length=RULE_ID_MAX)
@@ -144,7 +121,6 @@ class GuardrailsUseCases(BulkUseCases):
             )
         return Page(items, next_cursor)
 
-    @writes
     def assign_ruleset(
         self,
         client_ref: str,
@@ -152,33 +128,13 @@ class GuardrailsUseCases(BulkUseCases):
         *,
         from_week: date | str | None = None,
     ) -> RulesetAssignment:
-        """Put the client on the stored ruleset ``content_hash``, or take them off with ``None``.
-
-        From now on every write of the client's weeks is checked against it.
-        In the same transaction, the client's weeks that start on ``from_week``
-        or later (default: the current week) are checked and each stores its
-        check (``guardrails``; ``None`` when the client is taken off), their
-        days and versions untouched. Returns the ruleset and what the check
-        found. An unknown hash is :class:`~weekplan.RulesetNotFound`.
-
-        >>> from weekplan import Planner
-        >>> from weekplan.adapters.memory import InMemoryStore
-        >>> worker = Planner(InMemoryStore()).worker("tenant-a")
-        >>> _ = worker.upsert_dish("pap", name="Pap", ingredients=["melk", "havermout"])
-        >>> plan = worker.create_template("Week", [
-        ...     {"day_key": "mon", "slot_key": "ontbijt", "dish_template_id": "pap"}])
-        >>> _ = worker.create_instance(plan.id, "client-42", "2026-11-23")
-        >>> diet = worker.save_ruleset({"diet_id": "koemelkvrij", "rules": [
-        ...     {"id": "geen-melk", "action": "block", "strictness": "hard", "priority": 1,
-        ...      "target": "ingredient", "match": {"term": "melk"}}]})
-        >>> done = worker.assign_ruleset("client-42", diet.content_hash, from_week="2026-11-23")
-        >>> done.weeks_checked, [week.isoformat() for week in done.weeks_not_compliant]
-        (1, ['2026-11-23'])
-        """
+        """See :meth:`weekplan.WorkerPlanner.assign_ruleset`."""
         client, wanted, start = collect_errors(
             lambda: check_client_ref(client_ref),
             lambda: None if content_hash is None else _check_hash(content_hash),
-            lambda: self._current_week() if from_week is None else self._week(from_week),
+            lambda: (
+                self._current_week() if from_week is None else week_of(self._session, from_week)
+            ),
         )
         with self._client_transaction(client) as uow:
             ruleset = None if wanted is None else self._load_ruleset(uow, wanted)
@@ -205,7 +161,7 @@ class GuardrailsUseCases(BulkUseCases):
         ruleset: GuardrailsRuleset | None,
     ) -> list[WeekPlanInstance]:
         """Store a fresh check on each of the client's weeks from ``start`` on."""
-        catalog = self._catalog(uow)
+        catalog = catalog_of(self._options, uow)
         checked: list[WeekPlanInstance] = []
         # The listing is ordered by (week, client) and ``after`` is exclusive.
         after = (start - timedelta(days=1), client)
@@ -233,7 +189,7 @@ class GuardrailsUseCases(BulkUseCases):
             after = (batch[-1].week_start_date, batch[-1].client_ref)
 
     def get_client_ruleset(self, client_ref: str) -> GuardrailsRuleset | None:
-        """The ruleset the client is on, or ``None`` if the client has no diet."""
+        """See :meth:`weekplan.WorkerPlanner.get_client_ruleset`."""
         client = check_client_ref(client_ref)
         self._require(Capability.RULESETS)
         with self._transaction() as uow:
@@ -246,39 +202,20 @@ class GuardrailsUseCases(BulkUseCases):
         *,
         ruleset: GuardrailsRuleset | Mapping[str, Any] | None = None,
     ) -> GuardDecision:
-        """How the client's saved week fares against their ruleset (or ``ruleset``), unsaved.
-
-        Nothing is written, so read-only workers may ask too. Without
-        ``ruleset``, a client with no diet is :class:`~weekplan.RulesetNotFound`.
-        To reproduce the check a week was saved with, pass
-        ``get_ruleset(week.guardrails.content_hash)``.
-
-        >>> from weekplan import Planner
-        >>> from weekplan.adapters.memory import InMemoryStore
-        >>> worker = Planner(InMemoryStore()).worker("tenant-a")
-        >>> _ = worker.upsert_dish("pap", name="Pap", ingredients=["melk", "havermout"])
-        >>> week = worker.create_template("Week", [
-        ...     {"day_key": "mon", "slot_key": "ontbijt", "dish_template_id": "pap"}])
-        >>> _ = worker.create_instance(week.id, "client-42", "2026-11-23")
-        >>> diet = {"diet_id": "koemelkvrij", "rules": [
-        ...     {"id": "geen-melk", "action": "block", "strictness": "hard", "priority": 1,
-        ...      "target": "ingredient", "match": {"term": "melk"}}]}
-        >>> worker.check_instance("client-42", "2026-11-23", ruleset=diet).outcome.value
-        'blocked'
-        """
+        """See :meth:`weekplan.WorkerPlanner.check_instance`."""
         (client, week), given = collect_errors(
-            lambda: self._instance_key(client_ref, week_start_date),
+            lambda: instance_key(self._session, client_ref, week_start_date),
             lambda: None if ruleset is None else _parse_ruleset(ruleset),
         )
         if given is None:
             self._require(Capability.RULESETS)
         with self._transaction() as uow:
-            instance = self._load_instance(uow, client, week)
+            instance = load_instance(self._session, uow, client, week)
             chosen = given if given is not None else client_ruleset(uow, self.tenant_id, client)
             if chosen is None:
                 raise RulesetNotFound("this client has no guardrails ruleset")
             return decide_plan(
-                self._catalog(uow),
+                catalog_of(self._options, uow),
                 self.tenant_id,
                 chosen,
                 instance.days,

@@ -38,16 +38,18 @@ from weekplan.errors import (
     VersionConflict,
     WeekPlanError,
 )
-from weekplan.planner.access import writes
 from weekplan.planner.bulk_instances import (
     add_new_instances,
     checks_per_ruleset,
     rulesets_of_clients,
 )
 from weekplan.planner.capabilities import require_client_lock
+from weekplan.planner.catalog import catalog_of
 from weekplan.planner.enforcement import enforce
-from weekplan.planner.session import UNSET, Unset
-from weekplan.planner.templates import TemplateUseCases
+from weekplan.planner.history import plan_changed
+from weekplan.planner.options import UNSET, Unset
+from weekplan.planner.session import Session, UseCases
+from weekplan.planner.templates import load_template
 from weekplan.planner.workflow import (
     check_reason,
     enforce_locks,
@@ -58,7 +60,14 @@ from weekplan.planner.workflow import (
 )
 from weekplan.ports import UnitOfWork
 
-__all__ = ["InstanceUseCases"]
+__all__ = [
+    "InstanceUseCases",
+    "add_instance",
+    "instance_key",
+    "load_instance",
+    "save_instance",
+    "week_of",
+]
 
 _CURSOR_KIND = "instances"
 
@@ -69,7 +78,7 @@ def _check_compliant(value: Any) -> bool | None:
     raise InvalidInput.at(("compliant",), "must be true, false or null")
 
 
-class InstanceUseCases(TemplateUseCases):
+class InstanceUseCases(UseCases):
     """Client week instances of the tenant. Their edits never reach the template.
 
     When the client is on a guardrails ruleset (see
@@ -79,94 +88,42 @@ class InstanceUseCases(TemplateUseCases):
     violations are saved and listed in the returned week's ``guardrails``.
     """
 
-    @writes
     def create_instance(
         self, template_id: str, client_ref: str, week_start_date: date | str
     ) -> WeekPlanInstance:
-        """Clone the template into ``client_ref``'s week starting ``week_start_date``.
-
-        The template's entries become both ``template_snapshot`` (frozen from now
-        on) and ``days`` (what the worker edits and the client sees).
-        Raises :class:`~weekplan.TemplateNotFound` or :class:`~weekplan.InstanceExists`,
-        and :class:`~weekplan.GuardrailsViolation` if the template breaks a hard
-        rule of the client's diet.
-        """
+        """See :meth:`weekplan.WorkerPlanner.create_instance`."""
         template_id, client_ref, week = collect_errors(
             lambda: check_template_id(template_id),
             lambda: check_client_ref(client_ref),
-            lambda: self._week(week_start_date),
+            lambda: week_of(self._session, week_start_date),
         )
         with self._client_transaction(client_ref) as uow:
-            template = self._load_template(uow, template_id)
-            instance = self._add_instance(uow, template, client_ref, week)
+            template = load_template(self._session, uow, template_id)
+            instance = add_instance(self._session, uow, template, client_ref, week)
             uow.commit()
         return instance
 
-    def _add_instance(
-        self, uow: UnitOfWork, template: WeekPlanTemplate, client_ref: str, week: date
-    ) -> WeekPlanInstance:
-        """Clone ``template`` into the client's week inside ``uow``: checked, stored, logged."""
-        now = self._options.clock()
-        instance = WeekPlanInstance(
-            id=self._options.id_factory(),
-            tenant_id=self.tenant_id,
-            template_id=template.id,
-            client_ref=client_ref,
-            week_start_date=week,
-            days=template.days,
-            template_snapshot=template.days,
-            version=1,
-            created_at=now,
-            updated_at=now,
-        )
-        # The template's dishes were checked when they entered it.
-        self._plan_changed(uow, (), instance.days, check_dishes=False)
-        instance = enforce(
-            uow, self._catalog(uow), self.tenant_id, instance, rulesets=self._options.rulesets
-        )
-        uow.instances.add(self.tenant_id, instance)
-        self._log_week(
-            uow, instance, slot_changes((), instance.days), ChangeSource.CREATE, None, now, None
-        )
-        return instance
-
-    @writes
     def create_instances(
         self, template_id: str, client_refs: Iterable[str], week_start_date: date | str
     ) -> InstancesCreated:
-        """Clone the template into the week starting ``week_start_date`` of each client.
-
-        Each client is treated as :meth:`create_instance` would treat it, in one
-        transaction for all: a client that already has a week that date gets
-        :class:`~weekplan.InstanceExists`, and one whose diet the template
-        breaks gets :class:`~weekplan.GuardrailsViolation`, both reported in
-        the result's ``errors`` (see :class:`~weekplan.InstancesCreated`) while
-        every other client's week is created. A template that does not exist
-        (:class:`~weekplan.TemplateNotFound`) or a bad argument
-        (:class:`~weekplan.InvalidInput`; ``client_refs`` is a list of at most
-        1,000 distinct refs) creates nothing.
-
-        It costs a few statements whatever the number of clients: the template,
-        the clients' diets and their rulesets are each read once, each ruleset
-        is evaluated once, and the weeks are inserted together.
-        """
+        """See :meth:`weekplan.WorkerPlanner.create_instances`."""
         template_id, clients, week = collect_errors(
             lambda: check_template_id(template_id),
             lambda: parse_client_refs(client_refs, check_client_ref),
-            lambda: self._week(week_start_date),
+            lambda: week_of(self._session, week_start_date),
         )
         with self._transaction() as uow:
             # Each client held first, as one create_instance holds its client; in
             # one order, so that two bulk calls never wait for each other in a circle.
             for client in sorted(clients):
                 require_client_lock(uow.rulesets)(self.tenant_id, client)
-            template = self._load_template(uow, template_id)
+            template = load_template(self._session, uow, template_id)
             if not clients:
                 return InstancesCreated(())
             diets = rulesets_of_clients(uow, self.tenant_id, clients)
             outcomes = checks_per_ruleset(
                 uow,
-                self._catalog(uow),
+                catalog_of(self._options, uow),
                 self.tenant_id,
                 sorted(set(diets.values())),
                 template.days,
@@ -225,13 +182,13 @@ class InstanceUseCases(TemplateUseCases):
         return InstancesCreated(created, {c: errors[c] for c in clients if c in errors})
 
     def get_instance(self, client_ref: str, week_start_date: date | str) -> WeekPlanInstance:
-        """The client's week, or :class:`~weekplan.InstanceNotFound`."""
-        client_ref, week = self._instance_key(client_ref, week_start_date)
+        """See :meth:`weekplan.WorkerPlanner.get_instance`."""
+        client_ref, week = instance_key(self._session, client_ref, week_start_date)
         # The week and its locks: one statement where the store reads them
         # together (see WeekWithLocksReads), else two in one transaction.
         one = getattr(self._store, "reads_week_with_locks", False) is True
         with self._reading(single_statement=one) as uow:
-            return self._load_instance(uow, client_ref, week)
+            return load_instance(self._session, uow, client_ref, week)
 
     def list_instances(
         self,
@@ -242,16 +199,10 @@ class InstanceUseCases(TemplateUseCases):
         limit: int = 50,
         cursor: str | None = None,
     ) -> Page[WeekPlanInstance]:
-        """Instances by week then client, optionally of one client and/or one week.
-
-        ``compliant=False`` keeps the weeks whose stored guardrails check has a
-        hard violation (not yet compliant with the client's diet),
-        ``compliant=True`` those whose check has none; weeks without a check
-        (clients without a diet) are in neither.
-        """
+        """See :meth:`weekplan.WorkerPlanner.list_instances`."""
         client, week, limit, wanted = collect_errors(
             lambda: None if client_ref is None else check_client_ref(client_ref),
-            lambda: None if week_start_date is None else self._week(week_start_date),
+            lambda: None if week_start_date is None else week_of(self._session, week_start_date),
             lambda: check_limit(limit),
             lambda: _check_compliant(compliant),
         )
@@ -310,7 +261,6 @@ class InstanceUseCases(TemplateUseCases):
                 return found[:wanted]
             after = (batch[-1].week_start_date, batch[-1].client_ref)
 
-    @writes
     def update_instance(
         self,
         client_ref: str,
@@ -320,24 +270,19 @@ class InstanceUseCases(TemplateUseCases):
         expected_version: int | None = None,
         reason: str | None = None,
     ) -> WeekPlanInstance:
-        """Replace the client's week entries. The template is never touched.
-
-        ``reason`` goes into the change log with each slot this changes; a
-        locked slot it would change is :class:`~weekplan.SlotLocked`.
-        """
+        """See :meth:`weekplan.WorkerPlanner.update_instance`."""
         (client_ref, week), entries, expected, why = collect_errors(
-            lambda: self._instance_key(client_ref, week_start_date),
+            lambda: instance_key(self._session, client_ref, week_start_date),
             lambda: parse_entries(days),
             lambda: check_expected_version(expected_version),
             lambda: check_reason(reason),
         )
         with self._client_transaction(client_ref) as uow:
-            current = self._load_instance(uow, client_ref, week, expected_version=expected)
-            updated = self._save_instance(uow, current, entries, reason=why)
+            current = load_instance(self._session, uow, client_ref, week, expected_version=expected)
+            updated = save_instance(self._session, uow, current, entries, reason=why)
             uow.commit()
         return updated
 
-    @writes
     def set_slot(
         self,
         client_ref: str,
@@ -350,13 +295,9 @@ class InstanceUseCases(TemplateUseCases):
         expected_version: int | None = None,
         reason: str | None = None,
     ) -> WeekPlanInstance:
-        """Set the dish and/or notes of one slot, creating the slot if the day lacks it.
-
-        A keyword not given keeps its current value; ``None`` clears it.
-        ``reason`` goes into the change log.
-        """
+        """See :meth:`weekplan.WorkerPlanner.set_slot`."""
         (client_ref, week), probe, expected, why = collect_errors(
-            lambda: self._instance_key(client_ref, week_start_date),
+            lambda: instance_key(self._session, client_ref, week_start_date),
             lambda: parse_entry(
                 {
                     "day_key": day_key,
@@ -371,18 +312,19 @@ class InstanceUseCases(TemplateUseCases):
             lambda: check_reason(reason),
         )
         with self._client_transaction(client_ref) as uow:
-            current = self._load_instance(uow, client_ref, week, expected_version=expected)
+            current = load_instance(self._session, uow, client_ref, week, expected_version=expected)
             existing = slot_index(current.days).get(probe.key)
             entry = existing or PlanEntry(probe.day_key, probe.slot_key)
             if not isinstance(dish_template_id, Unset):
                 entry = attrs.evolve(entry, dish_template_id=probe.dish_template_id)
             if not isinstance(notes, Unset):
                 entry = attrs.evolve(entry, notes=probe.notes)
-            updated = self._save_instance(uow, current, with_entry(current.days, entry), reason=why)
+            updated = save_instance(
+                self._session, uow, current, with_entry(current.days, entry), reason=why
+            )
             uow.commit()
         return updated
 
-    @writes
     def reset_slot(
         self,
         client_ref: str,
@@ -393,18 +335,18 @@ class InstanceUseCases(TemplateUseCases):
         expected_version: int | None = None,
         reason: str | None = None,
     ) -> WeekPlanInstance:
-        """Put one slot back as the template snapshot has it (removed if the snapshot lacks it)."""
+        """See :meth:`weekplan.WorkerPlanner.reset_slot`."""
         (client_ref, week), probe, expected, why = collect_errors(
-            lambda: self._instance_key(client_ref, week_start_date),
+            lambda: instance_key(self._session, client_ref, week_start_date),
             lambda: parse_entry({"day_key": day_key, "slot_key": slot_key}),
             lambda: check_expected_version(expected_version),
             lambda: check_reason(reason),
         )
         with self._client_transaction(client_ref) as uow:
-            current = self._load_instance(uow, client_ref, week, expected_version=expected)
+            current = load_instance(self._session, uow, client_ref, week, expected_version=expected)
             reset = current.with_slot_reset(probe.day_key, probe.slot_key)
-            updated = self._save_instance(
-                uow, current, reset, source=ChangeSource.RESET, reason=why
+            updated = save_instance(
+                self._session, uow, current, reset, source=ChangeSource.RESET, reason=why
             )
             uow.commit()
         return updated
@@ -412,129 +354,184 @@ class InstanceUseCases(TemplateUseCases):
     def list_overrides(
         self, client_ref: str, week_start_date: date | str
     ) -> tuple[SlotOverride, ...]:
-        """Every slot where the client's week differs from the template snapshot."""
+        """See :meth:`weekplan.WorkerPlanner.list_overrides`."""
         return self.get_instance(client_ref, week_start_date).overrides()
 
-    @writes
     def delete_instance(
         self, client_ref: str, week_start_date: date | str, *, reason: str | None = None
     ) -> None:
-        """Delete the client's week, with its locks and its draft.
-
-        Its change records stay, and one more per slot says it was removed.
-        """
+        """See :meth:`weekplan.WorkerPlanner.delete_instance`."""
         (client_ref, week), why = collect_errors(
-            lambda: self._instance_key(client_ref, week_start_date),
+            lambda: instance_key(self._session, client_ref, week_start_date),
             lambda: check_reason(reason),
         )
         with self._transaction() as uow:
-            current = self._load_instance(uow, client_ref, week)
+            current = load_instance(self._session, uow, client_ref, week)
             if not uow.instances.remove(self.tenant_id, client_ref, week):
                 raise InstanceNotFound()
-            self._plan_changed(uow, current.days, ())
+            plan_changed(self._session, uow, current.days, ())
             workflow = workflow_of(uow)
             if workflow is not None:
                 workflow.locks.remove_week(self.tenant_id, client_ref, week)
                 workflow.drafts.remove(self.tenant_id, client_ref, week)
             changes = slot_changes(current.days, ())
-            self._log_week(
-                uow, current, changes, ChangeSource.DELETE, why, self._options.clock(), None
+            _log_week(
+                self._session,
+                uow,
+                current,
+                changes,
+                ChangeSource.DELETE,
+                why,
+                self._options.clock(),
+                None,
             )
             uow.commit()
 
-    # -- shared steps -------------------------------------------------------------
 
-    def _week(self, value: Any) -> date:
-        return parse_week_start(value, self._options.week_starts_on)
+# -- shared steps: imported by the other use cases --------------------
 
-    def _instance_key(self, client_ref: Any, week_start_date: Any) -> tuple[str, date]:
-        client, week = collect_errors(
-            lambda: check_client_ref(client_ref), lambda: self._week(week_start_date)
-        )
-        return client, week
 
-    def _load_instance(
-        self,
-        uow: UnitOfWork,
-        client_ref: str,
-        week: date,
-        *,
-        expected_version: int | None = None,
-    ) -> WeekPlanInstance:
-        instance = week_with_locks(uow, self.tenant_id, client_ref, week)
-        if instance is None:
-            raise InstanceNotFound()
-        if expected_version is not None and instance.version != expected_version:
-            raise VersionConflict()
-        return instance
+def week_of(session: Session, value: Any) -> date:
+    """``value`` as a week start of this session (on its ``week_starts_on``)."""
+    return parse_week_start(value, session.options.week_starts_on)
 
-    def _save_instance(
-        self,
-        uow: UnitOfWork,
-        current: WeekPlanInstance,
-        days: tuple[PlanEntry, ...],
-        *,
-        dishes_checked: bool = False,
-        source: ChangeSource = ChangeSource.EDIT,
-        reason: str | None = None,
-        strict: bool = False,
-    ) -> WeekPlanInstance:
-        """Every instance edit goes through here: locks, guardrails, version bump,
-        compare-and-set, and one change record per changed slot.
 
-        The guardrails refuse an edit that makes the week worse on a hard rule;
-        with ``strict`` (applying a reviewed draft) every hard violation refuses it.
+def instance_key(session: Session, client_ref: Any, week_start_date: Any) -> tuple[str, date]:
+    """The client and week a caller names, both checked, every error reported at once."""
+    client, week = collect_errors(
+        lambda: check_client_ref(client_ref), lambda: week_of(session, week_start_date)
+    )
+    return client, week
 
-        An edit that changes nothing is not written and keeps the version.
-        ``dishes_checked`` spares a second lookup when the caller checked the dishes.
-        ``current`` carries the week's locks (as :meth:`_load_instance` reads it).
-        """
-        if days == current.days:
-            return current
-        changes = slot_changes(current.days, days)
-        enforce_locks(self._catalog(uow), self.tenant_id, changes, current.locks)
-        self._plan_changed(uow, current.days, days, check_dishes=not dishes_checked)
-        now = self._options.clock()
-        candidate = evolve_checked(current, days=days, version=current.version + 1, updated_at=now)
-        # Never worse than the week before the write; a reviewed draft is applied strictly.
-        previous = None if strict else current.days
-        updated = enforce(
-            uow,
-            self._catalog(uow),
-            self.tenant_id,
-            candidate,
-            previous,
-            rulesets=self._options.rulesets,
-            strict=strict,
-        )
-        # The locks live apart from the week's row; the store keeps the week without them.
-        stored = evolve_checked(updated, locks=())
-        if not uow.instances.replace(self.tenant_id, stored, expected_version=current.version):
-            # Changed since it was read, by a call that got in first: run this one again.
-            raise ConcurrentUpdate()
-        self._log_week(uow, updated, changes, source, reason, now, current.version)
-        return updated
 
-    def _log_week(  # noqa: PLR0917  # private, and every call passes the same seven
-        self,
-        uow: UnitOfWork,
-        week: WeekPlanInstance,
-        changes: Iterable[SlotChange],
-        source: ChangeSource,
-        reason: str | None,
-        at: datetime,
-        version_before: int | None,
-    ) -> None:
-        """Append one record per changed slot of ``week`` (as it is after the write)."""
-        records = week_records(
-            self._options.id_factory,
-            week=week,
-            changes=changes,
-            actor=self.actor,
-            source=source,
-            reason=reason,
-            at=at,
-            version_before=version_before,
-            version_after=None if source is ChangeSource.DELETE else week.version,
-        )
-        log_changes(uow, self.tenant_id, records)
+def load_instance(
+    session: Session,
+    uow: UnitOfWork,
+    client_ref: str,
+    week: date,
+    *,
+    expected_version: int | None = None,
+) -> WeekPlanInstance:
+    """The client's week with its locks, or :class:`~weekplan.InstanceNotFound`.
+
+    With ``expected_version``, a week at another version is :class:`~weekplan.VersionConflict`.
+    """
+    instance = week_with_locks(uow, session.tenant_id, client_ref, week)
+    if instance is None:
+        raise InstanceNotFound()
+    if expected_version is not None and instance.version != expected_version:
+        raise VersionConflict()
+    return instance
+
+
+def add_instance(
+    session: Session, uow: UnitOfWork, template: WeekPlanTemplate, client_ref: str, week: date
+) -> WeekPlanInstance:
+    """Clone ``template`` into the client's week inside ``uow``: checked, stored, logged."""
+    now = session.options.clock()
+    instance = WeekPlanInstance(
+        id=session.options.id_factory(),
+        tenant_id=session.tenant_id,
+        template_id=template.id,
+        client_ref=client_ref,
+        week_start_date=week,
+        days=template.days,
+        template_snapshot=template.days,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    # The template's dishes were checked when they entered it.
+    plan_changed(session, uow, (), instance.days, check_dishes=False)
+    instance = enforce(
+        uow,
+        catalog_of(session.options, uow),
+        session.tenant_id,
+        instance,
+        rulesets=session.options.rulesets,
+    )
+    uow.instances.add(session.tenant_id, instance)
+    _log_week(
+        session,
+        uow,
+        instance,
+        slot_changes((), instance.days),
+        ChangeSource.CREATE,
+        None,
+        now,
+        None,
+    )
+    return instance
+
+
+def save_instance(
+    session: Session,
+    uow: UnitOfWork,
+    current: WeekPlanInstance,
+    days: tuple[PlanEntry, ...],
+    *,
+    dishes_checked: bool = False,
+    source: ChangeSource = ChangeSource.EDIT,
+    reason: str | None = None,
+    strict: bool = False,
+) -> WeekPlanInstance:
+    """Every instance edit goes through here: locks, guardrails, version bump,
+    compare-and-set, and one change record per changed slot.
+
+    The guardrails refuse an edit that makes the week worse on a hard rule;
+    with ``strict`` (applying a reviewed draft) every hard violation refuses it.
+
+    An edit that changes nothing is not written and keeps the version.
+    ``dishes_checked`` spares a second lookup when the caller checked the dishes.
+    ``current`` carries the week's locks (as :func:`load_instance` reads it).
+    """
+    if days == current.days:
+        return current
+    changes = slot_changes(current.days, days)
+    enforce_locks(catalog_of(session.options, uow), session.tenant_id, changes, current.locks)
+    plan_changed(session, uow, current.days, days, check_dishes=not dishes_checked)
+    now = session.options.clock()
+    candidate = evolve_checked(current, days=days, version=current.version + 1, updated_at=now)
+    # Never worse than the week before the write; a reviewed draft is applied strictly.
+    previous = None if strict else current.days
+    updated = enforce(
+        uow,
+        catalog_of(session.options, uow),
+        session.tenant_id,
+        candidate,
+        previous,
+        rulesets=session.options.rulesets,
+        strict=strict,
+    )
+    # The locks live apart from the week's row; the store keeps the week without them.
+    stored = evolve_checked(updated, locks=())
+    if not uow.instances.replace(session.tenant_id, stored, expected_version=current.version):
+        # Changed since it was read, by a call that got in first: run this one again.
+        raise ConcurrentUpdate()
+    _log_week(session, uow, updated, changes, source, reason, now, current.version)
+    return updated
+
+
+def _log_week(  # noqa: PLR0917  # private, and every call passes the same eight
+    session: Session,
+    uow: UnitOfWork,
+    week: WeekPlanInstance,
+    changes: Iterable[SlotChange],
+    source: ChangeSource,
+    reason: str | None,
+    at: datetime,
+    version_before: int | None,
+) -> None:
+    """Append one record per changed slot of ``week`` (as it is after the write)."""
+    records = week_records(
+        session.options.id_factory,
+        week=week,
+        changes=changes,
+        actor=session.actor,
+        source=source,
+        reason=reason,
+        at=at,
+        version_before=version_before,
+        version_after=None if source is ChangeSource.DELETE else week.version,
+    )
+    log_changes(uow, session.tenant_id, records)

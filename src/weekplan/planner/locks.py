@@ -23,8 +23,8 @@ from weekplan.domain.limits import INGREDIENT_MAX, MAX_INGREDIENTS
 from weekplan.domain.locks import SlotLock
 from weekplan.domain.plans import WeekPlanInstance
 from weekplan.errors import ConcurrentUpdate, SlotNotFound
-from weekplan.planner.access import writes
-from weekplan.planner.changes import ChangeLogUseCases
+from weekplan.planner.instances import instance_key, load_instance
+from weekplan.planner.session import UseCases
 from weekplan.planner.workflow import (
     check_reason,
     lock_record,
@@ -45,10 +45,9 @@ def _check_ingredients(value: Any) -> tuple[str, ...]:
     )
 
 
-class LockUseCases(ChangeLogUseCases):
+class LockUseCases(UseCases):
     """Locks on slots of clients' weeks (e.g. groceries already bought)."""
 
-    @writes
     def lock_slot(
         self,
         client_ref: str,
@@ -60,32 +59,9 @@ class LockUseCases(ChangeLogUseCases):
         ingredients: Iterable[str] | None = None,
         expected_version: int | None = None,
     ) -> WeekPlanInstance:
-        """Lock one slot of the week, whole or only ``ingredients`` of its dish.
-
-        From now on a write that would change the slot — ``set_slot``,
-        ``update_instance``, ``bulk_assign``, ``reset_slot``, ``apply_draft`` —
-        is refused whole with :class:`~weekplan.SlotLocked`. With
-        ``ingredients``, the slot may still get new notes, or a dish that has
-        every one of them. Locking a locked slot replaces its lock. The slot must
-        exist (:class:`~weekplan.SlotNotFound`). Returns the week with its locks.
-
-        >>> from weekplan import Planner, SlotLocked
-        >>> from weekplan.adapters.memory import InMemoryStore
-        >>> worker = Planner(InMemoryStore()).worker("tenant-a")
-        >>> plan = worker.create_template("Week", [{"day_key": "mon", "slot_key": "dinner"}])
-        >>> _ = worker.create_instance(plan.id, "client-42", "2026-11-23")
-        >>> week = worker.lock_slot("client-42", "2026-11-23", "mon", "dinner",
-        ...                         reason="groceries bought")
-        >>> [(lock.day_key.value, lock.slot_key, lock.reason) for lock in week.locks]
-        [('mon', 'dinner', 'groceries bought')]
-        >>> try:
-        ...     worker.set_slot("client-42", "2026-11-23", "mon", "dinner", notes="pizza")
-        ... except SlotLocked as error:
-        ...     error.to_dict()
-        {'detail': 'week_plan_slot_locked', 'slots': [{'day_key': 'mon', 'slot_key': 'dinner'}]}
-        """
+        """See :meth:`weekplan.WorkerPlanner.lock_slot`."""
         (client, week), probe, why, held, expected = collect_errors(
-            lambda: self._instance_key(client_ref, week_start_date),
+            lambda: instance_key(self._session, client_ref, week_start_date),
             lambda: parse_entry({"day_key": day_key, "slot_key": slot_key}),
             lambda: check_reason(reason),
             lambda: _check_ingredients(ingredients),
@@ -93,7 +69,7 @@ class LockUseCases(ChangeLogUseCases):
         )
         with self._client_transaction(client) as uow:
             workflow = require_workflow(uow)
-            current = self._load_instance(uow, client, week, expected_version=expected)
+            current = load_instance(self._session, uow, client, week, expected_version=expected)
             if probe.key not in slot_index(current.days):
                 raise SlotNotFound()
             now = self._options.clock()
@@ -116,7 +92,6 @@ class LockUseCases(ChangeLogUseCases):
             uow.commit()
         return updated
 
-    @writes
     def unlock_slot(
         self,
         client_ref: str,
@@ -126,15 +101,15 @@ class LockUseCases(ChangeLogUseCases):
         *,
         expected_version: int | None = None,
     ) -> WeekPlanInstance:
-        """Unlock one slot. Unlocking a slot that is not locked changes nothing."""
+        """See :meth:`weekplan.WorkerPlanner.unlock_slot`."""
         (client, week), probe, expected = collect_errors(
-            lambda: self._instance_key(client_ref, week_start_date),
+            lambda: instance_key(self._session, client_ref, week_start_date),
             lambda: parse_entry({"day_key": day_key, "slot_key": slot_key}),
             lambda: check_expected_version(expected_version),
         )
         with self._client_transaction(client) as uow:
             workflow = require_workflow(uow)
-            current = self._load_instance(uow, client, week, expected_version=expected)
+            current = load_instance(self._session, uow, client, week, expected_version=expected)
             lock = next((lock for lock in current.locks if lock.key == probe.key), None)
             if lock is None:
                 return current

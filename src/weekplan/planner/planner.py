@@ -16,6 +16,7 @@ from weekplan.generation.port import PlanGenerator
 from weekplan.generation.quota import GenerationQuota
 from weekplan.planner.capabilities import detect_capabilities
 from weekplan.planner.client import ClientPlanner
+from weekplan.planner.options import PlannerOptions, new_id, utc_now
 from weekplan.planner.scheduled_runs import (
     ScheduledRun,
     check_now,
@@ -23,7 +24,6 @@ from weekplan.planner.scheduled_runs import (
     due_tenants,
     run_due,
 )
-from weekplan.planner.session import PlannerOptions, new_id, utc_now
 from weekplan.planner.worker import WorkerPlanner
 from weekplan.ports import CoreStore, DishCatalog
 

@@ -8,7 +8,7 @@ from weekplan.domain._inputs import check_client_ref, collect_errors
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.runs import GenerationRun
 from weekplan.errors import InvalidInput
-from weekplan.planner.drafts import DraftUseCases
+from weekplan.planner.session import UseCases
 from weekplan.ports import runs_of
 
 __all__ = ["RunUseCases"]
@@ -16,7 +16,7 @@ __all__ = ["RunUseCases"]
 _CURSOR_KIND = "runs"
 
 
-class RunUseCases(DraftUseCases):
+class RunUseCases(UseCases):
     """The tenant's generation runs. Runs are only ever recorded by generation itself."""
 
     def list_runs(
@@ -26,15 +26,7 @@ class RunUseCases(DraftUseCases):
         limit: int = 50,
         cursor: str | None = None,
     ) -> Page[GenerationRun]:
-        """The tenant's generation runs (or one client's), newest first, a page at a time.
-
-        A store that keeps no runs (an optional capability) lists none.
-
-        >>> from weekplan import Planner
-        >>> from weekplan.adapters.memory import InMemoryStore
-        >>> Planner(InMemoryStore()).worker("tenant-a").list_runs().items
-        ()
-        """
+        """See :meth:`weekplan.WorkerPlanner.list_runs`."""
         client, limit = collect_errors(
             lambda: None if client_ref is None else check_client_ref(client_ref),
             lambda: check_limit(limit),

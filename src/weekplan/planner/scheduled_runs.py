@@ -52,18 +52,15 @@ from weekplan.errors import (
     WeekPlanError,
 )
 from weekplan.planner.capabilities import open_unit_of_work
+from weekplan.planner.catalog import catalog_of
 from weekplan.planner.enforcement import enforce
+from weekplan.planner.options import PlannerOptions
 from weekplan.planner.schedules import require_schedules
-from weekplan.planner.session import PlannerOptions
+from weekplan.planner.uow_wrapper import UnitOfWorkWrapper
 from weekplan.planner.worker import WorkerPlanner
 from weekplan.planner.workflow import require_workflow
 from weekplan.ports import (
     CoreStore,
-    DishRepository,
-    InstanceRepository,
-    MealHistoryRepository,
-    RulesetRepository,
-    TemplateRepository,
     UnitOfWork,
 )
 
@@ -112,39 +109,12 @@ def latest_run_at_or_before(rule: ScheduleRule, now: datetime, due_at: datetime)
     return latest
 
 
-class _Borrowed:
+class _Borrowed(UnitOfWorkWrapper):
     """An open unit of work lent to a use case: its ``with`` and ``commit`` are the caller's.
 
     The use case's reads and writes join the claim's transaction; whoever lent
     it commits or rolls back. Optional capabilities pass through unchanged.
     """
-
-    def __init__(self, inner: UnitOfWork) -> None:
-        self._inner = inner
-
-    @property
-    def templates(self) -> TemplateRepository:
-        return self._inner.templates
-
-    @property
-    def instances(self) -> InstanceRepository:
-        return self._inner.instances
-
-    @property
-    def dishes(self) -> DishRepository:
-        return self._inner.dishes
-
-    @property
-    def meal_history(self) -> MealHistoryRepository:
-        return self._inner.meal_history
-
-    @property
-    def rulesets(self) -> RulesetRepository:
-        return self._inner.rulesets
-
-    def __getattr__(self, name: str) -> Any:
-        # Only reached for names not defined here: the optional capabilities.
-        return getattr(self._inner, name)
 
     def __enter__(self) -> Self:
         return self
@@ -243,8 +213,9 @@ def _draft_template(  # noqa: PLR0917  # private, one call site
             created_at=now,
             updated_at=now,
         )
-        catalog = options.dish_catalog or uow.dishes
-        uow.instances.add(tenant, enforce(uow, catalog, tenant, empty, rulesets=options.rulesets))
+        uow.instances.add(
+            tenant, enforce(uow, catalog_of(options, uow), tenant, empty, rulesets=options.rulesets)
+        )
     worker.start_draft(client, week)
     worker.draft(client, week).update(days=template.days)
 

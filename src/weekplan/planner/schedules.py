@@ -24,8 +24,8 @@ from weekplan.domain.schedules import (
     next_run_after,
 )
 from weekplan.errors import NotSupportedByStore, ScheduleNotFound
-from weekplan.planner.access import writes
-from weekplan.planner.guardrails import GuardrailsUseCases
+from weekplan.planner.session import UseCases
+from weekplan.planner.templates import load_template
 from weekplan.ports import CoreUnitOfWork
 from weekplan.schedule_ports import ScheduleRepository, schedules_of
 
@@ -42,10 +42,9 @@ def require_schedules(uow: CoreUnitOfWork) -> ScheduleRepository:
     return schedules
 
 
-class ScheduleUseCases(GuardrailsUseCases):
+class ScheduleUseCases(UseCases):
     """Each client's weekly schedule: a weekday, a wall-clock time, a timezone and a source."""
 
-    @writes
     def set_schedule(
         self,
         client_ref: str,
@@ -56,24 +55,7 @@ class ScheduleUseCases(GuardrailsUseCases):
         weeks_ahead: int = 1,
         source: ScheduleSource | str | dict[str, Any],
     ) -> Schedule:
-        """Draft ``client_ref``'s week every ``weekday`` at ``time`` in ``timezone``.
-
-        Each run drafts the week ``weeks_ahead`` weeks on from the week of the
-        run (``1``: a Friday run drafts the week starting the coming Monday),
-        from ``source``: ``{"template_id": ...}`` clones that template,
-        ``"generator"`` generates the week. Replaces the client's schedule if
-        it has one, keeping which weeks were already drafted. The first run is
-        the next ``weekday`` at ``time`` after now.
-
-        >>> from weekplan import Planner
-        >>> from weekplan.adapters.memory import InMemoryStore
-        >>> worker = Planner(InMemoryStore()).worker("tenant-a")
-        >>> template = worker.create_template("Balanced")
-        >>> schedule = worker.set_schedule("client-42", weekday="fri", time="09:00",
-        ...     timezone="Europe/Amsterdam", source={"template_id": template.id})
-        >>> (schedule.weekday.value, schedule.time.isoformat(), schedule.weeks_ahead)
-        ('fri', '09:00:00', 1)
-        """
+        """See :meth:`weekplan.WorkerPlanner.set_schedule`."""
         client, day, wall, zone, ahead, parsed_source = collect_errors(
             lambda: check_client_ref(client_ref),
             lambda: check_weekday(weekday),
@@ -87,7 +69,7 @@ class ScheduleUseCases(GuardrailsUseCases):
             schedules = require_schedules(uow)
             if parsed_source.kind is SourceKind.TEMPLATE:
                 assert parsed_source.template_id is not None
-                self._load_template(uow, parsed_source.template_id)
+                load_template(self._session, uow, parsed_source.template_id)
             previous = schedules.get(self.tenant_id, client)
             schedule = Schedule(
                 self.tenant_id,
@@ -107,7 +89,7 @@ class ScheduleUseCases(GuardrailsUseCases):
         return schedule
 
     def get_schedule(self, client_ref: str) -> Schedule:
-        """The client's schedule, or :class:`~weekplan.ScheduleNotFound`."""
+        """See :meth:`weekplan.WorkerPlanner.get_schedule`."""
         client = check_client_ref(client_ref)
         with self._transaction() as uow:
             schedule = require_schedules(uow).get(self.tenant_id, client)
@@ -116,7 +98,7 @@ class ScheduleUseCases(GuardrailsUseCases):
         return schedule
 
     def list_schedules(self, *, limit: int = 50, cursor: str | None = None) -> Page[Schedule]:
-        """The tenant's schedules by ``client_ref``, a page at a time."""
+        """See :meth:`weekplan.WorkerPlanner.list_schedules`."""
         checked_limit = check_limit(limit)
         position = decode_cursor(_CURSOR_KIND, cursor, arity=1)
         after = None if position is None else position[0]
@@ -130,9 +112,8 @@ class ScheduleUseCases(GuardrailsUseCases):
             next_cursor = encode_cursor(_CURSOR_KIND, (items[-1].client_ref,))
         return Page(items, next_cursor)
 
-    @writes
     def delete_schedule(self, client_ref: str) -> None:
-        """Stop drafting the client's weeks; :class:`~weekplan.ScheduleNotFound` if none."""
+        """See :meth:`weekplan.WorkerPlanner.delete_schedule`."""
         client = check_client_ref(client_ref)
         with self._transaction() as uow:
             if not require_schedules(uow).remove(self.tenant_id, client):

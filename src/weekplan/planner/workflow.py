@@ -27,8 +27,8 @@ from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import check_optional_text
 from weekplan.domain.trusted import evolve_checked
 from weekplan.errors import NotSupportedByStore, SlotLocked
+from weekplan.planner.access import ReadOnlyUnitOfWork
 from weekplan.planner.capabilities import offers
-from weekplan.planner.session import _ReadOnlyUnitOfWork
 from weekplan.ports import DishCatalog, UnitOfWork
 from weekplan.workflow_ports import WorkflowUnitOfWork
 
@@ -56,7 +56,7 @@ def check_reason(value: Any) -> str | None:
 
 def workflow_of(uow: UnitOfWork) -> WorkflowUnitOfWork | None:
     """``uow`` as a workflow unit of work, or ``None`` if its store lacks the capability."""
-    target = uow.wrapped if isinstance(uow, _ReadOnlyUnitOfWork) else uow
+    target = uow.wrapped if isinstance(uow, ReadOnlyUnitOfWork) else uow
     # ``offers`` runs no property: locks that fail to load fail the call, never go missing.
     if all(offers(target, name) for name in _CAPABILITY):
         return uow  # type: ignore[return-value]

@@ -9,32 +9,20 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from types import TracebackType
-from typing import Any, Final, Generic, Literal, Self, TypeVar
+from typing import Any, Final, Generic, Literal, TypeVar
 
 import pytest
 
 from weekplan.domain.plans import WeekPlanInstance
 from weekplan.errors import GuardrailsViolation
 from weekplan.planner.planner import Planner
+from weekplan.planner.uow_wrapper import UnitOfWorkWrapper
 from weekplan.planner.worker import WorkerPlanner
-from weekplan.planner.workflow import workflow_of
 from weekplan.ports import (
-    DishRepository,
-    InstanceRepository,
-    MealHistoryRepository,
-    RulesetRepository,
     Store,
-    TemplateRepository,
     UnitOfWork,
 )
 from weekplan.testing._base import MONDAY, ConformanceBase
-from weekplan.workflow_ports import (
-    ChangeLogRepository,
-    DraftRepository,
-    SlotLockRepository,
-    WorkflowUnitOfWork,
-)
 
 __all__ = [
     "DietRaceConformance",
@@ -73,72 +61,16 @@ NO_MILK: Final = {"diet_id": "koemelkvrij", "rules": [_rule("geen-melk", "melk")
 NO_SPINACH: Final = {"diet_id": "geen-spinazie", "rules": [_rule("geen-spinazie", "spinazie")]}
 
 
-class _PausingUnitOfWork:
+class _PausingUnitOfWork(UnitOfWorkWrapper):
     """A unit of work that calls ``before_commit`` right before it commits."""
 
     def __init__(self, inner: UnitOfWork, before_commit: Callable[[], None]) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._before_commit = before_commit
-
-    @property
-    def templates(self) -> TemplateRepository:
-        return self._inner.templates
-
-    @property
-    def instances(self) -> InstanceRepository:
-        return self._inner.instances
-
-    @property
-    def dishes(self) -> DishRepository:
-        return self._inner.dishes
-
-    @property
-    def meal_history(self) -> MealHistoryRepository:
-        return self._inner.meal_history
-
-    @property
-    def rulesets(self) -> RulesetRepository:
-        return self._inner.rulesets
-
-    # The workflow capability, when the wrapped store has it: a missing one is an
-    # AttributeError, so ``hasattr`` (how the capability is detected) says no.
-
-    @property
-    def changes(self) -> ChangeLogRepository:
-        return self._workflow().changes
-
-    @property
-    def locks(self) -> SlotLockRepository:
-        return self._workflow().locks
-
-    @property
-    def drafts(self) -> DraftRepository:
-        return self._workflow().drafts
-
-    def _workflow(self) -> WorkflowUnitOfWork:
-        workflow = workflow_of(self._inner)
-        if workflow is None:
-            raise AttributeError("the wrapped store has no workflow capability")
-        return workflow
-
-    def __enter__(self) -> Self:
-        self._inner.__enter__()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._inner.__exit__(exc_type, exc, tb)
 
     def commit(self) -> None:
         self._before_commit()
         self._inner.commit()
-
-    def rollback(self) -> None:
-        self._inner.rollback()
 
 
 class PausingStore:

@@ -19,8 +19,8 @@ from weekplan.domain.days import DAY_ORDER, DayKey
 from weekplan.domain.entries import SlotKey
 from weekplan.generation import CheckedWeek, GeneratedWeek, GenerationQuota, GenerationRequest
 from weekplan.planner.generation_flow import GenerationJob
+from weekplan.planner.options import PlannerOptions
 from weekplan.planner.planner import Planner
-from weekplan.planner.session import PlannerOptions
 from weekplan.ports import UnitOfWork, runs_of
 from weekplan.testing.generation_problems import diet, dish, quota
 

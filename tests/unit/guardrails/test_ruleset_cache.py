@@ -18,7 +18,7 @@ from weekplan.guardrails import (
     compile_ruleset,
     evaluate,
 )
-from weekplan.planner.session import PlannerOptions
+from weekplan.planner.options import PlannerOptions
 
 MONDAY = date(2026, 11, 23)
 
