@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import pytest
 from tests.unit.core_store import DictStore
@@ -25,15 +24,13 @@ from weekplan import (
     WorkerPlanner,
 )
 from weekplan.adapters.memory import InMemoryStore
+from weekplan.planner.uow_wrapper import CoreUnitOfWorkWrapper
 from weekplan.ports import (
     CoreStore,
     DishCapability,
     DishSortKey,
-    InstanceRepository,
-    MealHistoryRepository,
     RulesetCapability,
     RulesetRepository,
-    TemplateRepository,
     UnitOfWork,
 )
 from weekplan.testing import CoreConformance
@@ -215,45 +212,16 @@ def test_a_core_store_with_the_host_s_dish_catalog_plans_and_suggests_its_dishes
 # -- diets: fail closed where safety depends on it ------------------------------------
 
 
-class _Forwarding:
+class _Forwarding(CoreUnitOfWorkWrapper):
     """A unit of work of the in-memory store with every core repository and the dishes."""
 
-    def __init__(self, inner: UnitOfWork) -> None:
-        self._inner = inner
+    _inner: UnitOfWork
 
-    @property
-    def templates(self) -> TemplateRepository:
-        return self._inner.templates
+    dishes = property(lambda self: self._inner.dishes)
+    meal_history = property(lambda self: self._inner.meal_history)
 
-    @property
-    def instances(self) -> InstanceRepository:
-        return self._inner.instances
-
-    @property
-    def dishes(self) -> Any:
-        return self._inner.dishes
-
-    @property
-    def meal_history(self) -> MealHistoryRepository:
-        return self._inner.meal_history
-
-    def __enter__(self) -> Self:
-        self._inner.__enter__()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._inner.__exit__(exc_type, exc, tb)
-
-    def commit(self) -> None:
-        self._inner.commit()
-
-    def rollback(self) -> None:
-        self._inner.rollback()
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(name)  # every other capability stays hidden
 
 
 class _UnreadableDiets:

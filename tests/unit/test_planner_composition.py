@@ -54,6 +54,7 @@ def test_every_use_case_of_a_group_is_on_the_worker_with_the_same_signature() ->
         assert facade is not None, f"{group.__name__}.{name} has no WorkerPlanner method"
         assert inspect.signature(facade) == inspect.signature(getattr(group, name)), name
         assert facade.__doc__, name
+        assert getattr(group, name).__doc__, f"{group.__name__}.{name} has no docstring"
 
 
 def test_the_worker_has_no_public_method_that_is_not_a_use_case_but_grid() -> None:

@@ -3,45 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Self
+from typing import Any
 
 import pytest
 
 from weekplan import NotSupportedByStore, Planner, ReadOnlyAccess
 from weekplan.adapters.memory import InMemoryStore
-from weekplan.ports import UnitOfWork
+from weekplan.planner.uow_wrapper import UnitOfWorkWrapper
 
 
-class _WithoutSchedules:
+class _WithoutSchedules(UnitOfWorkWrapper):
     """A unit of work of the in-memory store, showing only the required repositories."""
 
-    def __init__(self, inner: UnitOfWork) -> None:
-        self._inner = inner
-
-    templates = property(lambda self: self._inner.templates)
-    instances = property(lambda self: self._inner.instances)
-    dishes = property(lambda self: self._inner.dishes)
-    meal_history = property(lambda self: self._inner.meal_history)
-    rulesets = property(lambda self: self._inner.rulesets)
-
-    def __enter__(self) -> Self:
-        self._inner.__enter__()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._inner.__exit__(exc_type, exc, tb)
-
-    def commit(self) -> None:
-        self._inner.commit()
-
-    def rollback(self) -> None:
-        self._inner.rollback()
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(name)  # the schedules, like every optional capability, stay hidden
 
 
 class _StoreWithoutSchedules:

@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from weekplan import serialization as payloads
 from weekplan.domain.changes import ChangeRecord
 from weekplan.domain.dishes import Dish
 from weekplan.domain.drafts import WeekDraft
@@ -32,28 +33,7 @@ from weekplan.http._routes import Audience, Call, Reply, Route
 from weekplan.planner._draft_review import DraftReview
 from weekplan.planner.generation import GeneratedDraft
 from weekplan.planner.guardrails import RulesetAssignment
-from weekplan.serialization import (
-    BulkAssign,
-    ChangeQuery,
-    DishQuery,
-    DishUpsert,
-    DraftApply,
-    DraftGenerate,
-    InstanceCreate,
-    InstanceQuery,
-    InstanceUpdate,
-    LockSlot,
-    RulesetAssign,
-    RulesetQuery,
-    RunQuery,
-    SlotUpdate,
-    SuggestionQuery,
-    TemplateCreate,
-    TemplateQuery,
-    TemplateUpdate,
-    WeekQuery,
-    json_schema,
-)
+from weekplan.serialization import json_schema
 
 __all__ = ["API_PREFIXES", "ROUTES", "PageQuery"]
 
@@ -433,12 +413,12 @@ ROUTES: tuple[Route, ...] = (
     Route(
         method="GET", path="/api/planning/templates", operation_id="list_templates",
         handler=_list_templates, summary="List templates, searched and paged",
-        tag="templates", query=TemplateQuery, response=Page[WeekPlanTemplate],
+        tag="templates", query=payloads.TemplateQuery, response=Page[WeekPlanTemplate],
     ),
     Route(
         method="POST", path="/api/planning/templates", operation_id="create_template",
         handler=_create_template, summary="Create a template",
-        tag="templates", body=TemplateCreate, response=WeekPlanTemplate, statuses=(201,),
+        tag="templates", body=payloads.TemplateCreate, response=WeekPlanTemplate, statuses=(201,),
     ),
     Route(
         method="GET", path=_TEMPLATE, operation_id="get_template",
@@ -448,7 +428,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         method="PATCH", path=_TEMPLATE, operation_id="update_template",
         handler=_update_template, summary="Change a template's name or entries",
-        tag="templates", body=TemplateUpdate, response=WeekPlanTemplate,
+        tag="templates", body=payloads.TemplateUpdate, response=WeekPlanTemplate,
     ),
     Route(
         method="DELETE", path=_TEMPLATE, operation_id="delete_template",
@@ -458,18 +438,18 @@ ROUTES: tuple[Route, ...] = (
     Route(
         method="POST", path=f"{_TEMPLATE}/bulk-assign", operation_id="bulk_assign_template",
         handler=_bulk_assign_template, summary="Put one dish in one slot on several days",
-        tag="templates", body=BulkAssign, response=WeekPlanTemplate,
+        tag="templates", body=payloads.BulkAssign, response=WeekPlanTemplate,
     ),
     # client weeks
     Route(
         method="GET", path="/api/planning/instances", operation_id="list_instances",
         handler=_list_instances, summary="List client weeks, filtered and paged",
-        tag="weeks", query=InstanceQuery, response=Page[WeekPlanInstance],
+        tag="weeks", query=payloads.InstanceQuery, response=Page[WeekPlanInstance],
     ),
     Route(
         method="POST", path="/api/planning/instances", operation_id="create_instance",
         handler=_create_instance, summary="Clone a template into a client's week",
-        tag="weeks", body=InstanceCreate, response=WeekPlanInstance, statuses=(201,),
+        tag="weeks", body=payloads.InstanceCreate, response=WeekPlanInstance, statuses=(201,),
     ),
     Route(
         method="GET", path=_WEEK, operation_id="get_instance",
@@ -479,7 +459,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         method="PUT", path=_WEEK, operation_id="update_instance",
         handler=_update_instance, summary="Replace a client's week entries",
-        tag="weeks", body=InstanceUpdate, response=WeekPlanInstance,
+        tag="weeks", body=payloads.InstanceUpdate, response=WeekPlanInstance,
     ),
     Route(
         method="DELETE", path=_WEEK, operation_id="delete_instance",
@@ -494,7 +474,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         method="PUT", path=_SLOT, operation_id="set_slot",
         handler=_set_slot, summary="Set one slot's dish and notes",
-        tag="weeks", body=SlotUpdate, response=WeekPlanInstance,
+        tag="weeks", body=payloads.SlotUpdate, response=WeekPlanInstance,
     ),
     Route(
         method="POST", path=f"{_SLOT}/reset", operation_id="reset_slot",
@@ -504,7 +484,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         method="POST", path=f"{_WEEK}/bulk-assign", operation_id="bulk_assign",
         handler=_bulk_assign, summary="Put one dish in one slot on several days",
-        tag="weeks", body=BulkAssign, response=WeekPlanInstance,
+        tag="weeks", body=payloads.BulkAssign, response=WeekPlanInstance,
     ),
     Route(
         method="GET", path=f"{_WEEK}/changes", operation_id="list_changes",
@@ -514,12 +494,12 @@ ROUTES: tuple[Route, ...] = (
     Route(
         method="GET", path="/api/planning/changes", operation_id="list_all_changes",
         handler=_list_all_changes, summary="The tenant's change records, newest first",
-        tag="weeks", query=ChangeQuery, response=Page[ChangeRecord],
+        tag="weeks", query=payloads.ChangeQuery, response=Page[ChangeRecord],
     ),
     Route(
         method="PUT", path=f"{_SLOT}/lock", operation_id="lock_slot",
         handler=_lock_slot, summary="Lock one slot, whole or only some ingredients of its dish",
-        tag="weeks", body=LockSlot, response=WeekPlanInstance,
+        tag="weeks", body=payloads.LockSlot, response=WeekPlanInstance,
     ),
     Route(
         method="DELETE", path=f"{_SLOT}/lock", operation_id="unlock_slot",
@@ -550,17 +530,18 @@ ROUTES: tuple[Route, ...] = (
     Route(
         method="POST", path=f"{_DRAFT}/apply", operation_id="apply_draft",
         handler=_apply_draft, summary="Make the draft the live week and drop it",
-        tag="drafts", body=DraftApply, response=WeekPlanInstance,
+        tag="drafts", body=payloads.DraftApply, response=WeekPlanInstance,
     ),
     Route(
         method="POST", path=f"{_DRAFT}/generate", operation_id="generate_draft",
         handler=_generate_draft, summary="Fill the unlocked slots of some days of the draft",
-        tag="drafts", body=DraftGenerate, response=GeneratedDraft, errors=_GENERATION_ERRORS,
+        tag="drafts", body=payloads.DraftGenerate, response=GeneratedDraft,
+        errors=_GENERATION_ERRORS,
     ),
     Route(
         method="GET", path="/api/planning/runs", operation_id="list_runs",
         handler=_list_runs, summary="The tenant's generation runs, newest first",
-        tag="drafts", query=RunQuery, response=Page[GenerationRun],
+        tag="drafts", query=payloads.RunQuery, response=Page[GenerationRun],
     ),
     Route(
         method="GET", path=f"{_WEEK}/check", operation_id="check_instance",
@@ -571,7 +552,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         method="GET", path="/api/planning/dishes", operation_id="list_dishes",
         handler=_list_dishes, summary="List the dish catalog, searched and paged",
-        tag="dishes", query=DishQuery, response=Page[Dish],
+        tag="dishes", query=payloads.DishQuery, response=Page[Dish],
     ),
     Route(
         method="GET", path=_DISH, operation_id="get_dish",
@@ -580,7 +561,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         method="PUT", path=_DISH, operation_id="upsert_dish",
         handler=_upsert_dish, summary="Create (201) or replace (200) the dish with this id",
-        tag="dishes", body=DishUpsert, response=Dish, statuses=(200, 201),
+        tag="dishes", body=payloads.DishUpsert, response=Dish, statuses=(200, 201),
     ),
     Route(
         method="DELETE", path=_DISH, operation_id="delete_dish",
@@ -590,13 +571,13 @@ ROUTES: tuple[Route, ...] = (
     Route(
         method="GET", path="/api/planning/dish-suggestions", operation_id="suggest_dishes",
         handler=_suggest_dishes, summary="Dishes for a slot, the likeliest first",
-        tag="dishes", query=SuggestionQuery, response=list[DishSuggestion],
+        tag="dishes", query=payloads.SuggestionQuery, response=list[DishSuggestion],
     ),
     # diet guardrails
     Route(
         method="GET", path="/api/planning/rulesets", operation_id="list_rulesets",
         handler=_list_rulesets, summary="List the stored diet rulesets",
-        tag="guardrails", query=RulesetQuery, render=_rulesets_page_json,
+        tag="guardrails", query=payloads.RulesetQuery, render=_rulesets_page_json,
         response_schema=_RULESETS_PAGE_RESPONSE,
     ),
     Route(
@@ -618,7 +599,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         method="PUT", path=_CLIENT_RULESET, operation_id="assign_ruleset",
         handler=_assign_ruleset, summary="Put a client on a stored ruleset and check their weeks",
-        tag="guardrails", body=RulesetAssign, render=_assignment_json,
+        tag="guardrails", body=payloads.RulesetAssign, render=_assignment_json,
         response_schema=_ASSIGNMENT_RESPONSE,
     ),
     Route(
@@ -630,13 +611,13 @@ ROUTES: tuple[Route, ...] = (
     Route(
         method="GET", path="/client/weekly-plan", operation_id="client_weekly_plan",
         handler=_weekly_plan, summary="The signed-in client's week, day by day",
-        tag="client", audience=_CLIENT, query=WeekQuery, response=ClientWeekPayload,
+        tag="client", audience=_CLIENT, query=payloads.WeekQuery, response=ClientWeekPayload,
     ),
     Route(
         method="GET", path="/client/weekly-plan/{day_key}/{slot_key}",
         operation_id="client_weekly_plan_slot", handler=_weekly_plan_slot,
         summary="One slot of the signed-in client's week, in detail",
-        tag="client", audience=_CLIENT, query=WeekQuery, response=ClientSlotPayload,
+        tag="client", audience=_CLIENT, query=payloads.WeekQuery, response=ClientSlotPayload,
     ),
     Route(
         method="GET", path="/client/weeks", operation_id="client_weeks",

@@ -35,8 +35,7 @@ from __future__ import annotations
 import enum
 import inspect
 from collections.abc import Callable, Collection, Mapping, Sequence
-from types import TracebackType
-from typing import Any, Final, NoReturn, Self, cast
+from typing import Any, Final, NoReturn, cast
 
 import attrs
 
@@ -44,16 +43,15 @@ from weekplan.domain.dishes import Dish
 from weekplan.domain.history import HistoryKey
 from weekplan.errors import NotSupportedByStore, StorageError
 from weekplan.guardrails.model import GuardrailsRuleset
+from weekplan.planner.uow_wrapper import CoreUnitOfWorkWrapper
 from weekplan.ports import (
     CoreStore,
     CoreUnitOfWork,
     DishRepository,
     DishSortKey,
-    InstanceRepository,
     MealHistoryRepository,
     RulesetRepository,
     RulesetSortKey,
-    TemplateRepository,
     UnitOfWork,
 )
 
@@ -269,7 +267,7 @@ _NO_MEAL_HISTORY: Final = _NoMealHistory()
 _NO_RULESETS: Final = _NoRulesets()
 
 
-class _WithoutCapabilities:
+class _WithoutCapabilities(CoreUnitOfWorkWrapper):
     """A store's unit of work, with empty stand-ins for the capabilities it lacks.
 
     Every other attribute (the optional workflow, runs and schedules) is the
@@ -277,7 +275,7 @@ class _WithoutCapabilities:
     """
 
     def __init__(self, inner: CoreUnitOfWork, capabilities: StoreCapabilities) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._dishes = Capability.DISHES in capabilities
         self._rulesets = Capability.RULESETS in capabilities
         self._found = frozenset(
@@ -287,23 +285,18 @@ class _WithoutCapabilities:
         )
 
     @property
-    def templates(self) -> TemplateRepository:
-        return self._inner.templates
-
-    @property
-    def instances(self) -> InstanceRepository:
-        return self._inner.instances
-
-    @property
     def dishes(self) -> DishRepository:
+        """The dish catalog of ``inner``, or an empty one refusing writes."""
         return cast(UnitOfWork, self._inner).dishes if self._dishes else _NO_DISHES
 
     @property
     def meal_history(self) -> MealHistoryRepository:
+        """The planning history of ``inner``, or an empty one refusing writes."""
         return cast(UnitOfWork, self._inner).meal_history if self._dishes else _NO_MEAL_HISTORY
 
     @property
     def rulesets(self) -> RulesetRepository:
+        """The rulesets of ``inner``, or none, refusing writes."""
         return cast(UnitOfWork, self._inner).rulesets if self._rulesets else _NO_RULESETS
 
     def __getattr__(self, name: str) -> Any:
@@ -316,21 +309,3 @@ class _WithoutCapabilities:
             # Found when the planner was built: failing now is the store failing, and must
             # not read as a capability that is absent (``hasattr`` hides AttributeError only).
             raise StorageError(f"the store's {name} failed: {exc}") from exc
-
-    def __enter__(self) -> Self:
-        self._inner.__enter__()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._inner.__exit__(exc_type, exc, tb)
-
-    def commit(self) -> None:
-        self._inner.commit()
-
-    def rollback(self) -> None:
-        self._inner.rollback()

@@ -34,52 +34,14 @@ from typing import Any, TypeVar
 from cattrs.errors import BaseValidationError
 
 from weekplan.errors import InvalidInput
+from weekplan.serialization import _payloads
 from weekplan.serialization._converter import make_converter, make_query_converter
 from weekplan.serialization._errors import PayloadError, error_items
 from weekplan.serialization._json import parse_json
-from weekplan.serialization._payloads import (
-    BulkAssign,
-    ChangeQuery,
-    DishQuery,
-    DishUpsert,
-    DraftApply,
-    DraftGenerate,
-    InstanceCreate,
-    InstanceQuery,
-    InstanceUpdate,
-    LockSlot,
-    RulesetAssign,
-    RulesetQuery,
-    RunQuery,
-    SlotUpdate,
-    SuggestionQuery,
-    TemplateCreate,
-    TemplateQuery,
-    TemplateUpdate,
-    WeekQuery,
-)
+from weekplan.serialization._payloads import *  # noqa: F403  (the request payloads, listed there once)
 from weekplan.serialization._schema import json_schema
 
 __all__ = [
-    "BulkAssign",
-    "ChangeQuery",
-    "DishQuery",
-    "DishUpsert",
-    "DraftApply",
-    "DraftGenerate",
-    "InstanceCreate",
-    "InstanceQuery",
-    "InstanceUpdate",
-    "LockSlot",
-    "RulesetAssign",
-    "RulesetQuery",
-    "RunQuery",
-    "SlotUpdate",
-    "SuggestionQuery",
-    "TemplateCreate",
-    "TemplateQuery",
-    "TemplateUpdate",
-    "WeekQuery",
     "from_json",
     "from_query",
     "json_schema",
@@ -87,6 +49,7 @@ __all__ = [
     "parse_json",
     "to_json",
 ]
+__all__ += _payloads.__all__
 
 T = TypeVar("T")
 

@@ -23,7 +23,6 @@ from weekplan.domain.text import check_key, check_text
 __all__ = [
     "BulkAssign",
     "ChangeQuery",
-    "DayScopeJson",
     "DishQuery",
     "DishUpsert",
     "DraftApply",
