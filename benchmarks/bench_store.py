@@ -2,6 +2,7 @@
 
     PYTHONPATH=src python benchmarks/bench_store.py                 # this tree
     PYTHONPATH=src python benchmarks/bench_store.py --compare OLD/src   # before / after
+    PYTHONPATH=src python benchmarks/bench_store.py --cases suggest     # one group of cases
 
 Every figure is interleaved (see ``harness.py``): the contenders run in turns,
 block by block, and each figure is the median over blocks with the min-max of
@@ -21,7 +22,7 @@ names a server; a schema of its own, dropped at the end):
   store must at least do, whatever its schema. SQLite's is a WAL file with
   ``synchronous=NORMAL`` of its own.
 
-The other figures: suggestions as the catalog grows (100 and 10,000 dishes) and
+The other figures: suggestions as the catalog grows (100, 1,000 and 10,000 dishes) and
 as the planning history it reads grows (10,000 distinct planned dishes), on the
 in-memory and the SQL store; 1,000 clients' weeks in one ``create_instances``
 call against 1,000 ``create_instance`` calls; guardrails compile time of
@@ -71,7 +72,7 @@ MONDAY = date(2026, 11, 23)
 TENANT = "bench-tenant"
 ENTRIES = 42
 BULK_CLIENTS = 1000
-CATALOGS = (100, 10_000)
+CATALOGS = (100, 1_000, 10_000)
 INSTANCE_COLUMNS = (
     "id, tenant_id, template_id, client_ref, week_start_date, days, template_snapshot,"
     " version, created_at, updated_at, guardrails"
@@ -370,7 +371,11 @@ class PgMatched(Raw):
 
 
 def seed_catalog(store: Store, tenant: str, size: int, rng: random.Random) -> None:
-    """``size`` dishes, a third named with a meal hint, a sixth labelled for a meal."""
+    """``size`` dishes, a third named with a meal hint, a sixth labelled for a meal.
+
+    They are added in one unit of work, as a bulk import would, then given their
+    meal signals by the documented path (a tree without signals skips that).
+    """
     meals = list(MealType)
     with store.unit_of_work() as uow:
         for n in range(size):
@@ -378,6 +383,9 @@ def seed_catalog(store: Store, tenant: str, size: int, rng: random.Random) -> No
             labels = (meals[n % 4],) if n % 6 == 0 else ()
             uow.dishes.add(tenant, Dish(f"dish-{n:05}", tenant, f"{prefix} {n:05}", labels))
         uow.commit()
+    worker = Planner(store).worker(tenant)
+    if hasattr(worker, "recompute_meal_signals"):
+        worker.recompute_meal_signals(batch_size=1000)
 
 
 def seed_history(worker: WorkerPlanner, dishes: int) -> None:
@@ -595,6 +603,11 @@ def _ratio_figures(cases: list[str]) -> Iterator[tuple[str, str, str]]:
         small = f"{prefix} suggest/catalog 100"
         if small in cases:
             yield (
+                f"{prefix} suggest: 1,000 / 100 dishes",
+                f"{prefix} suggest/catalog 1000",
+                small,
+            )
+            yield (
                 f"{prefix} suggest: 10,000 / 100 dishes",
                 f"{prefix} suggest/catalog 10000",
                 small,
@@ -617,6 +630,7 @@ def main() -> None:
         help="only get_instance, create_instance and set_slot (no catalogs, bulk or guardrails)",
     )
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every block count")
+    parser.add_argument("--cases", metavar="TEXT", help="run only the cases whose name has TEXT")
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
         runner = build(args.only, stack, per_call=args.per_call)
@@ -632,7 +646,11 @@ def main() -> None:
             runners.insert(0, child)
         results: dict[tuple[str, str], Samples] = {}
         for needle, blocks, calls in GROUPS:
-            cases = [case for case in runner.cases if needle in case]
+            cases = [
+                case
+                for case in runner.cases
+                if needle in case and (not args.cases or args.cases in case)
+            ]
             if cases:
                 scaled = max(3, round(blocks * args.scale))
                 results.update(interleave(runners, cases, blocks=scaled, calls=calls))

@@ -41,8 +41,10 @@ from typing import Any, Protocol, Self, cast, runtime_checkable
 
 from weekplan.domain.dishes import Dish
 from weekplan.domain.history import HistoryKey
+from weekplan.domain.meal_types import MealType
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.runs import GenerationRun
+from weekplan.domain.suggestions import MealSignals
 from weekplan.guardrails.model import GuardrailsRuleset
 
 __all__ = [
@@ -57,6 +59,8 @@ __all__ = [
     "InstanceRepository",
     "InstanceSortKey",
     "MealHistoryRepository",
+    "MealRankKey",
+    "MealSignalIndex",
     "RulesetCapability",
     "RulesetRepository",
     "RulesetSortKey",
@@ -68,6 +72,7 @@ __all__ = [
     "TemplateRepository",
     "TemplateSortKey",
     "UnitOfWork",
+    "meal_signal_index_of",
     "runs_of",
 ]
 
@@ -77,6 +82,8 @@ TemplateSortKey = tuple[str, str]
 InstanceSortKey = tuple[date, str]
 #: ``(search_key(name), id)``: dishes are listed in this order.
 DishSortKey = tuple[str, str]
+#: ``(rank, search_key(name), id)``: a meal's signalled dishes are ranked in this order.
+MealRankKey = tuple[int, str, str]
 #: ``(diet_id, version, content_hash)``: rulesets are listed in this order.
 RulesetSortKey = tuple[str, int, str]
 #: ``(started_at, id)``: runs are listed newest first, in this order reversed.
@@ -207,6 +214,89 @@ class DishRepository(DishCatalog, Protocol):
         Plans that name the dish keep naming it (it shows as missing).
         """
         ...
+
+
+class MealSignalIndex(DishRepository, Protocol):
+    """An optional capability of a dish repository: dishes ranked per meal by an index.
+
+    Each stored dish carries the :class:`~weekplan.domain.suggestions.MealSignals`
+    it was last written with (or none), and the store ranks a meal's dishes by
+    ``(rank, search_key(name), id)`` without reading the rest of the catalog.
+    ``suggest_dishes`` uses it when ``uow.dishes`` has it and every dish of the
+    tenant carries signals of the planner's vocabulary
+    (:meth:`signals_current`); otherwise it scans the catalog, with the same
+    result. A store without it, or a host's own :class:`DishCatalog`, always scans.
+    """
+
+    def add(self, tenant_id: str, dish: Dish, *, signals: MealSignals | None = None) -> None:
+        """:meth:`DishRepository.add`, storing ``signals`` with the dish (``None``: none)."""
+        ...
+
+    def replace(
+        self,
+        tenant_id: str,
+        dish: Dish,
+        *,
+        expected_version: int,
+        signals: MealSignals | None = None,
+    ) -> bool:
+        """:meth:`DishRepository.replace`; the dish's signals become ``signals``."""
+        ...
+
+    def set_signals(
+        self, tenant_id: str, dish_id: str, *, version: int, signals: MealSignals
+    ) -> bool:
+        """Store ``signals`` for the dish if its stored version is ``version``.
+
+        ``False`` (and nothing written) if the dish is gone or was written since:
+        that write stored signals of its own.
+        """
+        ...
+
+    def signals_current(self, tenant_id: str, vocabulary: str) -> bool:
+        """Whether every dish of the tenant carries signals with this vocabulary fingerprint."""
+        ...
+
+    def stale_signals(
+        self, tenant_id: str, vocabulary: str, *, after: str | None, limit: int
+    ) -> Sequence[Dish]:
+        """Up to ``limit`` dishes by id, after id ``after``, with signals not of ``vocabulary``."""
+        ...
+
+    def meal_ranks(
+        self, tenant_id: str, meal_type: MealType | None, dish_ids: Collection[str]
+    ) -> Mapping[str, MealRankKey]:
+        """``(rank, search_key(name), id)`` for the meal of the tenant's dishes among ``dish_ids``.
+
+        With no meal type every rank is ``NO_SIGNAL``. One read for all the ids,
+        without the dishes' details: suggestions order the dishes with history by
+        it and read only the few they return.
+        """
+        ...
+
+    def ranked_for_meal(
+        self,
+        tenant_id: str,
+        meal_type: MealType,
+        *,
+        search: str | None,
+        after: MealRankKey | None,
+        limit: int,
+    ) -> Sequence[tuple[int, Dish]]:
+        """Up to ``limit`` ``(rank, dish)`` pairs with a rank below ``NO_SIGNAL`` for the meal.
+
+        Ordered by ``(rank, search_key(name), id)``, strictly after ``after``;
+        ``search`` as in :meth:`DishCatalog.list`.
+        """
+        ...
+
+
+def meal_signal_index_of(dishes: DishRepository) -> MealSignalIndex | None:
+    """The dish repository as a :class:`MealSignalIndex`, or ``None`` if it has no such index."""
+    if callable(getattr(dishes, "ranked_for_meal", None)):
+        index: MealSignalIndex = dishes  # type: ignore[assignment]
+        return index
+    return None
 
 
 class MealHistoryRepository(Protocol):

@@ -31,11 +31,20 @@ BEFORE = ("weekplan", "0009_generation_runs")
 
 #: The columns 0013 renames, by model: ``{new field: old field}``.
 RENAMED = {"MealHistoryRecord": {"count": "total"}, "RulesetRecord": {"document": "ruleset"}}
+#: The columns later migrations add, by model: 0009's tables have none of them.
+LATER = {
+    "DishRecord": frozenset(
+        ("signals_vocabulary", "breakfast_rank", "lunch_rank", "dinner_rank", "snack_rank")
+    ),
+}
 
 
 def _old_row(model_name: str, values: dict[str, Any]) -> dict[str, Any]:
     renames = RENAMED.get(model_name, {})
-    row = {renames.get(field, field): value for field, value in values.items()}
+    later = LATER.get(model_name, frozenset())
+    row = {
+        renames.get(field, field): value for field, value in values.items() if field not in later
+    }
     if model_name == "RulesetRecord":
         row["created_at"] = START  # a column of the old table only
     return row

@@ -101,6 +101,7 @@ def test_a_host_can_name_the_versions_as_a_package_resource(tmp_path: Path) -> N
     )
     script = ScriptDirectory.from_config(config)
     assert [r.revision for r in script.walk_revisions()] == [
+        "weekplan_0011",
         "weekplan_0010",
         "weekplan_0008",
         "weekplan_0009",

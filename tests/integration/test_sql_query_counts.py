@@ -18,6 +18,8 @@ from sqlalchemy import Connection, Engine, event
 from weekplan import PlanEntry, Planner, WorkerPlanner
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
 from weekplan.domain.dishes import Dish
+from weekplan.domain.meal_types import DEFAULT_VOCABULARY
+from weekplan.domain.suggestions import meal_signals
 
 from .conftest import StatementLog
 
@@ -205,11 +207,42 @@ def test_suggestions_read_the_history_once_and_the_catalog_by_pages(
     log = statement_log(sql_store.engine)
     suggestions = worker.suggest_dishes("slot-1", limit=5)
     assert [s.history_count for s in suggestions] == [6] * 5
+    # The dishes were added without meal signals, so the catalog is scanned,
+    # after one probe of the signal index found that out.
     begin = 1 if sql_store.dialect_name == "sqlite" else 0
-    assert len(log) == begin + 2, log.statements
+    assert len(log) == begin + 3, log.statements
     log.clear()
     worker.suggest_dishes("breakfast", query="dish 01")
-    assert len(log) == begin + 2, log.statements
+    assert len(log) == begin + 3, log.statements
+
+
+@pytest.mark.parametrize("history", [False, True])
+def test_indexed_suggestions_cost_the_same_statements_whatever_the_catalog_size(
+    sql_store: SqlAlchemyStore, statement_log: Callable[[Engine], StatementLog], history: bool
+) -> None:
+    # BEGIN on SQLite, the history totals, the signal probe, the ranks and then
+    # the details of the dishes with history (when there are any), and one page
+    # of the meal's index.
+    assert sql_store.engine is not None
+    log = statement_log(sql_store.engine)
+    costs = []
+    for size in (10, 1500):
+        tenant = f"tenant-indexed-{size}-{history}"
+        with sql_store.unit_of_work() as uow:
+            for n in range(size):
+                dish = Dish(f"dish-{n}", tenant, f"Soup {n:04}" if n % 2 else f"Dish {n:04}")
+                uow.dishes.add(tenant, dish, signals=meal_signals(dish, DEFAULT_VOCABULARY))
+            uow.commit()
+        worker = Planner(sql_store).worker(tenant)
+        if history:
+            worker.create_template("T", [PlanEntry("mon", "lunch", "dish-2")])
+        log.clear()
+        found = [s.dish.id for s in worker.suggest_dishes("lunch", limit=5)]
+        costs.append(len(log))
+        # The planned dish first, then the soups by name.
+        assert found[:2] == (["dish-2", "dish-1"] if history else ["dish-1", "dish-3"])
+    begin = 1 if sql_store.dialect_name == "sqlite" else 0
+    assert costs == [begin + 3 + 2 * history] * 2
 
 
 def test_a_history_delta_is_one_statement_whatever_its_size(

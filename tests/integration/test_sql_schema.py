@@ -21,6 +21,7 @@ from sqlalchemy import (
 from weekplan import InstanceExists, PlanEntry, Planner
 from weekplan.adapters.memory import InMemoryStore
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
+from weekplan.domain.meal_types import MealType
 from weekplan.domain.text import search_key
 from weekplan.ports import Store
 
@@ -74,7 +75,9 @@ def test_the_catalog_and_the_history_are_keyed_by_tenant_first() -> None:
     assert [c.name for c in dishes.primary_key.columns] == ["tenant_id", "id"]
     assert [c.name for c in history.primary_key.columns] == ["tenant_id", "slot_kind", "dish_id"]
     assert {tuple(c.name for c in i.columns) for i in dishes.indexes} == {
-        ("tenant_id", "name_key", "id")
+        ("tenant_id", "name_key", "id"),
+        ("tenant_id", "signals_vocabulary"),
+        *(("tenant_id", f"{meal}_rank", "name_key", "id") for meal in MealType),
     }
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from weekplan import ConcurrentUpdate, Dish, Planner, VersionConflict
 from weekplan.adapters.memory import InMemoryStore
+from weekplan.domain.suggestions import MealSignals
 from weekplan.planner.retry import ATTEMPTS, retry_lost_races
 from weekplan.ports import DishRepository, UnitOfWork
 
@@ -60,7 +61,14 @@ class _LosingDishes:
     def __getattr__(self, name: str) -> object:
         return getattr(self._inner, name)
 
-    def replace(self, tenant_id: str, dish: Dish, *, expected_version: int) -> bool:
+    def replace(
+        self,
+        tenant_id: str,
+        dish: Dish,
+        *,
+        expected_version: int,
+        signals: MealSignals | None = None,
+    ) -> bool:
         self._store.replaces += 1
         return False
 

@@ -22,6 +22,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Final, Generic, Protocol, Self, TypeVar
 
+from weekplan.adapters.memory_meal_index import MemoryDishIndex
 from weekplan.adapters.memory_schedules import MemorySchedules
 from weekplan.adapters.memory_workflow import (
     LockKey,
@@ -35,15 +36,18 @@ from weekplan.domain.dishes import Dish
 from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.history import HistoryKey
 from weekplan.domain.locks import SlotLock
+from weekplan.domain.meal_types import MealType
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.runs import GenerationRun
 from weekplan.domain.schedules import Schedule
+from weekplan.domain.suggestions import MealSignals
 from weekplan.domain.text import search_key
 from weekplan.errors import InstanceExists
 from weekplan.guardrails.model import GuardrailsRuleset
 from weekplan.ports import (
     DishSortKey,
     InstanceSortKey,
+    MealRankKey,
     RulesetSortKey,
     RunSortKey,
     TemplateSortKey,
@@ -217,13 +221,12 @@ class _Instances:
         return self._table.delete(tenant_id, (client_ref, week_start_date))
 
 
-def _dish_sort_key(dish: Dish) -> DishSortKey:
-    return (search_key(dish.name), dish.id)
-
-
 class _Dishes:
-    def __init__(self, table: _Table[str, Dish]) -> None:
+    """The catalog, with its name index and per-meal signal index (a :class:`MealSignalIndex`)."""
+
+    def __init__(self, table: _Table[str, Dish], index: MemoryDishIndex) -> None:
         self._table = table
+        self._index = index
 
     def get_many(self, tenant_id: str, dish_ids: Collection[str]) -> Mapping[str, Dish]:
         found = {dish_id: self._table.get(tenant_id, dish_id) for dish_id in dish_ids}
@@ -232,25 +235,86 @@ class _Dishes:
     def list(
         self, tenant_id: str, *, search: str | None, after: DishSortKey | None, limit: int
     ) -> Sequence[Dish]:
-        rows = self._table.rows(tenant_id)
-        if search:
-            rows = (d for d in rows if search in search_key(d.name))
-        return _page(rows, _dish_sort_key, after, limit)
+        page: list[Dish] = []
+        for name_key, dish_id in self._index.names(tenant_id, after):
+            if len(page) >= limit:
+                break
+            if not search or search in name_key:
+                page.append(self._dish(tenant_id, dish_id))
+        return page
 
-    def add(self, tenant_id: str, dish: Dish) -> None:
+    def add(self, tenant_id: str, dish: Dish, *, signals: MealSignals | None = None) -> None:
         _same_tenant(tenant_id, dish.tenant_id)
         self._table.put(tenant_id, dish.id, dish)
+        self._index.put(tenant_id, dish.id, search_key(dish.name), signals)
 
-    def replace(self, tenant_id: str, dish: Dish, *, expected_version: int) -> bool:
+    def replace(
+        self,
+        tenant_id: str,
+        dish: Dish,
+        *,
+        expected_version: int,
+        signals: MealSignals | None = None,
+    ) -> bool:
         _same_tenant(tenant_id, dish.tenant_id)
         stored = self._table.get(tenant_id, dish.id)
         if stored is None or stored.version != expected_version:
             return False
         self._table.put(tenant_id, dish.id, dish)
+        self._index.put(tenant_id, dish.id, search_key(dish.name), signals)
         return True
 
     def remove(self, tenant_id: str, dish_id: str) -> bool:
-        return self._table.delete(tenant_id, dish_id)
+        removed = self._table.delete(tenant_id, dish_id)
+        if removed:
+            self._index.delete(tenant_id, dish_id)
+        return removed
+
+    def set_signals(
+        self, tenant_id: str, dish_id: str, *, version: int, signals: MealSignals
+    ) -> bool:
+        stored = self._table.get(tenant_id, dish_id)
+        if stored is None or stored.version != version:
+            return False
+        self._index.put(tenant_id, dish_id, search_key(stored.name), signals)
+        return True
+
+    def signals_current(self, tenant_id: str, vocabulary: str) -> bool:
+        return self._index.current(tenant_id, vocabulary)
+
+    def stale_signals(
+        self, tenant_id: str, vocabulary: str, *, after: str | None, limit: int
+    ) -> Sequence[Dish]:
+        ids = self._index.stale(tenant_id, vocabulary, after, limit)
+        return [self._dish(tenant_id, dish_id) for dish_id in ids]
+
+    def meal_ranks(
+        self, tenant_id: str, meal_type: MealType | None, dish_ids: Collection[str]
+    ) -> Mapping[str, MealRankKey]:
+        return self._index.rank_keys(tenant_id, meal_type, dish_ids)
+
+    def ranked_for_meal(
+        self,
+        tenant_id: str,
+        meal_type: MealType,
+        *,
+        search: str | None,
+        after: MealRankKey | None,
+        limit: int,
+    ) -> Sequence[tuple[int, Dish]]:
+        page: list[tuple[int, Dish]] = []
+        for rank, name_key, dish_id in self._index.ranked(tenant_id, meal_type, after):
+            if len(page) >= limit:
+                break
+            if not search or search in name_key:
+                page.append((rank, self._dish(tenant_id, dish_id)))
+        return page
+
+    def _dish(self, tenant_id: str, dish_id: str) -> Dish:
+        dish = self._table.get(tenant_id, dish_id)
+        if dish is None:  # pragma: no cover - the index and the table change together
+            raise AssertionError(f"dish {dish_id!r} is indexed but not stored")
+        return dish
 
 
 class _MealHistory:
@@ -371,7 +435,7 @@ class _MemoryUnitOfWork:
         self._store = store
         self.templates = _Templates(store._templates)
         self.instances = _Instances(store._instances)
-        self.dishes = _Dishes(store._dishes)
+        self.dishes = _Dishes(store._dishes, store._dish_index)
         self.meal_history = _MealHistory(store._meal_history)
         self.rulesets = _Rulesets(store._rulesets, store._ruleset_assignments)
         # The optional workflow capability (weekplan.workflow_ports).
@@ -417,6 +481,7 @@ class InMemoryStore:
         self._templates: _Table[str, WeekPlanTemplate] = _Table()
         self._instances: _Table[tuple[str, date], WeekPlanInstance] = _Table()
         self._dishes: _Table[str, Dish] = _Table()
+        self._dish_index = MemoryDishIndex()
         self._meal_history: _Table[HistoryKey, int] = _Table()
         self._rulesets: _Table[str, GuardrailsRuleset] = _Table()
         self._ruleset_assignments: _Table[str, str] = _Table()
@@ -429,6 +494,7 @@ class InMemoryStore:
             self._templates,
             self._instances,
             self._dishes,
+            self._dish_index,
             self._meal_history,
             self._rulesets,
             self._ruleset_assignments,

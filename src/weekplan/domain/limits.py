@@ -49,6 +49,8 @@ WEEK_START_MAX: Final = LAST_DAY - timedelta(days=6)
 """The last first day of a week: its seventh day is still a day every store holds."""
 CONTENT_HASH_MAX: Final = 80
 """A stored ruleset's content hash: ``sha256:`` and 64 hex digits, with room to spare."""
+SIGNALS_VOCABULARY_MAX: Final = 32
+"""A stored dish's meal vocabulary fingerprint (16 hex digits), with room to spare."""
 REASON_MAX: Final = 500
 """The reason a change or a slot lock carries."""
 LABEL_MAX: Final = 16

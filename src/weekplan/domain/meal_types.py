@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import enum
 import functools
+import hashlib
+import json
 import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
@@ -147,6 +149,16 @@ def _hints(
     return MappingProxyType(hints)
 
 
+# Bump when the matching rules below change, so every stored signal reads as stale.
+_SIGNALS_VERSION = 1
+
+
+def _fingerprint(hints: Mapping[MealType, tuple[str, ...]]) -> str:
+    document = {meal.value: list(hints[meal]) for meal in MealType if hints.get(meal)}
+    text = json.dumps([_SIGNALS_VERSION, document], separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()[:16]
+
+
 # Short hints only match whole words: "bar" must not match "barbecue".
 _AFFIX_MIN = 4
 _PLURALS = ("s", "es", "en", "jes", "tjes")
@@ -176,6 +188,16 @@ class MealVocabulary:
 
     slots: Mapping[str, MealType] = attrs.field(converter=_slot_words)
     hints: Mapping[MealType, tuple[str, ...]] = attrs.field(converter=_hints, factory=dict)
+    fingerprint: str = attrs.field(
+        init=False, default=attrs.Factory(lambda self: _fingerprint(self.hints), takes_self=True)
+    )
+    """What a dish's stored meal signals depend on: its hints, as 16 hex digits.
+
+    Two vocabularies with the same hints in the same order have the same
+    fingerprint, whatever their slot words (slot words never change what a dish
+    says about a meal). Stored beside each dish's signals, it tells a planner
+    whether they were computed under its own vocabulary.
+    """
 
     @staticmethod
     def default() -> MealVocabulary:

@@ -13,6 +13,10 @@ history decides first, the label second and the hints third.
 Suggestions are ordered by score (highest first), then by name (case and
 accents ignored), then by dish id, which makes the order total.
 If no dish matches, every dish is suggested with score 0, by name then id.
+
+Labels and hints depend only on the dish and the vocabulary's hints, so a store
+can keep them as :class:`MealSignals`, computed when the dish is written, and
+rank a meal's dishes with an index (see ``docs/suggestions.md``).
 """
 
 from __future__ import annotations
@@ -26,7 +30,17 @@ from weekplan.domain.dishes import Dish
 from weekplan.domain.meal_types import MealType, MealVocabulary
 from weekplan.domain.text import search_key
 
-__all__ = ["DishSuggestion", "history_for_slot", "rank_dishes"]
+__all__ = [
+    "NO_SIGNAL",
+    "DishSuggestion",
+    "MealSignals",
+    "history_for_slot",
+    "meal_signals",
+    "rank_dishes",
+]
+
+#: The rank stored for a meal that a dish says nothing about (score 0).
+NO_SIGNAL = 3
 
 
 @attrs.frozen
@@ -84,12 +98,47 @@ def rank_dishes(
     limit: int,
 ) -> list[DishSuggestion]:
     """The top ``limit`` suggestions among ``dishes`` (already filtered by the query)."""
-    ranked: list[DishSuggestion] = []
-    for dish in dishes:
-        count = history.get(dish.id, 0)
-        labelled = meal_type is not None and meal_type in dish.meal_types
-        hints = vocabulary.matched_hints(dish.name, meal_type) if meal_type is not None else ()
-        score = 4 * count + 2 * labelled + (1 if hints else 0)
-        ranked.append(DishSuggestion(dish, meal_type, count, labelled, hints, score))
+    ranked = [_suggestion(dish, meal_type, history.get(dish.id, 0), vocabulary) for dish in dishes]
     matches = [s for s in ranked if s.matched]
     return heapq.nsmallest(limit, matches or ranked, key=_order)
+
+
+def _suggestion(
+    dish: Dish, meal_type: MealType | None, count: int, vocabulary: MealVocabulary
+) -> DishSuggestion:
+    labelled = meal_type is not None and meal_type in dish.meal_types
+    hints = vocabulary.matched_hints(dish.name, meal_type) if meal_type is not None else ()
+    score = 4 * count + 2 * labelled + (1 if hints else 0)
+    return DishSuggestion(dish, meal_type, count, labelled, hints, score)
+
+
+@attrs.frozen
+class MealSignals:
+    """What a dish says about each meal on its own, under one vocabulary.
+
+    ``ranks`` has one entry per :class:`MealType`, in declaration order:
+    0 when the dish is labelled with the meal and its name hints at it, 1 when
+    only labelled, 2 when only hinted, :data:`NO_SIGNAL` (3) when neither.
+    A lower rank is a higher score (``score = 3 - rank`` before history), so a
+    store ranks a meal's dishes by an ascending index on ``(rank, name_key, id)``.
+    ``vocabulary`` is the :attr:`MealVocabulary.fingerprint` they were computed under.
+    """
+
+    vocabulary: str
+    ranks: tuple[int, ...]
+
+    def rank(self, meal_type: MealType) -> int:
+        """The dish's rank for ``meal_type``: 0 to 2, or :data:`NO_SIGNAL`."""
+        return self.ranks[meal_type.position]
+
+
+def meal_signals(dish: Dish, vocabulary: MealVocabulary) -> MealSignals:
+    """The :class:`MealSignals` of a dish under ``vocabulary``.
+
+    >>> from weekplan.domain.meal_types import DEFAULT_VOCABULARY
+    >>> dish = Dish("d1", "tenant-a", "Havermout", meal_types=(MealType.BREAKFAST,))
+    >>> meal_signals(dish, DEFAULT_VOCABULARY).ranks
+    (0, 3, 3, 3)
+    """
+    ranks = tuple(NO_SIGNAL - (_suggestion(dish, meal, 0, vocabulary).score) for meal in MealType)
+    return MealSignals(vocabulary.fingerprint, ranks)

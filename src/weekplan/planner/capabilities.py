@@ -23,6 +23,11 @@ refuse every write with :class:`~weekplan.NotSupportedByStore`: the store has
 no dishes (a plan that names one is refused) and no diets (no client is on
 one, so weeks are saved unchecked, and no diet can be assigned). A store with
 every capability gets its own units of work, with nothing in between.
+
+The optional capabilities of a repository (:class:`~weekplan.ports.BulkInstances`,
+:class:`~weekplan.ports.BulkRulesetAssignments`, :class:`~weekplan.ports.MealSignalIndex`)
+are not detected here: a repository exists only inside a transaction, so the use
+case that can use one asks the repository it was handed.
 """
 
 from __future__ import annotations

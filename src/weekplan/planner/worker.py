@@ -198,8 +198,12 @@ class WorkerPlanner:
         (``force``/``limit`` quotas depend on the whole week and leave nothing
         out). A client without a ruleset gets every dish.
 
-        It reads the catalog and the running totals of the planning history, never
-        past plans, so its cost does not grow with the history.
+        It reads the running totals of the planning history, never past plans, so
+        its cost does not grow with the history. Where the store keeps each dish's
+        meal signals under the planner's vocabulary, it reads the dishes with
+        history for this meal and a page of the meal's index, so its cost does not
+        grow with the catalog either; otherwise it scans the catalog, with the
+        same result (see ``docs/suggestions.md`` and :meth:`recompute_meal_signals`).
 
         >>> from weekplan import Planner
         >>> from weekplan.adapters.memory import InMemoryStore
@@ -212,6 +216,28 @@ class WorkerPlanner:
         return self._dishes.suggest_dishes(
             slot_key, query=query, limit=limit, client_ref=client_ref
         )
+
+    @writes
+    def recompute_meal_signals(self, *, batch_size: int = 500) -> int:
+        """Store every dish's meal signals under this planner's vocabulary; the number rewritten.
+
+        Run it once after upgrading to a store that indexes meal signals, and
+        after changing the planner's :class:`~weekplan.MealVocabulary` hints:
+        until then ``suggest_dishes`` scans the catalog (same results, slower).
+        Dishes are rewritten ``batch_size`` at a time, each batch in a
+        transaction of its own. It is idempotent and safe to run on many workers
+        at once, and beside ongoing writes: a dish written meanwhile keeps the
+        signals its own write stored. It returns 0 when everything was current,
+        and also for a host's own catalog or a store without the index.
+
+        >>> from weekplan import Planner
+        >>> from weekplan.adapters.memory import InMemoryStore
+        >>> worker = Planner(InMemoryStore()).worker("tenant-a")
+        >>> _ = worker.upsert_dish("oats", name="Havermout")
+        >>> worker.recompute_meal_signals()
+        0
+        """
+        return self._dishes.recompute_meal_signals(batch_size=batch_size)
 
     # -- templates (weekplan.planner.templates) ------------------------------------
 

@@ -51,6 +51,7 @@ from weekplan.testing._http import HttpClient, HttpConformance, HttpResult
 from weekplan.testing._instances import InstanceConformance
 from weekplan.testing._isolation import IsolationConformance
 from weekplan.testing._locks import LockConformance
+from weekplan.testing._meal_signals import MealSignalConformance
 from weekplan.testing._properties import PropertyConformance, TenantIsolationMachine
 from weekplan.testing._runs import RunConformance
 from weekplan.testing._schedules import ScheduleConformance
@@ -100,7 +101,11 @@ class CoreConformance(
 
 
 class DishesConformance(
-    DishPortConformance, DishConformance, DishRaceConformance, BulkInstanceDishConformance
+    DishPortConformance,
+    DishConformance,
+    MealSignalConformance,
+    DishRaceConformance,
+    BulkInstanceDishConformance,
 ):
     """The dish catalog with the meal history (:class:`~weekplan.ports.DishCapability`)."""
 

@@ -29,17 +29,25 @@ from weekplan.adapters.sqlalchemy.errors import (
     translate_instance_insert,
     translate_lost_insert,
 )
+from weekplan.adapters.sqlalchemy.schema import SIGNAL_COLUMNS
 from weekplan.adapters.sqlalchemy.statements import Statements
 from weekplan.domain.dishes import Dish
 from weekplan.domain.history import HistoryKey
 from weekplan.domain.locks import SlotLock
 from weekplan.domain.meal_types import MealType
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.suggestions import NO_SIGNAL, MealSignals
 from weekplan.domain.text import search_key
 from weekplan.domain.trusted import evolve_checked, from_trusted_fields
 from weekplan.errors import StorageError
 from weekplan.guardrails.model import GuardrailsRuleset
-from weekplan.ports import DishSortKey, InstanceSortKey, RulesetSortKey, TemplateSortKey
+from weekplan.ports import (
+    DishSortKey,
+    InstanceSortKey,
+    MealRankKey,
+    RulesetSortKey,
+    TemplateSortKey,
+)
 
 __all__ = [
     "ConnectionSource",
@@ -413,18 +421,25 @@ class SqlDishRepository:
         result = _run(self._source.reader(), statement, params)
         return [self._dish(row) for row in result]
 
-    def add(self, tenant_id: str, dish: Dish) -> None:
+    def add(self, tenant_id: str, dish: Dish, *, signals: MealSignals | None = None) -> None:
         """Insert a new dish; ``ConcurrentUpdate`` if a concurrent call inserted its id first."""
         same_tenant(tenant_id, dish.tenant_id)
         try:
-            self._source.writer().execute(self._sql.insert_dish, self._values(dish))
+            self._source.writer().execute(self._sql.insert_dish, self._values(dish, signals))
         except SQLAlchemyError as exc:
             raise translate_lost_insert(exc) from exc
 
-    def replace(self, tenant_id: str, dish: Dish, *, expected_version: int) -> bool:
+    def replace(
+        self,
+        tenant_id: str,
+        dish: Dish,
+        *,
+        expected_version: int,
+        signals: MealSignals | None = None,
+    ) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
         same_tenant(tenant_id, dish.tenant_id)
-        params = self._values(dish)
+        params = self._values(dish, signals)
         params.update(b_tenant_id=tenant_id, b_id=dish.id, b_expected_version=expected_version)
         del params["tenant_id"], params["id"]
         result: CursorResult[Any] = _run(self._source.writer(), self._sql.replace_dish, params)
@@ -437,10 +452,65 @@ class SqlDishRepository:
         )
         return result.rowcount == 1
 
+    def set_signals(
+        self, tenant_id: str, dish_id: str, *, version: int, signals: MealSignals
+    ) -> bool:
+        """Store the dish's signals if its stored version is ``version``; one ``UPDATE``."""
+        params = _signal_values(signals)
+        params.update(b_tenant_id=tenant_id, b_id=dish_id, b_version=version)
+        result: CursorResult[Any] = _run(self._source.writer(), self._sql.set_dish_signals, params)
+        return result.rowcount == 1
+
+    def signals_current(self, tenant_id: str, vocabulary: str) -> bool:
+        """Whether every dish's signals are of ``vocabulary``: two ends of one index range."""
+        params = {"tenant_id": tenant_id}
+        lowest, highest = _run(self._source.reader(), self._sql.signal_vocabularies, params).one()
+        return lowest is None or lowest == highest == vocabulary
+
+    def stale_signals(
+        self, tenant_id: str, vocabulary: str, *, after: str | None, limit: int
+    ) -> Sequence[Dish]:
+        """Up to ``limit`` dishes by id, after ``after``, with signals of another vocabulary."""
+        params: dict[str, Any] = {"tenant_id": tenant_id, "vocabulary": vocabulary, "limit": limit}
+        if after is not None:
+            params["after_id"] = after
+        statement = self._sql.stale_signals(after=after is not None)
+        return [self._dish(row) for row in _run(self._source.reader(), statement, params)]
+
+    def meal_ranks(
+        self, tenant_id: str, meal_type: MealType | None, dish_ids: Collection[str]
+    ) -> Mapping[str, MealRankKey]:
+        """``(rank, name_key, id)`` of the tenant's dishes among ``dish_ids``; one ``SELECT``."""
+        if not dish_ids:
+            return {}
+        params = {"tenant_id": tenant_id, "ids": sorted(dish_ids)}
+        result = _run(self._source.reader(), self._sql.meal_ranks(meal_type), params)
+        return {row[2]: (int(row[0]), row[1], row[2]) for row in result}
+
+    def ranked_for_meal(
+        self,
+        tenant_id: str,
+        meal_type: MealType,
+        *,
+        search: str | None,
+        after: MealRankKey | None,
+        limit: int,
+    ) -> Sequence[tuple[int, Dish]]:
+        """A page of the meal's index: ``(rank, dish)`` by ``(rank, name_key, id)``."""
+        params: dict[str, Any] = {"tenant_id": tenant_id, "limit": limit}
+        if search:
+            params["search"] = search
+        if after is not None:
+            params["after_rank"], params["after_key"], params["after_id"] = after
+        statement = self._sql.ranked_dishes(meal_type, search=bool(search), after=after is not None)
+        result = _run(self._source.reader(), statement, params)
+        return [(row[0], self._dish(row[1:])) for row in result]
+
     @staticmethod
-    def _values(dish: Dish) -> dict[str, Any]:
+    def _values(dish: Dish, signals: MealSignals | None) -> dict[str, Any]:
         encode = encode_texts
         return {
+            **_signal_values(signals),
             "tenant_id": dish.tenant_id,
             "id": dish.id,
             "name": dish.name,
@@ -453,6 +523,12 @@ class SqlDishRepository:
             "created_at": dish.created_at,
             "updated_at": dish.updated_at,
         }
+
+
+def _signal_values(signals: MealSignals | None) -> dict[str, Any]:
+    if signals is None:
+        return dict(zip(SIGNAL_COLUMNS, ("", *(NO_SIGNAL for _ in MealType)), strict=True))
+    return dict(zip(SIGNAL_COLUMNS, (signals.vocabulary, *signals.ranks), strict=True))
 
 
 class SqlMealHistoryRepository:

@@ -34,6 +34,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     PrimaryKeyConstraint,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -52,8 +53,11 @@ from weekplan.domain.limits import (
     NAME_KEY_MAX,
     NAME_MAX,
     RUN_DAYS_MAX,
+    SIGNALS_VOCABULARY_MAX,
     SLOT_KEY_SEARCH_MAX,
 )
+from weekplan.domain.meal_types import MealType
+from weekplan.domain.suggestions import NO_SIGNAL
 from weekplan.guardrails.model import RULE_ID_MAX
 
 __all__ = [
@@ -61,6 +65,8 @@ __all__ = [
     "NAME_KEY_MAX",
     "NAME_MAX_BEFORE_SHARD_SUFFIX",
     "NAMING_CONVENTION",
+    "SIGNALS_VOCABULARY_MAX",
+    "SIGNAL_COLUMNS",
     "UtcDateTime",
     "client_locks",
     "dishes",
@@ -72,6 +78,7 @@ __all__ = [
     "key_type",
     "meal_history",
     "metadata",
+    "rank_column",
     "ruleset_assignments",
     "rulesets",
     "templates",
@@ -126,6 +133,20 @@ _MYSQL_TABLE: Final[dict[str, Any]] = {
     "mysql_charset": "utf8mb4",
     "mysql_collate": _MYSQL_BINARY,
 }
+
+
+# Rows inserted without signals (older code, a host's own INSERT) have none.
+_NO_SIGNALS: Final[dict[str, Any]] = {"default": "", "server_default": ""}
+_NO_RANK: Final[dict[str, Any]] = {"default": NO_SIGNAL, "server_default": str(NO_SIGNAL)}
+
+
+def rank_column(meal_type: MealType) -> str:
+    """The ``weekplan_dishes`` column of a dish's rank for ``meal_type``: ``lunch_rank``."""
+    return f"{meal_type.value}_rank"
+
+
+#: The columns a dish's :class:`MealSignals` are stored in, in this order.
+SIGNAL_COLUMNS: Final = ("signals_vocabulary", *(rank_column(meal) for meal in MealType))
 
 
 def _key(length: int) -> TypeEngine[str]:
@@ -234,9 +255,21 @@ dishes: Final = Table(
     # A dish made outside the use cases may have no timestamps (the domain allows it).
     Column("created_at", UtcDateTime(), nullable=True),
     Column("updated_at", UtcDateTime(), nullable=True),
+    # What the dish says about each meal under the vocabulary whose fingerprint is
+    # ``signals_vocabulary`` ('' when never computed): one rank per meal type,
+    # 0 to 2, or 3 for nothing (see weekplan.domain.suggestions.MealSignals).
+    Column("signals_vocabulary", _key(SIGNALS_VOCABULARY_MAX), nullable=False, **_NO_SIGNALS),
+    *(Column(rank_column(meal), SmallInteger, nullable=False, **_NO_RANK) for meal in MealType),
     PrimaryKeyConstraint("tenant_id", "id"),
     # Listing, searching and scanning a tenant's catalog walks this index in page order.
     Index("ix_weekplan_dishes_by_name", "tenant_id", "name_key", "id"),
+    # Suggestions for a meal walk its index in the order of the score, best first.
+    *(
+        Index(f"ix_weekplan_dishes_{meal.value}", "tenant_id", rank_column(meal), "name_key", "id")
+        for meal in MealType
+    ),
+    # "Is every dish's signal of this vocabulary?": two probes of this index.
+    Index("ix_weekplan_dishes_signals", "tenant_id", "signals_vocabulary"),
     **_MYSQL_TABLE,
 )
 

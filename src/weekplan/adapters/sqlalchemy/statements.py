@@ -32,6 +32,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal,
     literal_column,
     or_,
     select,
@@ -42,15 +43,19 @@ from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnClause
 
 from weekplan.adapters.sqlalchemy.schema import (
+    SIGNAL_COLUMNS,
     client_locks,
     dishes,
     instances,
     meal_history,
+    rank_column,
     ruleset_assignments,
     rulesets,
     templates,
 )
 from weekplan.adapters.sqlalchemy.workflow_schema import slot_locks
+from weekplan.domain.meal_types import MealType
+from weekplan.domain.suggestions import NO_SIGNAL
 
 __all__ = ["Statements"]
 
@@ -114,6 +119,7 @@ class Statements:
         self._template_lists: dict[TemplateListShape, Select[Any]] = {}
         self._instance_lists: dict[InstanceListShape, Select[Any]] = {}
         self._dish_lists: dict[TemplateListShape, Select[Any]] = {}
+        self._ranked: dict[tuple[MealType, bool, bool], Select[Any]] = {}
         self._ruleset_lists: dict[TemplateListShape, Select[Any]] = {}
 
         t, i = templates.c, instances.c
@@ -232,8 +238,28 @@ class Statements:
                         "version",
                         "created_at",
                         "updated_at",
+                        *SIGNAL_COLUMNS,
                     )
                 }
+            )
+        )
+        self.set_dish_signals: Final[Update] = (
+            update(dishes)
+            .where(
+                d.tenant_id == bindparam("b_tenant_id"),
+                d.id == bindparam("b_id"),
+                d.version == bindparam("b_version"),
+            )
+            .values({column: bindparam(column) for column in SIGNAL_COLUMNS})
+        )
+        # The lowest and the highest fingerprint of the tenant's signals: each
+        # one end of a range of ix_weekplan_dishes_signals, whatever the catalog.
+        self.signal_vocabularies: Final[Select[Any]] = select(
+            *(
+                select(edge(d.signals_vocabulary))
+                .where(d.tenant_id == bindparam("tenant_id"))
+                .scalar_subquery()
+                for edge in (func.min, func.max)
             )
         )
         self.delete_dish: Final[Delete] = delete(dishes).where(
@@ -485,6 +511,69 @@ class Statements:
             with self._lock:
                 self._dish_lists[shape] = found
         return found
+
+    def stale_signals(self, *, after: bool) -> Select[Any]:
+        """A tenant's dishes by id whose signals are of another vocabulary.
+
+        Parameters: ``tenant_id``, ``vocabulary``, ``limit``, and ``after_id``.
+        It walks the tenant's primary key: a recompute reads the catalog once.
+        """
+        d = dishes.c
+        vocabulary = bindparam("vocabulary", type_=d.signals_vocabulary.type)
+        stmt: Select[Any] = select(*_DISH_COLUMNS).where(
+            d.tenant_id == bindparam("tenant_id"), d.signals_vocabulary != vocabulary
+        )
+        if after:
+            stmt = stmt.where(d.id > bindparam("after_id", type_=d.id.type))
+        return stmt.order_by(d.id).limit(bindparam("limit", type_=Integer))
+
+    def meal_ranks(self, meal_type: MealType | None) -> Select[Any]:
+        """``(rank, name_key, id)`` of a tenant's dishes among ``ids`` (expanding)."""
+        d = dishes.c
+        rank = literal(NO_SIGNAL) if meal_type is None else d[rank_column(meal_type)]
+        return select(rank, d.name_key, d.id).where(
+            d.tenant_id == bindparam("tenant_id"), d.id.in_(bindparam("ids", expanding=True))
+        )
+
+    def ranked_dishes(self, meal_type: MealType, *, search: bool, after: bool) -> Select[Any]:
+        """A page of the dishes with a signal for the meal, by ``(rank, name_key, id)``.
+
+        Parameters: ``tenant_id``, ``limit``, ``search``, and ``after_rank``,
+        ``after_key``, ``after_id``. It walks ``ix_weekplan_dishes_<meal>``.
+        """
+        shape = (meal_type, search, after)
+        found = self._ranked.get(shape)
+        if found is None:
+            d = dishes.c
+            rank = d[rank_column(meal_type)]
+            stmt: Select[Any] = select(rank, *_DISH_COLUMNS).where(
+                d.tenant_id == bindparam("tenant_id"), rank < NO_SIGNAL
+            )
+            if search:
+                stmt = stmt.where(self._contains(d.name_key, bindparam("search")))
+            if after:
+                stmt = stmt.where(self._after_rank(rank, d.name_key, d.id))
+            found = stmt.order_by(rank, d.name_key, d.id).limit(bindparam("limit", type_=Integer))
+            with self._lock:
+                self._ranked[shape] = found
+        return found
+
+    def _after_rank(
+        self,
+        rank: ColumnElement[int],
+        name_key: ColumnElement[str],
+        dish_id: ColumnElement[str],
+    ) -> ColumnElement[bool]:
+        r = bindparam("after_rank", type_=rank.type)
+        k = bindparam("after_key", type_=name_key.type)
+        i = bindparam("after_id", type_=dish_id.type)
+        if self._row_values:
+            return tuple_(rank, name_key, dish_id) > tuple_(r, k, i)
+        # MariaDB reads a row comparison as a scan: spell it out so the range is seen.
+        return and_(
+            rank >= r,
+            or_(rank > r, and_(name_key >= k, or_(name_key > k, dish_id > i))),
+        )
 
     def list_instances(
         self, *, client_ref: bool, week_start_date: bool, after: bool

@@ -54,8 +54,10 @@ from weekplan.domain.limits import (
     NAME_KEY_MAX,
     NAME_MAX,
     RUN_DAYS_MAX,
+    SIGNALS_VOCABULARY_MAX,
     SLOT_KEY_SEARCH_MAX,
 )
+from weekplan.domain.suggestions import NO_SIGNAL
 from weekplan.guardrails.model import RULE_ID_MAX
 
 __all__ = [
@@ -147,11 +149,30 @@ class DishRecord(models.Model):
     # A dish made outside the use cases may have no timestamps (the domain allows it).
     created_at: models.DateTimeField[datetime | None, datetime | None] = UtcDateTimeField(null=True)
     updated_at: models.DateTimeField[datetime | None, datetime | None] = UtcDateTimeField(null=True)
+    # The dish's meal signals, as in weekplan's SQL schema: the vocabulary
+    # fingerprint they were computed under ('' for none) and a rank per meal.
+    signals_vocabulary: models.CharField[str, str] = KeyField(
+        max_length=SIGNALS_VOCABULARY_MAX, default="", db_default=""
+    )
+    breakfast_rank: models.SmallIntegerField[int, int] = models.SmallIntegerField(
+        default=NO_SIGNAL, db_default=NO_SIGNAL
+    )
+    lunch_rank: models.SmallIntegerField[int, int] = models.SmallIntegerField(
+        default=NO_SIGNAL, db_default=NO_SIGNAL
+    )
+    dinner_rank: models.SmallIntegerField[int, int] = models.SmallIntegerField(
+        default=NO_SIGNAL, db_default=NO_SIGNAL
+    )
+    snack_rank: models.SmallIntegerField[int, int] = models.SmallIntegerField(
+        default=NO_SIGNAL, db_default=NO_SIGNAL
+    )
 
     class Meta:
         db_table = "weekplan_dishes"
         verbose_name = "dish"
-        # Index ix_weekplan_dishes_by_name (tenant_id, name_key, id).
+        # Index ix_weekplan_dishes_by_name (tenant_id, name_key, id); per meal
+        # ix_weekplan_dishes_<meal> (tenant_id, <meal>_rank, name_key, id) and
+        # ix_weekplan_dishes_signals (tenant_id, signals_vocabulary).
 
     def __str__(self) -> str:
         return f"{self.name} ({self.tenant_id})"

@@ -53,7 +53,9 @@ from weekplan.contrib.django.workflow_store import (
 )
 from weekplan.domain.dishes import Dish
 from weekplan.domain.history import HistoryKey
+from weekplan.domain.meal_types import MealType
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain.suggestions import NO_SIGNAL, MealSignals
 from weekplan.domain.text import search_key
 from weekplan.errors import (
     ConcurrentUpdate,
@@ -63,7 +65,13 @@ from weekplan.errors import (
     WeekPlanError,
 )
 from weekplan.guardrails.model import GuardrailsRuleset
-from weekplan.ports import DishSortKey, InstanceSortKey, RulesetSortKey, TemplateSortKey
+from weekplan.ports import (
+    DishSortKey,
+    InstanceSortKey,
+    MealRankKey,
+    RulesetSortKey,
+    TemplateSortKey,
+)
 
 __all__ = [
     "DjangoDishRepository",
@@ -195,8 +203,22 @@ def _dish_from(row: dict[str, Any]) -> Dish:
         raise StorageError(f"a stored dish is not valid: {exc}") from exc
 
 
-def _dish_columns(dish: Dish) -> dict[str, Any]:
+def _signal_columns(signals: MealSignals | None) -> dict[str, Any]:
+    if signals is None:
+        return {"signals_vocabulary": "", **{_rank(meal): NO_SIGNAL for meal in MealType}}
     return {
+        "signals_vocabulary": signals.vocabulary,
+        **{_rank(meal): signals.rank(meal) for meal in MealType},
+    }
+
+
+def _rank(meal_type: MealType) -> str:
+    return f"{meal_type.value}_rank"
+
+
+def _dish_columns(dish: Dish, signals: MealSignals | None = None) -> dict[str, Any]:
+    return {
+        **_signal_columns(signals),
         "name": dish.name,
         "name_key": search_key(dish.name),
         "meal_types": encode_texts(m.value for m in dish.meal_types),
@@ -483,10 +505,10 @@ class DjangoDishRepository:
         )
         return [_dish_from(row) for row in rows]
 
-    def add(self, tenant_id: str, dish: Dish) -> None:
-        """Insert a new dish."""
+    def add(self, tenant_id: str, dish: Dish, *, signals: MealSignals | None = None) -> None:
+        """Insert a new dish, with its meal signals."""
         same_tenant(tenant_id, dish.tenant_id)
-        record = DishRecord(tenant_id=tenant_id, dish_id=dish.id, **_dish_columns(dish))
+        record = DishRecord(tenant_id=tenant_id, dish_id=dish.id, **_dish_columns(dish, signals))
         try:
             record.save(force_insert=True, using=self._uow.alias())
         except IntegrityError as exc:
@@ -495,15 +517,104 @@ class DjangoDishRepository:
         except Error as exc:
             raise _translate(exc) from exc
 
-    def replace(self, tenant_id: str, dish: Dish, *, expected_version: int) -> bool:
+    def replace(
+        self,
+        tenant_id: str,
+        dish: Dish,
+        *,
+        expected_version: int,
+        signals: MealSignals | None = None,
+    ) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
         same_tenant(tenant_id, dish.tenant_id)
         matching = self._rows(tenant_id).filter(dish_id=dish.id, version=expected_version)
         try:
-            changed = matching.update(**_dish_columns(dish))
+            changed = matching.update(**_dish_columns(dish, signals))
         except Error as exc:
             raise _translate(exc) from exc
         return changed == 1
+
+    def set_signals(
+        self, tenant_id: str, dish_id: str, *, version: int, signals: MealSignals
+    ) -> bool:
+        """Store the dish's signals if its stored version is ``version``; one ``UPDATE``."""
+        matching = self._rows(tenant_id).filter(dish_id=dish_id, version=version)
+        try:
+            return matching.update(**_signal_columns(signals)) == 1
+        except Error as exc:
+            raise _translate(exc) from exc
+
+    def signals_current(self, tenant_id: str, vocabulary: str) -> bool:
+        """Whether every dish's signals are of ``vocabulary``: both ends of one index range."""
+        rows = self._rows(tenant_id).values_list("signals_vocabulary", flat=True)
+        try:
+            lowest = list(rows.order_by("signals_vocabulary")[:1])
+            highest = list(rows.order_by("-signals_vocabulary")[:1])
+        except Error as exc:
+            raise _translate(exc) from exc
+        return lowest == highest and lowest in ([], [vocabulary])
+
+    def stale_signals(
+        self, tenant_id: str, vocabulary: str, *, after: str | None, limit: int
+    ) -> Sequence[Dish]:
+        """Up to ``limit`` dishes by id, after ``after``, with signals of another vocabulary."""
+        query = self._rows(tenant_id).exclude(signals_vocabulary=vocabulary)
+        if after is not None:
+            query = query.filter(dish_id__gt=after)
+        try:
+            rows = list(query.order_by("dish_id").values(*_DISH_COLUMNS)[:limit])
+        except Error as exc:
+            raise _translate(exc) from exc
+        return [_dish_from(row) for row in rows]
+
+    def meal_ranks(
+        self, tenant_id: str, meal_type: MealType | None, dish_ids: Collection[str]
+    ) -> Mapping[str, MealRankKey]:
+        """``(rank, name_key, id)`` of the tenant's dishes among ``dish_ids``, in one query."""
+        if not dish_ids:
+            return {}
+        columns = (
+            ["name_key", "dish_id"]
+            if meal_type is None
+            else [_rank(meal_type), "name_key", "dish_id"]
+        )
+        query = self._rows(tenant_id).filter(dish_id__in=list(dish_ids)).values_list(*columns)
+        try:
+            rows = list(query)
+        except Error as exc:
+            raise _translate(exc) from exc
+        if meal_type is None:
+            return {row[1]: (NO_SIGNAL, row[0], row[1]) for row in rows}
+        return {row[2]: (int(row[0]), row[1], row[2]) for row in rows}
+
+    def ranked_for_meal(
+        self,
+        tenant_id: str,
+        meal_type: MealType,
+        *,
+        search: str | None,
+        after: MealRankKey | None,
+        limit: int,
+    ) -> Sequence[tuple[int, Dish]]:
+        """A page of the meal's index: ``(rank, dish)`` by ``(rank, name_key, id)``."""
+        rank = _rank(meal_type)
+        query = self._rows(tenant_id).filter(**{f"{rank}__lt": NO_SIGNAL})
+        if search:
+            found_at = StrIndex("name_key", Value(search))
+            query = query.annotate(found_at=found_at).filter(found_at__gt=0)
+        if after is not None:
+            last_rank, name_key, last_id = after
+            query = query.filter(
+                Q(**{f"{rank}__gt": last_rank})
+                | Q(**{rank: last_rank, "name_key__gt": name_key})
+                | Q(**{rank: last_rank, "name_key": name_key, "dish_id__gt": last_id})
+            )
+        ordered = query.order_by(rank, "name_key", "dish_id").values(rank, *_DISH_COLUMNS)
+        try:
+            rows = list(ordered[:limit])
+        except Error as exc:
+            raise _translate(exc) from exc
+        return [(row[rank], _dish_from(row)) for row in rows]
 
     def remove(self, tenant_id: str, dish_id: str) -> bool:
         """Delete the dish; ``False`` if there was none."""
