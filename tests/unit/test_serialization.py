@@ -50,9 +50,11 @@ from weekplan.serialization import (
 )
 from weekplan.testing import strategies as wps
 
-#: Fuzz examples per target class: thorough in CI, quick locally.
+#: Fuzz examples per target class: thorough in CI (five times the CI profile of the
+#: other properties; the sixteen classes share one parser, so 8,000 inputs in all
+#: reach it), quick locally; ``WEEKPLAN_FUZZ_EXAMPLES`` asks for more.
 FUZZ_EXAMPLES = int(
-    os.environ.get("WEEKPLAN_FUZZ_EXAMPLES") or (2000 if os.environ.get("CI") else 100)
+    os.environ.get("WEEKPLAN_FUZZ_EXAMPLES") or (500 if os.environ.get("CI") else 100)
 )
 fuzz_settings = settings(
     max_examples=FUZZ_EXAMPLES,
