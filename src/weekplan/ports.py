@@ -294,8 +294,7 @@ class MealSignalIndex(DishRepository, Protocol):
 def meal_signal_index_of(dishes: DishRepository) -> MealSignalIndex | None:
     """The dish repository as a :class:`MealSignalIndex`, or ``None`` if it has no such index."""
     if callable(getattr(dishes, "ranked_for_meal", None)):
-        index: MealSignalIndex = dishes  # type: ignore[assignment]
-        return index
+        return cast(MealSignalIndex, dishes)
     return None
 
 

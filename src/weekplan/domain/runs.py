@@ -8,8 +8,9 @@ generation quota: every run but a ``quota_exceeded`` one counts.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -49,8 +50,11 @@ class RunStatus(enum.StrEnum):
         return self is not RunStatus.QUOTA_EXCEEDED
 
 
-def _enum(kind: type[enum.StrEnum], field: str) -> Any:
-    def convert(value: Any) -> Any:
+_Kind = TypeVar("_Kind", bound=enum.StrEnum)
+
+
+def _enum(kind: type[_Kind], field: str) -> Callable[[Any], _Kind]:
+    def convert(value: Any) -> _Kind:
         try:
             return kind(value)
         except ValueError:
@@ -61,11 +65,11 @@ def _enum(kind: type[enum.StrEnum], field: str) -> Any:
 
 
 def _run_type(value: Any) -> RunType:
-    return _enum(RunType, "run_type")(value)  # type: ignore[no-any-return]
+    return _enum(RunType, "run_type")(value)
 
 
 def _status(value: Any) -> RunStatus:
-    return _enum(RunStatus, "status")(value)  # type: ignore[no-any-return]
+    return _enum(RunStatus, "status")(value)
 
 
 def _client_ref(value: Any) -> str:

@@ -83,7 +83,7 @@ def evolve_checked(value: T, **changes: Any) -> T:
         if name in changes:
             converter = attributes[name].converter
             given = changes[name]
-            _set(copy, name, given if converter is None else converter(given))  # type: ignore[operator]
+            _set(copy, name, given if converter is None else converter(given))  # type: ignore[operator]  # attrs types a converter as a Converter object too; on these classes it is always a plain callable
         else:
             _set(copy, name, getattr(value, name))
     for name in _FIELDS[cls]:

@@ -371,7 +371,7 @@ class CpSatGenerator:
         core = list(solver.sufficient_assumptions_for_infeasibility())
         by_index = {literal.index: literal for literal in literals}
         # Only feasibility matters now; OR-Tools leaves this method unannotated.
-        model.clear_objective()  # type: ignore[no-untyped-call]
+        model.clear_objective()  # type: ignore[no-untyped-call]  # OR-Tools ships no annotation for it
         # Each trial only has to prove infeasibility; one that runs out of time keeps its literal.
         solver.parameters.max_time_in_seconds = min(self.time_limit, 1.0)
         solver.parameters.absolute_gap_limit = 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -82,8 +83,8 @@ class GenerationConformance(ConformanceBase):
                 pytest.skip("this store keeps no generation runs (an optional capability)")
         return store
 
-    def _week(self, store: Store, tenant: str, **options: object) -> WorkerPlanner:
-        worker = Planner(store, clock=ticking_clock(), **options).worker(tenant)  # type: ignore[arg-type]
+    def _week(self, store: Store, tenant: str, **options: Any) -> WorkerPlanner:
+        worker = Planner(store, clock=ticking_clock(), **options).worker(tenant)
         stock_dishes(worker)
         template = worker.create_template("Dinners", [PlanEntry(day, "dinner") for day in DAYS])
         worker.create_instance(template.id, "client-1", MONDAY)

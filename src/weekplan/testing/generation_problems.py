@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 from weekplan.domain.days import DAY_ORDER
 from weekplan.domain.dishes import Dish
@@ -161,7 +162,7 @@ def small_request(
     entries: Sequence[PlanEntry],
     catalog: Sequence[Dish],
     ruleset: GuardrailsRuleset | None = None,
-    **options: object,
+    **options: Any,
 ) -> GenerationRequest:
     """A request to fill every slot of ``entries`` (unless ``fill`` is given)."""
     fill = options.pop("fill", [entry.key for entry in entries])
@@ -173,5 +174,5 @@ def small_request(
         fill=fill,
         catalog=catalog,
         ruleset=ruleset,
-        **options,  # type: ignore[arg-type]
+        **options,
     )

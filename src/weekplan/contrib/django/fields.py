@@ -29,6 +29,9 @@ __all__ = ["DocumentField", "KeyField", "MessageField", "UtcDateTimeField"]
 
 _MYSQL_BINARY: Final = "utf8mb4_nopad_bin"
 
+# Each field below carries `type: ignore[type-arg]`: django-stubs makes Django's
+# fields generic, but the runtime classes cannot be subscripted as bases.
+
 
 class KeyField(models.CharField):  # type: ignore[type-arg]
     """A ``varchar`` whose values compare byte for byte, as Python compares them."""

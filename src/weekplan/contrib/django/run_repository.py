@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import Error, connections
 from django.db.models import F, Q
 
+from weekplan.adapters._db_errors import translate_failure
 from weekplan.adapters._rows import decode_run_days, encode_run_days, same_tenant
 from weekplan.contrib.django.models import GenerationLockRecord, GenerationRunRecord
 from weekplan.domain.runs import GenerationRun
@@ -42,10 +43,8 @@ _COLUMNS = (
 
 
 def _translate(error: Error) -> WeekPlanError:
-    # The store's translation: a lost race becomes ConcurrentUpdate, the rest StorageError.
-    from weekplan.contrib.django.store import _translate as translate  # noqa: PLC0415 - cycle
-
-    return translate(error)
+    # As the store translates: a lost race becomes ConcurrentUpdate, the rest StorageError.
+    return translate_failure(error.__cause__, type(error).__name__)
 
 
 def _utc(value: datetime) -> datetime:
