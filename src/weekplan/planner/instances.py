@@ -138,6 +138,18 @@ class InstanceUseCases(UseCases):
                 if isinstance(outcome, WeekPlanError):
                     errors[client] = outcome
                     continue
+                if candidates:
+                    # The weeks differ only in these: the days, dates and ids the
+                    # first week checked are not checked again for each client.
+                    candidates.append(
+                        evolve_checked(
+                            candidates[0],
+                            id=self._options.id_factory(),
+                            client_ref=client,
+                            guardrails=outcome,
+                        )
+                    )
+                    continue
                 candidates.append(
                     WeekPlanInstance(
                         id=self._options.id_factory(),
