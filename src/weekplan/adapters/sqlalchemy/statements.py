@@ -42,6 +42,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnClause
 
+from weekplan.adapters._row_mapping import (
+    DishRows,
+    InstanceRows,
+    RulesetRows,
+    SlotLockRows,
+    TemplateRows,
+)
 from weekplan.adapters.sqlalchemy.schema import (
     SIGNAL_COLUMNS,
     client_locks,
@@ -59,51 +66,13 @@ from weekplan.domain.suggestions import NO_SIGNAL
 
 __all__ = ["Statements"]
 
-_TEMPLATE_COLUMNS: Final = (
-    templates.c.id,
-    templates.c.tenant_id,
-    templates.c.name,
-    templates.c.days,
-    templates.c.version,
-    templates.c.created_at,
-    templates.c.updated_at,
-)
-_INSTANCE_COLUMNS: Final = (
-    instances.c.id,
-    instances.c.tenant_id,
-    instances.c.template_id,
-    instances.c.client_ref,
-    instances.c.week_start_date,
-    instances.c.days,
-    instances.c.template_snapshot,
-    instances.c.version,
-    instances.c.created_at,
-    instances.c.updated_at,
-    instances.c.guardrails,
-)
+# The columns each row mapper reads, in its order (see weekplan.adapters._row_mapping).
+_TEMPLATE_COLUMNS: Final = tuple(templates.c[name] for name in TemplateRows.columns)
+_INSTANCE_COLUMNS: Final = tuple(instances.c[name] for name in InstanceRows.columns)
 #: A lock's columns after the week's (and its ruleset's) in ``get_instance_with_locks``.
-_WEEK_LOCK_COLUMNS: Final = (
-    slot_locks.c.day_key,
-    slot_locks.c.slot_key,
-    slot_locks.c.reason,
-    slot_locks.c.ingredients,
-    slot_locks.c.actor,
-    slot_locks.c.locked_at,
-)
-_RULESET_COLUMNS: Final = (rulesets.c.document,)
-
-_DISH_COLUMNS: Final = (
-    dishes.c.id,
-    dishes.c.tenant_id,
-    dishes.c.name,
-    dishes.c.meal_types,
-    dishes.c.tags,
-    dishes.c.ingredients,
-    dishes.c.steps,
-    dishes.c.version,
-    dishes.c.created_at,
-    dishes.c.updated_at,
-)
+_WEEK_LOCK_COLUMNS: Final = tuple(slot_locks.c[name] for name in SlotLockRows.slot_columns)
+_RULESET_COLUMNS: Final = tuple(rulesets.c[name] for name in RulesetRows.columns)
+_DISH_COLUMNS: Final = tuple(dishes.c[name] for name in DishRows.columns)
 
 TemplateListShape = tuple[bool, bool]
 InstanceListShape = tuple[bool, bool, bool]
