@@ -26,6 +26,7 @@ from sqlalchemy import (
     Insert,
     Integer,
     Select,
+    Table,
     Update,
     and_,
     bindparam,
@@ -40,7 +41,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import mysql, postgresql, sqlite
-from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.sql.elements import BindParameter, ColumnClause
 
 from weekplan.adapters._row_mapping import (
     DishRows,
@@ -75,6 +76,17 @@ _RULESET_COLUMNS: Final = tuple(rulesets.c[name] for name in RulesetRows.columns
 _DISH_COLUMNS: Final = tuple(dishes.c[name] for name in DishRows.columns)
 
 TemplateListShape = tuple[bool, bool]
+
+
+def _set_all_but(table: Table, *key: str) -> dict[str, BindParameter[Any]]:
+    """``SET`` every column of ``table`` but ``key`` to the parameter of its name.
+
+    The parameters are the row layer's values of a whole row (the key's bound
+    under other names, ``b_<column>``, for the ``WHERE`` clause).
+    """
+    return {column.name: bindparam(column.name) for column in table.c if column.name not in key}
+
+
 InstanceListShape = tuple[bool, bool, bool]
 
 
@@ -103,14 +115,7 @@ class Statements:
                 t.id == bindparam("b_id"),
                 t.version == bindparam("b_expected_version"),
             )
-            .values(
-                name=bindparam("name"),
-                name_key=bindparam("name_key"),
-                days=bindparam("days"),
-                version=bindparam("version"),
-                created_at=bindparam("created_at"),
-                updated_at=bindparam("updated_at"),
-            )
+            .values(_set_all_but(templates, "tenant_id", "id"))
         )
         self.delete_template: Final[Delete] = delete(templates).where(
             t.tenant_id == bindparam("tenant_id"), t.id == bindparam("id")
@@ -165,15 +170,8 @@ class Statements:
                 i.id == bindparam("b_id"),
                 i.version == bindparam("b_expected_version"),
             )
-            .values(
-                template_id=bindparam("template_id"),
-                days=bindparam("days"),
-                template_snapshot=bindparam("template_snapshot"),
-                version=bindparam("version"),
-                created_at=bindparam("created_at"),
-                updated_at=bindparam("updated_at"),
-                guardrails=bindparam("guardrails"),
-            )
+            # The week's key never changes: an update never moves it to another week.
+            .values(_set_all_but(instances, "tenant_id", "id", "client_ref", "week_start_date"))
         )
         self.delete_instance: Final[Delete] = delete(instances).where(
             i.tenant_id == bindparam("tenant_id"),
@@ -194,23 +192,7 @@ class Statements:
                 d.id == bindparam("b_id"),
                 d.version == bindparam("b_expected_version"),
             )
-            .values(
-                {
-                    column: bindparam(column)
-                    for column in (
-                        "name",
-                        "name_key",
-                        "meal_types",
-                        "tags",
-                        "ingredients",
-                        "steps",
-                        "version",
-                        "created_at",
-                        "updated_at",
-                        *SIGNAL_COLUMNS,
-                    )
-                }
-            )
+            .values(_set_all_but(dishes, "tenant_id", "id"))
         )
         self.set_dish_signals: Final[Update] = (
             update(dishes)
