@@ -21,8 +21,8 @@ __all__ = ["ModelColumns"]
 class ModelColumns:
     """The fields of ``model`` by their column names.
 
-    >>> from weekplan.contrib.django.models import TemplateRecord  # doctest: +SKIP
-    >>> ModelColumns(TemplateRecord).fields(["id", "name"])  # doctest: +SKIP
+    >>> from weekplan.contrib.django.models import TemplateRecord
+    >>> ModelColumns(TemplateRecord).fields(["id", "name"])
     ('plan_id', 'name')
     """
 
