@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from sqlalchemy import Connection, CursorResult, Executable
 from sqlalchemy.exc import SQLAlchemyError
@@ -143,6 +143,11 @@ class SqlTemplateRepository:
         return result.rowcount == 1
 
 
+#: Where the client's ruleset and then a lock's columns are, after the week's, in the
+#: rows of ``get_instance`` and ``get_instance_with_locks``.
+_ASSIGNED: Final = len(InstanceRows.columns)
+_LOCK: Final = _ASSIGNED + 1
+
 #: What one unit of work has learnt of ``(tenant_id, client_ref)`` -> the hash of
 #: the ruleset the client is on (``None``: none), read along with an instance.
 KnownAssignments = dict[tuple[str, str], str | None]
@@ -179,7 +184,7 @@ class SqlInstanceRepository:
         if row is None:
             return None
         # An assignment already known (read under the client's lock) stays.
-        self._assignments.setdefault((tenant_id, client_ref), row[11])
+        self._assignments.setdefault((tenant_id, client_ref), row[_ASSIGNED])
         return self._instance(row)
 
     def get_with_locks(
@@ -195,14 +200,14 @@ class SqlInstanceRepository:
         if not rows:
             return None
         first = rows[0]
-        self._assignments.setdefault((tenant_id, client_ref), first[11])
+        self._assignments.setdefault((tenant_id, client_ref), first[_ASSIGNED])
         instance = self._instance(first)
-        if first[12] is None:
+        if first[_LOCK] is None:
             # The outer join's one row of a week without locks.
             return instance
         of_week = self._locks.of_week
         locks = sorted(
-            (of_week(instance, row[12:18]) for row in rows),
+            (of_week(instance, row[_LOCK:]) for row in rows),
             key=lambda lock: (lock.day_key.position, lock.slot_key),
         )
         return evolve_checked(instance, locks=tuple(locks))
