@@ -22,7 +22,6 @@ from weekplan.domain.plans import WeekPlanInstance
 from weekplan.errors import ConcurrentUpdate, DraftNotFound, SlotLocked, VersionConflict
 from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
-from weekplan.planner.workflow import require_workflow
 from weekplan.ports import Store
 from weekplan.testing._base import MONDAY
 from weekplan.testing._diet_races import (
@@ -34,6 +33,7 @@ from weekplan.testing._diet_races import (
 )
 from weekplan.testing._transactions import _race
 from weekplan.testing._workflow_base import WorkflowBase, log_of
+from weekplan.workflow_ports import DraftCapability
 
 __all__ = ["DraftRaceConformance"]
 
@@ -92,8 +92,9 @@ class DraftRaceConformance(WorkflowBase):
         # returns that draft; the first draft stays as it is.
         draft = _week_with_a_draft(worker)
         with workflow_store.unit_of_work() as uow:
+            assert isinstance(uow, DraftCapability)
             with pytest.raises(ConcurrentUpdate):
-                require_workflow(uow).drafts.add(tenant, attrs.evolve(draft, version=1))
+                uow.drafts.add(tenant, attrs.evolve(draft, version=1))
             uow.rollback()
         assert worker.get_draft(CLIENT, MONDAY) == draft
 
