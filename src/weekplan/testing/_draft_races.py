@@ -20,17 +20,10 @@ from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.entries import PlanEntry, slot_index
 from weekplan.domain.plans import WeekPlanInstance
 from weekplan.errors import ConcurrentUpdate, DraftNotFound, SlotLocked, VersionConflict
-from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
 from weekplan.ports import Store
 from weekplan.testing._base import MONDAY
-from weekplan.testing._diet_races import (
-    PATIENCE_SECONDS,
-    PROBE_SECONDS,
-    Gate,
-    PausingStore,
-    RacingCall,
-)
+from weekplan.testing._diet_races import race_a_paused_call
 from weekplan.testing._transactions import _race
 from weekplan.testing._workflow_base import WorkflowBase, log_of
 from weekplan.workflow_ports import DraftCapability
@@ -72,9 +65,6 @@ def _assert_replayable(worker: WorkerPlanner) -> None:
 class DraftRaceConformance(WorkflowBase):
     """Drafts stay whole under racing starts, edits, locks and applies."""
 
-    def _paused(self, store: Store, tenant: str, gate: Gate) -> WorkerPlanner:
-        return Planner(PausingStore(store, gate)).worker(tenant)
-
     def test_racing_starts_of_a_draft_all_get_the_one_draft(
         self, workflow_store: Store, worker: WorkerPlanner
     ) -> None:
@@ -102,15 +92,12 @@ class DraftRaceConformance(WorkflowBase):
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
         _week_with_a_draft(worker)
-        gate = Gate()
-        paused = self._paused(workflow_store, tenant, gate)
-        apply = RacingCall(lambda: paused.apply_draft(CLIENT, MONDAY))
-        assert gate.reached.wait(PATIENCE_SECONDS)
-        edit = RacingCall(lambda: worker.set_slot(CLIENT, MONDAY, *EDITED, notes="live edit"))
-        finished_during_the_apply = edit.done.wait(PROBE_SECONDS)
-        gate.open()
-        apply.join()
-        edit.join()
+        apply, edit, finished_during_the_apply = race_a_paused_call(
+            workflow_store,
+            tenant,
+            lambda paused: paused.apply_draft(CLIENT, MONDAY),
+            lambda: worker.set_slot(CLIENT, MONDAY, *EDITED, notes="live edit"),
+        )
         assert apply.error is None, apply.error
         assert edit.error is None, edit.error
         assert not finished_during_the_apply, "the week was edited while a draft was applied"
@@ -123,15 +110,12 @@ class DraftRaceConformance(WorkflowBase):
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
         draft = _week_with_a_draft(worker)
-        gate = Gate()
-        paused = self._paused(workflow_store, tenant, gate)
-        edit = RacingCall(lambda: paused.set_slot(CLIENT, MONDAY, *EDITED, notes="live edit"))
-        assert gate.reached.wait(PATIENCE_SECONDS)
-        apply = RacingCall(lambda: worker.apply_draft(CLIENT, MONDAY))
-        finished_during_the_edit = apply.done.wait(PROBE_SECONDS)
-        gate.open()
-        edit.join()
-        apply.join()
+        edit, apply, finished_during_the_edit = race_a_paused_call(
+            workflow_store,
+            tenant,
+            lambda paused: paused.set_slot(CLIENT, MONDAY, *EDITED, notes="live edit"),
+            lambda: worker.apply_draft(CLIENT, MONDAY),
+        )
         assert edit.error is None, edit.error
         assert not finished_during_the_edit, "a draft was applied while the week was edited"
         # The draft started before the edit: applying it would undo the edit.
@@ -146,15 +130,12 @@ class DraftRaceConformance(WorkflowBase):
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
         _week_with_a_draft(worker)
-        gate = Gate()
-        paused = self._paused(workflow_store, tenant, gate)
-        apply = RacingCall(lambda: paused.apply_draft(CLIENT, MONDAY))
-        assert gate.reached.wait(PATIENCE_SECONDS)
-        lock = RacingCall(lambda: worker.lock_slot(CLIENT, MONDAY, *DRAFTED, reason="bought"))
-        finished_during_the_apply = lock.done.wait(PROBE_SECONDS)
-        gate.open()
-        apply.join()
-        lock.join()
+        apply, lock, finished_during_the_apply = race_a_paused_call(
+            workflow_store,
+            tenant,
+            lambda paused: paused.apply_draft(CLIENT, MONDAY),
+            lambda: worker.lock_slot(CLIENT, MONDAY, *DRAFTED, reason="bought"),
+        )
         assert apply.error is None, apply.error
         assert lock.error is None, lock.error
         assert not finished_during_the_apply, "a slot was locked while a draft was applied"
@@ -169,15 +150,12 @@ class DraftRaceConformance(WorkflowBase):
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
         draft = _week_with_a_draft(worker)
-        gate = Gate()
-        paused = self._paused(workflow_store, tenant, gate)
-        lock = RacingCall(lambda: paused.lock_slot(CLIENT, MONDAY, *DRAFTED, reason="bought"))
-        assert gate.reached.wait(PATIENCE_SECONDS)
-        apply = RacingCall(lambda: worker.apply_draft(CLIENT, MONDAY))
-        finished_during_the_lock = apply.done.wait(PROBE_SECONDS)
-        gate.open()
-        lock.join()
-        apply.join()
+        lock, apply, finished_during_the_lock = race_a_paused_call(
+            workflow_store,
+            tenant,
+            lambda paused: paused.lock_slot(CLIENT, MONDAY, *DRAFTED, reason="bought"),
+            lambda: worker.apply_draft(CLIENT, MONDAY),
+        )
         assert lock.error is None, lock.error
         assert not finished_during_the_lock, "a draft was applied while a slot was being locked"
         assert isinstance(apply.error, VersionConflict | SlotLocked), apply.error
@@ -191,15 +169,12 @@ class DraftRaceConformance(WorkflowBase):
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
         _week_with_a_draft(worker)
-        gate = Gate()
-        paused = self._paused(workflow_store, tenant, gate)
-        apply = RacingCall(lambda: paused.apply_draft(CLIENT, MONDAY))
-        assert gate.reached.wait(PATIENCE_SECONDS)
-        edit = RacingCall(lambda: worker.draft(CLIENT, MONDAY).set_slot(*EDITED, notes="too late"))
-        finished_during_the_apply = edit.done.wait(PROBE_SECONDS)
-        gate.open()
-        apply.join()
-        edit.join()
+        apply, edit, finished_during_the_apply = race_a_paused_call(
+            workflow_store,
+            tenant,
+            lambda paused: paused.apply_draft(CLIENT, MONDAY),
+            lambda: worker.draft(CLIENT, MONDAY).set_slot(*EDITED, notes="too late"),
+        )
         assert apply.error is None, apply.error
         assert not finished_during_the_apply, "the draft was edited while it was applied"
         # Not saved into a draft nobody will apply: the caller is told it is gone.
@@ -213,17 +188,13 @@ class DraftRaceConformance(WorkflowBase):
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
         _week_with_a_draft(worker)
-        gate = Gate()
-        paused = self._paused(workflow_store, tenant, gate)
-        edit = RacingCall(
-            lambda: paused.draft(CLIENT, MONDAY).set_slot(*EDITED, notes="from the draft too")
+
+        def edit_the_draft(paused: WorkerPlanner) -> WeekDraft:
+            return paused.draft(CLIENT, MONDAY).set_slot(*EDITED, notes="from the draft too")
+
+        edit, apply, finished_during_the_edit = race_a_paused_call(
+            workflow_store, tenant, edit_the_draft, lambda: worker.apply_draft(CLIENT, MONDAY)
         )
-        assert gate.reached.wait(PATIENCE_SECONDS)
-        apply = RacingCall(lambda: worker.apply_draft(CLIENT, MONDAY))
-        finished_during_the_edit = apply.done.wait(PROBE_SECONDS)
-        gate.open()
-        edit.join()
-        apply.join()
         assert edit.error is None, edit.error
         assert apply.error is None, apply.error
         assert not finished_during_the_edit, "a draft was applied while it was edited"
@@ -236,15 +207,12 @@ class DraftRaceConformance(WorkflowBase):
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
         _week_with_a_draft(worker)
-        gate = Gate()
-        paused = self._paused(workflow_store, tenant, gate)
-        apply = RacingCall(lambda: paused.apply_draft(CLIENT, MONDAY))
-        assert gate.reached.wait(PATIENCE_SECONDS)
-        discard = RacingCall(lambda: worker.discard_draft(CLIENT, MONDAY))
-        discard.done.wait(PROBE_SECONDS)
-        gate.open()
-        apply.join()
-        discard.join()
+        apply, discard, _ = race_a_paused_call(
+            workflow_store,
+            tenant,
+            lambda paused: paused.apply_draft(CLIENT, MONDAY),
+            lambda: worker.discard_draft(CLIENT, MONDAY),
+        )
         final = worker.get_instance(CLIENT, MONDAY)
         applied = _notes(final, DRAFTED) == "stew from the draft"
         # Exactly one of the two consumed the draft; the other was told it was gone.
