@@ -35,7 +35,7 @@ from typing import Any
 
 from django.db import migrations, models
 
-import weekplan.contrib.django.fields
+from weekplan.contrib.django import fields
 from weekplan.contrib.django.collation import KeyColumns, binary_keys
 
 from ._0013_tables import COLUMNS, DDL, TABLES
@@ -142,6 +142,30 @@ def backwards(apps: Any, schema_editor: Any) -> None:
         schema_editor.execute(f"DROP TABLE {quote(aside)}")
 
 
+def _key(*columns: str) -> tuple[str, models.CompositePrimaryKey]:
+    """The composite primary key of a model, as ``makemigrations`` writes it."""
+    key = models.CompositePrimaryKey(
+        *columns, blank=True, editable=False, primary_key=True, serialize=False
+    )
+    return ("pk", key)
+
+
+def _tenant() -> tuple[str, fields.KeyField]:
+    """The ``tenant_id`` field every model starts with (a new one each: a field has one model)."""
+    return ("tenant_id", fields.KeyField(max_length=64))
+
+
+def _model(
+    name: str, table: str, verbose_name: str, *columns: tuple[str, Any], **options: Any
+) -> migrations.CreateModel:
+    """The ``CreateModel`` of model ``name`` on ``table``, as ``makemigrations`` writes it."""
+    return migrations.CreateModel(
+        name=name,
+        fields=list(columns),
+        options={"verbose_name": verbose_name, "db_table": table, **options},
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("weekplan", "0009_generation_runs"),
@@ -168,425 +192,204 @@ class Migration(migrations.Migration):
                 migrations.DeleteModel(name="SlotLockRow"),
                 migrations.DeleteModel(name="TemplateRecord"),
                 migrations.DeleteModel(name="InstanceRecord"),
-                migrations.CreateModel(
-                    name="ChangeRecordRow",
-                    fields=[
-                        (
-                            "pk",
-                            models.CompositePrimaryKey(
-                                "tenant_id",
-                                "record_id",
-                                blank=True,
-                                editable=False,
-                                primary_key=True,
-                                serialize=False,
-                            ),
-                        ),
-                        ("tenant_id", weekplan.contrib.django.fields.KeyField(max_length=64)),
-                        (
-                            "record_id",
-                            weekplan.contrib.django.fields.KeyField(db_column="id", max_length=64),
-                        ),
-                        ("subject", weekplan.contrib.django.fields.KeyField(max_length=16)),
-                        ("subject_id", weekplan.contrib.django.fields.KeyField(max_length=64)),
-                        (
-                            "client_ref",
-                            weekplan.contrib.django.fields.KeyField(max_length=128, null=True),
-                        ),
-                        ("week_start_date", models.DateField(null=True)),
-                        ("change_type", weekplan.contrib.django.fields.KeyField(max_length=16)),
-                        ("day_key", weekplan.contrib.django.fields.KeyField(max_length=3)),
-                        ("slot_key", weekplan.contrib.django.fields.KeyField(max_length=64)),
-                        ("old_entry", weekplan.contrib.django.fields.DocumentField(null=True)),
-                        ("new_entry", weekplan.contrib.django.fields.DocumentField(null=True)),
-                        (
-                            "actor",
-                            weekplan.contrib.django.fields.KeyField(max_length=64, null=True),
-                        ),
-                        ("source", weekplan.contrib.django.fields.KeyField(max_length=16)),
-                        ("reason", models.CharField(max_length=500, null=True)),
-                        ("at", weekplan.contrib.django.fields.UtcDateTimeField()),
-                        ("version_before", models.IntegerField(null=True)),
-                        ("version_after", models.IntegerField(null=True)),
-                    ],
-                    options={
-                        "verbose_name": "week plan change",
-                        "db_table": "weekplan_changes",
-                    },
+                _model(
+                    "ChangeRecordRow",
+                    "weekplan_changes",
+                    "week plan change",
+                    _key("tenant_id", "record_id"),
+                    _tenant(),
+                    ("record_id", fields.KeyField(db_column="id", max_length=64)),
+                    ("subject", fields.KeyField(max_length=16)),
+                    ("subject_id", fields.KeyField(max_length=64)),
+                    ("client_ref", fields.KeyField(max_length=128, null=True)),
+                    ("week_start_date", models.DateField(null=True)),
+                    ("change_type", fields.KeyField(max_length=16)),
+                    ("day_key", fields.KeyField(max_length=3)),
+                    ("slot_key", fields.KeyField(max_length=64)),
+                    ("old_entry", fields.DocumentField(null=True)),
+                    ("new_entry", fields.DocumentField(null=True)),
+                    ("actor", fields.KeyField(max_length=64, null=True)),
+                    ("source", fields.KeyField(max_length=16)),
+                    ("reason", models.CharField(max_length=500, null=True)),
+                    ("at", fields.UtcDateTimeField()),
+                    ("version_before", models.IntegerField(null=True)),
+                    ("version_after", models.IntegerField(null=True)),
                 ),
-                migrations.CreateModel(
-                    name="ClientLockRecord",
-                    fields=[
-                        (
-                            "pk",
-                            models.CompositePrimaryKey(
-                                "tenant_id",
-                                "client_ref",
-                                blank=True,
-                                editable=False,
-                                primary_key=True,
-                                serialize=False,
-                            ),
-                        ),
-                        ("tenant_id", weekplan.contrib.django.fields.KeyField(max_length=64)),
-                        ("client_ref", weekplan.contrib.django.fields.KeyField(max_length=128)),
-                    ],
-                    options={
-                        "verbose_name": "client lock",
-                        "db_table": "weekplan_client_locks",
-                    },
+                _model(
+                    "ClientLockRecord",
+                    "weekplan_client_locks",
+                    "client lock",
+                    _key("tenant_id", "client_ref"),
+                    _tenant(),
+                    ("client_ref", fields.KeyField(max_length=128)),
                 ),
-                migrations.CreateModel(
-                    name="ClientRulesetRecord",
-                    fields=[
-                        (
-                            "pk",
-                            models.CompositePrimaryKey(
-                                "tenant_id",
-                                "client_ref",
-                                blank=True,
-                                editable=False,
-                                primary_key=True,
-                                serialize=False,
-                            ),
-                        ),
-                        ("tenant_id", weekplan.contrib.django.fields.KeyField(max_length=64)),
-                        ("client_ref", weekplan.contrib.django.fields.KeyField(max_length=128)),
-                        ("content_hash", weekplan.contrib.django.fields.KeyField(max_length=80)),
-                    ],
-                    options={
-                        "verbose_name": "client ruleset assignment",
-                        "db_table": "weekplan_ruleset_assignments",
-                    },
+                _model(
+                    "ClientRulesetRecord",
+                    "weekplan_ruleset_assignments",
+                    "client ruleset assignment",
+                    _key("tenant_id", "client_ref"),
+                    _tenant(),
+                    ("client_ref", fields.KeyField(max_length=128)),
+                    ("content_hash", fields.KeyField(max_length=80)),
                 ),
-                migrations.CreateModel(
-                    name="DishRecord",
-                    fields=[
-                        (
-                            "pk",
-                            models.CompositePrimaryKey(
-                                "tenant_id",
-                                "dish_id",
-                                blank=True,
-                                editable=False,
-                                primary_key=True,
-                                serialize=False,
-                            ),
-                        ),
-                        ("tenant_id", weekplan.contrib.django.fields.KeyField(max_length=64)),
-                        (
-                            "dish_id",
-                            weekplan.contrib.django.fields.KeyField(db_column="id", max_length=64),
-                        ),
-                        ("name", models.CharField(max_length=200)),
-                        ("name_key", weekplan.contrib.django.fields.KeyField(max_length=600)),
-                        ("meal_types", models.CharField(max_length=100)),
-                        ("tags", weekplan.contrib.django.fields.DocumentField()),
-                        ("ingredients", weekplan.contrib.django.fields.DocumentField()),
-                        ("steps", weekplan.contrib.django.fields.DocumentField()),
-                        ("version", models.IntegerField()),
-                        ("created_at", weekplan.contrib.django.fields.UtcDateTimeField(null=True)),
-                        ("updated_at", weekplan.contrib.django.fields.UtcDateTimeField(null=True)),
-                    ],
-                    options={
-                        "verbose_name": "dish",
-                        "db_table": "weekplan_dishes",
-                    },
+                _model(
+                    "DishRecord",
+                    "weekplan_dishes",
+                    "dish",
+                    _key("tenant_id", "dish_id"),
+                    _tenant(),
+                    ("dish_id", fields.KeyField(db_column="id", max_length=64)),
+                    ("name", models.CharField(max_length=200)),
+                    ("name_key", fields.KeyField(max_length=600)),
+                    ("meal_types", models.CharField(max_length=100)),
+                    ("tags", fields.DocumentField()),
+                    ("ingredients", fields.DocumentField()),
+                    ("steps", fields.DocumentField()),
+                    ("version", models.IntegerField()),
+                    ("created_at", fields.UtcDateTimeField(null=True)),
+                    ("updated_at", fields.UtcDateTimeField(null=True)),
                 ),
-                migrations.CreateModel(
-                    name="DraftRow",
-                    fields=[
-                        (
-                            "pk",
-                            models.CompositePrimaryKey(
-                                "tenant_id",
-                                "client_ref",
-                                "week_start_date",
-                                blank=True,
-                                editable=False,
-                                primary_key=True,
-                                serialize=False,
-                            ),
-                        ),
-                        ("tenant_id", weekplan.contrib.django.fields.KeyField(max_length=64)),
-                        ("client_ref", weekplan.contrib.django.fields.KeyField(max_length=128)),
-                        ("week_start_date", models.DateField()),
-                        ("instance_id", weekplan.contrib.django.fields.KeyField(max_length=64)),
-                        ("base_version", models.IntegerField()),
-                        ("days", weekplan.contrib.django.fields.DocumentField()),
-                        ("version", models.IntegerField()),
-                        ("created_at", weekplan.contrib.django.fields.UtcDateTimeField()),
-                        ("updated_at", weekplan.contrib.django.fields.UtcDateTimeField()),
-                        (
-                            "actor",
-                            weekplan.contrib.django.fields.KeyField(max_length=64, null=True),
-                        ),
-                        ("guardrails", weekplan.contrib.django.fields.DocumentField(null=True)),
-                    ],
-                    options={
-                        "verbose_name": "week plan draft",
-                        "db_table": "weekplan_drafts",
-                    },
+                _model(
+                    "DraftRow",
+                    "weekplan_drafts",
+                    "week plan draft",
+                    _key("tenant_id", "client_ref", "week_start_date"),
+                    _tenant(),
+                    ("client_ref", fields.KeyField(max_length=128)),
+                    ("week_start_date", models.DateField()),
+                    ("instance_id", fields.KeyField(max_length=64)),
+                    ("base_version", models.IntegerField()),
+                    ("days", fields.DocumentField()),
+                    ("version", models.IntegerField()),
+                    ("created_at", fields.UtcDateTimeField()),
+                    ("updated_at", fields.UtcDateTimeField()),
+                    ("actor", fields.KeyField(max_length=64, null=True)),
+                    ("guardrails", fields.DocumentField(null=True)),
                 ),
-                migrations.CreateModel(
-                    name="GenerationLockRecord",
-                    fields=[
-                        (
-                            "tenant_id",
-                            weekplan.contrib.django.fields.KeyField(
-                                max_length=64, primary_key=True, serialize=False
-                            ),
-                        ),
-                    ],
-                    options={
-                        "verbose_name": "generation quota lock",
-                        "db_table": "weekplan_generation_locks",
-                    },
+                _model(
+                    "GenerationLockRecord",
+                    "weekplan_generation_locks",
+                    "generation quota lock",
+                    (
+                        "tenant_id",
+                        fields.KeyField(max_length=64, primary_key=True, serialize=False),
+                    ),
                 ),
-                migrations.CreateModel(
-                    name="GenerationRunRecord",
-                    fields=[
-                        (
-                            "pk",
-                            models.CompositePrimaryKey(
-                                "tenant_id",
-                                "run_id",
-                                blank=True,
-                                editable=False,
-                                primary_key=True,
-                                serialize=False,
-                            ),
-                        ),
-                        ("tenant_id", weekplan.contrib.django.fields.KeyField(max_length=64)),
-                        (
-                            "run_id",
-                            weekplan.contrib.django.fields.KeyField(db_column="id", max_length=64),
-                        ),
-                        ("client_ref", weekplan.contrib.django.fields.KeyField(max_length=128)),
-                        ("week_start_date", models.DateField()),
-                        ("run_type", weekplan.contrib.django.fields.KeyField(max_length=16)),
-                        ("status", weekplan.contrib.django.fields.KeyField(max_length=16)),
-                        ("started_at", weekplan.contrib.django.fields.UtcDateTimeField()),
-                        ("attempts", models.IntegerField()),
-                        ("duration_ms", models.IntegerField()),
-                        ("generator", models.CharField(max_length=100)),
-                        ("generator_version", models.CharField(max_length=100)),
-                        ("days", weekplan.contrib.django.fields.KeyField(max_length=40)),
-                        (
-                            "ruleset_hash",
-                            weekplan.contrib.django.fields.KeyField(max_length=80, null=True),
-                        ),
-                        ("seed", models.IntegerField(null=True)),
-                        ("draft_version", models.IntegerField(null=True)),
-                        (
-                            "error_code",
-                            weekplan.contrib.django.fields.KeyField(max_length=100, null=True),
-                        ),
-                        ("error_message", weekplan.contrib.django.fields.MessageField(null=True)),
-                    ],
-                    options={
-                        "verbose_name": "generation run",
-                        "db_table": "weekplan_generation_runs",
-                    },
+                _model(
+                    "GenerationRunRecord",
+                    "weekplan_generation_runs",
+                    "generation run",
+                    _key("tenant_id", "run_id"),
+                    _tenant(),
+                    ("run_id", fields.KeyField(db_column="id", max_length=64)),
+                    ("client_ref", fields.KeyField(max_length=128)),
+                    ("week_start_date", models.DateField()),
+                    ("run_type", fields.KeyField(max_length=16)),
+                    ("status", fields.KeyField(max_length=16)),
+                    ("started_at", fields.UtcDateTimeField()),
+                    ("attempts", models.IntegerField()),
+                    ("duration_ms", models.IntegerField()),
+                    ("generator", models.CharField(max_length=100)),
+                    ("generator_version", models.CharField(max_length=100)),
+                    ("days", fields.KeyField(max_length=40)),
+                    ("ruleset_hash", fields.KeyField(max_length=80, null=True)),
+                    ("seed", models.IntegerField(null=True)),
+                    ("draft_version", models.IntegerField(null=True)),
+                    ("error_code", fields.KeyField(max_length=100, null=True)),
+                    ("error_message", fields.MessageField(null=True)),
                 ),
-                migrations.CreateModel(
-                    name="MealHistoryRecord",
-                    fields=[
-                        (
-                            "pk",
-                            models.CompositePrimaryKey(
-                                "tenant_id",
-                                "slot_kind",
-                                "dish_id",
-                                blank=True,
-                                editable=False,
-                                primary_key=True,
-                                serialize=False,
-                            ),
-                        ),
-                        ("tenant_id", weekplan.contrib.django.fields.KeyField(max_length=64)),
-                        ("slot_kind", weekplan.contrib.django.fields.KeyField(max_length=192)),
-                        ("dish_id", weekplan.contrib.django.fields.KeyField(max_length=64)),
-                        ("count", models.IntegerField()),
-                    ],
-                    options={
-                        "verbose_name": "meal history total",
-                        "db_table": "weekplan_meal_history",
-                    },
+                _model(
+                    "MealHistoryRecord",
+                    "weekplan_meal_history",
+                    "meal history total",
+                    _key("tenant_id", "slot_kind", "dish_id"),
+                    _tenant(),
+                    ("slot_kind", fields.KeyField(max_length=192)),
+                    ("dish_id", fields.KeyField(max_length=64)),
+                    ("count", models.IntegerField()),
                 ),
-                migrations.CreateModel(
-                    name="RulesetRecord",
-                    fields=[
-                        (
-                            "pk",
-                            models.CompositePrimaryKey(
-                                "tenant_id",
-                                "content_hash",
-                                blank=True,
-                                editable=False,
-                                primary_key=True,
-                                serialize=False,
-                            ),
-                        ),
-                        ("tenant_id", weekplan.contrib.django.fields.KeyField(max_length=64)),
-                        ("content_hash", weekplan.contrib.django.fields.KeyField(max_length=80)),
-                        ("diet_id", weekplan.contrib.django.fields.KeyField(max_length=200)),
-                        ("version", models.IntegerField()),
-                        ("document", weekplan.contrib.django.fields.DocumentField()),
-                    ],
-                    options={
-                        "verbose_name": "guardrails ruleset",
-                        "db_table": "weekplan_rulesets",
-                    },
+                _model(
+                    "RulesetRecord",
+                    "weekplan_rulesets",
+                    "guardrails ruleset",
+                    _key("tenant_id", "content_hash"),
+                    _tenant(),
+                    ("content_hash", fields.KeyField(max_length=80)),
+                    ("diet_id", fields.KeyField(max_length=200)),
+                    ("version", models.IntegerField()),
+                    ("document", fields.DocumentField()),
                 ),
-                migrations.CreateModel(
-                    name="ScheduleRecord",
-                    fields=[
-                        (
-                            "pk",
-                            models.CompositePrimaryKey(
-                                "tenant_id",
-                                "client_ref",
-                                blank=True,
-                                editable=False,
-                                primary_key=True,
-                                serialize=False,
-                            ),
-                        ),
-                        ("tenant_id", weekplan.contrib.django.fields.KeyField(max_length=64)),
-                        ("client_ref", weekplan.contrib.django.fields.KeyField(max_length=128)),
-                        ("weekday", weekplan.contrib.django.fields.KeyField(max_length=3)),
-                        ("wall_time", weekplan.contrib.django.fields.KeyField(max_length=5)),
-                        ("timezone", weekplan.contrib.django.fields.KeyField(max_length=64)),
-                        ("weeks_ahead", models.IntegerField()),
-                        ("source_kind", weekplan.contrib.django.fields.KeyField(max_length=16)),
-                        (
-                            "template_id",
-                            weekplan.contrib.django.fields.KeyField(max_length=64, null=True),
-                        ),
-                        ("next_run_at", weekplan.contrib.django.fields.UtcDateTimeField()),
-                        ("last_week_done", models.DateField(null=True)),
-                        ("last_run_at", weekplan.contrib.django.fields.UtcDateTimeField(null=True)),
-                        (
-                            "last_outcome",
-                            weekplan.contrib.django.fields.KeyField(max_length=16, null=True),
-                        ),
-                        ("last_error_code", models.CharField(max_length=100, null=True)),
-                        (
-                            "last_error_message",
-                            weekplan.contrib.django.fields.MessageField(null=True),
-                        ),
-                    ],
-                    options={
-                        "verbose_name": "schedule",
-                        "db_table": "weekplan_schedules",
-                    },
+                _model(
+                    "ScheduleRecord",
+                    "weekplan_schedules",
+                    "schedule",
+                    _key("tenant_id", "client_ref"),
+                    _tenant(),
+                    ("client_ref", fields.KeyField(max_length=128)),
+                    ("weekday", fields.KeyField(max_length=3)),
+                    ("wall_time", fields.KeyField(max_length=5)),
+                    ("timezone", fields.KeyField(max_length=64)),
+                    ("weeks_ahead", models.IntegerField()),
+                    ("source_kind", fields.KeyField(max_length=16)),
+                    ("template_id", fields.KeyField(max_length=64, null=True)),
+                    ("next_run_at", fields.UtcDateTimeField()),
+                    ("last_week_done", models.DateField(null=True)),
+                    ("last_run_at", fields.UtcDateTimeField(null=True)),
+                    ("last_outcome", fields.KeyField(max_length=16, null=True)),
+                    ("last_error_code", models.CharField(max_length=100, null=True)),
+                    ("last_error_message", fields.MessageField(null=True)),
                 ),
-                migrations.CreateModel(
-                    name="SlotLockRow",
-                    fields=[
-                        (
-                            "pk",
-                            models.CompositePrimaryKey(
-                                "tenant_id",
-                                "client_ref",
-                                "week_start_date",
-                                "day_key",
-                                "slot_key",
-                                blank=True,
-                                editable=False,
-                                primary_key=True,
-                                serialize=False,
-                            ),
-                        ),
-                        ("tenant_id", weekplan.contrib.django.fields.KeyField(max_length=64)),
-                        ("client_ref", weekplan.contrib.django.fields.KeyField(max_length=128)),
-                        ("week_start_date", models.DateField()),
-                        ("day_key", weekplan.contrib.django.fields.KeyField(max_length=3)),
-                        ("slot_key", weekplan.contrib.django.fields.KeyField(max_length=64)),
-                        ("reason", models.CharField(max_length=500, null=True)),
-                        ("ingredients", weekplan.contrib.django.fields.DocumentField()),
-                        (
-                            "actor",
-                            weekplan.contrib.django.fields.KeyField(max_length=64, null=True),
-                        ),
-                        ("locked_at", weekplan.contrib.django.fields.UtcDateTimeField(null=True)),
-                    ],
-                    options={
-                        "verbose_name": "slot lock",
-                        "db_table": "weekplan_slot_locks",
-                    },
+                _model(
+                    "SlotLockRow",
+                    "weekplan_slot_locks",
+                    "slot lock",
+                    _key("tenant_id", "client_ref", "week_start_date", "day_key", "slot_key"),
+                    _tenant(),
+                    ("client_ref", fields.KeyField(max_length=128)),
+                    ("week_start_date", models.DateField()),
+                    ("day_key", fields.KeyField(max_length=3)),
+                    ("slot_key", fields.KeyField(max_length=64)),
+                    ("reason", models.CharField(max_length=500, null=True)),
+                    ("ingredients", fields.DocumentField()),
+                    ("actor", fields.KeyField(max_length=64, null=True)),
+                    ("locked_at", fields.UtcDateTimeField(null=True)),
                 ),
-                migrations.CreateModel(
-                    name="TemplateRecord",
-                    fields=[
-                        (
-                            "pk",
-                            models.CompositePrimaryKey(
-                                "tenant_id",
-                                "plan_id",
-                                blank=True,
-                                editable=False,
-                                primary_key=True,
-                                serialize=False,
-                            ),
-                        ),
-                        ("tenant_id", weekplan.contrib.django.fields.KeyField(max_length=64)),
-                        (
-                            "plan_id",
-                            weekplan.contrib.django.fields.KeyField(db_column="id", max_length=64),
-                        ),
-                        ("name", models.CharField(max_length=200)),
-                        ("name_key", weekplan.contrib.django.fields.KeyField(max_length=600)),
-                        ("days", weekplan.contrib.django.fields.DocumentField()),
-                        ("version", models.IntegerField()),
-                        ("created_at", weekplan.contrib.django.fields.UtcDateTimeField()),
-                        ("updated_at", weekplan.contrib.django.fields.UtcDateTimeField()),
-                    ],
-                    options={
-                        "verbose_name": "week plan template",
-                        "db_table": "weekplan_templates",
-                    },
+                _model(
+                    "TemplateRecord",
+                    "weekplan_templates",
+                    "week plan template",
+                    _key("tenant_id", "plan_id"),
+                    _tenant(),
+                    ("plan_id", fields.KeyField(db_column="id", max_length=64)),
+                    ("name", models.CharField(max_length=200)),
+                    ("name_key", fields.KeyField(max_length=600)),
+                    ("days", fields.DocumentField()),
+                    ("version", models.IntegerField()),
+                    ("created_at", fields.UtcDateTimeField()),
+                    ("updated_at", fields.UtcDateTimeField()),
                 ),
-                migrations.CreateModel(
-                    name="InstanceRecord",
-                    fields=[
-                        (
-                            "pk",
-                            models.CompositePrimaryKey(
-                                "tenant_id",
-                                "plan_id",
-                                blank=True,
-                                editable=False,
-                                primary_key=True,
-                                serialize=False,
-                            ),
-                        ),
-                        ("tenant_id", weekplan.contrib.django.fields.KeyField(max_length=64)),
-                        (
-                            "plan_id",
-                            weekplan.contrib.django.fields.KeyField(db_column="id", max_length=64),
-                        ),
-                        ("template_id", weekplan.contrib.django.fields.KeyField(max_length=64)),
-                        ("client_ref", weekplan.contrib.django.fields.KeyField(max_length=128)),
-                        ("week_start_date", models.DateField()),
-                        ("days", weekplan.contrib.django.fields.DocumentField()),
-                        ("template_snapshot", weekplan.contrib.django.fields.DocumentField()),
-                        ("version", models.IntegerField()),
-                        ("created_at", weekplan.contrib.django.fields.UtcDateTimeField()),
-                        ("updated_at", weekplan.contrib.django.fields.UtcDateTimeField()),
-                        ("guardrails", weekplan.contrib.django.fields.DocumentField(null=True)),
+                _model(
+                    "InstanceRecord",
+                    "weekplan_instances",
+                    "week plan instance",
+                    _key("tenant_id", "plan_id"),
+                    _tenant(),
+                    ("plan_id", fields.KeyField(db_column="id", max_length=64)),
+                    ("template_id", fields.KeyField(max_length=64)),
+                    ("client_ref", fields.KeyField(max_length=128)),
+                    ("week_start_date", models.DateField()),
+                    ("days", fields.DocumentField()),
+                    ("template_snapshot", fields.DocumentField()),
+                    ("version", models.IntegerField()),
+                    ("created_at", fields.UtcDateTimeField()),
+                    ("updated_at", fields.UtcDateTimeField()),
+                    ("guardrails", fields.DocumentField(null=True)),
+                    constraints=[
+                        models.UniqueConstraint(
+                            fields=("tenant_id", "client_ref", "week_start_date"),
+                            name="uq_weekplan_instances_client_week",
+                        )
                     ],
-                    options={
-                        "verbose_name": "week plan instance",
-                        "db_table": "weekplan_instances",
-                        "constraints": [
-                            models.UniqueConstraint(
-                                fields=("tenant_id", "client_ref", "week_start_date"),
-                                name="uq_weekplan_instances_client_week",
-                            )
-                        ],
-                    },
                 ),
             ],
         ),
