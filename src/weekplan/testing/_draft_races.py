@@ -9,7 +9,8 @@ on what the first wrote or is refused for it. The change log stays replayable.
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Callable
+from typing import Final, TypeVar
 
 import attrs
 import pytest
@@ -23,12 +24,14 @@ from weekplan.errors import ConcurrentUpdate, DraftNotFound, SlotLocked, Version
 from weekplan.planner.worker import WorkerPlanner
 from weekplan.ports import Store
 from weekplan.testing._base import MONDAY
-from weekplan.testing._diet_races import race_a_paused_call
+from weekplan.testing._diet_races import RacingCall, race_a_paused_call
 from weekplan.testing._transactions import _race
 from weekplan.testing._workflow_base import WorkflowBase, log_of
 from weekplan.workflow_ports import DraftCapability
 
 __all__ = ["DraftRaceConformance"]
+
+T = TypeVar("T")
 
 CLIENT: Final = "client-draft-race"
 #: How many calls start the same draft at once.
@@ -51,6 +54,38 @@ def _week_with_a_draft(worker: WorkerPlanner) -> WeekDraft:
 
 def _notes(week: WeekPlanInstance, slot: tuple[DayKey, str]) -> str | None:
     return slot_index(week.days)[slot].notes
+
+
+def _race_an_apply(
+    store: Store, tenant: str, worker: WorkerPlanner, racer: Callable[[], T]
+) -> tuple[RacingCall[T], bool]:
+    """Race ``racer`` against applying the draft of a new week, paused before its commit.
+
+    The apply must succeed whatever ``racer`` does. Returns ``racer``'s call,
+    ended, and whether it ended while the apply was still paused.
+    """
+    _week_with_a_draft(worker)
+    apply, raced, finished_during_the_apply = race_a_paused_call(
+        store, tenant, lambda paused: paused.apply_draft(CLIENT, MONDAY), racer
+    )
+    assert apply.error is None, apply.error
+    return raced, finished_during_the_apply
+
+
+def _apply_racing(
+    store: Store, tenant: str, worker: WorkerPlanner, held: Callable[[WorkerPlanner], object]
+) -> tuple[WeekDraft, RacingCall[WeekPlanInstance], bool]:
+    """Apply the draft of a new week while ``held`` is paused before its commit.
+
+    ``held`` must succeed whatever the apply does. Returns the draft as it was
+    started, the apply's call, ended, and whether it ended while ``held`` was paused.
+    """
+    draft = _week_with_a_draft(worker)
+    call, apply, finished_while_held = race_a_paused_call(
+        store, tenant, held, lambda: worker.apply_draft(CLIENT, MONDAY)
+    )
+    assert call.error is None, call.error
+    return draft, apply, finished_while_held
 
 
 def _assert_replayable(worker: WorkerPlanner) -> None:
@@ -91,14 +126,12 @@ class DraftRaceConformance(WorkflowBase):
     def test_an_edit_waits_for_an_apply_in_flight_and_lands_on_the_applied_week(
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
-        _week_with_a_draft(worker)
-        apply, edit, finished_during_the_apply = race_a_paused_call(
+        edit, finished_during_the_apply = _race_an_apply(
             workflow_store,
             tenant,
-            lambda paused: paused.apply_draft(CLIENT, MONDAY),
+            worker,
             lambda: worker.set_slot(CLIENT, MONDAY, *EDITED, notes="live edit"),
         )
-        assert apply.error is None, apply.error
         assert edit.error is None, edit.error
         assert not finished_during_the_apply, "the week was edited while a draft was applied"
         final = worker.get_instance(CLIENT, MONDAY)
@@ -109,14 +142,12 @@ class DraftRaceConformance(WorkflowBase):
     def test_an_apply_after_an_edit_in_flight_is_refused_and_keeps_both(
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
-        draft = _week_with_a_draft(worker)
-        edit, apply, finished_during_the_edit = race_a_paused_call(
+        draft, apply, finished_during_the_edit = _apply_racing(
             workflow_store,
             tenant,
+            worker,
             lambda paused: paused.set_slot(CLIENT, MONDAY, *EDITED, notes="live edit"),
-            lambda: worker.apply_draft(CLIENT, MONDAY),
         )
-        assert edit.error is None, edit.error
         assert not finished_during_the_edit, "a draft was applied while the week was edited"
         # The draft started before the edit: applying it would undo the edit.
         assert isinstance(apply.error, VersionConflict), apply.error
@@ -129,14 +160,12 @@ class DraftRaceConformance(WorkflowBase):
     def test_a_lock_waits_for_an_apply_in_flight_and_holds_on_the_applied_week(
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
-        _week_with_a_draft(worker)
-        apply, lock, finished_during_the_apply = race_a_paused_call(
+        lock, finished_during_the_apply = _race_an_apply(
             workflow_store,
             tenant,
-            lambda paused: paused.apply_draft(CLIENT, MONDAY),
+            worker,
             lambda: worker.lock_slot(CLIENT, MONDAY, *DRAFTED, reason="bought"),
         )
-        assert apply.error is None, apply.error
         assert lock.error is None, lock.error
         assert not finished_during_the_apply, "a slot was locked while a draft was applied"
         final = worker.get_instance(CLIENT, MONDAY)
@@ -149,14 +178,12 @@ class DraftRaceConformance(WorkflowBase):
     def test_an_apply_after_a_lock_in_flight_is_refused_and_the_lock_holds(
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
-        draft = _week_with_a_draft(worker)
-        lock, apply, finished_during_the_lock = race_a_paused_call(
+        draft, apply, finished_during_the_lock = _apply_racing(
             workflow_store,
             tenant,
+            worker,
             lambda paused: paused.lock_slot(CLIENT, MONDAY, *DRAFTED, reason="bought"),
-            lambda: worker.apply_draft(CLIENT, MONDAY),
         )
-        assert lock.error is None, lock.error
         assert not finished_during_the_lock, "a draft was applied while a slot was being locked"
         assert isinstance(apply.error, VersionConflict | SlotLocked), apply.error
         final = worker.get_instance(CLIENT, MONDAY)
@@ -168,14 +195,12 @@ class DraftRaceConformance(WorkflowBase):
     def test_a_draft_edit_after_an_apply_in_flight_finds_the_draft_gone(
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
-        _week_with_a_draft(worker)
-        apply, edit, finished_during_the_apply = race_a_paused_call(
+        edit, finished_during_the_apply = _race_an_apply(
             workflow_store,
             tenant,
-            lambda paused: paused.apply_draft(CLIENT, MONDAY),
+            worker,
             lambda: worker.draft(CLIENT, MONDAY).set_slot(*EDITED, notes="too late"),
         )
-        assert apply.error is None, apply.error
         assert not finished_during_the_apply, "the draft was edited while it was applied"
         # Not saved into a draft nobody will apply: the caller is told it is gone.
         assert isinstance(edit.error, DraftNotFound), edit.error
@@ -187,20 +212,17 @@ class DraftRaceConformance(WorkflowBase):
     def test_an_apply_after_a_draft_edit_in_flight_applies_the_edit(
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
-        _week_with_a_draft(worker)
-
-        def edit_the_draft(paused: WorkerPlanner) -> WeekDraft:
-            return paused.draft(CLIENT, MONDAY).set_slot(*EDITED, notes="from the draft too")
-
-        edit, apply, finished_during_the_edit = race_a_paused_call(
-            workflow_store, tenant, edit_the_draft, lambda: worker.apply_draft(CLIENT, MONDAY)
+        _, apply, finished_during_the_edit = _apply_racing(
+            workflow_store,
+            tenant,
+            worker,
+            lambda paused: paused.draft(CLIENT, MONDAY).set_slot(*EDITED, notes="in the draft"),
         )
-        assert edit.error is None, edit.error
         assert apply.error is None, apply.error
         assert not finished_during_the_edit, "a draft was applied while it was edited"
         final = worker.get_instance(CLIENT, MONDAY)
         assert _notes(final, DRAFTED) == "stew from the draft"
-        assert _notes(final, EDITED) == "from the draft too"
+        assert _notes(final, EDITED) == "in the draft"
         _assert_replayable(worker)
 
     def test_a_discard_racing_an_apply_ends_with_one_of_them(
