@@ -21,6 +21,11 @@ from .schema_compare import describe, engine_for, scratch_alias, weekplan_tables
 
 pytestmark = pytest.mark.usefixtures("django_databases")
 
+ALIASES = [
+    pytest.param("default", id="sqlite"),
+    pytest.param("postgres", id="postgresql"),
+    pytest.param("mariadb", id="mariadb"),
+]
 BEFORE = "0009_generation_runs"
 ONE_SCHEMA = "0013_one_schema"
 
@@ -57,14 +62,7 @@ def _schema(engine: Engine) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize(
-    "alias",
-    [
-        pytest.param("default", id="sqlite"),
-        pytest.param("postgres", id="postgresql"),
-        pytest.param("mariadb", id="mariadb"),
-    ],
-)
+@pytest.mark.parametrize("alias", ALIASES)
 def test_reversing_the_one_schema_restores_the_schema_before_it(alias: str) -> None:
     alias = django_alias(alias)
     with scratch_alias(alias) as (old, url), engine_for(url) as engine:

@@ -41,7 +41,7 @@ import enum
 import inspect
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, Final, NoReturn, Protocol, cast
+from typing import Any, Final, Generic, NoReturn, Protocol, TypeVar, cast
 
 import attrs
 
@@ -399,12 +399,35 @@ _STAND_INS: Final[Mapping[str, object]] = {
 }
 
 
+R = TypeVar("R")
+
+
+class _Repository(Generic[R]):
+    """A repository of the wrapped unit of work, or the stand-in of a capability the store lacks."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, uow: _WithoutCapabilities, owner: type | None = None) -> R:
+        repository: R = uow.repository(self._name)
+        return repository
+
+
 class _WithoutCapabilities(CoreUnitOfWorkWrapper):
     """A store's unit of work, with empty stand-ins for the capabilities it lacks.
 
     Which repositories are the store's own was found once, when the planner
     was built: nothing here asks the store again.
     """
+
+    dishes = _Repository[DishRepository]()
+    meal_history = _Repository[MealHistoryRepository]()
+    rulesets = _Repository[RulesetRepository]()
+    changes = _Repository[ChangeLogRepository]()
+    locks = _Repository[SlotLockRepository]()
+    drafts = _Repository[DraftRepository]()
+    runs = _Repository[RunRepository]()
+    schedules = _Repository[ScheduleRepository]()
 
     def __init__(self, inner: CoreUnitOfWork, capabilities: StoreCapabilities) -> None:
         super().__init__(inner)
@@ -414,7 +437,8 @@ class _WithoutCapabilities(CoreUnitOfWorkWrapper):
             for name in _UNIT_OF_WORK_MEMBERS.get(capability, ())
         )
 
-    def _repository(self, name: str) -> Any:
+    def repository(self, name: str) -> Any:
+        """The store's repository ``name`` if it has the capability, else its stand-in."""
         if name not in self._found:
             return _STAND_INS[name]
         try:
@@ -423,51 +447,3 @@ class _WithoutCapabilities(CoreUnitOfWorkWrapper):
             # Found when the planner was built: failing now is the store failing, and must
             # not read as a capability that is absent.
             raise StorageError(f"the store's {name} failed: {exc}") from exc
-
-    @property
-    def dishes(self) -> DishRepository:
-        """The dish catalog of ``inner``, or an empty one refusing writes."""
-        repository: DishRepository = self._repository("dishes")
-        return repository
-
-    @property
-    def meal_history(self) -> MealHistoryRepository:
-        """The planning history of ``inner``, or an empty one keeping nothing."""
-        repository: MealHistoryRepository = self._repository("meal_history")
-        return repository
-
-    @property
-    def rulesets(self) -> RulesetRepository:
-        """The rulesets of ``inner``, or none, refusing writes."""
-        repository: RulesetRepository = self._repository("rulesets")
-        return repository
-
-    @property
-    def changes(self) -> ChangeLogRepository:
-        """The change log of ``inner``, or one that logs nothing and cannot be read."""
-        repository: ChangeLogRepository = self._repository("changes")
-        return repository
-
-    @property
-    def locks(self) -> SlotLockRepository:
-        """The slot locks of ``inner``, or none, refusing to lock."""
-        repository: SlotLockRepository = self._repository("locks")
-        return repository
-
-    @property
-    def drafts(self) -> DraftRepository:
-        """The drafts of ``inner``, or none, refusing to keep one."""
-        repository: DraftRepository = self._repository("drafts")
-        return repository
-
-    @property
-    def runs(self) -> RunRepository:
-        """The generation runs of ``inner``, or a repository that refuses every call."""
-        repository: RunRepository = self._repository("runs")
-        return repository
-
-    @property
-    def schedules(self) -> ScheduleRepository:
-        """The schedules of ``inner``, or a repository that refuses every call."""
-        repository: ScheduleRepository = self._repository("schedules")
-        return repository
