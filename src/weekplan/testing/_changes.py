@@ -41,12 +41,11 @@ from weekplan.errors import (
 )
 from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
-from weekplan.planner.workflow import workflow_of
 from weekplan.ports import Store
 from weekplan.testing import strategies as wps
 from weekplan.testing._base import MONDAY, all_pages, monday_plus, shared_store, ticking_clock
 from weekplan.testing._workflow_base import WorkflowBase, log_of, requires_workflow
-from weekplan.workflow_ports import ChangeLogRepository
+from weekplan.workflow_ports import ChangeLogRepository, WorkflowUnitOfWork
 
 __all__ = ["ChangeLogConformance", "ChangeLogPortConformance"]
 
@@ -347,9 +346,8 @@ def _change_set(  # a test value with a default for each field
 def _log(store: Store) -> Iterator[ChangeLogRepository]:
     """The store's change log in a unit of work committed at the end."""
     with store.unit_of_work() as uow:
-        workflow = workflow_of(uow)
-        assert workflow is not None
-        yield workflow.changes
+        assert isinstance(uow, WorkflowUnitOfWork)
+        yield uow.changes
         uow.commit()
 
 
@@ -435,9 +433,8 @@ class ChangeLogPortConformance(WorkflowBase):
 
     def test_a_set_left_uncommitted_is_not_logged(self, workflow_store: Store, tenant: str) -> None:
         with workflow_store.unit_of_work() as uow:
-            workflow = workflow_of(uow)
-            assert workflow is not None
-            workflow.changes.append(tenant, [_change_set(tenant, "s-1")])
+            assert isinstance(uow, WorkflowUnitOfWork)
+            uow.changes.append(tenant, [_change_set(tenant, "s-1")])
         assert _listed(workflow_store, tenant) == []
 
     @shared_store
