@@ -56,7 +56,7 @@ from sqlalchemy import URL, create_engine, make_url, text
 
 from weekplan import PlanEntry, Planner, WorkerPlanner
 from weekplan.adapters.memory import InMemoryStore
-from weekplan.adapters.sqlalchemy import SqlAlchemyStore
+from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
 from weekplan.domain.dishes import Dish
 from weekplan.domain.meal_types import MealType, slot_kind
 from weekplan.guardrails import (
@@ -136,11 +136,93 @@ def decode_entries(text_value: str) -> list[dict[str, Any]]:
     return value
 
 
+CHANGE_SET_COLUMNS = (
+    "tenant_id, id, subject, subject_id, client_ref, week_start_date, actor, source, reason,"
+    " at, version_before, version_after, changes"
+)
+#: The change log of a tree from before change sets: one row per changed slot.
+CHANGE_RECORD_COLUMNS = (
+    "tenant_id, id, subject, subject_id, client_ref, week_start_date, change_type, day_key,"
+    " slot_key, old_entry, new_entry, actor, source, reason, at, version_before, version_after"
+)
+
+
 class Matched:
-    """The statements the store sends for each call, on the raw driver."""
+    """The statements the store sends for each call, on the raw driver.
+
+    A write also takes the client's lock where the store does (not on SQLite,
+    whose ``BEGIN IMMEDIATE`` serializes writers) and logs its changes as the
+    tree's store does: one change set row, or (a tree from before change sets,
+    under ``--compare``) one row per changed slot.
+    """
 
     def __init__(self, raw: Raw) -> None:
         self.raw = raw
+        self.change_sets = "weekplan_change_sets" in metadata.tables
+
+    def _lock_client(self, client: str) -> None:
+        if not self.raw.sqlite:
+            self.raw.execute(
+                "INSERT INTO weekplan_client_locks (tenant_id, client_ref) VALUES (?, ?)"
+                " ON CONFLICT (tenant_id, client_ref)"
+                " DO UPDATE SET client_ref = excluded.client_ref",
+                (TENANT, client),
+            )
+
+    def _log(  # noqa: PLR0917  # the change set's columns that vary
+        self,
+        instance_id: str,
+        client: str,
+        source: str,
+        at: datetime,
+        versions: tuple[int | None, int],
+        changes: list[dict[str, Any]],
+    ) -> None:
+        if not self.change_sets:
+            self.raw.executemany(
+                f"INSERT INTO weekplan_changes ({CHANGE_RECORD_COLUMNS})"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        TENANT,
+                        uuid.uuid4().hex,
+                        "week",
+                        instance_id,
+                        client,
+                        MONDAY,
+                        c["change_type"],
+                        c["day_key"],
+                        c["slot_key"],
+                        None if c["old"] is None else dumps(c["old"]),
+                        None if c["new"] is None else dumps(c["new"]),
+                        None,
+                        source,
+                        None,
+                        at,
+                        *versions,
+                    )
+                    for c in changes
+                ],
+            )
+            return
+        self.raw.execute(
+            f"INSERT INTO weekplan_change_sets ({CHANGE_SET_COLUMNS})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                TENANT,
+                uuid.uuid4().hex,
+                "week",
+                instance_id,
+                client,
+                MONDAY,
+                None,
+                source,
+                None,
+                at,
+                *versions,
+                dumps(changes),
+            ),
+        )
 
     def get(self, client: str) -> Any:
         row = self.raw.execute(
@@ -158,6 +240,7 @@ class Matched:
     def create(self, template_id: str, client: str) -> None:
         raw = self.raw
         raw.begin()
+        self._lock_client(client)
         row = raw.execute(
             f"SELECT {TEMPLATE_COLUMNS} FROM weekplan_templates WHERE tenant_id = ? AND id = ?",
             (TENANT, template_id),
@@ -181,16 +264,29 @@ class Matched:
         )
         days = dumps(entries)
         now = datetime.now(UTC)
+        instance_id = uuid.uuid4().hex
         raw.execute(
             f"INSERT INTO weekplan_instances ({INSTANCE_COLUMNS})"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (uuid.uuid4().hex, TENANT, template_id, client, MONDAY, days, days, 1, now, now, None),
+            (instance_id, TENANT, template_id, client, MONDAY, days, days, 1, now, now, None),
         )
+        added = [
+            {
+                "change_type": "added",
+                "day_key": e["day_key"],
+                "slot_key": e["slot_key"],
+                "old": None,
+                "new": e,
+            }
+            for e in entries
+        ]
+        self._log(instance_id, client, "create", now, (None, 1), added)
         raw.commit()
 
     def set_slot(self, client: str, n: int) -> None:
         raw = self.raw
         raw.begin()
+        self._lock_client(client)
         row = raw.execute(
             f"SELECT {INSTANCE_COLUMNS}, (SELECT content_hash FROM weekplan_ruleset_assignments"
             " WHERE tenant_id = ? AND client_ref = ?) FROM weekplan_instances"
@@ -198,7 +294,9 @@ class Matched:
             (TENANT, client, TENANT, client, MONDAY),
         ).fetchone()
         days = decode_entries(row[5])
+        old = dict(days[0])
         days[0]["notes"] = f"edit {n}"
+        now = datetime.now(UTC)
         raw.execute(
             "UPDATE weekplan_instances SET template_id = ?, days = ?, template_snapshot = ?,"
             " version = ?, created_at = ?, updated_at = ?, guardrails = ? WHERE tenant_id = ?"
@@ -209,7 +307,7 @@ class Matched:
                 row[6],
                 row[7] + 1,
                 row[8],
-                datetime.now(UTC),
+                now,
                 None,
                 TENANT,
                 client,
@@ -218,6 +316,14 @@ class Matched:
                 row[7],
             ),
         )
+        changed = {
+            "change_type": "changed",
+            "day_key": old["day_key"],
+            "slot_key": old["slot_key"],
+            "old": old,
+            "new": days[0],
+        }
+        self._log(row[0], client, "edit", now, (row[7], row[7] + 1), [changed])
         raw.commit()
 
 

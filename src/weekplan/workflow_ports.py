@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
-from weekplan.domain.changes import ChangeRecord, ChangeSortKey, ChangeSubject
+from weekplan.domain.changes import ChangeRecord, ChangeSet, ChangeSortKey, ChangeSubject
 from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.entries import SlotKey
 from weekplan.domain.locks import SlotLock
@@ -36,10 +36,14 @@ __all__ = [
 
 
 class ChangeLogRepository(Protocol):
-    """Change records, append-only: there is no method that changes or removes one."""
+    """Change sets, append-only: there is no method that changes or removes one.
 
-    def append(self, tenant_id: str, records: Sequence[ChangeRecord]) -> None:
-        """Store new records (their ids are new), all in this unit of work."""
+    A store keeps one :class:`~weekplan.domain.changes.ChangeSet` per write and
+    lists the records they hold, one per changed slot.
+    """
+
+    def append(self, tenant_id: str, sets: Sequence[ChangeSet]) -> None:
+        """Store new change sets (their ids are new), all in this unit of work."""
         ...
 
     def list(
@@ -55,10 +59,14 @@ class ChangeLogRepository(Protocol):
         before: ChangeSortKey | None,
         limit: int,
     ) -> Sequence[ChangeRecord]:
-        """Up to ``limit`` records, newest first by ``(at, id)``, strictly before ``before``.
+        """Up to ``limit`` records, newest first by their ``sort_key``, strictly before ``before``.
 
-        Each filter that is not ``None`` must match exactly; ``since`` keeps
-        records at or after it and ``until`` records strictly before it.
+        The order is ``(at, set id, position in the set)``, descending. Each
+        filter that is not ``None`` must match the set exactly; ``since`` keeps
+        sets at or after it and ``until`` sets strictly before it. Since every
+        set holds a change, ``limit + 1`` sets from the one ``before`` names on
+        (``(at, id)`` descending) hold every record the page can need:
+        :func:`~weekplan.domain.changes.records_before` picks them.
         """
         ...
 

@@ -270,7 +270,7 @@ def test_every_table_key_and_index_leads_with_the_tenant(alias: str) -> None:
             t for t in connection.introspection.table_names(cursor) if t.startswith("weekplan_")
         ]
         assert sorted(tables) == [
-            "weekplan_changes",
+            "weekplan_change_sets",
             "weekplan_client_locks",
             "weekplan_dishes",
             "weekplan_drafts",

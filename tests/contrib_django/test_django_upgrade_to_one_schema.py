@@ -19,8 +19,10 @@ from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 
 from tests.databases import django_alias
+from weekplan.adapters._rows import decode_slot_changes
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
 from weekplan.contrib.django.store import DjangoStore
+from weekplan.domain.changes import encode_entry, record_id
 
 from .everything import START, read_everything, write_everything
 from .schema_compare import assert_same_tables, engine_for, scratch_alias, scratch_database
@@ -28,6 +30,20 @@ from .schema_compare import assert_same_tables, engine_for, scratch_alias, scrat
 pytestmark = pytest.mark.usefixtures("django_databases")
 
 BEFORE = ("weekplan", "0009_generation_runs")
+#: The fields a change set shares with each of its records.
+SET_FIELDS = (
+    "tenant_id",
+    "subject",
+    "subject_id",
+    "client_ref",
+    "week_start_date",
+    "actor",
+    "source",
+    "reason",
+    "at",
+    "version_before",
+    "version_after",
+)
 
 #: The columns 0013 renames, by model: ``{new field: old field}``.
 RENAMED = {"MealHistoryRecord": {"count": "total"}, "RulesetRecord": {"document": "ruleset"}}
@@ -63,11 +79,36 @@ def _write_old_rows(alias: str, old: str, tenant_id: str) -> set[str]:
     for model in new_models:
         if model._meta.app_label != "weekplan":
             continue
+        if model.__name__ == "ChangeSetRow":
+            # 0009 kept one row per record: each set's records, as listed.
+            old_model = old_apps.get_model("weekplan", "ChangeRecordRow")
+            for values in model.objects.using(alias).filter(tenant_id=tenant_id).values():
+                for record in _records(values):
+                    old_model(**record).save(using=old)
+                    copied.add(old_model._meta.db_table)
+            continue
         old_model = old_apps.get_model("weekplan", model.__name__)
         for values in model.objects.using(alias).filter(tenant_id=tenant_id).values():
             old_model(**_old_row(model.__name__, values)).save(using=old)
             copied.add(model._meta.db_table)
     return copied
+
+
+def _records(values: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of 0009's change records of one stored change set."""
+    shared = {name: values[name] for name in SET_FIELDS}
+    return [
+        {
+            **shared,
+            "record_id": record_id(values["set_id"], position),
+            "change_type": change.change_type.value,
+            "day_key": change.day_key.value,
+            "slot_key": change.slot_key,
+            "old_entry": encode_entry(change.old),
+            "new_entry": encode_entry(change.new),
+        }
+        for position, change in enumerate(decode_slot_changes(values["changes"]))
+    ]
 
 
 @pytest.mark.parametrize(

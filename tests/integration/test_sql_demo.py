@@ -103,9 +103,9 @@ def test_the_demo_runs_twice_on_one_file_with_the_same_output_and_rows(
     second = _demo(capsys)
     assert second == first
     after = _row_counts(tmp_path / DEMO_DB)
-    # Two logs are append-only: the change log gains the second run's records and
-    # loses none; the run log gains exactly the second run's one generation.
-    assert after.pop("weekplan_changes") > rows.pop("weekplan_changes") > 0
+    # Two logs are append-only: the change log gains the second run's change sets
+    # and loses none; the run log gains exactly the second run's one generation.
+    assert after.pop("weekplan_change_sets") > rows.pop("weekplan_change_sets") > 0
     assert after.pop("weekplan_generation_runs") == rows.pop("weekplan_generation_runs") + 1 == 2
     # Every other table holds as many rows as after the first run.
     assert after == rows

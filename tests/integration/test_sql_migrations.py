@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import json
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import attrs
@@ -12,13 +13,17 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, insert, inspect, text
+from sqlalchemy import Engine, MetaData, Table, insert, inspect, text
 
 from weekplan import InstanceExists, PlanEntry, Planner
 from weekplan.adapters._rows import EntryCodec
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
 from weekplan.adapters.sqlalchemy.migrations import BRANCH, VERSION_TABLE, VERSIONS, upgrade
 from weekplan.adapters.sqlalchemy.schema import instances, templates
+from weekplan.domain.changes import ChangeType, encode_entry
+from weekplan.domain.paging import encode_cursor
+from weekplan.domain.plans import WeekPlanInstance
+from weekplan.testing._base import all_pages
 
 
 def _differences(engine: Engine) -> list[object]:
@@ -101,6 +106,7 @@ def test_a_host_can_name_the_versions_as_a_package_resource(tmp_path: Path) -> N
     )
     script = ScriptDirectory.from_config(config)
     assert [r.revision for r in script.walk_revisions()] == [
+        "weekplan_0012",
         "weekplan_0011",
         "weekplan_0010",
         "weekplan_0008",
@@ -176,9 +182,16 @@ def test_renaming_the_keys_keeps_the_rows_and_the_one_week_per_client_rule(
 ) -> None:
     upgrade(empty_database, "weekplan_0008")
     store = SqlAlchemyStore(empty_database)
+    # Straight to the repository: the store's change log is a table of a later revision.
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    days = (PlanEntry("mon", "lunch"),)
+    week = WeekPlanInstance(
+        "ins-1", "tenant-r", "tpl-1", "client-1", date(2026, 11, 2), days, days, 1, now, now
+    )
+    with store.unit_of_work() as uow:
+        uow.instances.add("tenant-r", week)
+        uow.commit()
     worker = Planner(store).worker("tenant-r")
-    template = worker.create_template("Week", [PlanEntry("mon", "lunch")])
-    week = worker.create_instance(template.id, "client-1", date(2026, 11, 2))
     upgrade(empty_database)
     inspector = inspect(empty_database)
     names = {index["name"] for index in inspector.get_indexes("weekplan_instances")}
@@ -210,3 +223,141 @@ def test_the_short_names_revision_goes_back_to_the_long_names(empty_database: En
         command.downgrade(config, "weekplan_0008")
     assert _index_and_key_names(empty_database) == long_names
     assert "uq_weekplan_instances_tenant_id_client_ref_week_start_date" in long_names
+
+
+_CHANGE_ROWS_AT = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+
+
+def _old_change_rows() -> list[dict[str, object]]:
+    """Records as ``weekplan_changes`` held them: two weeks' and a template's."""
+
+    def entry(day: str, slot: str, dish: str | None, notes: str | None) -> str:
+        return json.dumps(
+            {"day_key": day, "slot_key": slot, "dish_template_id": dish, "notes": notes},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    rows: list[dict[str, object]] = []
+    for n in range(5):
+        rows.append(
+            {
+                "tenant_id": "tenant-m",
+                "id": f"{n:032x}",
+                "subject": "week",
+                "subject_id": "ins-1",
+                "client_ref": "client-1",
+                "week_start_date": date(2026, 11, 2),
+                "change_type": "added" if n == 0 else "changed",
+                "day_key": "mon",
+                "slot_key": 'lunch "big"',
+                "old_entry": None if n == 0 else entry("mon", 'lunch "big"', None, f"é {n - 1}"),
+                "new_entry": entry("mon", 'lunch "big"', None, f"é {n}"),
+                "actor": "user-17",
+                "source": "create" if n == 0 else "edit",
+                "reason": None if n == 0 else "asked",
+                # Two records share a time: the id orders them.
+                "at": _CHANGE_ROWS_AT + timedelta(minutes=min(n, 3)),
+                "version_before": None if n == 0 else n,
+                "version_after": n + 1,
+            }
+        )
+    rows.append(
+        {
+            **rows[0],
+            "id": "tpl-record",
+            "subject": "template",
+            "subject_id": "tpl-1",
+            "client_ref": None,
+            "week_start_date": None,
+        }
+    )
+    return rows
+
+
+def _rows_of(engine: Engine, table: str) -> list[dict[str, object]]:
+    with engine.connect() as connection:
+        found = connection.execute(text(f"SELECT * FROM {table} ORDER BY tenant_id, id"))
+        return [dict(row._mapping) for row in found]
+
+
+def test_upgrading_to_change_sets_keeps_every_record_its_id_and_old_cursors(
+    empty_database: Engine,
+) -> None:
+    upgrade(empty_database, "weekplan_0011")
+    old = Table("weekplan_changes", MetaData(), autoload_with=empty_database)
+    rows = _old_change_rows()
+    with empty_database.begin() as connection:
+        connection.execute(insert(old), rows)
+    before = _rows_of(empty_database, "weekplan_changes")
+    # A cursor handed out before the upgrade: after the newest record, as (at, id).
+    newest = max((r for r in rows if r["subject"] == "week"), key=lambda r: (r["at"], r["id"]))
+    old_cursor = encode_cursor("changes", (newest["at"].isoformat(), str(newest["id"])))  # type: ignore[attr-defined]
+    upgrade(empty_database)
+    assert "weekplan_changes" not in inspect(empty_database).get_table_names()
+    worker = Planner(SqlAlchemyStore(empty_database)).worker("tenant-m")
+    week = all_pages(lambda c: worker.list_changes("client-1", "2026-11-02", limit=2, cursor=c))
+    assert [r.id for r in week] == [
+        str(r["id"]) for r in sorted(rows[:5], key=lambda r: (r["at"], r["id"]), reverse=True)
+    ]
+    first = week[-1]
+    assert (first.change_type, first.old, first.new) == (
+        ChangeType.ADDED,
+        None,
+        PlanEntry("mon", 'lunch "big"', notes="é 0"),
+    )
+    assert (week[0].reason, week[0].version_before, week[0].at) == (
+        "asked",
+        4,
+        _CHANGE_ROWS_AT + timedelta(minutes=3),
+    )
+    assert worker.list_changes("client-1", "2026-11-02", cursor=old_cursor).items == week[1:]
+    (template_record,) = worker.list_template_changes("tpl-1").items
+    assert template_record.id == "tpl-record"
+    # Back down: the same rows, as they were.
+    config = Config()
+    config.set_main_option("script_location", str(VERSIONS.parent))
+    with empty_database.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "weekplan_0011")
+    assert _rows_of(empty_database, "weekplan_changes") == before
+
+
+def test_downgrading_splits_each_change_set_into_the_records_it_listed(
+    empty_database: Engine,
+) -> None:
+    upgrade(empty_database)
+    worker = Planner(SqlAlchemyStore(empty_database)).worker("tenant-d")
+    template = worker.create_template(
+        "Week", [PlanEntry("mon", "lunch"), PlanEntry("tue", "lunch", notes="ß")]
+    )
+    worker.create_instance(template.id, "client-1", date(2026, 11, 2))
+    worker.set_slot("client-1", "2026-11-02", "mon", "lunch", notes="soup", reason="asked")
+    listed = all_pages(lambda c: worker.list_all_changes(limit=2, cursor=c))
+    assert len(listed) == 5
+    config = Config()
+    config.set_main_option("script_location", str(VERSIONS.parent))
+    with empty_database.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "weekplan_0011")
+    assert "weekplan_change_sets" not in inspect(empty_database).get_table_names()
+    rows = {str(row["id"]): row for row in _rows_of(empty_database, "weekplan_changes")}
+    assert set(rows) == {r.id for r in listed}
+    for record in listed:
+        row = rows[record.id]
+        assert (row["change_type"], row["day_key"], row["slot_key"], row["reason"]) == (
+            record.change_type.value,
+            record.day_key.value,
+            record.slot_key,
+            record.reason,
+        )
+        assert row["new_entry"] == encode_entry(record.new)
+        assert row["old_entry"] == encode_entry(record.old)
+    # And up again: the records come back as they were listed, each a set of
+    # its own; an id the downgrade derived ("<set>.1") is listed as "<set>.1.0".
+    upgrade(empty_database)
+    again = all_pages(lambda c: worker.list_all_changes(limit=2, cursor=c))
+    derived = {r.id: r.id if r.id == r.sort_key[1] else f"{r.id}.0" for r in listed}
+    assert sorted((r.id, r.new, r.old, r.at) for r in again) == sorted(
+        (derived[r.id], r.new, r.old, r.at) for r in listed
+    )

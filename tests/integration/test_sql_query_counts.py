@@ -149,8 +149,8 @@ def test_a_set_slot_and_its_change_record_are_one_transaction_of_few_statements(
     worker.create_instance(template.id, "client-logged", MONDAY)
     log = statement_log(sql_store.engine)
     worker.set_slot("client-logged", MONDAY, "mon", "lunch", notes="x", reason="asked")
-    records = [s for s in log.statements if s.lstrip().startswith("INSERT INTO weekplan_changes")]
-    assert len(records) == 1, log.statements
+    sets = [s for s in log.statements if s.lstrip().startswith("INSERT INTO weekplan_change_sets")]
+    assert len(sets) == 1, log.statements
     budget = LIMITS["set_slot"] + CLIENT_LOCK.get(sql_store.dialect_name, 0)
     assert len(log) <= budget, log.statements
     assert len(worker.list_changes("client-logged", MONDAY, limit=1).items) == 1

@@ -26,7 +26,7 @@ from weekplan.adapters.sqlalchemy.schema import (
     rulesets,
     templates,
 )
-from weekplan.adapters.sqlalchemy.workflow_schema import changes, slot_locks
+from weekplan.adapters.sqlalchemy.workflow_schema import change_sets, slot_locks
 from weekplan.domain.dishes import Dish
 from weekplan.domain.meal_types import DEFAULT_VOCABULARY
 from weekplan.domain.suggestions import meal_signals
@@ -45,7 +45,7 @@ FIRST_MONDAY = date(2026, 1, 5)
 TARGET = "tenant-plan-007"
 # A tenant whose dishes were stored without meal signals: its suggestions scan.
 SCAN_TARGET = "tenant-plan-008"
-# Change records per client week: a creation and a few edits.
+# Change sets per client week: a creation and a few edits.
 CHANGES_PER_WEEK = 3
 
 Captured = tuple[str, Any]
@@ -172,9 +172,18 @@ def _signal_columns(tenant_id: str, n: int) -> dict[str, Any]:
 
 
 def _fill_workflow(engine: Engine, now: datetime) -> None:
-    """Change records of every week of every tenant, and a lock on some weeks."""
-    entry = json.dumps(
-        {"day_key": "mon", "slot_key": "lunch", "dish_template_id": None, "notes": None}
+    """Change sets of every week of every tenant, and a lock on some weeks."""
+    entry = {"day_key": "mon", "slot_key": "lunch", "dish_template_id": None, "notes": None}
+    changes = json.dumps(
+        [
+            {
+                "change_type": "changed",
+                "day_key": "mon",
+                "slot_key": "lunch",
+                "old": entry,
+                "new": entry,
+            }
+        ]
     )
     change_rows = [
         {
@@ -184,17 +193,13 @@ def _fill_workflow(engine: Engine, now: datetime) -> None:
             "subject_id": f"ins-{c:03}-{w:02}",
             "client_ref": f"client-{c:03}",
             "week_start_date": FIRST_MONDAY + timedelta(weeks=w),
-            "change_type": "changed",
-            "day_key": "mon",
-            "slot_key": "lunch",
-            "old_entry": entry,
-            "new_entry": entry,
             "actor": "user-1",
             "source": "edit",
             "reason": None,
             "at": now + timedelta(minutes=w * 60 + c + n),
             "version_before": n,
             "version_after": n + 1,
+            "changes": changes,
         }
         for t in range(TENANTS)
         for c in range(CLIENTS_PER_TENANT)
@@ -218,7 +223,7 @@ def _fill_workflow(engine: Engine, now: datetime) -> None:
         for w in range(WEEKS)
     ]
     with engine.begin() as connection:
-        connection.execute(insert(changes), change_rows)
+        connection.execute(insert(change_sets), change_rows)
         connection.execute(insert(slot_locks), lock_rows)
 
 

@@ -16,6 +16,12 @@ the texts its columns hold are made and read here:
 * a guardrails ruleset, a week's guardrails check and a draft's check are the
   JSON text of the dicts their own ``to_dict`` functions make;
 * a generation run's days are day keys joined by commas, in week order;
+* a change set's slot changes are a JSON array of objects, in the set's order,
+  each with the old and new entry as a plan's entries are (``null`` for none)::
+
+      [{"change_type": "added", "day_key": "mon", "slot_key": "lunch", "old": null,
+        "new": {"day_key": "mon", "slot_key": "lunch", "dish_template_id": null, "notes": null}}]
+
 * every write names its tenant twice, as an argument and in the value, and
   :func:`same_tenant` refuses a mismatch.
 
@@ -35,6 +41,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
+from weekplan.domain.changes import ChangeType, SlotChange
 from weekplan.domain.days import DayKey
 from weekplan.domain.drafts import DraftCheck
 from weekplan.domain.entries import PlanEntry
@@ -44,18 +51,21 @@ from weekplan.guardrails.loading import ruleset_from_dict, ruleset_to_dict
 from weekplan.guardrails.model import GuardrailsRuleset
 
 __all__ = [
+    "ChangesCodec",
     "EntryCodec",
     "decode_check",
     "decode_draft_check",
     "decode_entries",
     "decode_ruleset",
     "decode_run_days",
+    "decode_slot_changes",
     "decode_texts",
     "encode_check",
     "encode_draft_check",
     "encode_entries",
     "encode_ruleset",
     "encode_run_days",
+    "encode_slot_changes",
     "encode_texts",
     "same_tenant",
 ]
@@ -262,3 +272,119 @@ def decode_run_days(text: str) -> list[DayKey]:
         return [DayKey(day) for day in text.split(",") if day]
     except ValueError as exc:
         raise StorageError("a stored generation run is not a valid run") from exc
+
+
+def _entry_dict(entry: PlanEntry | None) -> dict[str, Any] | None:
+    if entry is None:
+        return None
+    return {
+        "day_key": entry.day_key.value,
+        "slot_key": entry.slot_key,
+        "dish_template_id": entry.dish_template_id,
+        "notes": entry.notes,
+    }
+
+
+def encode_slot_changes(changes: Iterable[SlotChange]) -> str:
+    """The JSON text of a change set's slot changes, in the order given."""
+    return _ENCODER.encode(
+        [
+            {
+                "change_type": c.change_type.value,
+                "day_key": c.day_key.value,
+                "slot_key": c.slot_key,
+                "old": _entry_dict(c.old),
+                "new": _entry_dict(c.new),
+            }
+            for c in changes
+        ]
+    )
+
+
+def decode_slot_changes(text: str) -> tuple[SlotChange, ...]:
+    """The slot changes of a JSON text written by :func:`encode_slot_changes`."""
+    return ChangesCodec().decode(text)
+
+
+class ChangesCodec:
+    """:func:`encode_slot_changes` and its inverse, remembering recent texts both ways.
+
+    Creating many weeks from one template logs the same slot changes for each,
+    as one tuple: its text is built once and reused while the tuple is
+    remembered (by identity, the tuple held so that its id is not reused). The
+    new weeks' logs read back the same text, decoded once likewise. Bounded,
+    and owned by one store.
+    """
+
+    def __init__(self, max_texts: int = 512) -> None:
+        self._max_texts = max_texts
+        self._changes: dict[str, tuple[SlotChange, ...]] = {}
+        self._texts: dict[int, tuple[tuple[SlotChange, ...], str]] = {}
+        self._entries: dict[EntryKey, PlanEntry] = {}
+        self._lock = threading.Lock()
+
+    def encode(self, changes: Sequence[SlotChange]) -> str:
+        """The JSON text of ``changes``, in the order given."""
+        known = self._texts.get(id(changes))
+        if known is not None and known[0] is changes:
+            return known[1]
+        text = encode_slot_changes(changes)
+        if type(changes) is tuple:
+            self._remember(text, changes)
+        return text
+
+    def decode(self, text: str) -> tuple[SlotChange, ...]:
+        """The slot changes of a JSON text written by :meth:`encode`."""
+        known = self._changes.get(text)
+        if known is not None:
+            return known
+        changes = self._decode(text)
+        self._remember(text, changes)
+        return changes
+
+    def _remember(self, text: str, changes: tuple[SlotChange, ...]) -> None:
+        with self._lock:
+            if len(self._changes) >= self._max_texts or len(self._texts) >= self._max_texts:
+                self._changes.clear()
+                self._texts.clear()
+            self._changes[text] = changes
+            self._texts[id(changes)] = (changes, text)
+
+    def _decode(self, text: str) -> tuple[SlotChange, ...]:
+        try:
+            raw: Any = _DECODER.decode(text)
+            if not isinstance(raw, list) or not raw:
+                raise TypeError("not a non-empty list")
+            return tuple(
+                SlotChange(
+                    ChangeType(item["change_type"]),
+                    DayKey(item["day_key"]),
+                    _text(item["slot_key"]),
+                    self._entry(item["old"]),
+                    self._entry(item["new"]),
+                )
+                for item in raw
+            )
+        except (ValueError, TypeError, KeyError, InvalidInput, StorageError) as exc:
+            # Only a row written by something other than weekplan can get here.
+            raise StorageError("a stored change set is not valid weekplan JSON") from exc
+
+    def _entry(self, raw: Any) -> PlanEntry | None:
+        if raw is None:
+            return None
+        key: EntryKey = (raw["day_key"], raw["slot_key"], raw["dish_template_id"], raw["notes"])
+        entry = self._entries.get(key)
+        if entry is None:
+            # Checked once per distinct entry, as EntryCodec does; bounded likewise.
+            entry = PlanEntry(*key)
+            with self._lock:
+                if len(self._entries) >= 8 * self._max_texts:
+                    self._entries.clear()
+                self._entries[key] = entry
+        return entry
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    return value

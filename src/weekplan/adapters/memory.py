@@ -31,7 +31,7 @@ from weekplan.adapters.memory_workflow import (
     MemorySlotLocks,
     WeekKey,
 )
-from weekplan.domain.changes import ChangeRecord
+from weekplan.domain.changes import ChangeSet
 from weekplan.domain.dishes import Dish
 from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.history import HistoryKey
@@ -485,7 +485,7 @@ class InMemoryStore:
         self._meal_history: _Table[HistoryKey, int] = _Table()
         self._rulesets: _Table[str, GuardrailsRuleset] = _Table()
         self._ruleset_assignments: _Table[str, str] = _Table()
-        self._changes: _Table[str, ChangeRecord] = _Table()
+        self._changes: _Table[str, ChangeSet] = _Table()
         self._locks: _Table[LockKey, SlotLock] = _Table()
         self._drafts: _Table[WeekKey, WeekDraft] = _Table()
         self._runs: _Table[str, GenerationRun] = _Table()

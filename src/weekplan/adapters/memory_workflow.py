@@ -10,7 +10,13 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from weekplan.domain.changes import ChangeRecord, ChangeSortKey, ChangeSubject
+from weekplan.domain.changes import (
+    ChangeRecord,
+    ChangeSet,
+    ChangeSortKey,
+    ChangeSubject,
+    records_before,
+)
 from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.entries import SlotKey
 from weekplan.domain.locks import SlotLock
@@ -26,18 +32,18 @@ WeekKey = tuple[str, date]
 
 
 class MemoryChangeLog:
-    """Change records by id; listings sort newest first by ``(at, id)``."""
+    """Change sets by id; listings give their records newest first by ``sort_key``."""
 
-    def __init__(self, table: _Table[str, ChangeRecord]) -> None:
+    def __init__(self, table: _Table[str, ChangeSet]) -> None:
         self._table = table
 
-    def append(self, tenant_id: str, records: Sequence[ChangeRecord]) -> None:
-        for record in records:
-            if record.tenant_id != tenant_id:
+    def append(self, tenant_id: str, sets: Sequence[ChangeSet]) -> None:
+        for change_set in sets:
+            if change_set.tenant_id != tenant_id:
                 raise ValueError("a row can only be written under its own tenant_id")
-            if self._table.get(tenant_id, record.id) is not None:
-                raise ValueError("change records are never overwritten")
-            self._table.put(tenant_id, record.id, record)
+            if self._table.get(tenant_id, change_set.id) is not None:
+                raise ValueError("change sets are never overwritten")
+            self._table.put(tenant_id, change_set.id, change_set)
 
     def list(
         self,
@@ -52,19 +58,19 @@ class MemoryChangeLog:
         before: ChangeSortKey | None,
         limit: int,
     ) -> Sequence[ChangeRecord]:
-        rows = [
-            r
-            for r in self._table.rows(tenant_id)
-            if (subject is None or r.subject is subject)
-            and (subject_id is None or r.subject_id == subject_id)
-            and (client_ref is None or r.client_ref == client_ref)
-            and (week_start_date is None or r.week_start_date == week_start_date)
-            and (since is None or r.at >= since)
-            and (until is None or r.at < until)
-            and (before is None or r.sort_key < before)
+        sets = [
+            s
+            for s in self._table.rows(tenant_id)
+            if (subject is None or s.subject is subject)
+            and (subject_id is None or s.subject_id == subject_id)
+            and (client_ref is None or s.client_ref == client_ref)
+            and (week_start_date is None or s.week_start_date == week_start_date)
+            and (since is None or s.at >= since)
+            and (until is None or s.at < until)
+            and (before is None or s.sort_key <= before[:2])
         ]
-        rows.sort(key=lambda r: r.sort_key, reverse=True)
-        return rows[:limit]
+        sets.sort(key=lambda s: s.sort_key, reverse=True)
+        return records_before(sets, before, limit)
 
 
 class MemorySlotLocks:

@@ -6,6 +6,11 @@ kind of call (``source``), why (an optional ``reason``), when (the planner's
 clock) and the version of the plan before and after. Records are never changed
 or removed, so a week's records replayed in order over its template snapshot
 give its days back (:func:`replay`).
+
+A store keeps the records of one write together, as one :class:`ChangeSet`:
+who, why, when and the versions once, and the slots the write changed in
+order. :meth:`ChangeSet.records` gives its records back; the ``n``-th slot's
+record id is derived from the set's id by :func:`record_id`.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import enum
 import functools
 import json
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, Final
@@ -25,6 +31,7 @@ from weekplan.errors import InvalidInput
 
 __all__ = [
     "ChangeRecord",
+    "ChangeSet",
     "ChangeSortKey",
     "ChangeSource",
     "ChangeSubject",
@@ -32,12 +39,16 @@ __all__ = [
     "SlotChange",
     "decode_entry",
     "encode_entry",
+    "record_id",
+    "record_position",
+    "records_before",
     "replay",
     "slot_changes",
 ]
 
-#: ``(at, id)``: change records are listed newest first in this order.
-ChangeSortKey = tuple[datetime, str]
+#: ``(at, set id, position in the set)``: change records are listed newest first
+#: in this order, so the records of one write stay together.
+ChangeSortKey = tuple[datetime, str, int]
 
 
 class ChangeSubject(enum.StrEnum):
@@ -151,13 +162,140 @@ class ChangeRecord:
 
     @property
     def sort_key(self) -> ChangeSortKey:
-        """``(at, id)``: listings run newest first in this order."""
-        return (self.at, self.id)
+        """``(at, set id, position)``: listings run newest first in this order."""
+        set_id, position = record_position(self.id)
+        return (self.at, set_id, position)
 
     @property
     def changes_entry(self) -> bool:
         """Whether the record changed what is planned (not a lock or an unlock)."""
         return self.change_type in (ChangeType.ADDED, ChangeType.REMOVED, ChangeType.CHANGED)
+
+
+_POSITION: Final = re.compile(r"0|[1-9][0-9]*", re.ASCII)
+
+
+def record_id(set_id: str, position: int) -> str:
+    """The id of the record of the ``position``-th slot (from 0) of the change set ``set_id``.
+
+    The first slot's record has the set's id; slot ``n`` has ``f"{set_id}.{n}"``.
+    A set id that itself ends in ``.`` and a number gets ``.0`` for its first
+    record, so that :func:`record_position` reads every id back unambiguously:
+
+    >>> [record_id("c1", n) for n in range(3)]
+    ['c1', 'c1.1', 'c1.2']
+    >>> record_id("c.7", 0), record_position("c.7.0"), record_position("c.7")
+    ('c.7.0', ('c.7', 0), ('c', 7))
+    """
+    if position or _numbered(set_id):
+        return f"{set_id}.{position}"
+    return set_id
+
+
+def record_position(record_id: str) -> tuple[str, int]:
+    """``(set id, position)`` of a record id made by :func:`record_id`."""
+    if _numbered(record_id):
+        head, _, tail = record_id.rpartition(".")
+        return (head, int(tail))
+    return (record_id, 0)
+
+
+def _numbered(value: str) -> bool:
+    _, dot, tail = value.rpartition(".")
+    return bool(dot) and _POSITION.fullmatch(tail) is not None
+
+
+def _some_changes(_: object, __: attrs.Attribute[Any], value: tuple[SlotChange, ...]) -> None:
+    if not value:
+        raise ValueError("a change set holds at least one slot change")
+
+
+@attrs.frozen
+class ChangeSet:
+    """What one write changed in one week (or template): one row of a store's change log.
+
+    Everything but the slots is the same for each of the write's records, so it
+    is kept once; :meth:`records` gives the records, one per slot change in
+    ``changes`` order, with ids from :func:`record_id`. A set holds at least one
+    change: a write that changed nothing is not logged.
+
+    >>> from datetime import UTC, datetime
+    >>> changed = ChangeSet(
+    ...     id="c1", tenant_id="t", subject=ChangeSubject.TEMPLATE, subject_id="tpl-1",
+    ...     client_ref=None, week_start_date=None, actor=None, source=ChangeSource.CREATE,
+    ...     reason=None, at=datetime(2026, 11, 23, tzinfo=UTC), version_before=None,
+    ...     version_after=1, changes=(
+    ...         SlotChange(ChangeType.ADDED, DayKey.MON, "lunch", None, PlanEntry("mon", "lunch")),
+    ...         SlotChange(ChangeType.ADDED, DayKey.TUE, "lunch", None, PlanEntry("tue", "lunch")),
+    ...     ),
+    ... )
+    >>> [(r.id, r.day_key.value) for r in changed.records()]
+    [('c1', 'mon'), ('c1.1', 'tue')]
+    """
+
+    id: str
+    tenant_id: str
+    subject: ChangeSubject = attrs.field(converter=_to_subject)
+    subject_id: str
+    client_ref: str | None
+    week_start_date: date | None
+    actor: str | None
+    source: ChangeSource = attrs.field(converter=_to_source)
+    reason: str | None
+    at: datetime
+    version_before: int | None
+    version_after: int | None
+    changes: tuple[SlotChange, ...] = attrs.field(validator=_some_changes)
+
+    @property
+    def sort_key(self) -> tuple[datetime, str]:
+        """``(at, id)``: sets are listed newest first in this order."""
+        return (self.at, self.id)
+
+    def records(self) -> tuple[ChangeRecord, ...]:
+        """One record per slot change, in ``changes`` order."""
+        return tuple(self.record(position) for position in range(len(self.changes)))
+
+    def record(self, position: int) -> ChangeRecord:
+        """The record of the ``position``-th slot change (from 0)."""
+        change = self.changes[position]
+        return ChangeRecord(
+            id=record_id(self.id, position),
+            tenant_id=self.tenant_id,
+            subject=self.subject,
+            subject_id=self.subject_id,
+            client_ref=self.client_ref,
+            week_start_date=self.week_start_date,
+            change_type=change.change_type,
+            day_key=change.day_key,
+            slot_key=change.slot_key,
+            old=change.old,
+            new=change.new,
+            actor=self.actor,
+            source=self.source,
+            reason=self.reason,
+            at=self.at,
+            version_before=self.version_before,
+            version_after=self.version_after,
+        )
+
+
+def records_before(
+    sets: Iterable[ChangeSet], before: ChangeSortKey | None, limit: int
+) -> list[ChangeRecord]:
+    """Up to ``limit`` records of ``sets`` (given newest first), newest first, before ``before``.
+
+    What every store's listing does once it has the sets that may hold them: the
+    sets from the one ``before`` names on, ``(at, id)`` descending.
+    """
+    found: list[ChangeRecord] = []
+    for change_set in sets:
+        for position in reversed(range(len(change_set.changes))):
+            if before is None or (change_set.at, change_set.id, position) < before:
+                found.append(change_set.record(position))
+                if len(found) >= limit:
+                    return found
+    return found
 
 
 def _replay_order(record: ChangeRecord) -> tuple[int, int]:

@@ -45,7 +45,7 @@ from typing import Any, Final, Generic, NoReturn, Protocol, TypeVar, cast
 
 import attrs
 
-from weekplan.domain.changes import ChangeRecord, ChangeSortKey, ChangeSubject
+from weekplan.domain.changes import ChangeRecord, ChangeSet, ChangeSortKey, ChangeSubject
 from weekplan.domain.dishes import Dish
 from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.entries import SlotKey
@@ -315,7 +315,7 @@ class _NoRulesets:
 class _NoChangeLog:
     """The change log of a store without one: a write is kept, unlogged; nothing can be read."""
 
-    def append(self, tenant_id: str, records: Sequence[ChangeRecord]) -> None:
+    def append(self, tenant_id: str, sets: Sequence[ChangeSet]) -> None:
         return None
 
     def list(

@@ -1,8 +1,10 @@
 """Reading the change log: a week's records, a template's, and the tenant's.
 
-Every listing runs newest first by the time of the planner's clock, ties by
-record id, with keyset cursors. Nothing here writes: read-only workers may
-read the log, and no method of any planner changes or removes a record.
+Every listing runs newest first by the time of the planner's clock, then by
+change set id and the slot's position in its set (see
+:attr:`~weekplan.domain.changes.ChangeRecord.sort_key`), with keyset cursors.
+Nothing here writes: read-only workers may read the log, and no method of any
+planner changes or removes a record.
 A client's planner has no way to reach the log.
 """
 
@@ -34,16 +36,31 @@ def _check_time(value: Any, field: str) -> datetime | None:
 
 
 def _position(cursor: Any) -> ChangeSortKey | None:
-    position = decode_cursor(_CURSOR_KIND, cursor, arity=2)
+    try:
+        position = decode_cursor(_CURSOR_KIND, cursor, arity=3)
+    except InvalidInput:
+        # A cursor from before change sets names ``(at, record id)``: the
+        # upgrade made each such record the one change of a set of that id.
+        position = decode_cursor(_CURSOR_KIND, cursor, arity=2)
     if position is None:
         return None
+    problem = InvalidInput.at(("cursor",), "is not a cursor of this listing")
     try:
         at = datetime.fromisoformat(position[0])
     except ValueError:
-        raise InvalidInput.at(("cursor",), "is not a cursor of this listing") from None
+        raise problem from None
     if at.tzinfo is None:
-        raise InvalidInput.at(("cursor",), "is not a cursor of this listing")
-    return (at, position[1])
+        raise problem
+    if len(position) == 2:
+        return (at, position[1], 0)
+    if not position[2].isascii() or not position[2].isdigit() or len(position[2]) > 9:
+        raise problem
+    return (at, position[1], int(position[2]))
+
+
+def _cursor(record: ChangeRecord) -> str:
+    at, set_id, index = record.sort_key
+    return encode_cursor(_CURSOR_KIND, (at.isoformat(), set_id, str(index)))
 
 
 class ChangeLogUseCases(UseCases):
@@ -128,6 +145,5 @@ class ChangeLogUseCases(UseCases):
         items = tuple(rows[:limit])
         next_cursor = None
         if len(rows) > limit:
-            last = items[-1]
-            next_cursor = encode_cursor(_CURSOR_KIND, (last.at.isoformat(), last.id))
+            next_cursor = _cursor(items[-1])
         return Page(items, next_cursor)

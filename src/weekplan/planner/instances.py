@@ -54,7 +54,7 @@ from weekplan.planner.workflow import (
     check_reason,
     enforce_locks,
     log_changes,
-    week_records,
+    week_change_set,
     week_with_locks,
     workflow_of,
 )
@@ -138,6 +138,18 @@ class InstanceUseCases(UseCases):
                 if isinstance(outcome, WeekPlanError):
                     errors[client] = outcome
                     continue
+                if candidates:
+                    # The weeks differ only in these: the days, dates and ids the
+                    # first week checked are not checked again for each client.
+                    candidates.append(
+                        evolve_checked(
+                            candidates[0],
+                            id=self._options.id_factory(),
+                            client_ref=client,
+                            guardrails=outcome,
+                        )
+                    )
+                    continue
                 candidates.append(
                     WeekPlanInstance(
                         id=self._options.id_factory(),
@@ -160,13 +172,14 @@ class InstanceUseCases(UseCases):
             if created and per_week:
                 delta = {key: change * len(created) for key, change in per_week.items()}
                 uow.meal_history.apply_delta(self.tenant_id, delta)
-            records = [
-                record
-                for instance in created
-                for record in week_records(
+            # Every new week holds the template's days: one changes tuple for all
+            # their sets, which a store may encode once.
+            added = slot_changes((), template.days)
+            sets = [
+                week_change_set(
                     self._options.id_factory,
                     week=instance,
-                    changes=slot_changes((), instance.days),
+                    changes=added,
                     actor=self.actor,
                     source=ChangeSource.CREATE,
                     reason=None,
@@ -174,9 +187,9 @@ class InstanceUseCases(UseCases):
                     version_before=None,
                     version_after=instance.version,
                 )
+                for instance in created
             ]
-            if records:
-                log_changes(uow, self.tenant_id, records)
+            log_changes(uow, self.tenant_id, sets)
             uow.commit()
         # Errors in the order the clients were given, as the weeks are.
         return InstancesCreated(created, {c: errors[c] for c in clients if c in errors})
@@ -521,8 +534,8 @@ def _log_week(  # noqa: PLR0917  # private, and every call passes the same eight
     at: datetime,
     version_before: int | None,
 ) -> None:
-    """Append one record per changed slot of ``week`` (as it is after the write)."""
-    records = week_records(
+    """Append the change set of ``week`` (as it is after the write), if a slot changed."""
+    change_set = week_change_set(
         session.options.id_factory,
         week=week,
         changes=changes,
@@ -533,4 +546,4 @@ def _log_week(  # noqa: PLR0917  # private, and every call passes the same eight
         version_before=version_before,
         version_after=None if source is ChangeSource.DELETE else week.version,
     )
-    log_changes(uow, session.tenant_id, records)
+    log_changes(uow, session.tenant_id, [change_set])

@@ -28,7 +28,7 @@ from weekplan.planner.instances import instance_key, load_instance
 from weekplan.planner.session import UseCases
 from weekplan.planner.workflow import (
     check_reason,
-    lock_record,
+    lock_change_set,
     locks_of,
     log_changes,
     workflow_of,
@@ -139,7 +139,7 @@ class LockUseCases(UseCases):
         lock: SlotLock,
     ) -> WeekPlanInstance:
         """Log the lock change and return the week with its locks as they are now."""
-        record = lock_record(
+        change_set = lock_change_set(
             self._options.id_factory,
             week=bumped,
             lock=lock,
@@ -149,6 +149,6 @@ class LockUseCases(UseCases):
             version_before=version_before,
             version_after=bumped.version,
         )
-        log_changes(uow, self.tenant_id, [record])
+        log_changes(uow, self.tenant_id, [change_set])
         locks = locks_of(uow, self.tenant_id, bumped.client_ref, bumped.week_start_date)
         return attrs.evolve(bumped, locks=locks)

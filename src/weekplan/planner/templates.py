@@ -23,7 +23,7 @@ from weekplan.errors import ConcurrentUpdate, TemplateNotFound, VersionConflict
 from weekplan.planner.history import plan_changed
 from weekplan.planner.options import UNSET, Unset
 from weekplan.planner.session import Session, UseCases
-from weekplan.planner.workflow import log_changes, template_records
+from weekplan.planner.workflow import log_changes, template_change_set
 from weekplan.ports import UnitOfWork
 
 __all__ = ["TemplateUseCases", "load_template", "save_template"]
@@ -178,12 +178,12 @@ def _log_template(  # noqa: PLR0917  # private, and every call passes the same s
     source: ChangeSource,
     version_before: int | None,
 ) -> None:
-    """One change record per slot of ``template`` that differs from ``before``.
+    """The change set of the slots of ``template`` that differ from ``before``.
 
     A delete records every slot removed; a rename alone records nothing.
     """
     deleted = source is ChangeSource.DELETE
-    records = template_records(
+    change_set = template_change_set(
         session.options.id_factory,
         template=template,
         before=before,
@@ -194,4 +194,4 @@ def _log_template(  # noqa: PLR0917  # private, and every call passes the same s
         version_before=version_before,
         version_after=None if deleted else template.version,
     )
-    log_changes(uow, session.tenant_id, records)
+    log_changes(uow, session.tenant_id, [change_set])

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from weekplan.domain.changes import (
-    ChangeRecord,
+    ChangeSet,
     ChangeSource,
     ChangeSubject,
     ChangeType,
@@ -37,10 +37,11 @@ __all__ = [
     "REASON_MAX",
     "check_reason",
     "enforce_locks",
+    "lock_change_set",
     "locks_of",
     "log_changes",
-    "template_records",
-    "week_records",
+    "template_change_set",
+    "week_change_set",
     "week_with_locks",
     "workflow_of",
 ]
@@ -99,7 +100,7 @@ def enforce_locks(
         raise SlotLocked([(c.day_key.value, c.slot_key) for c in forbidden])
 
 
-def week_records(
+def week_change_set(
     new_id: Callable[[], str],
     *,
     week: WeekPlanInstance,
@@ -110,33 +111,32 @@ def week_records(
     at: datetime,
     version_before: int | None,
     version_after: int | None,
-) -> list[ChangeRecord]:
-    """One record per changed slot of a client's week."""
-    return [
-        ChangeRecord(
-            id=new_id(),
-            tenant_id=week.tenant_id,
-            subject=ChangeSubject.WEEK,
-            subject_id=week.id,
-            client_ref=week.client_ref,
-            week_start_date=week.week_start_date,
-            change_type=change.change_type,
-            day_key=change.day_key,
-            slot_key=change.slot_key,
-            old=change.old,
-            new=change.new,
-            actor=actor,
-            source=source,
-            reason=reason,
-            at=at,
-            version_before=version_before,
-            version_after=version_after,
-        )
-        for change in changes
-    ]
+) -> ChangeSet | None:
+    """The change set of one write of a client's week; ``None`` if it changed no slot.
+
+    One id for the whole set: its records' ids derive from it.
+    """
+    held = changes if type(changes) is tuple else tuple(changes)
+    if not held:
+        return None
+    return ChangeSet(
+        id=new_id(),
+        tenant_id=week.tenant_id,
+        subject=ChangeSubject.WEEK,
+        subject_id=week.id,
+        client_ref=week.client_ref,
+        week_start_date=week.week_start_date,
+        actor=actor,
+        source=source,
+        reason=reason,
+        at=at,
+        version_before=version_before,
+        version_after=version_after,
+        changes=held,
+    )
 
 
-def template_records(
+def template_change_set(
     new_id: Callable[[], str],
     *,
     template: WeekPlanTemplate,
@@ -147,33 +147,29 @@ def template_records(
     at: datetime,
     version_before: int | None,
     version_after: int | None,
-) -> list[ChangeRecord]:
-    """One record per changed slot of a template."""
-    return [
-        ChangeRecord(
-            id=new_id(),
-            tenant_id=template.tenant_id,
-            subject=ChangeSubject.TEMPLATE,
-            subject_id=template.id,
-            client_ref=None,
-            week_start_date=None,
-            change_type=change.change_type,
-            day_key=change.day_key,
-            slot_key=change.slot_key,
-            old=change.old,
-            new=change.new,
-            actor=actor,
-            source=source,
-            reason=None,
-            at=at,
-            version_before=version_before,
-            version_after=version_after,
-        )
-        for change in slot_changes(before, after)
-    ]
+) -> ChangeSet | None:
+    """The change set of one write of a template; ``None`` if it changed no slot."""
+    changes = slot_changes(before, after)
+    if not changes:
+        return None
+    return ChangeSet(
+        id=new_id(),
+        tenant_id=template.tenant_id,
+        subject=ChangeSubject.TEMPLATE,
+        subject_id=template.id,
+        client_ref=None,
+        week_start_date=None,
+        actor=actor,
+        source=source,
+        reason=None,
+        at=at,
+        version_before=version_before,
+        version_after=version_after,
+        changes=changes,
+    )
 
 
-def lock_record(
+def lock_change_set(
     new_id: Callable[[], str],
     *,
     week: WeekPlanInstance,
@@ -183,25 +179,32 @@ def lock_record(
     at: datetime,
     version_before: int,
     version_after: int,
-) -> ChangeRecord:
-    """The record of locking or unlocking one slot; the slot's entry is unchanged."""
+) -> ChangeSet:
+    """The change set of locking or unlocking one slot; the slot's entry is unchanged."""
     entry = slot_index(week.days).get(lock.key)
     change = SlotChange(change_type, lock.day_key, lock.slot_key, entry, entry)
-    return week_records(
-        new_id,
-        week=week,
-        changes=[change],
+    return ChangeSet(
+        id=new_id(),
+        tenant_id=week.tenant_id,
+        subject=ChangeSubject.WEEK,
+        subject_id=week.id,
+        client_ref=week.client_ref,
+        week_start_date=week.week_start_date,
         actor=actor,
         source=ChangeSource.LOCK,
         reason=lock.reason,
         at=at,
         version_before=version_before,
         version_after=version_after,
-    )[0]
+        changes=(change,),
+    )
 
 
-def log_changes(uow: UnitOfWork, tenant_id: str, records: Sequence[ChangeRecord]) -> None:
-    """Append ``records`` in the write's unit of work (nothing on a store without a log)."""
-    workflow = workflow_of(uow)
-    if workflow is not None and records:
-        workflow.changes.append(tenant_id, records)
+def log_changes(uow: UnitOfWork, tenant_id: str, sets: Sequence[ChangeSet | None]) -> None:
+    """Append the change ``sets`` in the write's unit of work; ``None`` is skipped.
+
+    Nothing is kept on a store without a log (its stand-in drops them).
+    """
+    kept = [change_set for change_set in sets if change_set is not None]
+    if kept:
+        workflow_of(uow).changes.append(tenant_id, kept)

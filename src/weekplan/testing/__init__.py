@@ -38,7 +38,7 @@ from weekplan.testing._capability_ports import (
     RulesetPortConformance,
     SnapshotReadConformance,
 )
-from weekplan.testing._changes import ChangeLogConformance
+from weekplan.testing._changes import ChangeLogConformance, ChangeLogPortConformance
 from weekplan.testing._core_ports import CorePortConformance
 from weekplan.testing._diet_races import DietRaceConformance
 from weekplan.testing._dishes import DishConformance
@@ -122,7 +122,7 @@ class RulesetsConformance(
     """
 
 
-class ChangesConformance(ChangeLogConformance):
+class ChangesConformance(ChangeLogConformance, ChangeLogPortConformance):
     """The change log (:class:`~weekplan.workflow_ports.ChangeLogCapability`).
 
     The change log, locks and drafts come together (see

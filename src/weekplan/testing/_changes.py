@@ -1,5 +1,8 @@
 """Conformance: every write of a week or template is on the change log, and only those.
 
+:class:`ChangeLogPortConformance` tests the repository itself: change sets
+appended, records listed and paged.
+
 Runs on stores with the optional workflow capability (:mod:`weekplan.workflow_ports`).
 """
 
@@ -7,15 +10,25 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from weekplan.domain.changes import ChangeSource, ChangeSubject, ChangeType, replay
+from weekplan.domain.changes import (
+    ChangeRecord,
+    ChangeSet,
+    ChangeSortKey,
+    ChangeSource,
+    ChangeSubject,
+    ChangeType,
+    SlotChange,
+    replay,
+)
+from weekplan.domain.days import DayKey
 from weekplan.domain.entries import PlanEntry, slot_index
 from weekplan.domain.plans import WeekPlanInstance
 from weekplan.errors import (
@@ -32,8 +45,9 @@ from weekplan.ports import Store
 from weekplan.testing import strategies as wps
 from weekplan.testing._base import MONDAY, all_pages, monday_plus, shared_store, ticking_clock
 from weekplan.testing._workflow_base import WorkflowBase, log_of, requires_workflow
+from weekplan.workflow_ports import ChangeLogRepository, WorkflowUnitOfWork
 
-__all__ = ["ChangeLogConformance"]
+__all__ = ["ChangeLogConformance", "ChangeLogPortConformance"]
 
 CLIENT = "client-42"
 MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -290,3 +304,187 @@ class ChangeLogConformance(WorkflowBase):
         worker.create_instance(template.id, CLIENT, MONDAY)
         (record,) = worker.list_changes(CLIENT, MONDAY).items
         assert MONDAY_NOON <= record.at < MONDAY_NOON + timedelta(seconds=1)
+
+
+_SET_TIME = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+_ADDED = tuple(
+    SlotChange(
+        ChangeType.ADDED, day, "lunch", None, PlanEntry(day, "lunch", notes=f"ß {day.value}")
+    )
+    for day in DayKey
+)
+
+
+def _change_set(  # a test value with a default for each field
+    tenant: str,
+    set_id: str,
+    minutes: int = 0,
+    size: int = 1,
+    *,
+    client: str | None = CLIENT,
+    week: date | None = MONDAY,
+    subject_id: str = "ins-1",
+) -> ChangeSet:
+    return ChangeSet(
+        id=set_id,
+        tenant_id=tenant,
+        subject=ChangeSubject.WEEK if client is not None else ChangeSubject.TEMPLATE,
+        subject_id=subject_id,
+        client_ref=client,
+        week_start_date=week if client is not None else None,
+        actor="user-17",
+        source=ChangeSource.CREATE,
+        reason="a reason ✓",
+        at=_SET_TIME + timedelta(minutes=minutes),
+        version_before=None,
+        version_after=1,
+        changes=_ADDED[:size],
+    )
+
+
+@contextlib.contextmanager
+def _log(store: Store) -> Iterator[ChangeLogRepository]:
+    """The store's change log in a unit of work committed at the end."""
+    with store.unit_of_work() as uow:
+        assert isinstance(uow, WorkflowUnitOfWork)
+        yield uow.changes
+        uow.commit()
+
+
+def _listed(
+    store: Store,
+    tenant: str,
+    *,
+    before: ChangeSortKey | None = None,
+    limit: int = 100,
+    **filters: Any,
+) -> list[ChangeRecord]:
+    wanted: dict[str, Any] = dict.fromkeys(
+        ("subject", "subject_id", "client_ref", "week_start_date", "since", "until")
+    )
+    wanted.update(filters)
+    with _log(store) as log:
+        return list(log.list(tenant, before=before, limit=limit, **wanted))
+
+
+def _append(store: Store, tenant: str, *sets: ChangeSet) -> None:
+    with _log(store) as log:
+        log.append(tenant, sets)
+
+
+class ChangeLogPortConformance(WorkflowBase):
+    """The change log repository itself: change sets in, records out, newest first."""
+
+    def test_a_set_comes_back_as_its_records_newest_first(
+        self, workflow_store: Store, tenant: str
+    ) -> None:
+        written = _change_set(tenant, "s-1", size=3)
+        _append(workflow_store, tenant, written)
+        assert _listed(workflow_store, tenant) == list(reversed(written.records()))
+        assert [r.id for r in _listed(workflow_store, tenant)] == ["s-1.2", "s-1.1", "s-1"]
+
+    def test_a_page_may_end_and_the_next_begin_inside_a_set(
+        self, workflow_store: Store, tenant: str
+    ) -> None:
+        older, newer = _change_set(tenant, "a", 1, size=3), _change_set(tenant, "b", 2, size=2)
+        _append(workflow_store, tenant, older, newer)
+        first = _listed(workflow_store, tenant, limit=3)
+        assert [r.id for r in first] == ["b.1", "b", "a.2"]
+        rest = _listed(workflow_store, tenant, before=first[-1].sort_key, limit=3)
+        assert [r.id for r in rest] == ["a.1", "a"]
+        assert _listed(workflow_store, tenant, before=rest[-1].sort_key, limit=3) == []
+
+    def test_sets_at_the_same_time_are_ordered_by_id(
+        self, workflow_store: Store, tenant: str
+    ) -> None:
+        _append(workflow_store, tenant, _change_set(tenant, "x", size=2))
+        _append(workflow_store, tenant, _change_set(tenant, "y", size=2))
+        assert [r.id for r in _listed(workflow_store, tenant)] == ["y.1", "y", "x.1", "x"]
+        page = _listed(workflow_store, tenant, before=(_SET_TIME, "y", 0), limit=1)
+        assert [r.id for r in page] == ["x.1"]
+
+    def test_each_filter_matches_its_sets_only(self, workflow_store: Store, tenant: str) -> None:
+        week = _change_set(tenant, "w", 1, size=2)
+        other_week = _change_set(tenant, "o", 2, week=monday_plus(1), subject_id="ins-2")
+        other_client = _change_set(tenant, "c", 3, client="client-7", subject_id="ins-3")
+        template = _change_set(tenant, "t", 4, client=None, subject_id="tpl-1")
+        _append(workflow_store, tenant, week, other_week, other_client, template)
+
+        def ids(**filters: Any) -> list[str]:
+            return [r.id for r in _listed(workflow_store, tenant, **filters)]
+
+        assert ids(client_ref=CLIENT, week_start_date=MONDAY) == ["w.1", "w"]
+        assert ids(client_ref=CLIENT) == ["o", "w.1", "w"]
+        assert ids(subject=ChangeSubject.TEMPLATE, subject_id="tpl-1") == ["t"]
+        assert ids(subject=ChangeSubject.WEEK) == ["c", "o", "w.1", "w"]
+        assert ids(since=other_week.at) == ["t", "c", "o"]
+        assert ids(until=other_week.at) == ["w.1", "w"]
+        assert ids(since=other_week.at, until=template.at) == ["c", "o"]
+
+    def test_another_tenant_never_sees_a_set(
+        self, workflow_store: Store, tenant: str, other_tenant: str
+    ) -> None:
+        _append(workflow_store, tenant, _change_set(tenant, "s-1", size=2))
+        assert _listed(workflow_store, other_tenant) == []
+        assert _listed(workflow_store, other_tenant, client_ref=CLIENT) == []
+        with pytest.raises(ValueError, match="tenant"):
+            _append(workflow_store, other_tenant, _change_set(tenant, "s-2"))
+        assert [r.id for r in _listed(workflow_store, tenant)] == ["s-1.1", "s-1"]
+
+    def test_a_set_left_uncommitted_is_not_logged(self, workflow_store: Store, tenant: str) -> None:
+        with workflow_store.unit_of_work() as uow:
+            assert isinstance(uow, WorkflowUnitOfWork)
+            uow.changes.append(tenant, [_change_set(tenant, "s-1")])
+        assert _listed(workflow_store, tenant) == []
+
+    @shared_store
+    @given(
+        sets=st.lists(
+            st.tuples(
+                st.text(alphabet="ab.1", min_size=1, max_size=4),
+                st.integers(0, 3),
+                st.integers(1, 4),
+                st.sampled_from([CLIENT, "client-7"]),
+            ),
+            max_size=8,
+            unique_by=lambda s: s[0],
+        ),
+        limit=st.integers(1, 6),
+        start=st.integers(0, 40),
+        client=st.sampled_from([None, CLIENT]),
+    )
+    def test_every_page_is_the_references_page(
+        self,
+        store: Store,
+        sets: list[tuple[str, int, int, str]],
+        limit: int,
+        start: int,
+        client: str | None,
+    ) -> None:
+        requires_workflow(store)
+        tenant = f"tenant-{uuid.uuid4().hex[:12]}"
+        written = [
+            _change_set(tenant, set_id, minutes, size, client=owner)
+            for set_id, minutes, size, owner in sets
+        ]
+        if written:
+            _append(store, tenant, *written)
+        # The reference: every record, newest first by sort key, filtered.
+        reference = sorted(
+            (r for s in written for r in s.records() if client in (None, r.client_ref)),
+            key=lambda r: r.sort_key,
+            reverse=True,
+        )
+        before = reference[start].sort_key if start < len(reference) else None
+        expected = [r for r in reference if before is None or r.sort_key < before][:limit]
+        assert _listed(store, tenant, client_ref=client, before=before, limit=limit) == expected
+        # Following pages from the start gives every record once, in order.
+        pages: list[ChangeRecord] = []
+        cursor: ChangeSortKey | None = None
+        while True:
+            page = _listed(store, tenant, client_ref=client, before=cursor, limit=limit)
+            pages.extend(page)
+            if len(page) < limit:
+                break
+            cursor = page[-1].sort_key
+        assert pages == reference

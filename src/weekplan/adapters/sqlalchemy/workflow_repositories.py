@@ -1,13 +1,13 @@
 """The workflow repositories over SQLAlchemy Core: change log, slot locks, drafts.
 
-Each call is one statement (appending any number of records is one
+Each call is one statement (appending any number of change sets is one
 ``executemany``). Rows become frozen domain values here; every database error
 is translated before it leaves a method.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -21,15 +21,16 @@ from weekplan.adapters.sqlalchemy.repositories import ConnectionSource
 from weekplan.adapters.sqlalchemy.workflow_statements import WorkflowStatements
 from weekplan.domain.changes import (
     ChangeRecord,
+    ChangeSet,
     ChangeSortKey,
     ChangeSubject,
-    decode_entry,
-    encode_entry,
+    SlotChange,
+    records_before,
 )
 from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.entries import SlotKey
 from weekplan.domain.locks import SlotLock
-from weekplan.errors import InvalidInput, StorageError
+from weekplan.errors import StorageError
 
 __all__ = ["SqlChangeLogRepository", "SqlDraftRepository", "SqlSlotLockRepository"]
 
@@ -43,41 +44,38 @@ def _run(source: ConnectionSource, statement: Executable, params: Any, *, write:
 
 
 class SqlChangeLogRepository:
-    """Change records in ``weekplan_changes``: inserted, listed, never updated or deleted."""
+    """Change sets in ``weekplan_change_sets``: inserted, listed, never updated or deleted."""
 
     def __init__(self, source: ConnectionSource, statements: WorkflowStatements) -> None:
         self._source = source
         self._sql = statements
 
-    def append(self, tenant_id: str, records: Sequence[ChangeRecord]) -> None:
-        """Insert the records, in one statement."""
-        if not records:
+    def append(self, tenant_id: str, sets: Sequence[ChangeSet]) -> None:
+        """Insert the sets, in one statement."""
+        if not sets:
             return
+        encode = self._sql.changes_codec.encode
         rows = []
-        for record in records:
-            same_tenant(tenant_id, record.tenant_id)
+        for change_set in sets:
+            same_tenant(tenant_id, change_set.tenant_id)
             rows.append(
                 {
-                    "tenant_id": record.tenant_id,
-                    "id": record.id,
-                    "subject": record.subject.value,
-                    "subject_id": record.subject_id,
-                    "client_ref": record.client_ref,
-                    "week_start_date": record.week_start_date,
-                    "change_type": record.change_type.value,
-                    "day_key": record.day_key.value,
-                    "slot_key": record.slot_key,
-                    "old_entry": encode_entry(record.old),
-                    "new_entry": encode_entry(record.new),
-                    "actor": record.actor,
-                    "source": record.source.value,
-                    "reason": record.reason,
-                    "at": record.at,
-                    "version_before": record.version_before,
-                    "version_after": record.version_after,
+                    "tenant_id": change_set.tenant_id,
+                    "id": change_set.id,
+                    "subject": change_set.subject.value,
+                    "subject_id": change_set.subject_id,
+                    "client_ref": change_set.client_ref,
+                    "week_start_date": change_set.week_start_date,
+                    "actor": change_set.actor,
+                    "source": change_set.source.value,
+                    "reason": change_set.reason,
+                    "at": change_set.at,
+                    "version_before": change_set.version_before,
+                    "version_after": change_set.version_after,
+                    "changes": encode(change_set.changes),
                 }
             )
-        _run(self._source, self._sql.insert_change, rows, write=True)
+        _run(self._source, self._sql.insert_change_set, rows, write=True)
 
     def list(
         self,
@@ -92,8 +90,11 @@ class SqlChangeLogRepository:
         before: ChangeSortKey | None,
         limit: int,
     ) -> Sequence[ChangeRecord]:
-        """Up to ``limit`` records, newest first by ``(at, id)``, strictly before ``before``."""
-        params: dict[str, Any] = {"tenant_id": tenant_id, "limit": limit}
+        """Up to ``limit`` records, newest first by ``sort_key``, strictly before ``before``.
+
+        One statement: ``limit + 1`` sets from the cursor's set on hold them all.
+        """
+        params: dict[str, Any] = {"tenant_id": tenant_id, "limit": limit + 1}
         optional = {
             "subject": None if subject is None else subject.value,
             "subject_id": subject_id,
@@ -104,36 +105,34 @@ class SqlChangeLogRepository:
         }
         params.update({k: v for k, v in optional.items() if v is not None})
         if before is not None:
-            params["before_at"], params["before_id"] = before
+            params["before_at"], params["before_id"] = before[0], before[1]
         shape = (*(v is not None for v in optional.values()), before is not None)
         statement = self._sql.list_changes(shape)  # type: ignore[arg-type]
         result = _run(self._source, statement, params, write=False)
-        return [_record(row) for row in result]
+        decode = self._sql.changes_codec.decode
+        sets = [_change_set(row, decode) for row in result]
+        return records_before(sets, before, limit)
 
 
-def _record(row: Any) -> ChangeRecord:
+def _change_set(row: Any, decode: Callable[[str], tuple[SlotChange, ...]]) -> ChangeSet:
     try:
-        return ChangeRecord(
+        return ChangeSet(
             id=row.id,
             tenant_id=row.tenant_id,
             subject=row.subject,
             subject_id=row.subject_id,
             client_ref=row.client_ref,
             week_start_date=row.week_start_date,
-            change_type=row.change_type,
-            day_key=row.day_key,
-            slot_key=row.slot_key,
-            old=decode_entry(row.old_entry),
-            new=decode_entry(row.new_entry),
             actor=row.actor,
             source=row.source,
             reason=row.reason,
             at=row.at,
             version_before=row.version_before,
             version_after=row.version_after,
+            changes=decode(row.changes),
         )
-    except (ValueError, InvalidInput) as exc:
-        raise StorageError("a stored change record is not valid") from exc
+    except ValueError as exc:
+        raise StorageError("a stored change set is not valid") from exc
 
 
 class SqlSlotLockRepository:

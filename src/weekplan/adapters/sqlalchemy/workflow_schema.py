@@ -5,9 +5,11 @@ and follow its rules (``weekplan_`` prefix, ``tenant_id`` first in every key and
 index, keys compared byte for byte). Importing :mod:`weekplan.adapters.sqlalchemy`
 registers them.
 
-* ``weekplan_changes`` is append-only: the store has no statement that updates
-  or deletes a row of it. Its four indexes serve the four listings, newest
-  first: a week's log, a client's, the tenant's by time, a template's.
+* ``weekplan_change_sets`` is the change log, one row per write of a week or a
+  template, its slot changes in one JSON column. It is append-only: the store
+  has no statement that updates or deletes a row of it. Its four indexes serve
+  the four listings, newest first: a week's log, a client's, the tenant's by
+  time, a template's.
 * ``weekplan_slot_locks`` has one row per locked slot.
 * ``weekplan_drafts`` has at most one row per client week.
 """
@@ -34,39 +36,37 @@ from weekplan.domain.limits import (
     SLOT_KEY_MAX,
 )
 
-__all__ = ["changes", "drafts", "slot_locks"]
+__all__ = ["change_sets", "drafts", "slot_locks"]
 
-changes: Final = Table(
-    "weekplan_changes",
+change_sets: Final = Table(
+    "weekplan_change_sets",
     metadata,
     Column("tenant_id", key_type(ID_MAX), nullable=False),
     Column("id", key_type(ID_MAX), nullable=False),
     Column("subject", key_type(LABEL_MAX), nullable=False),
     Column("subject_id", key_type(ID_MAX), nullable=False),
-    # NULL for a template's records.
+    # NULL for a template's sets.
     Column("client_ref", key_type(CLIENT_REF_MAX), nullable=True),
     Column("week_start_date", Date, nullable=True),
-    Column("change_type", key_type(LABEL_MAX), nullable=False),
-    Column("day_key", key_type(DAY_KEY_MAX), nullable=False),
-    Column("slot_key", key_type(SLOT_KEY_MAX), nullable=False),
-    # One plan entry as JSON text each, NULL where the slot did not exist.
-    Column("old_entry", document_type(), nullable=True),
-    Column("new_entry", document_type(), nullable=True),
     Column("actor", key_type(ID_MAX), nullable=True),
     Column("source", key_type(LABEL_MAX), nullable=False),
     Column("reason", String(REASON_MAX), nullable=True),
     Column("at", UtcDateTime(), nullable=False),
     Column("version_before", Integer, nullable=True),
     Column("version_after", Integer, nullable=True),
+    # The write's slot changes as one JSON array (see weekplan.adapters._rows).
+    Column("changes", document_type(), nullable=False),
     PrimaryKeyConstraint("tenant_id", "id"),
     # A week's log, newest first, walks this index backwards.
-    Index(None, "tenant_id", "client_ref", "week_start_date", "at", "id"),
+    Index(
+        "ix_weekplan_change_sets_by_week", "tenant_id", "client_ref", "week_start_date", "at", "id"
+    ),
     # A client's log across weeks.
-    Index(None, "tenant_id", "client_ref", "at", "id"),
+    Index("ix_weekplan_change_sets_by_client", "tenant_id", "client_ref", "at", "id"),
     # The tenant's log by time.
-    Index(None, "tenant_id", "at", "id"),
+    Index("ix_weekplan_change_sets_by_time", "tenant_id", "at", "id"),
     # A template's log.
-    Index(None, "tenant_id", "subject_id", "at", "id"),
+    Index("ix_weekplan_change_sets_by_subject", "tenant_id", "subject_id", "at", "id"),
     **MYSQL_TABLE_OPTIONS,
 )
 

@@ -1,9 +1,10 @@
 """The SQL statements of the workflow capability, built once per dialect and reused.
 
 As in :mod:`.statements`: SQLAlchemy Core, explicit columns, bound parameters.
-The change log is listed newest first, keyset-paged on ``(at, id)``: the row
-value ``(at, id) < (:at, :id)`` on SQLite and PostgreSQL, and on MariaDB
-``at <= :at AND (at < :at OR id < :id)``, whose first term is the index range.
+The change log is listed newest first by change set, keyset-paged on the sets'
+``(at, id)`` from the cursor's set on: the row value ``(at, id) <= (:at, :id)``
+on SQLite and PostgreSQL, and on MariaDB ``at <= :at AND (at < :at OR id <= :id)``,
+whose first term is the index range.
 """
 
 from __future__ import annotations
@@ -28,17 +29,18 @@ from sqlalchemy import (
     update,
 )
 
-from weekplan.adapters.sqlalchemy.workflow_schema import changes, drafts, slot_locks
+from weekplan.adapters._rows import ChangesCodec
+from weekplan.adapters.sqlalchemy.workflow_schema import change_sets, drafts, slot_locks
 
 __all__ = [
-    "CHANGE_COLUMNS",
+    "CHANGE_SET_COLUMNS",
     "DRAFT_COLUMNS",
     "LOCK_COLUMNS",
     "ChangeListShape",
     "WorkflowStatements",
 ]
 
-CHANGE_COLUMNS: Final = tuple(changes.c)
+CHANGE_SET_COLUMNS: Final = tuple(change_sets.c)
 LOCK_COLUMNS: Final = tuple(slot_locks.c)
 DRAFT_COLUMNS: Final = tuple(drafts.c)
 
@@ -53,8 +55,11 @@ class WorkflowStatements:
         self._row_values = dialect_name in ("sqlite", "postgresql")
         self._lock = threading.Lock()
         self._change_lists: dict[ChangeListShape, Select[Any]] = {}
+        # Lives as long as the store, as the statements do: a bounded cache of
+        # the change sets' JSON texts, shared by the store's units of work.
+        self.changes_codec: Final = ChangesCodec()
 
-        self.insert_change: Final[Insert] = insert(changes)
+        self.insert_change_set: Final[Insert] = insert(change_sets)
 
         k = slot_locks.c
         week_of_lock = (
@@ -106,17 +111,21 @@ class WorkflowStatements:
         self.delete_draft: Final[Delete] = delete(drafts).where(*week_of_draft)
 
     def list_changes(self, shape: ChangeListShape) -> Select[Any]:
-        """A page of change records, newest first, with the filters ``shape`` names.
+        """Change sets newest first, with the filters ``shape`` names.
 
-        Parameters: ``tenant_id``, ``limit``, and ``subject``, ``subject_id``,
+        With ``before``, the sets from the one ``(before_at, before_id)`` names
+        on (that set included: the cursor may stop within it). Parameters:
+        ``tenant_id``, ``limit``, and ``subject``, ``subject_id``,
         ``client_ref``, ``week_start_date``, ``since``, ``until``,
         ``before_at``, ``before_id`` as the shape asks.
         """
         found = self._change_lists.get(shape)
         if found is None:
             subject, subject_id, client_ref, week, since, until, before = shape
-            c = changes.c
-            stmt: Select[Any] = select(*CHANGE_COLUMNS).where(c.tenant_id == bindparam("tenant_id"))
+            c = change_sets.c
+            stmt: Select[Any] = select(*CHANGE_SET_COLUMNS).where(
+                c.tenant_id == bindparam("tenant_id")
+            )
             for wanted, column in (
                 (subject, c.subject),
                 (subject_id, c.subject_id),
@@ -130,15 +139,15 @@ class WorkflowStatements:
             if until:
                 stmt = stmt.where(c.at < bindparam("until", type_=c.at.type))
             if before:
-                stmt = stmt.where(self._before(c.at, c.id))
+                stmt = stmt.where(self._from(c.at, c.id))
             found = stmt.order_by(c.at.desc(), c.id.desc()).limit(bindparam("limit", type_=Integer))
             with self._lock:
                 self._change_lists[shape] = found
         return found
 
-    def _before(self, first: ColumnElement[Any], second: ColumnElement[Any]) -> ColumnElement[bool]:
+    def _from(self, first: ColumnElement[Any], second: ColumnElement[Any]) -> ColumnElement[bool]:
         a = bindparam("before_at", type_=first.type)
         b = bindparam("before_id", type_=second.type)
         if self._row_values:
-            return tuple_(first, second) < tuple_(a, b)
-        return and_(first <= a, or_(first < a, second < b))
+            return tuple_(first, second) <= tuple_(a, b)
+        return and_(first <= a, or_(first < a, second <= b))

@@ -302,12 +302,12 @@ class GenerationLockRecord(models.Model):
 
 # The workflow tables (change log, slot locks, drafts), in a module of their own.
 from weekplan.contrib.django.workflow_models import (  # noqa: E402
-    ChangeRecordRow,
+    ChangeSetRow,
     DraftRow,
     SlotLockRow,
 )
 
-__all__ += ["ChangeRecordRow", "DraftRow", "SlotLockRow"]
+__all__ += ["ChangeSetRow", "DraftRow", "SlotLockRow"]
 
 # The schedules table, in a module of its own.
 from weekplan.contrib.django.schedule_models import ScheduleRecord  # noqa: E402

@@ -22,30 +22,24 @@ from weekplan.domain.limits import (
     SLOT_KEY_MAX,
 )
 
-__all__ = ["ChangeRecordRow", "DraftRow", "SlotLockRow"]
+__all__ = ["ChangeSetRow", "DraftRow", "SlotLockRow"]
 
 
 def _key(max_length: int, *, null: bool = False, column: str | None = None) -> KeyField:
     return KeyField(max_length=max_length, null=null, db_column=column)
 
 
-class ChangeRecordRow(models.Model):
-    """One change record: append-only, the store never updates or deletes one."""
+class ChangeSetRow(models.Model):
+    """One change set (one write of a week or template): append-only, never updated or deleted."""
 
-    pk = models.CompositePrimaryKey("tenant_id", "record_id")
+    pk = models.CompositePrimaryKey("tenant_id", "set_id")
     tenant_id: models.CharField[str, str] = _key(ID_MAX)
-    record_id: models.CharField[str, str] = _key(ID_MAX, column="id")
+    set_id: models.CharField[str, str] = _key(ID_MAX, column="id")
     subject: models.CharField[str, str] = _key(LABEL_MAX)
     subject_id: models.CharField[str, str] = _key(ID_MAX)
-    # NULL for a template's records.
+    # NULL for a template's sets.
     client_ref: models.CharField[str | None, str | None] = _key(CLIENT_REF_MAX, null=True)
     week_start_date: models.DateField[date | None, date | None] = models.DateField(null=True)
-    change_type: models.CharField[str, str] = _key(LABEL_MAX)
-    day_key: models.CharField[str, str] = _key(DAY_KEY_MAX)
-    slot_key: models.CharField[str, str] = _key(SLOT_KEY_MAX)
-    # One plan entry as JSON text each, NULL where the slot did not exist.
-    old_entry: models.TextField[str | None, str | None] = DocumentField(null=True)
-    new_entry: models.TextField[str | None, str | None] = DocumentField(null=True)
     actor: models.CharField[str | None, str | None] = _key(ID_MAX, null=True)
     source: models.CharField[str, str] = _key(LABEL_MAX)
     reason: models.CharField[str | None, str | None] = models.CharField(
@@ -54,15 +48,17 @@ class ChangeRecordRow(models.Model):
     at: models.DateTimeField[datetime, datetime] = UtcDateTimeField()
     version_before: models.IntegerField[int | None, int | None] = models.IntegerField(null=True)
     version_after: models.IntegerField[int | None, int | None] = models.IntegerField(null=True)
+    # The write's slot changes as one JSON array (see weekplan.adapters._rows).
+    changes: models.TextField[str, str] = DocumentField()
 
     class Meta:
-        db_table = "weekplan_changes"
-        verbose_name = "week plan change"
+        db_table = "weekplan_change_sets"
+        verbose_name = "week plan change set"
         # Four indexes serve a week's log, a client's, the tenant's by time and a
         # template's, newest first; the migration creates them (see .models).
 
     def __str__(self) -> str:
-        return f"{self.change_type} {self.day_key}/{self.slot_key} ({self.tenant_id})"
+        return f"{self.source} {self.subject} {self.subject_id} ({self.tenant_id})"
 
 
 class SlotLockRow(models.Model):

@@ -14,19 +14,19 @@ from django.db import Error, IntegrityError
 from django.db.models import Q, QuerySet
 
 from weekplan.adapters._row_mapping import DraftRows, SlotLockRows
-from weekplan.adapters._rows import same_tenant
-from weekplan.contrib.django.workflow_models import ChangeRecordRow, DraftRow, SlotLockRow
+from weekplan.adapters._rows import ChangesCodec, encode_slot_changes, same_tenant
+from weekplan.contrib.django.workflow_models import ChangeSetRow, DraftRow, SlotLockRow
 from weekplan.domain.changes import (
     ChangeRecord,
+    ChangeSet,
     ChangeSortKey,
     ChangeSubject,
-    decode_entry,
-    encode_entry,
+    records_before,
 )
 from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.entries import SlotKey
 from weekplan.domain.locks import SlotLock
-from weekplan.errors import ConcurrentUpdate, InvalidInput, StorageError, WeekPlanError
+from weekplan.errors import ConcurrentUpdate, StorageError, WeekPlanError
 
 if TYPE_CHECKING:
     from weekplan.contrib.django.store import DjangoUnitOfWork
@@ -43,41 +43,42 @@ def _utc(value: datetime) -> datetime:
 
 
 class DjangoChangeLogRepository:
-    """Change records in ``weekplan_changes``: inserted and listed, never changed."""
+    """Change sets in ``weekplan_change_sets``: inserted and listed, never changed."""
 
     def __init__(self, uow: DjangoUnitOfWork) -> None:
         self._uow = uow
 
-    def append(self, tenant_id: str, records: Sequence[ChangeRecord]) -> None:
-        """Insert the records in one ``bulk_create``."""
+    def append(self, tenant_id: str, sets: Sequence[ChangeSet]) -> None:
+        """Insert the sets in one ``bulk_create``."""
+        # Weeks created together share one changes tuple: encoded once.
+        texts: dict[int, str] = {}
         rows = []
-        for record in records:
-            same_tenant(tenant_id, record.tenant_id)
+        for change_set in sets:
+            same_tenant(tenant_id, change_set.tenant_id)
+            text = texts.get(id(change_set.changes))
+            if text is None:
+                text = texts[id(change_set.changes)] = encode_slot_changes(change_set.changes)
             rows.append(
-                ChangeRecordRow(
-                    tenant_id=record.tenant_id,
-                    record_id=record.id,
-                    subject=record.subject.value,
-                    subject_id=record.subject_id,
-                    client_ref=record.client_ref,
-                    week_start_date=record.week_start_date,
-                    change_type=record.change_type.value,
-                    day_key=record.day_key.value,
-                    slot_key=record.slot_key,
-                    old_entry=encode_entry(record.old),
-                    new_entry=encode_entry(record.new),
-                    actor=record.actor,
-                    source=record.source.value,
-                    reason=record.reason,
-                    at=record.at,
-                    version_before=record.version_before,
-                    version_after=record.version_after,
+                ChangeSetRow(
+                    tenant_id=change_set.tenant_id,
+                    set_id=change_set.id,
+                    subject=change_set.subject.value,
+                    subject_id=change_set.subject_id,
+                    client_ref=change_set.client_ref,
+                    week_start_date=change_set.week_start_date,
+                    actor=change_set.actor,
+                    source=change_set.source.value,
+                    reason=change_set.reason,
+                    at=change_set.at,
+                    version_before=change_set.version_before,
+                    version_after=change_set.version_after,
+                    changes=text,
                 )
             )
         if not rows:
             return
         try:
-            ChangeRecordRow.objects.using(self._uow.alias()).bulk_create(rows)
+            ChangeSetRow.objects.using(self._uow.alias()).bulk_create(rows)
         except Error as exc:
             raise _failed(exc) from exc
 
@@ -94,8 +95,11 @@ class DjangoChangeLogRepository:
         before: ChangeSortKey | None,
         limit: int,
     ) -> Sequence[ChangeRecord]:
-        """Up to ``limit`` records, newest first by ``(at, id)``, strictly before ``before``."""
-        query = ChangeRecordRow.objects.using(self._uow.alias()).filter(tenant_id=tenant_id)
+        """Up to ``limit`` records, newest first by ``sort_key``, strictly before ``before``.
+
+        One query: ``limit + 1`` sets from the cursor's set on hold them all.
+        """
+        query = ChangeSetRow.objects.using(self._uow.alias()).filter(tenant_id=tenant_id)
         filters: dict[str, Any] = {
             "subject": None if subject is None else subject.value,
             "subject_id": subject_id,
@@ -106,39 +110,36 @@ class DjangoChangeLogRepository:
         }
         query = query.filter(**{k: v for k, v in filters.items() if v is not None})
         if before is not None:
-            at, record_id = before
-            query = query.filter(Q(at__lt=at) | Q(at=at, record_id__lt=record_id))
-        ordered = query.order_by("-at", "-record_id")
+            at, set_id = before[0], before[1]
+            query = query.filter(Q(at__lt=at) | Q(at=at, set_id__lte=set_id))
+        ordered = query.order_by("-at", "-set_id")
         try:
-            rows = list(ordered[:limit])
+            rows = list(ordered[: limit + 1])
         except Error as exc:
             raise _failed(exc) from exc
-        return [_record(row) for row in rows]
+        codec = ChangesCodec()
+        return records_before([_change_set(row, codec) for row in rows], before, limit)
 
 
-def _record(row: ChangeRecordRow) -> ChangeRecord:
+def _change_set(row: ChangeSetRow, codec: ChangesCodec) -> ChangeSet:
     try:
-        return ChangeRecord(
-            id=row.record_id,
+        return ChangeSet(
+            id=row.set_id,
             tenant_id=row.tenant_id,
             subject=row.subject,
             subject_id=row.subject_id,
             client_ref=row.client_ref,
             week_start_date=row.week_start_date,
-            change_type=row.change_type,
-            day_key=row.day_key,
-            slot_key=row.slot_key,
-            old=decode_entry(row.old_entry),
-            new=decode_entry(row.new_entry),
             actor=row.actor,
             source=row.source,
             reason=row.reason,
             at=_utc(row.at),
             version_before=row.version_before,
             version_after=row.version_after,
+            changes=codec.decode(row.changes),
         )
-    except (ValueError, InvalidInput) as exc:
-        raise StorageError("a stored change record is not valid") from exc
+    except ValueError as exc:
+        raise StorageError("a stored change set is not valid") from exc
 
 
 class DjangoSlotLockRepository:
