@@ -173,18 +173,7 @@ def _signal_columns(tenant_id: str, n: int) -> dict[str, Any]:
 
 def _fill_workflow(engine: Engine, now: datetime) -> None:
     """Change sets of every week of every tenant, and a lock on some weeks."""
-    entry = {"day_key": "mon", "slot_key": "lunch", "dish_template_id": None, "notes": None}
-    changes = json.dumps(
-        [
-            {
-                "change_type": "changed",
-                "day_key": "mon",
-                "slot_key": "lunch",
-                "old": entry,
-                "new": entry,
-            }
-        ]
-    )
+    changes = json.dumps([["changed", "mon", "lunch", [None, None], [None, None]]])
     change_rows = [
         {
             "tenant_id": f"tenant-plan-{t:03}",

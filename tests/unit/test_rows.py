@@ -12,17 +12,21 @@ from psycopg.pq import DiagnosticField
 
 from weekplan.adapters._db_errors import lost_to_a_concurrent_transaction, translate_failure
 from weekplan.adapters._rows import (
+    ChangesCodec,
     EntryCodec,
     decode_check,
     decode_entries,
     decode_run_days,
+    decode_slot_changes,
     decode_texts,
     encode_check,
     encode_entries,
     encode_run_days,
+    encode_slot_changes,
     encode_texts,
     same_tenant,
 )
+from weekplan.domain.changes import ChangeType, SlotChange
 from weekplan.domain.days import DayKey
 from weekplan.domain.entries import PlanEntry
 from weekplan.domain.guardrails_check import GuardrailsCheck
@@ -113,3 +117,54 @@ def test_a_lost_race_is_a_concurrent_update_the_call_may_retry(driver_error: Exc
 def test_any_other_failure_is_a_storage_error(driver_error: Exception | None) -> None:
     assert not lost_to_a_concurrent_transaction(driver_error)
     assert isinstance(translate_failure(driver_error, "DatabaseError"), StorageError)
+
+
+@st.composite
+def slot_change_lists(draw: st.DrawFn) -> tuple[SlotChange, ...]:
+    """Non-empty slot changes as a change set holds them: each entry in its own slot."""
+    changes = []
+    for _ in range(draw(st.integers(min_value=1, max_value=6))):
+        day, slot = draw(wps.day_keys()), draw(wps.slot_keys())
+        entry = st.builds(
+            PlanEntry, st.just(day), st.just(slot), st.none() | wps.dish_ids(), wps.notes()
+        )
+        old, new = draw(st.none() | entry), draw(st.none() | entry)
+        changes.append(SlotChange(draw(st.sampled_from(ChangeType)), day, slot, old, new))
+    return tuple(changes)
+
+
+@given(slot_change_lists())
+def test_a_change_sets_slot_changes_read_back_as_written(changes: tuple[SlotChange, ...]) -> None:
+    text = encode_slot_changes(changes)
+    assert decode_slot_changes(text) == changes
+    codec = ChangesCodec()
+    assert codec.encode(changes) == text
+    assert codec.decode(text) == changes
+    assert ChangesCodec().decode(text) == changes  # a fresh codec, from the text alone
+
+
+def test_a_change_sets_text_says_each_slot_once() -> None:
+    entry = PlanEntry("mon", "lunch", "d-1", None)
+    text = encode_slot_changes([SlotChange(ChangeType.ADDED, DayKey.MON, "lunch", None, entry)])
+    assert text == '[["added","mon","lunch",null,["d-1",null]]]'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "[]",
+        "{}",
+        '[["added","mon","lunch",null]]',
+        '[["added","sun!","lunch",null,null]]',
+        '[["nope","mon","lunch",null,null]]',
+        '[["added","mon",7,null,null]]',
+        '[["added","mon","lunch",{"dish_template_id":null,"notes":null},null]]',
+        '[["added","mon","lunch",["d-1"],null]]',
+        '[{"a":"added","b":"mon","c":"lunch","d":null,"e":null}]',
+        '[["added","mon","lunch",[7,null],null]]',
+    ],
+)
+def test_a_change_set_weekplan_did_not_write_is_a_storage_error(text: str) -> None:
+    with pytest.raises(StorageError):
+        ChangesCodec().decode(text)

@@ -16,11 +16,11 @@ the texts its columns hold are made and read here:
 * a guardrails ruleset, a week's guardrails check and a draft's check are the
   JSON text of the dicts their own ``to_dict`` functions make;
 * a generation run's days are day keys joined by commas, in week order;
-* a change set's slot changes are a JSON array of objects, in the set's order,
-  each with the old and new entry as a plan's entries are (``null`` for none)::
+* a change set's slot changes are a JSON array, in the set's order, of arrays
+  ``[change type, day, slot, old, new]`` whose old and new entry are each
+  ``[dish id, notes]`` (``null`` for none)::
 
-      [{"change_type": "added", "day_key": "mon", "slot_key": "lunch", "old": null,
-        "new": {"day_key": "mon", "slot_key": "lunch", "dish_template_id": null, "notes": null}}]
+      [["added", "mon", "lunch", null, ["d-1", null]]]
 
 * every write names its tenant twice, as an argument and in the value, and
   :func:`same_tenant` refuses a mismatch.
@@ -274,28 +274,27 @@ def decode_run_days(text: str) -> list[DayKey]:
         raise StorageError("a stored generation run is not a valid run") from exc
 
 
-def _entry_dict(entry: PlanEntry | None) -> dict[str, Any] | None:
-    if entry is None:
-        return None
-    return {
-        "day_key": entry.day_key.value,
-        "slot_key": entry.slot_key,
-        "dish_template_id": entry.dish_template_id,
-        "notes": entry.notes,
-    }
+def _dish_and_notes(entry: PlanEntry | None) -> list[str | None] | None:
+    return None if entry is None else [entry.dish_template_id, entry.notes]
 
 
 def encode_slot_changes(changes: Iterable[SlotChange]) -> str:
-    """The JSON text of a change set's slot changes, in the order given."""
+    """The JSON text of a change set's slot changes, in the order given.
+
+    Each change is an array ``[change type, day, slot, old, new]``, where ``old``
+    and ``new`` are ``[dish id, notes]`` or ``null``: the slot's day and key are
+    said once, not again in each entry. A log row is written with every write,
+    so its size is what a write of many weeks costs most.
+    """
     return _ENCODER.encode(
         [
-            {
-                "change_type": c.change_type.value,
-                "day_key": c.day_key.value,
-                "slot_key": c.slot_key,
-                "old": _entry_dict(c.old),
-                "new": _entry_dict(c.new),
-            }
+            [
+                c.change_type.value,
+                c.day_key.value,
+                c.slot_key,
+                _dish_and_notes(c.old),
+                _dish_and_notes(c.new),
+            ]
             for c in changes
         ]
     )
@@ -355,24 +354,29 @@ class ChangesCodec:
             raw: Any = _DECODER.decode(text)
             if not isinstance(raw, list) or not raw:
                 raise TypeError("not a non-empty list")
-            return tuple(
-                SlotChange(
-                    ChangeType(item["change_type"]),
-                    DayKey(item["day_key"]),
-                    _text(item["slot_key"]),
-                    self._entry(item["old"]),
-                    self._entry(item["new"]),
+            changes = []
+            for item in raw:
+                change_type, day_key, slot_key, old, new = _array(item)
+                day, slot = DayKey(day_key), _text(slot_key)
+                changes.append(
+                    SlotChange(
+                        ChangeType(change_type),
+                        day,
+                        slot,
+                        self._entry(day, slot, old),
+                        self._entry(day, slot, new),
+                    )
                 )
-                for item in raw
-            )
+            return tuple(changes)
         except (ValueError, TypeError, KeyError, InvalidInput, StorageError) as exc:
             # Only a row written by something other than weekplan can get here.
             raise StorageError("a stored change set is not valid weekplan JSON") from exc
 
-    def _entry(self, raw: Any) -> PlanEntry | None:
+    def _entry(self, day: DayKey, slot: str, raw: Any) -> PlanEntry | None:
         if raw is None:
             return None
-        key: EntryKey = (raw["day_key"], raw["slot_key"], raw["dish_template_id"], raw["notes"])
+        dish, notes = _array(raw)
+        key: EntryKey = (day.value, slot, dish, notes)
         entry = self._entries.get(key)
         if entry is None:
             # Checked once per distinct entry, as EntryCodec does; bounded likewise.
@@ -382,6 +386,13 @@ class ChangesCodec:
                     self._entries.clear()
                 self._entries[key] = entry
         return entry
+
+
+def _array(value: Any) -> list[Any]:
+    # A JSON object would unpack into its keys: only an array is a change or an entry.
+    if type(value) is not list:
+        raise TypeError("not an array")
+    return value
 
 
 def _text(value: Any) -> str:

@@ -123,16 +123,21 @@ def _tables(connection: Any) -> set[str]:
         return set(connection.introspection.table_names(cursor))
 
 
-def _canonical(raw: dict[str, Any] | None) -> dict[str, Any] | None:
-    """An entry's fields in the order weekplan writes them."""
-    if raw is None:
+def _dish_and_notes(text: str | None) -> list[Any] | None:
+    """A stored entry as a change set holds it: ``[dish id, notes]``."""
+    if text is None:
         return None
-    return {
-        "day_key": raw["day_key"],
-        "slot_key": raw["slot_key"],
-        "dish_template_id": raw["dish_template_id"],
-        "notes": raw["notes"],
-    }
+    raw = json.loads(text)
+    return [raw["dish_template_id"], raw["notes"]]
+
+
+def _entry_text(day_key: str, slot_key: str, pair: list[Any] | None) -> str | None:
+    """A change set's ``[dish id, notes]`` as the records' table held the entry."""
+    if pair is None:
+        return None
+    dish, notes = pair
+    entry = {"day_key": day_key, "slot_key": slot_key, "dish_template_id": dish, "notes": notes}
+    return _ENCODER.encode(entry)
 
 
 def _record_id(set_id: str, position: int) -> str:
@@ -187,13 +192,13 @@ def forwards(apps: Any, schema_editor: Any) -> None:
     for rows in _pages(connection, _OLD, slots):
         params = []
         for tenant_id, record_id, change_type, day_key, slot_key, old, new in rows:
-            change = {
-                "change_type": change_type,
-                "day_key": day_key,
-                "slot_key": slot_key,
-                "old": None if old is None else _canonical(json.loads(old)),
-                "new": None if new is None else _canonical(json.loads(new)),
-            }
+            change = [
+                change_type,
+                day_key,
+                slot_key,
+                _dish_and_notes(old),
+                _dish_and_notes(new),
+            ]
             params.append([_ENCODER.encode([change]), tenant_id, record_id])
         with connection.cursor() as cursor:
             cursor.executemany(copy, params)
@@ -219,15 +224,15 @@ def backwards(apps: Any, schema_editor: Any) -> None:
         params = []
         for tenant_id, set_id, text in rows:
             for position, change in enumerate(json.loads(text)):
-                old, new = _canonical(change["old"]), _canonical(change["new"])
+                change_type, day_key, slot_key, old, new = change
                 params.append(
                     [
                         _record_id(set_id, position),
-                        change["change_type"],
-                        change["day_key"],
-                        change["slot_key"],
-                        None if old is None else _ENCODER.encode(old),
-                        None if new is None else _ENCODER.encode(new),
+                        change_type,
+                        day_key,
+                        slot_key,
+                        _entry_text(day_key, slot_key, old),
+                        _entry_text(day_key, slot_key, new),
                         tenant_id,
                         set_id,
                     ]

@@ -105,24 +105,21 @@ def _shared_columns() -> list[sa.Column[Any]]:
     ]
 
 
-def _canonical(raw: dict[str, Any] | None) -> dict[str, Any] | None:
-    """An entry's fields in the order weekplan writes them."""
-    if raw is None:
+def _dish_and_notes(text: str | None) -> list[Any] | None:
+    """A stored entry as a change set holds it: ``[dish id, notes]``."""
+    if text is None:
         return None
-    return {
-        "day_key": raw["day_key"],
-        "slot_key": raw["slot_key"],
-        "dish_template_id": raw["dish_template_id"],
-        "notes": raw["notes"],
-    }
+    raw = json.loads(text)
+    return [raw["dish_template_id"], raw["notes"]]
 
 
-def _entry(text: str | None) -> dict[str, Any] | None:
-    return None if text is None else _canonical(json.loads(text))
-
-
-def _entry_text(raw: dict[str, Any] | None) -> str | None:
-    return None if raw is None else _ENCODER.encode(_canonical(raw))
+def _entry_text(day_key: str, slot_key: str, pair: list[Any] | None) -> str | None:
+    """A change set's ``[dish id, notes]`` as the records' table held the entry."""
+    if pair is None:
+        return None
+    dish, notes = pair
+    entry = {"day_key": day_key, "slot_key": slot_key, "dish_template_id": dish, "notes": notes}
+    return _ENCODER.encode(entry)
 
 
 def _record_id(set_id: str, position: int) -> str:
@@ -197,13 +194,13 @@ def upgrade() -> None:
     for rows in _batches(sa.Table(_OLD, sa.MetaData(), *_old_columns())):
         sets = []
         for row in rows:
-            change = {
-                "change_type": row.change_type,
-                "day_key": row.day_key,
-                "slot_key": row.slot_key,
-                "old": _entry(row.old_entry),
-                "new": _entry(row.new_entry),
-            }
+            change = [
+                row.change_type,
+                row.day_key,
+                row.slot_key,
+                _dish_and_notes(row.old_entry),
+                _dish_and_notes(row.new_entry),
+            ]
             sets.append(
                 {
                     **{name: getattr(row, name) for name in _SHARED},
@@ -232,15 +229,16 @@ def downgrade() -> None:
         records = []
         for row in rows:
             for position, change in enumerate(json.loads(row.changes)):
+                change_type, day_key, slot_key, before, after = change
                 records.append(
                     {
                         **{name: getattr(row, name) for name in _SHARED},
                         "id": _record_id(row.id, position),
-                        "change_type": change["change_type"],
-                        "day_key": change["day_key"],
-                        "slot_key": change["slot_key"],
-                        "old_entry": _entry_text(change["old"]),
-                        "new_entry": _entry_text(change["new"]),
+                        "change_type": change_type,
+                        "day_key": day_key,
+                        "slot_key": slot_key,
+                        "old_entry": _entry_text(day_key, slot_key, before),
+                        "new_entry": _entry_text(day_key, slot_key, after),
                     }
                 )
         connection.execute(sa.insert(old), records)
