@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import URL, Connection, Engine, create_engine, event, text
 
-from weekplan import PlanEntry, Planner, WorkerPlanner
+from weekplan import PlanEntry, Planner, StorageError, TemplateNotFound, WorkerPlanner
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
 from weekplan.domain.dishes import Dish
 from weekplan.domain.meal_types import DEFAULT_VOCABULARY
@@ -323,3 +323,70 @@ def test_a_single_statement_read_refuses_a_second_statement_or_a_write(
         uow.templates.get("tenant-x", "t-2")
         with pytest.raises(RuntimeError, match="cannot write"):
             uow.templates.remove("tenant-x", "t-1")
+
+
+def test_a_single_statement_read_sets_nothing_on_its_connection(
+    sql_store: SqlAlchemyStore,
+) -> None:
+    # How a read begins is fixed once per store, not set on each connection it
+    # checks out: SQLAlchemy's per-connection options (an isolation level, the
+    # SQLite begin mode) would be set at checkout and reset at check-in, each time.
+    assert sql_store.engine is not None
+    worker = Planner(sql_store).worker("tenant-no-options")
+    template = worker.create_template("Week", [PlanEntry("mon", "lunch")])
+    worker.create_instance(template.id, "client-1", MONDAY)
+    set_options: list[object] = []
+
+    def record(_connection: Connection, options: object) -> None:
+        set_options.append(options)
+
+    event.listen(sql_store.engine, "set_connection_execution_options", record)
+    try:
+        assert worker.get_instance("client-1", MONDAY).version == 1
+        assert worker.get_template(template.id).name == "Week"
+        worker.list_templates()
+        Planner(sql_store).client("tenant-no-options", "client-1").weekly_plan(MONDAY)
+    finally:
+        event.remove(sql_store.engine, "set_connection_execution_options", record)
+    assert set_options == []
+
+
+def _driver_autocommit_after_reads(store: SqlAlchemyStore, *, fail: bool) -> bool:
+    """Whether the pool's one connection is in autocommit after single-statement reads."""
+    assert store.engine is not None
+    worker = Planner(store).worker("tenant-autocommit")
+    if fail:
+        with pytest.raises(StorageError):
+            worker.list_templates()
+    else:
+        with pytest.raises(TemplateNotFound):
+            worker.get_template("template-1")
+        worker.list_templates()
+    with store.engine.connect() as connection:
+        return bool(connection.connection.driver_connection.autocommit)  # type: ignore[union-attr]
+
+
+def test_a_postgresql_read_leaves_the_pool_as_it_found_it(postgresql_url: URL) -> None:
+    # psycopg is put in autocommit for one statement and back after it, on every
+    # path: a connection the pool hands out next is in a transaction again, and a
+    # host's engine in autocommit stays so.
+    ours = SqlAlchemyStore(postgresql_url, pool_size=1, max_overflow=0)
+    ours.create_all()
+    try:
+        assert _driver_autocommit_after_reads(ours, fail=False) is False
+        with ours.engine.connect() as connection:  # type: ignore[union-attr]
+            connection.execute(text("ALTER TABLE weekplan_templates RENAME TO t_away"))
+            connection.commit()
+        try:
+            assert _driver_autocommit_after_reads(ours, fail=True) is False
+        finally:
+            with ours.engine.connect() as connection:  # type: ignore[union-attr]
+                connection.execute(text("ALTER TABLE t_away RENAME TO weekplan_templates"))
+                connection.commit()
+    finally:
+        ours.close()
+    host = create_engine(postgresql_url, isolation_level="AUTOCOMMIT", pool_size=1, max_overflow=0)
+    try:
+        assert _driver_autocommit_after_reads(SqlAlchemyStore(host), fail=False) is True
+    finally:
+        host.dispose()

@@ -489,7 +489,9 @@ def save_instance(
         return current
     changes = slot_changes(current.days, days)
     enforce_locks(catalog_of(session.options, uow), session.tenant_id, changes, current.locks)
-    plan_changed(session, uow, current.days, days, check_dishes=not dishes_checked)
+    if any(_dish_of(c.old) != _dish_of(c.new) for c in changes):
+        # An edit of notes alone brings no dish to check and leaves the history as it is.
+        plan_changed(session, uow, current.days, days, check_dishes=not dishes_checked)
     now = session.options.clock()
     candidate = evolve_checked(current, days=days, version=current.version + 1, updated_at=now)
     # Never worse than the week before the write; a reviewed draft is applied strictly.
@@ -510,6 +512,10 @@ def save_instance(
         raise ConcurrentUpdate()
     _log_week(session, uow, updated, changes, source, reason, now, current.version)
     return updated
+
+
+def _dish_of(entry: PlanEntry | None) -> str | None:
+    return None if entry is None else entry.dish_template_id
 
 
 def _log_week(  # noqa: PLR0917  # private, and every call passes the same eight

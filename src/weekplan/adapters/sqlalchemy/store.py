@@ -117,6 +117,35 @@ def _engine_for(url: URL, options: dict[str, Any]) -> Engine:
     return engine
 
 
+def _driver_autocommit(connection: Connection) -> Any:
+    """Put the driver connection in autocommit for one statement; returns it if it switched.
+
+    psycopg switches on the client, with no round trip: the statement then goes
+    alone, with no ``BEGIN`` before it and no ``ROLLBACK`` after it (the driver
+    skips a rollback outside a transaction, and so does the pool's reset). This
+    is done on the driver connection rather than through SQLAlchemy's
+    ``isolation_level`` option, which would set and reset the isolation level
+    at every checkout.
+    """
+    driver: Any = connection.connection.driver_connection
+    if driver.autocommit:
+        return None  # a host's engine in autocommit already: nothing to undo
+    driver.autocommit = True
+    return driver
+
+
+def _end_driver_autocommit(connection: Connection, driver: Any) -> None:
+    """Give the connection back to the pool as it came: in transactions again.
+
+    A connection whose driver cannot be switched back (it broke during the
+    statement) is invalidated, so the pool never hands it out in autocommit.
+    """
+    try:
+        driver.autocommit = False
+    except Exception:  # any driver failure: the connection is dropped
+        connection.invalidate()
+
+
 class _Reads(enum.Enum):
     """What a unit of work may do (see :class:`~weekplan.ports.SnapshotReads`)."""
 
@@ -136,6 +165,8 @@ class SqlAlchemyUnitOfWork:
         self._reads = reads
         self._statements_left = 1 if reads is _Reads.ONE else -1
         self._connection: Connection | None = None
+        # The driver connection switched to autocommit for this unit of work, if any.
+        self._autocommit: Any = None
         self._savepoint: _Savepoint | None = None
         self._wrote = False
         self._locked = False
@@ -265,10 +296,9 @@ class SqlAlchemyUnitOfWork:
             self._locked = True
         try:
             if store._host is None:
-                assert store._engine is not None
-                self._connection = store._engine.connect()
-                if self._reads is not _Reads.WRITE:
-                    self._read_only_transaction(self._connection)
+                self._connection = store._engines[self._reads].connect()
+                if self._reads is _Reads.ONE and store._autocommit_reads:
+                    self._autocommit = _driver_autocommit(self._connection)
             else:
                 self._connection = self._open_savepoint(store._host)
         except SQLAlchemyError as exc:
@@ -320,23 +350,15 @@ class SqlAlchemyUnitOfWork:
                 # Closing rolls back what was not committed, and tells the pool so:
                 # a rollback first would have the pool reset the connection again.
                 if connection is not None and self._store._host is None:
+                    if self._autocommit is not None:
+                        driver, self._autocommit = self._autocommit, None
+                        _end_driver_autocommit(connection, driver)
                     connection.close()
             except SQLAlchemyError as error:
                 if exc is None:
                     raise translate(error) from error
             finally:
                 self._release_lock()
-
-    def _read_only_transaction(self, connection: Connection) -> None:
-        """Begin reads as cheaply as their consistency allows (see ``_Reads``)."""
-        dialect = self._store.dialect_name
-        if dialect == "sqlite":
-            begin = "" if self._reads is _Reads.ONE else "BEGIN"
-            connection.execution_options(**{_SQLITE_BEGIN: begin})
-        elif dialect == "postgresql" and self._reads is _Reads.ONE:
-            # psycopg switches to autocommit on the client, with no round trip, so
-            # the statement goes alone: no BEGIN before it, no ROLLBACK after it.
-            connection.execution_options(isolation_level="AUTOCOMMIT")
 
     def commit(self) -> None:
         """Commit this unit of work (joined: release its savepoint; the host commits)."""
@@ -436,6 +458,24 @@ class SqlAlchemyStore:
         self._engine = engine
         self._host = host
         self._owned = owned
+        # One engine per kind of unit of work, all on the same pool and events:
+        # the options that tell SQLite how to begin are set once here rather than
+        # on every connection (see ``_Reads``).
+        self._engines: dict[_Reads, Engine] = {}
+        # psycopg is switched to autocommit on the driver connection (see
+        # ``_driver_autocommit``); another PostgreSQL driver through SQLAlchemy.
+        self._autocommit_reads = False
+        if engine is not None:
+            one = engine.execution_options(**{_SQLITE_BEGIN: ""})
+            if dialect_name == "postgresql":
+                self._autocommit_reads = engine.dialect.driver == "psycopg"
+                if not self._autocommit_reads:
+                    one = engine.execution_options(isolation_level="AUTOCOMMIT")
+            self._engines = {
+                _Reads.WRITE: engine,
+                _Reads.MANY: engine.execution_options(**{_SQLITE_BEGIN: "BEGIN"}),
+                _Reads.ONE: one,
+            }
         self._statements = Statements(dialect_name)
         self._run_statements = RunStatements(dialect_name)
         self._workflow_statements = WorkflowStatements(dialect_name)
