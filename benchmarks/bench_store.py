@@ -14,7 +14,8 @@ PostgreSQL (when ``WEEKPLAN_BENCH_POSTGRES_URL`` or ``WEEKPLAN_TEST_POSTGRES_URL
 names a server; a schema of its own, dropped at the end):
 
 * **weekplan**: one planner call, what a host pays;
-* **matched raw**: the plain driver sending the statements the store sends,
+* **matched raw**: the plain driver sending the statements the store sends
+  (on a server the statement that holds the client, and the change records),
   in the same transaction shape, decoding the same JSON;
 * **physical minimum**: the plain driver keeping each week as one JSON document
   keyed by ``(tenant_id, client_ref, week_start_date)``, read and written with
@@ -78,6 +79,10 @@ INSTANCE_COLUMNS = (
     " version, created_at, updated_at, guardrails"
 )
 TEMPLATE_COLUMNS = "id, tenant_id, name, days, version, created_at, updated_at"
+CHANGE_COLUMNS = (
+    "tenant_id, id, subject, subject_id, client_ref, week_start_date, change_type, day_key,"
+    " slot_key, old_entry, new_entry, actor, source, reason, at, version_before, version_after"
+)
 HINTED = ("Havermout met", "Omelette met", "Pasta", "Soep van", "Salade met", "Broodje")
 
 
@@ -149,15 +154,54 @@ class Matched:
             " WHERE tenant_id = ? AND client_ref = ? AND week_start_date = ?",
             (TENANT, client, TENANT, client, MONDAY),
         ).fetchone()
-        if not self.raw.sqlite:
-            self.raw.db.commit()  # nothing to end in autocommit; keeps psycopg's state clean
         days = decode_entries(row[5])
         snapshot = days if row[6] == row[5] else decode_entries(row[6])
         return row, days, snapshot
 
+    def lock_client(self, client: str) -> None:
+        """What holds the client on a server (SQLite's write lock holds every client)."""
+        if not self.raw.sqlite:
+            self.raw.execute(
+                "INSERT INTO weekplan_client_locks (tenant_id, client_ref) VALUES (?, ?)"
+                " ON CONFLICT (tenant_id, client_ref)"
+                " DO UPDATE SET client_ref = excluded.client_ref",
+                (TENANT, client),
+            )
+
+    def log(self, week_id: str, client: str, changes: list[tuple[Any, Any]], version: int) -> None:
+        """One change record per changed slot, in one statement, as the store writes them."""
+        now = datetime.now(UTC)
+        self.raw.executemany(
+            f"INSERT INTO weekplan_changes ({CHANGE_COLUMNS})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    TENANT,
+                    uuid.uuid4().hex,
+                    "week",
+                    week_id,
+                    client,
+                    MONDAY,
+                    "added" if old is None else "changed",
+                    (new or old)["day_key"],
+                    (new or old)["slot_key"],
+                    None if old is None else dumps(old),
+                    None if new is None else dumps(new),
+                    None,
+                    "create" if old is None else "edit",
+                    None,
+                    now,
+                    None if old is None else version - 1,
+                    version,
+                )
+                for old, new in changes
+            ],
+        )
+
     def create(self, template_id: str, client: str) -> None:
         raw = self.raw
         raw.begin()
+        self.lock_client(client)
         row = raw.execute(
             f"SELECT {TEMPLATE_COLUMNS} FROM weekplan_templates WHERE tenant_id = ? AND id = ?",
             (TENANT, template_id),
@@ -181,16 +225,19 @@ class Matched:
         )
         days = dumps(entries)
         now = datetime.now(UTC)
+        week_id = uuid.uuid4().hex
         raw.execute(
             f"INSERT INTO weekplan_instances ({INSTANCE_COLUMNS})"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (uuid.uuid4().hex, TENANT, template_id, client, MONDAY, days, days, 1, now, now, None),
+            (week_id, TENANT, template_id, client, MONDAY, days, days, 1, now, now, None),
         )
+        self.log(week_id, client, [(None, entry) for entry in entries], 1)
         raw.commit()
 
     def set_slot(self, client: str, n: int) -> None:
         raw = self.raw
         raw.begin()
+        self.lock_client(client)
         row = raw.execute(
             f"SELECT {INSTANCE_COLUMNS}, (SELECT content_hash FROM weekplan_ruleset_assignments"
             " WHERE tenant_id = ? AND client_ref = ?) FROM weekplan_instances"
@@ -198,6 +245,7 @@ class Matched:
             (TENANT, client, TENANT, client, MONDAY),
         ).fetchone()
         days = decode_entries(row[5])
+        before = dict(days[0])
         days[0]["notes"] = f"edit {n}"
         raw.execute(
             "UPDATE weekplan_instances SET template_id = ?, days = ?, template_snapshot = ?,"
@@ -218,6 +266,7 @@ class Matched:
                 row[7],
             ),
         )
+        self.log(row[0], client, [(before, days[0])], row[7] + 1)
         raw.commit()
 
 
@@ -338,9 +387,9 @@ def postgresql_databases(url: URL) -> Iterator[tuple[SqlAlchemyStore, Raw, Raw]]
         )
 
     store = SqlAlchemyStore(url.update_query_dict({"options": f"-csearch_path={schema}"}))
-    # The matched baseline reads in autocommit as the store now does, and writes in a
-    # transaction (psycopg begins one before the first statement).
-    matched, minimum = connect(autocommit=False), connect(autocommit=True)
+    # The matched baseline reads in autocommit as the store does (one round trip), and
+    # writes in a transaction (psycopg begins one before the first statement).
+    matched, minimum = connect(autocommit=True), connect(autocommit=True)
     try:
         store.create_all()
         yield store, PgMatched(matched), Raw(minimum, sqlite_begin=False)

@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, CursorResult, Executable
+from sqlalchemy import Connection, CursorResult, Executable, Insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from weekplan.adapters._rows import (
@@ -69,6 +69,10 @@ class ConnectionSource(Protocol):
 
     def writer(self) -> Connection:
         """The connection to write with, inside the unit of work's transaction or savepoint."""
+        ...
+
+    def begin_with(self, statement: Insert, params: Mapping[str, Any]) -> None:
+        """Run a write that may be the first statement, with the transaction's ``BEGIN``."""
         ...
 
 
@@ -687,11 +691,10 @@ class SqlRulesetRepository:
         if not self._sql.locks_clients:
             return
         params = {"tenant_id": tenant_id, "client_ref": client_ref}
-        connection = self._source.writer()
-        _run(connection, self._sql.lock_client, params)
+        self._source.begin_with(self._sql.lock_client, params)
         key = (tenant_id, client_ref)
         if self._sql.reads_a_snapshot_after_locking:
-            result = _run(connection, self._sql.get_assignment_latest, params)
+            result = _run(self._source.writer(), self._sql.get_assignment_latest, params)
             self._assignments[key] = result.scalar()
         else:
             self._assignments.pop(key, None)

@@ -22,11 +22,20 @@ from __future__ import annotations
 
 import enum
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import URL, Connection, Engine, NestedTransaction, create_engine, event, make_url
+from sqlalchemy import (
+    URL,
+    Connection,
+    Engine,
+    Insert,
+    NestedTransaction,
+    create_engine,
+    event,
+    make_url,
+)
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import StaticPool
@@ -146,6 +155,32 @@ def _end_driver_autocommit(connection: Connection, driver: Any) -> None:
         connection.invalidate()
 
 
+def _glued_begin(driver: Any, sql: str, params: Mapping[str, Any]) -> str | None:
+    """``BEGIN ...; sql`` as one psycopg simple query, or ``None`` if not at rest in transactions.
+
+    ``BEGIN`` asks for what psycopg itself would (the connection's isolation
+    level, read-only and deferrable settings); the values are quoted by
+    psycopg's client-side cursor, as literals for the connection's encoding.
+    """
+    # psycopg is an optional dependency: imported only where a store runs on it.
+    from psycopg import ClientCursor, IsolationLevel  # noqa: PLC0415
+    from psycopg.pq import TransactionStatus  # noqa: PLC0415
+
+    if driver.autocommit or driver.info.transaction_status != TransactionStatus.IDLE:
+        return None
+    begin = ["BEGIN"]
+    if driver.isolation_level is not None:
+        begin.append(f"ISOLATION LEVEL {IsolationLevel(driver.isolation_level).name}")
+    if driver.read_only is not None:
+        begin.append("READ ONLY" if driver.read_only else "READ WRITE")
+    if driver.deferrable is not None:
+        begin.append("DEFERRABLE" if driver.deferrable else "NOT DEFERRABLE")
+    statement = ClientCursor(driver).mogrify(sql, params)
+    # SQLAlchemy hands psycopg an empty dict of parameters, so a % in a value
+    # would read as a placeholder: doubled, it reaches the server as one %.
+    return f"{' '.join(begin).replace('_', ' ')}; {statement.replace('%', '%%')}"
+
+
 class _Reads(enum.Enum):
     """What a unit of work may do (see :class:`~weekplan.ports.SnapshotReads`)."""
 
@@ -167,6 +202,7 @@ class SqlAlchemyUnitOfWork:
         self._connection: Connection | None = None
         # The driver connection switched to autocommit for this unit of work, if any.
         self._autocommit: Any = None
+        self._ran = False  # whether a statement has run yet
         self._savepoint: _Savepoint | None = None
         self._wrote = False
         self._locked = False
@@ -277,6 +313,7 @@ class SqlAlchemyUnitOfWork:
             # share one snapshot, so refuse rather than answer inconsistently.
             raise RuntimeError("a single-statement read ran a second statement")
         self._statements_left -= 1
+        self._ran = True
         return self._connection
 
     def writer(self) -> Connection:
@@ -286,6 +323,34 @@ class SqlAlchemyUnitOfWork:
         connection = self.reader()
         self._wrote = True
         return connection
+
+    def begin_with(self, statement: Insert, params: Mapping[str, Any]) -> None:
+        """Run a write; if it is the unit of work's first statement, with its ``BEGIN``.
+
+        psycopg sends ``BEGIN`` in a round trip of its own before the first
+        statement of a transaction. When this unit of work owns its connection
+        and ``statement`` comes first (the statement that holds a client, before
+        every write of a week), the driver is put in autocommit and ``BEGIN``,
+        with the isolation level the driver would have asked for, goes in one
+        query with the statement, its values quoted by the driver. The
+        transaction is the same; psycopg commits or rolls it back as ever, and
+        the connection leaves autocommit before it goes back to the pool.
+        Elsewhere the statement runs as any other.
+        """
+        glue = not self._ran and self._store._begin_glued and self._autocommit is None
+        connection = self.writer()
+        try:
+            if glue:
+                driver: Any = connection.connection.driver_connection
+                query = _glued_begin(driver, self._store._compiled(statement), params)
+                if query is not None:
+                    driver.autocommit = True
+                    self._autocommit = driver
+                    connection.exec_driver_sql(query)
+                    return
+            connection.execute(statement, params)
+        except SQLAlchemyError as exc:
+            raise translate(exc) from exc
 
     # -- UnitOfWork ---------------------------------------------------------------
 
@@ -350,10 +415,17 @@ class SqlAlchemyUnitOfWork:
                 # Closing rolls back what was not committed, and tells the pool so:
                 # a rollback first would have the pool reset the connection again.
                 if connection is not None and self._store._host is None:
-                    if self._autocommit is not None:
-                        driver, self._autocommit = self._autocommit, None
-                        _end_driver_autocommit(connection, driver)
-                    connection.close()
+                    try:
+                        if self._autocommit is not None:
+                            driver, self._autocommit = self._autocommit, None
+                            try:
+                                # Ends a transaction begun by hand (psycopg sends
+                                # ROLLBACK only inside one) so autocommit can end.
+                                connection.rollback()
+                            finally:
+                                _end_driver_autocommit(connection, driver)
+                    finally:
+                        connection.close()
             except SQLAlchemyError as error:
                 if exc is None:
                     raise translate(error) from error
@@ -465,10 +537,14 @@ class SqlAlchemyStore:
         # psycopg is switched to autocommit on the driver connection (see
         # ``_driver_autocommit``); another PostgreSQL driver through SQLAlchemy.
         self._autocommit_reads = False
+        # Whether a write's first statement may go with its BEGIN (see ``begin_with``).
+        self._begin_glued = False
+        self._glued_sql: dict[Insert, str] = {}
         if engine is not None:
             one = engine.execution_options(**{_SQLITE_BEGIN: ""})
             if dialect_name == "postgresql":
                 self._autocommit_reads = engine.dialect.driver == "psycopg"
+                self._begin_glued = self._autocommit_reads
                 if not self._autocommit_reads:
                     one = engine.execution_options(isolation_level="AUTOCOMMIT")
             self._engines = {
@@ -480,6 +556,15 @@ class SqlAlchemyStore:
         self._run_statements = RunStatements(dialect_name)
         self._workflow_statements = WorkflowStatements(dialect_name)
         self._codec = EntryCodec()
+
+    def _compiled(self, statement: Insert) -> str:
+        """The SQL text of ``statement`` for this store's dialect, compiled once."""
+        sql = self._glued_sql.get(statement)
+        if sql is None:
+            assert self._engine is not None
+            sql = str(statement.compile(dialect=self._engine.dialect))
+            self._glued_sql[statement] = sql
+        return sql
 
     @property
     def dialect_name(self) -> str:
