@@ -159,14 +159,19 @@ class Matched:
         return row, days, snapshot
 
     def lock_client(self, client: str) -> None:
-        """What holds the client on a server (SQLite's write lock holds every client)."""
+        """What holds the client on a server (SQLite's write lock holds every client).
+
+        On PostgreSQL it goes with the transaction's ``BEGIN``, in one query, as
+        the store sends it.
+        """
         if not self.raw.sqlite:
-            self.raw.execute(
-                "INSERT INTO weekplan_client_locks (tenant_id, client_ref) VALUES (?, ?)"
+            lock = psycopg.ClientCursor(self.raw.db).mogrify(
+                "INSERT INTO weekplan_client_locks (tenant_id, client_ref) VALUES (%s, %s)"
                 " ON CONFLICT (tenant_id, client_ref)"
                 " DO UPDATE SET client_ref = excluded.client_ref",
                 (TENANT, client),
             )
+            self.raw.db.execute(f"BEGIN; {lock}")
 
     def log(self, week_id: str, client: str, changes: list[tuple[Any, Any]], version: int) -> None:
         """One change record per changed slot, in one statement, as the store writes them."""
@@ -403,17 +408,13 @@ def postgresql_databases(url: URL) -> Iterator[tuple[SqlAlchemyStore, Raw, Raw]]
 
 
 class PgMatched(Raw):
-    """psycopg with autocommit for a single-statement read, a transaction for writes."""
+    """psycopg in autocommit: a read alone, a write in the transaction its first query begins."""
 
     def __init__(self, connection: Any) -> None:
         super().__init__(connection, sqlite_begin=False)
 
     def begin(self, how: str = "") -> None:
-        self.db.autocommit = False
-
-    def commit(self) -> None:
-        self.db.commit()
-        self.db.autocommit = True
+        """Nothing to send: ``lock_client`` begins the transaction (see ``Matched``)."""
 
 
 # -- the cases ---------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import enum
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -32,6 +32,7 @@ from sqlalchemy import (
     Engine,
     Insert,
     NestedTransaction,
+    Select,
     create_engine,
     event,
     make_url,
@@ -41,6 +42,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import StaticPool
 
 from weekplan.adapters._rows import EntryCodec
+from weekplan.adapters.sqlalchemy.direct_reads import DirectRead, observed
 from weekplan.adapters.sqlalchemy.errors import translate
 from weekplan.adapters.sqlalchemy.repositories import (
     KnownAssignments,
@@ -324,6 +326,21 @@ class SqlAlchemyUnitOfWork:
         self._wrote = True
         return connection
 
+    def read_rows(self, statement: Select[Any], params: Mapping[str, Any]) -> Sequence[Any]:
+        """Every row of a read; a single-statement read on psycopg runs it directly.
+
+        The direct path (see :mod:`.direct_reads`) is taken only where this unit
+        of work put the driver in autocommit for its one statement and nothing
+        listens to the engine; anywhere else the statement runs as any other.
+        """
+        connection = self.reader()
+        if self._autocommit is not None and not observed(connection):
+            return self._store._direct_read(statement).rows(connection, params)
+        try:
+            return connection.execute(statement, params).all()
+        except SQLAlchemyError as exc:
+            raise translate(exc) from exc
+
     def begin_with(self, statement: Insert, params: Mapping[str, Any]) -> None:
         """Run a write; if it is the unit of work's first statement, with its ``BEGIN``.
 
@@ -540,6 +557,7 @@ class SqlAlchemyStore:
         # Whether a write's first statement may go with its BEGIN (see ``begin_with``).
         self._begin_glued = False
         self._glued_sql: dict[Insert, str] = {}
+        self._direct_reads: dict[Select[Any], DirectRead] = {}
         if engine is not None:
             one = engine.execution_options(**{_SQLITE_BEGIN: ""})
             if dialect_name == "postgresql":
@@ -556,6 +574,15 @@ class SqlAlchemyStore:
         self._run_statements = RunStatements(dialect_name)
         self._workflow_statements = WorkflowStatements(dialect_name)
         self._codec = EntryCodec()
+
+    def _direct_read(self, statement: Select[Any]) -> DirectRead:
+        """The statement compiled once for the direct path (see ``read_rows``)."""
+        found = self._direct_reads.get(statement)
+        if found is None:
+            assert self._engine is not None
+            found = DirectRead(statement, self._engine.dialect)
+            self._direct_reads[statement] = found
+        return found
 
     def _compiled(self, statement: Insert) -> str:
         """The SQL text of ``statement`` for this store's dialect, compiled once."""
