@@ -7,12 +7,14 @@ SQLAlchemy as every other. Both must give the same week and the same errors.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import URL, event, text
+from sqlalchemy import URL, create_engine, event, text
 from sqlalchemy.exc import ProgrammingError
 
 from weekplan import (
@@ -136,3 +138,73 @@ def test_a_connection_lost_during_a_direct_read_is_dropped_from_the_pool(
         worker.get_instance("client-1", MONDAY)
     # The pool replaced the lost connection: the next call works.
     assert worker.get_instance("client-1", MONDAY).version == 1
+
+
+def test_an_edit_that_waited_for_the_client_reads_the_week_the_other_call_left(
+    store: SqlAlchemyStore, postgresql_url: URL
+) -> None:
+    # BEGIN, the client's lock and the read of the week go in one query; under
+    # READ COMMITTED each statement of it takes its own snapshot, so a read
+    # that waited for the lock sees what the holder committed. Here the holder
+    # changes the week without a new version: a stale read would go unnoticed
+    # by the compare-and-set and overwrite it.
+    worker = Planner(store).worker("tenant-direct-wait")
+    entries = [
+        PlanEntry("mon", "lunch", notes="before"),
+        PlanEntry("mon", "dinner", notes="x"),
+    ]
+    template = worker.create_template("Week", entries)
+    worker.create_instance(template.id, "client-1", MONDAY)
+    holder = create_engine(postgresql_url)
+    errors: list[BaseException] = []
+
+    def edit() -> None:
+        try:
+            worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="by the waiting call")
+        except BaseException as error:  # reported by the test below
+            errors.append(error)
+
+    try:
+        with holder.connect() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO weekplan_client_locks (tenant_id, client_ref)"
+                    " VALUES ('tenant-direct-wait', 'client-1') ON CONFLICT (tenant_id, client_ref)"
+                    " DO UPDATE SET client_ref = excluded.client_ref"
+                )
+            )
+            connection.execute(
+                text(
+                    "UPDATE weekplan_instances"
+                    " SET days = replace(days, '\"x\"', '\"by the holder\"')"
+                    " WHERE tenant_id = 'tenant-direct-wait'"
+                )
+            )
+            waiting = threading.Thread(target=edit)
+            waiting.start()
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                # Not through the holder's connection: a transaction reads the
+                # activity statistics once and then keeps that snapshot.
+                with holder.connect() as watcher:
+                    blocked = watcher.execute(
+                        text(
+                            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                            " AND query LIKE 'BEGIN; INSERT INTO weekplan_client_locks%'"
+                            " AND query LIKE '%tenant-direct-wait%'"
+                        )
+                    ).scalar_one()
+                if blocked:
+                    break
+                time.sleep(0.01)
+            assert blocked, f"the edit never waited for the client: {errors}"
+            connection.commit()
+        waiting.join(timeout=10)
+    finally:
+        holder.dispose()
+    assert errors == []
+    week = worker.get_instance("client-1", MONDAY)
+    assert {entry.slot_key: entry.notes for entry in week.days} == {
+        "lunch": "by the waiting call",
+        "dinner": "by the holder",
+    }

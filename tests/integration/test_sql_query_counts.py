@@ -401,8 +401,14 @@ def test_a_postgresql_read_leaves_the_pool_as_it_found_it(postgresql_url: URL) -
         host.dispose()
 
 
-def _round_trips(store: SqlAlchemyStore, call: Callable[[], object]) -> tuple[int, list[str]]:
-    """The round trips ``call`` makes to PostgreSQL (libpq's ``Sync`` and ``Query`` messages)."""
+def _round_trips(
+    store: SqlAlchemyStore, call: Callable[[], object], *, log_statements: bool = True
+) -> tuple[int, list[str]]:
+    """The round trips ``call`` makes to PostgreSQL (libpq's ``Sync`` and ``Query`` messages).
+
+    Logging the statements puts a listener on the engine, which sends every
+    statement through SQLAlchemy (see ``weekplan.adapters.sqlalchemy.direct_reads``).
+    """
     assert store.engine is not None
     from psycopg.pq import Trace  # noqa: PLC0415  # only where PostgreSQL runs
 
@@ -416,12 +422,14 @@ def _round_trips(store: SqlAlchemyStore, call: Callable[[], object]) -> tuple[in
             traced.append(dbapi_connection.pgconn)
 
         event.listen(store.engine.pool, "checkout", follow)
-        event.listen(store.engine, "before_cursor_execute", log)
+        if log_statements:
+            event.listen(store.engine, "before_cursor_execute", log)
         try:
             call()
         finally:
             event.remove(store.engine.pool, "checkout", follow)
-            event.remove(store.engine, "before_cursor_execute", log)
+            if log_statements:
+                event.remove(store.engine, "before_cursor_execute", log)
             for pgconn in traced:
                 pgconn.untrace()
         trace.flush()
@@ -435,9 +443,11 @@ def _round_trips(store: SqlAlchemyStore, call: Callable[[], object]) -> tuple[in
 def test_a_postgresql_week_write_sends_its_begin_with_the_client_lock(
     postgresql_url: URL, isolation: str | None
 ) -> None:
-    # BEGIN and the statement that holds the client go in one round trip, as
-    # one query; the rest of set_slot is the week, its update, its change
-    # record and COMMIT: five round trips, where psycopg alone would take six.
+    # BEGIN and the statement that holds the client go in one query, and the
+    # read of the week joins them: then the update, the change record and
+    # COMMIT, four round trips where psycopg alone would take six. With a
+    # listener on the engine every statement goes through SQLAlchemy, and the
+    # read goes on its own: five.
     options = {} if isolation is None else {"isolation_level": isolation}
     store = SqlAlchemyStore(postgresql_url, pool_size=1, max_overflow=0, **options)
     store.create_all()
@@ -445,6 +455,13 @@ def test_a_postgresql_week_write_sends_its_begin_with_the_client_lock(
         worker = Planner(store).worker(f"tenant-glued-{isolation}")
         template = worker.create_template("Week", [PlanEntry("mon", "lunch")])
         worker.create_instance(template.id, "client-1", MONDAY)
+        trips, _ = _round_trips(
+            store,
+            lambda: worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="z"),
+            log_statements=False,
+        )
+        assert trips == 4
+        # (A listener once added stays noticed: from here on, SQLAlchemy's path.)
         trips, statements = _round_trips(
             store, lambda: worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="x")
         )

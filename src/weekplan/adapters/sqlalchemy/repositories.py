@@ -138,13 +138,10 @@ class SqlTemplateRepository:
 
     def get(self, tenant_id: str, template_id: str) -> WeekPlanTemplate | None:
         """The template, or ``None``."""
-        result = _run(
-            self._source.reader(),
-            self._sql.get_template,
-            {"tenant_id": tenant_id, "id": template_id},
+        rows = self._source.read_rows(
+            self._sql.get_template, {"tenant_id": tenant_id, "id": template_id}
         )
-        row = result.first()
-        return None if row is None else self._template(row)
+        return self._template(rows[0]) if rows else None
 
     def list(
         self,
