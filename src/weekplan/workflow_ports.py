@@ -1,11 +1,11 @@
 """The optional workflow capability of a store: change log, slot locks and drafts.
 
-A store whose units of work also have ``changes``, ``locks`` and ``drafts``
-(see :class:`WorkflowUnitOfWork`) gets the change log, slot locks and the
-draft → review → apply flow. A store without them keeps working for everything
-else: its writes are not logged, its weeks have no locks, and the calls that
-need the capability (``list_changes``, ``lock_slot``, ``start_draft``, …)
-raise :class:`~weekplan.NotSupportedByStore`.
+A store whose units of work also have ``changes``, ``locks`` or ``drafts``
+gets the change log, slot locks or the draft → review → apply flow; each of the
+three works without the others. A store without one keeps working for
+everything else: without the log its writes are not logged, without locks its
+weeks have none, and the calls that need the missing one (``list_changes``,
+``lock_slot``, ``start_draft``, …) raise :class:`~weekplan.NotSupportedByStore`.
 
 As in :mod:`weekplan.ports`, every method takes ``tenant_id`` and never
 returns another tenant's row.
@@ -159,6 +159,7 @@ class DraftCapability(Protocol):
 class WorkflowUnitOfWork(ChangeLogCapability, SlotLockCapability, DraftCapability, Protocol):
     """A unit of work that also reaches the change log, the locks and the drafts.
 
-    The three come together: a draft's apply is logged and keeps the locks,
-    and a lock is logged, so the workflow calls need all three.
+    weekplan's own stores have all three; a store may have any of them (see
+    :class:`ChangeLogCapability`, :class:`SlotLockCapability`,
+    :class:`DraftCapability`).
     """

@@ -321,7 +321,7 @@ def test_a_store_whose_rulesets_break_mid_call_is_not_taken_for_one_without_diet
     # Found once, when the planner was built (no property is run to find it) ...
     assert "rulesets" in planner.capabilities
     # ... so a repository that fails later fails the call: the diet never lapses.
-    with pytest.raises(AttributeError):
+    with pytest.raises(StorageError, match="rulesets"):
         planner.worker("tenant-a").set_slot(
             "client-42", MONDAY, "mon", "lunch", dish_template_id="pap"
         )
@@ -405,7 +405,7 @@ def test_a_locked_slot_stays_locked_when_the_store_fails_to_load_its_locks() -> 
     locked = worker.lock_slot("client-42", MONDAY, "mon", "lunch")
     planner = Planner(_FailingLockStore(shared))
     assert {"changes", "locks", "drafts"} <= planner.capabilities
-    with pytest.raises(AttributeError):
+    with pytest.raises(StorageError, match="locks"):
         planner.worker("tenant-a").set_slot("client-42", MONDAY, "mon", "lunch", notes="soup")
     assert worker.get_instance("client-42", MONDAY) == locked
 

@@ -2,7 +2,9 @@
 
 weekplan's SQLAlchemy store and its Django store map the same tables (the one
 schema, :data:`weekplan.adapters.sqlalchemy.metadata`), so what a column holds
-is defined here once and each store only runs statements:
+is defined once and each store only runs statements. Each table's mapper (a
+domain value to its row and back) is in :mod:`weekplan.adapters._row_mapping`;
+the texts its columns hold are made and read here:
 
 * a list of plan entries is a JSON array of objects with the seed's field
   names, in canonical order::

@@ -17,12 +17,17 @@ again, so a repository that fails while a call runs is an error of that call,
 never mistaken for a capability the store lacks: with the rulesets capability,
 a diet that cannot be read refuses the write instead of letting it through.
 
-On a store without the dish or the ruleset capability, :func:`open_unit_of_work`
-hands the use cases a unit of work whose missing repositories are empty and
-refuse every write with :class:`~weekplan.NotSupportedByStore`: the store has
-no dishes (a plan that names one is refused) and no diets (no client is on
-one, so weeks are saved unchecked, and no diet can be assigned). A store with
-every capability gets its own units of work, with nothing in between.
+A use case that needs a capability asks the session first
+(:func:`require`), so a store without it is refused with
+:class:`~weekplan.NotSupportedByStore` naming what is missing, before any
+unit of work is made. The steps every write shares never ask: on a store
+without a capability, :func:`open_unit_of_work` hands the use cases a unit of
+work whose missing repositories are empty stand-ins. The store has no dishes
+(a plan that names one is refused) and no diets (no client is on one, so
+weeks are saved unchecked, and no diet can be assigned); it logs no change,
+its weeks have no locks and no drafts. A stand-in refuses every write, the
+last line behind :func:`require`. A store with every capability gets its own
+units of work, with nothing in between.
 
 The optional capabilities of a repository (:class:`~weekplan.ports.BulkInstances`,
 :class:`~weekplan.ports.BulkRulesetAssignments`, :class:`~weekplan.ports.MealSignalIndex`)
@@ -35,12 +40,17 @@ from __future__ import annotations
 import enum
 import inspect
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import Any, Final, NoReturn, cast
+from datetime import date, datetime
+from typing import Any, Final, Generic, NoReturn, Protocol, TypeVar, cast
 
 import attrs
 
+from weekplan.domain.changes import ChangeRecord, ChangeSortKey, ChangeSubject
 from weekplan.domain.dishes import Dish
+from weekplan.domain.drafts import WeekDraft
+from weekplan.domain.entries import SlotKey
 from weekplan.domain.history import HistoryKey
+from weekplan.domain.locks import SlotLock
 from weekplan.errors import NotSupportedByStore, StorageError
 from weekplan.guardrails.model import GuardrailsRuleset
 from weekplan.planner.uow_wrapper import CoreUnitOfWorkWrapper
@@ -52,17 +62,29 @@ from weekplan.ports import (
     MealHistoryRepository,
     RulesetRepository,
     RulesetSortKey,
+    RunCapability,
+    RunRepository,
     UnitOfWork,
+)
+from weekplan.schedule_ports import ScheduleCapability, ScheduleRepository
+from weekplan.workflow_ports import (
+    ChangeLogRepository,
+    DraftRepository,
+    SlotLockRepository,
+    WorkflowUnitOfWork,
 )
 
 __all__ = [
     "Capability",
+    "FullUnitOfWork",
     "StoreCapabilities",
     "detect_capabilities",
+    "full",
     "offers",
     "open_read_unit_of_work",
     "open_unit_of_work",
     "refuse",
+    "require",
     "require_client_lock",
 ]
 
@@ -99,9 +121,15 @@ _UNIT_OF_WORK_MEMBERS: Final[Mapping[Capability, tuple[str, ...]]] = {
     Capability.SCHEDULES: ("schedules",),
 }
 
+#: What a store without the capability lacks, and where its protocol is described.
 _WHAT: Final[Mapping[Capability, str]] = {
-    Capability.DISHES: "this store keeps no dish catalog (see weekplan.ports.DishCapability)",
-    Capability.RULESETS: "this store keeps no diet rulesets (see weekplan.ports.RulesetCapability)",
+    Capability.DISHES: "no dish catalog (see weekplan.ports.DishCapability)",
+    Capability.RULESETS: "no diet rulesets (see weekplan.ports.RulesetCapability)",
+    Capability.CHANGES: "no change log (see weekplan.workflow_ports.ChangeLogCapability)",
+    Capability.LOCKS: "no slot locks (see weekplan.workflow_ports.SlotLockCapability)",
+    Capability.DRAFTS: "no drafts (see weekplan.workflow_ports.DraftCapability)",
+    Capability.RUNS: "no generation runs (see weekplan.ports.RunCapability)",
+    Capability.SCHEDULES: "no schedules (see weekplan.schedule_ports.ScheduleCapability)",
 }
 
 
@@ -116,8 +144,15 @@ class StoreCapabilities:
 
     @property
     def complete(self) -> bool:
-        """Whether the store has both capabilities the use cases reach without asking."""
-        return Capability.DISHES in self.present and Capability.RULESETS in self.present
+        """Whether the store's units of work have every optional repository."""
+        return self.present.issuperset(_UNIT_OF_WORK_MEMBERS)
+
+
+class FullUnitOfWork(UnitOfWork, WorkflowUnitOfWork, RunCapability, ScheduleCapability, Protocol):
+    """A unit of work as :func:`open_unit_of_work` makes it: every repository is there.
+
+    The store's own, or an empty stand-in for a capability the store lacks.
+    """
 
 
 _MISSING: Final = object()
@@ -157,11 +192,26 @@ def detect_capabilities(store: CoreStore) -> StoreCapabilities:
     return StoreCapabilities(frozenset(present))
 
 
-def refuse(capability: Capability) -> NoReturn:
-    """Raise :class:`~weekplan.NotSupportedByStore` naming the missing ``capability``."""
+def refuse(*missing: Capability) -> NoReturn:
+    """Raise :class:`~weekplan.NotSupportedByStore` naming each ``missing`` capability."""
     raise NotSupportedByStore(
-        _WHAT.get(capability, f"this store keeps no {capability.value} (an optional capability)")
+        "this store keeps " + "; ".join(_WHAT.get(c, f"no {c.value}") for c in missing)
     )
+
+
+def require(capabilities: StoreCapabilities, *wanted: Capability) -> None:
+    """:class:`~weekplan.NotSupportedByStore` naming each of ``wanted`` the store lacks."""
+    missing = [capability for capability in wanted if capability not in capabilities]
+    if missing:
+        refuse(*missing)
+
+
+def full(uow: CoreUnitOfWork) -> FullUnitOfWork:
+    """``uow``, made by :func:`open_unit_of_work`, typed with every repository it has.
+
+    Nothing is looked up: the stand-ins were chosen when the unit of work was made.
+    """
+    return cast(FullUnitOfWork, uow)
 
 
 def require_client_lock(rulesets: RulesetRepository) -> Callable[[str, str], None]:
@@ -180,7 +230,7 @@ def require_client_lock(rulesets: RulesetRepository) -> Callable[[str, str], Non
 
 
 def open_unit_of_work(store: CoreStore, capabilities: StoreCapabilities) -> UnitOfWork:
-    """A new unit of work of ``store``, as the use cases expect it."""
+    """A new unit of work of ``store``, as the use cases expect it (see :func:`full`)."""
     uow = store.unit_of_work()
     if capabilities.complete:
         return cast(UnitOfWork, uow)
@@ -262,50 +312,138 @@ class _NoRulesets:
         refuse(Capability.RULESETS)
 
 
-_NO_DISHES: Final = _NoDishes()
-_NO_MEAL_HISTORY: Final = _NoMealHistory()
-_NO_RULESETS: Final = _NoRulesets()
+class _NoChangeLog:
+    """The change log of a store without one: a write is kept, unlogged; nothing can be read."""
+
+    def append(self, tenant_id: str, records: Sequence[ChangeRecord]) -> None:
+        return None
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        subject: ChangeSubject | None,
+        subject_id: str | None,
+        client_ref: str | None,
+        week_start_date: date | None,
+        since: datetime | None,
+        until: datetime | None,
+        before: ChangeSortKey | None,
+        limit: int,
+    ) -> Sequence[ChangeRecord]:
+        refuse(Capability.CHANGES)
+
+
+class _NoLocks:
+    """The slot locks of a store without them: no week has one, and none can be put."""
+
+    def of_week(self, tenant_id: str, client_ref: str, week_start_date: date) -> Sequence[SlotLock]:
+        return ()
+
+    def put(self, tenant_id: str, lock: SlotLock) -> None:
+        refuse(Capability.LOCKS)
+
+    def remove(self, tenant_id: str, client_ref: str, week_start_date: date, slot: SlotKey) -> bool:
+        refuse(Capability.LOCKS)
+
+    def remove_week(self, tenant_id: str, client_ref: str, week_start_date: date) -> None:
+        return None
+
+
+class _NoDrafts:
+    """The drafts of a store without them: no week has one, and none can be kept."""
+
+    def get(self, tenant_id: str, client_ref: str, week_start_date: date) -> WeekDraft | None:
+        return None
+
+    def add(self, tenant_id: str, draft: WeekDraft) -> None:
+        refuse(Capability.DRAFTS)
+
+    def replace(self, tenant_id: str, draft: WeekDraft, *, expected_version: int) -> bool:
+        refuse(Capability.DRAFTS)
+
+    def remove(self, tenant_id: str, client_ref: str, week_start_date: date) -> bool:
+        return False
+
+
+class _Refusing:
+    """A repository of a capability the store lacks whose every method refuses.
+
+    For the runs and the schedules: no use case reaches for them without
+    asking first (:func:`require`), so this only makes a missed question an
+    error that names the capability.
+    """
+
+    def __init__(self, capability: Capability) -> None:
+        self._capability = capability
+
+    def __getattr__(self, name: str) -> Callable[..., NoReturn]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def refused(*args: object, **kwargs: object) -> NoReturn:
+            refuse(self._capability)
+
+        return refused
+
+
+_STAND_INS: Final[Mapping[str, object]] = {
+    "dishes": _NoDishes(),
+    "meal_history": _NoMealHistory(),
+    "rulesets": _NoRulesets(),
+    "changes": _NoChangeLog(),
+    "locks": _NoLocks(),
+    "drafts": _NoDrafts(),
+    "runs": _Refusing(Capability.RUNS),
+    "schedules": _Refusing(Capability.SCHEDULES),
+}
+
+
+R = TypeVar("R")
+
+
+class _Repository(Generic[R]):
+    """A repository of the wrapped unit of work, or the stand-in of a capability the store lacks."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, uow: _WithoutCapabilities, owner: type | None = None) -> R:
+        repository: R = uow.repository(self._name)
+        return repository
 
 
 class _WithoutCapabilities(CoreUnitOfWorkWrapper):
     """A store's unit of work, with empty stand-ins for the capabilities it lacks.
 
-    Every other attribute (the optional workflow, runs and schedules) is the
-    store's own, or absent as on the store.
+    Which repositories are the store's own was found once, when the planner
+    was built: nothing here asks the store again.
     """
+
+    dishes = _Repository[DishRepository]()
+    meal_history = _Repository[MealHistoryRepository]()
+    rulesets = _Repository[RulesetRepository]()
+    changes = _Repository[ChangeLogRepository]()
+    locks = _Repository[SlotLockRepository]()
+    drafts = _Repository[DraftRepository]()
+    runs = _Repository[RunRepository]()
+    schedules = _Repository[ScheduleRepository]()
 
     def __init__(self, inner: CoreUnitOfWork, capabilities: StoreCapabilities) -> None:
         super().__init__(inner)
-        self._dishes = Capability.DISHES in capabilities
-        self._rulesets = Capability.RULESETS in capabilities
         self._found = frozenset(
             name
             for capability in capabilities.present
             for name in _UNIT_OF_WORK_MEMBERS.get(capability, ())
         )
 
-    @property
-    def dishes(self) -> DishRepository:
-        """The dish catalog of ``inner``, or an empty one refusing writes."""
-        return cast(UnitOfWork, self._inner).dishes if self._dishes else _NO_DISHES
-
-    @property
-    def meal_history(self) -> MealHistoryRepository:
-        """The planning history of ``inner``, or an empty one refusing writes."""
-        return cast(UnitOfWork, self._inner).meal_history if self._dishes else _NO_MEAL_HISTORY
-
-    @property
-    def rulesets(self) -> RulesetRepository:
-        """The rulesets of ``inner``, or none, refusing writes."""
-        return cast(UnitOfWork, self._inner).rulesets if self._rulesets else _NO_RULESETS
-
-    def __getattr__(self, name: str) -> Any:
-        # Only reached for names not defined here: the other optional capabilities.
-        if name.startswith("__") or name not in self._found:
-            return getattr(self._inner, name)
+    def repository(self, name: str) -> Any:
+        """The store's repository ``name`` if it has the capability, else its stand-in."""
+        if name not in self._found:
+            return _STAND_INS[name]
         try:
             return getattr(self._inner, name)
         except AttributeError as exc:
             # Found when the planner was built: failing now is the store failing, and must
-            # not read as a capability that is absent (``hasattr`` hides AttributeError only).
+            # not read as a capability that is absent.
             raise StorageError(f"the store's {name} failed: {exc}") from exc

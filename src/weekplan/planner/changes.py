@@ -15,9 +15,10 @@ from weekplan.domain._inputs import check_client_ref, check_template_id, collect
 from weekplan.domain.changes import ChangeRecord, ChangeSortKey, ChangeSubject
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.errors import InvalidInput
+from weekplan.planner.capabilities import Capability
 from weekplan.planner.instances import instance_key
 from weekplan.planner.session import UseCases
-from weekplan.planner.workflow import require_workflow
+from weekplan.planner.workflow import workflow_of
 
 __all__ = ["ChangeLogUseCases"]
 
@@ -109,9 +110,10 @@ class ChangeLogUseCases(UseCases):
         until: datetime | None = None,
     ) -> Page[ChangeRecord]:
         before = _position(cursor)
+        self._require(Capability.CHANGES)
         with self._transaction() as uow:
             rows = list(
-                require_workflow(uow).changes.list(
+                workflow_of(uow).changes.list(
                     self.tenant_id,
                     subject=subject,
                     subject_id=subject_id,

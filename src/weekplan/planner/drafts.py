@@ -25,12 +25,13 @@ from weekplan.domain.locks import locked_changes
 from weekplan.domain.plans import WeekPlanInstance
 from weekplan.errors import ConcurrentUpdate, DraftNotFound, VersionConflict
 from weekplan.planner._draft_review import DraftReview
+from weekplan.planner.capabilities import Capability
 from weekplan.planner.catalog import catalog_of, require_dishes
 from weekplan.planner.draft_editor import DraftEditor
 from weekplan.planner.enforcement import client_ruleset, decide_plan
 from weekplan.planner.instances import instance_key, load_instance, save_instance
 from weekplan.planner.session import Session, UseCases
-from weekplan.planner.workflow import check_reason, require_workflow
+from weekplan.planner.workflow import check_reason, workflow_of
 from weekplan.ports import UnitOfWork
 
 __all__ = ["DraftUseCases", "draft_check"]
@@ -42,8 +43,9 @@ class DraftUseCases(UseCases):
     def start_draft(self, client_ref: str, week_start_date: date | str) -> WeekDraft:
         """See :meth:`weekplan.WorkerPlanner.start_draft`."""
         client, week = instance_key(self._session, client_ref, week_start_date)
+        self._require(Capability.DRAFTS)
         with self._client_transaction(client) as uow:
-            drafts = require_workflow(uow).drafts
+            drafts = workflow_of(uow).drafts
             live = load_instance(self._session, uow, client, week)
             existing = drafts.get(self.tenant_id, client, week)
             if existing is not None:
@@ -69,6 +71,7 @@ class DraftUseCases(UseCases):
     def get_draft(self, client_ref: str, week_start_date: date | str) -> WeekDraft:
         """See :meth:`weekplan.WorkerPlanner.get_draft`."""
         client, week = instance_key(self._session, client_ref, week_start_date)
+        self._require(Capability.DRAFTS)
         with self._transaction() as uow:
             load_instance(self._session, uow, client, week)
             return self._load_draft(uow, client, week)
@@ -76,11 +79,13 @@ class DraftUseCases(UseCases):
     def draft(self, client_ref: str, week_start_date: date | str) -> DraftEditor:
         """See :meth:`weekplan.WorkerPlanner.draft`."""
         client, week = instance_key(self._session, client_ref, week_start_date)
+        self._require(Capability.DRAFTS)
         return DraftEditor(self, client, week)
 
     def review_draft(self, client_ref: str, week_start_date: date | str) -> DraftReview:
         """See :meth:`weekplan.WorkerPlanner.review_draft`."""
         client, week = instance_key(self._session, client_ref, week_start_date)
+        self._require(Capability.DRAFTS)
         with self._transaction() as uow:
             live = load_instance(self._session, uow, client, week)
             draft = self._load_draft(uow, client, week)
@@ -121,8 +126,9 @@ class DraftUseCases(UseCases):
             lambda: check_expected_version(expected_version),
             lambda: check_reason(reason),
         )
+        self._require(Capability.DRAFTS)
         with self._client_transaction(client) as uow:
-            drafts = require_workflow(uow).drafts
+            drafts = workflow_of(uow).drafts
             live = load_instance(self._session, uow, client, week)
             draft = self._load_draft(uow, client, week)
             if expected is not None and draft.version != expected:
@@ -145,8 +151,9 @@ class DraftUseCases(UseCases):
     def discard_draft(self, client_ref: str, week_start_date: date | str) -> None:
         """See :meth:`weekplan.WorkerPlanner.discard_draft`."""
         client, week = instance_key(self._session, client_ref, week_start_date)
+        self._require(Capability.DRAFTS)
         with self._transaction() as uow:
-            drafts = require_workflow(uow).drafts
+            drafts = workflow_of(uow).drafts
             load_instance(self._session, uow, client, week)
             if not drafts.remove(self.tenant_id, client, week):
                 raise DraftNotFound()
@@ -155,7 +162,7 @@ class DraftUseCases(UseCases):
     # -- shared steps -------------------------------------------------------------
 
     def _load_draft(self, uow: UnitOfWork, client_ref: str, week: date) -> WeekDraft:
-        draft = require_workflow(uow).drafts.get(self.tenant_id, client_ref, week)
+        draft = workflow_of(uow).drafts.get(self.tenant_id, client_ref, week)
         if draft is None:
             raise DraftNotFound()
         return draft
@@ -175,8 +182,9 @@ class DraftUseCases(UseCases):
         guardrails decision is saved with the draft but refuses nothing, and the
         draft's version goes one up in a compare-and-set.
         """
+        self._require(Capability.DRAFTS)
         with self._client_transaction(client_ref) as uow:
-            drafts = require_workflow(uow).drafts
+            drafts = workflow_of(uow).drafts
             live = load_instance(self._session, uow, client_ref, week)
             draft = self._load_draft(uow, client_ref, week)
             if expected_version is not None and draft.version != expected_version:

@@ -23,13 +23,14 @@ from weekplan.domain.runs import GenerationRun, RunType
 from weekplan.errors import InvalidInput, VersionConflict
 from weekplan.generation.checked import CheckedWeek
 from weekplan.generation.request import GeneratedEntry
+from weekplan.planner.capabilities import Capability
 from weekplan.planner.catalog import catalog_of, require_dishes
 from weekplan.planner.drafts import draft_check
 from weekplan.planner.generation_flow import GenerationJob
 from weekplan.planner.instances import add_instance, instance_key, load_instance
 from weekplan.planner.session import UseCases
 from weekplan.planner.templates import load_template
-from weekplan.planner.workflow import locks_of, require_workflow
+from weekplan.planner.workflow import locks_of, workflow_of
 from weekplan.ports import UnitOfWork
 
 __all__ = ["GeneratedDraft", "GenerationUseCases"]
@@ -71,6 +72,7 @@ class GenerationUseCases(UseCases):
             lambda: _check_seed(seed),
             lambda: None if template_id is None else check_template_id(template_id),
         )
+        self._require(Capability.DRAFTS)
         saved: list[WeekDraft] = []
 
         def base(uow: UnitOfWork) -> tuple[tuple[PlanEntry, ...], frozenset[SlotKey]]:
@@ -78,7 +80,7 @@ class GenerationUseCases(UseCases):
                 # The week to be: the template's slots, nothing locked, no draft yet.
                 return load_template(self._session, uow, template).days, frozenset()
             live = load_instance(self._session, uow, client, week)
-            draft = require_workflow(uow).drafts.get(self.tenant_id, client, week)
+            draft = workflow_of(uow).drafts.get(self.tenant_id, client, week)
             locked = frozenset(lock.key for lock in locks_of(uow, self.tenant_id, client, week))
             return (live.days if draft is None else draft.days), locked
 
@@ -114,7 +116,7 @@ class GenerationUseCases(UseCases):
 
         A missing week is first created from ``template`` (when given).
         """
-        drafts = require_workflow(uow).drafts
+        drafts = workflow_of(uow).drafts
         if template is not None and uow.instances.get(self.tenant_id, client, week) is None:
             add_instance(
                 self._session, uow, load_template(self._session, uow, template), client, week

@@ -41,11 +41,12 @@ from weekplan.errors import (
 from weekplan.generation.checked import CheckedWeek, generate_checked
 from weekplan.generation.port import PlanGenerator
 from weekplan.generation.request import GeneratedWeek, GenerationRequest
+from weekplan.planner.capabilities import Capability, full
 from weekplan.planner.enforcement import client_ruleset
 from weekplan.planner.generation_runs import admit_generation
 from weekplan.planner.options import PlannerOptions
 from weekplan.planner.retry import retry_lost_races
-from weekplan.ports import DishCatalog, DishSortKey, UnitOfWork, runs_of
+from weekplan.ports import DishCatalog, DishSortKey, UnitOfWork
 
 __all__ = ["RECENT_WEEKS", "GenerationJob", "default_generator"]
 
@@ -199,6 +200,11 @@ class GenerationJob:
             rulesets=self.options.rulesets,
         )
 
+    @property
+    def _keeps_runs(self) -> bool:
+        # Found once, when the planner was built: a store without runs generates unlimited.
+        return Capability.RUNS in self.options.capabilities
+
     def _recent_dish_ids(self, uow: UnitOfWork) -> set[str]:
         found: set[str] = set()
         for weeks_back in range(1, RECENT_WEEKS + 1):
@@ -210,10 +216,10 @@ class GenerationJob:
 
     def _precheck(self, now: datetime, record: _Record) -> None:
         """Refuse before generating when the quota is already used up (no lock needed)."""
+        if not self._keeps_runs:
+            return
         with self.transaction() as uow:
-            runs = runs_of(uow)
-            if runs is None:
-                return
+            runs = full(uow).runs
             quota = self.options.generation_quota
             after = quota.window_start(now)
             verdict = quota.check(
@@ -230,7 +236,7 @@ class GenerationJob:
 
     def _commit(self, checked: CheckedWeek, now: datetime, record: _Record) -> GenerationRun:
         with self.transaction() as uow:
-            runs = runs_of(uow)
+            runs = full(uow).runs if self._keeps_runs else None
             if runs is not None:
                 verdict = admit_generation(
                     runs, self.options.generation_quota, self.tenant_id, self.client_ref, now
@@ -250,8 +256,8 @@ class GenerationJob:
         return run
 
     def _store_run(self, run: GenerationRun) -> None:
+        if not self._keeps_runs:
+            return
         with self.transaction() as uow:
-            runs = runs_of(uow)
-            if runs is not None:
-                runs.add(self.tenant_id, run)
-                uow.commit()
+            full(uow).runs.add(self.tenant_id, run)
+            uow.commit()

@@ -379,9 +379,8 @@ class InstanceUseCases(UseCases):
                 raise InstanceNotFound()
             plan_changed(self._session, uow, current.days, ())
             workflow = workflow_of(uow)
-            if workflow is not None:
-                workflow.locks.remove_week(self.tenant_id, client_ref, week)
-                workflow.drafts.remove(self.tenant_id, client_ref, week)
+            workflow.locks.remove_week(self.tenant_id, client_ref, week)
+            workflow.drafts.remove(self.tenant_id, client_ref, week)
             changes = slot_changes(current.days, ())
             _log_week(
                 self._session,

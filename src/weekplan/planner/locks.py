@@ -23,6 +23,7 @@ from weekplan.domain.limits import INGREDIENT_MAX, MAX_INGREDIENTS
 from weekplan.domain.locks import SlotLock
 from weekplan.domain.plans import WeekPlanInstance
 from weekplan.errors import ConcurrentUpdate, SlotNotFound
+from weekplan.planner.capabilities import Capability
 from weekplan.planner.instances import instance_key, load_instance
 from weekplan.planner.session import UseCases
 from weekplan.planner.workflow import (
@@ -30,7 +31,7 @@ from weekplan.planner.workflow import (
     lock_record,
     locks_of,
     log_changes,
-    require_workflow,
+    workflow_of,
 )
 from weekplan.ports import UnitOfWork
 
@@ -67,8 +68,9 @@ class LockUseCases(UseCases):
             lambda: _check_ingredients(ingredients),
             lambda: check_expected_version(expected_version),
         )
+        self._require(Capability.LOCKS)
         with self._client_transaction(client) as uow:
-            workflow = require_workflow(uow)
+            workflow = workflow_of(uow)
             current = load_instance(self._session, uow, client, week, expected_version=expected)
             if probe.key not in slot_index(current.days):
                 raise SlotNotFound()
@@ -107,8 +109,9 @@ class LockUseCases(UseCases):
             lambda: parse_entry({"day_key": day_key, "slot_key": slot_key}),
             lambda: check_expected_version(expected_version),
         )
+        self._require(Capability.LOCKS)
         with self._client_transaction(client) as uow:
-            workflow = require_workflow(uow)
+            workflow = workflow_of(uow)
             current = load_instance(self._session, uow, client, week, expected_version=expected)
             lock = next((lock for lock in current.locks if lock.key == probe.key), None)
             if lock is None:

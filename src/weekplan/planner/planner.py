@@ -150,7 +150,8 @@ class Planner:
         drafted is not made again; a failure is recorded on the schedule
         (``last_outcome``, ``last_error_code``) and the others still run.
         Returns what each run did; fewer than ``limit`` means none is left due.
-        A store without schedules raises :class:`~weekplan.NotSupportedByStore`.
+        A store without schedules, or without drafts, raises
+        :class:`~weekplan.NotSupportedByStore` before any schedule is claimed.
 
         >>> from datetime import UTC, datetime
         >>> from weekplan.adapters.memory import InMemoryStore
@@ -178,4 +179,4 @@ class Planner:
         For fanning work out per tenant (see :mod:`weekplan.contrib.celery`).
         """
         moment, most = collect_errors(lambda: check_now(now), lambda: check_run_limit(limit))
-        return due_tenants(self._store, moment, limit=most)
+        return due_tenants(self._store, self._options, moment, limit=most)

@@ -8,8 +8,8 @@ from weekplan.domain._inputs import check_client_ref, collect_errors
 from weekplan.domain.paging import Page, check_limit, decode_cursor, encode_cursor
 from weekplan.domain.runs import GenerationRun
 from weekplan.errors import InvalidInput
+from weekplan.planner.capabilities import Capability, full
 from weekplan.planner.session import UseCases
-from weekplan.ports import runs_of
 
 __all__ = ["RunUseCases"]
 
@@ -40,13 +40,12 @@ class RunUseCases(UseCases):
                 raise InvalidInput.at(("cursor",), "is not a cursor of this listing") from None
             if before[0].tzinfo is None:
                 raise InvalidInput.at(("cursor",), "is not a cursor of this listing")
+        if Capability.RUNS not in self._options.capabilities:
+            return Page((), None)  # a store that keeps no runs lists none
         with self._transaction() as uow:
-            runs = runs_of(uow)
-            rows = (
-                []
-                if runs is None
-                else list(
-                    runs.list(self.tenant_id, client_ref=client, before=before, limit=limit + 1)
+            rows = list(
+                full(uow).runs.list(
+                    self.tenant_id, client_ref=client, before=before, limit=limit + 1
                 )
             )
         items = tuple(rows[:limit])

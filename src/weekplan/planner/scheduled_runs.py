@@ -51,14 +51,13 @@ from weekplan.errors import (
     TemplateNotFound,
     WeekPlanError,
 )
-from weekplan.planner.capabilities import open_unit_of_work
+from weekplan.planner.capabilities import Capability, full, open_unit_of_work, require
 from weekplan.planner.catalog import catalog_of
 from weekplan.planner.enforcement import enforce
 from weekplan.planner.options import PlannerOptions
-from weekplan.planner.schedules import require_schedules
 from weekplan.planner.uow_wrapper import UnitOfWorkWrapper
 from weekplan.planner.worker import WorkerPlanner
-from weekplan.planner.workflow import require_workflow
+from weekplan.planner.workflow import workflow_of
 from weekplan.ports import (
     CoreStore,
     UnitOfWork,
@@ -167,7 +166,7 @@ def _produce(
     if schedule.last_week_done is not None and week <= schedule.last_week_done:
         return RunOutcome.ALREADY_DONE, None
     # Checked before writing: a draft under review is never overwritten.
-    if require_workflow(uow).drafts.get(schedule.tenant_id, schedule.client_ref, week):
+    if workflow_of(uow).drafts.get(schedule.tenant_id, schedule.client_ref, week):
         return RunOutcome.ALREADY_DONE, None
     worker = WorkerPlanner(_BorrowedStore(uow), options, schedule.tenant_id, read_only=False)
     if schedule.source.kind is SourceKind.TEMPLATE:
@@ -276,7 +275,7 @@ def _run_one(
     could be recorded, another caller ran it (it was due again once rolled back).
     """
     with open_unit_of_work(store, options.capabilities) as uow:
-        schedules = require_schedules(uow)
+        schedules = full(uow).schedules
         found = schedules.claim_due(now, tenant_id=tenant_id, client_ref=None, limit=1)
         if not found:
             return False, None
@@ -294,16 +293,16 @@ def _run_one(
             uow.commit()
             return True, _result(claim.schedule, moved, claim.week, claim.scheduled_for)
     # The failed attempt is rolled back; record the failure on the schedule, if still ours.
-    return True, _record_failure(store, now, claim, failure)
+    return True, _record_failure(store, options, now, claim, failure)
 
 
 def _record_failure(
-    store: CoreStore, now: datetime, claim: _Claim, failure: Exception
+    store: CoreStore, options: PlannerOptions, now: datetime, claim: _Claim, failure: Exception
 ) -> ScheduledRun | None:
     schedule = claim.schedule
     outcome = RunOutcome.ALREADY_DONE if isinstance(failure, InstanceExists) else RunOutcome.FAILED
-    with store.unit_of_work() as uow:
-        schedules = require_schedules(uow)
+    with open_unit_of_work(store, options.capabilities) as uow:
+        schedules = full(uow).schedules
         again = schedules.claim_due(
             now, tenant_id=schedule.tenant_id, client_ref=schedule.client_ref, limit=1
         )
@@ -344,7 +343,11 @@ def run_due(
     limit: int,
     tenant_id: str | None,
 ) -> list[ScheduledRun]:
-    """Run up to ``limit`` schedules due at ``now``, each in its own transaction."""
+    """Run up to ``limit`` schedules due at ``now``, each in its own transaction.
+
+    A store without schedules, or without the drafts every run makes, is refused first.
+    """
+    require(options.capabilities, Capability.SCHEDULES, Capability.DRAFTS)
     results: list[ScheduledRun] = []
     claimed = 0
     while claimed < limit:
@@ -357,7 +360,10 @@ def run_due(
     return results
 
 
-def due_tenants(store: CoreStore, now: datetime, *, limit: int) -> list[str]:
+def due_tenants(
+    store: CoreStore, options: PlannerOptions, now: datetime, *, limit: int
+) -> list[str]:
     """Up to ``limit`` tenants with a schedule due at ``now``, in order."""
-    with store.unit_of_work() as uow:
-        return list(require_schedules(uow).due_tenants(now, limit=limit))
+    require(options.capabilities, Capability.SCHEDULES)
+    with open_unit_of_work(store, options.capabilities) as uow:
+        return list(full(uow).schedules.due_tenants(now, limit=limit))

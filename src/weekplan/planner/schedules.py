@@ -1,7 +1,8 @@
 """Use cases on schedules: when each client's next week is drafted, and from what.
 
 Schedules are an optional capability of a store (:mod:`weekplan.schedule_ports`);
-on a store without it every call here raises :class:`~weekplan.NotSupportedByStore`.
+on a store without it every call here raises :class:`~weekplan.NotSupportedByStore`,
+as does setting a schedule on a store without drafts (every run drafts a week).
 """
 
 from __future__ import annotations
@@ -23,23 +24,14 @@ from weekplan.domain.schedules import (
     check_weeks_ahead,
     next_run_after,
 )
-from weekplan.errors import NotSupportedByStore, ScheduleNotFound
+from weekplan.errors import ScheduleNotFound
+from weekplan.planner.capabilities import Capability, full
 from weekplan.planner.session import UseCases
 from weekplan.planner.templates import load_template
-from weekplan.ports import CoreUnitOfWork
-from weekplan.schedule_ports import ScheduleRepository, schedules_of
 
-__all__ = ["ScheduleUseCases", "require_schedules"]
+__all__ = ["ScheduleUseCases"]
 
 _CURSOR_KIND = "schedules"
-
-
-def require_schedules(uow: CoreUnitOfWork) -> ScheduleRepository:
-    """The unit of work's schedules, or :class:`~weekplan.NotSupportedByStore`."""
-    schedules = schedules_of(uow)
-    if schedules is None:
-        raise NotSupportedByStore("this store keeps no schedules (see weekplan.schedule_ports)")
-    return schedules
 
 
 class ScheduleUseCases(UseCases):
@@ -65,8 +57,9 @@ class ScheduleUseCases(UseCases):
             lambda: ScheduleSource.parse(source),
         )
         rule = ScheduleRule(day, wall, zone)
+        self._require(Capability.SCHEDULES, Capability.DRAFTS)
         with self._transaction() as uow:
-            schedules = require_schedules(uow)
+            schedules = full(uow).schedules
             if parsed_source.kind is SourceKind.TEMPLATE:
                 assert parsed_source.template_id is not None
                 load_template(self._session, uow, parsed_source.template_id)
@@ -91,8 +84,9 @@ class ScheduleUseCases(UseCases):
     def get_schedule(self, client_ref: str) -> Schedule:
         """See :meth:`weekplan.WorkerPlanner.get_schedule`."""
         client = check_client_ref(client_ref)
+        self._require(Capability.SCHEDULES)
         with self._transaction() as uow:
-            schedule = require_schedules(uow).get(self.tenant_id, client)
+            schedule = full(uow).schedules.get(self.tenant_id, client)
         if schedule is None:
             raise ScheduleNotFound()
         return schedule
@@ -102,9 +96,10 @@ class ScheduleUseCases(UseCases):
         checked_limit = check_limit(limit)
         position = decode_cursor(_CURSOR_KIND, cursor, arity=1)
         after = None if position is None else position[0]
+        self._require(Capability.SCHEDULES)
         with self._transaction() as uow:
             rows = list(
-                require_schedules(uow).list(self.tenant_id, after=after, limit=checked_limit + 1)
+                full(uow).schedules.list(self.tenant_id, after=after, limit=checked_limit + 1)
             )
         items = tuple(rows[:checked_limit])
         next_cursor = None
@@ -115,7 +110,8 @@ class ScheduleUseCases(UseCases):
     def delete_schedule(self, client_ref: str) -> None:
         """See :meth:`weekplan.WorkerPlanner.delete_schedule`."""
         client = check_client_ref(client_ref)
+        self._require(Capability.SCHEDULES)
         with self._transaction() as uow:
-            if not require_schedules(uow).remove(self.tenant_id, client):
+            if not full(uow).schedules.remove(self.tenant_id, client):
                 raise ScheduleNotFound()
             uow.commit()

@@ -25,7 +25,7 @@ from weekplan.planner.capabilities import (
     Capability,
     open_read_unit_of_work,
     open_unit_of_work,
-    refuse,
+    require,
     require_client_lock,
 )
 from weekplan.planner.options import PlannerOptions
@@ -88,10 +88,14 @@ class Session:
             require_client_lock(uow.rulesets)(self.tenant_id, client_ref)
             yield uow
 
-    def require(self, capability: Capability) -> None:
-        """:class:`~weekplan.NotSupportedByStore` unless the store has ``capability``."""
-        if capability not in self.options.capabilities:
-            refuse(capability)
+    def require(self, *capabilities: Capability) -> None:
+        """:class:`~weekplan.NotSupportedByStore` naming each of ``capabilities`` the store lacks.
+
+        Asked before a use case opens its unit of work: the store's capabilities
+        were found once, when the planner was built, so a call the store cannot
+        serve never reaches it.
+        """
+        require(self.options.capabilities, *capabilities)
 
 
 class UseCases:
@@ -122,5 +126,5 @@ class UseCases:
     def _client_transaction(self, client_ref: str) -> AbstractContextManager[UnitOfWork]:
         return self._session.client_transaction(client_ref)
 
-    def _require(self, capability: Capability) -> None:
-        self._session.require(capability)
+    def _require(self, *capabilities: Capability) -> None:
+        self._session.require(*capabilities)

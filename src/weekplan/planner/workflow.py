@@ -2,9 +2,11 @@
 
 Each function takes the write's unit of work, so what it reads and appends is
 part of the write's one transaction: a write that fails leaves no record.
-A store without the capability (see :mod:`weekplan.workflow_ports`) gets no
-records and has no locks; :func:`require_workflow` refuses the calls that
-cannot work without it.
+Whether the store keeps a change log, locks and drafts was found once, when
+the :class:`~weekplan.Planner` was built (:mod:`weekplan.planner.capabilities`):
+on a store without one of them the unit of work holds an empty stand-in, so a
+write is not logged and a week has no locks, and the calls that cannot work
+without it are refused before their unit of work is made.
 """
 
 from __future__ import annotations
@@ -26,9 +28,8 @@ from weekplan.domain.locks import SlotLock, locked_changes
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import check_optional_text
 from weekplan.domain.trusted import evolve_checked
-from weekplan.errors import NotSupportedByStore, SlotLocked
-from weekplan.planner.access import ReadOnlyUnitOfWork
-from weekplan.planner.capabilities import offers
+from weekplan.errors import SlotLocked
+from weekplan.planner.capabilities import full
 from weekplan.ports import DishCatalog, UnitOfWork
 from weekplan.workflow_ports import WorkflowUnitOfWork
 
@@ -38,7 +39,6 @@ __all__ = [
     "enforce_locks",
     "locks_of",
     "log_changes",
-    "require_workflow",
     "template_records",
     "week_records",
     "week_with_locks",
@@ -46,7 +46,6 @@ __all__ = [
 ]
 
 REASON_MAX = 500
-_CAPABILITY = ("changes", "locks", "drafts")
 
 
 def check_reason(value: Any) -> str | None:
@@ -54,31 +53,20 @@ def check_reason(value: Any) -> str | None:
     return check_optional_text(value, "reason", max_length=REASON_MAX)
 
 
-def workflow_of(uow: UnitOfWork) -> WorkflowUnitOfWork | None:
-    """``uow`` as a workflow unit of work, or ``None`` if its store lacks the capability."""
-    target = uow.wrapped if isinstance(uow, ReadOnlyUnitOfWork) else uow
-    # ``offers`` runs no property: locks that fail to load fail the call, never go missing.
-    if all(offers(target, name) for name in _CAPABILITY):
-        return uow  # type: ignore[return-value]
-    return None
+def workflow_of(uow: UnitOfWork) -> WorkflowUnitOfWork:
+    """``uow``'s change log, locks and drafts: the store's own, or empty stand-ins.
 
-
-def require_workflow(uow: UnitOfWork) -> WorkflowUnitOfWork:
-    """``uow`` as a workflow unit of work, or :class:`~weekplan.NotSupportedByStore`."""
-    workflow = workflow_of(uow)
-    if workflow is None:
-        raise NotSupportedByStore(
-            "this store keeps no change log, locks or drafts (see weekplan.workflow_ports)"
-        )
-    return workflow
+    Nothing is asked of the store: what it has was found when the planner was
+    built, and the stand-ins were put in when ``uow`` was made
+    (:func:`~weekplan.planner.capabilities.open_unit_of_work`). A repository the
+    store has but fails to load fails the call; it is never taken for none.
+    """
+    return full(uow)
 
 
 def locks_of(uow: UnitOfWork, tenant_id: str, client_ref: str, week: date) -> tuple[SlotLock, ...]:
     """The week's locks, Monday first then by slot key; none on a store without locks."""
-    workflow = workflow_of(uow)
-    if workflow is None:
-        return ()
-    found = workflow.locks.of_week(tenant_id, client_ref, week)
+    found = workflow_of(uow).locks.of_week(tenant_id, client_ref, week)
     return tuple(sorted(found, key=lambda lock: (lock.day_key.position, lock.slot_key)))
 
 

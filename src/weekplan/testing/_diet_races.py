@@ -30,9 +30,12 @@ __all__ = [
     "PausingStore",
     "RacingCall",
     "diet_race_fixture",
+    "race_a_paused_call",
 ]
 
 T = TypeVar("T")
+A = TypeVar("A")
+B = TypeVar("B")
 
 #: How long the second call is given to (wrongly) finish while the first is paused.
 PROBE_SECONDS: Final = 0.5
@@ -128,6 +131,30 @@ class Gate:
         self._open.set()
 
 
+def race_a_paused_call(
+    store: Store,
+    tenant: str,
+    held: Callable[[WorkerPlanner], A],
+    racer: Callable[[], B],
+) -> tuple[RacingCall[A], RacingCall[B], bool]:
+    """Run ``held`` on a worker of ``store`` paused before its commit, and ``racer`` meanwhile.
+
+    ``racer`` starts once ``held`` holds everything it will commit. Both calls
+    have ended on return; the flag says whether ``racer`` ended while ``held``
+    was still paused, which a call that must wait for ``held`` never does.
+    """
+    gate = Gate()
+    paused = Planner(PausingStore(store, gate)).worker(tenant)
+    first = RacingCall(lambda: held(paused))
+    assert gate.reached.wait(PATIENCE_SECONDS)
+    second = RacingCall(racer)
+    finished_while_paused = second.done.wait(PROBE_SECONDS)
+    gate.open()
+    first.join()
+    second.join()
+    return first, second, finished_while_paused
+
+
 def diet_race_fixture(worker: WorkerPlanner, client_ref: str) -> tuple[str, str]:
     """A dish with milk, the client's week without it, and two rulesets.
 
@@ -156,9 +183,6 @@ DietChange = Literal["assign", "reassign", "unassign"]
 class DietRaceConformance(ConformanceBase):
     """Writes of a client's week and changes of their ruleset are serialized."""
 
-    def _paused_worker(self, store: Store, tenant: str, gate: Gate) -> WorkerPlanner:
-        return Planner(PausingStore(store, gate)).worker(tenant)
-
     @pytest.mark.parametrize("change", ["assign", "reassign"])
     def test_a_diet_change_waits_for_a_write_of_the_week_in_flight(
         self, store: Store, worker: WorkerPlanner, tenant: str, change: DietChange
@@ -166,15 +190,12 @@ class DietRaceConformance(ConformanceBase):
         strict, lenient = diet_race_fixture(worker, CLIENT)
         if change == "reassign":
             worker.assign_ruleset(CLIENT, lenient)
-        gate = Gate()
-        paused = self._paused_worker(store, tenant, gate)
-        write = RacingCall(lambda: _put_milk(paused, CLIENT))
-        assert gate.reached.wait(PATIENCE_SECONDS)
-        diet = RacingCall(lambda: worker.assign_ruleset(CLIENT, strict))
-        finished_during_the_write = diet.done.wait(PROBE_SECONDS)
-        gate.open()
-        write.join()
-        diet.join()
+        write, diet, finished_during_the_write = race_a_paused_call(
+            store,
+            tenant,
+            lambda paused: _put_milk(paused, CLIENT),
+            lambda: worker.assign_ruleset(CLIENT, strict),
+        )
         assert write.error is None, write.error
         assert diet.error is None, diet.error
         # Had the change not waited, the week would now keep a dish it forbids,
@@ -195,15 +216,12 @@ class DietRaceConformance(ConformanceBase):
         }[change]
         if before is not None:
             worker.assign_ruleset(CLIENT, before)
-        gate = Gate()
-        paused = self._paused_worker(store, tenant, gate)
-        diet = RacingCall(lambda: paused.assign_ruleset(CLIENT, after))
-        assert gate.reached.wait(PATIENCE_SECONDS)
-        write = RacingCall(lambda: _put_milk(worker, CLIENT))
-        finished_during_the_change = write.done.wait(PROBE_SECONDS)
-        gate.open()
-        diet.join()
-        write.join()
+        diet, write, finished_during_the_change = race_a_paused_call(
+            store,
+            tenant,
+            lambda paused: paused.assign_ruleset(CLIENT, after),
+            lambda: _put_milk(worker, CLIENT),
+        )
         assert diet.error is None, diet.error
         assert not finished_during_the_change, "a week was written while its diet was changing"
         # Checked against the ruleset the change put the client on.

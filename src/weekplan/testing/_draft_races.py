@@ -9,7 +9,8 @@ on what the first wrote or is refused for it. The change log stays replayable.
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Callable
+from typing import Final, TypeVar
 
 import attrs
 import pytest
@@ -20,22 +21,17 @@ from weekplan.domain.drafts import WeekDraft
 from weekplan.domain.entries import PlanEntry, slot_index
 from weekplan.domain.plans import WeekPlanInstance
 from weekplan.errors import ConcurrentUpdate, DraftNotFound, SlotLocked, VersionConflict
-from weekplan.planner.planner import Planner
 from weekplan.planner.worker import WorkerPlanner
-from weekplan.planner.workflow import require_workflow
 from weekplan.ports import Store
 from weekplan.testing._base import MONDAY
-from weekplan.testing._diet_races import (
-    PATIENCE_SECONDS,
-    PROBE_SECONDS,
-    Gate,
-    PausingStore,
-    RacingCall,
-)
+from weekplan.testing._diet_races import RacingCall, race_a_paused_call
 from weekplan.testing._transactions import _race
 from weekplan.testing._workflow_base import WorkflowBase, log_of
+from weekplan.workflow_ports import DraftCapability
 
 __all__ = ["DraftRaceConformance"]
+
+T = TypeVar("T")
 
 CLIENT: Final = "client-draft-race"
 #: How many calls start the same draft at once.
@@ -60,6 +56,38 @@ def _notes(week: WeekPlanInstance, slot: tuple[DayKey, str]) -> str | None:
     return slot_index(week.days)[slot].notes
 
 
+def _race_an_apply(
+    store: Store, tenant: str, worker: WorkerPlanner, racer: Callable[[], T]
+) -> tuple[RacingCall[T], bool]:
+    """Race ``racer`` against applying the draft of a new week, paused before its commit.
+
+    The apply must succeed whatever ``racer`` does. Returns ``racer``'s call,
+    ended, and whether it ended while the apply was still paused.
+    """
+    _week_with_a_draft(worker)
+    apply, raced, finished_during_the_apply = race_a_paused_call(
+        store, tenant, lambda paused: paused.apply_draft(CLIENT, MONDAY), racer
+    )
+    assert apply.error is None, apply.error
+    return raced, finished_during_the_apply
+
+
+def _apply_racing(
+    store: Store, tenant: str, worker: WorkerPlanner, held: Callable[[WorkerPlanner], object]
+) -> tuple[WeekDraft, RacingCall[WeekPlanInstance], bool]:
+    """Apply the draft of a new week while ``held`` is paused before its commit.
+
+    ``held`` must succeed whatever the apply does. Returns the draft as it was
+    started, the apply's call, ended, and whether it ended while ``held`` was paused.
+    """
+    draft = _week_with_a_draft(worker)
+    call, apply, finished_while_held = race_a_paused_call(
+        store, tenant, held, lambda: worker.apply_draft(CLIENT, MONDAY)
+    )
+    assert call.error is None, call.error
+    return draft, apply, finished_while_held
+
+
 def _assert_replayable(worker: WorkerPlanner) -> None:
     final = worker.get_instance(CLIENT, MONDAY)
     records = log_of(worker, CLIENT, MONDAY)
@@ -71,9 +99,6 @@ def _assert_replayable(worker: WorkerPlanner) -> None:
 
 class DraftRaceConformance(WorkflowBase):
     """Drafts stay whole under racing starts, edits, locks and applies."""
-
-    def _paused(self, store: Store, tenant: str, gate: Gate) -> WorkerPlanner:
-        return Planner(PausingStore(store, gate)).worker(tenant)
 
     def test_racing_starts_of_a_draft_all_get_the_one_draft(
         self, workflow_store: Store, worker: WorkerPlanner
@@ -92,25 +117,21 @@ class DraftRaceConformance(WorkflowBase):
         # returns that draft; the first draft stays as it is.
         draft = _week_with_a_draft(worker)
         with workflow_store.unit_of_work() as uow:
+            assert isinstance(uow, DraftCapability)
             with pytest.raises(ConcurrentUpdate):
-                require_workflow(uow).drafts.add(tenant, attrs.evolve(draft, version=1))
+                uow.drafts.add(tenant, attrs.evolve(draft, version=1))
             uow.rollback()
         assert worker.get_draft(CLIENT, MONDAY) == draft
 
     def test_an_edit_waits_for_an_apply_in_flight_and_lands_on_the_applied_week(
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
-        _week_with_a_draft(worker)
-        gate = Gate()
-        paused = self._paused(workflow_store, tenant, gate)
-        apply = RacingCall(lambda: paused.apply_draft(CLIENT, MONDAY))
-        assert gate.reached.wait(PATIENCE_SECONDS)
-        edit = RacingCall(lambda: worker.set_slot(CLIENT, MONDAY, *EDITED, notes="live edit"))
-        finished_during_the_apply = edit.done.wait(PROBE_SECONDS)
-        gate.open()
-        apply.join()
-        edit.join()
-        assert apply.error is None, apply.error
+        edit, finished_during_the_apply = _race_an_apply(
+            workflow_store,
+            tenant,
+            worker,
+            lambda: worker.set_slot(CLIENT, MONDAY, *EDITED, notes="live edit"),
+        )
         assert edit.error is None, edit.error
         assert not finished_during_the_apply, "the week was edited while a draft was applied"
         final = worker.get_instance(CLIENT, MONDAY)
@@ -121,17 +142,12 @@ class DraftRaceConformance(WorkflowBase):
     def test_an_apply_after_an_edit_in_flight_is_refused_and_keeps_both(
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
-        draft = _week_with_a_draft(worker)
-        gate = Gate()
-        paused = self._paused(workflow_store, tenant, gate)
-        edit = RacingCall(lambda: paused.set_slot(CLIENT, MONDAY, *EDITED, notes="live edit"))
-        assert gate.reached.wait(PATIENCE_SECONDS)
-        apply = RacingCall(lambda: worker.apply_draft(CLIENT, MONDAY))
-        finished_during_the_edit = apply.done.wait(PROBE_SECONDS)
-        gate.open()
-        edit.join()
-        apply.join()
-        assert edit.error is None, edit.error
+        draft, apply, finished_during_the_edit = _apply_racing(
+            workflow_store,
+            tenant,
+            worker,
+            lambda paused: paused.set_slot(CLIENT, MONDAY, *EDITED, notes="live edit"),
+        )
         assert not finished_during_the_edit, "a draft was applied while the week was edited"
         # The draft started before the edit: applying it would undo the edit.
         assert isinstance(apply.error, VersionConflict), apply.error
@@ -144,17 +160,12 @@ class DraftRaceConformance(WorkflowBase):
     def test_a_lock_waits_for_an_apply_in_flight_and_holds_on_the_applied_week(
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
-        _week_with_a_draft(worker)
-        gate = Gate()
-        paused = self._paused(workflow_store, tenant, gate)
-        apply = RacingCall(lambda: paused.apply_draft(CLIENT, MONDAY))
-        assert gate.reached.wait(PATIENCE_SECONDS)
-        lock = RacingCall(lambda: worker.lock_slot(CLIENT, MONDAY, *DRAFTED, reason="bought"))
-        finished_during_the_apply = lock.done.wait(PROBE_SECONDS)
-        gate.open()
-        apply.join()
-        lock.join()
-        assert apply.error is None, apply.error
+        lock, finished_during_the_apply = _race_an_apply(
+            workflow_store,
+            tenant,
+            worker,
+            lambda: worker.lock_slot(CLIENT, MONDAY, *DRAFTED, reason="bought"),
+        )
         assert lock.error is None, lock.error
         assert not finished_during_the_apply, "a slot was locked while a draft was applied"
         final = worker.get_instance(CLIENT, MONDAY)
@@ -167,17 +178,12 @@ class DraftRaceConformance(WorkflowBase):
     def test_an_apply_after_a_lock_in_flight_is_refused_and_the_lock_holds(
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
-        draft = _week_with_a_draft(worker)
-        gate = Gate()
-        paused = self._paused(workflow_store, tenant, gate)
-        lock = RacingCall(lambda: paused.lock_slot(CLIENT, MONDAY, *DRAFTED, reason="bought"))
-        assert gate.reached.wait(PATIENCE_SECONDS)
-        apply = RacingCall(lambda: worker.apply_draft(CLIENT, MONDAY))
-        finished_during_the_lock = apply.done.wait(PROBE_SECONDS)
-        gate.open()
-        lock.join()
-        apply.join()
-        assert lock.error is None, lock.error
+        draft, apply, finished_during_the_lock = _apply_racing(
+            workflow_store,
+            tenant,
+            worker,
+            lambda paused: paused.lock_slot(CLIENT, MONDAY, *DRAFTED, reason="bought"),
+        )
         assert not finished_during_the_lock, "a draft was applied while a slot was being locked"
         assert isinstance(apply.error, VersionConflict | SlotLocked), apply.error
         final = worker.get_instance(CLIENT, MONDAY)
@@ -189,17 +195,12 @@ class DraftRaceConformance(WorkflowBase):
     def test_a_draft_edit_after_an_apply_in_flight_finds_the_draft_gone(
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
-        _week_with_a_draft(worker)
-        gate = Gate()
-        paused = self._paused(workflow_store, tenant, gate)
-        apply = RacingCall(lambda: paused.apply_draft(CLIENT, MONDAY))
-        assert gate.reached.wait(PATIENCE_SECONDS)
-        edit = RacingCall(lambda: worker.draft(CLIENT, MONDAY).set_slot(*EDITED, notes="too late"))
-        finished_during_the_apply = edit.done.wait(PROBE_SECONDS)
-        gate.open()
-        apply.join()
-        edit.join()
-        assert apply.error is None, apply.error
+        edit, finished_during_the_apply = _race_an_apply(
+            workflow_store,
+            tenant,
+            worker,
+            lambda: worker.draft(CLIENT, MONDAY).set_slot(*EDITED, notes="too late"),
+        )
         assert not finished_during_the_apply, "the draft was edited while it was applied"
         # Not saved into a draft nobody will apply: the caller is told it is gone.
         assert isinstance(edit.error, DraftNotFound), edit.error
@@ -211,39 +212,29 @@ class DraftRaceConformance(WorkflowBase):
     def test_an_apply_after_a_draft_edit_in_flight_applies_the_edit(
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
-        _week_with_a_draft(worker)
-        gate = Gate()
-        paused = self._paused(workflow_store, tenant, gate)
-        edit = RacingCall(
-            lambda: paused.draft(CLIENT, MONDAY).set_slot(*EDITED, notes="from the draft too")
+        _, apply, finished_during_the_edit = _apply_racing(
+            workflow_store,
+            tenant,
+            worker,
+            lambda paused: paused.draft(CLIENT, MONDAY).set_slot(*EDITED, notes="in the draft"),
         )
-        assert gate.reached.wait(PATIENCE_SECONDS)
-        apply = RacingCall(lambda: worker.apply_draft(CLIENT, MONDAY))
-        finished_during_the_edit = apply.done.wait(PROBE_SECONDS)
-        gate.open()
-        edit.join()
-        apply.join()
-        assert edit.error is None, edit.error
         assert apply.error is None, apply.error
         assert not finished_during_the_edit, "a draft was applied while it was edited"
         final = worker.get_instance(CLIENT, MONDAY)
         assert _notes(final, DRAFTED) == "stew from the draft"
-        assert _notes(final, EDITED) == "from the draft too"
+        assert _notes(final, EDITED) == "in the draft"
         _assert_replayable(worker)
 
     def test_a_discard_racing_an_apply_ends_with_one_of_them(
         self, workflow_store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
         _week_with_a_draft(worker)
-        gate = Gate()
-        paused = self._paused(workflow_store, tenant, gate)
-        apply = RacingCall(lambda: paused.apply_draft(CLIENT, MONDAY))
-        assert gate.reached.wait(PATIENCE_SECONDS)
-        discard = RacingCall(lambda: worker.discard_draft(CLIENT, MONDAY))
-        discard.done.wait(PROBE_SECONDS)
-        gate.open()
-        apply.join()
-        discard.join()
+        apply, discard, _ = race_a_paused_call(
+            workflow_store,
+            tenant,
+            lambda paused: paused.apply_draft(CLIENT, MONDAY),
+            lambda: worker.discard_draft(CLIENT, MONDAY),
+        )
         final = worker.get_instance(CLIENT, MONDAY)
         applied = _notes(final, DRAFTED) == "stew from the draft"
         # Exactly one of the two consumed the draft; the other was told it was gone.

@@ -20,6 +20,7 @@ from weekplan.errors import (
 from weekplan.generation.quota import GenerationQuota
 from weekplan.guardrails.model import DietLogicConstraint, DietLogicItem, GuardrailsRuleset
 from weekplan.planner.planner import Planner
+from weekplan.planner.scheduled_runs import ScheduledRun
 from weekplan.planner.worker import WorkerPlanner
 from weekplan.ports import Store, runs_of
 from weekplan.schedule_ports import schedules_of
@@ -33,6 +34,8 @@ __all__ = ["ScheduleConformance", "requires_schedules"]
 SET_AT = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 FIRST_RUN = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 ZONE = "Europe/Amsterdam"
+#: ``Planner.run_due(now)`` for the test's tenant.
+RunDue = Callable[[datetime], list[ScheduledRun]]
 #: The week a run at :data:`FIRST_RUN` drafts.
 NEXT_WEEK = date(2026, 11, 30)
 #: A diet no week of the small catalog meets: four fish dinners, two fish dishes.
@@ -77,6 +80,11 @@ class ScheduleConformance(ConformanceBase):
     @pytest.fixture
     def scheduler(self, scheduling_planner: Planner, tenant: str) -> WorkerPlanner:
         return scheduling_planner.worker(tenant)
+
+    @pytest.fixture
+    def run_due(self, scheduling_planner: Planner, tenant: str) -> RunDue:
+        """``Planner.run_due`` for the test's own tenant only, so that stores may be shared."""
+        return lambda now: scheduling_planner.run_due(now, tenant_id=tenant)
 
     @pytest.fixture
     def week_template(self, scheduler: WorkerPlanner) -> WeekPlanTemplate:
@@ -242,15 +250,11 @@ class ScheduleConformance(ConformanceBase):
     # -- run_due ---------------------------------------------------------------
 
     def test_a_due_schedule_drafts_its_week_once_and_moves_a_week_on(
-        self,
-        scheduler: WorkerPlanner,
-        scheduling_planner: Planner,
-        tenant: str,
-        week_template: WeekPlanTemplate,
+        self, scheduler: WorkerPlanner, run_due: RunDue, week_template: WeekPlanTemplate
     ) -> None:
         _friday_nine(scheduler, "client-1", week_template)
-        assert scheduling_planner.run_due(FIRST_RUN - timedelta(seconds=1), tenant_id=tenant) == []
-        runs = scheduling_planner.run_due(FIRST_RUN, tenant_id=tenant)
+        assert run_due(FIRST_RUN - timedelta(seconds=1)) == []
+        runs = run_due(FIRST_RUN)
         assert [(r.client_ref, r.week_start_date, r.outcome) for r in runs] == [
             ("client-1", date(2026, 11, 30), RunOutcome.PRODUCED)
         ]
@@ -267,19 +271,15 @@ class ScheduleConformance(ConformanceBase):
         assert schedule.next_run_at == FIRST_RUN + timedelta(weeks=1)
         assert schedule.last_week_done == date(2026, 11, 30)
         assert (schedule.last_outcome, schedule.last_run_at) == (RunOutcome.PRODUCED, FIRST_RUN)
-        assert scheduling_planner.run_due(FIRST_RUN + timedelta(hours=1), tenant_id=tenant) == []
+        assert run_due(FIRST_RUN + timedelta(hours=1)) == []
 
     def test_a_week_already_there_gets_the_template_in_its_draft_and_stays_live(
-        self,
-        scheduler: WorkerPlanner,
-        scheduling_planner: Planner,
-        tenant: str,
-        week_template: WeekPlanTemplate,
+        self, scheduler: WorkerPlanner, run_due: RunDue, week_template: WeekPlanTemplate
     ) -> None:
         other = scheduler.create_template("By hand", [PlanEntry("mon", "lunch", notes="soup")])
         by_hand = scheduler.create_instance(other.id, "client-1", "2026-11-30")
         _friday_nine(scheduler, "client-1", week_template)
-        runs = scheduling_planner.run_due(FIRST_RUN, tenant_id=tenant)
+        runs = run_due(FIRST_RUN)
         assert [r.outcome for r in runs] == [RunOutcome.PRODUCED]
         assert scheduler.get_instance("client-1", "2026-11-30") == by_hand
         draft = scheduler.get_draft("client-1", "2026-11-30")
@@ -287,17 +287,13 @@ class ScheduleConformance(ConformanceBase):
         assert scheduler.get_schedule("client-1").last_week_done == date(2026, 11, 30)
 
     def test_a_draft_already_under_review_is_not_overwritten(
-        self,
-        scheduler: WorkerPlanner,
-        scheduling_planner: Planner,
-        tenant: str,
-        week_template: WeekPlanTemplate,
+        self, scheduler: WorkerPlanner, run_due: RunDue, week_template: WeekPlanTemplate
     ) -> None:
         other = scheduler.create_template("By hand", [PlanEntry("mon", "lunch")])
         scheduler.create_instance(other.id, "client-1", "2026-11-30")
         edited = scheduler.start_draft("client-1", "2026-11-30")
         _friday_nine(scheduler, "client-1", week_template)
-        runs = scheduling_planner.run_due(FIRST_RUN, tenant_id=tenant)
+        runs = run_due(FIRST_RUN)
         assert [r.outcome for r in runs] == [RunOutcome.ALREADY_DONE]
         assert scheduler.get_draft("client-1", "2026-11-30") == edited
         assert scheduler.get_schedule("client-1").last_week_done == date(2026, 11, 30)
@@ -399,14 +395,10 @@ class ScheduleConformance(ConformanceBase):
                 worker.get_draft(client, NEXT_WEEK)
 
     def test_a_period_already_done_makes_nothing_new_after_a_reschedule(
-        self,
-        scheduler: WorkerPlanner,
-        scheduling_planner: Planner,
-        tenant: str,
-        week_template: WeekPlanTemplate,
+        self, scheduler: WorkerPlanner, run_due: RunDue, week_template: WeekPlanTemplate
     ) -> None:
         _friday_nine(scheduler, "client-1", week_template)
-        scheduling_planner.run_due(FIRST_RUN, tenant_id=tenant)
+        run_due(FIRST_RUN)
         scheduler.delete_instance("client-1", "2026-11-30")
         # Moved to Saturday of the same week: its period (next week) is done already.
         scheduler.set_schedule(
@@ -416,27 +408,21 @@ class ScheduleConformance(ConformanceBase):
             timezone=ZONE,
             source={"template_id": week_template.id},
         )
-        runs = scheduling_planner.run_due(
-            datetime(2026, 11, 28, 8, 0, tzinfo=UTC), tenant_id=tenant
-        )
+        runs = run_due(datetime(2026, 11, 28, 8, 0, tzinfo=UTC))
         assert [(r.week_start_date, r.outcome) for r in runs] == [
             (date(2026, 11, 30), RunOutcome.ALREADY_DONE)
         ]
         assert scheduler.list_instances(client_ref="client-1").items == ()
 
     def test_one_clients_failure_is_recorded_and_the_others_still_run(
-        self,
-        scheduler: WorkerPlanner,
-        scheduling_planner: Planner,
-        tenant: str,
-        week_template: WeekPlanTemplate,
+        self, scheduler: WorkerPlanner, run_due: RunDue, week_template: WeekPlanTemplate
     ) -> None:
         doomed = scheduler.create_template("Soon gone", sample_days())
         _friday_nine(scheduler, "client-1", week_template)
         _friday_nine(scheduler, "client-2", doomed)
         _friday_nine(scheduler, "client-3", week_template)
         scheduler.delete_template(doomed.id)
-        runs = scheduling_planner.run_due(FIRST_RUN, tenant_id=tenant)
+        runs = run_due(FIRST_RUN)
         outcomes = {r.client_ref: (r.outcome, r.error_code) for r in runs}
         assert outcomes == {
             "client-1": (RunOutcome.PRODUCED, None),
@@ -474,15 +460,11 @@ class ScheduleConformance(ConformanceBase):
         assert [r.outcome for r in runs] == [RunOutcome.PRODUCED]
 
     def test_a_late_run_drafts_the_latest_missed_week_only(
-        self,
-        scheduler: WorkerPlanner,
-        scheduling_planner: Planner,
-        tenant: str,
-        week_template: WeekPlanTemplate,
+        self, scheduler: WorkerPlanner, run_due: RunDue, week_template: WeekPlanTemplate
     ) -> None:
         _friday_nine(scheduler, "client-1", week_template)
         late = FIRST_RUN + timedelta(weeks=2, hours=3)
-        runs = scheduling_planner.run_due(late, tenant_id=tenant)
+        runs = run_due(late)
         assert [(r.week_start_date, r.scheduled_for) for r in runs] == [
             (date(2026, 12, 14), FIRST_RUN + timedelta(weeks=2))
         ]

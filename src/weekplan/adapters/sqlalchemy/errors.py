@@ -17,8 +17,6 @@ from weekplan.adapters.sqlalchemy.schema import instance_key
 from weekplan.errors import (
     ConcurrentUpdate,
     InstanceExists,
-    InvalidInput,
-    StorageError,
     WeekPlanError,
 )
 
@@ -27,7 +25,6 @@ __all__ = [
     "translate",
     "translate_instance_insert",
     "translate_lost_insert",
-    "translate_stored",
 ]
 
 #: The unique key of ``(tenant_id, client_ref, week_start_date)``: one week per client.
@@ -68,11 +65,3 @@ def translate_instance_insert(error: exc.SQLAlchemyError) -> WeekPlanError:
     if driver_error is not None and INSTANCE_KEY.is_violated_by(driver_error):
         return InstanceExists()
     return translate(error)
-
-
-def translate_stored(error: InvalidInput) -> WeekPlanError:
-    """A stored row that fails the domain's checks was not written by weekplan.
-
-    It is the store's problem, not the caller's, so it is not ``InvalidInput``.
-    """
-    return StorageError(f"a stored row is not a valid weekplan value: {error}")

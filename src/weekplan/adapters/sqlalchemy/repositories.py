@@ -9,37 +9,31 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from sqlalchemy import Connection, CursorResult, Executable, Insert, Select
 from sqlalchemy.exc import SQLAlchemyError
 
-from weekplan.adapters._rows import (
-    EntryCodec,
-    decode_check,
-    decode_ruleset,
-    decode_texts,
-    encode_check,
-    encode_ruleset,
-    encode_texts,
-    same_tenant,
+from weekplan.adapters._row_mapping import (
+    DishRows,
+    HistoryRows,
+    InstanceRows,
+    RulesetRows,
+    SlotLockRows,
+    TemplateRows,
 )
 from weekplan.adapters.sqlalchemy.errors import (
     translate,
     translate_instance_insert,
     translate_lost_insert,
 )
-from weekplan.adapters.sqlalchemy.schema import SIGNAL_COLUMNS
 from weekplan.adapters.sqlalchemy.statements import Statements
 from weekplan.domain.dishes import Dish
 from weekplan.domain.history import HistoryKey
-from weekplan.domain.locks import SlotLock
 from weekplan.domain.meal_types import MealType
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
-from weekplan.domain.suggestions import NO_SIGNAL, MealSignals
-from weekplan.domain.text import search_key
-from weekplan.domain.trusted import evolve_checked, from_trusted_fields
-from weekplan.errors import StorageError
+from weekplan.domain.suggestions import MealSignals
+from weekplan.domain.trusted import evolve_checked
 from weekplan.guardrails.model import GuardrailsRuleset
 from weekplan.ports import (
     DishSortKey,
@@ -96,45 +90,14 @@ def _run_many(
         raise translate(exc) from exc
 
 
-def _slot_lock(week: WeekPlanInstance, columns: Sequence[Any]) -> SlotLock:
-    """A lock of ``week`` from the lock columns of ``get_instance_with_locks``."""
-    day_key, slot_key, reason, ingredients, actor, locked_at = columns
-    try:
-        items = decode_texts(ingredients)
-        return SlotLock(
-            tenant_id=week.tenant_id,
-            client_ref=week.client_ref,
-            week_start_date=week.week_start_date,
-            day_key=day_key,
-            slot_key=slot_key,
-            reason=reason,
-            ingredients=items,
-            actor=actor,
-            locked_at=locked_at,
-        )
-    except ValueError as exc:
-        raise StorageError("a stored slot lock is not valid") from exc
-
-
-def _name_key(name: str) -> str:
-    # The domain refuses names whose key would not fit the column (NAME_KEY_MAX).
-    return search_key(name)
-
-
 class SqlTemplateRepository:
     """Templates in ``weekplan_templates``."""
 
-    def __init__(self, source: ConnectionSource, statements: Statements, codec: EntryCodec):
+    def __init__(self, source: ConnectionSource, statements: Statements, rows: TemplateRows):
         self._source = source
         self._sql = statements
-        self._codec = codec
-
-    def _template(self, row: Sequence[Any]) -> WeekPlanTemplate:
-        # The row was a checked template when weekplan wrote it (see .trusted);
-        # its entries are checked once each by the codec, which interns them.
-        return from_trusted_fields(
-            WeekPlanTemplate, row[0], row[1], row[2], self._codec.decode(row[3]), *row[4:7]
-        )
+        self._rows = rows
+        self._template = rows.from_row
 
     def get(self, tenant_id: str, template_id: str) -> WeekPlanTemplate | None:
         """The template, or ``None``."""
@@ -163,13 +126,13 @@ class SqlTemplateRepository:
 
     def add(self, tenant_id: str, template: WeekPlanTemplate) -> None:
         """Insert a new template."""
-        same_tenant(tenant_id, template.tenant_id)
-        _run(self._source.writer(), self._sql.insert_template, self._values(template))
+        _run(
+            self._source.writer(), self._sql.insert_template, self._rows.values(tenant_id, template)
+        )
 
     def replace(self, tenant_id: str, template: WeekPlanTemplate, *, expected_version: int) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
-        same_tenant(tenant_id, template.tenant_id)
-        params = self._values(template)
+        params = self._rows.values(tenant_id, template)
         params.update(b_tenant_id=tenant_id, b_id=template.id, b_expected_version=expected_version)
         del params["tenant_id"], params["id"]
         result: CursorResult[Any] = _run(self._source.writer(), self._sql.replace_template, params)
@@ -184,18 +147,11 @@ class SqlTemplateRepository:
         )
         return result.rowcount == 1
 
-    def _values(self, template: WeekPlanTemplate) -> dict[str, Any]:
-        return {
-            "tenant_id": template.tenant_id,
-            "id": template.id,
-            "name": template.name,
-            "name_key": _name_key(template.name),
-            "days": self._codec.encode(template.days),
-            "version": template.version,
-            "created_at": template.created_at,
-            "updated_at": template.updated_at,
-        }
 
+#: Where the client's ruleset and then a lock's columns are, after the week's, in the
+#: rows of ``get_instance`` and ``get_instance_with_locks``.
+_ASSIGNED: Final = len(InstanceRows.columns)
+_LOCK: Final = _ASSIGNED + 1
 
 #: What one unit of work has learnt of ``(tenant_id, client_ref)`` -> the hash of
 #: the ruleset the client is on (``None``: none), read along with an instance.
@@ -209,23 +165,16 @@ class SqlInstanceRepository:
         self,
         source: ConnectionSource,
         statements: Statements,
-        codec: EntryCodec,
+        rows: InstanceRows,
+        locks: SlotLockRows,
         assignments: KnownAssignments,
     ):
         self._source = source
         self._sql = statements
-        self._codec = codec
+        self._rows = rows
+        self._instance = rows.from_row
+        self._locks = locks
         self._assignments = assignments
-
-    def _instance(self, row: Sequence[Any]) -> WeekPlanInstance:
-        days = self._codec.decode(row[5])
-        # Until its first edit an instance's days are its snapshot: decode that once.
-        snapshot = days if row[6] == row[5] else self._codec.decode(row[6])
-        guardrails = None if row[10] is None else decode_check(row[10])
-        # As for templates: a row weekplan wrote, rebuilt without a second check.
-        return from_trusted_fields(
-            WeekPlanInstance, *row[0:5], days, snapshot, *row[7:10], guardrails, ()
-        )
 
     def get(
         self, tenant_id: str, client_ref: str, week_start_date: date
@@ -240,7 +189,7 @@ class SqlInstanceRepository:
         if row is None:
             return None
         # An assignment already known (read under the client's lock) stays.
-        self._assignments.setdefault((tenant_id, client_ref), row[11])
+        self._assignments.setdefault((tenant_id, client_ref), row[_ASSIGNED])
         return self._instance(row)
 
     def get_with_locks(
@@ -254,13 +203,14 @@ class SqlInstanceRepository:
         if not rows:
             return None
         first = rows[0]
-        self._assignments.setdefault((tenant_id, client_ref), first[11])
+        self._assignments.setdefault((tenant_id, client_ref), first[_ASSIGNED])
         instance = self._instance(first)
-        if first[12] is None:
+        if first[_LOCK] is None:
             # The outer join's one row of a week without locks.
             return instance
+        of_week = self._locks.of_week
         locks = sorted(
-            (_slot_lock(instance, row[12:18]) for row in rows),
+            (of_week(instance, row[_LOCK:]) for row in rows),
             key=lambda lock: (lock.day_key.position, lock.slot_key),
         )
         return evolve_checked(instance, locks=tuple(locks))
@@ -292,10 +242,10 @@ class SqlInstanceRepository:
 
     def add(self, tenant_id: str, instance: WeekPlanInstance) -> None:
         """Insert a new instance, or raise ``InstanceExists`` if its key is taken."""
-        same_tenant(tenant_id, instance.tenant_id)
+        values = self._rows.values(tenant_id, instance)
         connection = self._source.writer()
         try:
-            connection.execute(self._sql.insert_instance, self._values(instance))
+            connection.execute(self._sql.insert_instance, values)
         except SQLAlchemyError as exc:
             raise translate_instance_insert(exc) from exc
 
@@ -309,10 +259,7 @@ class SqlInstanceRepository:
         """
         if not instances:
             return ()
-        rows = []
-        for instance in instances:
-            same_tenant(tenant_id, instance.tenant_id)
-            rows.append(self._values(instance))
+        rows = [self._rows.values(tenant_id, instance) for instance in instances]
         writer = self._source.writer()
         _run_many(writer, self._sql.insert_instances_unless_taken, rows)
         stored = _run(
@@ -329,8 +276,7 @@ class SqlInstanceRepository:
 
     def replace(self, tenant_id: str, instance: WeekPlanInstance, *, expected_version: int) -> bool:
         """Compare-and-set on the instance's key, id and version."""
-        same_tenant(tenant_id, instance.tenant_id)
-        params = self._values(instance)
+        params = self._rows.values(tenant_id, instance)
         params.update(
             b_tenant_id=tenant_id,
             b_client_ref=instance.client_ref,
@@ -352,48 +298,15 @@ class SqlInstanceRepository:
         )
         return result.rowcount == 1
 
-    def _values(self, instance: WeekPlanInstance) -> dict[str, Any]:
-        encode = self._codec.encode
-        return {
-            "tenant_id": instance.tenant_id,
-            "id": instance.id,
-            "template_id": instance.template_id,
-            "client_ref": instance.client_ref,
-            "week_start_date": instance.week_start_date,
-            "days": encode(instance.days),
-            "template_snapshot": encode(instance.template_snapshot),
-            "version": instance.version,
-            "created_at": instance.created_at,
-            "updated_at": instance.updated_at,
-            "guardrails": encode_check(instance.guardrails),
-        }
-
 
 class SqlDishRepository:
     """The tenant's dish catalog in ``weekplan_dishes``."""
 
-    def __init__(self, source: ConnectionSource, statements: Statements):
+    def __init__(self, source: ConnectionSource, statements: Statements, rows: DishRows):
         self._source = source
         self._sql = statements
-
-    @staticmethod
-    def _dish(row: Sequence[Any]) -> Dish:
-        try:
-            meal_types = tuple(MealType(value) for value in decode_texts(row[3]))
-        except ValueError as exc:
-            raise StorageError("a stored dish names an unknown meal type") from exc
-        # The lists were checked and made unique when the dish was written.
-        return from_trusted_fields(
-            Dish,
-            row[0],
-            row[1],
-            row[2],
-            meal_types,
-            tuple(decode_texts(row[4])),
-            tuple(decode_texts(row[5])),
-            tuple(decode_texts(row[6])),
-            *row[7:10],
-        )
+        self._rows = rows
+        self._dish = rows.from_row
 
     def get_many(self, tenant_id: str, dish_ids: Collection[str]) -> Mapping[str, Dish]:
         """The dishes of this tenant among ``dish_ids``, by id, read with one ``SELECT ... IN``."""
@@ -426,9 +339,9 @@ class SqlDishRepository:
 
     def add(self, tenant_id: str, dish: Dish, *, signals: MealSignals | None = None) -> None:
         """Insert a new dish; ``ConcurrentUpdate`` if a concurrent call inserted its id first."""
-        same_tenant(tenant_id, dish.tenant_id)
+        values = self._rows.values(tenant_id, dish, signals)
         try:
-            self._source.writer().execute(self._sql.insert_dish, self._values(dish, signals))
+            self._source.writer().execute(self._sql.insert_dish, values)
         except SQLAlchemyError as exc:
             raise translate_lost_insert(exc) from exc
 
@@ -441,8 +354,7 @@ class SqlDishRepository:
         signals: MealSignals | None = None,
     ) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
-        same_tenant(tenant_id, dish.tenant_id)
-        params = self._values(dish, signals)
+        params = self._rows.values(tenant_id, dish, signals)
         params.update(b_tenant_id=tenant_id, b_id=dish.id, b_expected_version=expected_version)
         del params["tenant_id"], params["id"]
         result: CursorResult[Any] = _run(self._source.writer(), self._sql.replace_dish, params)
@@ -459,7 +371,7 @@ class SqlDishRepository:
         self, tenant_id: str, dish_id: str, *, version: int, signals: MealSignals
     ) -> bool:
         """Store the dish's signals if its stored version is ``version``; one ``UPDATE``."""
-        params = _signal_values(signals)
+        params = self._rows.signal_values(signals)
         params.update(b_tenant_id=tenant_id, b_id=dish_id, b_version=version)
         result: CursorResult[Any] = _run(self._source.writer(), self._sql.set_dish_signals, params)
         return result.rowcount == 1
@@ -509,30 +421,6 @@ class SqlDishRepository:
         result = _run(self._source.reader(), statement, params)
         return [(row[0], self._dish(row[1:])) for row in result]
 
-    @staticmethod
-    def _values(dish: Dish, signals: MealSignals | None) -> dict[str, Any]:
-        encode = encode_texts
-        return {
-            **_signal_values(signals),
-            "tenant_id": dish.tenant_id,
-            "id": dish.id,
-            "name": dish.name,
-            "name_key": _name_key(dish.name),
-            "meal_types": encode([meal_type.value for meal_type in dish.meal_types]),
-            "tags": encode(dish.tags),
-            "ingredients": encode(dish.ingredients),
-            "steps": encode(dish.steps),
-            "version": dish.version,
-            "created_at": dish.created_at,
-            "updated_at": dish.updated_at,
-        }
-
-
-def _signal_values(signals: MealSignals | None) -> dict[str, Any]:
-    if signals is None:
-        return dict(zip(SIGNAL_COLUMNS, ("", *(NO_SIGNAL for _ in MealType)), strict=True))
-    return dict(zip(SIGNAL_COLUMNS, (signals.vocabulary, *signals.ranks), strict=True))
-
 
 class SqlMealHistoryRepository:
     """Running totals of the planning history in ``weekplan_meal_history``.
@@ -546,24 +434,22 @@ class SqlMealHistoryRepository:
     most one row per ``(slot kind, dish)`` ever planned, so rows stay few.
     """
 
-    def __init__(self, source: ConnectionSource, statements: Statements):
+    def __init__(self, source: ConnectionSource, statements: Statements, rows: HistoryRows):
         self._source = source
         self._sql = statements
+        self._rows = rows
 
     def apply_delta(self, tenant_id: str, deltas: Mapping[HistoryKey, int]) -> None:
         """Add each delta to its total, in one statement; a total never goes below zero."""
         if not deltas:
             return
-        rows = [
-            {"tenant_id": tenant_id, "slot_kind": kind, "dish_id": dish_id, "count": change}
-            for (kind, dish_id), change in deltas.items()
-        ]
+        rows = [self._rows.values(tenant_id, key, change) for key, change in deltas.items()]
         _run_many(self._source.writer(), self._sql.add_to_history, rows)
 
     def counts(self, tenant_id: str) -> Mapping[HistoryKey, int]:
         """Every positive total of the tenant: one range of the primary key."""
         result = _run(self._source.reader(), self._sql.history_counts, {"tenant_id": tenant_id})
-        return {(kind, dish_id): count for kind, dish_id, count in result}
+        return dict(map(self._rows.from_row, result))
 
 
 class SqlRulesetRepository:
@@ -575,10 +461,15 @@ class SqlRulesetRepository:
     """
 
     def __init__(
-        self, source: ConnectionSource, statements: Statements, assignments: KnownAssignments
+        self,
+        source: ConnectionSource,
+        statements: Statements,
+        rows: RulesetRows,
+        assignments: KnownAssignments,
     ):
         self._source = source
         self._sql = statements
+        self._rows = rows
         self._assignments = assignments
 
     def get(self, tenant_id: str, content_hash: str) -> GuardrailsRuleset | None:
@@ -589,7 +480,7 @@ class SqlRulesetRepository:
             {"tenant_id": tenant_id, "content_hash": content_hash},
         )
         row = result.first()
-        return None if row is None else decode_ruleset(row[0])
+        return None if row is None else self._rows.from_row(row)
 
     def list(
         self,
@@ -607,20 +498,14 @@ class SqlRulesetRepository:
             params["after_diet"], params["after_version"], params["after_hash"] = after
         statement = self._sql.list_rulesets(diet_id=diet_id is not None, after=after is not None)
         result = _run(self._source.reader(), statement, params)
-        return [decode_ruleset(row[0]) for row in result]
+        return [self._rows.from_row(row) for row in result]
 
     def add(self, tenant_id: str, ruleset: GuardrailsRuleset) -> None:
         """Store the ruleset unless this tenant already has its hash (then nothing changes)."""
         _run(
             self._source.writer(),
             self._sql.add_ruleset,
-            {
-                "tenant_id": tenant_id,
-                "content_hash": ruleset.content_hash,
-                "diet_id": ruleset.diet_id,
-                "version": ruleset.version,
-                "document": encode_ruleset(ruleset),
-            },
+            self._rows.values(tenant_id, ruleset),
         )
 
     def assigned(self, tenant_id: str, client_ref: str) -> str | None:

@@ -6,15 +6,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Executable, Row
+from sqlalchemy import Connection, Executable
 from sqlalchemy.exc import SQLAlchemyError
 
-from weekplan.adapters._rows import decode_run_days, encode_run_days, same_tenant
+from weekplan.adapters._row_mapping import RunRows
 from weekplan.adapters.sqlalchemy.errors import translate
 from weekplan.adapters.sqlalchemy.repositories import ConnectionSource
 from weekplan.adapters.sqlalchemy.run_statements import RunStatements
 from weekplan.domain.runs import GenerationRun
-from weekplan.errors import InvalidInput, StorageError
 from weekplan.ports import RunSortKey
 
 __all__ = ["SqlRunRepository"]
@@ -27,44 +26,17 @@ def _run(connection: Connection, statement: Executable, params: dict[str, Any]) 
         raise translate(exc) from exc
 
 
-def _record(row: Row[Any]) -> GenerationRun:
-    values = dict(row._mapping)  # SQLAlchemy's public mapping view of a row
-    values["days"] = decode_run_days(values["days"])
-    try:
-        return GenerationRun(**values)
-    except (InvalidInput, TypeError, ValueError) as exc:
-        raise StorageError("a stored generation run is not a valid run") from exc
-
-
 class SqlRunRepository:
     """Generation runs: inserted once, listed newest first, counted for the quota."""
 
-    def __init__(self, source: ConnectionSource, statements: RunStatements) -> None:
+    def __init__(self, source: ConnectionSource, statements: RunStatements, rows: RunRows) -> None:
         self._source = source
         self._sql = statements
+        self._rows = rows
 
     def add(self, tenant_id: str, run: GenerationRun) -> None:
         """Insert the run; there is no statement to change it afterwards."""
-        same_tenant(tenant_id, run.tenant_id)
-        values = {
-            "tenant_id": run.tenant_id,
-            "id": run.id,
-            "client_ref": run.client_ref,
-            "week_start_date": run.week_start_date,
-            "run_type": run.run_type.value,
-            "status": run.status.value,
-            "started_at": run.started_at,
-            "attempts": run.attempts,
-            "duration_ms": run.duration_ms,
-            "generator": run.generator,
-            "generator_version": run.generator_version,
-            "days": encode_run_days(run.days),
-            "ruleset_hash": run.ruleset_hash,
-            "seed": run.seed,
-            "draft_version": run.draft_version,
-            "error_code": run.error_code,
-            "error_message": run.error_message,
-        }
+        values = self._rows.values(tenant_id, run)
         _run(self._source.writer(), self._sql.insert_run, values)
 
     def list(
@@ -82,7 +54,7 @@ class SqlRunRepository:
         if before is not None:
             params["before_at"], params["before_id"] = before
         statement = self._sql.list_runs(client=client_ref is not None, before=before is not None)
-        return [_record(row) for row in _run(self._source.reader(), statement, params)]
+        return [self._rows.from_row(row) for row in _run(self._source.reader(), statement, params)]
 
     def counted_starts(
         self, tenant_id: str, *, client_ref: str | None, after: datetime

@@ -15,11 +15,13 @@ from typing import Any, Final
 from sqlalchemy import Insert, Select, bindparam, insert, select, tuple_
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
+from weekplan.adapters._row_mapping import RunRows
 from weekplan.adapters.sqlalchemy.schema import generation_locks, generation_runs
 
 __all__ = ["RUN_COLUMNS", "RunStatements"]
 
-RUN_COLUMNS: Final = tuple(generation_runs.c)
+#: The columns a run's row mapper reads, in its order.
+RUN_COLUMNS: Final = tuple(generation_runs.c[name] for name in RunRows.columns)
 
 
 class RunStatements:

@@ -18,38 +18,23 @@ locks and needs none: the store begins every unit of work with
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from datetime import datetime, time
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Executable, Select, bindparam, delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from weekplan.adapters._rows import same_tenant
-from weekplan.adapters.sqlalchemy.errors import translate, translate_stored
+from weekplan.adapters._row_mapping import ScheduleRows
+from weekplan.adapters.sqlalchemy.errors import translate
 from weekplan.adapters.sqlalchemy.repositories import ConnectionSource
 from weekplan.adapters.sqlalchemy.schedule_schema import schedules as table
-from weekplan.domain.schedules import Schedule, ScheduleRule, ScheduleSource
-from weekplan.errors import InvalidInput
+from weekplan.domain.schedules import Schedule
 
 __all__ = ["SqlScheduleRepository", "claim_statement"]
 
-_COLUMNS = (
-    table.c.tenant_id,
-    table.c.client_ref,
-    table.c.weekday,
-    table.c.wall_time,
-    table.c.timezone,
-    table.c.weeks_ahead,
-    table.c.source_kind,
-    table.c.template_id,
-    table.c.next_run_at,
-    table.c.last_week_done,
-    table.c.last_run_at,
-    table.c.last_outcome,
-    table.c.last_error_code,
-    table.c.last_error_message,
-)
+#: The columns a schedule's row mapper reads, in its order.
+_COLUMNS = tuple(table.c[name] for name in ScheduleRows.columns)
 
 _DUE_INDEX = "ix_weekplan_schedules_next_run_at_tenant_id_901a8cee"
 _TENANT_DUE_INDEX = "ix_weekplan_schedules_next_run_at_client_ref"
@@ -88,54 +73,13 @@ def claim_statement(
     return query
 
 
-def _row(schedule: Schedule) -> dict[str, Any]:
-    return {
-        "tenant_id": schedule.tenant_id,
-        "client_ref": schedule.client_ref,
-        "weekday": schedule.rule.weekday.value,
-        "wall_time": schedule.rule.time.strftime("%H:%M"),
-        "timezone": schedule.rule.timezone,
-        "weeks_ahead": schedule.weeks_ahead,
-        "source_kind": schedule.source.kind.value,
-        "template_id": schedule.source.template_id,
-        "next_run_at": schedule.next_run_at,
-        "last_week_done": schedule.last_week_done,
-        "last_run_at": schedule.last_run_at,
-        "last_outcome": None if schedule.last_outcome is None else schedule.last_outcome.value,
-        "last_error_code": schedule.last_error_code,
-        "last_error_message": schedule.last_error_message,
-    }
-
-
-def _schedule(row: Mapping[str, Any]) -> Schedule:
-    try:
-        last_week_done = row["last_week_done"]
-        if isinstance(last_week_done, datetime):
-            last_week_done = last_week_done.date()
-        return Schedule(
-            row["tenant_id"],
-            row["client_ref"],
-            ScheduleRule(row["weekday"], time.fromisoformat(row["wall_time"]), row["timezone"]),
-            weeks_ahead=row["weeks_ahead"],
-            source=ScheduleSource(row["source_kind"], row["template_id"]),
-            next_run_at=row["next_run_at"],
-            last_week_done=last_week_done,
-            last_run_at=row["last_run_at"],
-            last_outcome=row["last_outcome"],
-            last_error_code=row["last_error_code"],
-            last_error_message=row["last_error_message"],
-        )
-    except (InvalidInput, ValueError) as exc:
-        problem = exc if isinstance(exc, InvalidInput) else InvalidInput.at(("row",), str(exc))
-        raise translate_stored(problem) from exc
-
-
 class SqlScheduleRepository:
     """Schedules in ``weekplan_schedules``, one row per ``(tenant_id, client_ref)``."""
 
-    def __init__(self, source: ConnectionSource, dialect_name: str) -> None:
+    def __init__(self, source: ConnectionSource, dialect_name: str, rows: ScheduleRows) -> None:
         self._source = source
         self._dialect_name = dialect_name
+        self._rows = rows
 
     def _run(self, statement: Executable, params: Any = None, *, write: bool = False) -> Any:
         connection = self._source.writer() if write else self._source.reader()
@@ -149,8 +93,8 @@ class SqlScheduleRepository:
         query = select(*_COLUMNS).where(
             table.c.tenant_id == tenant_id, table.c.client_ref == client_ref
         )
-        row = self._run(query).mappings().first()
-        return None if row is None else _schedule(row)
+        row = self._run(query).first()
+        return None if row is None else self._rows.from_row(row)
 
     def list(self, tenant_id: str, *, after: str | None, limit: int) -> Sequence[Schedule]:
         """Up to ``limit`` schedules by ``client_ref``, strictly after ``after``."""
@@ -158,12 +102,11 @@ class SqlScheduleRepository:
         if after is not None:
             query = query.where(table.c.client_ref > after)
         query = query.order_by(table.c.client_ref).limit(limit)
-        return [_schedule(row) for row in self._run(query).mappings()]
+        return [self._rows.from_row(row) for row in self._run(query)]
 
     def put(self, tenant_id: str, schedule: Schedule) -> None:
         """Update the client's row, or insert it if there is none."""
-        same_tenant(tenant_id, schedule.tenant_id)
-        values = _row(schedule)
+        values = self._rows.values(tenant_id, schedule)
         changed = self._run(
             update(table)
             .where(table.c.tenant_id == tenant_id, table.c.client_ref == schedule.client_ref)
@@ -185,8 +128,8 @@ class SqlScheduleRepository:
     ) -> Sequence[Schedule]:
         """Lock and return up to ``limit`` due schedules that no one else holds."""
         query = claim_statement(self._dialect_name, tenant_id=tenant_id, client_ref=client_ref)
-        rows = self._run(query, {"now": now, "limit": limit}, write=True).mappings()
-        return [_schedule(row) for row in rows]
+        rows = self._run(query, {"now": now, "limit": limit}, write=True)
+        return [self._rows.from_row(row) for row in rows]
 
     def due_tenants(self, now: datetime, *, limit: int) -> builtins.list[str]:
         """Distinct tenants with a due schedule, in order (nothing is locked)."""

@@ -43,6 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import mysql
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from weekplan.adapters._row_mapping import SIGNAL_COLUMNS, rank_column
 from weekplan.domain.limits import (
     CLIENT_REF_MAX,
     CONTENT_HASH_MAX,
@@ -138,15 +139,6 @@ _MYSQL_TABLE: Final[dict[str, Any]] = {
 # Rows inserted without signals (older code, a host's own INSERT) have none.
 _NO_SIGNALS: Final[dict[str, Any]] = {"default": "", "server_default": ""}
 _NO_RANK: Final[dict[str, Any]] = {"default": NO_SIGNAL, "server_default": str(NO_SIGNAL)}
-
-
-def rank_column(meal_type: MealType) -> str:
-    """The ``weekplan_dishes`` column of a dish's rank for ``meal_type``: ``lunch_rank``."""
-    return f"{meal_type.value}_rank"
-
-
-#: The columns a dish's :class:`MealSignals` are stored in, in this order.
-SIGNAL_COLUMNS: Final = ("signals_vocabulary", *(rank_column(meal) for meal in MealType))
 
 
 def _key(length: int) -> TypeEngine[str]:

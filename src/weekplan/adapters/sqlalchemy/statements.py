@@ -26,6 +26,7 @@ from sqlalchemy import (
     Insert,
     Integer,
     Select,
+    Table,
     Update,
     and_,
     bindparam,
@@ -40,8 +41,15 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import mysql, postgresql, sqlite
-from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.sql.elements import BindParameter, ColumnClause
 
+from weekplan.adapters._row_mapping import (
+    DishRows,
+    InstanceRows,
+    RulesetRows,
+    SlotLockRows,
+    TemplateRows,
+)
 from weekplan.adapters.sqlalchemy.schema import (
     SIGNAL_COLUMNS,
     client_locks,
@@ -59,53 +67,26 @@ from weekplan.domain.suggestions import NO_SIGNAL
 
 __all__ = ["Statements"]
 
-_TEMPLATE_COLUMNS: Final = (
-    templates.c.id,
-    templates.c.tenant_id,
-    templates.c.name,
-    templates.c.days,
-    templates.c.version,
-    templates.c.created_at,
-    templates.c.updated_at,
-)
-_INSTANCE_COLUMNS: Final = (
-    instances.c.id,
-    instances.c.tenant_id,
-    instances.c.template_id,
-    instances.c.client_ref,
-    instances.c.week_start_date,
-    instances.c.days,
-    instances.c.template_snapshot,
-    instances.c.version,
-    instances.c.created_at,
-    instances.c.updated_at,
-    instances.c.guardrails,
-)
+# The columns each row mapper reads, in its order (see weekplan.adapters._row_mapping).
+_TEMPLATE_COLUMNS: Final = tuple(templates.c[name] for name in TemplateRows.columns)
+_INSTANCE_COLUMNS: Final = tuple(instances.c[name] for name in InstanceRows.columns)
 #: A lock's columns after the week's (and its ruleset's) in ``get_instance_with_locks``.
-_WEEK_LOCK_COLUMNS: Final = (
-    slot_locks.c.day_key,
-    slot_locks.c.slot_key,
-    slot_locks.c.reason,
-    slot_locks.c.ingredients,
-    slot_locks.c.actor,
-    slot_locks.c.locked_at,
-)
-_RULESET_COLUMNS: Final = (rulesets.c.document,)
-
-_DISH_COLUMNS: Final = (
-    dishes.c.id,
-    dishes.c.tenant_id,
-    dishes.c.name,
-    dishes.c.meal_types,
-    dishes.c.tags,
-    dishes.c.ingredients,
-    dishes.c.steps,
-    dishes.c.version,
-    dishes.c.created_at,
-    dishes.c.updated_at,
-)
+_WEEK_LOCK_COLUMNS: Final = tuple(slot_locks.c[name] for name in SlotLockRows.slot_columns)
+_RULESET_COLUMNS: Final = tuple(rulesets.c[name] for name in RulesetRows.columns)
+_DISH_COLUMNS: Final = tuple(dishes.c[name] for name in DishRows.columns)
 
 TemplateListShape = tuple[bool, bool]
+
+
+def _set_all_but(table: Table, *key: str) -> dict[str, BindParameter[Any]]:
+    """``SET`` every column of ``table`` but ``key`` to the parameter of its name.
+
+    The parameters are the row layer's values of a whole row (the key's bound
+    under other names, ``b_<column>``, for the ``WHERE`` clause).
+    """
+    return {column.name: bindparam(column.name) for column in table.c if column.name not in key}
+
+
 InstanceListShape = tuple[bool, bool, bool]
 
 
@@ -134,14 +115,7 @@ class Statements:
                 t.id == bindparam("b_id"),
                 t.version == bindparam("b_expected_version"),
             )
-            .values(
-                name=bindparam("name"),
-                name_key=bindparam("name_key"),
-                days=bindparam("days"),
-                version=bindparam("version"),
-                created_at=bindparam("created_at"),
-                updated_at=bindparam("updated_at"),
-            )
+            .values(_set_all_but(templates, "tenant_id", "id"))
         )
         self.delete_template: Final[Delete] = delete(templates).where(
             t.tenant_id == bindparam("tenant_id"), t.id == bindparam("id")
@@ -196,15 +170,8 @@ class Statements:
                 i.id == bindparam("b_id"),
                 i.version == bindparam("b_expected_version"),
             )
-            .values(
-                template_id=bindparam("template_id"),
-                days=bindparam("days"),
-                template_snapshot=bindparam("template_snapshot"),
-                version=bindparam("version"),
-                created_at=bindparam("created_at"),
-                updated_at=bindparam("updated_at"),
-                guardrails=bindparam("guardrails"),
-            )
+            # The week's key never changes: an update never moves it to another week.
+            .values(_set_all_but(instances, "tenant_id", "id", "client_ref", "week_start_date"))
         )
         self.delete_instance: Final[Delete] = delete(instances).where(
             i.tenant_id == bindparam("tenant_id"),
@@ -225,23 +192,7 @@ class Statements:
                 d.id == bindparam("b_id"),
                 d.version == bindparam("b_expected_version"),
             )
-            .values(
-                {
-                    column: bindparam(column)
-                    for column in (
-                        "name",
-                        "name_key",
-                        "meal_types",
-                        "tags",
-                        "ingredients",
-                        "steps",
-                        "version",
-                        "created_at",
-                        "updated_at",
-                        *SIGNAL_COLUMNS,
-                    )
-                }
-            )
+            .values(_set_all_but(dishes, "tenant_id", "id"))
         )
         self.set_dish_signals: Final[Update] = (
             update(dishes)

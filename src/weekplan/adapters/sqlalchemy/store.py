@@ -41,6 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import StaticPool
 
+from weekplan.adapters._row_mapping import TableRows
 from weekplan.adapters._rows import EntryCodec
 from weekplan.adapters.sqlalchemy.direct_reads import DirectRead, observed
 from weekplan.adapters.sqlalchemy.errors import translate
@@ -227,7 +228,7 @@ class SqlAlchemyUnitOfWork:
         """The templates, seen through this unit of work."""
         if self._templates is None:
             store = self._store
-            self._templates = SqlTemplateRepository(self, store._statements, store._codec)
+            self._templates = SqlTemplateRepository(self, store._statements, store._rows.templates)
         return self._templates
 
     @property
@@ -235,8 +236,9 @@ class SqlAlchemyUnitOfWork:
         """The instances, seen through this unit of work."""
         if self._instances is None:
             store = self._store
+            rows = store._rows
             self._instances = SqlInstanceRepository(
-                self, store._statements, store._codec, self._assignments
+                self, store._statements, rows.instances, rows.locks, self._assignments
             )
         return self._instances
 
@@ -244,28 +246,36 @@ class SqlAlchemyUnitOfWork:
     def dishes(self) -> SqlDishRepository:
         """The dish catalog, seen through this unit of work."""
         if self._dishes is None:
-            self._dishes = SqlDishRepository(self, self._store._statements)
+            self._dishes = SqlDishRepository(
+                self, self._store._statements, self._store._rows.dishes
+            )
         return self._dishes
 
     @property
     def meal_history(self) -> SqlMealHistoryRepository:
         """The planning history totals, seen through this unit of work."""
         if self._meal_history is None:
-            self._meal_history = SqlMealHistoryRepository(self, self._store._statements)
+            store = self._store
+            self._meal_history = SqlMealHistoryRepository(
+                self, store._statements, store._rows.history
+            )
         return self._meal_history
 
     @property
     def rulesets(self) -> SqlRulesetRepository:
         """The guardrails rulesets and client assignments, seen through this unit of work."""
         if self._rulesets is None:
-            self._rulesets = SqlRulesetRepository(self, self._store._statements, self._assignments)
+            store = self._store
+            self._rulesets = SqlRulesetRepository(
+                self, store._statements, store._rows.rulesets, self._assignments
+            )
         return self._rulesets
 
     @property
     def runs(self) -> SqlRunRepository:
         """The generation runs, seen through this unit of work."""
         if self._runs is None:
-            self._runs = SqlRunRepository(self, self._store._run_statements)
+            self._runs = SqlRunRepository(self, self._store._run_statements, self._store._rows.runs)
         return self._runs
 
     # -- the optional workflow capability (weekplan.workflow_ports) ---------------
@@ -277,8 +287,8 @@ class SqlAlchemyUnitOfWork:
             sql = self._store._workflow_statements
             self._workflow = (
                 SqlChangeLogRepository(self, sql),
-                SqlSlotLockRepository(self, sql),
-                SqlDraftRepository(self, sql, self._store._codec),
+                SqlSlotLockRepository(self, sql, self._store._rows.locks),
+                SqlDraftRepository(self, sql, self._store._rows.drafts),
             )
         return self._workflow
 
@@ -301,7 +311,9 @@ class SqlAlchemyUnitOfWork:
     def schedules(self) -> SqlScheduleRepository:
         """The schedules (an optional capability, see weekplan.schedule_ports)."""
         if self._schedules is None:
-            self._schedules = SqlScheduleRepository(self, self._store.dialect_name)
+            self._schedules = SqlScheduleRepository(
+                self, self._store.dialect_name, self._store._rows.schedules
+            )
         return self._schedules
 
     # -- ConnectionSource ---------------------------------------------------------
@@ -599,6 +611,8 @@ class SqlAlchemyStore:
         self._run_statements = RunStatements(dialect_name)
         self._workflow_statements = WorkflowStatements(dialect_name)
         self._codec = EntryCodec()
+        # Every table's rows to domain values and back, through that one codec.
+        self._rows = TableRows(self._codec)
 
     def _direct_read(self, statement: Select[Any]) -> DirectRead:
         """The statement compiled once for the direct path (see ``read_rows``)."""

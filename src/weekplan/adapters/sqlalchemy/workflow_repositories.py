@@ -14,14 +14,8 @@ from typing import Any
 from sqlalchemy import CursorResult, Executable
 from sqlalchemy.exc import SQLAlchemyError
 
-from weekplan.adapters._rows import (
-    EntryCodec,
-    decode_draft_check,
-    decode_texts,
-    encode_draft_check,
-    encode_texts,
-    same_tenant,
-)
+from weekplan.adapters._row_mapping import DraftRows, SlotLockRows
+from weekplan.adapters._rows import same_tenant
 from weekplan.adapters.sqlalchemy.errors import translate, translate_lost_insert
 from weekplan.adapters.sqlalchemy.repositories import ConnectionSource
 from weekplan.adapters.sqlalchemy.workflow_statements import WorkflowStatements
@@ -145,9 +139,12 @@ def _record(row: Any) -> ChangeRecord:
 class SqlSlotLockRepository:
     """Locked slots in ``weekplan_slot_locks``."""
 
-    def __init__(self, source: ConnectionSource, statements: WorkflowStatements) -> None:
+    def __init__(
+        self, source: ConnectionSource, statements: WorkflowStatements, rows: SlotLockRows
+    ) -> None:
         self._source = source
         self._sql = statements
+        self._rows = rows
 
     def of_week(self, tenant_id: str, client_ref: str, week_start_date: date) -> Sequence[SlotLock]:
         """Every lock of the week: one range of the primary key."""
@@ -157,23 +154,12 @@ class SqlSlotLockRepository:
             "week_start_date": week_start_date,
         }
         result = _run(self._source, self._sql.locks_of_week, params, write=False)
-        return [_lock(row) for row in result]
+        return [self._rows.from_row(row) for row in result]
 
     def put(self, tenant_id: str, lock: SlotLock) -> None:
         """Store the lock, replacing the slot's lock (a delete, then an insert)."""
-        same_tenant(tenant_id, lock.tenant_id)
+        row = self._rows.values(tenant_id, lock)
         self.remove(tenant_id, lock.client_ref, lock.week_start_date, lock.key)
-        row = {
-            "tenant_id": lock.tenant_id,
-            "client_ref": lock.client_ref,
-            "week_start_date": lock.week_start_date,
-            "day_key": lock.day_key.value,
-            "slot_key": lock.slot_key,
-            "reason": lock.reason,
-            "ingredients": encode_texts(lock.ingredients),
-            "actor": lock.actor,
-            "locked_at": lock.locked_at,
-        }
         _run(self._source, self._sql.insert_lock, row, write=True)
 
     def remove(self, tenant_id: str, client_ref: str, week_start_date: date, slot: SlotKey) -> bool:
@@ -198,33 +184,15 @@ class SqlSlotLockRepository:
         _run(self._source, self._sql.delete_week_locks, params, write=True)
 
 
-def _lock(row: Any) -> SlotLock:
-    try:
-        ingredients = decode_texts(row.ingredients)
-        return SlotLock(
-            tenant_id=row.tenant_id,
-            client_ref=row.client_ref,
-            week_start_date=row.week_start_date,
-            day_key=row.day_key,
-            slot_key=row.slot_key,
-            reason=row.reason,
-            ingredients=ingredients,
-            actor=row.actor,
-            locked_at=row.locked_at,
-        )
-    except ValueError as exc:
-        raise StorageError("a stored slot lock is not valid") from exc
-
-
 class SqlDraftRepository:
     """Drafts in ``weekplan_drafts``, one per client week."""
 
     def __init__(
-        self, source: ConnectionSource, statements: WorkflowStatements, codec: EntryCodec
+        self, source: ConnectionSource, statements: WorkflowStatements, rows: DraftRows
     ) -> None:
         self._source = source
         self._sql = statements
-        self._codec = codec
+        self._rows = rows
 
     def get(self, tenant_id: str, client_ref: str, week_start_date: date) -> WeekDraft | None:
         """The week's draft, or ``None``."""
@@ -234,13 +202,13 @@ class SqlDraftRepository:
             "week_start_date": week_start_date,
         }
         row = _run(self._source, self._sql.get_draft, params, write=False).first()
-        return None if row is None else self._draft(row)
+        return None if row is None else self._rows.from_row(row)
 
     def add(self, tenant_id: str, draft: WeekDraft) -> None:
         """Insert a new draft; ``ConcurrentUpdate`` if a racing call inserted one first."""
-        same_tenant(tenant_id, draft.tenant_id)
+        values = self._rows.values(tenant_id, draft)
         try:
-            self._source.writer().execute(self._sql.insert_draft, self._values(draft))
+            self._source.writer().execute(self._sql.insert_draft, values)
         except SQLAlchemyError as exc:
             # The week had no draft when the use case looked: a racing start made one
             # since, so the call runs again and returns that draft.
@@ -248,8 +216,7 @@ class SqlDraftRepository:
 
     def replace(self, tenant_id: str, draft: WeekDraft, *, expected_version: int) -> bool:
         """Compare-and-set on the week's draft and its version."""
-        same_tenant(tenant_id, draft.tenant_id)
-        params = self._values(draft)
+        params = self._rows.values(tenant_id, draft)
         params.update(
             b_tenant_id=params.pop("tenant_id"),
             b_client_ref=params.pop("client_ref"),
@@ -268,34 +235,3 @@ class SqlDraftRepository:
         }
         result: CursorResult[Any] = _run(self._source, self._sql.delete_draft, params, write=True)
         return result.rowcount == 1
-
-    def _values(self, draft: WeekDraft) -> dict[str, Any]:
-        return {
-            "tenant_id": draft.tenant_id,
-            "client_ref": draft.client_ref,
-            "week_start_date": draft.week_start_date,
-            "instance_id": draft.instance_id,
-            "base_version": draft.base_version,
-            "days": self._codec.encode(draft.days),
-            "version": draft.version,
-            "created_at": draft.created_at,
-            "updated_at": draft.updated_at,
-            "actor": draft.actor,
-            "guardrails": encode_draft_check(draft.guardrails),
-        }
-
-    def _draft(self, row: Any) -> WeekDraft:
-        check = decode_draft_check(row.guardrails)
-        return WeekDraft(
-            tenant_id=row.tenant_id,
-            client_ref=row.client_ref,
-            week_start_date=row.week_start_date,
-            instance_id=row.instance_id,
-            base_version=row.base_version,
-            days=self._codec.decode(row.days),
-            version=row.version,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            actor=row.actor,
-            guardrails=check,
-        )

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import Error, connections
 from django.db.models import F, Q
 
 from weekplan.adapters._db_errors import translate_failure
-from weekplan.adapters._rows import decode_run_days, encode_run_days, same_tenant
+from weekplan.adapters._row_mapping import RunRows, utc
+from weekplan.contrib.django._columns import ModelColumns
 from weekplan.contrib.django.models import GenerationLockRecord, GenerationRunRecord
 from weekplan.domain.runs import GenerationRun
-from weekplan.errors import InvalidInput, StorageError, WeekPlanError
+from weekplan.errors import WeekPlanError
 from weekplan.ports import RunSortKey
 
 if TYPE_CHECKING:
@@ -21,25 +22,9 @@ if TYPE_CHECKING:
 
 __all__ = ["DjangoRunRepository"]
 
-_COLUMNS = (
-    "run_id",
-    "tenant_id",
-    "client_ref",
-    "week_start_date",
-    "run_type",
-    "status",
-    "started_at",
-    "attempts",
-    "duration_ms",
-    "generator",
-    "generator_version",
-    "days",
-    "ruleset_hash",
-    "seed",
-    "draft_version",
-    "error_code",
-    "error_message",
-)
+_RUNS = ModelColumns(GenerationRunRecord)
+#: The fields of the columns the run's row mapper reads, in its order.
+_FIELDS = _RUNS.fields(RunRows.columns)
 
 
 def _translate(error: Error) -> WeekPlanError:
@@ -47,50 +32,17 @@ def _translate(error: Error) -> WeekPlanError:
     return translate_failure(error.__cause__, type(error).__name__)
 
 
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _record(values: dict[str, Any]) -> GenerationRun:
-    values = dict(values)
-    values["id"] = values.pop("run_id")
-    values["days"] = decode_run_days(values["days"])
-    values["started_at"] = _utc(values["started_at"])
-    try:
-        return GenerationRun(**values)
-    except (InvalidInput, TypeError, ValueError) as exc:
-        raise StorageError("a stored generation run is not a valid run") from exc
-
-
 class DjangoRunRepository:
     """Runs in ``weekplan_generation_runs``: inserted once, listed, counted for the quota."""
 
-    def __init__(self, uow: DjangoUnitOfWork) -> None:
+    def __init__(self, uow: DjangoUnitOfWork, rows: RunRows) -> None:
         self._uow = uow
+        self._map = rows
 
     def add(self, tenant_id: str, run: GenerationRun) -> None:
         """Insert the run; nothing in weekplan updates or deletes one."""
-        same_tenant(tenant_id, run.tenant_id)
+        record = GenerationRunRecord(**_RUNS.kwargs(self._map.values(tenant_id, run)))
         alias = self._uow.alias()
-        record = GenerationRunRecord(
-            tenant_id=run.tenant_id,
-            run_id=run.id,
-            client_ref=run.client_ref,
-            week_start_date=run.week_start_date,
-            run_type=run.run_type.value,
-            status=run.status.value,
-            started_at=run.started_at,
-            attempts=run.attempts,
-            duration_ms=run.duration_ms,
-            generator=run.generator,
-            generator_version=run.generator_version,
-            days=encode_run_days(run.days),
-            ruleset_hash=run.ruleset_hash,
-            seed=run.seed,
-            draft_version=run.draft_version,
-            error_code=run.error_code,
-            error_message=run.error_message,
-        )
         try:
             record.save(force_insert=True, using=alias)
         except Error as exc:
@@ -111,12 +63,12 @@ class DjangoRunRepository:
         if before is not None:
             at, run_id = before
             query = query.filter(Q(started_at__lt=at) | Q(started_at=at, run_id__lt=run_id))
-        ordered = query.order_by("-started_at", "-run_id").values(*_COLUMNS)
+        ordered = query.order_by("-started_at", "-run_id").values_list(*_FIELDS)
         try:
             rows = list(ordered[:limit])
         except Error as exc:
             raise _translate(exc) from exc
-        return [_record(row) for row in rows]
+        return [self._map.from_row(row) for row in rows]
 
     def counted_starts(
         self, tenant_id: str, *, client_ref: str | None, after: datetime
@@ -134,7 +86,7 @@ class DjangoRunRepository:
             # A locking read sees the latest commits, whatever the transaction's snapshot.
             query = query.select_for_update()
         try:
-            return [_utc(when) for when in query.values_list("started_at", flat=True)]
+            return [utc(when) for when in query.values_list("started_at", flat=True)]
         except Error as exc:
             raise _translate(exc) from exc
 

@@ -10,92 +10,33 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import Error
 from django.db.models import QuerySet
 
-from weekplan.adapters._rows import same_tenant
+from weekplan.adapters._row_mapping import ScheduleRows
 from weekplan.contrib.django.schedule_models import ScheduleRecord
-from weekplan.domain.schedules import Schedule, ScheduleRule, ScheduleSource
-from weekplan.errors import InvalidInput, StorageError
+from weekplan.domain.schedules import Schedule
+from weekplan.errors import StorageError
 
 if TYPE_CHECKING:
     from weekplan.contrib.django.store import DjangoUnitOfWork
 
 __all__ = ["DjangoScheduleRepository"]
 
-_COLUMNS = (
-    "tenant_id",
-    "client_ref",
-    "weekday",
-    "wall_time",
-    "timezone",
-    "weeks_ahead",
-    "source_kind",
-    "template_id",
-    "next_run_at",
-    "last_week_done",
-    "last_run_at",
-    "last_outcome",
-    "last_error_code",
-    "last_error_message",
-)
-
 
 def _fail(error: Error) -> StorageError:
     return StorageError(f"the database failed: {type(error).__name__}")
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _columns(schedule: Schedule) -> dict[str, Any]:
-    return {
-        "weekday": schedule.rule.weekday.value,
-        "wall_time": schedule.rule.time.strftime("%H:%M"),
-        "timezone": schedule.rule.timezone,
-        "weeks_ahead": schedule.weeks_ahead,
-        "source_kind": schedule.source.kind.value,
-        "template_id": schedule.source.template_id,
-        "next_run_at": schedule.next_run_at,
-        "last_week_done": schedule.last_week_done,
-        "last_run_at": schedule.last_run_at,
-        "last_outcome": None if schedule.last_outcome is None else schedule.last_outcome.value,
-        "last_error_code": schedule.last_error_code,
-        "last_error_message": schedule.last_error_message,
-    }
-
-
-def _schedule(row: dict[str, Any]) -> Schedule:
-    try:
-        done: date | None = row["last_week_done"]
-        return Schedule(
-            row["tenant_id"],
-            row["client_ref"],
-            ScheduleRule(row["weekday"], time.fromisoformat(row["wall_time"]), row["timezone"]),
-            weeks_ahead=row["weeks_ahead"],
-            source=ScheduleSource(row["source_kind"], row["template_id"]),
-            next_run_at=_utc(row["next_run_at"]),
-            last_week_done=done,
-            last_run_at=_utc(row["last_run_at"]),
-            last_outcome=row["last_outcome"],
-            last_error_code=row["last_error_code"],
-            last_error_message=row["last_error_message"],
-        )
-    except (InvalidInput, ValueError) as exc:
-        raise StorageError(f"a stored schedule is not a valid weekplan value: {exc}") from exc
-
-
 class DjangoScheduleRepository:
     """Schedules in ``weekplan_schedules``, one row per ``(tenant_id, client_ref)``."""
 
-    def __init__(self, uow: DjangoUnitOfWork) -> None:
+    def __init__(self, uow: DjangoUnitOfWork, rows: ScheduleRows) -> None:
         self._uow = uow
+        self._map = rows
 
     def _all(self) -> QuerySet[ScheduleRecord]:
         return ScheduleRecord.objects.using(self._uow.alias())
@@ -104,10 +45,10 @@ class DjangoScheduleRepository:
         """The client's schedule, or ``None``."""
         query = self._all().filter(tenant_id=tenant_id, client_ref=client_ref)
         try:
-            rows = list(query.values(*_COLUMNS)[:1])
+            rows = list(query.values_list(*self._map.columns)[:1])
         except Error as exc:
             raise _fail(exc) from exc
-        return _schedule(rows[0]) if rows else None
+        return self._map.from_row(rows[0]) if rows else None
 
     def list(self, tenant_id: str, *, after: str | None, limit: int) -> Sequence[Schedule]:
         """Up to ``limit`` schedules by ``client_ref``, strictly after ``after``."""
@@ -115,25 +56,20 @@ class DjangoScheduleRepository:
         if after is not None:
             query = query.filter(client_ref__gt=after)
         try:
-            rows = list(query.order_by("client_ref").values(*_COLUMNS)[:limit])
+            rows = list(query.order_by("client_ref").values_list(*self._map.columns)[:limit])
         except Error as exc:
             raise _fail(exc) from exc
-        return [_schedule(row) for row in rows]
+        return [self._map.from_row(row) for row in rows]
 
     def put(self, tenant_id: str, schedule: Schedule) -> None:
         """Update the client's row, or insert it if there is none."""
-        same_tenant(tenant_id, schedule.tenant_id)
-        columns = _columns(schedule)
+        # The schedule's columns are its fields' names (no column is renamed).
+        values = self._map.values(tenant_id, schedule)
+        key = {"tenant_id": values.pop("tenant_id"), "client_ref": values.pop("client_ref")}
         try:
-            changed = (
-                self._all()
-                .filter(tenant_id=tenant_id, client_ref=schedule.client_ref)
-                .update(**columns)
-            )
+            changed = self._all().filter(**key).update(**values)
             if not changed:
-                ScheduleRecord(tenant_id=tenant_id, client_ref=schedule.client_ref, **columns).save(
-                    force_insert=True, using=self._uow.alias()
-                )
+                ScheduleRecord(**key, **values).save(force_insert=True, using=self._uow.alias())
         except Error as exc:
             raise _fail(exc) from exc
 
@@ -158,10 +94,11 @@ class DjangoScheduleRepository:
                 query = query.filter(client_ref=client_ref)
         query = query.order_by(*order)
         try:
-            rows = list(query.select_for_update(skip_locked=True).values(*_COLUMNS)[:limit])
+            locked = query.select_for_update(skip_locked=True)
+            rows = list(locked.values_list(*self._map.columns)[:limit])
         except Error as exc:
             raise _fail(exc) from exc
-        return [_schedule(row) for row in rows]
+        return [self._map.from_row(row) for row in rows]
 
     def due_tenants(self, now: datetime, *, limit: int) -> builtins.list[str]:
         """Distinct tenants with a due schedule, in order (nothing is locked)."""

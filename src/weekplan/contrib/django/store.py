@@ -14,7 +14,7 @@ it was and usable.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from types import TracebackType
 from typing import Any, Final, Self
 
@@ -24,17 +24,18 @@ from django.db.models.functions import StrIndex
 
 from weekplan.adapters._db_errors import translate_failure
 from weekplan.adapters._duplicate_key import UniqueKey
-from weekplan.adapters._rows import (
-    decode_check,
-    decode_entries,
-    decode_ruleset,
-    decode_texts,
-    encode_check,
-    encode_entries,
-    encode_ruleset,
-    encode_texts,
-    same_tenant,
+from weekplan.adapters._row_mapping import (
+    AssignmentRows,
+    DishRows,
+    HistoryRows,
+    InstanceRows,
+    RulesetRows,
+    TableRows,
+    TemplateRows,
+    rank_column,
 )
+from weekplan.adapters._rows import EntryCodec
+from weekplan.contrib.django._columns import ModelColumns
 from weekplan.contrib.django.models import (
     ClientLockRecord,
     ClientRulesetRecord,
@@ -56,11 +57,9 @@ from weekplan.domain.history import HistoryKey
 from weekplan.domain.meal_types import MealType
 from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.suggestions import NO_SIGNAL, MealSignals
-from weekplan.domain.text import search_key
 from weekplan.errors import (
     ConcurrentUpdate,
     InstanceExists,
-    InvalidInput,
     StorageError,
     WeekPlanError,
 )
@@ -83,40 +82,16 @@ __all__ = [
     "DjangoUnitOfWork",
 ]
 
-_TEMPLATE_COLUMNS: Final = (
-    "tenant_id",
-    "plan_id",
-    "name",
-    "days",
-    "version",
-    "created_at",
-    "updated_at",
-)
-_INSTANCE_COLUMNS: Final = (
-    "tenant_id",
-    "plan_id",
-    "template_id",
-    "client_ref",
-    "week_start_date",
-    "days",
-    "template_snapshot",
-    "version",
-    "created_at",
-    "updated_at",
-    "guardrails",
-)
-_DISH_COLUMNS: Final = (
-    "tenant_id",
-    "dish_id",
-    "name",
-    "meal_types",
-    "tags",
-    "ingredients",
-    "steps",
-    "version",
-    "created_at",
-    "updated_at",
-)
+_TEMPLATES: Final = ModelColumns(TemplateRecord)
+_INSTANCES: Final = ModelColumns(InstanceRecord)
+_DISHES: Final = ModelColumns(DishRecord)
+_RULESETS: Final = ModelColumns(RulesetRecord)
+# The fields of the columns each row mapper reads, in its order.
+_TEMPLATE_FIELDS: Final = _TEMPLATES.fields(TemplateRows.columns)
+_INSTANCE_FIELDS: Final = _INSTANCES.fields(InstanceRows.columns)
+_DISH_FIELDS: Final = _DISHES.fields(DishRows.columns)
+#: The columns a compare-and-set finds its row by, so never sets.
+_KEY: Final = ("tenant_id", "id")
 
 
 def _week_key() -> UniqueKey:
@@ -146,100 +121,15 @@ def _translate(error: Error) -> WeekPlanError:
     return translate_failure(error.__cause__, type(error).__name__)
 
 
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _template_from(row: dict[str, Any]) -> WeekPlanTemplate:
-    try:
-        return WeekPlanTemplate(
-            id=row["plan_id"],
-            tenant_id=row["tenant_id"],
-            name=row["name"],
-            days=decode_entries(row["days"]),
-            version=row["version"],
-            created_at=_utc(row["created_at"]),
-            updated_at=_utc(row["updated_at"]),
-        )
-    except InvalidInput as exc:
-        # A row that fails the domain's checks was not written by weekplan: not the caller's fault.
-        raise StorageError(f"a stored template is not valid: {exc}") from exc
-
-
-def _instance_from(row: dict[str, Any]) -> WeekPlanInstance:
-    try:
-        return WeekPlanInstance(
-            id=row["plan_id"],
-            tenant_id=row["tenant_id"],
-            template_id=row["template_id"],
-            client_ref=row["client_ref"],
-            week_start_date=row["week_start_date"],
-            days=decode_entries(row["days"]),
-            template_snapshot=decode_entries(row["template_snapshot"]),
-            version=row["version"],
-            created_at=_utc(row["created_at"]),
-            updated_at=_utc(row["updated_at"]),
-            guardrails=decode_check(row["guardrails"]),
-        )
-    except InvalidInput as exc:
-        raise StorageError(f"a stored instance is not valid: {exc}") from exc
-
-
-def _dish_from(row: dict[str, Any]) -> Dish:
-    try:
-        return Dish(
-            id=row["dish_id"],
-            tenant_id=row["tenant_id"],
-            name=row["name"],
-            meal_types=decode_texts(row["meal_types"]),
-            tags=decode_texts(row["tags"]),
-            ingredients=decode_texts(row["ingredients"]),
-            steps=decode_texts(row["steps"]),
-            version=row["version"],
-            created_at=None if row["created_at"] is None else _utc(row["created_at"]),
-            updated_at=None if row["updated_at"] is None else _utc(row["updated_at"]),
-        )
-    except InvalidInput as exc:
-        raise StorageError(f"a stored dish is not valid: {exc}") from exc
-
-
-def _signal_columns(signals: MealSignals | None) -> dict[str, Any]:
-    if signals is None:
-        return {"signals_vocabulary": "", **{_rank(meal): NO_SIGNAL for meal in MealType}}
-    return {
-        "signals_vocabulary": signals.vocabulary,
-        **{_rank(meal): signals.rank(meal) for meal in MealType},
-    }
-
-
-def _rank(meal_type: MealType) -> str:
-    return f"{meal_type.value}_rank"
-
-
-def _dish_columns(dish: Dish, signals: MealSignals | None = None) -> dict[str, Any]:
-    return {
-        **_signal_columns(signals),
-        "name": dish.name,
-        "name_key": search_key(dish.name),
-        "meal_types": encode_texts(m.value for m in dish.meal_types),
-        "tags": encode_texts(dish.tags),
-        "ingredients": encode_texts(dish.ingredients),
-        "steps": encode_texts(dish.steps),
-        "version": dish.version,
-        "created_at": dish.created_at,
-        "updated_at": dish.updated_at,
-    }
-
-
 def _by_name_page(
     query: QuerySet[Any],
     id_field: str,
-    columns: Sequence[str],
+    fields: Sequence[str],
     *,
     search: str | None,
     after: tuple[str, str] | None,
     limit: int,
-) -> list[dict[str, Any]]:
+) -> list[tuple[Any, ...]]:
     """One keyset page of rows ordered by ``(name_key, id)``, as the memory store orders them."""
     if search:
         # STRPOS/INSTR rather than LIKE: a plain, case-sensitive substring test, as
@@ -250,7 +140,7 @@ def _by_name_page(
         query = query.filter(
             Q(name_key__gt=name_key) | Q(name_key=name_key, **{f"{id_field}__gt": last_id})
         )
-    ordered = query.order_by("name_key", id_field).values(*columns)[:limit]
+    ordered = query.order_by("name_key", id_field).values_list(*fields)[:limit]
     try:
         return list(ordered)
     except Error as exc:
@@ -260,20 +150,21 @@ def _by_name_page(
 class DjangoTemplateRepository:
     """Templates in ``weekplan_templates``, always addressed through one tenant."""
 
-    def __init__(self, uow: DjangoUnitOfWork) -> None:
+    def __init__(self, uow: DjangoUnitOfWork, rows: TemplateRows) -> None:
         self._uow = uow
+        self._map = rows
 
     def _rows(self, tenant_id: str) -> QuerySet[TemplateRecord]:
         return TemplateRecord.objects.using(self._uow.alias()).filter(tenant_id=tenant_id)
 
     def get(self, tenant_id: str, template_id: str) -> WeekPlanTemplate | None:
         """The template, or ``None`` if this tenant has none with that id."""
-        query = self._rows(tenant_id).filter(plan_id=template_id).values(*_TEMPLATE_COLUMNS)
+        query = self._rows(tenant_id).filter(plan_id=template_id).values_list(*_TEMPLATE_FIELDS)
         try:
             rows = list(query[:1])
         except Error as exc:
             raise _translate(exc) from exc
-        return _template_from(rows[0]) if rows else None
+        return self._map.from_row(rows[0]) if rows else None
 
     def list(
         self, tenant_id: str, *, search: str | None, after: TemplateSortKey | None, limit: int
@@ -282,26 +173,16 @@ class DjangoTemplateRepository:
         rows = _by_name_page(
             self._rows(tenant_id),
             "plan_id",
-            _TEMPLATE_COLUMNS,
+            _TEMPLATE_FIELDS,
             search=search,
             after=after,
             limit=limit,
         )
-        return [_template_from(row) for row in rows]
+        return [self._map.from_row(row) for row in rows]
 
     def add(self, tenant_id: str, template: WeekPlanTemplate) -> None:
         """Insert a new template."""
-        same_tenant(tenant_id, template.tenant_id)
-        record = TemplateRecord(
-            tenant_id=tenant_id,
-            plan_id=template.id,
-            name=template.name,
-            name_key=search_key(template.name),
-            days=encode_entries(template.days),
-            version=template.version,
-            created_at=template.created_at,
-            updated_at=template.updated_at,
-        )
+        record = TemplateRecord(**_TEMPLATES.kwargs(self._map.values(tenant_id, template)))
         try:
             record.save(force_insert=True, using=self._uow.alias())
         except Error as exc:
@@ -309,17 +190,10 @@ class DjangoTemplateRepository:
 
     def replace(self, tenant_id: str, template: WeekPlanTemplate, *, expected_version: int) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
-        same_tenant(tenant_id, template.tenant_id)
+        values = _TEMPLATES.kwargs(self._map.values(tenant_id, template), skip=_KEY)
         matching = self._rows(tenant_id).filter(plan_id=template.id, version=expected_version)
         try:
-            changed = matching.update(
-                name=template.name,
-                name_key=search_key(template.name),
-                days=encode_entries(template.days),
-                version=template.version,
-                created_at=template.created_at,
-                updated_at=template.updated_at,
-            )
+            changed = matching.update(**values)
         except Error as exc:
             raise _translate(exc) from exc
         return changed == 1
@@ -336,8 +210,9 @@ class DjangoTemplateRepository:
 class DjangoInstanceRepository:
     """Client week instances in ``weekplan_instances``, unique per client and week."""
 
-    def __init__(self, uow: DjangoUnitOfWork) -> None:
+    def __init__(self, uow: DjangoUnitOfWork, rows: InstanceRows) -> None:
         self._uow = uow
+        self._map = rows
 
     def _rows(self, tenant_id: str) -> QuerySet[InstanceRecord]:
         return InstanceRecord.objects.using(self._uow.alias()).filter(tenant_id=tenant_id)
@@ -348,10 +223,10 @@ class DjangoInstanceRepository:
         """The instance, or ``None``."""
         query = self._rows(tenant_id).filter(client_ref=client_ref, week_start_date=week_start_date)
         try:
-            rows = list(query.values(*_INSTANCE_COLUMNS)[:1])
+            rows = list(query.values_list(*_INSTANCE_FIELDS)[:1])
         except Error as exc:
             raise _translate(exc) from exc
-        return _instance_from(rows[0]) if rows else None
+        return self._map.from_row(rows[0]) if rows else None
 
     def list(
         self,
@@ -373,34 +248,20 @@ class DjangoInstanceRepository:
             query = query.filter(
                 Q(week_start_date__gt=week) | Q(week_start_date=week, client_ref__gt=client)
             )
-        ordered = query.order_by("week_start_date", "client_ref").values(*_INSTANCE_COLUMNS)
+        ordered = query.order_by("week_start_date", "client_ref").values_list(*_INSTANCE_FIELDS)
         try:
             rows = list(ordered[:limit])
         except Error as exc:
             raise _translate(exc) from exc
-        return [_instance_from(row) for row in rows]
+        return [self._map.from_row(row) for row in rows]
 
-    @staticmethod
-    def _record(tenant_id: str, instance: WeekPlanInstance) -> InstanceRecord:
-        return InstanceRecord(
-            tenant_id=tenant_id,
-            plan_id=instance.id,
-            template_id=instance.template_id,
-            client_ref=instance.client_ref,
-            week_start_date=instance.week_start_date,
-            days=encode_entries(instance.days),
-            template_snapshot=encode_entries(instance.template_snapshot),
-            version=instance.version,
-            created_at=instance.created_at,
-            updated_at=instance.updated_at,
-            guardrails=encode_check(instance.guardrails),
-        )
+    def _record(self, tenant_id: str, instance: WeekPlanInstance) -> InstanceRecord:
+        return InstanceRecord(**_INSTANCES.kwargs(self._map.values(tenant_id, instance)))
 
     def add(self, tenant_id: str, instance: WeekPlanInstance) -> None:
         """Insert a new instance, or raise :class:`~weekplan.InstanceExists`."""
-        same_tenant(tenant_id, instance.tenant_id)
-        alias = self._uow.alias()
         record = self._record(tenant_id, instance)
+        alias = self._uow.alias()
         try:
             # A savepoint of its own: on PostgreSQL a failed INSERT aborts the whole
             # transaction, and a host that catches InstanceExists must be able to go on.
@@ -422,8 +283,6 @@ class DjangoInstanceRepository:
         """
         if not instances:
             return ()
-        for instance in instances:
-            same_tenant(tenant_id, instance.tenant_id)
         records = [self._record(tenant_id, instance) for instance in instances]
         try:
             InstanceRecord.objects.using(self._uow.alias()).bulk_create(
@@ -443,7 +302,11 @@ class DjangoInstanceRepository:
 
     def replace(self, tenant_id: str, instance: WeekPlanInstance, *, expected_version: int) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
-        same_tenant(tenant_id, instance.tenant_id)
+        # The week's key finds the row; an update never moves it to another week.
+        values = _INSTANCES.kwargs(
+            self._map.values(tenant_id, instance),
+            skip=("tenant_id", "id", "client_ref", "week_start_date"),
+        )
         matching = self._rows(tenant_id).filter(
             client_ref=instance.client_ref,
             week_start_date=instance.week_start_date,
@@ -451,15 +314,7 @@ class DjangoInstanceRepository:
             version=expected_version,
         )
         try:
-            changed = matching.update(
-                template_id=instance.template_id,
-                days=encode_entries(instance.days),
-                template_snapshot=encode_entries(instance.template_snapshot),
-                version=instance.version,
-                created_at=instance.created_at,
-                updated_at=instance.updated_at,
-                guardrails=encode_check(instance.guardrails),
-            )
+            changed = matching.update(**values)
         except Error as exc:
             raise _translate(exc) from exc
         return changed == 1
@@ -479,8 +334,9 @@ class DjangoInstanceRepository:
 class DjangoDishRepository:
     """The dish catalog in ``weekplan_dishes``, always addressed through one tenant."""
 
-    def __init__(self, uow: DjangoUnitOfWork) -> None:
+    def __init__(self, uow: DjangoUnitOfWork, rows: DishRows) -> None:
         self._uow = uow
+        self._map = rows
 
     def _rows(self, tenant_id: str) -> QuerySet[DishRecord]:
         return DishRecord.objects.using(self._uow.alias()).filter(tenant_id=tenant_id)
@@ -489,26 +345,25 @@ class DjangoDishRepository:
         """The tenant's dishes among ``dish_ids``, by id, in one query."""
         if not dish_ids:
             return {}
-        query = self._rows(tenant_id).filter(dish_id__in=list(dish_ids)).values(*_DISH_COLUMNS)
+        query = self._rows(tenant_id).filter(dish_id__in=list(dish_ids))
         try:
-            rows = list(query)
+            rows = list(query.values_list(*_DISH_FIELDS))
         except Error as exc:
             raise _translate(exc) from exc
-        return {row["dish_id"]: _dish_from(row) for row in rows}
+        return {dish.id: dish for dish in map(self._map.from_row, rows)}
 
     def list(
         self, tenant_id: str, *, search: str | None, after: DishSortKey | None, limit: int
     ) -> Sequence[Dish]:
         """Up to ``limit`` dishes ordered by ``(name_key, id)``, strictly after ``after``."""
         rows = _by_name_page(
-            self._rows(tenant_id), "dish_id", _DISH_COLUMNS, search=search, after=after, limit=limit
+            self._rows(tenant_id), "dish_id", _DISH_FIELDS, search=search, after=after, limit=limit
         )
-        return [_dish_from(row) for row in rows]
+        return [self._map.from_row(row) for row in rows]
 
     def add(self, tenant_id: str, dish: Dish, *, signals: MealSignals | None = None) -> None:
         """Insert a new dish, with its meal signals."""
-        same_tenant(tenant_id, dish.tenant_id)
-        record = DishRecord(tenant_id=tenant_id, dish_id=dish.id, **_dish_columns(dish, signals))
+        record = DishRecord(**_DISHES.kwargs(self._map.values(tenant_id, dish, signals)))
         try:
             record.save(force_insert=True, using=self._uow.alias())
         except IntegrityError as exc:
@@ -526,10 +381,10 @@ class DjangoDishRepository:
         signals: MealSignals | None = None,
     ) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
-        same_tenant(tenant_id, dish.tenant_id)
+        values = _DISHES.kwargs(self._map.values(tenant_id, dish, signals), skip=_KEY)
         matching = self._rows(tenant_id).filter(dish_id=dish.id, version=expected_version)
         try:
-            changed = matching.update(**_dish_columns(dish, signals))
+            changed = matching.update(**values)
         except Error as exc:
             raise _translate(exc) from exc
         return changed == 1
@@ -540,7 +395,7 @@ class DjangoDishRepository:
         """Store the dish's signals if its stored version is ``version``; one ``UPDATE``."""
         matching = self._rows(tenant_id).filter(dish_id=dish_id, version=version)
         try:
-            return matching.update(**_signal_columns(signals)) == 1
+            return matching.update(**_DISHES.kwargs(self._map.signal_values(signals))) == 1
         except Error as exc:
             raise _translate(exc) from exc
 
@@ -562,10 +417,10 @@ class DjangoDishRepository:
         if after is not None:
             query = query.filter(dish_id__gt=after)
         try:
-            rows = list(query.order_by("dish_id").values(*_DISH_COLUMNS)[:limit])
+            rows = list(query.order_by("dish_id").values_list(*_DISH_FIELDS)[:limit])
         except Error as exc:
             raise _translate(exc) from exc
-        return [_dish_from(row) for row in rows]
+        return [self._map.from_row(row) for row in rows]
 
     def meal_ranks(
         self, tenant_id: str, meal_type: MealType | None, dish_ids: Collection[str]
@@ -576,7 +431,7 @@ class DjangoDishRepository:
         columns = (
             ["name_key", "dish_id"]
             if meal_type is None
-            else [_rank(meal_type), "name_key", "dish_id"]
+            else [rank_column(meal_type), "name_key", "dish_id"]
         )
         query = self._rows(tenant_id).filter(dish_id__in=list(dish_ids)).values_list(*columns)
         try:
@@ -597,7 +452,7 @@ class DjangoDishRepository:
         limit: int,
     ) -> Sequence[tuple[int, Dish]]:
         """A page of the meal's index: ``(rank, dish)`` by ``(rank, name_key, id)``."""
-        rank = _rank(meal_type)
+        rank = rank_column(meal_type)
         query = self._rows(tenant_id).filter(**{f"{rank}__lt": NO_SIGNAL})
         if search:
             found_at = StrIndex("name_key", Value(search))
@@ -609,12 +464,12 @@ class DjangoDishRepository:
                 | Q(**{rank: last_rank, "name_key__gt": name_key})
                 | Q(**{rank: last_rank, "name_key": name_key, "dish_id__gt": last_id})
             )
-        ordered = query.order_by(rank, "name_key", "dish_id").values(rank, *_DISH_COLUMNS)
+        ordered = query.order_by(rank, "name_key", "dish_id").values_list(rank, *_DISH_FIELDS)
         try:
             rows = list(ordered[:limit])
         except Error as exc:
             raise _translate(exc) from exc
-        return [(row[rank], _dish_from(row)) for row in rows]
+        return [(row[0], self._map.from_row(row[1:])) for row in rows]
 
     def remove(self, tenant_id: str, dish_id: str) -> bool:
         """Delete the dish; ``False`` if there was none."""
@@ -628,8 +483,9 @@ class DjangoDishRepository:
 class DjangoMealHistoryRepository:
     """Running totals in ``weekplan_meal_history``, one row per ``(slot_kind, dish_id)``."""
 
-    def __init__(self, uow: DjangoUnitOfWork) -> None:
+    def __init__(self, uow: DjangoUnitOfWork, rows: HistoryRows) -> None:
         self._uow = uow
+        self._map = rows
 
     def _rows(self, tenant_id: str) -> QuerySet[MealHistoryRecord]:
         return MealHistoryRecord.objects.using(self._uow.alias()).filter(tenant_id=tenant_id)
@@ -656,31 +512,32 @@ class DjangoMealHistoryRepository:
         alias = self._uow.alias()
         try:
             with transaction.atomic(using=alias):
-                MealHistoryRecord(
-                    tenant_id=tenant_id, slot_kind=kind, dish_id=dish_id, count=change
-                ).save(force_insert=True, using=alias)
+                values = self._map.values(tenant_id, (kind, dish_id), change)
+                MealHistoryRecord(**values).save(force_insert=True, using=alias)
         except IntegrityError:
             # Another transaction created the total in between: add to it instead.
             row.update(count=F("count") + change)
 
     def counts(self, tenant_id: str) -> Mapping[HistoryKey, int]:
         """Every positive total of the tenant."""
-        query = (
-            self._rows(tenant_id).filter(count__gt=0).values_list("slot_kind", "dish_id", "count")
-        )
+        query = self._rows(tenant_id).filter(count__gt=0).values_list(*self._map.columns)
         try:
             rows = list(query)
         except Error as exc:
             raise _translate(exc) from exc
-        return {(kind, dish_id): total for kind, dish_id, total in rows}
+        return dict(map(self._map.from_row, rows))
 
 
 class DjangoRulesetRepository:
     """Rulesets in ``weekplan_rulesets`` by content hash, and clients' assignments
     in ``weekplan_ruleset_assignments``, always addressed through one tenant."""
 
-    def __init__(self, uow: DjangoUnitOfWork) -> None:
+    def __init__(
+        self, uow: DjangoUnitOfWork, rows: RulesetRows, assignments: AssignmentRows
+    ) -> None:
         self._uow = uow
+        self._map = rows
+        self._assignment_rows = assignments
         # Assignments read under the client's lock, for the rest of the unit of work.
         self._locked_assignments: dict[tuple[str, str], str | None] = {}
 
@@ -692,12 +549,12 @@ class DjangoRulesetRepository:
 
     def get(self, tenant_id: str, content_hash: str) -> GuardrailsRuleset | None:
         """The ruleset this tenant stored under ``content_hash``, or ``None``."""
-        query = self._rows(tenant_id).filter(content_hash=content_hash).values_list("document")
+        query = self._rows(tenant_id).filter(content_hash=content_hash)
         try:
-            rows = list(query[:1])
+            rows = list(query.values_list(*self._map.columns)[:1])
         except Error as exc:
             raise _translate(exc) from exc
-        return decode_ruleset(rows[0][0]) if rows else None
+        return self._map.from_row(rows[0]) if rows else None
 
     def list(
         self,
@@ -718,22 +575,16 @@ class DjangoRulesetRepository:
                 | Q(diet_id=after_diet, version__gt=after_version)
                 | Q(diet_id=after_diet, version=after_version, content_hash__gt=after_hash)
             )
-        ordered = query.order_by("diet_id", "version", "content_hash").values_list("document")
+        ordered = query.order_by("diet_id", "version", "content_hash")
         try:
-            rows = list(ordered[:limit])
+            rows = list(ordered.values_list(*self._map.columns)[:limit])
         except Error as exc:
             raise _translate(exc) from exc
-        return [decode_ruleset(text) for (text,) in rows]
+        return [self._map.from_row(row) for row in rows]
 
     def add(self, tenant_id: str, ruleset: GuardrailsRuleset) -> None:
         """Store the ruleset unless this tenant has its hash already; the first one stays."""
-        record = RulesetRecord(
-            tenant_id=tenant_id,
-            content_hash=ruleset.content_hash,
-            diet_id=ruleset.diet_id,
-            version=ruleset.version,
-            document=encode_ruleset(ruleset),
-        )
+        record = RulesetRecord(**_RULESETS.kwargs(self._map.values(tenant_id, ruleset)))
         try:
             # ON CONFLICT DO NOTHING (INSERT OR IGNORE, INSERT IGNORE): a hash stored a
             # moment ago by a concurrent transaction is no error, and nothing is aborted.
@@ -761,9 +612,10 @@ class DjangoRulesetRepository:
             return {}
         query = self._assignments(tenant_id).filter(client_ref__in=sorted(client_refs))
         try:
-            return dict(query.values_list("client_ref", "content_hash"))
+            rows = list(query.values_list(*self._assignment_rows.columns))
         except Error as exc:
             raise _translate(exc) from exc
+        return dict(map(self._assignment_rows.from_row, rows))
 
     def assign(self, tenant_id: str, client_ref: str, content_hash: str | None) -> None:
         """Put ``client_ref`` on the ruleset with ``content_hash``; ``None`` takes it off."""
@@ -842,9 +694,8 @@ class DjangoRulesetRepository:
         try:
             # A savepoint of its own, so a lost race leaves the transaction usable.
             with transaction.atomic(using=alias):
-                ClientRulesetRecord(
-                    tenant_id=tenant_id, client_ref=client_ref, content_hash=content_hash
-                ).save(force_insert=True, using=alias)
+                values = self._assignment_rows.values(tenant_id, client_ref, content_hash)
+                ClientRulesetRecord(**values).save(force_insert=True, using=alias)
         except IntegrityError:
             # Another transaction assigned the client in between: the later write wins.
             row.update(content_hash=content_hash)
@@ -858,21 +709,23 @@ class DjangoUnitOfWork:
     committed too.
     """
 
-    def __init__(self, using: str) -> None:
+    def __init__(self, using: str, rows: TableRows | None = None) -> None:
         self._using = using
         self._atomic: transaction.Atomic | None = None
         self._entered = False
         self._joined = False
-        self._templates = DjangoTemplateRepository(self)
-        self._instances = DjangoInstanceRepository(self)
-        self._dishes = DjangoDishRepository(self)
-        self._meal_history = DjangoMealHistoryRepository(self)
-        self._rulesets = DjangoRulesetRepository(self)
-        self._runs = DjangoRunRepository(self)
+        # The store's mappers, whose entry codec its units of work share.
+        rows = TableRows(EntryCodec()) if rows is None else rows
+        self._templates = DjangoTemplateRepository(self, rows.templates)
+        self._instances = DjangoInstanceRepository(self, rows.instances)
+        self._dishes = DjangoDishRepository(self, rows.dishes)
+        self._meal_history = DjangoMealHistoryRepository(self, rows.history)
+        self._rulesets = DjangoRulesetRepository(self, rows.rulesets, rows.assignments)
+        self._runs = DjangoRunRepository(self, rows.runs)
         self._changes = DjangoChangeLogRepository(self)
-        self._locks = DjangoSlotLockRepository(self)
-        self._drafts = DjangoDraftRepository(self)
-        self._schedules = DjangoScheduleRepository(self)
+        self._locks = DjangoSlotLockRepository(self, rows.locks)
+        self._drafts = DjangoDraftRepository(self, rows.drafts)
+        self._schedules = DjangoScheduleRepository(self, rows.schedules)
 
     @property
     def templates(self) -> DjangoTemplateRepository:
@@ -993,6 +846,8 @@ class DjangoStore:
 
     def __init__(self, using: str = DEFAULT_DB_ALIAS) -> None:
         self._using = using
+        # One entry codec per store, as in the SQLAlchemy store: bounded, thread-safe.
+        self._rows = TableRows(EntryCodec())
 
     @property
     def using(self) -> str:
@@ -1001,7 +856,7 @@ class DjangoStore:
 
     def unit_of_work(self) -> DjangoUnitOfWork:
         """A new unit of work; enter it with ``with``."""
-        return DjangoUnitOfWork(self._using)
+        return DjangoUnitOfWork(self._using, self._rows)
 
     def __repr__(self) -> str:
         return f"<DjangoStore using={self._using!r}>"

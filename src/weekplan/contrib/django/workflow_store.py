@@ -13,15 +13,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import Error, IntegrityError
 from django.db.models import Q, QuerySet
 
-from weekplan.adapters._rows import (
-    decode_draft_check,
-    decode_entries,
-    decode_texts,
-    encode_draft_check,
-    encode_entries,
-    encode_texts,
-    same_tenant,
-)
+from weekplan.adapters._row_mapping import DraftRows, SlotLockRows
+from weekplan.adapters._rows import same_tenant
 from weekplan.contrib.django.workflow_models import ChangeRecordRow, DraftRow, SlotLockRow
 from weekplan.domain.changes import (
     ChangeRecord,
@@ -149,10 +142,14 @@ def _record(row: ChangeRecordRow) -> ChangeRecord:
 
 
 class DjangoSlotLockRepository:
-    """Locked slots in ``weekplan_slot_locks``."""
+    """Locked slots in ``weekplan_slot_locks``.
 
-    def __init__(self, uow: DjangoUnitOfWork) -> None:
+    Its columns and the draft table's are their fields' names (no column is renamed).
+    """
+
+    def __init__(self, uow: DjangoUnitOfWork, rows: SlotLockRows) -> None:
         self._uow = uow
+        self._map = rows
 
     def _week(self, tenant_id: str, client_ref: str, week: date) -> QuerySet[SlotLockRow]:
         return SlotLockRow.objects.using(self._uow.alias()).filter(
@@ -162,27 +159,18 @@ class DjangoSlotLockRepository:
     def of_week(self, tenant_id: str, client_ref: str, week_start_date: date) -> Sequence[SlotLock]:
         """Every lock of the week."""
         try:
-            rows = list(self._week(tenant_id, client_ref, week_start_date))
+            week = self._week(tenant_id, client_ref, week_start_date)
+            rows = list(week.values_list(*self._map.columns))
         except Error as exc:
             raise _failed(exc) from exc
-        return [_lock(row) for row in rows]
+        return [self._map.from_row(row) for row in rows]
 
     def put(self, tenant_id: str, lock: SlotLock) -> None:
         """Store the lock, replacing the slot's lock."""
-        same_tenant(tenant_id, lock.tenant_id)
+        values = self._map.values(tenant_id, lock)
         try:
             self.remove(tenant_id, lock.client_ref, lock.week_start_date, lock.key)
-            SlotLockRow(
-                tenant_id=tenant_id,
-                client_ref=lock.client_ref,
-                week_start_date=lock.week_start_date,
-                day_key=lock.day_key.value,
-                slot_key=lock.slot_key,
-                reason=lock.reason,
-                ingredients=encode_texts(lock.ingredients),
-                actor=lock.actor,
-                locked_at=lock.locked_at,
-            ).save(force_insert=True, using=self._uow.alias())
+            SlotLockRow(**values).save(force_insert=True, using=self._uow.alias())
         except Error as exc:
             raise _failed(exc) from exc
 
@@ -205,29 +193,12 @@ class DjangoSlotLockRepository:
             raise _failed(exc) from exc
 
 
-def _lock(row: SlotLockRow) -> SlotLock:
-    try:
-        ingredients = decode_texts(row.ingredients)
-        return SlotLock(
-            tenant_id=row.tenant_id,
-            client_ref=row.client_ref,
-            week_start_date=row.week_start_date,
-            day_key=row.day_key,
-            slot_key=row.slot_key,
-            reason=row.reason,
-            ingredients=ingredients,
-            actor=row.actor,
-            locked_at=None if row.locked_at is None else _utc(row.locked_at),
-        )
-    except ValueError as exc:
-        raise StorageError("a stored slot lock is not valid") from exc
-
-
 class DjangoDraftRepository:
     """Drafts in ``weekplan_drafts``, one per client week."""
 
-    def __init__(self, uow: DjangoUnitOfWork) -> None:
+    def __init__(self, uow: DjangoUnitOfWork, rows: DraftRows) -> None:
         self._uow = uow
+        self._map = rows
 
     def _week(self, tenant_id: str, client_ref: str, week: date) -> QuerySet[DraftRow]:
         return DraftRow.objects.using(self._uow.alias()).filter(
@@ -237,20 +208,15 @@ class DjangoDraftRepository:
     def get(self, tenant_id: str, client_ref: str, week_start_date: date) -> WeekDraft | None:
         """The week's draft, or ``None``."""
         try:
-            rows = list(self._week(tenant_id, client_ref, week_start_date)[:1])
+            week = self._week(tenant_id, client_ref, week_start_date)
+            rows = list(week.values_list(*self._map.columns)[:1])
         except Error as exc:
             raise _failed(exc) from exc
-        return _draft(rows[0]) if rows else None
+        return self._map.from_row(rows[0]) if rows else None
 
     def add(self, tenant_id: str, draft: WeekDraft) -> None:
         """Insert a new draft."""
-        same_tenant(tenant_id, draft.tenant_id)
-        row = DraftRow(
-            tenant_id=tenant_id,
-            client_ref=draft.client_ref,
-            week_start_date=draft.week_start_date,
-            **_draft_columns(draft),
-        )
+        row = DraftRow(**self._map.values(tenant_id, draft))
         try:
             row.save(force_insert=True, using=self._uow.alias())
         except IntegrityError as exc:
@@ -262,12 +228,14 @@ class DjangoDraftRepository:
 
     def replace(self, tenant_id: str, draft: WeekDraft, *, expected_version: int) -> bool:
         """Compare-and-set on the week's draft and its version."""
-        same_tenant(tenant_id, draft.tenant_id)
+        values = self._map.values(tenant_id, draft)
+        for key in ("tenant_id", "client_ref", "week_start_date"):
+            del values[key]
         matching = self._week(tenant_id, draft.client_ref, draft.week_start_date).filter(
             version=expected_version
         )
         try:
-            changed = matching.update(**_draft_columns(draft))
+            changed = matching.update(**values)
         except Error as exc:
             raise _failed(exc) from exc
         return changed == 1
@@ -279,33 +247,3 @@ class DjangoDraftRepository:
         except Error as exc:
             raise _failed(exc) from exc
         return deleted > 0
-
-
-def _draft_columns(draft: WeekDraft) -> dict[str, Any]:
-    return {
-        "instance_id": draft.instance_id,
-        "base_version": draft.base_version,
-        "days": encode_entries(draft.days),
-        "version": draft.version,
-        "created_at": draft.created_at,
-        "updated_at": draft.updated_at,
-        "actor": draft.actor,
-        "guardrails": encode_draft_check(draft.guardrails),
-    }
-
-
-def _draft(row: DraftRow) -> WeekDraft:
-    check = decode_draft_check(row.guardrails)
-    return WeekDraft(
-        tenant_id=row.tenant_id,
-        client_ref=row.client_ref,
-        week_start_date=row.week_start_date,
-        instance_id=row.instance_id,
-        base_version=row.base_version,
-        days=decode_entries(row.days),
-        version=row.version,
-        created_at=_utc(row.created_at),
-        updated_at=_utc(row.updated_at),
-        actor=row.actor,
-        guardrails=check,
-    )
