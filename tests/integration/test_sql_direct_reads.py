@@ -208,3 +208,23 @@ def test_an_edit_that_waited_for_the_client_reads_the_week_the_other_call_left(
         "lunch": "by the waiting call",
         "dinner": "by the holder",
     }
+
+
+def test_an_edit_that_changes_nothing_ends_its_transaction_and_keeps_its_connection(
+    store: SqlAlchemyStore,
+) -> None:
+    # Its one query (BEGIN, the lock, the read) opened a transaction SQLAlchemy
+    # never saw: the unit of work still ends it, and hands the connection back
+    # in good order instead of having the pool drop it.
+    worker = Planner(store).worker("tenant-direct-noop")
+    template = worker.create_template("Week", [PlanEntry("mon", "lunch", notes="same")])
+    worker.create_instance(template.id, "client-1", MONDAY)
+    assert store.engine is not None
+    connects: list[object] = []
+    event.listen(store.engine.pool, "connect", lambda *_: connects.append(None))
+    for _ in range(3):
+        assert worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="same").version == 1
+        with store.engine.connect() as connection:
+            driver: Any = connection.connection.driver_connection
+            assert (driver.autocommit, driver.info.transaction_status) == (False, 0)
+    assert connects == []

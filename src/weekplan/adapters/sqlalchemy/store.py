@@ -20,6 +20,7 @@ Two ways to hold a store:
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -41,6 +42,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import StaticPool
 
+from weekplan.adapters._db_errors import translate_failure
 from weekplan.adapters._row_mapping import TableRows
 from weekplan.adapters._rows import EntryCodec
 from weekplan.adapters.sqlalchemy.direct_reads import DirectRead, observed
@@ -180,6 +182,14 @@ def _glued_begin(driver: Any, sql: str, params: Mapping[str, Any]) -> str | None
         begin.append("DEFERRABLE" if driver.deferrable else "NOT DEFERRABLE")
     statement = ClientCursor(driver).mogrify(sql, params)
     return f"{' '.join(begin).replace('_', ' ')}; {statement}"
+
+
+def _on_driver(call: Callable[[], None]) -> None:
+    """``call()`` on the driver connection, its failure translated as any database error's."""
+    try:
+        call()
+    except Exception as error:  # the driver's own errors, which SQLAlchemy did not wrap
+        raise translate_failure(error, type(error).__name__) from error
 
 
 class _Reads(enum.Enum):
@@ -473,8 +483,12 @@ class SqlAlchemyUnitOfWork:
                             driver, self._autocommit = self._autocommit, None
                             try:
                                 # Ends a transaction begun by hand (psycopg sends
-                                # ROLLBACK only inside one) so autocommit can end.
+                                # ROLLBACK only inside one) so autocommit can end,
+                                # SQLAlchemy's view of it first, then the driver's.
                                 connection.rollback()
+                                with contextlib.suppress(Exception):
+                                    # A lost connection: invalidated just below.
+                                    driver.rollback()
                             finally:
                                 _end_driver_autocommit(connection, driver)
                     finally:
@@ -490,6 +504,10 @@ class SqlAlchemyUnitOfWork:
         try:
             if self._store._host is None:
                 self.reader().commit()
+                if self._autocommit is not None:
+                    # A transaction begun by hand and read directly may be one
+                    # SQLAlchemy never saw; psycopg commits it (or sees none).
+                    _on_driver(self._autocommit.commit)
             elif self._savepoint is not None:
                 savepoint, self._savepoint = self._savepoint, None
                 savepoint.commit()
@@ -503,6 +521,8 @@ class SqlAlchemyUnitOfWork:
             if self._store._host is None:
                 if self._connection is not None:
                     self._connection.rollback()
+                if self._autocommit is not None:
+                    _on_driver(self._autocommit.rollback)  # as in commit()
             elif self._savepoint is not None:
                 savepoint, self._savepoint = self._savepoint, None
                 if savepoint.is_active:
