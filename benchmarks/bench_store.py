@@ -362,6 +362,8 @@ def sqlite_databases() -> Iterator[tuple[SqlAlchemyStore, Raw, Raw]]:
         matched = sqlite3.connect(
             Path(folder) / "weekplan.db", isolation_level=None, check_same_thread=False
         )
+        # A per-connection setting: as the store's own connections (WAL is per file).
+        matched.execute("PRAGMA synchronous = NORMAL")
         minimum = sqlite3.connect(Path(folder) / "minimum.db", isolation_level=None)
         minimum.execute("PRAGMA journal_mode = WAL")
         minimum.execute("PRAGMA synchronous = NORMAL")
