@@ -228,3 +228,26 @@ def test_an_edit_that_changes_nothing_ends_its_transaction_and_keeps_its_connect
             driver: Any = connection.connection.driver_connection
             assert (driver.autocommit, driver.info.transaction_status) == (False, 0)
     assert connects == []
+
+
+def test_a_week_reads_the_same_with_and_without_a_listener_on_every_database(
+    sql_store: SqlAlchemyStore,
+) -> None:
+    # Directly on SQLite and PostgreSQL (SQLite's ? takes the values in order,
+    # its dates and times come back through SQLAlchemy's processors); through
+    # SQLAlchemy on MariaDB, which reads in a transaction.
+    worker = Planner(sql_store).worker("tenant-direct-everywhere")
+    template = worker.create_template("Week", [PlanEntry("sun", "dinner", notes="soup")])
+    worker.create_instance(template.id, "client-1", MONDAY)
+    worker.lock_slot("client-1", MONDAY, "sun", "dinner", reason="birthday")
+    direct = worker.get_instance("client-1", MONDAY)
+    assert direct == _through_sqlalchemy(sql_store, lambda: worker.get_instance("client-1", MONDAY))
+    assert direct.week_start_date.isoformat() == MONDAY
+    assert direct.created_at.tzinfo is UTC
+    assert direct.locks[0].locked_at is not None
+    assert direct.locks[0].locked_at.tzinfo is UTC
+    assert worker.get_template(template.id) == _through_sqlalchemy(
+        sql_store, lambda: worker.get_template(template.id)
+    )
+    with pytest.raises(InstanceNotFound):
+        worker.get_instance("client-2", MONDAY)

@@ -461,7 +461,7 @@ def test_a_postgresql_week_write_sends_its_begin_with_the_client_lock(
             log_statements=False,
         )
         assert trips == 4
-        # (A listener once added stays noticed: from here on, SQLAlchemy's path.)
+        # With the statement log on the engine: SQLAlchemy's path.
         trips, statements = _round_trips(
             store, lambda: worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="x")
         )

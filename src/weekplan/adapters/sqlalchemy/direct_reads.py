@@ -1,21 +1,23 @@
-"""A read of one statement run on psycopg's own cursor, its rows decoded as SQLAlchemy would.
+"""A read of one statement run on the driver's own cursor, its rows decoded as SQLAlchemy would.
 
-``get_instance`` is the call a host makes most, and on PostgreSQL it is one
-statement in autocommit: the round trip is the database's share, and running
-the statement through :meth:`sqlalchemy.engine.Connection.execute` costs about
-as much again in Python (the cache lookup, the execution context, the result's
-metadata built from the cursor's description, each row's processing). A
-:class:`DirectRead` does that work once: the statement is compiled when the
-store first runs it, its parameters' and columns' processors are looked up
-then, and each call is the driver's ``execute`` and ``fetchall`` with the few
-columns that need it (the UTC datetimes) processed.
+``get_instance`` is the call a host makes most, and it is one statement
+outside a transaction (psycopg in autocommit; SQLite's own transaction of one
+statement): the database's share is small, and running the statement through
+:meth:`sqlalchemy.engine.Connection.execute` costs about as much again in
+Python (the cache lookup, the execution context, the result's metadata built
+from the cursor's description, each row's processing). A :class:`DirectRead`
+does that work once: the statement is compiled when the store first runs it,
+its parameters' and columns' processors are looked up then, and each call is
+the driver's ``execute`` and ``fetchall`` with the few columns that need it
+(dates, the UTC datetimes) processed.
 
 What stays as ever: the SQL text and parameters are SQLAlchemy's, so the
 statement is the one every other path sends; a driver error is wrapped as
 SQLAlchemy would wrap it (a lost connection invalidated) and then translated
-like any other; and the store only takes this path when no event listener is
-set on the engine or connection, so a host that instruments its engine (with
-``before_cursor_execute`` and the like) sees every statement as before.
+like any other; and the store only takes this path while no listener watches
+the statements of the engine or connection (``before_execute``,
+``before_cursor_execute`` and their ``after_`` pairs), so a host that
+instruments its engine sees every statement as before.
 """
 
 from __future__ import annotations
@@ -34,19 +36,32 @@ _Processor = Callable[[Any], Any]
 
 
 def observed(connection: Connection) -> bool:
-    """Whether a listener watches ``connection`` or its engine (then take SQLAlchemy's path)."""
-    # No public flag says so; these are the ones SQLAlchemy itself checks.
-    return bool(connection._has_events or connection.engine._has_events)
+    """Whether a listener watches the statements of ``connection`` (then take SQLAlchemy's path).
+
+    Only the statement events count: a ``connect`` or ``begin`` listener (as
+    the store's own on SQLite) sees nothing of a read run directly.
+    """
+    dispatch = connection.dispatch
+    return bool(
+        dispatch.before_execute
+        or dispatch.after_execute
+        or dispatch.before_cursor_execute
+        or dispatch.after_cursor_execute
+    )
 
 
 class DirectRead:
     """One ``SELECT`` compiled once for a dialect, run on the driver's cursor."""
 
-    __slots__ = ("_binds", "_columns", "_dialect", "_error", "sql")
+    __slots__ = ("_binds", "_columns", "_dialect", "_error", "_order", "sql")
 
     def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
         self.sql: str = compiled.string
+        # SQLite's ``?`` takes its values in order, psycopg's ``%(name)s`` by name.
+        self._order: tuple[str, ...] | None = (
+            tuple(compiled.positiontup or ()) if compiled.positional else None
+        )
         self._dialect = dialect
         self._error: type[Exception] = dialect.loaded_dbapi.Error
         # What execute() would apply to the parameters (a tuple parameter, which
@@ -77,9 +92,12 @@ class DirectRead:
             parameters[name] = process(parameters[name])
         driver: Any = connection.connection.driver_connection
         cursor = driver.cursor()
+        values: Any = parameters
+        if self._order is not None:
+            values = tuple(parameters[name] for name in self._order)
         try:
             if before is None:
-                cursor.execute(self.sql, parameters)
+                cursor.execute(self.sql, values)
             else:
                 from psycopg import ClientCursor  # noqa: PLC0415  # only on psycopg
 

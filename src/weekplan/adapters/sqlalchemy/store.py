@@ -214,6 +214,7 @@ class SqlAlchemyUnitOfWork:
         # The driver connection switched to autocommit for this unit of work, if any.
         self._autocommit: Any = None
         self._ran = False  # whether a statement has run yet
+        self._alone = False  # a single statement on SQLite, outside any transaction
         # ``BEGIN ...; <the client's lock>`` not sent yet: it goes with the next statement.
         self._pending: str | None = None
         self._savepoint: _Savepoint | None = None
@@ -362,11 +363,14 @@ class SqlAlchemyUnitOfWork:
         return connection
 
     def read_rows(self, statement: Select[Any], params: Mapping[str, Any]) -> Sequence[Any]:
-        """Every row of a read; a single-statement read on psycopg runs it directly.
+        """Every row of a read; a single-statement read runs it on the driver directly.
 
-        The direct path (see :mod:`.direct_reads`) is taken only where this unit
-        of work put the driver in autocommit for its one statement and nothing
-        listens to the engine; anywhere else the statement runs as any other.
+        The direct path (see :mod:`.direct_reads`) is taken only for the one
+        statement of a read outside a transaction (psycopg put in autocommit for
+        it, or SQLite, which runs a lone statement in a transaction of its own),
+        or for the read that goes with a write's ``BEGIN`` (see
+        :meth:`begin_with`), and only while nothing listens to the statements;
+        anywhere else the statement runs as any other.
         """
         pending = self._pending
         if pending is not None and self._connection and not observed(self._connection):
@@ -375,7 +379,7 @@ class SqlAlchemyUnitOfWork:
             connection = self.reader()
             return self._store._direct_read(statement).rows(connection, params, pending)
         connection = self.reader()
-        if self._autocommit is not None and not observed(connection):
+        if (self._autocommit is not None or self._alone) and not observed(connection):
             return self._store._direct_read(statement).rows(connection, params)
         try:
             return connection.execute(statement, params).all()
@@ -427,6 +431,8 @@ class SqlAlchemyUnitOfWork:
                 self._connection = store._engines[self._reads].connect()
                 if self._reads is _Reads.ONE and store._autocommit_reads:
                     self._autocommit = _driver_autocommit(self._connection)
+                # SQLite runs a lone statement in a transaction of its own.
+                self._alone = self._reads is _Reads.ONE and store.dialect_name == "sqlite"
             else:
                 self._connection = self._open_savepoint(store._host)
         except SQLAlchemyError as exc:
