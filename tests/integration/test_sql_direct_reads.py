@@ -143,11 +143,10 @@ def test_a_connection_lost_during_a_direct_read_is_dropped_from_the_pool(
 def test_an_edit_that_waited_for_the_client_reads_the_week_the_other_call_left(
     store: SqlAlchemyStore, postgresql_url: URL
 ) -> None:
-    # BEGIN, the client's lock and the read of the week go in one query; under
-    # READ COMMITTED each statement of it takes its own snapshot, so a read
-    # that waited for the lock sees what the holder committed. Here the holder
-    # changes the week without a new version: a stale read would go unnoticed
-    # by the compare-and-set and overwrite it.
+    # BEGIN and the client's lock go in one query, the read of the week after
+    # it: a read that waited for the lock sees what the holder committed. Here
+    # the holder changes the week without a new version: a stale read would go
+    # unnoticed by the compare-and-set and overwrite it.
     worker = Planner(store).worker("tenant-direct-wait")
     entries = [
         PlanEntry("mon", "lunch", notes="before"),
@@ -213,9 +212,9 @@ def test_an_edit_that_waited_for_the_client_reads_the_week_the_other_call_left(
 def test_an_edit_that_changes_nothing_ends_its_transaction_and_keeps_its_connection(
     store: SqlAlchemyStore,
 ) -> None:
-    # Its one query (BEGIN, the lock, the read) opened a transaction SQLAlchemy
-    # never saw: the unit of work still ends it, and hands the connection back
-    # in good order instead of having the pool drop it.
+    # Its transaction was begun by hand, with the client's lock, and ends
+    # without a write: the unit of work still ends it, and hands the connection
+    # back in good order instead of having the pool drop it.
     worker = Planner(store).worker("tenant-direct-noop")
     template = worker.create_template("Week", [PlanEntry("mon", "lunch", notes="same")])
     worker.create_instance(template.id, "client-1", MONDAY)

@@ -77,16 +77,8 @@ class DirectRead:
                 columns.append((index, process))
         self._columns = tuple(columns)
 
-    def rows(
-        self, connection: Connection, params: Mapping[str, Any], before: str | None = None
-    ) -> Sequence[Sequence[Any]]:
-        """Every row of the statement, on ``connection``'s driver connection.
-
-        ``before``: statements (SQL text, values in it) sent in the same query,
-        ahead of this one; their results are skipped. The query then goes as
-        text, its values quoted by psycopg, since only one statement at a time
-        can take parameters.
-        """
+    def rows(self, connection: Connection, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+        """Every row of the statement, on ``connection``'s driver connection."""
         parameters = dict(params)
         for name, process in self._binds:
             parameters[name] = process(parameters[name])
@@ -96,15 +88,7 @@ class DirectRead:
         if self._order is not None:
             values = tuple(parameters[name] for name in self._order)
         try:
-            if before is None:
-                cursor.execute(self.sql, values)
-            else:
-                from psycopg import ClientCursor  # noqa: PLC0415  # only on psycopg
-
-                statement = ClientCursor(driver).mogrify(self.sql, parameters)
-                cursor.execute(f"{before}; {statement}")
-                while cursor.nextset():
-                    pass  # to the last statement's result: this one's
+            cursor.execute(self.sql, values)
             fetched: list[tuple[Any, ...]] = cursor.fetchall()
         except self._error as error:
             wrapped = self._wrapped(connection, cursor, error, parameters)

@@ -215,8 +215,6 @@ class SqlAlchemyUnitOfWork:
         self._autocommit: Any = None
         self._ran = False  # whether a statement has run yet
         self._alone = False  # a single statement on SQLite, outside any transaction
-        # ``BEGIN ...; <the client's lock>`` not sent yet: it goes with the next statement.
-        self._pending: str | None = None
         self._savepoint: _Savepoint | None = None
         self._wrote = False
         self._locked = False
@@ -339,20 +337,7 @@ class SqlAlchemyUnitOfWork:
             raise RuntimeError("a single-statement read ran a second statement")
         self._statements_left -= 1
         self._ran = True
-        if self._pending is not None:
-            self._send_pending(self._connection)
         return self._connection
-
-    def _send_pending(self, connection: Connection) -> None:
-        """Send the transaction's ``BEGIN`` and the client's lock, on their own."""
-        # SQLAlchemy hands psycopg an empty dict of parameters, so a % in a value
-        # would read as a placeholder: doubled, it reaches the server as one %.
-        pending, self._pending = self._pending, None
-        assert pending is not None
-        try:
-            connection.exec_driver_sql(pending.replace("%", "%%"))
-        except SQLAlchemyError as exc:
-            raise translate(exc) from exc
 
     def writer(self) -> Connection:
         """The connection, noting that this unit of work now has something to undo."""
@@ -368,16 +353,9 @@ class SqlAlchemyUnitOfWork:
         The direct path (see :mod:`.direct_reads`) is taken only for the one
         statement of a read outside a transaction (psycopg put in autocommit for
         it, or SQLite, which runs a lone statement in a transaction of its own),
-        or for the read that goes with a write's ``BEGIN`` (see
-        :meth:`begin_with`), and only while nothing listens to the statements;
-        anywhere else the statement runs as any other.
+        and only while nothing listens to the statements; anywhere else the
+        statement runs as any other.
         """
-        pending = self._pending
-        if pending is not None and self._connection and not observed(self._connection):
-            # BEGIN, the client's lock and this read: one query, one round trip.
-            self._pending = None
-            connection = self.reader()
-            return self._store._direct_read(statement).rows(connection, params, pending)
         connection = self.reader()
         if (self._autocommit is not None or self._alone) and not observed(connection):
             return self._store._direct_read(statement).rows(connection, params)
@@ -394,15 +372,16 @@ class SqlAlchemyUnitOfWork:
         and ``statement`` comes first (the statement that holds a client, before
         every write of a week), the driver is put in autocommit and ``BEGIN``,
         with the isolation level the driver would have asked for, goes in one
-        query with the statement, its values quoted by the driver; and that
-        query waits for the unit of work's next statement: a read through
-        :meth:`read_rows` (the week an edit reads first) joins it, so
-        ``BEGIN``, the lock and the read make one round trip, and anything else
-        sends it on its own first. Each statement of a query still takes its
-        own snapshot under READ COMMITTED, so the read sees what the lock waited
-        for. The transaction is the same; psycopg commits or rolls it back as
-        ever, and the connection leaves autocommit before it goes back to the
-        pool. Elsewhere the statement runs as any other.
+        query with the statement, its values quoted by the driver. The
+        transaction is the same; psycopg commits or rolls it back as ever, and
+        the connection leaves autocommit before it goes back to the pool.
+        Elsewhere the statement runs as any other.
+
+        The read that follows (the week an edit reads first) is not added to
+        that query, though it could be (under READ COMMITTED each statement of
+        a query takes its own snapshot): a query of text cannot use the
+        statement psycopg prepared on the server, and planning that join again
+        on every call cost more than the round trip it saved.
         """
         glue = not self._ran and self._store._begin_glued and self._autocommit is None
         connection = self.writer()
@@ -413,7 +392,10 @@ class SqlAlchemyUnitOfWork:
                 if query is not None:
                     driver.autocommit = True
                     self._autocommit = driver
-                    self._pending = query
+                    # SQLAlchemy hands psycopg an empty dict of parameters, so a %
+                    # in a value would read as a placeholder: doubled, it reaches
+                    # the server as one %.
+                    connection.exec_driver_sql(query.replace("%", "%%"))
                     return
             connection.execute(statement, params)
         except SQLAlchemyError as exc:
@@ -522,7 +504,6 @@ class SqlAlchemyUnitOfWork:
 
     def rollback(self) -> None:
         """Undo this unit of work (joined: roll back to its savepoint only)."""
-        self._pending = None  # never sent: nothing of it to undo
         try:
             if self._store._host is None:
                 if self._connection is not None:
