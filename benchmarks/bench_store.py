@@ -14,7 +14,8 @@ PostgreSQL (when ``WEEKPLAN_BENCH_POSTGRES_URL`` or ``WEEKPLAN_TEST_POSTGRES_URL
 names a server; a schema of its own, dropped at the end):
 
 * **weekplan**: one planner call, what a host pays;
-* **matched raw**: the plain driver sending the statements the store sends,
+* **matched raw**: the plain driver sending the statements the store sends
+  (on a server the statement that holds the client, and the change records),
   in the same transaction shape, decoding the same JSON;
 * **physical minimum**: the plain driver keeping each week as one JSON document
   keyed by ``(tenant_id, client_ref, week_start_date)``, read and written with
@@ -147,6 +148,14 @@ CHANGE_RECORD_COLUMNS = (
 )
 
 
+def pairs(change: dict[str, Any]) -> list[list[Any] | None]:
+    """A change's old and new entry as a change set stores them: ``[dish, notes]``."""
+    return [
+        None if entry is None else [entry["dish_template_id"], entry["notes"]]
+        for entry in (change["old"], change["new"])
+    ]
+
+
 class Matched:
     """The statements the store sends for each call, on the raw driver.
 
@@ -159,15 +168,6 @@ class Matched:
     def __init__(self, raw: Raw) -> None:
         self.raw = raw
         self.change_sets = "weekplan_change_sets" in metadata.tables
-
-    def _lock_client(self, client: str) -> None:
-        if not self.raw.sqlite:
-            self.raw.execute(
-                "INSERT INTO weekplan_client_locks (tenant_id, client_ref) VALUES (?, ?)"
-                " ON CONFLICT (tenant_id, client_ref)"
-                " DO UPDATE SET client_ref = excluded.client_ref",
-                (TENANT, client),
-            )
 
     def _log(  # noqa: PLR0917  # the change set's columns that vary
         self,
@@ -220,7 +220,9 @@ class Matched:
                 None,
                 at,
                 *versions,
-                dumps(changes),
+                dumps(
+                    [[c["change_type"], c["day_key"], c["slot_key"], *pairs(c)] for c in changes]
+                ),
             ),
         )
 
@@ -231,16 +233,29 @@ class Matched:
             " WHERE tenant_id = ? AND client_ref = ? AND week_start_date = ?",
             (TENANT, client, TENANT, client, MONDAY),
         ).fetchone()
-        if not self.raw.sqlite:
-            self.raw.db.commit()  # nothing to end in autocommit; keeps psycopg's state clean
         days = decode_entries(row[5])
         snapshot = days if row[6] == row[5] else decode_entries(row[6])
         return row, days, snapshot
 
+    def lock_client(self, client: str) -> None:
+        """What holds the client on a server (SQLite's write lock holds every client).
+
+        On PostgreSQL it goes with the transaction's ``BEGIN``, in one query, as
+        the store sends it.
+        """
+        if not self.raw.sqlite:
+            lock = psycopg.ClientCursor(self.raw.db).mogrify(
+                "INSERT INTO weekplan_client_locks (tenant_id, client_ref) VALUES (%s, %s)"
+                " ON CONFLICT (tenant_id, client_ref)"
+                " DO UPDATE SET client_ref = excluded.client_ref",
+                (TENANT, client),
+            )
+            self.raw.db.execute(f"BEGIN; {lock}")
+
     def create(self, template_id: str, client: str) -> None:
         raw = self.raw
         raw.begin()
-        self._lock_client(client)
+        self.lock_client(client)
         row = raw.execute(
             f"SELECT {TEMPLATE_COLUMNS} FROM weekplan_templates WHERE tenant_id = ? AND id = ?",
             (TENANT, template_id),
@@ -286,7 +301,7 @@ class Matched:
     def set_slot(self, client: str, n: int) -> None:
         raw = self.raw
         raw.begin()
-        self._lock_client(client)
+        self.lock_client(client)
         row = raw.execute(
             f"SELECT {INSTANCE_COLUMNS}, (SELECT content_hash FROM weekplan_ruleset_assignments"
             " WHERE tenant_id = ? AND client_ref = ?) FROM weekplan_instances"
@@ -414,6 +429,8 @@ def sqlite_databases() -> Iterator[tuple[SqlAlchemyStore, Raw, Raw]]:
         matched = sqlite3.connect(
             Path(folder) / "weekplan.db", isolation_level=None, check_same_thread=False
         )
+        # A per-connection setting: as the store's own connections (WAL is per file).
+        matched.execute("PRAGMA synchronous = NORMAL")
         minimum = sqlite3.connect(Path(folder) / "minimum.db", isolation_level=None)
         minimum.execute("PRAGMA journal_mode = WAL")
         minimum.execute("PRAGMA synchronous = NORMAL")
@@ -444,9 +461,9 @@ def postgresql_databases(url: URL) -> Iterator[tuple[SqlAlchemyStore, Raw, Raw]]
         )
 
     store = SqlAlchemyStore(url.update_query_dict({"options": f"-csearch_path={schema}"}))
-    # The matched baseline reads in autocommit as the store now does, and writes in a
-    # transaction (psycopg begins one before the first statement).
-    matched, minimum = connect(autocommit=False), connect(autocommit=True)
+    # The matched baseline reads in autocommit as the store does (one round trip), and
+    # writes in a transaction (psycopg begins one before the first statement).
+    matched, minimum = connect(autocommit=True), connect(autocommit=True)
     try:
         store.create_all()
         yield store, PgMatched(matched), Raw(minimum, sqlite_begin=False)
@@ -460,17 +477,13 @@ def postgresql_databases(url: URL) -> Iterator[tuple[SqlAlchemyStore, Raw, Raw]]
 
 
 class PgMatched(Raw):
-    """psycopg with autocommit for a single-statement read, a transaction for writes."""
+    """psycopg in autocommit: a read alone, a write in the transaction its first query begins."""
 
     def __init__(self, connection: Any) -> None:
         super().__init__(connection, sqlite_begin=False)
 
     def begin(self, how: str = "") -> None:
-        self.db.autocommit = False
-
-    def commit(self) -> None:
-        self.db.commit()
-        self.db.autocommit = True
+        """Nothing to send: ``lock_client`` begins the transaction (see ``Matched``)."""
 
 
 # -- the cases ---------------------------------------------------------------------------

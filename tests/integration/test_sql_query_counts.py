@@ -9,14 +9,23 @@ do not.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import URL, Connection, Engine, create_engine, event, select, text
 
-from weekplan import PlanEntry, Planner, WorkerPlanner
+from weekplan import (
+    PlanEntry,
+    Planner,
+    StorageError,
+    TemplateNotFound,
+    VersionConflict,
+    WorkerPlanner,
+)
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
+from weekplan.adapters.sqlalchemy.schema import client_locks
 from weekplan.domain.dishes import Dish
 from weekplan.domain.meal_types import DEFAULT_VOCABULARY
 from weekplan.domain.suggestions import meal_signals
@@ -323,3 +332,168 @@ def test_a_single_statement_read_refuses_a_second_statement_or_a_write(
         uow.templates.get("tenant-x", "t-2")
         with pytest.raises(RuntimeError, match="cannot write"):
             uow.templates.remove("tenant-x", "t-1")
+
+
+def test_a_single_statement_read_sets_nothing_on_its_connection(
+    sql_store: SqlAlchemyStore,
+) -> None:
+    # How a read begins is fixed once per store, not set on each connection it
+    # checks out: SQLAlchemy's per-connection options (an isolation level, the
+    # SQLite begin mode) would be set at checkout and reset at check-in, each time.
+    assert sql_store.engine is not None
+    worker = Planner(sql_store).worker("tenant-no-options")
+    template = worker.create_template("Week", [PlanEntry("mon", "lunch")])
+    worker.create_instance(template.id, "client-1", MONDAY)
+    set_options: list[object] = []
+
+    def record(_connection: Connection, options: object) -> None:
+        set_options.append(options)
+
+    event.listen(sql_store.engine, "set_connection_execution_options", record)
+    try:
+        assert worker.get_instance("client-1", MONDAY).version == 1
+        assert worker.get_template(template.id).name == "Week"
+        worker.list_templates()
+        Planner(sql_store).client("tenant-no-options", "client-1").weekly_plan(MONDAY)
+    finally:
+        event.remove(sql_store.engine, "set_connection_execution_options", record)
+    assert set_options == []
+
+
+def _driver_autocommit_after_reads(store: SqlAlchemyStore, *, fail: bool) -> bool:
+    """Whether the pool's one connection is in autocommit after single-statement reads."""
+    assert store.engine is not None
+    worker = Planner(store).worker("tenant-autocommit")
+    if fail:
+        with pytest.raises(StorageError):
+            worker.list_templates()
+    else:
+        with pytest.raises(TemplateNotFound):
+            worker.get_template("template-1")
+        worker.list_templates()
+    with store.engine.connect() as connection:
+        return bool(connection.connection.driver_connection.autocommit)  # type: ignore[union-attr]
+
+
+def test_a_postgresql_read_leaves_the_pool_as_it_found_it(postgresql_url: URL) -> None:
+    # psycopg is put in autocommit for one statement and back after it, on every
+    # path: a connection the pool hands out next is in a transaction again, and a
+    # host's engine in autocommit stays so.
+    ours = SqlAlchemyStore(postgresql_url, pool_size=1, max_overflow=0)
+    ours.create_all()
+    try:
+        assert _driver_autocommit_after_reads(ours, fail=False) is False
+        with ours.engine.connect() as connection:  # type: ignore[union-attr]
+            connection.execute(text("ALTER TABLE weekplan_templates RENAME TO t_away"))
+            connection.commit()
+        try:
+            assert _driver_autocommit_after_reads(ours, fail=True) is False
+        finally:
+            with ours.engine.connect() as connection:  # type: ignore[union-attr]
+                connection.execute(text("ALTER TABLE t_away RENAME TO weekplan_templates"))
+                connection.commit()
+    finally:
+        ours.close()
+    host = create_engine(postgresql_url, isolation_level="AUTOCOMMIT", pool_size=1, max_overflow=0)
+    try:
+        assert _driver_autocommit_after_reads(SqlAlchemyStore(host), fail=False) is True
+    finally:
+        host.dispose()
+
+
+def _round_trips(
+    store: SqlAlchemyStore, call: Callable[[], object], *, log_statements: bool = True
+) -> tuple[int, list[str]]:
+    """The round trips ``call`` makes to PostgreSQL (libpq's ``Sync`` and ``Query`` messages).
+
+    Logging the statements puts a listener on the engine, which sends every
+    statement through SQLAlchemy (see ``weekplan.adapters.sqlalchemy.direct_reads``).
+    """
+    assert store.engine is not None
+    from psycopg.pq import Trace  # noqa: PLC0415  # only where PostgreSQL runs
+
+    log = StatementLog()
+    traced: list[Any] = []
+    with tempfile.TemporaryFile("w+") as trace:
+
+        def follow(dbapi_connection: Any, *_: object) -> None:
+            dbapi_connection.pgconn.trace(trace.fileno())
+            dbapi_connection.pgconn.set_trace_flags(Trace.SUPPRESS_TIMESTAMPS)
+            traced.append(dbapi_connection.pgconn)
+
+        event.listen(store.engine.pool, "checkout", follow)
+        if log_statements:
+            event.listen(store.engine, "before_cursor_execute", log)
+        try:
+            call()
+        finally:
+            event.remove(store.engine.pool, "checkout", follow)
+            if log_statements:
+                event.remove(store.engine, "before_cursor_execute", log)
+            for pgconn in traced:
+                pgconn.untrace()
+        trace.flush()
+        trace.seek(0)
+        sent = [line.split("\t") for line in trace.read().splitlines()]
+    trips = sum(1 for fields in sent if fields[0] == "F" and fields[2] in ("Sync", "Query"))
+    return trips, log.statements
+
+
+@pytest.mark.parametrize("isolation", [None, "REPEATABLE READ"])
+def test_a_postgresql_week_write_sends_its_begin_with_the_client_lock(
+    postgresql_url: URL, isolation: str | None
+) -> None:
+    # BEGIN and the statement that holds the client go in one query: then the
+    # week, its update, its change record and COMMIT, five round trips where
+    # psycopg alone would take six; the same with a listener on the engine.
+    options = {} if isolation is None else {"isolation_level": isolation}
+    store = SqlAlchemyStore(postgresql_url, pool_size=1, max_overflow=0, **options)
+    store.create_all()
+    try:
+        worker = Planner(store).worker(f"tenant-glued-{isolation}")
+        template = worker.create_template("Week", [PlanEntry("mon", "lunch")])
+        worker.create_instance(template.id, "client-1", MONDAY)
+        trips, _ = _round_trips(
+            store,
+            lambda: worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="z"),
+            log_statements=False,
+        )
+        assert trips == 5
+        trips, statements = _round_trips(
+            store, lambda: worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="x")
+        )
+        begin = "BEGIN" if isolation is None else f"BEGIN ISOLATION LEVEL {isolation}"
+        assert statements[0].startswith(f"{begin}; INSERT INTO weekplan_client_locks")
+        assert (trips, len(statements)) == (5, 4), statements
+        assert worker.get_instance("client-1", MONDAY).days[0].notes == "x"
+        # A write refused after the lock rolls back and leaves autocommit too.
+        with pytest.raises(VersionConflict):
+            worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="y", expected_version=9)
+        assert _driver_autocommit_after_reads(store, fail=False) is False
+        assert worker.get_instance("client-1", MONDAY).days[0].notes == "x"
+    finally:
+        store.close()
+
+
+def test_a_client_held_with_its_begin_is_stored_exactly_as_named(postgresql_url: URL) -> None:
+    # The glued statement carries its values as quoted literals: quotes,
+    # backslashes, percent signs and placeholders in a ref reach the row intact.
+    store = SqlAlchemyStore(postgresql_url)
+    store.create_all()
+    refs = ["50%off", "a%(x)s", "%s%%", "q'uote", "back\\slash", "é✓"]
+    try:
+        worker = Planner(store).worker("tenant-%s'quoted")
+        template = worker.create_template("Week", [PlanEntry("mon", "lunch")])
+        for ref in refs:
+            worker.create_instance(template.id, ref, MONDAY)
+            worker.set_slot(ref, MONDAY, "mon", "lunch", notes=ref)
+            assert worker.get_instance(ref, MONDAY).days[0].notes == ref
+        with store.engine.connect() as connection:  # type: ignore[union-attr]
+            held = connection.execute(
+                select(client_locks.c.tenant_id, client_locks.c.client_ref).where(
+                    client_locks.c.tenant_id == "tenant-%s'quoted"
+                )
+            ).all()
+        assert sorted(ref for _, ref in held) == sorted(refs)
+    finally:
+        store.close()

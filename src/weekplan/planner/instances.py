@@ -15,7 +15,7 @@ from weekplan.domain._inputs import (
     collect_errors,
 )
 from weekplan.domain.bulk_instances import InstancesCreated, parse_client_refs
-from weekplan.domain.changes import ChangeSource, SlotChange, slot_changes
+from weekplan.domain.changes import ChangeSource, ChangeType, SlotChange, slot_changes
 from weekplan.domain.days import DayKey
 from weekplan.domain.entries import (
     EntryInput,
@@ -332,8 +332,16 @@ class InstanceUseCases(UseCases):
                 entry = attrs.evolve(entry, dish_template_id=probe.dish_template_id)
             if not isinstance(notes, Unset):
                 entry = attrs.evolve(entry, notes=probe.notes)
+            # The one slot this call can change: no need to compare the whole week.
+            kind = ChangeType.ADDED if existing is None else ChangeType.CHANGED
+            change = () if entry == existing else (SlotChange(kind, *entry.key, existing, entry),)
             updated = save_instance(
-                self._session, uow, current, with_entry(current.days, entry), reason=why
+                self._session,
+                uow,
+                current,
+                with_entry(current.days, entry),
+                reason=why,
+                changes=change,
             )
             uow.commit()
         return updated
@@ -486,6 +494,7 @@ def save_instance(
     source: ChangeSource = ChangeSource.EDIT,
     reason: str | None = None,
     strict: bool = False,
+    changes: tuple[SlotChange, ...] | None = None,
 ) -> WeekPlanInstance:
     """Every instance edit goes through here: locks, guardrails, version bump,
     compare-and-set, and one change record per changed slot.
@@ -496,12 +505,16 @@ def save_instance(
     An edit that changes nothing is not written and keeps the version.
     ``dishes_checked`` spares a second lookup when the caller checked the dishes.
     ``current`` carries the week's locks (as :func:`load_instance` reads it).
+    ``changes``, when the caller knows them, must be ``slot_changes(current.days, days)``.
     """
     if days == current.days:
         return current
-    changes = slot_changes(current.days, days)
+    if changes is None:
+        changes = slot_changes(current.days, days)
     enforce_locks(catalog_of(session.options, uow), session.tenant_id, changes, current.locks)
-    plan_changed(session, uow, current.days, days, check_dishes=not dishes_checked)
+    if any(_dish_of(c.old) != _dish_of(c.new) for c in changes):
+        # An edit of notes alone brings no dish to check and leaves the history as it is.
+        plan_changed(session, uow, current.days, days, check_dishes=not dishes_checked)
     now = session.options.clock()
     candidate = evolve_checked(current, days=days, version=current.version + 1, updated_at=now)
     # Never worse than the week before the write; a reviewed draft is applied strictly.
@@ -522,6 +535,10 @@ def save_instance(
         raise ConcurrentUpdate()
     _log_week(session, uow, updated, changes, source, reason, now, current.version)
     return updated
+
+
+def _dish_of(entry: PlanEntry | None) -> str | None:
+    return None if entry is None else entry.dish_template_id
 
 
 def _log_week(  # noqa: PLR0917  # private, and every call passes the same eight

@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any, Final, Protocol
 
-from sqlalchemy import Connection, CursorResult, Executable
+from sqlalchemy import Connection, CursorResult, Executable, Insert, Select
 from sqlalchemy.exc import SQLAlchemyError
 
 from weekplan.adapters._row_mapping import (
@@ -65,6 +65,14 @@ class ConnectionSource(Protocol):
         """The connection to write with, inside the unit of work's transaction or savepoint."""
         ...
 
+    def begin_with(self, statement: Insert, params: Mapping[str, Any]) -> None:
+        """Run a write that may be the first statement, with the transaction's ``BEGIN``."""
+        ...
+
+    def read_rows(self, statement: Select[Any], params: Mapping[str, Any]) -> Sequence[Any]:
+        """Every row of a read, on the fastest path the unit of work allows."""
+        ...
+
 
 def _run(connection: Connection, statement: Executable, params: Mapping[str, Any]) -> Any:
     try:
@@ -93,13 +101,10 @@ class SqlTemplateRepository:
 
     def get(self, tenant_id: str, template_id: str) -> WeekPlanTemplate | None:
         """The template, or ``None``."""
-        result = _run(
-            self._source.reader(),
-            self._sql.get_template,
-            {"tenant_id": tenant_id, "id": template_id},
+        rows = self._source.read_rows(
+            self._sql.get_template, {"tenant_id": tenant_id, "id": template_id}
         )
-        row = result.first()
-        return None if row is None else self._template(row)
+        return self._template(rows[0]) if rows else None
 
     def list(
         self,
@@ -191,12 +196,10 @@ class SqlInstanceRepository:
         self, tenant_id: str, client_ref: str, week_start_date: date
     ) -> WeekPlanInstance | None:
         """The instance with its locks, in one statement (see ``WeekWithLocksReads``)."""
-        result = _run(
-            self._source.reader(),
+        rows = self._source.read_rows(
             self._sql.get_instance_with_locks,
             {"tenant_id": tenant_id, "client_ref": client_ref, "week_start_date": week_start_date},
         )
-        rows = result.all()
         if not rows:
             return None
         first = rows[0]
@@ -572,11 +575,10 @@ class SqlRulesetRepository:
         if not self._sql.locks_clients:
             return
         params = {"tenant_id": tenant_id, "client_ref": client_ref}
-        connection = self._source.writer()
-        _run(connection, self._sql.lock_client, params)
+        self._source.begin_with(self._sql.lock_client, params)
         key = (tenant_id, client_ref)
         if self._sql.reads_a_snapshot_after_locking:
-            result = _run(connection, self._sql.get_assignment_latest, params)
+            result = _run(self._source.writer(), self._sql.get_assignment_latest, params)
             self._assignments[key] = result.scalar()
         else:
             self._assignments.pop(key, None)

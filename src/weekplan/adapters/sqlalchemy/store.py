@@ -20,19 +20,32 @@ Two ways to hold a store:
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import URL, Connection, Engine, NestedTransaction, create_engine, event, make_url
+from sqlalchemy import (
+    URL,
+    Connection,
+    Engine,
+    Insert,
+    NestedTransaction,
+    Select,
+    create_engine,
+    event,
+    make_url,
+)
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import StaticPool
 
+from weekplan.adapters._db_errors import translate_failure
 from weekplan.adapters._row_mapping import TableRows
 from weekplan.adapters._rows import EntryCodec
+from weekplan.adapters.sqlalchemy.direct_reads import DirectRead, observed
 from weekplan.adapters.sqlalchemy.errors import translate
 from weekplan.adapters.sqlalchemy.repositories import (
     KnownAssignments,
@@ -118,6 +131,67 @@ def _engine_for(url: URL, options: dict[str, Any]) -> Engine:
     return engine
 
 
+def _driver_autocommit(connection: Connection) -> Any:
+    """Put the driver connection in autocommit for one statement; returns it if it switched.
+
+    psycopg switches on the client, with no round trip: the statement then goes
+    alone, with no ``BEGIN`` before it and no ``ROLLBACK`` after it (the driver
+    skips a rollback outside a transaction, and so does the pool's reset). This
+    is done on the driver connection rather than through SQLAlchemy's
+    ``isolation_level`` option, which would set and reset the isolation level
+    at every checkout.
+    """
+    driver: Any = connection.connection.driver_connection
+    if driver.autocommit:
+        return None  # a host's engine in autocommit already: nothing to undo
+    driver.autocommit = True
+    return driver
+
+
+def _end_driver_autocommit(connection: Connection, driver: Any) -> None:
+    """Give the connection back to the pool as it came: in transactions again.
+
+    A connection whose driver cannot be switched back (it broke during the
+    statement) is invalidated, so the pool never hands it out in autocommit.
+    """
+    try:
+        driver.autocommit = False
+    except Exception:  # any driver failure: the connection is dropped
+        connection.invalidate()
+
+
+def _glued_begin(driver: Any, sql: str, params: Mapping[str, Any]) -> str | None:
+    """``BEGIN ...; sql`` as one psycopg simple query, or ``None`` if not at rest in transactions.
+
+    ``BEGIN`` asks for what psycopg itself would (the connection's isolation
+    level, read-only and deferrable settings); the values are quoted by
+    psycopg's client-side cursor, as literals for the connection's encoding.
+    """
+    # psycopg is an optional dependency: imported only where a store runs on it.
+    from psycopg import ClientCursor, IsolationLevel  # noqa: PLC0415
+    from psycopg.pq import TransactionStatus  # noqa: PLC0415
+
+    if driver.autocommit or driver.info.transaction_status != TransactionStatus.IDLE:
+        return None
+    begin = ["BEGIN"]
+    if driver.isolation_level is not None:
+        begin.append(f"ISOLATION LEVEL {IsolationLevel(driver.isolation_level).name}")
+    if driver.read_only is not None:
+        begin.append("READ ONLY" if driver.read_only else "READ WRITE")
+    if driver.deferrable is not None:
+        begin.append("DEFERRABLE" if driver.deferrable else "NOT DEFERRABLE")
+    statement = ClientCursor(driver).mogrify(sql, params)
+    return f"{' '.join(begin).replace('_', ' ')}; {statement}"
+
+
+def _on_driver(call: Callable[[], None]) -> None:
+    """``call()`` on the driver connection, its failure translated as any database error's."""
+    try:
+        call()
+    except Exception as error:  # the driver's own errors, which SQLAlchemy did not wrap
+        raise translate_failure(error, type(error).__name__) from error
+
+
 class _Reads(enum.Enum):
     """What a unit of work may do (see :class:`~weekplan.ports.SnapshotReads`)."""
 
@@ -137,6 +211,10 @@ class SqlAlchemyUnitOfWork:
         self._reads = reads
         self._statements_left = 1 if reads is _Reads.ONE else -1
         self._connection: Connection | None = None
+        # The driver connection switched to autocommit for this unit of work, if any.
+        self._autocommit: Any = None
+        self._ran = False  # whether a statement has run yet
+        self._alone = False  # a single statement on SQLite, outside any transaction
         self._savepoint: _Savepoint | None = None
         self._wrote = False
         self._locked = False
@@ -258,6 +336,7 @@ class SqlAlchemyUnitOfWork:
             # share one snapshot, so refuse rather than answer inconsistently.
             raise RuntimeError("a single-statement read ran a second statement")
         self._statements_left -= 1
+        self._ran = True
         return self._connection
 
     def writer(self) -> Connection:
@@ -268,6 +347,60 @@ class SqlAlchemyUnitOfWork:
         self._wrote = True
         return connection
 
+    def read_rows(self, statement: Select[Any], params: Mapping[str, Any]) -> Sequence[Any]:
+        """Every row of a read; a single-statement read runs it on the driver directly.
+
+        The direct path (see :mod:`.direct_reads`) is taken only for the one
+        statement of a read outside a transaction (psycopg put in autocommit for
+        it, or SQLite, which runs a lone statement in a transaction of its own),
+        and only while nothing listens to the statements; anywhere else the
+        statement runs as any other.
+        """
+        connection = self.reader()
+        if (self._autocommit is not None or self._alone) and not observed(connection):
+            return self._store._direct_read(statement).rows(connection, params)
+        try:
+            return connection.execute(statement, params).all()
+        except SQLAlchemyError as exc:
+            raise translate(exc) from exc
+
+    def begin_with(self, statement: Insert, params: Mapping[str, Any]) -> None:
+        """Run a write; if it is the unit of work's first statement, with its ``BEGIN``.
+
+        psycopg sends ``BEGIN`` in a round trip of its own before the first
+        statement of a transaction. When this unit of work owns its connection
+        and ``statement`` comes first (the statement that holds a client, before
+        every write of a week), the driver is put in autocommit and ``BEGIN``,
+        with the isolation level the driver would have asked for, goes in one
+        query with the statement, its values quoted by the driver. The
+        transaction is the same; psycopg commits or rolls it back as ever, and
+        the connection leaves autocommit before it goes back to the pool.
+        Elsewhere the statement runs as any other.
+
+        The read that follows (the week an edit reads first) is not added to
+        that query, though it could be (under READ COMMITTED each statement of
+        a query takes its own snapshot): a query of text cannot use the
+        statement psycopg prepared on the server, and planning that join again
+        on every call cost more than the round trip it saved.
+        """
+        glue = not self._ran and self._store._begin_glued and self._autocommit is None
+        connection = self.writer()
+        try:
+            if glue:
+                driver: Any = connection.connection.driver_connection
+                query = _glued_begin(driver, self._store._compiled(statement), params)
+                if query is not None:
+                    driver.autocommit = True
+                    self._autocommit = driver
+                    # SQLAlchemy hands psycopg an empty dict of parameters, so a %
+                    # in a value would read as a placeholder: doubled, it reaches
+                    # the server as one %.
+                    connection.exec_driver_sql(query.replace("%", "%%"))
+                    return
+            connection.execute(statement, params)
+        except SQLAlchemyError as exc:
+            raise translate(exc) from exc
+
     # -- UnitOfWork ---------------------------------------------------------------
 
     def __enter__(self) -> Self:
@@ -277,10 +410,11 @@ class SqlAlchemyUnitOfWork:
             self._locked = True
         try:
             if store._host is None:
-                assert store._engine is not None
-                self._connection = store._engine.connect()
-                if self._reads is not _Reads.WRITE:
-                    self._read_only_transaction(self._connection)
+                self._connection = store._engines[self._reads].connect()
+                if self._reads is _Reads.ONE and store._autocommit_reads:
+                    self._autocommit = _driver_autocommit(self._connection)
+                # SQLite runs a lone statement in a transaction of its own.
+                self._alone = self._reads is _Reads.ONE and store.dialect_name == "sqlite"
             else:
                 self._connection = self._open_savepoint(store._host)
         except SQLAlchemyError as exc:
@@ -332,29 +466,36 @@ class SqlAlchemyUnitOfWork:
                 # Closing rolls back what was not committed, and tells the pool so:
                 # a rollback first would have the pool reset the connection again.
                 if connection is not None and self._store._host is None:
-                    connection.close()
+                    try:
+                        if self._autocommit is not None:
+                            driver, self._autocommit = self._autocommit, None
+                            try:
+                                # Ends a transaction begun by hand (psycopg sends
+                                # ROLLBACK only inside one) so autocommit can end,
+                                # SQLAlchemy's view of it first, then the driver's.
+                                connection.rollback()
+                                with contextlib.suppress(Exception):
+                                    # A lost connection: invalidated just below.
+                                    driver.rollback()
+                            finally:
+                                _end_driver_autocommit(connection, driver)
+                    finally:
+                        connection.close()
             except SQLAlchemyError as error:
                 if exc is None:
                     raise translate(error) from error
             finally:
                 self._release_lock()
 
-    def _read_only_transaction(self, connection: Connection) -> None:
-        """Begin reads as cheaply as their consistency allows (see ``_Reads``)."""
-        dialect = self._store.dialect_name
-        if dialect == "sqlite":
-            begin = "" if self._reads is _Reads.ONE else "BEGIN"
-            connection.execution_options(**{_SQLITE_BEGIN: begin})
-        elif dialect == "postgresql" and self._reads is _Reads.ONE:
-            # psycopg switches to autocommit on the client, with no round trip, so
-            # the statement goes alone: no BEGIN before it, no ROLLBACK after it.
-            connection.execution_options(isolation_level="AUTOCOMMIT")
-
     def commit(self) -> None:
         """Commit this unit of work (joined: release its savepoint; the host commits)."""
         try:
             if self._store._host is None:
                 self.reader().commit()
+                if self._autocommit is not None:
+                    # A transaction begun by hand and read directly may be one
+                    # SQLAlchemy never saw; psycopg commits it (or sees none).
+                    _on_driver(self._autocommit.commit)
             elif self._savepoint is not None:
                 savepoint, self._savepoint = self._savepoint, None
                 savepoint.commit()
@@ -367,6 +508,8 @@ class SqlAlchemyUnitOfWork:
             if self._store._host is None:
                 if self._connection is not None:
                     self._connection.rollback()
+                if self._autocommit is not None:
+                    _on_driver(self._autocommit.rollback)  # as in commit()
             elif self._savepoint is not None:
                 savepoint, self._savepoint = self._savepoint, None
                 if savepoint.is_active:
@@ -448,12 +591,53 @@ class SqlAlchemyStore:
         self._engine = engine
         self._host = host
         self._owned = owned
+        # One engine per kind of unit of work, all on the same pool and events:
+        # the options that tell SQLite how to begin are set once here rather than
+        # on every connection (see ``_Reads``).
+        self._engines: dict[_Reads, Engine] = {}
+        # psycopg is switched to autocommit on the driver connection (see
+        # ``_driver_autocommit``); another PostgreSQL driver through SQLAlchemy.
+        self._autocommit_reads = False
+        # Whether a write's first statement may go with its BEGIN (see ``begin_with``).
+        self._begin_glued = False
+        self._glued_sql: dict[Insert, str] = {}
+        self._direct_reads: dict[Select[Any], DirectRead] = {}
+        if engine is not None:
+            one = engine.execution_options(**{_SQLITE_BEGIN: ""})
+            if dialect_name == "postgresql":
+                self._autocommit_reads = engine.dialect.driver == "psycopg"
+                self._begin_glued = self._autocommit_reads
+                if not self._autocommit_reads:
+                    one = engine.execution_options(isolation_level="AUTOCOMMIT")
+            self._engines = {
+                _Reads.WRITE: engine,
+                _Reads.MANY: engine.execution_options(**{_SQLITE_BEGIN: "BEGIN"}),
+                _Reads.ONE: one,
+            }
         self._statements = Statements(dialect_name)
         self._run_statements = RunStatements(dialect_name)
         self._workflow_statements = WorkflowStatements(dialect_name)
         self._codec = EntryCodec()
         # Every table's rows to domain values and back, through that one codec.
         self._rows = TableRows(self._codec)
+
+    def _direct_read(self, statement: Select[Any]) -> DirectRead:
+        """The statement compiled once for the direct path (see ``read_rows``)."""
+        found = self._direct_reads.get(statement)
+        if found is None:
+            assert self._engine is not None
+            found = DirectRead(statement, self._engine.dialect)
+            self._direct_reads[statement] = found
+        return found
+
+    def _compiled(self, statement: Insert) -> str:
+        """The SQL text of ``statement`` for this store's dialect, compiled once."""
+        sql = self._glued_sql.get(statement)
+        if sql is None:
+            assert self._engine is not None
+            sql = str(statement.compile(dialect=self._engine.dialect))
+            self._glued_sql[statement] = sql
+        return sql
 
     @property
     def dialect_name(self) -> str:
