@@ -21,7 +21,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from weekplan.domain.meal_types import MealType
+from weekplan.domain._meal_types import MealType
 from weekplan.generation import (
     CpSatGenerator,
     GeneratedEntry,
@@ -30,7 +30,7 @@ from weekplan.generation import (
     slot_fit,
 )
 from weekplan.guardrails import MatchEffect, evaluate, plan_targets
-from weekplan.testing.generation_problems import synthetic_request
+from weekplan.testing._generation_problems import synthetic_request
 
 
 def random_by_meal_type(request: GenerationRequest) -> GeneratedWeek:

@@ -17,7 +17,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from weekplan.domain.days import DayKey
+from weekplan.domain._days import DayKey
 from weekplan.guardrails import (
     DietLogicConstraint,
     DietLogicItem,
@@ -30,7 +30,7 @@ from weekplan.guardrails import (
     compile_ruleset,
     evaluate,
 )
-from weekplan.testing.guardrails_reference import reference_evaluate
+from weekplan.testing._guardrails_reference import reference_evaluate
 
 SIZES = (100, 1_000, 10_000)
 DISHES = 42

@@ -58,8 +58,8 @@ from sqlalchemy import URL, create_engine, make_url, text
 from weekplan import PlanEntry, Planner, WorkerPlanner
 from weekplan.adapters.memory import InMemoryStore
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
-from weekplan.domain.dishes import Dish
-from weekplan.domain.meal_types import MealType, slot_kind
+from weekplan.domain._dishes import Dish
+from weekplan.domain._meal_types import MealType, slot_kind
 from weekplan.guardrails import (
     CompiledRuleset,
     GuardrailsRuleset,
@@ -620,8 +620,8 @@ def forget_stems() -> None:
     """Empty every compiled-ruleset and word-stem cache the tree under test has."""
     clear_cache()
     for module, name in (
-        ("weekplan.guardrails.stemming", "stem"),
-        ("weekplan.guardrails.words", "stems_of_term"),
+        ("weekplan.guardrails._stemming", "stem"),
+        ("weekplan.guardrails._words", "stems_of_term"),
     ):
         cached = getattr(importlib.import_module(module), name, None)
         if cached is not None:

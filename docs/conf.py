@@ -39,12 +39,15 @@ nitpick_ignore_regex = [
     ("py:(class|func|meth|mod|obj)", r"weekplan\.(domain|planner)(\..*)?"),
     ("py:(class|func|meth)", r"weekplan\.(adapters\.memory|testing)\._.*"),
     ("py:(func|meth)", r"(slot_kind|build_client_view|make_store|dispose_store)"),
-    ("py:class", r"weekplan\.guardrails\.(terms|compiled|normalize|words|stemming)\..*"),
+    ("py:class", r"weekplan\.guardrails\.(_terms|_compiled|_normalize|_words|_stemming)\..*"),
     ("py:meth", r"datetime\..*"),
     ("py:class", r"abc\.ABC"),
     # The reference shows SqlAlchemyStore, not the SQL adapter's internals.
     ("py:(func|class|mod|meth)", r"sqlalchemy\..*"),
-    ("py:(class|mod)", r"weekplan\.adapters\.sqlalchemy\.(migrations|store\.SqlAlchemyUnitOfWork)"),
+    (
+        "py:(class|mod)",
+        r"weekplan\.adapters\.sqlalchemy\.(migrations|_store\.SqlAlchemyUnitOfWork)",
+    ),
 ]
 autodoc_typehints = "description"
 autodoc_member_order = "bysource"

@@ -11,7 +11,20 @@ edit that week without touching the template; clients get a read-only view.
 """
 
 from weekplan._version import package_version
-from weekplan.domain.bulk_instances import InstancesCreated
+from weekplan.domain._bulk_instances import InstancesCreated
+from weekplan.domain._client_view import ClientDay, ClientSlot, ClientWeekView
+from weekplan.domain._days import DayKey
+from weekplan.domain._dishes import Dish
+from weekplan.domain._drafts import DraftCheck, WeekDraft
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._guardrails_check import GuardrailsCheck
+from weekplan.domain._locks import SlotLock
+from weekplan.domain._meal_types import MealType, MealVocabulary, meal_type_for_slot
+from weekplan.domain._paging import Page
+from weekplan.domain._plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain._runs import GenerationRun, RunStatus, RunType
+from weekplan.domain._schedules import RunOutcome, Schedule, ScheduleSource
+from weekplan.domain._suggestions import DishSuggestion
 from weekplan.domain.changes import (
     ChangeRecord,
     ChangeSource,
@@ -19,19 +32,6 @@ from weekplan.domain.changes import (
     ChangeType,
     SlotChange,
 )
-from weekplan.domain.client_view import ClientDay, ClientSlot, ClientWeekView
-from weekplan.domain.days import DayKey
-from weekplan.domain.dishes import Dish
-from weekplan.domain.drafts import DraftCheck, WeekDraft
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.guardrails_check import GuardrailsCheck
-from weekplan.domain.locks import SlotLock
-from weekplan.domain.meal_types import MealType, MealVocabulary, meal_type_for_slot
-from weekplan.domain.paging import Page
-from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
-from weekplan.domain.runs import GenerationRun, RunStatus, RunType
-from weekplan.domain.schedules import RunOutcome, Schedule, ScheduleSource
-from weekplan.domain.suggestions import DishSuggestion
 from weekplan.errors import (
     ConcurrentUpdate,
     DishNotFound,
@@ -54,14 +54,14 @@ from weekplan.errors import (
     VersionConflict,
     WeekPlanError,
 )
+from weekplan.planner._client import ClientPlanner
+from weekplan.planner._draft_editor import DraftEditor
 from weekplan.planner._draft_review import DraftReview
-from weekplan.planner.client import ClientPlanner
-from weekplan.planner.draft_editor import DraftEditor
-from weekplan.planner.generation import GeneratedDraft
-from weekplan.planner.guardrails import RulesetAssignment
-from weekplan.planner.planner import Planner
-from weekplan.planner.scheduled_runs import ScheduledRun
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner._generation import GeneratedDraft
+from weekplan.planner._guardrails import RulesetAssignment
+from weekplan.planner._planner import Planner
+from weekplan.planner._scheduled_runs import ScheduledRun
+from weekplan.planner._worker import WorkerPlanner
 
 # Imported for its effect: it gives the domain values their text and HTML displays.
 import weekplan.rendering  # noqa: F401  # isort: skip

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    from weekplan.guardrails.decision import GuardDecision
+    from weekplan.guardrails._decision import GuardDecision
 
 __all__ = [
     "ClientOnly",

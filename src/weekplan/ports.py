@@ -39,13 +39,13 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self, cast, runtime_checkable
 
-from weekplan.domain.dishes import Dish
-from weekplan.domain.history import HistoryKey
-from weekplan.domain.meal_types import MealType
-from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
-from weekplan.domain.runs import GenerationRun
-from weekplan.domain.suggestions import MealSignals
-from weekplan.guardrails.model import GuardrailsRuleset
+from weekplan.domain._dishes import Dish
+from weekplan.domain._history import HistoryKey
+from weekplan.domain._meal_types import MealType
+from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain._runs import GenerationRun
+from weekplan.domain._suggestions import MealSignals
+from weekplan.guardrails._model import GuardrailsRuleset
 
 __all__ = [
     "BulkInstances",
@@ -219,7 +219,7 @@ class DishRepository(DishCatalog, Protocol):
 class MealSignalIndex(DishRepository, Protocol):
     """An optional capability of a dish repository: dishes ranked per meal by an index.
 
-    Each stored dish carries the :class:`~weekplan.domain.suggestions.MealSignals`
+    Each stored dish carries the :class:`~weekplan.domain._suggestions.MealSignals`
     it was last written with (or none), and the store ranks a meal's dishes by
     ``(rank, search_key(name), id)`` without reading the rest of the catalog.
     ``suggest_dishes`` uses it when ``uow.dishes`` has it and every dish of the
@@ -301,7 +301,7 @@ def meal_signal_index_of(dishes: DishRepository) -> MealSignalIndex | None:
 class MealHistoryRepository(Protocol):
     """Running totals of how many plan entries name each dish, per kind of slot.
 
-    A total is keyed by ``(slot_kind, dish_id)`` (see :mod:`weekplan.domain.history`)
+    A total is keyed by ``(slot_kind, dish_id)`` (see :mod:`weekplan.domain._history`)
     and counts the entries of the tenant's current templates and instances with
     that dish in a slot of that kind. The use cases keep it exact by applying, in
     the same unit of work as every write of a plan, the difference the write makes.

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from weekplan.domain.schedules import Schedule
+from weekplan.domain._schedules import Schedule
 from weekplan.ports import CoreUnitOfWork
 
 __all__ = ["ScheduleCapability", "ScheduleRepository", "schedules_of"]

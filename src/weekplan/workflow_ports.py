@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
+from weekplan.domain._drafts import WeekDraft
+from weekplan.domain._entries import SlotKey
+from weekplan.domain._locks import SlotLock
+from weekplan.domain._plans import WeekPlanInstance
 from weekplan.domain.changes import ChangeRecord, ChangeSet, ChangeSortKey, ChangeSubject
-from weekplan.domain.drafts import WeekDraft
-from weekplan.domain.entries import SlotKey
-from weekplan.domain.locks import SlotLock
-from weekplan.domain.plans import WeekPlanInstance
 
 __all__ = [
     "ChangeLogCapability",

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from weekplan import Planner
-from weekplan.domain.runs import GenerationRun
+from weekplan.domain._runs import GenerationRun
 from weekplan.guardrails import GuardrailsRuleset, GuardRule, RuleMatch
 from weekplan.ports import Store
 

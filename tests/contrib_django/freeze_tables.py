@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import create_mock_engine
 
 from weekplan.adapters.sqlalchemy import metadata
-from weekplan.adapters.sqlalchemy.schema import UtcDateTime
+from weekplan.adapters.sqlalchemy._schema import UtcDateTime
 
 #: Django's vendor names and a SQLAlchemy URL of the dialect that speaks for each.
 VENDORS = {

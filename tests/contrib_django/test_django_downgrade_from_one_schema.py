@@ -1,7 +1,7 @@
 """Reversing migration 0013 leaves exactly the schema that 0009 had, collations included.
 
 The migrations up to 0010 gave the text key columns a binary collation on
-PostgreSQL and MariaDB (0002 and its followers, see ``weekplan.contrib.django.collation``),
+PostgreSQL and MariaDB (0002 and its followers, see ``weekplan.contrib.django._collation``),
 so that listings sort as Python sorts. Migrating forward to 0013 and back must
 bring every column back as it was: its type, nullability, default and collation,
 and the keys and indexes of its table.

@@ -23,13 +23,13 @@ from weekplan.contrib.django.models import (
     SlotLockRow,
     TemplateRecord,
 )
-from weekplan.domain.dishes import Dish
-from weekplan.domain.drafts import WeekDraft
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.locks import SlotLock
-from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
-from weekplan.domain.runs import GenerationRun
-from weekplan.domain.schedules import Schedule, ScheduleRule, ScheduleSource
+from weekplan.domain._dishes import Dish
+from weekplan.domain._drafts import WeekDraft
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._locks import SlotLock
+from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain._runs import GenerationRun
+from weekplan.domain._schedules import Schedule, ScheduleRule, ScheduleSource
 from weekplan.guardrails import GuardrailsRuleset, GuardRule, RuleMatch
 
 _AT = datetime(2026, 1, 5, 9, tzinfo=UTC)

@@ -20,11 +20,11 @@ from sqlalchemy import select
 from tests.databases import django_alias
 from weekplan import Planner
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
-from weekplan.adapters.sqlalchemy.workflow_schema import change_sets
+from weekplan.adapters.sqlalchemy._workflow_schema import change_sets
 from weekplan.contrib.django.store import DjangoStore
+from weekplan.domain._days import DayKey
+from weekplan.domain._entries import PlanEntry
 from weekplan.domain.changes import ChangeSet, ChangeSource, ChangeSubject, ChangeType, SlotChange
-from weekplan.domain.days import DayKey
-from weekplan.domain.entries import PlanEntry
 from weekplan.ports import Store
 
 from .everything import MONDAY, START, read_everything, write_everything

@@ -26,7 +26,7 @@ from weekplan.contrib.django.models import (
     TemplateRecord,
 )
 from weekplan.contrib.django.store import DjangoStore
-from weekplan.domain.plans import WeekPlanTemplate
+from weekplan.domain._plans import WeekPlanTemplate
 from weekplan.errors import StorageError
 from weekplan.guardrails import GuardrailsRuleset, GuardRule, RuleMatch
 from weekplan.testing._base import MONDAY

@@ -17,8 +17,8 @@ from django.db.migrations.executor import MigrationExecutor
 from tests.databases import django_alias
 from weekplan import PlanEntry, Planner
 from weekplan.contrib.django.store import DjangoStore
+from weekplan.domain._paging import encode_cursor
 from weekplan.domain.changes import ChangeType
-from weekplan.domain.paging import encode_cursor
 from weekplan.testing._base import all_pages
 
 from .schema_compare import scratch_alias

@@ -33,7 +33,7 @@ from weekplan.errors import (
     GuardrailsViolation,
     MethodNotAllowed,
 )
-from weekplan.guardrails.decision import GuardDecision, Outcome
+from weekplan.guardrails._decision import GuardDecision, Outcome
 from weekplan.http import RequestAccess
 from weekplan.testing import HttpConformance, HttpResult
 

@@ -16,7 +16,7 @@ from sqlalchemy import URL
 
 from weekplan import Dish, PlanEntry, Planner, VersionConflict, WeekPlanError
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
-from weekplan.guardrails.model import GuardrailsRuleset
+from weekplan.guardrails._model import GuardrailsRuleset
 from weekplan.testing._base import MONDAY
 from weekplan.testing._diet_races import NO_MILK, NO_SPINACH
 

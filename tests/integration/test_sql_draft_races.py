@@ -17,8 +17,8 @@ from sqlalchemy import URL, text
 
 from weekplan import ConcurrentUpdate, Planner
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
-from weekplan.domain.drafts import WeekDraft
-from weekplan.domain.entries import PlanEntry
+from weekplan.domain._drafts import WeekDraft
+from weekplan.domain._entries import PlanEntry
 from weekplan.testing._base import MONDAY
 from weekplan.testing._transactions import _race
 

@@ -38,7 +38,7 @@ from weekplan import (
     TemplateNotFound,
 )
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
-from weekplan.adapters.sqlalchemy.schema import meal_history
+from weekplan.adapters.sqlalchemy._schema import meal_history
 
 from .conftest import StatementLog, open_store
 

@@ -18,11 +18,11 @@ from sqlalchemy import Engine, MetaData, Table, insert, inspect, text
 from weekplan import InstanceExists, PlanEntry, Planner
 from weekplan.adapters._rows import EntryCodec
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
+from weekplan.adapters.sqlalchemy._schema import instances, templates
 from weekplan.adapters.sqlalchemy.migrations import BRANCH, VERSION_TABLE, VERSIONS, upgrade
-from weekplan.adapters.sqlalchemy.schema import instances, templates
+from weekplan.domain._paging import encode_cursor
+from weekplan.domain._plans import WeekPlanInstance
 from weekplan.domain.changes import ChangeType, encode_entry
-from weekplan.domain.paging import encode_cursor
-from weekplan.domain.plans import WeekPlanInstance
 from weekplan.testing._base import all_pages
 
 

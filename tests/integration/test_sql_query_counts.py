@@ -25,10 +25,10 @@ from weekplan import (
     WorkerPlanner,
 )
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
-from weekplan.adapters.sqlalchemy.schema import client_locks
-from weekplan.domain.dishes import Dish
-from weekplan.domain.meal_types import DEFAULT_VOCABULARY
-from weekplan.domain.suggestions import meal_signals
+from weekplan.adapters.sqlalchemy._schema import client_locks
+from weekplan.domain._dishes import Dish
+from weekplan.domain._meal_types import DEFAULT_VOCABULARY
+from weekplan.domain._suggestions import meal_signals
 
 from .conftest import StatementLog
 
@@ -407,7 +407,7 @@ def _round_trips(
     """The round trips ``call`` makes to PostgreSQL (libpq's ``Sync`` and ``Query`` messages).
 
     Logging the statements puts a listener on the engine, which sends every
-    statement through SQLAlchemy (see ``weekplan.adapters.sqlalchemy.direct_reads``).
+    statement through SQLAlchemy (see ``weekplan.adapters.sqlalchemy._direct_reads``).
     """
     assert store.engine is not None
     from psycopg.pq import Trace  # noqa: PLC0415  # only where PostgreSQL runs

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, event, insert
 
 from weekplan import Planner, WorkerPlanner
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
-from weekplan.adapters.sqlalchemy.schema import (
+from weekplan.adapters.sqlalchemy._schema import (
     SIGNAL_COLUMNS,
     dishes,
     instances,
@@ -26,10 +26,10 @@ from weekplan.adapters.sqlalchemy.schema import (
     rulesets,
     templates,
 )
-from weekplan.adapters.sqlalchemy.workflow_schema import change_sets, slot_locks
-from weekplan.domain.dishes import Dish
-from weekplan.domain.meal_types import DEFAULT_VOCABULARY
-from weekplan.domain.suggestions import meal_signals
+from weekplan.adapters.sqlalchemy._workflow_schema import change_sets, slot_locks
+from weekplan.domain._dishes import Dish
+from weekplan.domain._meal_types import DEFAULT_VOCABULARY
+from weekplan.domain._suggestions import meal_signals
 from weekplan.domain.text import search_key
 
 TENANTS = 60

@@ -22,7 +22,7 @@ from tests.databases import MARIADB, POSTGRESQL
 from tests.integration.conftest import admin_engine
 from weekplan import PlanEntry, Planner, RunOutcome, ScheduledRun
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
-from weekplan.adapters.sqlalchemy.schedule_schema import schedules
+from weekplan.adapters.sqlalchemy._schedule_schema import schedules
 
 SET_AT = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 DUE_AT = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)  # Friday 09:00 in Amsterdam

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from weekplan import InstanceExists, PlanEntry, Planner
 from weekplan.adapters.memory import InMemoryStore
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
-from weekplan.domain.meal_types import MealType
+from weekplan.domain._meal_types import MealType
 from weekplan.domain.text import search_key
 from weekplan.ports import Store
 

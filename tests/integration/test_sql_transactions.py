@@ -22,8 +22,8 @@ from weekplan import (
     WeekPlanInstance,
 )
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
-from weekplan.adapters.sqlalchemy.schema import instances
-from weekplan.adapters.sqlalchemy.store import SQLITE_BUSY_TIMEOUT_SECONDS
+from weekplan.adapters.sqlalchemy._schema import instances
+from weekplan.adapters.sqlalchemy._store import SQLITE_BUSY_TIMEOUT_SECONDS
 
 T = TypeVar("T")
 MONDAY = "2026-11-23"

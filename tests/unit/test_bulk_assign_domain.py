@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from weekplan import DayKey, InvalidInput, PlanEntry
-from weekplan.domain.bulk import assign_dish, parse_day_scope
-from weekplan.domain.days import DAY_ORDER
-from weekplan.domain.entries import parse_entries
+from weekplan.domain._bulk import assign_dish, parse_day_scope
+from weekplan.domain._days import DAY_ORDER
+from weekplan.domain._entries import parse_entries
 
 SLOTS = ["breakfast", "lunch", "dinner", "snack_1"]
 

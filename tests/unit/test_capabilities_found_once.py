@@ -16,7 +16,7 @@ import pytest
 from weekplan import GenerationFailed, NotSupportedByStore, Planner, WorkerPlanner
 from weekplan.adapters.memory import InMemoryStore
 from weekplan.generation import GeneratedWeek, GenerationRequest
-from weekplan.planner.uow_wrapper import CoreUnitOfWorkWrapper
+from weekplan.planner._uow_wrapper import CoreUnitOfWorkWrapper
 from weekplan.ports import UnitOfWork
 
 MONDAY = "2026-11-23"

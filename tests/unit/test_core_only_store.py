@@ -24,7 +24,7 @@ from weekplan import (
     WorkerPlanner,
 )
 from weekplan.adapters.memory import InMemoryStore
-from weekplan.planner.uow_wrapper import CoreUnitOfWorkWrapper
+from weekplan.planner._uow_wrapper import CoreUnitOfWorkWrapper
 from weekplan.ports import (
     CoreStore,
     DishCapability,

@@ -8,11 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from weekplan import DayKey, InvalidInput, PlanEntry, WeekPlanInstance, WeekPlanTemplate
-from weekplan.domain.entries import parse_entries
-from weekplan.domain.limits import CLIENT_REF_MAX, NAME_MAX, SLOT_KEY_MAX
-from weekplan.domain.paging import decode_cursor, encode_cursor
+from weekplan.domain._entries import parse_entries
+from weekplan.domain._limits import CLIENT_REF_MAX, NAME_MAX, SLOT_KEY_MAX
+from weekplan.domain._paging import decode_cursor, encode_cursor
+from weekplan.domain._weeks import parse_week_start
 from weekplan.domain.text import search_key
-from weekplan.domain.weeks import parse_week_start
 from weekplan.testing import strategies as wps
 
 NOW = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)

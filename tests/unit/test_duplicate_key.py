@@ -17,8 +17,8 @@ from sqlalchemy import exc
 
 from weekplan import InstanceExists, StorageError
 from weekplan.adapters._duplicate_key import UniqueKey, violated_key
-from weekplan.adapters.sqlalchemy.errors import INSTANCE_KEY, translate_instance_insert
-from weekplan.adapters.sqlalchemy.schema import NAME_MAX_BEFORE_SHARD_SUFFIX, metadata
+from weekplan.adapters.sqlalchemy._errors import INSTANCE_KEY, translate_instance_insert
+from weekplan.adapters.sqlalchemy._schema import NAME_MAX_BEFORE_SHARD_SUFFIX, metadata
 
 WEEK_KEY = UniqueKey(columns=["tenant_id", "client_ref", "week_start_date"], name="uq_week")
 ID_KEY = UniqueKey(columns=["tenant_id", "id"], name="pk_ids")

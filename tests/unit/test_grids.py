@@ -18,7 +18,7 @@ from weekplan import (
     meal_type_for_slot,
 )
 from weekplan.adapters.memory import InMemoryStore
-from weekplan.domain.meal_types import MealVocabulary, day_position
+from weekplan.domain._meal_types import MealVocabulary, day_position
 from weekplan.rendering.text import IDS_NOTE
 
 MONDAY = "2026-11-23"

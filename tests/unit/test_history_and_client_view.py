@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from weekplan import DayKey, Planner
 from weekplan.adapters.memory import InMemoryStore
+from weekplan.domain._client_view import slot_order
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._history import HistoryKey, history_delta
+from weekplan.domain._meal_types import MealType, slot_kind
 from weekplan.domain.changes import slot_changes
-from weekplan.domain.client_view import slot_order
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.history import HistoryKey, history_delta
-from weekplan.domain.meal_types import MealType, slot_kind
 from weekplan.testing import strategies as wps
 
 _plans = st.lists(

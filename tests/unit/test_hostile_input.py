@@ -18,7 +18,7 @@ from flask import Flask
 from weekplan import ClientPlanner, InvalidInput, Planner, WorkerPlanner
 from weekplan.adapters.memory import InMemoryStore
 from weekplan.contrib.flask import RequestAccess, init_app, planning_blueprint
-from weekplan.domain.limits import INT_MAX, WEEK_START_MAX
+from weekplan.domain._limits import INT_MAX, WEEK_START_MAX
 from weekplan.guardrails import ruleset_from_json
 from weekplan.serialization import TemplateCreate, from_json, parse_json
 from weekplan.testing._hostile_input import public_methods

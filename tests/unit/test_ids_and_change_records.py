@@ -10,6 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from weekplan.domain._days import DayKey
+from weekplan.domain._entries import PlanEntry
 from weekplan.domain.changes import (
     ChangeRecord,
     ChangeSet,
@@ -21,9 +23,7 @@ from weekplan.domain.changes import (
     record_position,
     records_before,
 )
-from weekplan.domain.days import DayKey
-from weekplan.domain.entries import PlanEntry
-from weekplan.planner.options import new_id
+from weekplan.planner._options import new_id
 
 
 def test_a_new_id_is_the_hex_of_a_random_version_4_uuid() -> None:

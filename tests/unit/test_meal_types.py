@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from weekplan import InvalidInput, MealType, MealVocabulary, meal_type_for_slot
-from weekplan.domain.meal_types import DEFAULT_VOCABULARY, slot_kind
+from weekplan.domain._meal_types import DEFAULT_VOCABULARY, slot_kind
 
 B, L, D, S = MealType.BREAKFAST, MealType.LUNCH, MealType.DINNER, MealType.SNACK
 

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from weekplan import InvalidInput, PlanEntry
-from weekplan.domain.days import DAY_ORDER, DayKey
-from weekplan.domain.entries import parse_entries, with_entry
-from weekplan.domain.limits import MAX_ENTRIES
+from weekplan.domain._days import DAY_ORDER, DayKey
+from weekplan.domain._entries import parse_entries, with_entry
+from weekplan.domain._limits import MAX_ENTRIES
 from weekplan.testing import strategies as wps
 
 # Few slot keys, so that lists often hold one slot twice.

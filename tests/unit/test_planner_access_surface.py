@@ -4,7 +4,7 @@ These run once here rather than once per store in the conformance suite.
 """
 
 from weekplan import ClientPlanner, WorkerPlanner
-from weekplan.planner.access import is_writing
+from weekplan.planner._access import is_writing
 from weekplan.testing._access import public_methods, writing_method_names
 
 

@@ -15,8 +15,8 @@ import pytest
 
 from weekplan import ClientPlanner, Planner, ReadOnlyAccess, WeekPlanError, WorkerPlanner
 from weekplan.adapters.memory import InMemoryStore
-from weekplan.planner.access import is_writing
-from weekplan.planner.session import UseCases
+from weekplan.planner._access import is_writing
+from weekplan.planner._session import UseCases
 from weekplan.testing._access import plausible_arguments, public_methods
 
 MONDAY = "2026-11-23"

@@ -17,9 +17,9 @@ from weekplan import (
     meal_type_for_slot,
 )
 from weekplan.adapters.memory import InMemoryStore
+from weekplan.domain._client_view import build_client_view, slot_order
 from weekplan.domain._display import html_of, text_of
-from weekplan.domain.client_view import build_client_view, slot_order
-from weekplan.domain.meal_types import DEFAULT_VOCABULARY
+from weekplan.domain._meal_types import DEFAULT_VOCABULARY
 from weekplan.rendering.changes import changes_html
 from weekplan.rendering.html import client_week_html, instance_html, template_html
 from weekplan.rendering.text import client_week_text, instance_text, template_text

@@ -6,8 +6,8 @@ import pytest
 
 from weekplan import ConcurrentUpdate, Dish, Planner, VersionConflict
 from weekplan.adapters.memory import InMemoryStore
-from weekplan.domain.suggestions import MealSignals
-from weekplan.planner.retry import ATTEMPTS, retry_lost_races
+from weekplan.domain._suggestions import MealSignals
+from weekplan.planner._retry import ATTEMPTS, retry_lost_races
 from weekplan.ports import DishRepository, UnitOfWork
 
 

@@ -26,9 +26,9 @@ from weekplan.adapters._row_mapping import (
     utc,
 )
 from weekplan.adapters._rows import EntryCodec
-from weekplan.adapters.sqlalchemy.run_statements import RUN_COLUMNS
-from weekplan.adapters.sqlalchemy.schedule_schema import schedules
-from weekplan.adapters.sqlalchemy.schema import (
+from weekplan.adapters.sqlalchemy._run_statements import RUN_COLUMNS
+from weekplan.adapters.sqlalchemy._schedule_schema import schedules
+from weekplan.adapters.sqlalchemy._schema import (
     dishes,
     generation_runs,
     instances,
@@ -37,22 +37,22 @@ from weekplan.adapters.sqlalchemy.schema import (
     rulesets,
     templates,
 )
-from weekplan.adapters.sqlalchemy.workflow_schema import drafts, slot_locks
-from weekplan.adapters.sqlalchemy.workflow_statements import DRAFT_COLUMNS, LOCK_COLUMNS
-from weekplan.domain.dishes import Dish
-from weekplan.domain.drafts import DraftCheck, WeekDraft
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.locks import SlotLock
-from weekplan.domain.meal_types import MealType
-from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
-from weekplan.domain.runs import GenerationRun, RunStatus, RunType
-from weekplan.domain.schedules import (
+from weekplan.adapters.sqlalchemy._workflow_schema import drafts, slot_locks
+from weekplan.adapters.sqlalchemy._workflow_statements import DRAFT_COLUMNS, LOCK_COLUMNS
+from weekplan.domain._dishes import Dish
+from weekplan.domain._drafts import DraftCheck, WeekDraft
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._locks import SlotLock
+from weekplan.domain._meal_types import MealType
+from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain._runs import GenerationRun, RunStatus, RunType
+from weekplan.domain._schedules import (
     RunOutcome,
     Schedule,
     ScheduleRule,
     ScheduleSource,
 )
-from weekplan.domain.suggestions import NO_SIGNAL, MealSignals
+from weekplan.domain._suggestions import NO_SIGNAL, MealSignals
 from weekplan.errors import StorageError
 from weekplan.guardrails import GuardrailsRuleset, GuardRule, RuleMatch
 from weekplan.testing import strategies as wps

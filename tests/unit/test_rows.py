@@ -26,10 +26,10 @@ from weekplan.adapters._rows import (
     encode_texts,
     same_tenant,
 )
+from weekplan.domain._days import DayKey
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._guardrails_check import GuardrailsCheck
 from weekplan.domain.changes import ChangeType, SlotChange
-from weekplan.domain.days import DayKey
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.errors import ConcurrentUpdate, StorageError
 from weekplan.testing import strategies as wps
 

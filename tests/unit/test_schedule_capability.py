@@ -9,7 +9,7 @@ import pytest
 
 from weekplan import NotSupportedByStore, Planner, ReadOnlyAccess
 from weekplan.adapters.memory import InMemoryStore
-from weekplan.planner.uow_wrapper import UnitOfWorkWrapper
+from weekplan.planner._uow_wrapper import UnitOfWorkWrapper
 
 
 class _WithoutSchedules(UnitOfWorkWrapper):

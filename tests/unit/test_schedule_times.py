@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from weekplan import DayKey, InvalidInput
-from weekplan.domain.schedules import ScheduleRule, next_run_after, target_week
-from weekplan.planner.scheduled_runs import latest_run_at_or_before
+from weekplan.domain._schedules import ScheduleRule, next_run_after, target_week
+from weekplan.planner._scheduled_runs import latest_run_at_or_before
 
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
 

@@ -14,8 +14,8 @@ import pytest
 
 from weekplan import InvalidInput, PlanEntry, Planner, WeekPlanTemplate
 from weekplan.adapters.memory import InMemoryStore
-from weekplan.domain.dishes import Dish
-from weekplan.domain.limits import NAME_KEY_MAX, NAME_MAX, SLOT_KEY_MAX, SLOT_KEY_SEARCH_MAX
+from weekplan.domain._dishes import Dish
+from weekplan.domain._limits import NAME_KEY_MAX, NAME_MAX, SLOT_KEY_MAX, SLOT_KEY_SEARCH_MAX
 from weekplan.domain.text import search_key
 
 NOW = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)

@@ -27,7 +27,7 @@ from weekplan import (
     WeekPlanInstance,
     WeekPlanTemplate,
 )
-from weekplan.domain.client_view import ClientSlot, group_days
+from weekplan.domain._client_view import ClientSlot, group_days
 from weekplan.serialization import (
     BulkAssign,
     DishQuery,

@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from weekplan import InvalidInput, PlanEntry, WeekPlanInstance, WeekPlanTemplate
-from weekplan.domain.dishes import Dish
-from weekplan.domain.meal_types import MealType
-from weekplan.domain.trusted import evolve_checked, from_trusted_fields
+from weekplan.domain._dishes import Dish
+from weekplan.domain._meal_types import MealType
+from weekplan.domain._trusted import evolve_checked, from_trusted_fields
 from weekplan.testing import strategies as wps
 
 

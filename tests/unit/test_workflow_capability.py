@@ -8,7 +8,7 @@ import pytest
 
 from weekplan import InvalidInput, NotSupportedByStore, Planner, ReadOnlyAccess
 from weekplan.adapters.memory import InMemoryStore
-from weekplan.planner.uow_wrapper import UnitOfWorkWrapper
+from weekplan.planner._uow_wrapper import UnitOfWorkWrapper
 from weekplan.ports import (
     Store,
 )

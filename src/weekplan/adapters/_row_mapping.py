@@ -18,7 +18,7 @@ hottest path: indexing a tuple costs a fraction of looking a name up in a
 mapping, and both stores give tuples for free.
 
 Templates, instances and dishes are rebuilt with
-:func:`~weekplan.domain.trusted.from_trusted_fields`: weekplan checked them when
+:func:`~weekplan.domain._trusted.from_trusted_fields`: weekplan checked them when
 it wrote them, and their JSON is checked entry by entry by the
 :class:`~weekplan.adapters._rows.EntryCodec`. The other tables' rows go through
 their value's checking constructor.
@@ -53,19 +53,19 @@ from weekplan.adapters._rows import (
     encode_texts,
     same_tenant,
 )
-from weekplan.domain.dishes import Dish
-from weekplan.domain.drafts import WeekDraft
-from weekplan.domain.history import HistoryKey
-from weekplan.domain.locks import SlotLock
-from weekplan.domain.meal_types import MealType
-from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
-from weekplan.domain.runs import GenerationRun
-from weekplan.domain.schedules import Schedule, ScheduleRule, ScheduleSource
-from weekplan.domain.suggestions import NO_SIGNAL, MealSignals
+from weekplan.domain._dishes import Dish
+from weekplan.domain._drafts import WeekDraft
+from weekplan.domain._history import HistoryKey
+from weekplan.domain._locks import SlotLock
+from weekplan.domain._meal_types import MealType
+from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain._runs import GenerationRun
+from weekplan.domain._schedules import Schedule, ScheduleRule, ScheduleSource
+from weekplan.domain._suggestions import NO_SIGNAL, MealSignals
+from weekplan.domain._trusted import from_trusted_fields
 from weekplan.domain.text import search_key
-from weekplan.domain.trusted import from_trusted_fields
 from weekplan.errors import InvalidInput, StorageError
-from weekplan.guardrails.model import GuardrailsRuleset
+from weekplan.guardrails._model import GuardrailsRuleset
 
 __all__ = [
     "SIGNAL_COLUMNS",
@@ -103,7 +103,7 @@ def rank_column(meal_type: MealType) -> str:
     return f"{meal_type.value}_rank"
 
 
-#: The columns a dish's :class:`~weekplan.domain.suggestions.MealSignals` are stored in.
+#: The columns a dish's :class:`~weekplan.domain._suggestions.MealSignals` are stored in.
 SIGNAL_COLUMNS: Final = ("signals_vocabulary", *(rank_column(meal) for meal in MealType))
 _NO_SIGNALS: Final = ("", *(NO_SIGNAL for _ in MealType))
 
@@ -346,7 +346,7 @@ class HistoryRows:
 
 
 class SlotLockRows:
-    """``weekplan_slot_locks``: one :class:`~weekplan.domain.locks.SlotLock` per row."""
+    """``weekplan_slot_locks``: one :class:`~weekplan.domain._locks.SlotLock` per row."""
 
     #: The columns :meth:`from_row` reads, in this order (the lock's fields).
     columns: ClassVar[tuple[str, ...]] = (
@@ -406,7 +406,7 @@ class SlotLockRows:
 
 
 class DraftRows:
-    """``weekplan_drafts``: one :class:`~weekplan.domain.drafts.WeekDraft` per client week."""
+    """``weekplan_drafts``: one :class:`~weekplan.domain._drafts.WeekDraft` per client week."""
 
     #: The columns :meth:`from_row` reads, in this order (the draft's fields).
     columns: ClassVar[tuple[str, ...]] = (
@@ -466,7 +466,7 @@ class DraftRows:
 
 
 class RunRows:
-    """``weekplan_generation_runs``: one :class:`~weekplan.domain.runs.GenerationRun` per row."""
+    """``weekplan_generation_runs``: one :class:`~weekplan.domain._runs.GenerationRun` per row."""
 
     #: The columns :meth:`from_row` reads, in this order (the run's fields).
     columns: ClassVar[tuple[str, ...]] = (
@@ -524,7 +524,7 @@ class RunRows:
 
 
 class ScheduleRows:
-    """``weekplan_schedules``: one :class:`~weekplan.domain.schedules.Schedule` per client."""
+    """``weekplan_schedules``: one :class:`~weekplan.domain._schedules.Schedule` per client."""
 
     #: The columns :meth:`from_row` reads, in this order.
     columns: ClassVar[tuple[str, ...]] = (

@@ -41,14 +41,14 @@ import threading
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
+from weekplan.domain._days import DayKey
+from weekplan.domain._drafts import DraftCheck
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._guardrails_check import GuardrailsCheck
 from weekplan.domain.changes import ChangeType, SlotChange
-from weekplan.domain.days import DayKey
-from weekplan.domain.drafts import DraftCheck
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.guardrails_check import GuardrailsCheck
 from weekplan.errors import InvalidInput, StorageError
-from weekplan.guardrails.loading import ruleset_from_dict, ruleset_to_dict
-from weekplan.guardrails.model import GuardrailsRuleset
+from weekplan.guardrails._loading import ruleset_from_dict, ruleset_to_dict
+from weekplan.guardrails._model import GuardrailsRuleset
 
 __all__ = [
     "ChangesCodec",

@@ -22,28 +22,28 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Final, Generic, Protocol, Self, TypeVar
 
-from weekplan.adapters.memory_meal_index import MemoryDishIndex
-from weekplan.adapters.memory_schedules import MemorySchedules
-from weekplan.adapters.memory_workflow import (
+from weekplan.adapters._memory_meal_index import MemoryDishIndex
+from weekplan.adapters._memory_schedules import MemorySchedules
+from weekplan.adapters._memory_workflow import (
     LockKey,
     MemoryChangeLog,
     MemoryDrafts,
     MemorySlotLocks,
     WeekKey,
 )
+from weekplan.domain._dishes import Dish
+from weekplan.domain._drafts import WeekDraft
+from weekplan.domain._history import HistoryKey
+from weekplan.domain._locks import SlotLock
+from weekplan.domain._meal_types import MealType
+from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain._runs import GenerationRun
+from weekplan.domain._schedules import Schedule
+from weekplan.domain._suggestions import MealSignals
 from weekplan.domain.changes import ChangeSet
-from weekplan.domain.dishes import Dish
-from weekplan.domain.drafts import WeekDraft
-from weekplan.domain.history import HistoryKey
-from weekplan.domain.locks import SlotLock
-from weekplan.domain.meal_types import MealType
-from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
-from weekplan.domain.runs import GenerationRun
-from weekplan.domain.schedules import Schedule
-from weekplan.domain.suggestions import MealSignals
 from weekplan.domain.text import search_key
 from weekplan.errors import InstanceExists
-from weekplan.guardrails.model import GuardrailsRuleset
+from weekplan.guardrails._model import GuardrailsRuleset
 from weekplan.ports import (
     DishSortKey,
     InstanceSortKey,

@@ -38,7 +38,7 @@ from typing import Any
 from celery import Celery
 
 from weekplan.errors import InvalidInput
-from weekplan.planner.planner import Planner
+from weekplan.planner._planner import Planner
 
 __all__ = ["ScheduledDrafts"]
 

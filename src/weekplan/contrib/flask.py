@@ -48,9 +48,9 @@ from weekplan.http import (
     RequestAccess,
     Role,
 )
-from weekplan.planner.client import ClientPlanner
-from weekplan.planner.planner import Planner
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner._client import ClientPlanner
+from weekplan.planner._planner import Planner
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.serialization import from_json, to_json
 
 __all__ = [

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from weekplan.domain.dishes import Dish
-from weekplan.domain.meal_types import MealType
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.domain._dishes import Dish
+from weekplan.domain._meal_types import MealType
+from weekplan.planner._worker import WorkerPlanner
 
 __all__ = ["DEMO_DISHES", "DEMO_INGREDIENTS", "seed_dish_catalog"]
 

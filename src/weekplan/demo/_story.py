@@ -43,13 +43,13 @@ from datetime import date, timedelta
 from typing import Any, Final
 
 from weekplan.demo._catalog import seed_dish_catalog
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.plans import WeekPlanTemplate
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._plans import WeekPlanTemplate
 from weekplan.errors import GenerationFailed, GuardrailsViolation
-from weekplan.generation.port import PlanGenerator
-from weekplan.generation.quota import GenerationQuota
-from weekplan.planner.planner import Planner
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.generation._port import PlanGenerator
+from weekplan.generation._quota import GenerationQuota
+from weekplan.planner._planner import Planner
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.ports import Store
 
 __all__ = ["DEMO_CLIENT", "DEMO_SEED", "DEMO_TENANT", "install_hint", "run_demo"]

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from weekplan.domain.limits import CLIENT_REF_MAX, ID_MAX, SEARCH_MAX
-from weekplan.domain.numbers import check_int
+from weekplan.domain._limits import CLIENT_REF_MAX, ID_MAX, SEARCH_MAX
+from weekplan.domain._numbers import check_int
 from weekplan.domain.text import check_characters, check_key, search_key
 from weekplan.errors import ErrorItem, InvalidInput
 

@@ -25,8 +25,8 @@ from typing import Any, Final
 
 import attrs
 
-from weekplan.domain.days import DayKey
-from weekplan.domain.entries import PlanEntry, SlotKey, slot_index
+from weekplan.domain._days import DayKey
+from weekplan.domain._entries import PlanEntry, SlotKey, slot_index
 from weekplan.errors import InvalidInput
 
 __all__ = [

@@ -15,25 +15,25 @@
 Nothing here touches storage, and importing it does not import OR-Tools.
 """
 
-from weekplan.generation.catalog import DishProfile, SlotFit, profile_catalog, slot_fit
-from weekplan.generation.checked import (
+from weekplan.generation._catalog import DishProfile, SlotFit, profile_catalog, slot_fit
+from weekplan.generation._checked import (
     DEFAULT_MAX_ATTEMPTS,
     CheckedWeek,
     decision_violations,
     generate_checked,
     proposal_violations,
 )
-from weekplan.generation.port import PlanGenerator
-from weekplan.generation.prompted import PromptedGenerator, build_prompt
-from weekplan.generation.quota import GenerationQuota, QuotaVerdict
-from weekplan.generation.request import (
+from weekplan.generation._port import PlanGenerator
+from weekplan.generation._prompted import PromptedGenerator, build_prompt
+from weekplan.generation._quota import GenerationQuota, QuotaVerdict
+from weekplan.generation._request import (
     DEFAULT_MAX_REPEATS,
     GeneratedEntry,
     GeneratedWeek,
     GenerationRequest,
     Violation,
 )
-from weekplan.generation.solver import CpSatGenerator
+from weekplan.generation._solver import CpSatGenerator
 
 __all__ = [
     "DEFAULT_MAX_ATTEMPTS",

@@ -16,11 +16,10 @@ Everything here is pure: no I/O, no storage.
 (False, ('geen-melk',))
 """
 
-from weekplan.guardrails._plan_targets import dish_target, plan_targets
-from weekplan.guardrails.cache import RulesetCache
-from weekplan.guardrails.compiled import CompiledRuleset, clear_cache, compile_ruleset
-from weekplan.guardrails.constraints import CompiledConstraints, compile_constraints
-from weekplan.guardrails.decision import (
+from weekplan.guardrails._cache import RulesetCache
+from weekplan.guardrails._compiled import CompiledRuleset, clear_cache, compile_ruleset
+from weekplan.guardrails._constraints import CompiledConstraints, compile_constraints
+from weekplan.guardrails._decision import (
     GuardDecision,
     GuardMatch,
     MatchEffect,
@@ -32,14 +31,14 @@ from weekplan.guardrails.decision import (
     TraceResult,
     TraceStep,
 )
-from weekplan.guardrails.evaluator import evaluate
-from weekplan.guardrails.loading import (
+from weekplan.guardrails._evaluator import evaluate
+from weekplan.guardrails._loading import (
     ruleset_from_dict,
     ruleset_from_json,
     ruleset_from_seed_tables,
     ruleset_to_dict,
 )
-from weekplan.guardrails.model import (
+from weekplan.guardrails._model import (
     PRIORITY_HIGHEST,
     PRIORITY_LOWEST,
     AllowScope,
@@ -57,7 +56,8 @@ from weekplan.guardrails.model import (
     RuleTarget,
     Strictness,
 )
-from weekplan.guardrails.targets import PlanTarget
+from weekplan.guardrails._plan_targets import dish_target, plan_targets
+from weekplan.guardrails._targets import PlanTarget
 
 __all__ = [
     "PRIORITY_HIGHEST",

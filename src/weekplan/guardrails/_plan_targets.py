@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from weekplan.domain.days import DayKey
-from weekplan.domain.dishes import Dish
-from weekplan.domain.entries import PlanEntry
-from weekplan.guardrails.targets import PlanTarget
+from weekplan.domain._days import DayKey
+from weekplan.domain._dishes import Dish
+from weekplan.domain._entries import PlanEntry
+from weekplan.guardrails._targets import PlanTarget
 
 __all__ = ["dish_target", "plan_targets"]
 

@@ -2,7 +2,7 @@
 
 :func:`~weekplan.guardrails.evaluate` finds a ruleset's terms in a plan's texts
 with a compiled matcher. Another matcher (the rule-by-rule reference evaluator
-in ``weekplan.testing.guardrails_reference``, or a host's own) must take the
+in ``weekplan.testing._guardrails_reference``, or a host's own) must take the
 same steps around its search to give the same decisions: the targets checked
 (``check_targets``); the ruleset flattened into one ``TermSpec`` per
 term (``flatten``); each text folded (``fold``) and split into words
@@ -15,11 +15,11 @@ This module is the stated way to reach those steps; the modules they are
 defined in are internal and may change shape.
 """
 
-from weekplan.guardrails.evaluator import check_targets
-from weekplan.guardrails.normalize import FoldedText, compound_match_ok, fold
-from weekplan.guardrails.terms import Flattened, RawMatch, TermSpec, flatten, is_excepted
-from weekplan.guardrails.verdict import decide
-from weekplan.guardrails.words import AnalyzedText
+from weekplan.guardrails._evaluator import check_targets
+from weekplan.guardrails._normalize import FoldedText, compound_match_ok, fold
+from weekplan.guardrails._terms import Flattened, RawMatch, TermSpec, flatten, is_excepted
+from weekplan.guardrails._verdict import decide
+from weekplan.guardrails._words import AnalyzedText
 
 __all__ = [
     "AnalyzedText",

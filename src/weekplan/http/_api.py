@@ -52,7 +52,7 @@ from weekplan.errors import (
 from weekplan.http._access import RequestAccess, Role
 from weekplan.http._routes import Audience, Call, Reply, Route
 from weekplan.http._table import API_PREFIXES, ROUTES
-from weekplan.planner.planner import Planner
+from weekplan.planner._planner import Planner
 from weekplan.serialization import from_json, from_query, parse_json, to_json
 
 __all__ = [

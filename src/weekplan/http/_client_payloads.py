@@ -4,7 +4,7 @@ A client sees each day's slots with dish names, notes and dish detail; never
 the tenant, the template a week was cloned from, or the template's snapshot.
 
 >>> from datetime import date
->>> from weekplan.domain.client_view import group_days
+>>> from weekplan.domain._client_view import group_days
 >>> payload = client_week(group_days("client-42", date(2026, 11, 23), (), version=1))
 >>> sorted(attrs.asdict(payload))
 ['client_ref', 'days', 'updated_at', 'version', 'week_start_date']
@@ -16,12 +16,12 @@ from datetime import date, datetime
 
 import attrs
 
-from weekplan.domain.client_view import ClientSlot, ClientWeekView
-from weekplan.domain.days import DayKey
-from weekplan.domain.dishes import Dish
-from weekplan.domain.meal_types import MealType
-from weekplan.domain.paging import Page
-from weekplan.domain.plans import WeekPlanInstance
+from weekplan.domain._client_view import ClientSlot, ClientWeekView
+from weekplan.domain._days import DayKey
+from weekplan.domain._dishes import Dish
+from weekplan.domain._meal_types import MealType
+from weekplan.domain._paging import Page
+from weekplan.domain._plans import WeekPlanInstance
 
 __all__ = [
     "ClientDayPayload",

@@ -19,7 +19,7 @@ from typing import Any, get_args, get_origin
 
 import attrs
 
-from weekplan.domain.days import DayKey
+from weekplan.domain._days import DayKey
 from weekplan.http._routes import Audience, Route
 from weekplan.serialization import json_schema
 

@@ -15,9 +15,9 @@ from typing import Any
 import attrs
 
 from weekplan.http._access import RequestAccess
-from weekplan.planner.client import ClientPlanner
-from weekplan.planner.planner import Planner
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner._client import ClientPlanner
+from weekplan.planner._planner import Planner
+from weekplan.planner._worker import WorkerPlanner
 
 __all__ = ["READ_METHODS", "Audience", "Call", "Reply", "Route"]
 

@@ -12,15 +12,15 @@ from typing import Any
 import attrs
 
 from weekplan import serialization as payloads
+from weekplan.domain._dishes import Dish
+from weekplan.domain._drafts import WeekDraft
+from weekplan.domain._paging import Page
+from weekplan.domain._plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain._runs import GenerationRun
+from weekplan.domain._suggestions import DishSuggestion
 from weekplan.domain.changes import ChangeRecord
-from weekplan.domain.dishes import Dish
-from weekplan.domain.drafts import WeekDraft
-from weekplan.domain.paging import Page
-from weekplan.domain.plans import SlotOverride, WeekPlanInstance, WeekPlanTemplate
-from weekplan.domain.runs import GenerationRun
-from weekplan.domain.suggestions import DishSuggestion
 from weekplan.guardrails import GuardrailsRuleset, ruleset_from_dict, ruleset_to_dict
-from weekplan.guardrails.decision import GuardDecision
+from weekplan.guardrails._decision import GuardDecision
 from weekplan.http._client_payloads import (
     ClientSlotPayload,
     ClientWeekPayload,
@@ -31,8 +31,8 @@ from weekplan.http._client_payloads import (
 )
 from weekplan.http._routes import Audience, Call, Reply, Route
 from weekplan.planner._draft_review import DraftReview
-from weekplan.planner.generation import GeneratedDraft
-from weekplan.planner.guardrails import RulesetAssignment
+from weekplan.planner._generation import GeneratedDraft
+from weekplan.planner._guardrails import RulesetAssignment
 from weekplan.serialization import json_schema
 
 __all__ = ["API_PREFIXES", "ROUTES", "PageQuery"]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import attrs
 
+from weekplan.domain._drafts import WeekDraft
+from weekplan.domain._locks import SlotLock
+from weekplan.domain._plans import WeekPlanInstance
 from weekplan.domain.changes import SlotChange
-from weekplan.domain.drafts import WeekDraft
-from weekplan.domain.locks import SlotLock
-from weekplan.domain.plans import WeekPlanInstance
 from weekplan.guardrails import GuardDecision
 
 __all__ = ["DraftReview"]

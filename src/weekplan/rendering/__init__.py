@@ -8,9 +8,9 @@ the domain classes' ``__str__`` and ``_repr_html_`` call, so ``print(week)``
 shows the grid and Jupyter the table.
 """
 
+from weekplan.domain._client_view import ClientWeekView
 from weekplan.domain._display import html_of, text_of
-from weekplan.domain.client_view import ClientWeekView
-from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.rendering.html import client_week_html, instance_html, template_html
 from weekplan.rendering.text import client_week_text, instance_text, template_text
 

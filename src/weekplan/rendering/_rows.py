@@ -1,11 +1,11 @@
 """What every grid shares: its rows in the order of the day, and dish labels.
 
 Worker grids and the client's grid put their rows in the same order as the
-client view puts a day's slots (:func:`~weekplan.domain.client_view.slot_order`):
+client view puts a day's slots (:func:`~weekplan.domain._client_view.slot_order`):
 breakfast, morning snack, lunch, afternoon snack, dinner, evening snack, then
 slots of no known meal.
 
->>> from weekplan.domain.meal_types import DEFAULT_VOCABULARY
+>>> from weekplan.domain._meal_types import DEFAULT_VOCABULARY
 >>> ordered_slot_keys(["dinner", "Zumba", "lunch", "breakfast"], DEFAULT_VOCABULARY.meal_type)
 ['breakfast', 'lunch', 'dinner', 'Zumba']
 >>> dish_label("oats", {"oats": "Havermout"}), dish_label("oats", None)
@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from weekplan.domain.client_view import slot_order
-from weekplan.domain.meal_types import MealType
+from weekplan.domain._client_view import slot_order
+from weekplan.domain._meal_types import MealType
 
 __all__ = ["dish_label", "ordered_slot_keys"]
 

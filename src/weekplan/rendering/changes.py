@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
+from weekplan.domain._entries import PlanEntry
 from weekplan.domain.changes import ChangeRecord
-from weekplan.domain.entries import PlanEntry
 
 __all__ = ["changes_html", "changes_text"]
 

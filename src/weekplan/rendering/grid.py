@@ -7,8 +7,8 @@ from types import MappingProxyType
 
 import attrs
 
-from weekplan.domain.meal_types import DEFAULT_VOCABULARY, MealVocabulary
-from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain._meal_types import DEFAULT_VOCABULARY, MealVocabulary
+from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.rendering.html import instance_html, template_html
 from weekplan.rendering.text import instance_text, template_text
 

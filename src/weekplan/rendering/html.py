@@ -21,14 +21,14 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
-from weekplan.domain.days import DAY_ORDER, DayKey
-from weekplan.domain.entries import PlanEntry, SlotKey
-from weekplan.domain.meal_types import DEFAULT_VOCABULARY, MealType, MealVocabulary
+from weekplan.domain._days import DAY_ORDER, DayKey
+from weekplan.domain._entries import PlanEntry, SlotKey
+from weekplan.domain._meal_types import DEFAULT_VOCABULARY, MealType, MealVocabulary
 from weekplan.rendering._rows import dish_label, ordered_slot_keys
 
 if TYPE_CHECKING:
-    from weekplan.domain.client_view import ClientSlot, ClientWeekView
-    from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+    from weekplan.domain._client_view import ClientSlot, ClientWeekView
+    from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
 
 __all__ = ["client_week_html", "instance_html", "template_html", "week_table"]
 

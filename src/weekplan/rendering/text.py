@@ -28,14 +28,14 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from weekplan.domain.days import DAY_ORDER
-from weekplan.domain.entries import PlanEntry, SlotKey
-from weekplan.domain.meal_types import DEFAULT_VOCABULARY, MealType, MealVocabulary
+from weekplan.domain._days import DAY_ORDER
+from weekplan.domain._entries import PlanEntry, SlotKey
+from weekplan.domain._meal_types import DEFAULT_VOCABULARY, MealType, MealVocabulary
 from weekplan.rendering._rows import dish_label, ordered_slot_keys
 
 if TYPE_CHECKING:
-    from weekplan.domain.client_view import ClientWeekView
-    from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+    from weekplan.domain._client_view import ClientWeekView
+    from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
 
 __all__ = ["IDS_NOTE", "client_week_text", "instance_text", "render_week", "template_text"]
 

@@ -20,7 +20,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn
 
-from weekplan.domain.days import DayKey
+from weekplan.domain._days import DayKey
 from weekplan.serialization._errors import PayloadError
 from weekplan.serialization._payloads import DayScopeJson
 

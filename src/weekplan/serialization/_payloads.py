@@ -12,12 +12,12 @@ from typing import Any
 
 import attrs
 
+from weekplan.domain._bulk import parse_day_scope
+from weekplan.domain._days import DayKey
+from weekplan.domain._entries import PlanEntry, parse_entries
 from weekplan.domain._inputs import check_client_ref, check_expected_version
-from weekplan.domain.bulk import parse_day_scope
-from weekplan.domain.days import DayKey
-from weekplan.domain.entries import PlanEntry, parse_entries
-from weekplan.domain.limits import ID_MAX, NAME_MAX, SLOT_KEY_MAX
-from weekplan.domain.meal_types import MealType
+from weekplan.domain._limits import ID_MAX, NAME_MAX, SLOT_KEY_MAX
+from weekplan.domain._meal_types import MealType
 from weekplan.domain.text import check_key, check_text
 
 __all__ = [

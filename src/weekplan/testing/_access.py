@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.errors import ReadOnlyAccess
-from weekplan.planner.access import is_writing
-from weekplan.planner.planner import Planner
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner._access import is_writing
+from weekplan.planner._planner import Planner
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.testing._base import MONDAY, ConformanceBase, snapshot_of
 
 __all__ = ["AccessConformance", "public_methods", "writing_method_names"]

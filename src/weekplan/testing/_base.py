@@ -12,11 +12,11 @@ from typing import TypeVar, cast
 import pytest
 from hypothesis import HealthCheck, settings
 
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.paging import Page
-from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
-from weekplan.planner.planner import Planner
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._paging import Page
+from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.planner._planner import Planner
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.ports import CoreStore, Store
 
 __all__ = [

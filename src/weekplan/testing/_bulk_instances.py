@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from weekplan.domain.bulk_instances import CREATE_INSTANCES_MAX
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.plans import WeekPlanTemplate
+from weekplan.domain._bulk_instances import CREATE_INSTANCES_MAX
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._plans import WeekPlanTemplate
 from weekplan.errors import (
     GuardrailsViolation,
     InstanceExists,
@@ -16,9 +16,9 @@ from weekplan.errors import (
     InvalidInput,
     TemplateNotFound,
 )
-from weekplan.guardrails.model import GuardrailsRuleset, GuardRule, RuleMatch
-from weekplan.planner.planner import Planner
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.guardrails._model import GuardrailsRuleset, GuardRule, RuleMatch
+from weekplan.planner._planner import Planner
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.testing._base import MONDAY, ConformanceBase, monday_plus, snapshot_of
 
 __all__ = ["BulkInstanceConformance"]

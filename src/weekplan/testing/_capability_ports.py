@@ -14,10 +14,10 @@ from typing import Any, TypeVar, cast
 import attrs
 import pytest
 
-from weekplan.domain.dishes import Dish
+from weekplan.domain._dishes import Dish
 from weekplan.domain.text import search_key
-from weekplan.guardrails.loading import ruleset_from_dict
-from weekplan.guardrails.model import GuardrailsRuleset
+from weekplan.guardrails._loading import ruleset_from_dict
+from weekplan.guardrails._model import GuardrailsRuleset
 from weekplan.ports import (
     BulkInstances,
     BulkRulesetAssignments,

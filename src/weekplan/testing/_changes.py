@@ -18,6 +18,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from weekplan.domain._days import DayKey
+from weekplan.domain._entries import PlanEntry, slot_index
+from weekplan.domain._plans import WeekPlanInstance
 from weekplan.domain.changes import (
     ChangeRecord,
     ChangeSet,
@@ -28,9 +31,6 @@ from weekplan.domain.changes import (
     SlotChange,
     replay,
 )
-from weekplan.domain.days import DayKey
-from weekplan.domain.entries import PlanEntry, slot_index
-from weekplan.domain.plans import WeekPlanInstance
 from weekplan.errors import (
     DishNotFound,
     InstanceNotFound,
@@ -39,8 +39,8 @@ from weekplan.errors import (
     SlotLocked,
     VersionConflict,
 )
-from weekplan.planner.planner import Planner
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner._planner import Planner
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.ports import Store
 from weekplan.testing import strategies as wps
 from weekplan.testing._base import MONDAY, all_pages, monday_plus, shared_store, ticking_clock

@@ -19,8 +19,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain.text import search_key
 from weekplan.errors import InstanceExists
 from weekplan.ports import CoreStore, CoreUnitOfWork

@@ -13,11 +13,11 @@ from typing import Any, Final, Generic, Literal, TypeVar
 
 import pytest
 
-from weekplan.domain.plans import WeekPlanInstance
+from weekplan.domain._plans import WeekPlanInstance
 from weekplan.errors import GuardrailsViolation
-from weekplan.planner.planner import Planner
-from weekplan.planner.uow_wrapper import UnitOfWorkWrapper
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner._planner import Planner
+from weekplan.planner._uow_wrapper import UnitOfWorkWrapper
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.ports import (
     Store,
     UnitOfWork,

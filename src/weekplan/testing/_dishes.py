@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from weekplan.domain.days import DAY_ORDER, DayKey
-from weekplan.domain.dishes import Dish
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.meal_types import MealType
-from weekplan.domain.plans import WeekPlanTemplate
+from weekplan.domain._days import DAY_ORDER, DayKey
+from weekplan.domain._dishes import Dish
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._meal_types import MealType
+from weekplan.domain._plans import WeekPlanTemplate
 from weekplan.errors import (
     DishNotFound,
     InstanceNotFound,
@@ -27,9 +27,9 @@ from weekplan.errors import (
     SlotNotFound,
     VersionConflict,
 )
-from weekplan.planner.client import ClientPlanner
-from weekplan.planner.planner import Planner
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner._client import ClientPlanner
+from weekplan.planner._planner import Planner
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.testing import strategies as wps
 from weekplan.testing._base import MONDAY, ConformanceBase, all_pages, monday_plus, shared_store
 

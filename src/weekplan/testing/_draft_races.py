@@ -15,13 +15,13 @@ from typing import Final, TypeVar
 import attrs
 import pytest
 
+from weekplan.domain._days import DayKey
+from weekplan.domain._drafts import WeekDraft
+from weekplan.domain._entries import PlanEntry, slot_index
+from weekplan.domain._plans import WeekPlanInstance
 from weekplan.domain.changes import replay
-from weekplan.domain.days import DayKey
-from weekplan.domain.drafts import WeekDraft
-from weekplan.domain.entries import PlanEntry, slot_index
-from weekplan.domain.plans import WeekPlanInstance
 from weekplan.errors import ConcurrentUpdate, DraftNotFound, SlotLocked, VersionConflict
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.ports import Store
 from weekplan.testing._base import MONDAY
 from weekplan.testing._diet_races import RacingCall, race_a_paused_call

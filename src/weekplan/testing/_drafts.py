@@ -10,10 +10,10 @@ from collections.abc import Callable
 
 import pytest
 
+from weekplan.domain._days import DayKey
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._plans import WeekPlanInstance
 from weekplan.domain.changes import ChangeSource, ChangeType
-from weekplan.domain.days import DayKey
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.plans import WeekPlanInstance
 from weekplan.errors import (
     DishNotFound,
     DraftNotFound,
@@ -24,9 +24,9 @@ from weekplan.errors import (
     VersionConflict,
     WeekPlanError,
 )
-from weekplan.guardrails.decision import Outcome
-from weekplan.planner.planner import Planner
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.guardrails._decision import Outcome
+from weekplan.planner._planner import Planner
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.ports import Store
 from weekplan.testing._base import MONDAY
 from weekplan.testing._workflow_base import WorkflowBase, log_of

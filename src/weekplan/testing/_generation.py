@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from weekplan.domain.entries import PlanEntry
+from weekplan.domain._entries import PlanEntry
 from weekplan.errors import (
     DraftNotFound,
     GenerationInfeasible,
@@ -21,16 +21,16 @@ from weekplan.errors import (
     ReadOnlyAccess,
     TemplateNotFound,
 )
-from weekplan.generation.quota import GenerationQuota
-from weekplan.guardrails.model import (
+from weekplan.generation._quota import GenerationQuota
+from weekplan.guardrails._model import (
     DietLogicConstraint,
     DietLogicItem,
     GuardrailsRuleset,
     GuardRule,
     RuleMatch,
 )
-from weekplan.planner.planner import Planner
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner._planner import Planner
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.ports import Store, runs_of
 from weekplan.testing._base import MONDAY, ConformanceBase, ticking_clock
 from weekplan.testing._workflow_base import requires_workflow

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from weekplan.domain.dishes import Dish
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain._dishes import Dish
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.errors import (
     GuardrailsViolation,
     InstanceNotFound,
@@ -39,9 +39,9 @@ from weekplan.guardrails import (
     evaluate,
     plan_targets,
 )
-from weekplan.guardrails.progress import worsened
-from weekplan.planner.planner import Planner
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.guardrails._progress import worsened
+from weekplan.planner._planner import Planner
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.ports import Store
 from weekplan.testing import strategies as wps
 from weekplan.testing._base import (

@@ -38,11 +38,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.errors import StorageError, WeekPlanError
-from weekplan.planner.client import ClientPlanner
-from weekplan.planner.planner import Planner
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner._client import ClientPlanner
+from weekplan.planner._planner import Planner
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.testing._base import MONDAY, ConformanceBase
 
 __all__ = ["HostileInputConformance", "hostile_values", "public_methods"]

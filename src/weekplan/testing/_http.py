@@ -31,7 +31,7 @@ from weekplan.http import (
     Route,
     openapi_document,
 )
-from weekplan.planner.planner import Planner
+from weekplan.planner._planner import Planner
 from weekplan.testing._base import MONDAY
 
 __all__ = ["HttpClient", "HttpConformance", "HttpResult", "route_examples"]

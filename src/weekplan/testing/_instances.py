@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
-from weekplan.domain.days import DayKey
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain._days import DayKey
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.errors import (
     InstanceExists,
     InstanceNotFound,
@@ -16,8 +16,8 @@ from weekplan.errors import (
     TemplateNotFound,
     VersionConflict,
 )
-from weekplan.planner.planner import Planner
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner._planner import Planner
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.ports import Store
 from weekplan.testing._base import MONDAY, ConformanceBase, all_pages, monday_plus
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.errors import InstanceNotFound, TemplateNotFound
-from weekplan.planner.planner import Planner
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner._planner import Planner
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.testing._base import MONDAY, ConformanceBase, snapshot_of
 
 __all__ = ["IsolationConformance"]

@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 import pytest
 
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._plans import WeekPlanInstance
 from weekplan.domain.changes import ChangeSource, ChangeType
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.plans import WeekPlanInstance
 from weekplan.errors import (
     InstanceNotFound,
     ReadOnlyAccess,
@@ -20,8 +20,8 @@ from weekplan.errors import (
     SlotNotFound,
     VersionConflict,
 )
-from weekplan.planner.planner import Planner
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner._planner import Planner
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.ports import Store
 from weekplan.testing._base import MONDAY
 from weekplan.testing._workflow_base import WorkflowBase, log_of

@@ -2,7 +2,7 @@
 
 A store whose dish repository is a :class:`~weekplan.ports.MealSignalIndex`
 keeps each dish's meal signals beside it; these tests hold it to the catalog
-scan of :mod:`weekplan.testing.suggestions_reference`, and check that signals
+scan of :mod:`weekplan.testing._suggestions_reference`, and check that signals
 follow every write of a dish, stay within their tenant, and are recomputed
 when the vocabulary changes. A store without the index passes them by scanning.
 """
@@ -15,16 +15,16 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from weekplan.domain.dishes import Dish
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.history import HistoryKey
-from weekplan.domain.meal_types import MealType, MealVocabulary, slot_kind
+from weekplan.domain._dishes import Dish
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._history import HistoryKey
+from weekplan.domain._meal_types import MealType, MealVocabulary, slot_kind
 from weekplan.guardrails import GuardrailsRuleset, GuardRule, RuleMatch
-from weekplan.planner.planner import Planner
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner._planner import Planner
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.ports import Store, meal_signal_index_of
 from weekplan.testing._base import ConformanceBase, all_pages, shared_store
-from weekplan.testing.suggestions_reference import scan_suggestions
+from weekplan.testing._suggestions_reference import scan_suggestions
 
 __all__ = ["MealSignalConformance"]
 

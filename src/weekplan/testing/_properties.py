@@ -22,10 +22,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from weekplan.domain.entries import PlanEntry
+from weekplan.domain._entries import PlanEntry
 from weekplan.errors import InstanceExists, InstanceNotFound, ReadOnlyAccess, TemplateNotFound
-from weekplan.planner.planner import Planner
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner._planner import Planner
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.ports import Store
 from weekplan.testing import strategies as wps
 from weekplan.testing._base import (

@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from weekplan.domain.runs import GenerationRun, RunStatus
+from weekplan.domain._runs import GenerationRun, RunStatus
 from weekplan.errors import InvalidInput
-from weekplan.generation.quota import GenerationQuota
-from weekplan.planner.generation_runs import admit_generation
-from weekplan.planner.planner import Planner
-from weekplan.planner.retry import retry_lost_races
+from weekplan.generation._quota import GenerationQuota
+from weekplan.planner._generation_runs import admit_generation
+from weekplan.planner._planner import Planner
+from weekplan.planner._retry import retry_lost_races
 from weekplan.ports import Store, runs_of
 from weekplan.testing._base import MONDAY, ConformanceBase
 

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.plans import WeekPlanTemplate
-from weekplan.domain.schedules import RunOutcome, ScheduleSource, SourceKind
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._plans import WeekPlanTemplate
+from weekplan.domain._schedules import RunOutcome, ScheduleSource, SourceKind
 from weekplan.errors import (
     DraftNotFound,
     InvalidInput,
@@ -17,11 +17,11 @@ from weekplan.errors import (
     ScheduleNotFound,
     TemplateNotFound,
 )
-from weekplan.generation.quota import GenerationQuota
-from weekplan.guardrails.model import DietLogicConstraint, DietLogicItem, GuardrailsRuleset
-from weekplan.planner.planner import Planner
-from weekplan.planner.scheduled_runs import ScheduledRun
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.generation._quota import GenerationQuota
+from weekplan.guardrails._model import DietLogicConstraint, DietLogicItem, GuardrailsRuleset
+from weekplan.planner._planner import Planner
+from weekplan.planner._scheduled_runs import ScheduledRun
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.ports import Store, runs_of
 from weekplan.schedule_ports import schedules_of
 from weekplan.testing._base import ConformanceBase, all_pages, sample_days, ticking_clock

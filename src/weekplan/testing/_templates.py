@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.limits import MAX_ENTRIES, NAME_MAX, NOTES_MAX
-from weekplan.domain.plans import WeekPlanTemplate
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._limits import MAX_ENTRIES, NAME_MAX, NOTES_MAX
+from weekplan.domain._plans import WeekPlanTemplate
 from weekplan.errors import InvalidInput, TemplateNotFound, VersionConflict
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.testing._base import ConformanceBase, all_pages, sample_days, snapshot_of
 
 __all__ = ["TemplateConformance"]

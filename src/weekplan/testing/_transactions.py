@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 import attrs
 import pytest
 
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.errors import InstanceExists, VersionConflict
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.ports import Store
 from weekplan.testing._base import MONDAY, ConformanceBase
 

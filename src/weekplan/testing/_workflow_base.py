@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from weekplan.domain.changes import ChangeRecord
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner._worker import WorkerPlanner
 from weekplan.ports import Store
 from weekplan.testing._base import ConformanceBase, all_pages
 from weekplan.workflow_ports import WorkflowUnitOfWork

@@ -14,11 +14,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import strategies as st
 
-from weekplan.domain.days import DayKey
-from weekplan.domain.entries import PlanEntry, parse_entries
-from weekplan.domain.guardrails_check import GuardrailsCheck
-from weekplan.domain.limits import NAME_MAX, NOTES_MAX, SLOT_KEY_MAX
-from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain._days import DayKey
+from weekplan.domain._entries import PlanEntry, parse_entries
+from weekplan.domain._guardrails_check import GuardrailsCheck
+from weekplan.domain._limits import NAME_MAX, NOTES_MAX, SLOT_KEY_MAX
+from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
 
 __all__ = [
     "client_refs",

@@ -15,14 +15,14 @@ from weekplan import (
     PlanEntry,
 )
 from weekplan.adapters.memory import InMemoryStore
-from weekplan.domain.days import DAY_ORDER, DayKey
-from weekplan.domain.entries import SlotKey
+from weekplan.domain._days import DAY_ORDER, DayKey
+from weekplan.domain._entries import SlotKey
 from weekplan.generation import CheckedWeek, GeneratedWeek, GenerationQuota, GenerationRequest
-from weekplan.planner.generation_flow import GenerationJob
-from weekplan.planner.options import PlannerOptions
-from weekplan.planner.planner import Planner
+from weekplan.planner._generation_flow import GenerationJob
+from weekplan.planner._options import PlannerOptions
+from weekplan.planner._planner import Planner
 from weekplan.ports import UnitOfWork, runs_of
-from weekplan.testing.generation_problems import diet, dish, quota
+from weekplan.testing._generation_problems import diet, dish, quota
 
 pytest.importorskip("ortools", reason="the flow runs the solver")
 

@@ -24,7 +24,7 @@ from weekplan.guardrails import (
     evaluate,
     plan_targets,
 )
-from weekplan.testing.generation_problems import block, diet, quota
+from weekplan.testing._generation_problems import block, diet, quota
 
 pytest.importorskip("ortools", reason="the solver needs the generate extra")
 

@@ -21,7 +21,7 @@ from weekplan.generation import (
     PromptedGenerator,
     generate_checked,
 )
-from weekplan.testing.generation_problems import block, diet, dish, quota, small_request, week
+from weekplan.testing._generation_problems import block, diet, dish, quota, small_request, week
 
 CATALOG = [
     dish("milk-pudding", "dinner", "melk"),

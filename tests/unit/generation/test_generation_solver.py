@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from weekplan import Dish, GenerationInfeasible, InvalidInput, MealType, MealVocabulary, PlanEntry
 from weekplan.generation import CpSatGenerator, GeneratedWeek, slot_fit
 from weekplan.guardrails import DietLogicConstraint, DietLogicItem, evaluate, plan_targets
-from weekplan.testing.generation_problems import (
+from weekplan.testing._generation_problems import (
     block,
     diet,
     dish,

@@ -15,11 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.unit.guardrails.test_guardrails_properties import rulesets
 
-from weekplan.guardrails.compiled import _Automaton
-from weekplan.guardrails.model import GuardrailsRuleset, MatchMode
-from weekplan.guardrails.normalize import fold, fold_term, token_texts, tokenize
-from weekplan.guardrails.stemming import LANGUAGES, Language, stem, stem_words
-from weekplan.guardrails.terms import (
+from weekplan.guardrails._compiled import _Automaton
+from weekplan.guardrails._model import GuardrailsRuleset, MatchMode
+from weekplan.guardrails._normalize import fold, fold_term, token_texts, tokenize
+from weekplan.guardrails._stemming import LANGUAGES, Language, stem, stem_words
+from weekplan.guardrails._terms import (
     EXCEPTIONS,
     TermSpec,
     _item_terms,
@@ -29,7 +29,7 @@ from weekplan.guardrails.terms import (
     spec_rows,
     term_specs,
 )
-from weekplan.guardrails.words import stems_of
+from weekplan.guardrails._words import stems_of
 
 # Characters whose folding is out of the ordinary: a space and a combining mark
 # ("\u00a8"), a lone combining mark, no-break and other spaces, a ligature, sharp s,

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
-from weekplan.domain.dishes import Dish
-from weekplan.domain.entries import PlanEntry
-from weekplan.domain.guardrails_check import GuardrailsCheck
+from weekplan.domain._dishes import Dish
+from weekplan.domain._entries import PlanEntry
+from weekplan.domain._guardrails_check import GuardrailsCheck
 from weekplan.errors import GuardrailsViolation, InvalidInput
 from weekplan.guardrails import (
     DietLogicConstraint,
@@ -25,7 +25,7 @@ from weekplan.guardrails import (
     evaluate,
     plan_targets,
 )
-from weekplan.planner.enforcement import blocked_dish_ids
+from weekplan.planner._enforcement import blocked_dish_ids
 from weekplan.testing import strategies as wps
 
 WORDS = ("melk", "karnemelk", "kokosmelk", "room", "suiker", "ei", "prei", "rijst")

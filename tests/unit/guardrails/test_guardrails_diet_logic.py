@@ -20,7 +20,7 @@ from weekplan.guardrails import (
     TraceResult,
     evaluate,
 )
-from weekplan.testing.guardrails_reference import reference_evaluate
+from weekplan.testing._guardrails_reference import reference_evaluate
 
 VEGETABLES = [
     DietLogicItem("carrot", "wortel", synonyms=["carrots"]),

@@ -21,7 +21,7 @@ from weekplan.guardrails import (
     Strictness,
     evaluate,
 )
-from weekplan.testing.guardrails_reference import reference_evaluate
+from weekplan.testing._guardrails_reference import reference_evaluate
 
 
 def rule(

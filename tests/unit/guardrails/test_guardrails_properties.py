@@ -13,7 +13,7 @@ import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from weekplan.domain.days import DayKey
+from weekplan.domain._days import DayKey
 from weekplan.guardrails import (
     AllowScope,
     DietLogicConstraint,
@@ -30,7 +30,7 @@ from weekplan.guardrails import (
     clear_cache,
     evaluate,
 )
-from weekplan.testing.guardrails_reference import reference_evaluate
+from weekplan.testing._guardrails_reference import reference_evaluate
 
 TERM_CHARS = "abé e"
 TEXT_CHARS = "abéeÉA -"

@@ -24,8 +24,8 @@ from weekplan.guardrails import (
     evaluate,
     ruleset_from_dict,
 )
-from weekplan.guardrails.progress import worsened
-from weekplan.testing.guardrails_reference import reference_evaluate
+from weekplan.guardrails._progress import worsened
+from weekplan.testing._guardrails_reference import reference_evaluate
 
 DAIRY = RuleMetadata(category="zuivel")
 

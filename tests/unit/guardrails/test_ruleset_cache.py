@@ -18,7 +18,7 @@ from weekplan.guardrails import (
     compile_ruleset,
     evaluate,
 )
-from weekplan.planner.options import PlannerOptions
+from weekplan.planner._options import PlannerOptions
 
 MONDAY = date(2026, 11, 23)
 
@@ -101,7 +101,7 @@ def test_threads_that_want_one_ruleset_at_once_compile_it_once_and_share_it() ->
 def test_a_failed_compile_is_not_kept_and_the_next_call_compiles_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import weekplan.guardrails.cache as cache_module  # noqa: PLC0415 -- patched for this test only
+    import weekplan.guardrails._cache as cache_module  # noqa: PLC0415 -- patched for this test only
 
     cache = RulesetCache()
     diet = ruleset("melk")

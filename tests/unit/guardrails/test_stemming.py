@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from weekplan.guardrails.stemming import Language, stem
+from weekplan.guardrails._stemming import Language, stem
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ MariaDB (``mysql`` extra, PyMySQL) are the production databases.
 ``metadata`` holds weekplan's tables, for a host's Alembic autogenerate.
 """
 
-from weekplan.adapters.sqlalchemy.schema import metadata
-from weekplan.adapters.sqlalchemy.store import SqlAlchemyStore, SqlAlchemyUnitOfWork
+from weekplan.adapters.sqlalchemy._schema import metadata
+from weekplan.adapters.sqlalchemy._store import SqlAlchemyStore, SqlAlchemyUnitOfWork
 
 __all__ = ["SqlAlchemyStore", "SqlAlchemyUnitOfWork", "metadata"]

@@ -23,9 +23,9 @@ import attrs
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 
 from weekplan.errors import WeekPlanError
-from weekplan.planner.client import ClientPlanner
-from weekplan.planner.planner import Planner
-from weekplan.planner.worker import WorkerPlanner
+from weekplan.planner._client import ClientPlanner
+from weekplan.planner._planner import Planner
+from weekplan.planner._worker import WorkerPlanner
 
 __all__ = [
     "ClientAccess",

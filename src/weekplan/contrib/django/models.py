@@ -27,9 +27,9 @@ the Django store and the other way round.
 * A generation run is inserted once and never updated or deleted; the quota
   lock is one row per tenant, locked with ``SELECT ... FOR UPDATE``.
 
-Column widths come from :mod:`weekplan.domain.limits`, the one place they are
+Column widths come from :mod:`weekplan.domain._limits`, the one place they are
 set. The models are the store's rows, not the domain: the store translates them
-to the frozen values of :mod:`weekplan.domain.plans` and back.
+to the frozen values of :mod:`weekplan.domain._plans` and back.
 """
 
 from __future__ import annotations
@@ -38,13 +38,13 @@ from datetime import date, datetime
 
 from django.db import models
 
-from weekplan.contrib.django.fields import (
+from weekplan.contrib.django._fields import (
     DocumentField,
     KeyField,
     MessageField,
     UtcDateTimeField,
 )
-from weekplan.domain.limits import (
+from weekplan.domain._limits import (
     CLIENT_REF_MAX,
     CONTENT_HASH_MAX,
     ERROR_CODE_MAX,
@@ -57,8 +57,8 @@ from weekplan.domain.limits import (
     SIGNALS_VOCABULARY_MAX,
     SLOT_KEY_SEARCH_MAX,
 )
-from weekplan.domain.suggestions import NO_SIGNAL
-from weekplan.guardrails.model import RULE_ID_MAX
+from weekplan.domain._suggestions import NO_SIGNAL
+from weekplan.guardrails._model import RULE_ID_MAX
 
 __all__ = [
     "ClientLockRecord",
@@ -301,7 +301,7 @@ class GenerationLockRecord(models.Model):
 
 
 # The workflow tables (change log, slot locks, drafts), in a module of their own.
-from weekplan.contrib.django.workflow_models import (  # noqa: E402
+from weekplan.contrib.django._workflow_models import (  # noqa: E402
     ChangeSetRow,
     DraftRow,
     SlotLockRow,
@@ -310,6 +310,6 @@ from weekplan.contrib.django.workflow_models import (  # noqa: E402
 __all__ += ["ChangeSetRow", "DraftRow", "SlotLockRow"]
 
 # The schedules table, in a module of its own.
-from weekplan.contrib.django.schedule_models import ScheduleRecord  # noqa: E402
+from weekplan.contrib.django._schedule_models import ScheduleRecord  # noqa: E402
 
 __all__ += ["ScheduleRecord"]

@@ -36,6 +36,13 @@ from weekplan.adapters._row_mapping import (
 )
 from weekplan.adapters._rows import EntryCodec
 from weekplan.contrib.django._columns import ModelColumns
+from weekplan.contrib.django._run_repository import DjangoRunRepository
+from weekplan.contrib.django._schedule_store import DjangoScheduleRepository
+from weekplan.contrib.django._workflow_store import (
+    DjangoChangeLogRepository,
+    DjangoDraftRepository,
+    DjangoSlotLockRepository,
+)
 from weekplan.contrib.django.models import (
     ClientLockRecord,
     ClientRulesetRecord,
@@ -45,25 +52,18 @@ from weekplan.contrib.django.models import (
     RulesetRecord,
     TemplateRecord,
 )
-from weekplan.contrib.django.run_repository import DjangoRunRepository
-from weekplan.contrib.django.schedule_store import DjangoScheduleRepository
-from weekplan.contrib.django.workflow_store import (
-    DjangoChangeLogRepository,
-    DjangoDraftRepository,
-    DjangoSlotLockRepository,
-)
-from weekplan.domain.dishes import Dish
-from weekplan.domain.history import HistoryKey
-from weekplan.domain.meal_types import MealType
-from weekplan.domain.plans import WeekPlanInstance, WeekPlanTemplate
-from weekplan.domain.suggestions import NO_SIGNAL, MealSignals
+from weekplan.domain._dishes import Dish
+from weekplan.domain._history import HistoryKey
+from weekplan.domain._meal_types import MealType
+from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain._suggestions import NO_SIGNAL, MealSignals
 from weekplan.errors import (
     ConcurrentUpdate,
     InstanceExists,
     StorageError,
     WeekPlanError,
 )
-from weekplan.guardrails.model import GuardrailsRuleset
+from weekplan.guardrails._model import GuardrailsRuleset
 from weekplan.ports import (
     DishSortKey,
     InstanceSortKey,

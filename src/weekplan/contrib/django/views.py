@@ -51,7 +51,7 @@ from weekplan.http import (
     RequestAccess,
     error_response,
 )
-from weekplan.planner.planner import Planner
+from weekplan.planner._planner import Planner
 
 __all__ = ["AccessFunction", "PlanningView"]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from alembic import context
 
+from weekplan.adapters.sqlalchemy._schema import metadata
 from weekplan.adapters.sqlalchemy.migrations import VERSION_TABLE
-from weekplan.adapters.sqlalchemy.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db import migrations
 
-from weekplan.contrib.django.collation import binary_keys, default_keys
+from weekplan.contrib.django._collation import binary_keys, default_keys
 
 KEYS = {
     "weekplan_templates": (("tenant_id", 64), ("id", 64), ("name_key", 600)),

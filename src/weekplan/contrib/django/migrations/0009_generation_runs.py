@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from weekplan.contrib.django.collation import binary_keys, default_keys
+from weekplan.contrib.django._collation import binary_keys, default_keys
 
 # Added by hand to the generated migration: binary key collation, as in 0002.
 # Only NOT NULL columns: the MySQL branch of binary_keys declares them NOT NULL.

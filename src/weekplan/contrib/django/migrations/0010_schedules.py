@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from weekplan.contrib.django.collation import binary_keys, default_keys
+from weekplan.contrib.django._collation import binary_keys, default_keys
 
 # Added by hand to the generated migration: binary key collation, as in 0002.
 KEYS = {"weekplan_schedules": (("tenant_id", 64), ("client_ref", 128))}

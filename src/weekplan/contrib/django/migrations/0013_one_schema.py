@@ -35,8 +35,8 @@ from typing import Any
 
 from django.db import migrations, models
 
-from weekplan.contrib.django import fields
-from weekplan.contrib.django.collation import KeyColumns, binary_keys
+from weekplan.contrib.django import _fields as fields
+from weekplan.contrib.django._collation import KeyColumns, binary_keys
 
 from ._0013_tables import COLUMNS, DDL, TABLES
 

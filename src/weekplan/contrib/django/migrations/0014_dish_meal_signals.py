@@ -23,7 +23,7 @@ from typing import Any, Final
 
 from django.db import migrations, models
 
-import weekplan.contrib.django.fields
+import weekplan.contrib.django._fields
 
 _MEALS: Final = ("breakfast", "lunch", "dinner", "snack")
 _RANKS: Final = tuple(f"{meal}_rank" for meal in _MEALS)
@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
                 migrations.AddField(
                     model_name="dishrecord",
                     name="signals_vocabulary",
-                    field=weekplan.contrib.django.fields.KeyField(
+                    field=weekplan.contrib.django._fields.KeyField(
                         db_default="", default="", max_length=32
                     ),
                 ),

@@ -26,7 +26,7 @@ from typing import Any, Final
 
 from django.db import migrations, models
 
-import weekplan.contrib.django.fields
+import weekplan.contrib.django._fields
 
 from ._0013_tables import DDL as DDL_0013
 
@@ -242,8 +242,8 @@ def backwards(apps: Any, schema_editor: Any) -> None:
     schema_editor.execute(f"DROP TABLE {_NEW}")
 
 
-def _key(max_length: int, **options: Any) -> weekplan.contrib.django.fields.KeyField:
-    return weekplan.contrib.django.fields.KeyField(max_length=max_length, **options)
+def _key(max_length: int, **options: Any) -> weekplan.contrib.django._fields.KeyField:
+    return weekplan.contrib.django._fields.KeyField(max_length=max_length, **options)
 
 
 class Migration(migrations.Migration):
@@ -282,10 +282,10 @@ class Migration(migrations.Migration):
                         ("actor", _key(64, null=True)),
                         ("source", _key(16)),
                         ("reason", models.CharField(max_length=500, null=True)),
-                        ("at", weekplan.contrib.django.fields.UtcDateTimeField()),
+                        ("at", weekplan.contrib.django._fields.UtcDateTimeField()),
                         ("version_before", models.IntegerField(null=True)),
                         ("version_after", models.IntegerField(null=True)),
-                        ("changes", weekplan.contrib.django.fields.DocumentField()),
+                        ("changes", weekplan.contrib.django._fields.DocumentField()),
                     ],
                     options={
                         "verbose_name": "week plan change set",

@@ -10,7 +10,7 @@ the live schema, so this revision keeps creating the same tables.
 Plans stored before this revision already name dishes, so the history totals
 are counted from them here; otherwise suggestions would ignore those plans and
 a later edit would take out entries that were never counted. The slot kind
-comes from weekplan's own :func:`~weekplan.domain.meal_types.slot_kind`, the
+comes from weekplan's own :func:`~weekplan.domain._meal_types.slot_kind`, the
 function the running totals are kept with.
 """
 
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import mysql
 
-from weekplan.domain.meal_types import slot_kind
+from weekplan.domain._meal_types import slot_kind
 
 revision: str = "weekplan_0002"
 down_revision: str | Sequence[str] | None = "weekplan_0001"

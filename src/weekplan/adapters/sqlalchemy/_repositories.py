@@ -1,0 +1,594 @@
+"""The repositories of :mod:`weekplan.ports` over SQLAlchemy Core.
+
+Each call is one statement. Rows become frozen domain values right here; nothing
+mapped by an ORM reaches the domain. Every database error is translated (see
+:mod:`._errors`) before it leaves a method.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date
+from typing import Any, Final, Protocol
+
+from sqlalchemy import Connection, CursorResult, Executable, Insert, Select
+from sqlalchemy.exc import SQLAlchemyError
+
+from weekplan.adapters._row_mapping import (
+    DishRows,
+    HistoryRows,
+    InstanceRows,
+    RulesetRows,
+    SlotLockRows,
+    TemplateRows,
+)
+from weekplan.adapters.sqlalchemy._errors import (
+    translate,
+    translate_instance_insert,
+    translate_lost_insert,
+)
+from weekplan.adapters.sqlalchemy._statements import Statements
+from weekplan.domain._dishes import Dish
+from weekplan.domain._history import HistoryKey
+from weekplan.domain._meal_types import MealType
+from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
+from weekplan.domain._suggestions import MealSignals
+from weekplan.domain._trusted import evolve_checked
+from weekplan.guardrails._model import GuardrailsRuleset
+from weekplan.ports import (
+    DishSortKey,
+    InstanceSortKey,
+    MealRankKey,
+    RulesetSortKey,
+    TemplateSortKey,
+)
+
+__all__ = [
+    "ConnectionSource",
+    "KnownAssignments",
+    "SqlDishRepository",
+    "SqlInstanceRepository",
+    "SqlMealHistoryRepository",
+    "SqlRulesetRepository",
+    "SqlTemplateRepository",
+]
+
+
+class ConnectionSource(Protocol):
+    """What a repository needs from its unit of work."""
+
+    def reader(self) -> Connection:
+        """The connection to read with."""
+        ...
+
+    def writer(self) -> Connection:
+        """The connection to write with, inside the unit of work's transaction or savepoint."""
+        ...
+
+    def begin_with(self, statement: Insert, params: Mapping[str, Any]) -> None:
+        """Run a write that may be the first statement, with the transaction's ``BEGIN``."""
+        ...
+
+    def read_rows(self, statement: Select[Any], params: Mapping[str, Any]) -> Sequence[Any]:
+        """Every row of a read, on the fastest path the unit of work allows."""
+        ...
+
+
+def _run(connection: Connection, statement: Executable, params: Mapping[str, Any]) -> Any:
+    try:
+        return connection.execute(statement, params)
+    except SQLAlchemyError as exc:
+        raise translate(exc) from exc
+
+
+def _run_many(
+    connection: Connection, statement: Executable, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    try:
+        connection.execute(statement, rows)
+    except SQLAlchemyError as exc:
+        raise translate(exc) from exc
+
+
+class SqlTemplateRepository:
+    """Templates in ``weekplan_templates``."""
+
+    def __init__(self, source: ConnectionSource, statements: Statements, rows: TemplateRows):
+        self._source = source
+        self._sql = statements
+        self._rows = rows
+        self._template = rows.from_row
+
+    def get(self, tenant_id: str, template_id: str) -> WeekPlanTemplate | None:
+        """The template, or ``None``."""
+        rows = self._source.read_rows(
+            self._sql.get_template, {"tenant_id": tenant_id, "id": template_id}
+        )
+        return self._template(rows[0]) if rows else None
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        search: str | None,
+        after: TemplateSortKey | None,
+        limit: int,
+    ) -> Sequence[WeekPlanTemplate]:
+        """Up to ``limit`` templates ordered by ``(name_key, id)``, strictly after ``after``."""
+        params: dict[str, Any] = {"tenant_id": tenant_id, "limit": limit}
+        if search:
+            params["search"] = search
+        if after is not None:
+            params["after_key"], params["after_id"] = after
+        statement = self._sql.list_templates(search=bool(search), after=after is not None)
+        result = _run(self._source.reader(), statement, params)
+        return [self._template(row) for row in result]
+
+    def add(self, tenant_id: str, template: WeekPlanTemplate) -> None:
+        """Insert a new template."""
+        _run(
+            self._source.writer(), self._sql.insert_template, self._rows.values(tenant_id, template)
+        )
+
+    def replace(self, tenant_id: str, template: WeekPlanTemplate, *, expected_version: int) -> bool:
+        """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
+        params = self._rows.values(tenant_id, template)
+        params.update(b_tenant_id=tenant_id, b_id=template.id, b_expected_version=expected_version)
+        del params["tenant_id"], params["id"]
+        result: CursorResult[Any] = _run(self._source.writer(), self._sql.replace_template, params)
+        return result.rowcount == 1
+
+    def remove(self, tenant_id: str, template_id: str) -> bool:
+        """Delete the template; ``False`` if there was none."""
+        result: CursorResult[Any] = _run(
+            self._source.writer(),
+            self._sql.delete_template,
+            {"tenant_id": tenant_id, "id": template_id},
+        )
+        return result.rowcount == 1
+
+
+#: Where the client's ruleset and then a lock's columns are, after the week's, in the
+#: rows of ``get_instance`` and ``get_instance_with_locks``.
+_ASSIGNED: Final = len(InstanceRows.columns)
+_LOCK: Final = _ASSIGNED + 1
+
+#: What one unit of work has learnt of ``(tenant_id, client_ref)`` -> the hash of
+#: the ruleset the client is on (``None``: none), read along with an instance.
+KnownAssignments = dict[tuple[str, str], str | None]
+
+
+class SqlInstanceRepository:
+    """Client week instances in ``weekplan_instances``."""
+
+    def __init__(
+        self,
+        source: ConnectionSource,
+        statements: Statements,
+        rows: InstanceRows,
+        locks: SlotLockRows,
+        assignments: KnownAssignments,
+    ):
+        self._source = source
+        self._sql = statements
+        self._rows = rows
+        self._instance = rows.from_row
+        self._locks = locks
+        self._assignments = assignments
+
+    def get(
+        self, tenant_id: str, client_ref: str, week_start_date: date
+    ) -> WeekPlanInstance | None:
+        """The instance, or ``None``."""
+        result = _run(
+            self._source.reader(),
+            self._sql.get_instance,
+            {"tenant_id": tenant_id, "client_ref": client_ref, "week_start_date": week_start_date},
+        )
+        row = result.first()
+        if row is None:
+            return None
+        # An assignment already known (read under the client's lock) stays.
+        self._assignments.setdefault((tenant_id, client_ref), row[_ASSIGNED])
+        return self._instance(row)
+
+    def get_with_locks(
+        self, tenant_id: str, client_ref: str, week_start_date: date
+    ) -> WeekPlanInstance | None:
+        """The instance with its locks, in one statement (see ``WeekWithLocksReads``)."""
+        rows = self._source.read_rows(
+            self._sql.get_instance_with_locks,
+            {"tenant_id": tenant_id, "client_ref": client_ref, "week_start_date": week_start_date},
+        )
+        if not rows:
+            return None
+        first = rows[0]
+        self._assignments.setdefault((tenant_id, client_ref), first[_ASSIGNED])
+        instance = self._instance(first)
+        if first[_LOCK] is None:
+            # The outer join's one row of a week without locks.
+            return instance
+        of_week = self._locks.of_week
+        locks = sorted(
+            (of_week(instance, row[_LOCK:]) for row in rows),
+            key=lambda lock: (lock.day_key.position, lock.slot_key),
+        )
+        return evolve_checked(instance, locks=tuple(locks))
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        client_ref: str | None,
+        week_start_date: date | None,
+        after: InstanceSortKey | None,
+        limit: int,
+    ) -> Sequence[WeekPlanInstance]:
+        """Up to ``limit`` instances by ``(week_start_date, client_ref)``, after ``after``."""
+        params: dict[str, Any] = {"tenant_id": tenant_id, "limit": limit}
+        if client_ref is not None:
+            params["client_ref"] = client_ref
+        if week_start_date is not None:
+            params["week_start_date"] = week_start_date
+        if after is not None:
+            params["after_week"], params["after_client"] = after
+        statement = self._sql.list_instances(
+            client_ref=client_ref is not None,
+            week_start_date=week_start_date is not None,
+            after=after is not None,
+        )
+        result = _run(self._source.reader(), statement, params)
+        return [self._instance(row) for row in result]
+
+    def add(self, tenant_id: str, instance: WeekPlanInstance) -> None:
+        """Insert a new instance, or raise ``InstanceExists`` if its key is taken."""
+        values = self._rows.values(tenant_id, instance)
+        connection = self._source.writer()
+        try:
+            connection.execute(self._sql.insert_instance, values)
+        except SQLAlchemyError as exc:
+            raise translate_instance_insert(exc) from exc
+
+    def add_new(self, tenant_id: str, instances: Sequence[WeekPlanInstance]) -> Collection[str]:
+        """Insert every instance whose key is free, in one statement; the clients refused.
+
+        The insert skips a taken key in the database (so a week a concurrent
+        transaction created a moment ago is refused, not overwritten, and the
+        transaction goes on); a second statement then reads which of the new ids
+        were stored.
+        """
+        if not instances:
+            return ()
+        rows = [self._rows.values(tenant_id, instance) for instance in instances]
+        writer = self._source.writer()
+        _run_many(writer, self._sql.insert_instances_unless_taken, rows)
+        stored = _run(
+            self._source.reader(),
+            self._sql.stored_instance_clients,
+            {
+                "tenant_id": tenant_id,
+                "week_start_date": instances[0].week_start_date,
+                "ids": [instance.id for instance in instances],
+            },
+        )
+        kept = set(stored.scalars())
+        return [i.client_ref for i in instances if i.client_ref not in kept]
+
+    def replace(self, tenant_id: str, instance: WeekPlanInstance, *, expected_version: int) -> bool:
+        """Compare-and-set on the instance's key, id and version."""
+        params = self._rows.values(tenant_id, instance)
+        params.update(
+            b_tenant_id=tenant_id,
+            b_client_ref=instance.client_ref,
+            b_week_start_date=instance.week_start_date,
+            b_id=instance.id,
+            b_expected_version=expected_version,
+        )
+        for key in ("tenant_id", "id", "client_ref", "week_start_date"):
+            del params[key]
+        result: CursorResult[Any] = _run(self._source.writer(), self._sql.replace_instance, params)
+        return result.rowcount == 1
+
+    def remove(self, tenant_id: str, client_ref: str, week_start_date: date) -> bool:
+        """Delete the instance; ``False`` if there was none."""
+        result: CursorResult[Any] = _run(
+            self._source.writer(),
+            self._sql.delete_instance,
+            {"tenant_id": tenant_id, "client_ref": client_ref, "week_start_date": week_start_date},
+        )
+        return result.rowcount == 1
+
+
+class SqlDishRepository:
+    """The tenant's dish catalog in ``weekplan_dishes``."""
+
+    def __init__(self, source: ConnectionSource, statements: Statements, rows: DishRows):
+        self._source = source
+        self._sql = statements
+        self._rows = rows
+        self._dish = rows.from_row
+
+    def get_many(self, tenant_id: str, dish_ids: Collection[str]) -> Mapping[str, Dish]:
+        """The dishes of this tenant among ``dish_ids``, by id, read with one ``SELECT ... IN``."""
+        if not dish_ids:
+            return {}
+        result = _run(
+            self._source.reader(),
+            self._sql.get_dishes,
+            {"tenant_id": tenant_id, "ids": sorted(dish_ids)},
+        )
+        return {dish.id: dish for dish in map(self._dish, result)}
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        search: str | None,
+        after: DishSortKey | None,
+        limit: int,
+    ) -> Sequence[Dish]:
+        """Up to ``limit`` dishes ordered by ``(name_key, id)``, strictly after ``after``."""
+        params: dict[str, Any] = {"tenant_id": tenant_id, "limit": limit}
+        if search:
+            params["search"] = search
+        if after is not None:
+            params["after_key"], params["after_id"] = after
+        statement = self._sql.list_dishes(search=bool(search), after=after is not None)
+        result = _run(self._source.reader(), statement, params)
+        return [self._dish(row) for row in result]
+
+    def add(self, tenant_id: str, dish: Dish, *, signals: MealSignals | None = None) -> None:
+        """Insert a new dish; ``ConcurrentUpdate`` if a concurrent call inserted its id first."""
+        values = self._rows.values(tenant_id, dish, signals)
+        try:
+            self._source.writer().execute(self._sql.insert_dish, values)
+        except SQLAlchemyError as exc:
+            raise translate_lost_insert(exc) from exc
+
+    def replace(
+        self,
+        tenant_id: str,
+        dish: Dish,
+        *,
+        expected_version: int,
+        signals: MealSignals | None = None,
+    ) -> bool:
+        """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
+        params = self._rows.values(tenant_id, dish, signals)
+        params.update(b_tenant_id=tenant_id, b_id=dish.id, b_expected_version=expected_version)
+        del params["tenant_id"], params["id"]
+        result: CursorResult[Any] = _run(self._source.writer(), self._sql.replace_dish, params)
+        return result.rowcount == 1
+
+    def remove(self, tenant_id: str, dish_id: str) -> bool:
+        """Delete the dish; ``False`` if there was none."""
+        result: CursorResult[Any] = _run(
+            self._source.writer(), self._sql.delete_dish, {"tenant_id": tenant_id, "id": dish_id}
+        )
+        return result.rowcount == 1
+
+    def set_signals(
+        self, tenant_id: str, dish_id: str, *, version: int, signals: MealSignals
+    ) -> bool:
+        """Store the dish's signals if its stored version is ``version``; one ``UPDATE``."""
+        params = self._rows.signal_values(signals)
+        params.update(b_tenant_id=tenant_id, b_id=dish_id, b_version=version)
+        result: CursorResult[Any] = _run(self._source.writer(), self._sql.set_dish_signals, params)
+        return result.rowcount == 1
+
+    def signals_current(self, tenant_id: str, vocabulary: str) -> bool:
+        """Whether every dish's signals are of ``vocabulary``: two ends of one index range."""
+        params = {"tenant_id": tenant_id}
+        lowest, highest = _run(self._source.reader(), self._sql.signal_vocabularies, params).one()
+        return lowest is None or lowest == highest == vocabulary
+
+    def stale_signals(
+        self, tenant_id: str, vocabulary: str, *, after: str | None, limit: int
+    ) -> Sequence[Dish]:
+        """Up to ``limit`` dishes by id, after ``after``, with signals of another vocabulary."""
+        params: dict[str, Any] = {"tenant_id": tenant_id, "vocabulary": vocabulary, "limit": limit}
+        if after is not None:
+            params["after_id"] = after
+        statement = self._sql.stale_signals(after=after is not None)
+        return [self._dish(row) for row in _run(self._source.reader(), statement, params)]
+
+    def meal_ranks(
+        self, tenant_id: str, meal_type: MealType | None, dish_ids: Collection[str]
+    ) -> Mapping[str, MealRankKey]:
+        """``(rank, name_key, id)`` of the tenant's dishes among ``dish_ids``; one ``SELECT``."""
+        if not dish_ids:
+            return {}
+        params = {"tenant_id": tenant_id, "ids": sorted(dish_ids)}
+        result = _run(self._source.reader(), self._sql.meal_ranks(meal_type), params)
+        return {row[2]: (int(row[0]), row[1], row[2]) for row in result}
+
+    def ranked_for_meal(
+        self,
+        tenant_id: str,
+        meal_type: MealType,
+        *,
+        search: str | None,
+        after: MealRankKey | None,
+        limit: int,
+    ) -> Sequence[tuple[int, Dish]]:
+        """A page of the meal's index: ``(rank, dish)`` by ``(rank, name_key, id)``."""
+        params: dict[str, Any] = {"tenant_id": tenant_id, "limit": limit}
+        if search:
+            params["search"] = search
+        if after is not None:
+            params["after_rank"], params["after_key"], params["after_id"] = after
+        statement = self._sql.ranked_dishes(meal_type, search=bool(search), after=after is not None)
+        result = _run(self._source.reader(), statement, params)
+        return [(row[0], self._dish(row[1:])) for row in result]
+
+
+class SqlMealHistoryRepository:
+    """Running totals of the planning history in ``weekplan_meal_history``.
+
+    A delta of any size is one statement: an upsert run with every key
+    (``executemany``) that adds to the stored total in the database, so
+    concurrent writers never lose each other's counts. Totals stop at zero, as
+    in the in-memory store, where a total that drops to zero or below is gone;
+    a row at zero is kept (``counts`` skips it) rather than deleted, which would
+    cost a second statement on every write that lowers a total. There is at
+    most one row per ``(slot kind, dish)`` ever planned, so rows stay few.
+    """
+
+    def __init__(self, source: ConnectionSource, statements: Statements, rows: HistoryRows):
+        self._source = source
+        self._sql = statements
+        self._rows = rows
+
+    def apply_delta(self, tenant_id: str, deltas: Mapping[HistoryKey, int]) -> None:
+        """Add each delta to its total, in one statement; a total never goes below zero."""
+        if not deltas:
+            return
+        rows = [self._rows.values(tenant_id, key, change) for key, change in deltas.items()]
+        _run_many(self._source.writer(), self._sql.add_to_history, rows)
+
+    def counts(self, tenant_id: str) -> Mapping[HistoryKey, int]:
+        """Every positive total of the tenant: one range of the primary key."""
+        result = _run(self._source.reader(), self._sql.history_counts, {"tenant_id": tenant_id})
+        return dict(map(self._rows.from_row, result))
+
+
+class SqlRulesetRepository:
+    """Guardrails rulesets, and the ruleset each client is on (``weekplan_ruleset_assignments``).
+
+    A ruleset is one JSON document (:func:`~weekplan.guardrails.ruleset_to_dict`),
+    read back with :func:`~weekplan.guardrails.ruleset_from_dict`, which checks
+    it against its content hash; its labels are copied into columns for listing.
+    """
+
+    def __init__(
+        self,
+        source: ConnectionSource,
+        statements: Statements,
+        rows: RulesetRows,
+        assignments: KnownAssignments,
+    ):
+        self._source = source
+        self._sql = statements
+        self._rows = rows
+        self._assignments = assignments
+
+    def get(self, tenant_id: str, content_hash: str) -> GuardrailsRuleset | None:
+        """The ruleset this tenant stored under ``content_hash``, or ``None``."""
+        result = _run(
+            self._source.reader(),
+            self._sql.get_ruleset,
+            {"tenant_id": tenant_id, "content_hash": content_hash},
+        )
+        row = result.first()
+        return None if row is None else self._rows.from_row(row)
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        diet_id: str | None,
+        after: RulesetSortKey | None,
+        limit: int,
+    ) -> Sequence[GuardrailsRuleset]:
+        """Up to ``limit`` rulesets by ``(diet_id, version, content_hash)``, after ``after``."""
+        params: dict[str, Any] = {"tenant_id": tenant_id, "limit": limit}
+        if diet_id is not None:
+            params["diet_id"] = diet_id
+        if after is not None:
+            params["after_diet"], params["after_version"], params["after_hash"] = after
+        statement = self._sql.list_rulesets(diet_id=diet_id is not None, after=after is not None)
+        result = _run(self._source.reader(), statement, params)
+        return [self._rows.from_row(row) for row in result]
+
+    def add(self, tenant_id: str, ruleset: GuardrailsRuleset) -> None:
+        """Store the ruleset unless this tenant already has its hash (then nothing changes)."""
+        _run(
+            self._source.writer(),
+            self._sql.add_ruleset,
+            self._rows.values(tenant_id, ruleset),
+        )
+
+    def assigned(self, tenant_id: str, client_ref: str) -> str | None:
+        """The content hash of the ruleset ``client_ref`` is on, or ``None``.
+
+        Free when this unit of work already read one of the client's weeks.
+        """
+        key = (tenant_id, client_ref)
+        if key in self._assignments:
+            return self._assignments[key]
+        result = _run(
+            self._source.reader(),
+            self._sql.get_assignment,
+            {"tenant_id": tenant_id, "client_ref": client_ref},
+        )
+        found: str | None = result.scalar()
+        self._assignments[key] = found
+        return found
+
+    def assigned_many(self, tenant_id: str, client_refs: Collection[str]) -> Mapping[str, str]:
+        """The content hash of each client's ruleset, in one statement; clients on none left out."""
+        # What this unit of work already knows (on MariaDB, the locking read of
+        # lock_client, the one answer that is never stale) is not read again.
+        known = {
+            c: self._assignments[(tenant_id, c)]
+            for c in client_refs
+            if (tenant_id, c) in self._assignments
+        }
+        unknown = sorted(c for c in client_refs if c not in known)
+        found: dict[str, str] = {c: h for c, h in known.items() if h is not None}
+        if unknown:
+            result = _run(
+                self._source.reader(),
+                self._sql.get_assignments,
+                {"tenant_id": tenant_id, "client_refs": unknown},
+            )
+            read: dict[str, str] = dict(result.all())
+            found.update(read)
+            for client_ref in unknown:
+                self._assignments[(tenant_id, client_ref)] = read.get(client_ref)
+        return found
+
+    def lock_client(self, tenant_id: str, client_ref: str) -> None:
+        """Lock the client's row in ``weekplan_client_locks`` until the transaction ends.
+
+        Every write of a client's week and every change of their assignment
+        takes this lock before anything else, so they run one after the other;
+        the row is created on the first lock, so it works for a client with no
+        row anywhere yet. Why what is read after it is never stale:
+
+        * READ COMMITTED (PostgreSQL's default): each later statement sees every
+          transaction committed before it started, the one the lock waited
+          for included.
+        * REPEATABLE READ on PostgreSQL: a transaction whose snapshot predates
+          the commit of another that locked (so changed) the row fails to lock
+          it with a serialization failure instead of reading stale data; weekplan
+          retries the call when it owns the transaction (see
+          :class:`~weekplan.errors.ConcurrentUpdate`).
+        * REPEATABLE READ on MariaDB (its default): plain reads use the snapshot
+          of the transaction's first plain read, which in a host's transaction
+          may predate the lock; so the client's assignment is read again here,
+          with a locking read, which always sees the latest committed row, and
+          that answer is the one this unit of work uses.
+
+        SQLite needs no row lock: it runs one writing transaction at a time.
+        """
+        if not self._sql.locks_clients:
+            return
+        params = {"tenant_id": tenant_id, "client_ref": client_ref}
+        self._source.begin_with(self._sql.lock_client, params)
+        key = (tenant_id, client_ref)
+        if self._sql.reads_a_snapshot_after_locking:
+            result = _run(self._source.writer(), self._sql.get_assignment_latest, params)
+            self._assignments[key] = result.scalar()
+        else:
+            self._assignments.pop(key, None)
+
+    def assign(self, tenant_id: str, client_ref: str, content_hash: str | None) -> None:
+        """Put ``client_ref`` on the ruleset with ``content_hash``; ``None`` takes it off."""
+        params = {"tenant_id": tenant_id, "client_ref": client_ref}
+        self._assignments[(tenant_id, client_ref)] = content_hash
+        if content_hash is None:
+            _run(self._source.writer(), self._sql.unassign_ruleset, params)
+        else:
+            params["content_hash"] = content_hash
+            _run(self._source.writer(), self._sql.assign_ruleset, params)

@@ -1,0 +1,698 @@
+"""The store: units of work over an engine of weekplan's own, or inside a host's transaction.
+
+Two ways to hold a store:
+
+* ``SqlAlchemyStore(url_or_engine)``: each unit of work checks out a connection,
+  runs in its own transaction and commits or rolls it back.
+* ``SqlAlchemyStore.joining(session_or_connection)``: weekplan's reads and writes
+  happen inside the host's transaction, which the host commits or rolls back.
+  weekplan never ends it; each unit of work, read or write, runs in a SAVEPOINT
+  of its own, opened before its first statement, released on success and rolled
+  back on failure, so a failed weekplan call leaves the host's transaction as it
+  was and usable (on PostgreSQL a failed statement would otherwise abort it).
+
+>>> from weekplan import Planner
+>>> store = SqlAlchemyStore("sqlite://")
+>>> store.create_all()
+>>> Planner(store).worker("tenant-a").create_template("Cut, week 1").version
+1
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import (
+    URL,
+    Connection,
+    Engine,
+    Insert,
+    NestedTransaction,
+    Select,
+    create_engine,
+    event,
+    make_url,
+)
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.pool import StaticPool
+
+from weekplan.adapters._db_errors import translate_failure
+from weekplan.adapters._row_mapping import TableRows
+from weekplan.adapters._rows import EntryCodec
+from weekplan.adapters.sqlalchemy._direct_reads import DirectRead, observed
+from weekplan.adapters.sqlalchemy._errors import translate
+from weekplan.adapters.sqlalchemy._repositories import (
+    KnownAssignments,
+    SqlDishRepository,
+    SqlInstanceRepository,
+    SqlMealHistoryRepository,
+    SqlRulesetRepository,
+    SqlTemplateRepository,
+)
+from weekplan.adapters.sqlalchemy._run_repository import SqlRunRepository
+from weekplan.adapters.sqlalchemy._run_statements import RunStatements
+from weekplan.adapters.sqlalchemy._schedule_repository import SqlScheduleRepository
+from weekplan.adapters.sqlalchemy._schema import metadata
+from weekplan.adapters.sqlalchemy._statements import Statements
+from weekplan.adapters.sqlalchemy._workflow_repositories import (
+    SqlChangeLogRepository,
+    SqlDraftRepository,
+    SqlSlotLockRepository,
+)
+from weekplan.adapters.sqlalchemy._workflow_statements import WorkflowStatements
+from weekplan.errors import ConcurrentUpdate, StorageError, WeekPlanError
+
+__all__ = ["SqlAlchemyStore", "SqlAlchemyUnitOfWork"]
+
+_Savepoint = SessionTransaction | NestedTransaction
+
+
+def _is_memory_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
+#: How long a SQLite writer waits for another writer's lock before giving up.
+SQLITE_BUSY_TIMEOUT_SECONDS = 5.0
+
+# The execution option that tells the SQLite ``begin`` listener how to begin:
+# "BEGIN IMMEDIATE" (a unit of work that may write), "BEGIN" (a read of several
+# statements) or "" (one statement, run by SQLite in a transaction of its own).
+_SQLITE_BEGIN = "weekplan_sqlite_begin"
+
+
+def _engine_for(url: URL, options: dict[str, Any]) -> Engine:
+    """An engine for ``url``; SQLite gets real transactions and, in a file, WAL.
+
+    Python's ``sqlite3`` opens transactions late (only before a write) and never
+    for a ``SAVEPOINT``; weekplan needs a unit of work to be one transaction from
+    its first read, so the driver's own handling is turned off and every
+    transaction that may write starts with ``BEGIN IMMEDIATE``. Taking the write
+    lock up front makes SQLite units of work that write serializable, like the
+    in-memory store, and spares the "database is locked" failure of a read
+    transaction that later writes. Reads begin with a plain ``BEGIN``, or no
+    ``BEGIN`` at all for one statement.
+
+    A database file is put in write-ahead-log mode with ``synchronous=NORMAL``:
+    readers then read a snapshot and never wait for the writer, and a commit
+    appends to the log without a sync (a power cut may lose the last commits,
+    never corrupt the file). Writers wait up to
+    :data:`SQLITE_BUSY_TIMEOUT_SECONDS` for each other (``connect_args={"timeout": ...}``
+    changes it).
+    """
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, **options)
+    in_memory = _is_memory_sqlite(url)
+    connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, **options.pop("connect_args", {})}
+    if in_memory:
+        # One shared connection, or each thread would see its own empty database.
+        options = {"poolclass": StaticPool, **options}
+        connect_args = {"check_same_thread": False, **connect_args}
+    engine = create_engine(url, connect_args=connect_args, **options)
+
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        if not in_memory:
+            dbapi_connection.execute("PRAGMA journal_mode = WAL")
+            dbapi_connection.execute("PRAGMA synchronous = NORMAL")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        begin = connection.get_execution_options().get(_SQLITE_BEGIN, "BEGIN IMMEDIATE")
+        if begin:
+            connection.exec_driver_sql(begin)
+
+    return engine
+
+
+def _driver_autocommit(connection: Connection) -> Any:
+    """Put the driver connection in autocommit for one statement; returns it if it switched.
+
+    psycopg switches on the client, with no round trip: the statement then goes
+    alone, with no ``BEGIN`` before it and no ``ROLLBACK`` after it (the driver
+    skips a rollback outside a transaction, and so does the pool's reset). This
+    is done on the driver connection rather than through SQLAlchemy's
+    ``isolation_level`` option, which would set and reset the isolation level
+    at every checkout.
+    """
+    driver: Any = connection.connection.driver_connection
+    if driver.autocommit:
+        return None  # a host's engine in autocommit already: nothing to undo
+    driver.autocommit = True
+    return driver
+
+
+def _end_driver_autocommit(connection: Connection, driver: Any) -> None:
+    """Give the connection back to the pool as it came: in transactions again.
+
+    A connection whose driver cannot be switched back (it broke during the
+    statement) is invalidated, so the pool never hands it out in autocommit.
+    """
+    try:
+        driver.autocommit = False
+    except Exception:  # any driver failure: the connection is dropped
+        connection.invalidate()
+
+
+def _glued_begin(driver: Any, sql: str, params: Mapping[str, Any]) -> str | None:
+    """``BEGIN ...; sql`` as one psycopg simple query, or ``None`` if not at rest in transactions.
+
+    ``BEGIN`` asks for what psycopg itself would (the connection's isolation
+    level, read-only and deferrable settings); the values are quoted by
+    psycopg's client-side cursor, as literals for the connection's encoding.
+    """
+    # psycopg is an optional dependency: imported only where a store runs on it.
+    from psycopg import ClientCursor, IsolationLevel  # noqa: PLC0415
+    from psycopg.pq import TransactionStatus  # noqa: PLC0415
+
+    if driver.autocommit or driver.info.transaction_status != TransactionStatus.IDLE:
+        return None
+    begin = ["BEGIN"]
+    if driver.isolation_level is not None:
+        begin.append(f"ISOLATION LEVEL {IsolationLevel(driver.isolation_level).name}")
+    if driver.read_only is not None:
+        begin.append("READ ONLY" if driver.read_only else "READ WRITE")
+    if driver.deferrable is not None:
+        begin.append("DEFERRABLE" if driver.deferrable else "NOT DEFERRABLE")
+    statement = ClientCursor(driver).mogrify(sql, params)
+    return f"{' '.join(begin).replace('_', ' ')}; {statement}"
+
+
+def _on_driver(call: Callable[[], None]) -> None:
+    """``call()`` on the driver connection, its failure translated as any database error's."""
+    try:
+        call()
+    except Exception as error:  # the driver's own errors, which SQLAlchemy did not wrap
+        raise translate_failure(error, type(error).__name__) from error
+
+
+class _Reads(enum.Enum):
+    """What a unit of work may do (see :class:`~weekplan.ports.SnapshotReads`)."""
+
+    WRITE = enum.auto()
+    """Anything: one transaction, SQLite's write lock taken at its start."""
+    MANY = enum.auto()
+    """Only read, with as many statements as it needs, in one transaction."""
+    ONE = enum.auto()
+    """Only read, with one statement, outside a transaction where that saves round trips."""
+
+
+class SqlAlchemyUnitOfWork:
+    """One transaction (or, when joined to a host's, one savepoint) over the repositories."""
+
+    def __init__(self, store: SqlAlchemyStore, reads: _Reads = _Reads.WRITE) -> None:
+        self._store = store
+        self._reads = reads
+        self._statements_left = 1 if reads is _Reads.ONE else -1
+        self._connection: Connection | None = None
+        # The driver connection switched to autocommit for this unit of work, if any.
+        self._autocommit: Any = None
+        self._ran = False  # whether a statement has run yet
+        self._alone = False  # a single statement on SQLite, outside any transaction
+        self._savepoint: _Savepoint | None = None
+        self._wrote = False
+        self._locked = False
+        # Built on first use: most units of work touch one or two repositories.
+        self._templates: SqlTemplateRepository | None = None
+        self._instances: SqlInstanceRepository | None = None
+        self._dishes: SqlDishRepository | None = None
+        self._meal_history: SqlMealHistoryRepository | None = None
+        self._rulesets: SqlRulesetRepository | None = None
+        self._runs: SqlRunRepository | None = None
+        self._workflow: (
+            tuple[SqlChangeLogRepository, SqlSlotLockRepository, SqlDraftRepository] | None
+        ) = None
+        self._schedules: SqlScheduleRepository | None = None
+        # Shared by the instances and the rulesets, and only for the life of this unit of work.
+        self._assignments: KnownAssignments = {}
+
+    @property
+    def templates(self) -> SqlTemplateRepository:
+        """The templates, seen through this unit of work."""
+        if self._templates is None:
+            store = self._store
+            self._templates = SqlTemplateRepository(self, store._statements, store._rows.templates)
+        return self._templates
+
+    @property
+    def instances(self) -> SqlInstanceRepository:
+        """The instances, seen through this unit of work."""
+        if self._instances is None:
+            store = self._store
+            rows = store._rows
+            self._instances = SqlInstanceRepository(
+                self, store._statements, rows.instances, rows.locks, self._assignments
+            )
+        return self._instances
+
+    @property
+    def dishes(self) -> SqlDishRepository:
+        """The dish catalog, seen through this unit of work."""
+        if self._dishes is None:
+            self._dishes = SqlDishRepository(
+                self, self._store._statements, self._store._rows.dishes
+            )
+        return self._dishes
+
+    @property
+    def meal_history(self) -> SqlMealHistoryRepository:
+        """The planning history totals, seen through this unit of work."""
+        if self._meal_history is None:
+            store = self._store
+            self._meal_history = SqlMealHistoryRepository(
+                self, store._statements, store._rows.history
+            )
+        return self._meal_history
+
+    @property
+    def rulesets(self) -> SqlRulesetRepository:
+        """The guardrails rulesets and client assignments, seen through this unit of work."""
+        if self._rulesets is None:
+            store = self._store
+            self._rulesets = SqlRulesetRepository(
+                self, store._statements, store._rows.rulesets, self._assignments
+            )
+        return self._rulesets
+
+    @property
+    def runs(self) -> SqlRunRepository:
+        """The generation runs, seen through this unit of work."""
+        if self._runs is None:
+            self._runs = SqlRunRepository(self, self._store._run_statements, self._store._rows.runs)
+        return self._runs
+
+    # -- the optional workflow capability (weekplan.workflow_ports) ---------------
+
+    def _workflow_repositories(
+        self,
+    ) -> tuple[SqlChangeLogRepository, SqlSlotLockRepository, SqlDraftRepository]:
+        if self._workflow is None:
+            sql = self._store._workflow_statements
+            self._workflow = (
+                SqlChangeLogRepository(self, sql),
+                SqlSlotLockRepository(self, sql, self._store._rows.locks),
+                SqlDraftRepository(self, sql, self._store._rows.drafts),
+            )
+        return self._workflow
+
+    @property
+    def changes(self) -> SqlChangeLogRepository:
+        """The change log, seen through this unit of work."""
+        return self._workflow_repositories()[0]
+
+    @property
+    def locks(self) -> SqlSlotLockRepository:
+        """The slot locks, seen through this unit of work."""
+        return self._workflow_repositories()[1]
+
+    @property
+    def drafts(self) -> SqlDraftRepository:
+        """The week drafts, seen through this unit of work."""
+        return self._workflow_repositories()[2]
+
+    @property
+    def schedules(self) -> SqlScheduleRepository:
+        """The schedules (an optional capability, see weekplan.schedule_ports)."""
+        if self._schedules is None:
+            self._schedules = SqlScheduleRepository(
+                self, self._store.dialect_name, self._store._rows.schedules
+            )
+        return self._schedules
+
+    # -- ConnectionSource ---------------------------------------------------------
+
+    def reader(self) -> Connection:
+        """The connection of this unit of work (asked for once per statement)."""
+        if self._connection is None:
+            raise RuntimeError("use the unit of work inside a `with` block")
+        if self._statements_left == 0:
+            # A use case broke its promise of one statement: its reads would not
+            # share one snapshot, so refuse rather than answer inconsistently.
+            raise RuntimeError("a single-statement read ran a second statement")
+        self._statements_left -= 1
+        self._ran = True
+        return self._connection
+
+    def writer(self) -> Connection:
+        """The connection, noting that this unit of work now has something to undo."""
+        if self._reads is not _Reads.WRITE:
+            raise RuntimeError("a unit of work that only reads cannot write")
+        connection = self.reader()
+        self._wrote = True
+        return connection
+
+    def read_rows(self, statement: Select[Any], params: Mapping[str, Any]) -> Sequence[Any]:
+        """Every row of a read; a single-statement read runs it on the driver directly.
+
+        The direct path (see :mod:`._direct_reads`) is taken only for the one
+        statement of a read outside a transaction (psycopg put in autocommit for
+        it, or SQLite, which runs a lone statement in a transaction of its own),
+        and only while nothing listens to the statements; anywhere else the
+        statement runs as any other.
+        """
+        connection = self.reader()
+        if (self._autocommit is not None or self._alone) and not observed(connection):
+            return self._store._direct_read(statement).rows(connection, params)
+        try:
+            return connection.execute(statement, params).all()
+        except SQLAlchemyError as exc:
+            raise translate(exc) from exc
+
+    def begin_with(self, statement: Insert, params: Mapping[str, Any]) -> None:
+        """Run a write; if it is the unit of work's first statement, with its ``BEGIN``.
+
+        psycopg sends ``BEGIN`` in a round trip of its own before the first
+        statement of a transaction. When this unit of work owns its connection
+        and ``statement`` comes first (the statement that holds a client, before
+        every write of a week), the driver is put in autocommit and ``BEGIN``,
+        with the isolation level the driver would have asked for, goes in one
+        query with the statement, its values quoted by the driver. The
+        transaction is the same; psycopg commits or rolls it back as ever, and
+        the connection leaves autocommit before it goes back to the pool.
+        Elsewhere the statement runs as any other.
+
+        The read that follows (the week an edit reads first) is not added to
+        that query, though it could be (under READ COMMITTED each statement of
+        a query takes its own snapshot): a query of text cannot use the
+        statement psycopg prepared on the server, and planning that join again
+        on every call cost more than the round trip it saved.
+        """
+        glue = not self._ran and self._store._begin_glued and self._autocommit is None
+        connection = self.writer()
+        try:
+            if glue:
+                driver: Any = connection.connection.driver_connection
+                query = _glued_begin(driver, self._store._compiled(statement), params)
+                if query is not None:
+                    driver.autocommit = True
+                    self._autocommit = driver
+                    # SQLAlchemy hands psycopg an empty dict of parameters, so a %
+                    # in a value would read as a placeholder: doubled, it reaches
+                    # the server as one %.
+                    connection.exec_driver_sql(query.replace("%", "%%"))
+                    return
+            connection.execute(statement, params)
+        except SQLAlchemyError as exc:
+            raise translate(exc) from exc
+
+    # -- UnitOfWork ---------------------------------------------------------------
+
+    def __enter__(self) -> Self:
+        store = self._store
+        if store._serial is not None:
+            store._serial.acquire()
+            self._locked = True
+        try:
+            if store._host is None:
+                self._connection = store._engines[self._reads].connect()
+                if self._reads is _Reads.ONE and store._autocommit_reads:
+                    self._autocommit = _driver_autocommit(self._connection)
+                # SQLite runs a lone statement in a transaction of its own.
+                self._alone = self._reads is _Reads.ONE and store.dialect_name == "sqlite"
+            else:
+                self._connection = self._open_savepoint(store._host)
+        except SQLAlchemyError as exc:
+            self._release_lock()
+            raise translate(exc) from exc
+        except BaseException:
+            self._release_lock()
+            raise
+        return self
+
+    def _open_savepoint(self, host: Session | Connection) -> Connection:
+        """Send ``SAVEPOINT`` now, before any statement of this unit of work.
+
+        Every unit of work gets one, reads included: on PostgreSQL any failed
+        statement (a read that times out, say) aborts the whole transaction,
+        and only rolling back to a savepoint makes it usable again. A
+        ``Session``'s ``begin_nested()`` sends nothing until a connection is
+        asked of it afterwards, so the connection is fetched right after.
+        """
+        if isinstance(host, Session):
+            self._savepoint = host.begin_nested()
+            return host.connection()
+        self._savepoint = host.begin_nested()
+        return host
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if isinstance(exc, ConcurrentUpdate) and exc.whole_transaction and self._store._host:
+            # The database undid (or doomed) the host's whole transaction: running
+            # the call again inside it could not help, so the host must retry it.
+            self._end_joined_quietly()
+            raise StorageError(
+                "the database undid the host's transaction to resolve a conflict; retry it"
+            ) from exc
+        try:
+            if self._store._host is not None:
+                if exc is None and not self._wrote:
+                    # Only reads: nothing to undo, and releasing frees the savepoint.
+                    self.commit()
+                else:
+                    self.rollback()
+        finally:
+            connection, self._connection = self._connection, None
+            try:
+                # Closing rolls back what was not committed, and tells the pool so:
+                # a rollback first would have the pool reset the connection again.
+                if connection is not None and self._store._host is None:
+                    try:
+                        if self._autocommit is not None:
+                            driver, self._autocommit = self._autocommit, None
+                            try:
+                                # Ends a transaction begun by hand (psycopg sends
+                                # ROLLBACK only inside one) so autocommit can end,
+                                # SQLAlchemy's view of it first, then the driver's.
+                                connection.rollback()
+                                with contextlib.suppress(Exception):
+                                    # A lost connection: invalidated just below.
+                                    driver.rollback()
+                            finally:
+                                _end_driver_autocommit(connection, driver)
+                    finally:
+                        connection.close()
+            except SQLAlchemyError as error:
+                if exc is None:
+                    raise translate(error) from error
+            finally:
+                self._release_lock()
+
+    def commit(self) -> None:
+        """Commit this unit of work (joined: release its savepoint; the host commits)."""
+        try:
+            if self._store._host is None:
+                self.reader().commit()
+                if self._autocommit is not None:
+                    # A transaction begun by hand and read directly may be one
+                    # SQLAlchemy never saw; psycopg commits it (or sees none).
+                    _on_driver(self._autocommit.commit)
+            elif self._savepoint is not None:
+                savepoint, self._savepoint = self._savepoint, None
+                savepoint.commit()
+        except SQLAlchemyError as exc:
+            raise translate(exc) from exc
+
+    def rollback(self) -> None:
+        """Undo this unit of work (joined: roll back to its savepoint only)."""
+        try:
+            if self._store._host is None:
+                if self._connection is not None:
+                    self._connection.rollback()
+                if self._autocommit is not None:
+                    _on_driver(self._autocommit.rollback)  # as in commit()
+            elif self._savepoint is not None:
+                savepoint, self._savepoint = self._savepoint, None
+                if savepoint.is_active:
+                    savepoint.rollback()
+        except SQLAlchemyError as exc:
+            raise translate(exc) from exc
+
+    def _end_joined_quietly(self) -> None:
+        try:
+            self.rollback()
+        except WeekPlanError:
+            pass  # the savepoint went with the transaction; the host learns of it next
+        finally:
+            self._connection = None
+
+    def _release_lock(self) -> None:
+        if self._locked:
+            self._locked = False
+            assert self._store._serial is not None
+            self._store._serial.release()
+
+
+class SqlAlchemyStore:
+    """weekplan's data in a SQL database: SQLite, PostgreSQL or MariaDB.
+
+    Pass a URL (weekplan makes and owns the engine; extra keywords go to
+    :func:`sqlalchemy.create_engine`) or an :class:`~sqlalchemy.Engine` of the
+    host's. To run inside a transaction of the host, use :meth:`joining`.
+    Safe to share between threads.
+
+    The tables must exist: run the shipped Alembic migrations (see
+    :mod:`weekplan.adapters.sqlalchemy.migrations`) or, for a quick start,
+    :meth:`create_all`.
+    """
+
+    #: Its instances read a week with its locks in one statement (``WeekWithLocksReads``).
+    reads_week_with_locks = True
+
+    def __init__(self, bind: str | URL | Engine, **engine_options: Any) -> None:
+        if isinstance(bind, Engine):
+            if engine_options:
+                raise TypeError("engine options only apply when weekplan makes the engine")
+            engine, owned = bind, False
+        else:
+            engine, owned = _engine_for(make_url(bind), dict(engine_options)), True
+        self._setup(engine.dialect.name, engine=engine, host=None, owned=owned)
+        # A StaticPool shares one connection: units of work must take turns on it.
+        self._serial: threading.RLock | None = (
+            threading.RLock() if isinstance(engine.pool, StaticPool) else None
+        )
+
+    @classmethod
+    def joining(cls, host: Session | Connection) -> SqlAlchemyStore:
+        """A store that works inside the host's ``Session`` or ``Connection`` transaction.
+
+        weekplan's writes commit or roll back with the host's transaction; each
+        weekplan call, read or write, runs in a savepoint of its own, so a failed
+        call is undone without ending the host's transaction or leaving it
+        aborted. The store is bound to that one
+        session or connection, so make one per host transaction.
+
+        On SQLite the host's engine must use SQLAlchemy's recipe for working
+        savepoints (``isolation_level = None`` and an explicit ``BEGIN``).
+        """
+        store = cls.__new__(cls)
+        bind = host.get_bind() if isinstance(host, Session) else host
+        store._setup(bind.dialect.name, engine=None, host=host, owned=False)
+        store._serial = None
+        return store
+
+    def _setup(
+        self,
+        dialect_name: str,
+        *,
+        engine: Engine | None,
+        host: Session | Connection | None,
+        owned: bool,
+    ) -> None:
+        self._engine = engine
+        self._host = host
+        self._owned = owned
+        # One engine per kind of unit of work, all on the same pool and events:
+        # the options that tell SQLite how to begin are set once here rather than
+        # on every connection (see ``_Reads``).
+        self._engines: dict[_Reads, Engine] = {}
+        # psycopg is switched to autocommit on the driver connection (see
+        # ``_driver_autocommit``); another PostgreSQL driver through SQLAlchemy.
+        self._autocommit_reads = False
+        # Whether a write's first statement may go with its BEGIN (see ``begin_with``).
+        self._begin_glued = False
+        self._glued_sql: dict[Insert, str] = {}
+        self._direct_reads: dict[Select[Any], DirectRead] = {}
+        if engine is not None:
+            one = engine.execution_options(**{_SQLITE_BEGIN: ""})
+            if dialect_name == "postgresql":
+                self._autocommit_reads = engine.dialect.driver == "psycopg"
+                self._begin_glued = self._autocommit_reads
+                if not self._autocommit_reads:
+                    one = engine.execution_options(isolation_level="AUTOCOMMIT")
+            self._engines = {
+                _Reads.WRITE: engine,
+                _Reads.MANY: engine.execution_options(**{_SQLITE_BEGIN: "BEGIN"}),
+                _Reads.ONE: one,
+            }
+        self._statements = Statements(dialect_name)
+        self._run_statements = RunStatements(dialect_name)
+        self._workflow_statements = WorkflowStatements(dialect_name)
+        self._codec = EntryCodec()
+        # Every table's rows to domain values and back, through that one codec.
+        self._rows = TableRows(self._codec)
+
+    def _direct_read(self, statement: Select[Any]) -> DirectRead:
+        """The statement compiled once for the direct path (see ``read_rows``)."""
+        found = self._direct_reads.get(statement)
+        if found is None:
+            assert self._engine is not None
+            found = DirectRead(statement, self._engine.dialect)
+            self._direct_reads[statement] = found
+        return found
+
+    def _compiled(self, statement: Insert) -> str:
+        """The SQL text of ``statement`` for this store's dialect, compiled once."""
+        sql = self._glued_sql.get(statement)
+        if sql is None:
+            assert self._engine is not None
+            sql = str(statement.compile(dialect=self._engine.dialect))
+            self._glued_sql[statement] = sql
+        return sql
+
+    @property
+    def dialect_name(self) -> str:
+        """``sqlite``, ``postgresql`` or ``mysql`` (MariaDB)."""
+        return self._statements.dialect_name
+
+    @property
+    def engine(self) -> Engine | None:
+        """The engine units of work connect with; ``None`` for a joined store."""
+        return self._engine
+
+    def unit_of_work(self) -> SqlAlchemyUnitOfWork:
+        """A new unit of work; enter it with ``with``."""
+        return SqlAlchemyUnitOfWork(self)
+
+    def read_unit_of_work(self, *, single_statement: bool) -> SqlAlchemyUnitOfWork:
+        """A unit of work that only reads (:class:`~weekplan.ports.SnapshotReads`).
+
+        One statement runs without a transaction around it on PostgreSQL (no
+        ``BEGIN``, no ``ROLLBACK``) and on SQLite (no ``BEGIN``); one statement
+        is its own consistent snapshot. A read of several statements keeps one
+        transaction, on SQLite a deferred one, which in WAL mode reads a snapshot
+        without waiting for a writer. MariaDB reads stay in a transaction:
+        leaving it for one statement costs pymysql two ``SET`` round trips, more
+        than the ``ROLLBACK`` it would spare. A joined store reads in the host's
+        transaction, as ever.
+        """
+        if self._host is not None:
+            return SqlAlchemyUnitOfWork(self)
+        return SqlAlchemyUnitOfWork(self, _Reads.ONE if single_statement else _Reads.MANY)
+
+    def create_all(self) -> None:
+        """Create weekplan's tables that do not exist yet (no migrations, for quick starts)."""
+        self._ddl(metadata.create_all)
+
+    def drop_all(self) -> None:
+        """Drop weekplan's tables and all they hold."""
+        self._ddl(metadata.drop_all)
+
+    def close(self) -> None:
+        """Close the connections of an engine weekplan made; a host's engine is left alone."""
+        if self._owned and self._engine is not None:
+            self._engine.dispose()
+
+    def _ddl(self, run: Callable[[Connection], None]) -> None:
+        try:
+            if self._host is None:
+                assert self._engine is not None
+                with self._engine.begin() as connection:
+                    run(connection)
+            else:
+                run(self._host.connection() if isinstance(self._host, Session) else self._host)
+        except SQLAlchemyError as exc:
+            raise translate(exc) from exc
+
+    def __repr__(self) -> str:
+        where = "joined" if self._host is not None else repr(self._engine)
+        return f"<SqlAlchemyStore {self.dialect_name} {where}>"

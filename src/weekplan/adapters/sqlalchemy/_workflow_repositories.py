@@ -1,0 +1,236 @@
+"""The workflow repositories over SQLAlchemy Core: change log, slot locks, drafts.
+
+Each call is one statement (appending any number of change sets is one
+``executemany``). Rows become frozen domain values here; every database error
+is translated before it leaves a method.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import CursorResult, Executable
+from sqlalchemy.exc import SQLAlchemyError
+
+from weekplan.adapters._row_mapping import DraftRows, SlotLockRows
+from weekplan.adapters._rows import same_tenant
+from weekplan.adapters.sqlalchemy._errors import translate, translate_lost_insert
+from weekplan.adapters.sqlalchemy._repositories import ConnectionSource
+from weekplan.adapters.sqlalchemy._workflow_statements import WorkflowStatements
+from weekplan.domain._drafts import WeekDraft
+from weekplan.domain._entries import SlotKey
+from weekplan.domain._locks import SlotLock
+from weekplan.domain.changes import (
+    ChangeRecord,
+    ChangeSet,
+    ChangeSortKey,
+    ChangeSubject,
+    SlotChange,
+    records_before,
+)
+from weekplan.errors import StorageError
+
+__all__ = ["SqlChangeLogRepository", "SqlDraftRepository", "SqlSlotLockRepository"]
+
+
+def _run(source: ConnectionSource, statement: Executable, params: Any, *, write: bool) -> Any:
+    connection = source.writer() if write else source.reader()
+    try:
+        return connection.execute(statement, params)
+    except SQLAlchemyError as exc:
+        raise translate(exc) from exc
+
+
+class SqlChangeLogRepository:
+    """Change sets in ``weekplan_change_sets``: inserted, listed, never updated or deleted."""
+
+    def __init__(self, source: ConnectionSource, statements: WorkflowStatements) -> None:
+        self._source = source
+        self._sql = statements
+
+    def append(self, tenant_id: str, sets: Sequence[ChangeSet]) -> None:
+        """Insert the sets, in one statement."""
+        if not sets:
+            return
+        encode = self._sql.changes_codec.encode
+        rows = []
+        for change_set in sets:
+            same_tenant(tenant_id, change_set.tenant_id)
+            rows.append(
+                {
+                    "tenant_id": change_set.tenant_id,
+                    "id": change_set.id,
+                    "subject": change_set.subject.value,
+                    "subject_id": change_set.subject_id,
+                    "client_ref": change_set.client_ref,
+                    "week_start_date": change_set.week_start_date,
+                    "actor": change_set.actor,
+                    "source": change_set.source.value,
+                    "reason": change_set.reason,
+                    "at": change_set.at,
+                    "version_before": change_set.version_before,
+                    "version_after": change_set.version_after,
+                    "changes": encode(change_set.changes),
+                }
+            )
+        _run(self._source, self._sql.insert_change_set, rows, write=True)
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        subject: ChangeSubject | None,
+        subject_id: str | None,
+        client_ref: str | None,
+        week_start_date: date | None,
+        since: datetime | None,
+        until: datetime | None,
+        before: ChangeSortKey | None,
+        limit: int,
+    ) -> Sequence[ChangeRecord]:
+        """Up to ``limit`` records, newest first by ``sort_key``, strictly before ``before``.
+
+        One statement: ``limit + 1`` sets from the cursor's set on hold them all.
+        """
+        params: dict[str, Any] = {"tenant_id": tenant_id, "limit": limit + 1}
+        optional = {
+            "subject": None if subject is None else subject.value,
+            "subject_id": subject_id,
+            "client_ref": client_ref,
+            "week_start_date": week_start_date,
+            "since": since,
+            "until": until,
+        }
+        params.update({k: v for k, v in optional.items() if v is not None})
+        if before is not None:
+            params["before_at"], params["before_id"] = before[0], before[1]
+        shape = (*(v is not None for v in optional.values()), before is not None)
+        statement = self._sql.list_changes(shape)  # type: ignore[arg-type]
+        result = _run(self._source, statement, params, write=False)
+        decode = self._sql.changes_codec.decode
+        sets = [_change_set(row, decode) for row in result]
+        return records_before(sets, before, limit)
+
+
+def _change_set(row: Any, decode: Callable[[str], tuple[SlotChange, ...]]) -> ChangeSet:
+    try:
+        return ChangeSet(
+            id=row.id,
+            tenant_id=row.tenant_id,
+            subject=row.subject,
+            subject_id=row.subject_id,
+            client_ref=row.client_ref,
+            week_start_date=row.week_start_date,
+            actor=row.actor,
+            source=row.source,
+            reason=row.reason,
+            at=row.at,
+            version_before=row.version_before,
+            version_after=row.version_after,
+            changes=decode(row.changes),
+        )
+    except ValueError as exc:
+        raise StorageError("a stored change set is not valid") from exc
+
+
+class SqlSlotLockRepository:
+    """Locked slots in ``weekplan_slot_locks``."""
+
+    def __init__(
+        self, source: ConnectionSource, statements: WorkflowStatements, rows: SlotLockRows
+    ) -> None:
+        self._source = source
+        self._sql = statements
+        self._rows = rows
+
+    def of_week(self, tenant_id: str, client_ref: str, week_start_date: date) -> Sequence[SlotLock]:
+        """Every lock of the week: one range of the primary key."""
+        params = {
+            "tenant_id": tenant_id,
+            "client_ref": client_ref,
+            "week_start_date": week_start_date,
+        }
+        result = _run(self._source, self._sql.locks_of_week, params, write=False)
+        return [self._rows.from_row(row) for row in result]
+
+    def put(self, tenant_id: str, lock: SlotLock) -> None:
+        """Store the lock, replacing the slot's lock (a delete, then an insert)."""
+        row = self._rows.values(tenant_id, lock)
+        self.remove(tenant_id, lock.client_ref, lock.week_start_date, lock.key)
+        _run(self._source, self._sql.insert_lock, row, write=True)
+
+    def remove(self, tenant_id: str, client_ref: str, week_start_date: date, slot: SlotKey) -> bool:
+        """Unlock the slot; ``False`` if it was not locked."""
+        params = {
+            "tenant_id": tenant_id,
+            "client_ref": client_ref,
+            "week_start_date": week_start_date,
+            "day_key": slot[0].value,
+            "slot_key": slot[1],
+        }
+        result: CursorResult[Any] = _run(self._source, self._sql.delete_lock, params, write=True)
+        return result.rowcount == 1
+
+    def remove_week(self, tenant_id: str, client_ref: str, week_start_date: date) -> None:
+        """Unlock every slot of the week."""
+        params = {
+            "tenant_id": tenant_id,
+            "client_ref": client_ref,
+            "week_start_date": week_start_date,
+        }
+        _run(self._source, self._sql.delete_week_locks, params, write=True)
+
+
+class SqlDraftRepository:
+    """Drafts in ``weekplan_drafts``, one per client week."""
+
+    def __init__(
+        self, source: ConnectionSource, statements: WorkflowStatements, rows: DraftRows
+    ) -> None:
+        self._source = source
+        self._sql = statements
+        self._rows = rows
+
+    def get(self, tenant_id: str, client_ref: str, week_start_date: date) -> WeekDraft | None:
+        """The week's draft, or ``None``."""
+        params = {
+            "tenant_id": tenant_id,
+            "client_ref": client_ref,
+            "week_start_date": week_start_date,
+        }
+        row = _run(self._source, self._sql.get_draft, params, write=False).first()
+        return None if row is None else self._rows.from_row(row)
+
+    def add(self, tenant_id: str, draft: WeekDraft) -> None:
+        """Insert a new draft; ``ConcurrentUpdate`` if a racing call inserted one first."""
+        values = self._rows.values(tenant_id, draft)
+        try:
+            self._source.writer().execute(self._sql.insert_draft, values)
+        except SQLAlchemyError as exc:
+            # The week had no draft when the use case looked: a racing start made one
+            # since, so the call runs again and returns that draft.
+            raise translate_lost_insert(exc) from exc
+
+    def replace(self, tenant_id: str, draft: WeekDraft, *, expected_version: int) -> bool:
+        """Compare-and-set on the week's draft and its version."""
+        params = self._rows.values(tenant_id, draft)
+        params.update(
+            b_tenant_id=params.pop("tenant_id"),
+            b_client_ref=params.pop("client_ref"),
+            b_week_start_date=params.pop("week_start_date"),
+            b_expected_version=expected_version,
+        )
+        result: CursorResult[Any] = _run(self._source, self._sql.replace_draft, params, write=True)
+        return result.rowcount == 1
+
+    def remove(self, tenant_id: str, client_ref: str, week_start_date: date) -> bool:
+        """Drop the week's draft; ``False`` if there was none."""
+        params = {
+            "tenant_id": tenant_id,
+            "client_ref": client_ref,
+            "week_start_date": week_start_date,
+        }
+        result: CursorResult[Any] = _run(self._source, self._sql.delete_draft, params, write=True)
+        return result.rowcount == 1

@@ -1,0 +1,153 @@
+"""The SQL statements of the workflow capability, built once per dialect and reused.
+
+As in :mod:`._statements`: SQLAlchemy Core, explicit columns, bound parameters.
+The change log is listed newest first by change set, keyset-paged on the sets'
+``(at, id)`` from the cursor's set on: the row value ``(at, id) <= (:at, :id)``
+on SQLite and PostgreSQL, and on MariaDB ``at <= :at AND (at < :at OR id <= :id)``,
+whose first term is the index range.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Final
+
+from sqlalchemy import (
+    ColumnElement,
+    Delete,
+    Insert,
+    Integer,
+    Select,
+    Update,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+
+from weekplan.adapters._rows import ChangesCodec
+from weekplan.adapters.sqlalchemy._workflow_schema import change_sets, drafts, slot_locks
+
+__all__ = [
+    "CHANGE_SET_COLUMNS",
+    "DRAFT_COLUMNS",
+    "LOCK_COLUMNS",
+    "ChangeListShape",
+    "WorkflowStatements",
+]
+
+CHANGE_SET_COLUMNS: Final = tuple(change_sets.c)
+LOCK_COLUMNS: Final = tuple(slot_locks.c)
+DRAFT_COLUMNS: Final = tuple(drafts.c)
+
+#: Which filters a listing has: subject, subject_id, client_ref, week, since, until, before.
+ChangeListShape = tuple[bool, bool, bool, bool, bool, bool, bool]
+
+
+class WorkflowStatements:
+    """The change log, lock and draft statements of one dialect."""
+
+    def __init__(self, dialect_name: str) -> None:
+        self._row_values = dialect_name in ("sqlite", "postgresql")
+        self._lock = threading.Lock()
+        self._change_lists: dict[ChangeListShape, Select[Any]] = {}
+        # Lives as long as the store, as the statements do: a bounded cache of
+        # the change sets' JSON texts, shared by the store's units of work.
+        self.changes_codec: Final = ChangesCodec()
+
+        self.insert_change_set: Final[Insert] = insert(change_sets)
+
+        k = slot_locks.c
+        week_of_lock = (
+            k.tenant_id == bindparam("tenant_id"),
+            k.client_ref == bindparam("client_ref"),
+            k.week_start_date == bindparam("week_start_date"),
+        )
+        self.locks_of_week: Final[Select[Any]] = select(*LOCK_COLUMNS).where(*week_of_lock)
+        self.insert_lock: Final[Insert] = insert(slot_locks)
+        self.delete_lock: Final[Delete] = delete(slot_locks).where(
+            *week_of_lock,
+            k.day_key == bindparam("day_key"),
+            k.slot_key == bindparam("slot_key"),
+        )
+        self.delete_week_locks: Final[Delete] = delete(slot_locks).where(*week_of_lock)
+
+        d = drafts.c
+        week_of_draft = (
+            d.tenant_id == bindparam("tenant_id"),
+            d.client_ref == bindparam("client_ref"),
+            d.week_start_date == bindparam("week_start_date"),
+        )
+        self.get_draft: Final[Select[Any]] = select(*DRAFT_COLUMNS).where(*week_of_draft)
+        self.insert_draft: Final[Insert] = insert(drafts)
+        self.replace_draft: Final[Update] = (
+            update(drafts)
+            .where(
+                d.tenant_id == bindparam("b_tenant_id"),
+                d.client_ref == bindparam("b_client_ref"),
+                d.week_start_date == bindparam("b_week_start_date"),
+                d.version == bindparam("b_expected_version"),
+            )
+            .values(
+                {
+                    name: bindparam(name)
+                    for name in (
+                        "instance_id",
+                        "base_version",
+                        "days",
+                        "version",
+                        "created_at",
+                        "updated_at",
+                        "actor",
+                        "guardrails",
+                    )
+                }
+            )
+        )
+        self.delete_draft: Final[Delete] = delete(drafts).where(*week_of_draft)
+
+    def list_changes(self, shape: ChangeListShape) -> Select[Any]:
+        """Change sets newest first, with the filters ``shape`` names.
+
+        With ``before``, the sets from the one ``(before_at, before_id)`` names
+        on (that set included: the cursor may stop within it). Parameters:
+        ``tenant_id``, ``limit``, and ``subject``, ``subject_id``,
+        ``client_ref``, ``week_start_date``, ``since``, ``until``,
+        ``before_at``, ``before_id`` as the shape asks.
+        """
+        found = self._change_lists.get(shape)
+        if found is None:
+            subject, subject_id, client_ref, week, since, until, before = shape
+            c = change_sets.c
+            stmt: Select[Any] = select(*CHANGE_SET_COLUMNS).where(
+                c.tenant_id == bindparam("tenant_id")
+            )
+            for wanted, column in (
+                (subject, c.subject),
+                (subject_id, c.subject_id),
+                (client_ref, c.client_ref),
+                (week, c.week_start_date),
+            ):
+                if wanted:
+                    stmt = stmt.where(column == bindparam(column.name))
+            if since:
+                stmt = stmt.where(c.at >= bindparam("since", type_=c.at.type))
+            if until:
+                stmt = stmt.where(c.at < bindparam("until", type_=c.at.type))
+            if before:
+                stmt = stmt.where(self._from(c.at, c.id))
+            found = stmt.order_by(c.at.desc(), c.id.desc()).limit(bindparam("limit", type_=Integer))
+            with self._lock:
+                self._change_lists[shape] = found
+        return found
+
+    def _from(self, first: ColumnElement[Any], second: ColumnElement[Any]) -> ColumnElement[bool]:
+        a = bindparam("before_at", type_=first.type)
+        b = bindparam("before_id", type_=second.type)
+        if self._row_values:
+            return tuple_(first, second) <= tuple_(a, b)
+        return and_(first <= a, or_(first < a, second <= b))

@@ -1,0 +1,250 @@
+"""The workflow repositories of the Django store: change log, slot locks, drafts.
+
+They run in the unit of work's ``transaction.atomic()`` block, like the other
+repositories of :mod:`.store`, and translate every database error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import Error, IntegrityError
+from django.db.models import Q, QuerySet
+
+from weekplan.adapters._row_mapping import DraftRows, SlotLockRows
+from weekplan.adapters._rows import ChangesCodec, encode_slot_changes, same_tenant
+from weekplan.contrib.django._workflow_models import ChangeSetRow, DraftRow, SlotLockRow
+from weekplan.domain._drafts import WeekDraft
+from weekplan.domain._entries import SlotKey
+from weekplan.domain._locks import SlotLock
+from weekplan.domain.changes import (
+    ChangeRecord,
+    ChangeSet,
+    ChangeSortKey,
+    ChangeSubject,
+    records_before,
+)
+from weekplan.errors import ConcurrentUpdate, StorageError, WeekPlanError
+
+if TYPE_CHECKING:
+    from weekplan.contrib.django.store import DjangoUnitOfWork
+
+__all__ = ["DjangoChangeLogRepository", "DjangoDraftRepository", "DjangoSlotLockRepository"]
+
+
+def _failed(error: Error) -> WeekPlanError:
+    return StorageError(f"the database failed: {type(error).__name__}")
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class DjangoChangeLogRepository:
+    """Change sets in ``weekplan_change_sets``: inserted and listed, never changed."""
+
+    def __init__(self, uow: DjangoUnitOfWork) -> None:
+        self._uow = uow
+
+    def append(self, tenant_id: str, sets: Sequence[ChangeSet]) -> None:
+        """Insert the sets in one ``bulk_create``."""
+        # Weeks created together share one changes tuple: encoded once.
+        texts: dict[int, str] = {}
+        rows = []
+        for change_set in sets:
+            same_tenant(tenant_id, change_set.tenant_id)
+            text = texts.get(id(change_set.changes))
+            if text is None:
+                text = texts[id(change_set.changes)] = encode_slot_changes(change_set.changes)
+            rows.append(
+                ChangeSetRow(
+                    tenant_id=change_set.tenant_id,
+                    set_id=change_set.id,
+                    subject=change_set.subject.value,
+                    subject_id=change_set.subject_id,
+                    client_ref=change_set.client_ref,
+                    week_start_date=change_set.week_start_date,
+                    actor=change_set.actor,
+                    source=change_set.source.value,
+                    reason=change_set.reason,
+                    at=change_set.at,
+                    version_before=change_set.version_before,
+                    version_after=change_set.version_after,
+                    changes=text,
+                )
+            )
+        if not rows:
+            return
+        try:
+            ChangeSetRow.objects.using(self._uow.alias()).bulk_create(rows)
+        except Error as exc:
+            raise _failed(exc) from exc
+
+    def list(
+        self,
+        tenant_id: str,
+        *,
+        subject: ChangeSubject | None,
+        subject_id: str | None,
+        client_ref: str | None,
+        week_start_date: date | None,
+        since: datetime | None,
+        until: datetime | None,
+        before: ChangeSortKey | None,
+        limit: int,
+    ) -> Sequence[ChangeRecord]:
+        """Up to ``limit`` records, newest first by ``sort_key``, strictly before ``before``.
+
+        One query: ``limit + 1`` sets from the cursor's set on hold them all.
+        """
+        query = ChangeSetRow.objects.using(self._uow.alias()).filter(tenant_id=tenant_id)
+        filters: dict[str, Any] = {
+            "subject": None if subject is None else subject.value,
+            "subject_id": subject_id,
+            "client_ref": client_ref,
+            "week_start_date": week_start_date,
+            "at__gte": since,
+            "at__lt": until,
+        }
+        query = query.filter(**{k: v for k, v in filters.items() if v is not None})
+        if before is not None:
+            at, set_id = before[0], before[1]
+            query = query.filter(Q(at__lt=at) | Q(at=at, set_id__lte=set_id))
+        ordered = query.order_by("-at", "-set_id")
+        try:
+            rows = list(ordered[: limit + 1])
+        except Error as exc:
+            raise _failed(exc) from exc
+        codec = ChangesCodec()
+        return records_before([_change_set(row, codec) for row in rows], before, limit)
+
+
+def _change_set(row: ChangeSetRow, codec: ChangesCodec) -> ChangeSet:
+    try:
+        return ChangeSet(
+            id=row.set_id,
+            tenant_id=row.tenant_id,
+            subject=row.subject,
+            subject_id=row.subject_id,
+            client_ref=row.client_ref,
+            week_start_date=row.week_start_date,
+            actor=row.actor,
+            source=row.source,
+            reason=row.reason,
+            at=_utc(row.at),
+            version_before=row.version_before,
+            version_after=row.version_after,
+            changes=codec.decode(row.changes),
+        )
+    except ValueError as exc:
+        raise StorageError("a stored change set is not valid") from exc
+
+
+class DjangoSlotLockRepository:
+    """Locked slots in ``weekplan_slot_locks``.
+
+    Its columns and the draft table's are their fields' names (no column is renamed).
+    """
+
+    def __init__(self, uow: DjangoUnitOfWork, rows: SlotLockRows) -> None:
+        self._uow = uow
+        self._map = rows
+
+    def _week(self, tenant_id: str, client_ref: str, week: date) -> QuerySet[SlotLockRow]:
+        return SlotLockRow.objects.using(self._uow.alias()).filter(
+            tenant_id=tenant_id, client_ref=client_ref, week_start_date=week
+        )
+
+    def of_week(self, tenant_id: str, client_ref: str, week_start_date: date) -> Sequence[SlotLock]:
+        """Every lock of the week."""
+        try:
+            week = self._week(tenant_id, client_ref, week_start_date)
+            rows = list(week.values_list(*self._map.columns))
+        except Error as exc:
+            raise _failed(exc) from exc
+        return [self._map.from_row(row) for row in rows]
+
+    def put(self, tenant_id: str, lock: SlotLock) -> None:
+        """Store the lock, replacing the slot's lock."""
+        values = self._map.values(tenant_id, lock)
+        try:
+            self.remove(tenant_id, lock.client_ref, lock.week_start_date, lock.key)
+            SlotLockRow(**values).save(force_insert=True, using=self._uow.alias())
+        except Error as exc:
+            raise _failed(exc) from exc
+
+    def remove(self, tenant_id: str, client_ref: str, week_start_date: date, slot: SlotKey) -> bool:
+        """Unlock the slot; ``False`` if it was not locked."""
+        matching = self._week(tenant_id, client_ref, week_start_date).filter(
+            day_key=slot[0].value, slot_key=slot[1]
+        )
+        try:
+            deleted, _ = matching.delete()
+        except Error as exc:
+            raise _failed(exc) from exc
+        return deleted > 0
+
+    def remove_week(self, tenant_id: str, client_ref: str, week_start_date: date) -> None:
+        """Unlock every slot of the week."""
+        try:
+            self._week(tenant_id, client_ref, week_start_date).delete()
+        except Error as exc:
+            raise _failed(exc) from exc
+
+
+class DjangoDraftRepository:
+    """Drafts in ``weekplan_drafts``, one per client week."""
+
+    def __init__(self, uow: DjangoUnitOfWork, rows: DraftRows) -> None:
+        self._uow = uow
+        self._map = rows
+
+    def _week(self, tenant_id: str, client_ref: str, week: date) -> QuerySet[DraftRow]:
+        return DraftRow.objects.using(self._uow.alias()).filter(
+            tenant_id=tenant_id, client_ref=client_ref, week_start_date=week
+        )
+
+    def get(self, tenant_id: str, client_ref: str, week_start_date: date) -> WeekDraft | None:
+        """The week's draft, or ``None``."""
+        try:
+            week = self._week(tenant_id, client_ref, week_start_date)
+            rows = list(week.values_list(*self._map.columns)[:1])
+        except Error as exc:
+            raise _failed(exc) from exc
+        return self._map.from_row(rows[0]) if rows else None
+
+    def add(self, tenant_id: str, draft: WeekDraft) -> None:
+        """Insert a new draft."""
+        row = DraftRow(**self._map.values(tenant_id, draft))
+        try:
+            row.save(force_insert=True, using=self._uow.alias())
+        except IntegrityError as exc:
+            # The week had no draft when the use case looked: a racing start made one
+            # since, so the call runs again and returns that draft.
+            raise ConcurrentUpdate("a concurrent call started the week's draft first") from exc
+        except Error as exc:
+            raise _failed(exc) from exc
+
+    def replace(self, tenant_id: str, draft: WeekDraft, *, expected_version: int) -> bool:
+        """Compare-and-set on the week's draft and its version."""
+        values = self._map.values(tenant_id, draft)
+        for key in ("tenant_id", "client_ref", "week_start_date"):
+            del values[key]
+        matching = self._week(tenant_id, draft.client_ref, draft.week_start_date).filter(
+            version=expected_version
+        )
+        try:
+            changed = matching.update(**values)
+        except Error as exc:
+            raise _failed(exc) from exc
+        return changed == 1
+
+    def remove(self, tenant_id: str, client_ref: str, week_start_date: date) -> bool:
+        """Drop the week's draft; ``False`` if there was none."""
+        try:
+            deleted, _ = self._week(tenant_id, client_ref, week_start_date).delete()
+        except Error as exc:
+            raise _failed(exc) from exc
+        return deleted > 0

@@ -1,0 +1,489 @@
+"""A ruleset flattened into what matching needs: sources and term specs.
+
+A *source* is a rule or a Diet Logic constraint: what a match is attributed to.
+A *term spec* is one term of one source, folded, with the mode and target it is
+matched in.
+Both the compiled matcher and the reference evaluator start from these, so they
+agree on what is looked for and differ only in how they look.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Collection
+from typing import Any, Final, NamedTuple
+
+import attrs
+
+from weekplan.guardrails._decision import SourceKind
+from weekplan.guardrails._model import (
+    AllowScope,
+    DietLogicConstraint,
+    DietLogicItem,
+    DietLogicKind,
+    GuardrailsRuleset,
+    GuardRule,
+    MatchMode,
+    RuleAction,
+    RuleTarget,
+    Strictness,
+)
+from weekplan.guardrails._normalize import fold_term, is_single_word, token_texts
+from weekplan.guardrails._stemming import LANGUAGES, Language, stem, stem_words
+from weekplan.guardrails._words import AnalyzedText
+
+__all__ = [
+    "Flattened",
+    "RawMatch",
+    "Role",
+    "Source",
+    "SpecRow",
+    "TermSpec",
+    "flatten",
+    "is_excepted",
+    "sources_of",
+    "spec_rows",
+    "term_specs",
+]
+
+
+class Role(enum.Enum):
+    """What a source's matches do."""
+
+    RESTRICT = "restrict"
+    """Block rules and ``drop``: a match is a violation."""
+    ALLOW = "allow"
+    """Allow rules and ``pass``: a match exempts shorter matches inside it."""
+    COUNT = "count"
+    """``force`` and ``limit``: a match makes the dish count towards a quota."""
+
+
+_KIND_OF = {
+    DietLogicKind.DROP: SourceKind.DROP,
+    DietLogicKind.FORCE: SourceKind.FORCE,
+    DietLogicKind.LIMIT: SourceKind.LIMIT,
+    DietLogicKind.PASS: SourceKind.PASS,
+}
+_ROLE_OF = {
+    DietLogicKind.DROP: Role.RESTRICT,
+    DietLogicKind.FORCE: Role.COUNT,
+    DietLogicKind.LIMIT: Role.COUNT,
+    DietLogicKind.PASS: Role.ALLOW,
+}
+ENGLISH: tuple[Language, ...] = ("english",)
+DUTCH: tuple[Language, ...] = ("dutch",)
+
+
+@attrs.frozen
+class Source:
+    """A rule or a Diet Logic constraint, as the decision sees it.
+
+    ``category`` is folded, and ``None`` for a rule without one.
+    """
+
+    id: str
+    kind: SourceKind
+    role: Role
+    strictness: Strictness
+    priority: int
+    category: str | None
+    scope: AllowScope | None = None
+    rule: GuardRule | None = None
+    constraint: DietLogicConstraint | None = None
+
+    @property
+    def order(self) -> tuple[int, str]:
+        """Priority first (1 is the highest), then id: the order of traces and reports."""
+        return (self.priority, self.id)
+
+    def can_exempt(self, other: Source) -> bool:
+        """Whether this allow may exempt a match of ``other``: only blocks in its scope."""
+        if self.scope is not None:
+            return self.scope.covers(other.id, other.category)
+        return other.category == self.category
+
+
+class TermSpec(NamedTuple):
+    """One term of one source, ready to be matched.
+
+    ``stems`` holds the term's stems in each language it is compared in;
+    ``exceptions`` the folded words that never match, ``exception_stems`` their
+    stems in those languages. ``notes`` says the term is also looked for in a
+    slot's notes (an ingredient term, unless its source says otherwise).
+    A named tuple rather than an attrs class: a large ruleset makes tens of
+    thousands of them, and a tuple is made and hashed without a Python call.
+    """
+
+    source_id: str
+    target: RuleTarget
+    mode: MatchMode
+    term: str
+    folded: str
+    compounds: bool
+    stems: tuple[tuple[Language, tuple[str, ...]], ...] = ()
+    exceptions: frozenset[str] = frozenset()
+    exception_stems: frozenset[tuple[Language, str]] = frozenset()
+    notes: bool = False
+
+    @property
+    def targets(self) -> tuple[RuleTarget, ...]:
+        """The kinds of text the term is looked for in."""
+        return (self.target, RuleTarget.NOTES) if self.notes else (self.target,)
+
+
+SpecRow = tuple[
+    str,
+    str,
+    str,
+    str,
+    str,
+    bool,
+    tuple[tuple[Language, tuple[str, ...]], ...],
+    Collection[str],
+    Collection[tuple[Language, str]],
+    bool,
+]
+"""A :class:`TermSpec` as a plain tuple of the same fields, in the same order.
+
+The target and the mode are their enums' string values (equal to the enums),
+and a term without exceptions has empty tuples for them (frozensets otherwise).
+A row without exceptions holds nothing but strings, bools and tuples of them,
+so the garbage collector stops tracking it after its first passes: a large
+ruleset makes tens of thousands of rows, and tracked named tuples made up a
+third of the cost of compiling it.
+"""
+# Indexes of the fields of a row (see TermSpec).
+SOURCE_ID: Final = 0
+TARGET: Final = 1
+MODE: Final = 2
+TERM: Final = 3
+FOLDED: Final = 4
+COMPOUNDS: Final = 5
+STEMS: Final = 6
+EXCEPTIONS: Final = 7
+EXCEPTION_STEMS: Final = 8
+NOTES: Final = 9
+
+
+class RawMatch(NamedTuple):
+    """A term spec found in a text, in folded coordinates, before any decision."""
+
+    source_id: str
+    term: str
+    target_index: int
+    target: RuleTarget
+    text_index: int
+    start: int
+    end: int
+
+
+def is_excepted(spec: TermSpec, text: AnalyzedText, start: int, end: int) -> bool:
+    """Whether a match of ``spec`` at ``[start, end)`` lies in one of its exception words."""
+    return excepted(spec.exceptions, spec.exception_stems, text, start, end)
+
+
+def excepted(
+    exceptions: Collection[str],
+    exception_stems: Collection[tuple[Language, str]],
+    text: AnalyzedText,
+    start: int,
+    end: int,
+) -> bool:
+    """Whether a match at ``[start, end)`` lies in a word of ``exceptions``, or of their stems."""
+    if not exceptions:
+        return False
+    for word in text.covered_words(start, end):
+        if word.text in exceptions:
+            return True
+        for language in LANGUAGES:
+            if (language, stem(language, word.text)) in exception_stems:
+                return True
+    return False
+
+
+def _folded_category(category: str | None) -> str | None:
+    return None if category is None else fold_term(category)
+
+
+def _rule_source(rule: GuardRule) -> Source:
+    role = Role.ALLOW if rule.action is RuleAction.ALLOW else Role.RESTRICT
+    return Source(
+        rule.id,
+        SourceKind.RULE,
+        role,
+        rule.strictness,
+        rule.priority,
+        _folded_category(rule.metadata.category),
+        scope=rule.exempts,
+        rule=rule,
+    )
+
+
+def _constraint_source(constraint: DietLogicConstraint) -> Source:
+    return Source(
+        constraint.id,
+        _KIND_OF[constraint.kind],
+        _ROLE_OF[constraint.kind],
+        constraint.strictness,
+        constraint.priority,
+        _folded_category(constraint.category),
+        scope=constraint.exempts,
+        constraint=constraint,
+    )
+
+
+def sources_of(ruleset: GuardrailsRuleset) -> dict[str, Source]:
+    """Every rule and constraint by id."""
+    sources = [_rule_source(rule) for rule in ruleset.rules]
+    sources += [_constraint_source(constraint) for constraint in ruleset.diet_logic]
+    return {source.id: source for source in sources}
+
+
+class _Term(NamedTuple):
+    """A term of a rule or item with the languages it is stemmed in."""
+
+    text: str
+    languages: tuple[Language, ...]
+    compounds: bool
+
+
+def _rule_terms(rule: GuardRule) -> list[_Term]:
+    match = rule.match
+    if match.mode is MatchMode.CANONICAL_ID:
+        assert match.canonical_id is not None  # the model guarantees it
+        return [_Term(match.canonical_id, (), compounds=False)]
+    # A rule's term may be written in either language (rules carry no language of
+    # their own), so it is stemmed as both: stemmed only as English, a Dutch term
+    # would miss its plurals (``aardappel``, ``aardappelen``).
+    terms = [_Term(match.term, LANGUAGES, _compound(match.term, match.compounds))]
+    if match.term_nl is not None:
+        terms.append(_Term(match.term_nl, DUTCH, _compound(match.term_nl, match.compounds)))
+    terms += [
+        _Term(synonym, LANGUAGES, _compound(synonym, match.compounds)) for synonym in match.synonyms
+    ]
+    return terms
+
+
+def _compound(term: str, compounds: bool) -> bool:
+    return compounds and is_single_word(fold_term(term))
+
+
+def _item_terms(item: DietLogicItem) -> list[_Term]:
+    terms = [_Term(item.term, ENGLISH, compounds=False)]
+    if item.term_nl is not None:
+        # A Dutch term of one word is a compound part; a longer one matches as words.
+        terms.append(_Term(item.term_nl, DUTCH, is_single_word(fold_term(item.term_nl))))
+    terms += [_Term(synonym, LANGUAGES, compounds=False) for synonym in item.synonyms]
+    return terms
+
+
+_STEMMED = frozenset({MatchMode.EXACT, MatchMode.WORD_BOUNDARY})
+
+
+def term_specs(ruleset: GuardrailsRuleset) -> tuple[TermSpec, ...]:
+    """Every term of every source, once, in a stable order (see :func:`spec_rows`)."""
+    return tuple(_spec_of(row) for row in spec_rows(ruleset))
+
+
+def _spec_of(row: SpecRow) -> TermSpec:
+    """The :class:`TermSpec` a row stands for."""
+    return TermSpec(
+        row[SOURCE_ID],
+        _TARGETS[row[TARGET]],
+        _MODES[row[MODE]],
+        row[TERM],
+        row[FOLDED],
+        row[COMPOUNDS],
+        row[STEMS],
+        frozenset(row[EXCEPTIONS]),
+        frozenset(row[EXCEPTION_STEMS]),
+        row[NOTES],
+    )
+
+
+_TARGETS = {target.value: target for target in RuleTarget}
+_MODES = {mode.value: mode for mode in MatchMode}
+
+
+_Pending = tuple[str, str, str, str, str, bool, tuple[Language, ...], tuple[str, ...], bool, bool]
+
+
+def _pending(ruleset: GuardrailsRuleset) -> list[_Pending]:
+    """Every term of every source, folded, in the order of the ruleset, before stemming.
+
+    Each is ``(source id, target, mode, term, folded term, compounds, languages,
+    exceptions, notes, stemmed)``: plain tuples, which the garbage collector
+    soon leaves alone.
+    """
+    values = {member: member.value for member in (*RuleTarget, *MatchMode)}
+    canonical_id, word_boundary = values[MatchMode.CANONICAL_ID], values[MatchMode.WORD_BOUNDARY]
+    ingredient = values[RuleTarget.INGREDIENT]
+    pending: list[_Pending] = []
+    for rule in ruleset.rules:
+        match = rule.match
+        mode, target = values[match.mode], values[rule.target]
+        if mode == canonical_id:
+            assert match.canonical_id is not None  # the model guarantees it
+            term = match.canonical_id
+            pending.append((rule.id, target, mode, term, term, False, (), (), False, False))
+            continue
+        source_id, exceptions, notes = rule.id, match.exceptions, rule.checks_notes
+        stemmed = match.mode in _STEMMED
+        for text, languages, compounds in _rule_terms(rule):
+            pending.append(
+                (
+                    source_id,
+                    target,
+                    mode,
+                    text,
+                    fold_term(text),
+                    compounds,
+                    languages,
+                    exceptions,
+                    notes,
+                    stemmed,
+                )
+            )
+    for constraint in ruleset.diet_logic:
+        for item in constraint.items:
+            for text, languages, compounds in _item_terms(item):
+                pending.append(
+                    (
+                        constraint.id,
+                        ingredient,
+                        word_boundary,
+                        text,
+                        fold_term(text),
+                        compounds,
+                        languages,
+                        item.exceptions,
+                        constraint.check_notes,
+                        True,
+                    )
+                )
+    return pending
+
+
+def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
+    """Every term of every source, once, in a stable order, as plain tuples.
+
+    Each distinct term is folded and split into words once, and each distinct
+    word is stemmed once per language, all of a language's words in one call
+    of the stemmer: a large ruleset repeats words across its rules, and would
+    otherwise pay several Python calls per term.
+    """
+    pending = _pending(ruleset)
+
+    # What to stem, per language: the words of stemmed terms, and exception words.
+    # Tuples, which the garbage collector soon leaves alone (lists it never does).
+    parts: dict[str, tuple[str, ...]] = {}
+    words: dict[Language, set[str]] = {language: set() for language in LANGUAGES}
+    excepted: dict[tuple[tuple[str, ...], tuple[Language, ...]], None] = {}
+    for *_, folded, _, languages, exceptions, _, stemmed in pending:
+        if stemmed:
+            found = parts.get(folded)
+            if found is None:
+                found = parts[folded] = tuple(token_texts(folded))
+            for language in languages:
+                words[language].update(found)
+        if exceptions:
+            excepted[(exceptions, languages)] = None
+    for exceptions, languages in excepted:
+        for language in languages:
+            words[language].update(fold_term(word) for word in exceptions)
+    # Only words are stemmed; a sign (a token of one character that is not a
+    # letter or digit) is its own stem, and is never a key of the stems.
+    stems = {
+        language: stem_words(language, [word for word in words[language] if word[0].isalnum()])
+        for language in LANGUAGES
+    }
+
+    stemmed_terms: dict[tuple[Language, str], tuple[str, ...]] = {}
+    by_term: dict[tuple[str, tuple[Language, ...]], tuple[tuple[Language, tuple[str, ...]], ...]]
+    by_term = {}
+
+    def stems_of_term(folded: str, languages: tuple[Language, ...]) -> Any:
+        found = by_term.get((folded, languages))
+        if found is None:
+            pairs = []
+            for language in languages:
+                run = stemmed_terms.get((language, folded))
+                if run is None:
+                    table = stems[language]
+                    run = stemmed_terms[(language, folded)] = tuple(
+                        [table.get(part, part) for part in parts[folded]]
+                    )
+                pairs.append((language, run))
+            found = by_term[(folded, languages)] = tuple(pairs)
+        return found
+
+    exceptions_of: dict[
+        tuple[tuple[str, ...], tuple[Language, ...]],
+        tuple[Collection[str], Collection[tuple[Language, str]]],
+    ] = {}
+    for exceptions, languages in excepted:
+        words_folded = frozenset(fold_term(word) for word in exceptions)
+        exceptions_of[(exceptions, languages)] = (
+            words_folded,
+            frozenset(
+                (language, stems[language][word]) for language in languages for word in words_folded
+            ),
+        )
+
+    none: tuple[tuple[()], tuple[()]] = ((), ())
+    rows: dict[SpecRow, None] = {}
+    for (
+        source_id,
+        target,
+        mode,
+        text,
+        folded,
+        compounds,
+        languages,
+        exceptions,
+        notes,
+        stemmed,
+    ) in pending:
+        folded_words, excepted_stems = (
+            exceptions_of[(exceptions, languages)] if exceptions else none
+        )
+        row: SpecRow = (
+            source_id,
+            target,
+            mode,
+            text,
+            folded,
+            compounds,
+            stems_of_term(folded, languages) if stemmed else (),
+            folded_words,
+            excepted_stems,
+            notes,
+        )
+        rows[row] = None
+    return tuple(rows)
+
+
+@attrs.frozen
+class Flattened:
+    """A ruleset ready for matching: its sources, its quotas and its term specs."""
+
+    content_hash: str
+    sources: dict[str, Source]
+    quota_sources: tuple[Source, ...]
+    rows: tuple[SpecRow, ...]
+    """The term specs as plain tuples (see :data:`SpecRow`): what the compiled matcher reads."""
+
+    @property
+    def specs(self) -> tuple[TermSpec, ...]:
+        """The term specs (made from :attr:`rows` on every call)."""
+        return tuple(_spec_of(row) for row in self.rows)
+
+
+def flatten(ruleset: GuardrailsRuleset) -> Flattened:
+    """Flatten ``ruleset`` (linear in its size; the compiled matcher does it once)."""
+    sources = sources_of(ruleset)
+    quotas = sorted(
+        (s for s in sources.values() if s.kind in (SourceKind.FORCE, SourceKind.LIMIT)),
+        key=lambda source: source.order,
+    )
+    return Flattened(ruleset.content_hash, sources, tuple(quotas), spec_rows(ruleset))
