@@ -1,8 +1,9 @@
 """The workflow repositories over SQLAlchemy Core: change log, slot locks, drafts.
 
 Each call is one statement (appending any number of change sets is one
-``executemany``). Rows become frozen domain values here; every database error
-is translated before it leaves a method.
+``executemany``). Each table's rows become frozen domain values, and back,
+through its mapper of :mod:`weekplan.adapters._row_mapping`; every database
+error is translated before it leaves a method.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """The workflow repositories of the Django store: change log, slot locks, drafts.
 
 They run in the unit of work's ``transaction.atomic()`` block, like the other
-repositories of :mod:`.store`, and translate every database error.
+repositories of :mod:`.store`, map rows through the mappers of
+:mod:`weekplan.adapters._row_mapping` shared with the SQLAlchemy store, and
+translate every database error.
 """
 
 from __future__ import annotations
