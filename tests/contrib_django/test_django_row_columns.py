@@ -12,6 +12,7 @@ from weekplan.adapters._row_mapping import TableRows
 from weekplan.adapters._rows import EntryCodec
 from weekplan.contrib.django._columns import ModelColumns
 from weekplan.contrib.django.models import (
+    ChangeSetRow,
     ClientRulesetRecord,
     DishRecord,
     DraftRow,
@@ -23,6 +24,7 @@ from weekplan.contrib.django.models import (
     SlotLockRow,
     TemplateRecord,
 )
+from weekplan.domain._days import DayKey
 from weekplan.domain._dishes import Dish
 from weekplan.domain._drafts import WeekDraft
 from weekplan.domain._entries import PlanEntry
@@ -30,6 +32,7 @@ from weekplan.domain._locks import SlotLock
 from weekplan.domain._plans import WeekPlanInstance, WeekPlanTemplate
 from weekplan.domain._runs import GenerationRun
 from weekplan.domain._schedules import Schedule, ScheduleRule, ScheduleSource
+from weekplan.domain.changes import ChangeSet, ChangeSource, ChangeSubject, ChangeType, SlotChange
 from weekplan.guardrails import GuardrailsRuleset, GuardRule, RuleMatch
 
 _AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
@@ -62,6 +65,21 @@ def _written(rows: TableRows) -> list[tuple[type[models.Model], Any, dict[str, A
     )
     week = WeekPlanInstance("w-1", "tenant-a", "t-1", "c-1", _MONDAY, _DAYS, _DAYS, 1, _AT, _AT)
     draft = WeekDraft("tenant-a", "c-1", _MONDAY, "w-1", 1, _DAYS, 1, _AT, _AT)
+    change_set = ChangeSet(
+        id="s-1",
+        tenant_id="tenant-a",
+        subject=ChangeSubject.WEEK,
+        subject_id="w-1",
+        client_ref="c-1",
+        week_start_date=_MONDAY,
+        actor="u-1",
+        source=ChangeSource.CREATE,
+        reason="nieuw",
+        at=_AT,
+        version_before=None,
+        version_after=1,
+        changes=(SlotChange(ChangeType.ADDED, DayKey.MON, "lunch", None, _DAYS[0]),),
+    )
     return [
         (
             TemplateRecord,
@@ -83,6 +101,7 @@ def _written(rows: TableRows) -> list[tuple[type[models.Model], Any, dict[str, A
             rows.assignments.values("tenant-a", "c-1", "sha256:ab"),
         ),
         (MealHistoryRecord, rows.history, rows.history.values("tenant-a", ("lunch", "d-1"), 2)),
+        (ChangeSetRow, rows.change_sets, rows.change_sets.values("tenant-a", change_set)),
         (
             SlotLockRow,
             rows.locks,
@@ -94,7 +113,7 @@ def _written(rows: TableRows) -> list[tuple[type[models.Model], Any, dict[str, A
     ]
 
 
-@pytest.mark.parametrize("case", range(10))
+@pytest.mark.parametrize("case", range(len(_written(TableRows(EntryCodec())))))
 def test_each_mapper_writes_every_field_of_its_model_and_reads_fields_it_has(case: int) -> None:
     model, mapper, values = _written(TableRows(EntryCodec()))[case]
     columns = ModelColumns(model)
@@ -110,6 +129,7 @@ def test_each_mapper_writes_every_field_of_its_model_and_reads_fields_it_has(cas
 def test_a_renamed_column_is_named_by_its_field() -> None:
     columns = ModelColumns(TemplateRecord)
     assert columns.fields(["id", "tenant_id"]) == ("plan_id", "tenant_id")
+    assert ModelColumns(ChangeSetRow).fields(["tenant_id", "id"]) == ("tenant_id", "set_id")
     assert columns.kwargs({"tenant_id": "t", "id": "x", "name": "n"}, skip=("tenant_id",)) == {
         "plan_id": "x",
         "name": "n",

@@ -10,9 +10,11 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.unit.test_rows import slot_change_lists
 
 from weekplan.adapters._row_mapping import (
     SIGNAL_COLUMNS,
+    ChangeSetRows,
     DishRows,
     DraftRows,
     HistoryRows,
@@ -37,8 +39,13 @@ from weekplan.adapters.sqlalchemy._schema import (
     rulesets,
     templates,
 )
-from weekplan.adapters.sqlalchemy._workflow_schema import drafts, slot_locks
-from weekplan.adapters.sqlalchemy._workflow_statements import DRAFT_COLUMNS, LOCK_COLUMNS
+from weekplan.adapters.sqlalchemy._workflow_schema import change_sets, drafts, slot_locks
+from weekplan.adapters.sqlalchemy._workflow_statements import (
+    CHANGE_SET_COLUMNS,
+    DRAFT_COLUMNS,
+    LOCK_COLUMNS,
+)
+from weekplan.domain._days import DayKey
 from weekplan.domain._dishes import Dish
 from weekplan.domain._drafts import DraftCheck, WeekDraft
 from weekplan.domain._entries import PlanEntry
@@ -53,6 +60,13 @@ from weekplan.domain._schedules import (
     ScheduleSource,
 )
 from weekplan.domain._suggestions import NO_SIGNAL, MealSignals
+from weekplan.domain.changes import (
+    ChangeSet,
+    ChangeSource,
+    ChangeSubject,
+    ChangeType,
+    SlotChange,
+)
 from weekplan.errors import StorageError
 from weekplan.guardrails import GuardrailsRuleset, GuardRule, RuleMatch
 from weekplan.testing import strategies as wps
@@ -153,6 +167,28 @@ _RUNS = st.builds(
     error_message=st.none() | _TEXT,
 )
 
+
+@st.composite
+def _change_sets(draw: st.DrawFn) -> ChangeSet:
+    # A week's set names its client and week; a template's names neither.
+    week = draw(st.booleans())
+    return ChangeSet(
+        id=draw(_IDS),
+        tenant_id=draw(wps.tenant_ids()),
+        subject=ChangeSubject.WEEK if week else ChangeSubject.TEMPLATE,
+        subject_id=draw(_IDS),
+        client_ref=draw(wps.client_refs()) if week else None,
+        week_start_date=draw(wps.week_starts()) if week else None,
+        actor=draw(st.none() | wps.tenant_ids()),
+        source=draw(st.sampled_from(list(ChangeSource))),
+        reason=draw(st.none() | _TEXT),
+        at=draw(wps.timestamps()),
+        version_before=draw(st.none() | st.integers(1, 10_000)),
+        version_after=draw(st.none() | st.integers(1, 10_000)),
+        changes=draw(slot_change_lists()),
+    )
+
+
 _SCHEDULES = st.builds(
     Schedule,
     wps.tenant_ids(),
@@ -207,6 +243,25 @@ def _lock(tenant_id: str = "tenant-a") -> SlotLock:
 def _draft(tenant_id: str = "tenant-a") -> WeekDraft:
     check = DraftCheck("sha256:" + "ab" * 32, "warned", "Let op", ("melk",))
     return WeekDraft(tenant_id, "c-1", _MONDAY, "w-1", 2, _ENTRIES, 1, _AT, _AT, "u-1", check)
+
+
+def _change_set(tenant_id: str = "tenant-a") -> ChangeSet:
+    added = SlotChange(ChangeType.ADDED, DayKey.MON, "lunch", None, _ENTRIES[0])
+    return ChangeSet(
+        id="s-1",
+        tenant_id=tenant_id,
+        subject=ChangeSubject.WEEK,
+        subject_id="w-1",
+        client_ref="c-1",
+        week_start_date=_MONDAY,
+        actor="u-1",
+        source=ChangeSource.EDIT,
+        reason="warm",
+        at=_AT,
+        version_before=1,
+        version_after=2,
+        changes=(added,),
+    )
 
 
 def _run(tenant_id: str = "tenant-a") -> GenerationRun:
@@ -305,6 +360,44 @@ def test_a_slot_lock_comes_back_from_its_row_and_from_a_join_with_its_week(lock:
     assert rows.of_week(week, joined) == lock
 
 
+@given(_change_sets(), st.integers(-12, 14))
+def test_a_change_set_comes_back_from_its_row_with_its_time_in_utc(
+    change_set: ChangeSet, hours: int
+) -> None:
+    rows = _rows().change_sets
+    values = rows.values(change_set.tenant_id, change_set)
+    assert rows.from_row(_row(rows, values)) == change_set
+    # As Django gives it when the database's ``TIME_ZONE`` is another zone.
+    values["at"] = values["at"].astimezone(timezone(timedelta(hours=hours)))
+    read = rows.from_row(_row(rows, values))
+    assert read == change_set
+    assert read.at.tzinfo is UTC
+
+
+@given(_change_sets(), st.integers(2, 5))
+def test_the_sets_of_weeks_created_together_share_one_encoded_text(
+    change_set: ChangeSet, weeks: int
+) -> None:
+    """``create_instances`` logs one changes tuple for every new week: encoded once."""
+    rows = _rows().change_sets
+    sets = [attrs.evolve(change_set, id=f"{change_set.id}-{n}") for n in range(weeks)]
+    texts = [rows.values(s.tenant_id, s)["changes"] for s in sets]
+    assert all(text is texts[0] for text in texts)
+    # A tuple equal but not the same is encoded again, to the same text.
+    again = attrs.evolve(change_set, changes=tuple(attrs.evolve(c) for c in change_set.changes))
+    assert again.changes is not change_set.changes
+    assert rows.values(again.tenant_id, again)["changes"] == texts[0]
+
+
+def test_each_store_keeps_its_own_changes_codec() -> None:
+    """The texts one store remembers are not another's."""
+    change_set = _change_set()
+    first, second = _rows().change_sets, _rows().change_sets
+    text = first.values("tenant-a", change_set)["changes"]
+    assert first.values("tenant-a", change_set)["changes"] is text
+    assert second.values("tenant-a", change_set)["changes"] is not text
+
+
 @given(_DRAFTS)
 def test_a_draft_comes_back_from_its_row(draft: WeekDraft) -> None:
     rows = _rows().drafts
@@ -331,7 +424,7 @@ def test_a_schedule_comes_back_from_its_row(schedule: Schedule) -> None:
 
 def _full_rows() -> list[tuple[Any, Any, Callable[[TableRows], dict[str, Any]]]]:
     template, instance, dish, lock = _template(), _instance(), _dish(), _lock()
-    draft, run, schedule = _draft(), _run(), _schedule()
+    draft, run, schedule, change_set = _draft(), _run(), _schedule(), _change_set()
     return [
         (templates, TemplateRows, lambda r: r.templates.values("tenant-a", template)),
         (instances, InstanceRows, lambda r: r.instances.values("tenant-a", instance)),
@@ -343,6 +436,7 @@ def _full_rows() -> list[tuple[Any, Any, Callable[[TableRows], dict[str, Any]]]]
             lambda r: r.assignments.values("tenant-a", "c-1", "sha256:ab"),
         ),
         (meal_history, HistoryRows, lambda r: r.history.values("tenant-a", ("lunch", "d"), 1)),
+        (change_sets, ChangeSetRows, lambda r: r.change_sets.values("tenant-a", change_set)),
         (slot_locks, SlotLockRows, lambda r: r.locks.values("tenant-a", lock)),
         (drafts, DraftRows, lambda r: r.drafts.values(draft.tenant_id, draft)),
         (generation_runs, RunRows, lambda r: r.runs.values(run.tenant_id, run)),
@@ -361,6 +455,7 @@ def test_a_row_to_write_names_every_column_of_its_table_and_reads_only_its_colum
 
 
 def test_the_sql_store_selects_the_columns_its_mappers_read_in_their_order() -> None:
+    assert tuple(column.name for column in CHANGE_SET_COLUMNS) == ChangeSetRows.columns
     assert tuple(column.name for column in LOCK_COLUMNS) == SlotLockRows.columns
     assert tuple(column.name for column in DRAFT_COLUMNS) == DraftRows.columns
     assert tuple(column.name for column in RUN_COLUMNS) == RunRows.columns
@@ -388,6 +483,12 @@ _BROKEN: list[tuple[str, Callable[[], Any], dict[str, Any]]] = [
     ("rulesets", _ruleset, {"document": "not json"}),
     # Rules edited behind weekplan's back no longer match their content hash.
     ("rulesets", _ruleset, {"document": _RULES_EDITED}),
+    ("change_sets", _change_set, {"changes": "not json"}),
+    ("change_sets", _change_set, {"changes": "[]"}),
+    ("change_sets", _change_set, {"changes": '[["added","funday","lunch",null,null]]'}),
+    ("change_sets", _change_set, {"subject": "planet"}),
+    ("change_sets", _change_set, {"source": "oracle"}),
+    ("change_sets", _change_set, {"at": "yesterday"}),
     ("locks", _lock, {"ingredients": '"one"'}),
     ("locks", _lock, {"day_key": "funday"}),
     ("drafts", _draft, {"days": "nope"}),
@@ -424,6 +525,7 @@ def test_a_row_weekplan_did_not_write_is_a_storage_error(
         lambda r: r.templates.values("tenant-b", _template()),
         lambda r: r.instances.values("tenant-b", _instance()),
         lambda r: r.dishes.values("tenant-b", _dish()),
+        lambda r: r.change_sets.values("tenant-b", _change_set()),
         lambda r: r.locks.values("tenant-b", _lock()),
         lambda r: r.drafts.values("tenant-b", _draft()),
         lambda r: r.runs.values("tenant-b", _run()),

@@ -40,6 +40,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any, ClassVar, Final
 
 from weekplan.adapters._rows import (
+    ChangesCodec,
     EntryCodec,
     decode_check,
     decode_draft_check,
@@ -63,6 +64,7 @@ from weekplan.domain._runs import GenerationRun
 from weekplan.domain._schedules import Schedule, ScheduleRule, ScheduleSource
 from weekplan.domain._suggestions import NO_SIGNAL, MealSignals
 from weekplan.domain._trusted import from_trusted_fields
+from weekplan.domain.changes import ChangeSet
 from weekplan.domain.text import search_key
 from weekplan.errors import InvalidInput, StorageError
 from weekplan.guardrails._model import GuardrailsRuleset
@@ -70,6 +72,7 @@ from weekplan.guardrails._model import GuardrailsRuleset
 __all__ = [
     "SIGNAL_COLUMNS",
     "AssignmentRows",
+    "ChangeSetRows",
     "DishRows",
     "DraftRows",
     "HistoryRows",
@@ -345,6 +348,76 @@ class HistoryRows:
         return (row[0], row[1]), int(row[2])
 
 
+class ChangeSetRows:
+    """``weekplan_change_sets``: one :class:`~weekplan.domain.changes.ChangeSet` per row.
+
+    The set's slot changes are one JSON text, made and read by the store's
+    :class:`~weekplan.adapters._rows.ChangesCodec`: the weeks
+    ``create_instances`` makes together log one changes tuple, encoded once.
+    """
+
+    #: The columns :meth:`from_row` reads, in this order (the change set's fields).
+    columns: ClassVar[tuple[str, ...]] = (
+        "id",
+        "tenant_id",
+        "subject",
+        "subject_id",
+        "client_ref",
+        "week_start_date",
+        "actor",
+        "source",
+        "reason",
+        "at",
+        "version_before",
+        "version_after",
+        "changes",
+    )
+
+    def __init__(self, codec: ChangesCodec) -> None:
+        self._codec = codec
+
+    def values(self, tenant_id: str, change_set: ChangeSet) -> dict[str, Any]:
+        """Every column of the change set's row."""
+        same_tenant(tenant_id, change_set.tenant_id)
+        return {
+            "tenant_id": change_set.tenant_id,
+            "id": change_set.id,
+            "subject": change_set.subject.value,
+            "subject_id": change_set.subject_id,
+            "client_ref": change_set.client_ref,
+            "week_start_date": change_set.week_start_date,
+            "actor": change_set.actor,
+            "source": change_set.source.value,
+            "reason": change_set.reason,
+            "at": change_set.at,
+            "version_before": change_set.version_before,
+            "version_after": change_set.version_after,
+            "changes": self._codec.encode(change_set.changes),
+        }
+
+    def from_row(self, row: Row) -> ChangeSet:
+        """The change set of a row of :attr:`columns`."""
+        changes = self._codec.decode(row[12])
+        try:
+            return ChangeSet(
+                id=row[0],
+                tenant_id=row[1],
+                subject=row[2],
+                subject_id=row[3],
+                client_ref=row[4],
+                week_start_date=row[5],
+                actor=row[6],
+                source=row[7],
+                reason=row[8],
+                at=utc(row[9]),
+                version_before=row[10],
+                version_after=row[11],
+                changes=changes,
+            )
+        except (ValueError, AttributeError) as exc:
+            raise StorageError("a stored change set is not valid") from exc
+
+
 class SlotLockRows:
     """``weekplan_slot_locks``: one :class:`~weekplan.domain._locks.SlotLock` per row."""
 
@@ -591,11 +664,12 @@ class ScheduleRows:
 
 
 class TableRows:
-    """The mappers of every table a store keeps, sharing one store's entry codec.
+    """The mappers of every table a store keeps, sharing one store's codecs.
 
-    The codec belongs to the store (see :class:`~weekplan.adapters._rows.EntryCodec`);
-    the mappers hold nothing else, so one :class:`TableRows` serves all of a
-    store's threads.
+    The codecs belong to the store, which makes one :class:`TableRows`: the
+    :class:`~weekplan.adapters._rows.EntryCodec` it passes in, and the
+    :class:`~weekplan.adapters._rows.ChangesCodec` made here. The mappers hold
+    nothing else, so one :class:`TableRows` serves all of a store's threads.
     """
 
     def __init__(self, codec: EntryCodec) -> None:
@@ -605,6 +679,7 @@ class TableRows:
         self.rulesets: Final = RulesetRows()
         self.assignments: Final = AssignmentRows()
         self.history: Final = HistoryRows()
+        self.change_sets: Final = ChangeSetRows(ChangesCodec())
         self.locks: Final = SlotLockRows()
         self.drafts: Final = DraftRows(codec)
         self.runs: Final = RunRows()

@@ -295,7 +295,7 @@ class SqlAlchemyUnitOfWork:
         if self._workflow is None:
             sql = self._store._workflow_statements
             self._workflow = (
-                SqlChangeLogRepository(self, sql),
+                SqlChangeLogRepository(self, sql, self._store._rows.change_sets),
                 SqlSlotLockRepository(self, sql, self._store._rows.locks),
                 SqlDraftRepository(self, sql, self._store._rows.drafts),
             )

@@ -1,21 +1,21 @@
 """The workflow repositories over SQLAlchemy Core: change log, slot locks, drafts.
 
 Each call is one statement (appending any number of change sets is one
-``executemany``). Rows become frozen domain values here; every database error
-is translated before it leaves a method.
+``executemany``). Each table's rows become frozen domain values, and back,
+through its mapper of :mod:`weekplan.adapters._row_mapping`; every database
+error is translated before it leaves a method.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import CursorResult, Executable
 from sqlalchemy.exc import SQLAlchemyError
 
-from weekplan.adapters._row_mapping import DraftRows, SlotLockRows
-from weekplan.adapters._rows import same_tenant
+from weekplan.adapters._row_mapping import ChangeSetRows, DraftRows, SlotLockRows
 from weekplan.adapters.sqlalchemy._errors import translate, translate_lost_insert
 from weekplan.adapters.sqlalchemy._repositories import ConnectionSource
 from weekplan.adapters.sqlalchemy._workflow_statements import WorkflowStatements
@@ -27,10 +27,8 @@ from weekplan.domain.changes import (
     ChangeSet,
     ChangeSortKey,
     ChangeSubject,
-    SlotChange,
     records_before,
 )
-from weekplan.errors import StorageError
 
 __all__ = ["SqlChangeLogRepository", "SqlDraftRepository", "SqlSlotLockRepository"]
 
@@ -46,35 +44,18 @@ def _run(source: ConnectionSource, statement: Executable, params: Any, *, write:
 class SqlChangeLogRepository:
     """Change sets in ``weekplan_change_sets``: inserted, listed, never updated or deleted."""
 
-    def __init__(self, source: ConnectionSource, statements: WorkflowStatements) -> None:
+    def __init__(
+        self, source: ConnectionSource, statements: WorkflowStatements, rows: ChangeSetRows
+    ) -> None:
         self._source = source
         self._sql = statements
+        self._rows = rows
 
     def append(self, tenant_id: str, sets: Sequence[ChangeSet]) -> None:
         """Insert the sets, in one statement."""
         if not sets:
             return
-        encode = self._sql.changes_codec.encode
-        rows = []
-        for change_set in sets:
-            same_tenant(tenant_id, change_set.tenant_id)
-            rows.append(
-                {
-                    "tenant_id": change_set.tenant_id,
-                    "id": change_set.id,
-                    "subject": change_set.subject.value,
-                    "subject_id": change_set.subject_id,
-                    "client_ref": change_set.client_ref,
-                    "week_start_date": change_set.week_start_date,
-                    "actor": change_set.actor,
-                    "source": change_set.source.value,
-                    "reason": change_set.reason,
-                    "at": change_set.at,
-                    "version_before": change_set.version_before,
-                    "version_after": change_set.version_after,
-                    "changes": encode(change_set.changes),
-                }
-            )
+        rows = [self._rows.values(tenant_id, change_set) for change_set in sets]
         _run(self._source, self._sql.insert_change_set, rows, write=True)
 
     def list(
@@ -109,30 +90,8 @@ class SqlChangeLogRepository:
         shape = (*(v is not None for v in optional.values()), before is not None)
         statement = self._sql.list_changes(shape)  # type: ignore[arg-type]
         result = _run(self._source, statement, params, write=False)
-        decode = self._sql.changes_codec.decode
-        sets = [_change_set(row, decode) for row in result]
+        sets = [self._rows.from_row(row) for row in result]
         return records_before(sets, before, limit)
-
-
-def _change_set(row: Any, decode: Callable[[str], tuple[SlotChange, ...]]) -> ChangeSet:
-    try:
-        return ChangeSet(
-            id=row.id,
-            tenant_id=row.tenant_id,
-            subject=row.subject,
-            subject_id=row.subject_id,
-            client_ref=row.client_ref,
-            week_start_date=row.week_start_date,
-            actor=row.actor,
-            source=row.source,
-            reason=row.reason,
-            at=row.at,
-            version_before=row.version_before,
-            version_after=row.version_after,
-            changes=decode(row.changes),
-        )
-    except ValueError as exc:
-        raise StorageError("a stored change set is not valid") from exc
 
 
 class SqlSlotLockRepository:

@@ -29,7 +29,7 @@ from sqlalchemy import (
     update,
 )
 
-from weekplan.adapters._rows import ChangesCodec
+from weekplan.adapters._row_mapping import ChangeSetRows
 from weekplan.adapters.sqlalchemy._workflow_schema import change_sets, drafts, slot_locks
 
 __all__ = [
@@ -40,7 +40,8 @@ __all__ = [
     "WorkflowStatements",
 ]
 
-CHANGE_SET_COLUMNS: Final = tuple(change_sets.c)
+#: The columns of the change set's row mapper, in its order.
+CHANGE_SET_COLUMNS: Final = tuple(change_sets.c[name] for name in ChangeSetRows.columns)
 LOCK_COLUMNS: Final = tuple(slot_locks.c)
 DRAFT_COLUMNS: Final = tuple(drafts.c)
 
@@ -55,9 +56,6 @@ class WorkflowStatements:
         self._row_values = dialect_name in ("sqlite", "postgresql")
         self._lock = threading.Lock()
         self._change_lists: dict[ChangeListShape, Select[Any]] = {}
-        # Lives as long as the store, as the statements do: a bounded cache of
-        # the change sets' JSON texts, shared by the store's units of work.
-        self.changes_codec: Final = ChangesCodec()
 
         self.insert_change_set: Final[Insert] = insert(change_sets)
 

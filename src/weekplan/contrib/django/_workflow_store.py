@@ -1,20 +1,22 @@
 """The workflow repositories of the Django store: change log, slot locks, drafts.
 
 They run in the unit of work's ``transaction.atomic()`` block, like the other
-repositories of :mod:`.store`, and translate every database error.
+repositories of :mod:`.store`, map rows through the mappers of
+:mod:`weekplan.adapters._row_mapping` shared with the SQLAlchemy store, and
+translate every database error.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import Error, IntegrityError
 from django.db.models import Q, QuerySet
 
-from weekplan.adapters._row_mapping import DraftRows, SlotLockRows
-from weekplan.adapters._rows import ChangesCodec, encode_slot_changes, same_tenant
+from weekplan.adapters._row_mapping import ChangeSetRows, DraftRows, SlotLockRows
+from weekplan.contrib.django._columns import ModelColumns
 from weekplan.contrib.django._workflow_models import ChangeSetRow, DraftRow, SlotLockRow
 from weekplan.domain._drafts import WeekDraft
 from weekplan.domain._entries import SlotKey
@@ -33,50 +35,31 @@ if TYPE_CHECKING:
 
 __all__ = ["DjangoChangeLogRepository", "DjangoDraftRepository", "DjangoSlotLockRepository"]
 
+# The change set's id is the ``id`` column of the field ``set_id``.
+_CHANGE_SETS = ModelColumns(ChangeSetRow)
+#: The fields of the columns the change set's row mapper reads, in its order.
+_CHANGE_SET_FIELDS = _CHANGE_SETS.fields(ChangeSetRows.columns)
+
 
 def _failed(error: Error) -> WeekPlanError:
     return StorageError(f"the database failed: {type(error).__name__}")
 
 
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 class DjangoChangeLogRepository:
     """Change sets in ``weekplan_change_sets``: inserted and listed, never changed."""
 
-    def __init__(self, uow: DjangoUnitOfWork) -> None:
+    def __init__(self, uow: DjangoUnitOfWork, rows: ChangeSetRows) -> None:
         self._uow = uow
+        self._map = rows
 
     def append(self, tenant_id: str, sets: Sequence[ChangeSet]) -> None:
         """Insert the sets in one ``bulk_create``."""
-        # Weeks created together share one changes tuple: encoded once.
-        texts: dict[int, str] = {}
-        rows = []
-        for change_set in sets:
-            same_tenant(tenant_id, change_set.tenant_id)
-            text = texts.get(id(change_set.changes))
-            if text is None:
-                text = texts[id(change_set.changes)] = encode_slot_changes(change_set.changes)
-            rows.append(
-                ChangeSetRow(
-                    tenant_id=change_set.tenant_id,
-                    set_id=change_set.id,
-                    subject=change_set.subject.value,
-                    subject_id=change_set.subject_id,
-                    client_ref=change_set.client_ref,
-                    week_start_date=change_set.week_start_date,
-                    actor=change_set.actor,
-                    source=change_set.source.value,
-                    reason=change_set.reason,
-                    at=change_set.at,
-                    version_before=change_set.version_before,
-                    version_after=change_set.version_after,
-                    changes=text,
-                )
-            )
-        if not rows:
+        if not sets:
             return
+        rows = [
+            ChangeSetRow(**_CHANGE_SETS.kwargs(self._map.values(tenant_id, change_set)))
+            for change_set in sets
+        ]
         try:
             ChangeSetRow.objects.using(self._uow.alias()).bulk_create(rows)
         except Error as exc:
@@ -112,34 +95,12 @@ class DjangoChangeLogRepository:
         if before is not None:
             at, set_id = before[0], before[1]
             query = query.filter(Q(at__lt=at) | Q(at=at, set_id__lte=set_id))
-        ordered = query.order_by("-at", "-set_id")
+        ordered = query.order_by("-at", "-set_id").values_list(*_CHANGE_SET_FIELDS)
         try:
             rows = list(ordered[: limit + 1])
         except Error as exc:
             raise _failed(exc) from exc
-        codec = ChangesCodec()
-        return records_before([_change_set(row, codec) for row in rows], before, limit)
-
-
-def _change_set(row: ChangeSetRow, codec: ChangesCodec) -> ChangeSet:
-    try:
-        return ChangeSet(
-            id=row.set_id,
-            tenant_id=row.tenant_id,
-            subject=row.subject,
-            subject_id=row.subject_id,
-            client_ref=row.client_ref,
-            week_start_date=row.week_start_date,
-            actor=row.actor,
-            source=row.source,
-            reason=row.reason,
-            at=_utc(row.at),
-            version_before=row.version_before,
-            version_after=row.version_after,
-            changes=codec.decode(row.changes),
-        )
-    except ValueError as exc:
-        raise StorageError("a stored change set is not valid") from exc
+        return records_before([self._map.from_row(row) for row in rows], before, limit)
 
 
 class DjangoSlotLockRepository:

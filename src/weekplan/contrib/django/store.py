@@ -722,7 +722,7 @@ class DjangoUnitOfWork:
         self._meal_history = DjangoMealHistoryRepository(self, rows.history)
         self._rulesets = DjangoRulesetRepository(self, rows.rulesets, rows.assignments)
         self._runs = DjangoRunRepository(self, rows.runs)
-        self._changes = DjangoChangeLogRepository(self)
+        self._changes = DjangoChangeLogRepository(self, rows.change_sets)
         self._locks = DjangoSlotLockRepository(self, rows.locks)
         self._drafts = DjangoDraftRepository(self, rows.drafts)
         self._schedules = DjangoScheduleRepository(self, rows.schedules)
