@@ -21,7 +21,9 @@ import statistics
 import time
 from collections.abc import Callable
 
-from weekplan.domain._meal_types import MealType
+from harness import internal
+
+from weekplan import MealType
 from weekplan.generation import (
     CpSatGenerator,
     GeneratedEntry,
@@ -30,7 +32,12 @@ from weekplan.generation import (
     slot_fit,
 )
 from weekplan.guardrails import MatchEffect, evaluate, plan_targets
-from weekplan.testing._generation_problems import synthetic_request
+
+synthetic_request = internal(
+    "synthetic_request",
+    "weekplan.testing._generation_problems",
+    "weekplan.testing.generation_problems",
+)
 
 
 def random_by_meal_type(request: GenerationRequest) -> GeneratedWeek:

@@ -17,7 +17,9 @@ import statistics
 import time
 from collections.abc import Callable
 
-from weekplan.domain._days import DayKey
+from harness import internal
+
+from weekplan import DayKey
 from weekplan.guardrails import (
     DietLogicConstraint,
     DietLogicItem,
@@ -30,7 +32,12 @@ from weekplan.guardrails import (
     compile_ruleset,
     evaluate,
 )
-from weekplan.testing._guardrails_reference import reference_evaluate
+
+reference_evaluate = internal(
+    "reference_evaluate",
+    "weekplan.testing._guardrails_reference",
+    "weekplan.testing.guardrails_reference",
+)
 
 SIZES = (100, 1_000, 10_000)
 DISHES = 42

@@ -51,15 +51,23 @@ from typing import Any
 
 import psycopg
 from bench_guardrails import ruleset_of, week
-from harness import ChildRunner, LocalRunner, Runner, Samples, interleave, ratios, serve, spread
+from harness import (
+    ChildRunner,
+    LocalRunner,
+    Runner,
+    Samples,
+    interleave,
+    internal,
+    ratios,
+    serve,
+    spread,
+)
 from harness import table as render_table
 from sqlalchemy import URL, create_engine, make_url, text
 
-from weekplan import PlanEntry, Planner, WorkerPlanner
+from weekplan import Dish, MealType, PlanEntry, Planner, WorkerPlanner
 from weekplan.adapters.memory import InMemoryStore
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
-from weekplan.domain._dishes import Dish
-from weekplan.domain._meal_types import MealType, slot_kind
 from weekplan.guardrails import (
     CompiledRuleset,
     GuardrailsRuleset,
@@ -70,6 +78,8 @@ from weekplan.guardrails import (
 from weekplan.ports import Store
 
 MONDAY = date(2026, 11, 23)
+slot_kind = internal("slot_kind", "weekplan.domain._meal_types", "weekplan.domain.meal_types")
+
 TENANT = "bench-tenant"
 ENTRIES = 42
 BULK_CLIENTS = 1000

@@ -18,6 +18,7 @@ one process at a time.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import statistics
@@ -165,3 +166,16 @@ def table(header: Sequence[str], rows: Iterator[Sequence[str]] | list[Sequence[s
     ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
+
+
+def internal(name: str, *modules: str) -> Any:
+    """``name`` from the first of ``modules`` that imports: an internal module's
+    current path first, then the paths older trees had it under, so that
+    ``--compare`` runs these benchmarks on a tree from before a module moved.
+    """
+    for module in modules:
+        try:
+            return getattr(importlib.import_module(module), name)
+        except ImportError:
+            continue
+    raise ImportError(f"{name} is in none of {', '.join(modules)}")
