@@ -98,6 +98,20 @@ def slot_changes(before: Iterable[PlanEntry], after: Iterable[PlanEntry]) -> tup
     A slot that only moved within its day is not a change: the order of the
     slots of one day is presentation, not content.
     """
+    if before == () and type(after) is tuple:
+        return _added(after)
+    return _compared(before, after)
+
+
+@functools.lru_cache(maxsize=64)
+def _added(after: tuple[PlanEntry, ...]) -> tuple[SlotChange, ...]:
+    # A new plan's changes, remembered: every week cloned from one template logs
+    # the same changes, and one tuple lets a store encode their text once (the
+    # entries are frozen values, so an equal plan shares them safely).
+    return _compared((), after)
+
+
+def _compared(before: Iterable[PlanEntry], after: Iterable[PlanEntry]) -> tuple[SlotChange, ...]:
     old, new = slot_index(before), slot_index(after)
     keys: dict[SlotKey, None] = dict.fromkeys([*old, *new])
     changes = []
