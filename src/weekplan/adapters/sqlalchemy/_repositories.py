@@ -444,7 +444,13 @@ class SqlMealHistoryRepository:
         if not deltas:
             return
         rows = [self._rows.values(tenant_id, key, change) for key, change in deltas.items()]
-        _run_many(self._source.writer(), self._sql.add_to_history, rows)
+        connection = self._source.writer()
+        sql, order = self._sql.history_driver_form(connection.dialect)
+        params = rows if order is None else [tuple(row[name] for name in order) for row in rows]
+        try:
+            connection.exec_driver_sql(sql, params)
+        except SQLAlchemyError as exc:
+            raise translate(exc) from exc
 
     def counts(self, tenant_id: str) -> Mapping[HistoryKey, int]:
         """Every positive total of the tenant: one range of the primary key."""
