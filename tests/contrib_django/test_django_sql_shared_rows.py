@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from typing import cast
 
 import attrs
 import pytest
@@ -26,6 +27,7 @@ from weekplan.domain._days import DayKey
 from weekplan.domain._entries import PlanEntry
 from weekplan.domain.changes import ChangeSet, ChangeSource, ChangeSubject, ChangeType, SlotChange
 from weekplan.ports import Store
+from weekplan.workflow_ports import ChangeLogCapability
 
 from .everything import MONDAY, START, read_everything, write_everything
 from .schema_compare import sqlalchemy_url
@@ -97,9 +99,11 @@ def test_both_stores_write_a_change_set_as_the_same_text_and_read_each_others(
     tenants = {name: f"tenant-{uuid.uuid4().hex[:12]}" for name in stores}
     for name, store in stores.items():
         with store.unit_of_work() as uow:
-            uow.changes.append(tenants[name], [_change_set(tenants[name])])  # type: ignore[attr-defined]
+            change_log = cast(ChangeLogCapability, uow).changes
+            change_log.append(tenants[name], [_change_set(tenants[name])])
             uow.commit()
-    engine = stores["sqlalchemy"].engine  # type: ignore[attr-defined]
+    engine = cast(SqlAlchemyStore, stores["sqlalchemy"]).engine
+    assert engine is not None
     with engine.connect() as connection:
         texts = {
             name: connection.execute(

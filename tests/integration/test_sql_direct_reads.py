@@ -89,7 +89,9 @@ def test_a_missing_week_is_not_found_on_both_paths(store: SqlAlchemyStore) -> No
 def _autocommit(store: SqlAlchemyStore) -> bool:
     assert store.engine is not None
     with store.engine.connect() as connection:
-        return bool(connection.connection.driver_connection.autocommit)  # type: ignore[union-attr]
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        return bool(driver.autocommit)
 
 
 def test_a_failed_direct_read_is_a_storage_error_and_leaves_the_pool_clean(

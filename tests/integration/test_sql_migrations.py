@@ -292,7 +292,9 @@ def test_upgrading_to_change_sets_keeps_every_record_its_id_and_old_cursors(
     before = _rows_of(empty_database, "weekplan_changes")
     # A cursor handed out before the upgrade: after the newest record, as (at, id).
     newest = max((r for r in rows if r["subject"] == "week"), key=lambda r: (r["at"], r["id"]))
-    old_cursor = encode_cursor("changes", (newest["at"].isoformat(), str(newest["id"])))  # type: ignore[attr-defined]
+    newest_at = newest["at"]
+    assert isinstance(newest_at, datetime)
+    old_cursor = encode_cursor("changes", (newest_at.isoformat(), str(newest["id"])))
     upgrade(empty_database)
     assert "weekplan_changes" not in inspect(empty_database).get_table_names()
     worker = Planner(SqlAlchemyStore(empty_database)).worker("tenant-m")

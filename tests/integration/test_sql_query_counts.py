@@ -372,7 +372,9 @@ def _driver_autocommit_after_reads(store: SqlAlchemyStore, *, fail: bool) -> boo
             worker.get_template("template-1")
         worker.list_templates()
     with store.engine.connect() as connection:
-        return bool(connection.connection.driver_connection.autocommit)  # type: ignore[union-attr]
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        return bool(driver.autocommit)
 
 
 def test_a_postgresql_read_leaves_the_pool_as_it_found_it(postgresql_url: URL) -> None:
@@ -381,15 +383,16 @@ def test_a_postgresql_read_leaves_the_pool_as_it_found_it(postgresql_url: URL) -
     # host's engine in autocommit stays so.
     ours = SqlAlchemyStore(postgresql_url, pool_size=1, max_overflow=0)
     ours.create_all()
+    assert ours.engine is not None
     try:
         assert _driver_autocommit_after_reads(ours, fail=False) is False
-        with ours.engine.connect() as connection:  # type: ignore[union-attr]
+        with ours.engine.connect() as connection:
             connection.execute(text("ALTER TABLE weekplan_templates RENAME TO t_away"))
             connection.commit()
         try:
             assert _driver_autocommit_after_reads(ours, fail=True) is False
         finally:
-            with ours.engine.connect() as connection:  # type: ignore[union-attr]
+            with ours.engine.connect() as connection:
                 connection.execute(text("ALTER TABLE t_away RENAME TO weekplan_templates"))
                 connection.commit()
     finally:
@@ -488,7 +491,8 @@ def test_a_client_held_with_its_begin_is_stored_exactly_as_named(postgresql_url:
             worker.create_instance(template.id, ref, MONDAY)
             worker.set_slot(ref, MONDAY, "mon", "lunch", notes=ref)
             assert worker.get_instance(ref, MONDAY).days[0].notes == ref
-        with store.engine.connect() as connection:  # type: ignore[union-attr]
+        assert store.engine is not None
+        with store.engine.connect() as connection:
             held = connection.execute(
                 select(client_locks.c.tenant_id, client_locks.c.client_ref).where(
                     client_locks.c.tenant_id == "tenant-%s'quoted"

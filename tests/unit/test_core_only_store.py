@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from tests.unit.core_store import DictStore
@@ -267,7 +267,7 @@ class _DietStore:
         with_rulesets = type(
             "_WithRulesets", (_Forwarding,), {"rulesets": property(lambda s: wrap(uow.rulesets))}
         )
-        return with_rulesets(uow)  # type: ignore[no-any-return]
+        return cast(_Forwarding, with_rulesets(uow))
 
 
 def _week_on_a_diet(store: InMemoryStore) -> None:
@@ -356,7 +356,7 @@ class _CountingStore:
         self.made += 1
         store = self
 
-        class Counted(type(self._inner.unit_of_work())):  # type: ignore[misc]
+        class Counted(type(self._inner.unit_of_work())):  # type: ignore[misc]  # subclasses whatever unit of work the wrapped store makes
             def __enter__(self) -> Any:
                 store.entered += 1
                 return super().__enter__()

@@ -138,16 +138,17 @@ class DishPortConformance(_PortBase):
         def key(dish: Dish) -> tuple[str, str]:
             return (search_key(dish.name), dish.id)
 
+        def page_after(search: str | None, after: tuple[str, str] | None) -> list[Dish]:
+            return self._peek(
+                store,
+                lambda uow: list(uow.dishes.list(tenant, search=search, after=after, limit=2)),
+            )
+
         def listed(search: str | None) -> list[Dish]:
             rows: list[Dish] = []
             after: tuple[str, str] | None = None
             while True:
-                page = self._peek(
-                    store,
-                    lambda uow, after=after: list(  # type: ignore[misc]
-                        uow.dishes.list(tenant, search=search, after=after, limit=2)
-                    ),
-                )
+                page = page_after(search, after)
                 rows.extend(page)
                 if len(page) < 2:
                     return rows
@@ -207,15 +208,16 @@ class RulesetPortConformance(_PortBase):
         def key(ruleset: GuardrailsRuleset) -> tuple[str, int, str]:
             return (ruleset.diet_id, ruleset.version, ruleset.content_hash)
 
+        def page_after(after: tuple[str, int, str] | None) -> list[GuardrailsRuleset]:
+            return self._peek(
+                store,
+                lambda uow: list(uow.rulesets.list(tenant, diet_id=None, after=after, limit=4)),
+            )
+
         rows: list[GuardrailsRuleset] = []
         after: tuple[str, int, str] | None = None
         while True:
-            page = self._peek(
-                store,
-                lambda uow, after=after: list(  # type: ignore[misc]
-                    uow.rulesets.list(tenant, diet_id=None, after=after, limit=4)
-                ),
-            )
+            page = page_after(after)
             rows.extend(page)
             if len(page) < 4:
                 break

@@ -74,7 +74,7 @@ def test_a_cleared_cache_compiles_again() -> None:
 @pytest.mark.parametrize("maxsize", [0, -1, True, 2.5, "16"])
 def test_a_cache_size_must_be_a_positive_integer(maxsize: object) -> None:
     with pytest.raises(InvalidInput):
-        RulesetCache(maxsize)  # type: ignore[arg-type]
+        RulesetCache(maxsize)  # type: ignore[arg-type]  # the wrong types are the input under test
 
 
 def test_threads_that_want_one_ruleset_at_once_compile_it_once_and_share_it() -> None:
@@ -123,7 +123,7 @@ def test_evaluating_through_a_cache_decides_as_evaluate_does() -> None:
     plan = [PlanTarget("mon", "ontbijt", ingredients=["melkwoord1", "brood"])]
     assert cache.evaluate(diet, plan) == evaluate(diet, plan)
     with pytest.raises(InvalidInput):
-        cache.evaluate("not a ruleset", plan)  # type: ignore[arg-type]
+        cache.evaluate("not a ruleset", plan)  # type: ignore[arg-type]  # a wrong type on purpose
 
 
 def test_nothing_is_kept_process_wide() -> None:

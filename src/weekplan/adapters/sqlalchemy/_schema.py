@@ -376,5 +376,6 @@ document_type: Final = _document
 MYSQL_TABLE_OPTIONS: Final = _MYSQL_TABLE
 
 # Registers the tables of the optional capabilities on ``metadata``: the workflow
-# tables (change log, slot locks, drafts) and the schedules table.
+# tables (change log, slot locks, drafts) and the schedules table. Imported for
+# that effect (F401), and last (E402): those modules add to ``metadata`` above.
 from weekplan.adapters.sqlalchemy import _schedule_schema, _workflow_schema  # noqa: E402, F401

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from weekplan.adapters._row_mapping import ChangeSetRows, DraftRows, SlotLockRows
 from weekplan.adapters.sqlalchemy._errors import translate, translate_lost_insert
 from weekplan.adapters.sqlalchemy._repositories import ConnectionSource
-from weekplan.adapters.sqlalchemy._workflow_statements import WorkflowStatements
+from weekplan.adapters.sqlalchemy._workflow_statements import ChangeListShape, WorkflowStatements
 from weekplan.domain._drafts import WeekDraft
 from weekplan.domain._entries import SlotKey
 from weekplan.domain._locks import SlotLock
@@ -87,8 +87,16 @@ class SqlChangeLogRepository:
         params.update({k: v for k, v in optional.items() if v is not None})
         if before is not None:
             params["before_at"], params["before_id"] = before[0], before[1]
-        shape = (*(v is not None for v in optional.values()), before is not None)
-        statement = self._sql.list_changes(shape)  # type: ignore[arg-type]
+        shape: ChangeListShape = (
+            subject is not None,
+            subject_id is not None,
+            client_ref is not None,
+            week_start_date is not None,
+            since is not None,
+            until is not None,
+            before is not None,
+        )
+        statement = self._sql.list_changes(shape)
         result = _run(self._source, statement, params, write=False)
         sets = [self._rows.from_row(row) for row in result]
         return records_before(sets, before, limit)

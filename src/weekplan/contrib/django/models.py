@@ -44,6 +44,11 @@ from weekplan.contrib.django._fields import (
     MessageField,
     UtcDateTimeField,
 )
+
+# The workflow tables (change log, slot locks, drafts) and the schedules table
+# are models of their own modules; imported here, Django finds them in the app.
+from weekplan.contrib.django._schedule_models import ScheduleRecord
+from weekplan.contrib.django._workflow_models import ChangeSetRow, DraftRow, SlotLockRow
 from weekplan.domain._limits import (
     CLIENT_REF_MAX,
     CONTENT_HASH_MAX,
@@ -61,14 +66,18 @@ from weekplan.domain._suggestions import NO_SIGNAL
 from weekplan.guardrails._model import RULE_ID_MAX
 
 __all__ = [
+    "ChangeSetRow",
     "ClientLockRecord",
     "ClientRulesetRecord",
     "DishRecord",
+    "DraftRow",
     "GenerationLockRecord",
     "GenerationRunRecord",
     "InstanceRecord",
     "MealHistoryRecord",
     "RulesetRecord",
+    "ScheduleRecord",
+    "SlotLockRow",
     "TemplateRecord",
 ]
 
@@ -298,18 +307,3 @@ class GenerationLockRecord(models.Model):
 
     def __str__(self) -> str:
         return self.tenant_id
-
-
-# The workflow tables (change log, slot locks, drafts), in a module of their own.
-from weekplan.contrib.django._workflow_models import (  # noqa: E402
-    ChangeSetRow,
-    DraftRow,
-    SlotLockRow,
-)
-
-__all__ += ["ChangeSetRow", "DraftRow", "SlotLockRow"]
-
-# The schedules table, in a module of its own.
-from weekplan.contrib.django._schedule_models import ScheduleRecord  # noqa: E402
-
-__all__ += ["ScheduleRecord"]
