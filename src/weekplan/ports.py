@@ -48,6 +48,7 @@ from weekplan.domain._suggestions import MealSignals
 from weekplan.guardrails._model import GuardrailsRuleset
 
 __all__ = [
+    "BulkClientLocks",
     "BulkInstances",
     "BulkRulesetAssignments",
     "CoreStore",
@@ -610,6 +611,26 @@ class BulkInstances(Protocol):
         was taken, also when a concurrent transaction took it a moment ago. The
         others are stored, and the unit of work goes on as usual. The use cases
         pass instances of one tenant with distinct keys.
+        """
+        ...
+
+
+class BulkClientLocks(Protocol):
+    """An optional capability of a ruleset repository: many clients held at once.
+
+    For a call that writes many clients' weeks in one unit of work
+    (``create_instances``): holding each client is what
+    :meth:`RulesetRepository.lock_client` does for one, sent together where
+    the database allows it (one batch of statements rather than one round trip
+    per client).
+    """
+
+    def lock_clients(self, tenant_id: str, client_refs: Sequence[str]) -> None:
+        """Hold every client of ``client_refs``, in the order given, until the unit of work ends.
+
+        The same as calling :meth:`RulesetRepository.lock_client` for each in
+        turn; callers pass the clients sorted, so two such calls never wait for
+        each other in a circle.
         """
         ...
 

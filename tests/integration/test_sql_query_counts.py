@@ -9,6 +9,7 @@ do not.
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -499,5 +500,32 @@ def test_a_client_held_with_its_begin_is_stored_exactly_as_named(postgresql_url:
                 )
             ).all()
         assert sorted(ref for _, ref in held) == sorted(refs)
+    finally:
+        store.close()
+
+
+def test_a_postgresql_bulk_creation_holds_every_client_in_one_round_trip(
+    postgresql_url: URL,
+) -> None:
+    # Each client is held as one create_instance holds it; the holds go as one
+    # pipeline, so the call's round trips do not grow with the number of clients.
+    store = SqlAlchemyStore(postgresql_url, pool_size=1, max_overflow=0)
+    store.create_all()
+    try:
+        worker = Planner(store).worker("tenant-bulk-holds")
+        template = worker.create_template("Week", [PlanEntry("mon", "lunch", notes="soup")])
+        trips = []
+        for size in (2, 40):
+            clients = [f"client-{size}-{n:02}" for n in range(size)]
+            counted, _ = _round_trips(
+                store,
+                functools.partial(worker.create_instances, template.id, clients, MONDAY),
+                log_statements=False,
+            )
+            trips.append(counted)
+            assert [w.client_ref for w in worker.list_instances(limit=100).items].count(
+                clients[-1]
+            ) == 1
+        assert trips[0] == trips[1], trips
     finally:
         store.close()

@@ -2,7 +2,8 @@
 
 Each step uses the batched method of :mod:`weekplan.ports` when the store's
 repository has it (:class:`~weekplan.ports.BulkInstances`,
-:class:`~weekplan.ports.BulkRulesetAssignments`) and falls back on the
+:class:`~weekplan.ports.BulkRulesetAssignments`,
+:class:`~weekplan.ports.BulkClientLocks`) and falls back on the
 one-client methods every store has.
 """
 
@@ -20,9 +21,32 @@ from weekplan.guardrails import plan_targets
 from weekplan.guardrails._cache import RulesetCache
 from weekplan.guardrails._progress import worsened
 from weekplan.guardrails._targets import PlanTarget
-from weekplan.ports import BulkInstances, BulkRulesetAssignments, DishCatalog, UnitOfWork
+from weekplan.planner._capabilities import require_client_lock
+from weekplan.ports import (
+    BulkClientLocks,
+    BulkInstances,
+    BulkRulesetAssignments,
+    DishCatalog,
+    UnitOfWork,
+)
 
-__all__ = ["add_new_instances", "checks_per_ruleset", "rulesets_of_clients"]
+__all__ = ["add_new_instances", "checks_per_ruleset", "lock_clients", "rulesets_of_clients"]
+
+
+def lock_clients(uow: UnitOfWork, tenant_id: str, client_refs: Collection[str]) -> None:
+    """Hold every client, as one ``create_instance`` holds its client, in sorted order.
+
+    One order for every call, so that two bulk calls never wait for each other
+    in a circle.
+    """
+    ordered = sorted(client_refs)
+    repository = uow.rulesets
+    if hasattr(repository, "lock_clients"):
+        cast(BulkClientLocks, repository).lock_clients(tenant_id, ordered)
+        return
+    lock = require_client_lock(repository)
+    for client_ref in ordered:
+        lock(tenant_id, client_ref)
 
 
 def rulesets_of_clients(

@@ -41,9 +41,9 @@ from weekplan.errors import (
 from weekplan.planner._bulk_instances import (
     add_new_instances,
     checks_per_ruleset,
+    lock_clients,
     rulesets_of_clients,
 )
-from weekplan.planner._capabilities import require_client_lock
 from weekplan.planner._catalog import catalog_of
 from weekplan.planner._enforcement import enforce
 from weekplan.planner._history import plan_changed
@@ -113,10 +113,8 @@ class InstanceUseCases(UseCases):
             lambda: week_of(self._session, week_start_date),
         )
         with self._transaction() as uow:
-            # Each client held first, as one create_instance holds its client; in
-            # one order, so that two bulk calls never wait for each other in a circle.
-            for client in sorted(clients):
-                require_client_lock(uow.rulesets)(self.tenant_id, client)
+            # Each client held first, as one create_instance holds its client.
+            lock_clients(uow, self.tenant_id, clients)
             template = load_template(self._session, uow, template_id)
             if not clients:
                 return InstancesCreated(())

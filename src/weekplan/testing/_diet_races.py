@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, Final, Generic, Literal, TypeVar
 
 import pytest
 
+from weekplan.domain._entries import PlanEntry
 from weekplan.domain._plans import WeekPlanInstance
 from weekplan.errors import GuardrailsViolation
 from weekplan.planner._planner import Planner
@@ -232,3 +234,49 @@ class DietRaceConformance(ConformanceBase):
             assert write.error is None, write.error
             assert write.result is not None
             assert write.result.guardrails is None
+
+    def test_a_diet_change_waits_for_a_bulk_creation_of_the_client_s_week_in_flight(
+        self, store: Store, worker: WorkerPlanner, tenant: str
+    ) -> None:
+        strict, _lenient = diet_race_fixture(worker, CLIENT)
+        milk_week = worker.create_template("Milk week", [_milk_entry()])
+        clients = ["a-first", CLIENT, "z-last"]
+        created, diet, finished_during_the_creation = race_a_paused_call(
+            store,
+            tenant,
+            lambda paused: paused.create_instances(milk_week.id, clients, NEXT_MONDAY),
+            lambda: worker.assign_ruleset(CLIENT, strict),
+        )
+        assert created.error is None, created.error
+        assert diet.error is None, diet.error
+        assert not finished_during_the_creation, "the diet changed while its week was being made"
+        assert created.result is not None
+        assert [week.client_ref for week in created.result.created] == clients
+
+    def test_a_bulk_creation_waits_for_a_diet_change_in_flight(
+        self, store: Store, worker: WorkerPlanner, tenant: str
+    ) -> None:
+        strict, _lenient = diet_race_fixture(worker, CLIENT)
+        milk_week = worker.create_template("Milk week", [_milk_entry()])
+        clients = ["a-first", CLIENT, "z-last"]
+        diet, created, finished_during_the_change = race_a_paused_call(
+            store,
+            tenant,
+            lambda paused: paused.assign_ruleset(CLIENT, strict),
+            lambda: worker.create_instances(milk_week.id, clients, NEXT_MONDAY),
+        )
+        assert diet.error is None, diet.error
+        assert created.error is None, created.error
+        assert not finished_during_the_change, "a week was made while its diet was changing"
+        assert created.result is not None
+        # Checked against the diet the change put the client on; the others got their week.
+        assert isinstance(created.result.errors.get(CLIENT), GuardrailsViolation)
+        assert [week.client_ref for week in created.result.created] == ["a-first", "z-last"]
+
+
+#: The week after :data:`MONDAY`, which the fixture's client has no week for yet.
+NEXT_MONDAY: Final = MONDAY + timedelta(days=7)
+
+
+def _milk_entry() -> PlanEntry:
+    return PlanEntry(*SLOT, dish_template_id=MILK_DISH)

@@ -594,6 +594,28 @@ class SqlRulesetRepository:
         else:
             self._assignments.pop(key, None)
 
+    def lock_clients(self, tenant_id: str, client_refs: Sequence[str]) -> None:
+        """Lock every client's row, in the order given, as :meth:`lock_client` locks one.
+
+        On PostgreSQL the first goes with the transaction's ``BEGIN`` and the
+        others in one ``executemany``, which psycopg sends as one pipeline: one
+        round trip for any number of clients, each row locked in turn. On
+        MariaDB, whose lock is followed by a locking read per client, it is
+        :meth:`lock_client` for each.
+        """
+        if not self._sql.locks_clients or not client_refs:
+            return
+        if self._sql.reads_a_snapshot_after_locking:
+            for client_ref in client_refs:
+                self.lock_client(tenant_id, client_ref)
+            return
+        rows = [{"tenant_id": tenant_id, "client_ref": client_ref} for client_ref in client_refs]
+        self._source.begin_with(self._sql.lock_client, rows[0])
+        if len(rows) > 1:
+            _write(self._source, self._sql.lock_client, rows[1:])
+        for client_ref in client_refs:
+            self._assignments.pop((tenant_id, client_ref), None)
+
     def assign(self, tenant_id: str, client_ref: str, content_hash: str | None) -> None:
         """Put ``client_ref`` on the ruleset with ``content_hash``; ``None`` takes it off."""
         params = {"tenant_id": tenant_id, "client_ref": client_ref}
