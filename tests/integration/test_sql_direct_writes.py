@@ -208,3 +208,35 @@ def test_a_connection_lost_before_a_direct_write_is_dropped_from_the_pool(
         assert worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="kept").version == 2
     finally:
         store.close()
+
+
+def test_a_bulk_creation_reads_back_which_weeks_were_stored_only_when_one_was_taken(
+    tmp_path: Any,
+) -> None:
+    # The driver counts the rows its executemany inserted: all of them, and no
+    # week needs looking for; fewer, and the stored ones are read back.
+    sent: list[str] = []
+    store = SqlAlchemyStore(f"sqlite:///{tmp_path / 'bulk.db'}")
+    assert store.engine is not None
+
+    @event.listens_for(store.engine, "connect")
+    def trace(dbapi_connection: Any, _record: object) -> None:
+        dbapi_connection.set_trace_callback(sent.append)
+
+    def read_back() -> list[str]:
+        return [s for s in sent if s.startswith("SELECT weekplan_instances.client_ref")]
+
+    try:
+        store.create_all()
+        worker = Planner(store).worker("tenant-bulk-read-back")
+        template = worker.create_template("Week", [PlanEntry("mon", "lunch")])
+        sent.clear()
+        first = worker.create_instances(template.id, ["client-1", "client-2"], MONDAY)
+        assert (len(first.created), read_back()) == (2, [])
+        sent.clear()
+        second = worker.create_instances(template.id, ["client-2", "client-3"], MONDAY)
+        assert [week.client_ref for week in second.created] == ["client-3"]
+        assert isinstance(second.errors["client-2"], InstanceExists)
+        assert len(read_back()) == 1
+    finally:
+        store.close()

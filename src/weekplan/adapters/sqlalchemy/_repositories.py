@@ -22,7 +22,7 @@ from weekplan.adapters._row_mapping import (
     SlotLockRows,
     TemplateRows,
 )
-from weekplan.adapters.sqlalchemy._direct_statements import StatementResult
+from weekplan.adapters.sqlalchemy._direct_statements import DirectResult, StatementResult
 from weekplan.adapters.sqlalchemy._errors import (
     translate,
     translate_instance_insert,
@@ -267,12 +267,16 @@ class SqlInstanceRepository:
         The insert skips a taken key in the database (so a week a concurrent
         transaction created a moment ago is refused, not overwritten, and the
         transaction goes on); a second statement then reads which of the new ids
-        were stored.
+        were stored, unless the driver counted every row inserted (the
+        statements run on the driver, whose ``executemany`` sums the rows each
+        run inserted; SQLAlchemy's count of an ``executemany`` is not relied on).
         """
         if not instances:
             return ()
         rows = [self._rows.values(tenant_id, instance) for instance in instances]
-        _write(self._source, self._sql.insert_instances_unless_taken, rows)
+        inserted = _write(self._source, self._sql.insert_instances_unless_taken, rows)
+        if isinstance(inserted, DirectResult) and inserted.rowcount == len(rows):
+            return ()
         stored = _read(
             self._source,
             self._sql.stored_instance_clients,

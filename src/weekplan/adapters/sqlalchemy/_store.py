@@ -396,8 +396,7 @@ class SqlAlchemyUnitOfWork:
                     connection.begin()
                 if isinstance(params, Mapping):
                     return found.run(connection, params)
-                found.run_many(connection, params)
-                return DirectResult((), len(params))
+                return DirectResult((), found.run_many(connection, params))
         return connection.execute(statement, params)
 
     def begin_with(self, statement: Insert, params: Mapping[str, Any]) -> None:
