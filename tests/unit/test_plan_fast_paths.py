@@ -68,3 +68,13 @@ def test_with_entry_replacing_a_slot_moves_it_last_in_its_day(
     entry = PlanEntry(old.day_key, old.slot_key, notes="edited")
     others = [e for e in days if e.key != entry.key]
     assert with_entry(days, entry) == parse_entries([*others, entry])
+
+
+def test_with_entry_refuses_a_new_slot_in_a_full_plan() -> None:
+    days = parse_entries([PlanEntry(DAY_ORDER[n % 7], f"slot {n}") for n in range(MAX_ENTRIES)])
+    with pytest.raises(InvalidInput, match=f"at most {MAX_ENTRIES}"):
+        with_entry(days, PlanEntry("sun", "one more"))
+    # A slot it already has can still change.
+    assert len(with_entry(days, PlanEntry(days[0].day_key, days[0].slot_key, notes="x"))) == len(
+        days
+    )

@@ -196,7 +196,12 @@ def with_entry(days: tuple[PlanEntry, ...], entry: PlanEntry) -> tuple[PlanEntry
     position = entry.day_key.position
     kept = [e for e in days if e.key != entry.key]
     at = next((i for i, e in enumerate(kept) if e.day_key.position > position), len(kept))
-    return parse_entries((*kept[:at], entry, *kept[at:]))
+    edited = (*kept[:at], entry, *kept[at:])
+    if len(edited) > MAX_ENTRIES:
+        return parse_entries(edited)  # refused, with the message parse_entries gives
+    # A plan by construction: ``days`` had each slot once in day order, ``entry``
+    # takes the place of its slot's old entry (if any), last among its day's.
+    return edited
 
 
 def slot_index(entries: Iterable[PlanEntry]) -> dict[SlotKey, PlanEntry]:
