@@ -9,10 +9,12 @@ change log, send the same statements, and fail the same way.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import URL, Connection, event, text
+from sqlalchemy import URL, Connection, bindparam, delete, event, text
+from sqlalchemy.exc import StatementError
 
 from weekplan import (
     InstanceExists,
@@ -23,6 +25,9 @@ from weekplan import (
     WorkerPlanner,
 )
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
+from weekplan.adapters.sqlalchemy._direct_statements import DirectStatement
+from weekplan.adapters.sqlalchemy._errors import translate
+from weekplan.adapters.sqlalchemy._schema import instances
 
 MONDAY = "2026-11-23"
 DIRECT_BACKENDS = ("sqlite-file", "sqlite-memory", "postgresql")
@@ -238,5 +243,33 @@ def test_a_bulk_creation_reads_back_which_weeks_were_stored_only_when_one_was_ta
         assert [week.client_ref for week in second.created] == ["client-3"]
         assert isinstance(second.errors["client-2"], InstanceExists)
         assert len(read_back()) == 1
+    finally:
+        store.close()
+
+
+def test_a_value_its_processor_refuses_is_a_statement_error_then_a_storage_error(
+    tmp_path: Any,
+) -> None:
+    # As SQLAlchemy wraps a refused value (SQLite's Date takes date objects only).
+    store = SqlAlchemyStore(f"sqlite:///{tmp_path / 'refused.db'}")
+    store.create_all()
+    try:
+        assert store.engine is not None
+        statement = delete(instances).where(
+            instances.c.tenant_id == bindparam("tenant_id"),
+            instances.c.week_start_date == bindparam("week_start_date"),
+        )
+        direct = DirectStatement(statement, store.engine.dialect, None)
+        with store.engine.connect() as connection:
+            params = {"tenant_id": "t", "week_start_date": "not a date"}
+            with pytest.raises(StatementError) as raised:
+                direct.run(connection, params)
+            assert isinstance(translate(raised.value), StorageError)
+            with pytest.raises(StatementError):
+                direct.run_many(connection, [params])
+            assert (
+                direct.run(connection, {**params, "week_start_date": date(2026, 11, 23)}).rowcount
+                == 0
+            )
     finally:
         store.close()

@@ -206,7 +206,7 @@ class DirectStatement:
 
     def run(self, connection: Connection, params: Mapping[str, Any]) -> DirectResult:
         """Run with one set of parameters: the rows it returns, and the rows it touched."""
-        values = self._values(params)
+        values = self._processed(params, lambda: self._values(params))
         driver: Any = connection.connection.driver_connection
         cursor = driver.cursor()
         try:
@@ -238,7 +238,7 @@ class DirectStatement:
         share their dates and times): each distinct value is processed once.
         """
         seen: dict[tuple[str, Any], Any] = {}
-        values = [self._values(row, seen) for row in rows]
+        values = self._processed(rows, lambda: [self._values(row, seen) for row in rows])
         driver: Any = connection.connection.driver_connection
         cursor = driver.cursor()
         try:
@@ -249,6 +249,15 @@ class DirectStatement:
         finally:
             cursor.close()
         return touched
+
+    def _processed(self, params: Any, process: Callable[[], Any]) -> Any:
+        """``process()``, a value its processor refuses wrapped as SQLAlchemy wraps it."""
+        try:
+            return process()
+        except Exception as error:  # a processor's own refusal, whatever its type
+            raise StatementError(
+                f"({type(error).__name__}) {error}", self.sql, params, error
+            ) from error
 
     def _wrapped(
         self, connection: Connection, cursor: Any, error: Exception, parameters: Any
