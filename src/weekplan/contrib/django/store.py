@@ -644,10 +644,18 @@ class DjangoRulesetRepository:
         UPDATE`` sees the latest committed row) and that answer is kept. SQLite
         runs one writing transaction at a time, so there it does nothing.
         """
-        alias = self._uow.alias()
-        connection = connections[alias]
+        self.lock_clients(tenant_id, [client_ref])
+
+    def lock_clients(self, tenant_id: str, client_refs: Sequence[str]) -> None:
+        """Lock every client's row, in the order given, as :meth:`lock_client` locks one.
+
+        The upserts go as one ``executemany`` (one pipeline with psycopg); on
+        MariaDB each client's assignment is then read again with a locking read,
+        in one query for them all.
+        """
+        connection = connections[self._uow.alias()]
         vendor = connection.vendor
-        if vendor == "sqlite":
+        if vendor == "sqlite" or not client_refs:
             return
         # Django refuses an upsert that sets a primary key column (the row's whole
         # key here), so the statement is written out; the table and columns are
@@ -666,16 +674,20 @@ class DjangoRulesetRepository:
             )
         try:
             with connection.cursor() as cursor:
-                cursor.execute(upsert, [tenant_id, client_ref])
+                if len(client_refs) == 1:
+                    cursor.execute(upsert, [tenant_id, client_refs[0]])
+                else:
+                    cursor.executemany(upsert, [[tenant_id, c] for c in client_refs])
             if vendor == "mysql":
                 latest = (
                     self._assignments(tenant_id)
-                    .filter(client_ref=client_ref)
+                    .filter(client_ref__in=list(client_refs))
                     .select_for_update()
-                    .values_list("content_hash", flat=True)
+                    .values_list("client_ref", "content_hash")
                 )
-                rows = list(latest[:1])
-                self._locked_assignments[(tenant_id, client_ref)] = rows[0] if rows else None
+                found = dict(latest)
+                for client_ref in client_refs:
+                    self._locked_assignments[(tenant_id, client_ref)] = found.get(client_ref)
         except Error as exc:
             raise _translate(exc) from exc
 
