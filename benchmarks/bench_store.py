@@ -178,6 +178,15 @@ class Matched:
     def __init__(self, raw: Raw) -> None:
         self.raw = raw
         self.change_sets = "weekplan_change_sets" in metadata.tables
+        statements = internal(
+            "Statements",
+            "weekplan.adapters.sqlalchemy._statements",
+            "weekplan.adapters.sqlalchemy.statements",
+        )
+        # A tree whose PostgreSQL store adds a history delta as arrays, in one statement.
+        self.history_arrays = not raw.sqlite and bool(
+            getattr(statements("postgresql"), "history_as_arrays", False)
+        )
 
     def _log(  # noqa: PLR0917  # the change set's columns that vary
         self,
@@ -281,12 +290,7 @@ class Matched:
             if entry["dish_template_id"] is not None:
                 key = (slot_kind(entry["slot_key"]), entry["dish_template_id"])
                 totals[key] = totals.get(key, 0) + 1
-        raw.executemany(
-            "INSERT INTO weekplan_meal_history (tenant_id, slot_kind, dish_id, count)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id, slot_kind, dish_id)"
-            " DO UPDATE SET count = weekplan_meal_history.count + excluded.count",
-            [(TENANT, kind, dish, count) for (kind, dish), count in totals.items()],
-        )
+        self._add_to_history(totals)
         days = dumps(entries)
         now = datetime.now(UTC)
         instance_id = uuid.uuid4().hex
@@ -307,6 +311,30 @@ class Matched:
         ]
         self._log(instance_id, client, "create", now, (None, 1), added)
         raw.commit()
+
+    def _add_to_history(self, totals: dict[tuple[str, str], int]) -> None:
+        ordered = sorted(totals.items())
+        upsert = (
+            " ON CONFLICT (tenant_id, slot_kind, dish_id)"
+            " DO UPDATE SET count = weekplan_meal_history.count + excluded.count"
+        )
+        if self.history_arrays:
+            self.raw.execute(
+                "INSERT INTO weekplan_meal_history (tenant_id, slot_kind, dish_id, count)"
+                " SELECT ?, * FROM unnest(?::varchar[], ?::varchar[], ?::integer[])" + upsert,
+                (
+                    TENANT,
+                    [kind for (kind, _), _ in ordered],
+                    [dish for (_, dish), _ in ordered],
+                    [count for _, count in ordered],
+                ),
+            )
+            return
+        self.raw.executemany(
+            "INSERT INTO weekplan_meal_history (tenant_id, slot_kind, dish_id, count)"
+            " VALUES (?, ?, ?, ?)" + upsert,
+            [(TENANT, kind, dish, count) for (kind, dish), count in ordered],
+        )
 
     def set_slot(self, client: str, n: int) -> None:
         raw = self.raw

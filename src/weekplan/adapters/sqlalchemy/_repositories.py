@@ -458,7 +458,18 @@ class SqlMealHistoryRepository:
         """Add each delta to its total, in one statement; a total never goes below zero."""
         if not deltas:
             return
-        rows = [self._rows.values(tenant_id, key, change) for key, change in deltas.items()]
+        # In key order: two writers that add to the same totals lock them in one order.
+        ordered = sorted(deltas.items())
+        if self._sql.history_as_arrays:
+            params = {
+                "tenant_id": tenant_id,
+                "slot_kinds": [kind for (kind, _), _ in ordered],
+                "dish_ids": [dish for (_, dish), _ in ordered],
+                "counts": [change for _, change in ordered],
+            }
+            _write(self._source, self._sql.add_to_history, params)
+            return
+        rows = [self._rows.values(tenant_id, key, change) for key, change in ordered]
         _write(self._source, self._sql.add_to_history, rows)
 
     def counts(self, tenant_id: str) -> Mapping[HistoryKey, int]:

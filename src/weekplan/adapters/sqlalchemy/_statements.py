@@ -26,6 +26,7 @@ from sqlalchemy import (
     Insert,
     Integer,
     Select,
+    String,
     Table,
     Update,
     and_,
@@ -383,11 +384,39 @@ class Statements:
             return tuple_(first, second, third) > tuple_(a, b, c)
         return and_(first >= a, or_(first > a, and_(second >= b, or_(second > b, third > c))))
 
+    @property
+    def history_as_arrays(self) -> bool:
+        """Whether :attr:`add_to_history` takes a whole delta as arrays (PostgreSQL)."""
+        return self._dialect_name == "postgresql"
+
+    def _history_rows_of_arrays(self) -> Select[Any]:
+        """The rows of a delta from its columns as arrays, in the arrays' order.
+
+        Parameters: ``tenant_id``, and the arrays ``slot_kinds``, ``dish_ids``
+        and ``counts``, one element per row.
+        """
+        rows = (
+            func.unnest(
+                bindparam("slot_kinds", type_=postgresql.ARRAY(String)),
+                bindparam("dish_ids", type_=postgresql.ARRAY(String)),
+                bindparam("counts", type_=postgresql.ARRAY(Integer)),
+            )
+            .table_valued("slot_kind", "dish_id", "count")
+            .render_derived()
+        )
+        return select(
+            bindparam("tenant_id", type_=String), rows.c.slot_kind, rows.c.dish_id, rows.c["count"]
+        )
+
     def _add_to_totals(self) -> Insert:
         """Add ``count`` to a total, never below zero: one statement for any number of rows.
 
         Parameters per row: ``tenant_id``, ``slot_kind``, ``dish_id``, ``count``
-        (the change). A stored total at or below zero counts as zero, as in the
+        (the change), run with ``executemany``; on PostgreSQL, one run with the
+        rows as arrays (see :attr:`history_as_arrays`): one statement for the
+        server to plan and run, where 42 upserts of a new week cost it 42.
+
+        A stored total at or below zero counts as zero, as in the
         in-memory store, where such a total is gone: ``history_counts`` skips it
         and the next change starts from zero. So no row is ever deleted, and a
         delta costs this one statement. The change is read back from the row
@@ -410,7 +439,9 @@ class Statements:
             return mysql_statement.on_duplicate_key_update({"count": total})
         key = [h.tenant_id, h.slot_kind, h.dish_id]
         if self._dialect_name == "postgresql":
-            pg_statement = postgresql.insert(meal_history).values(values)
+            pg_statement = postgresql.insert(meal_history).from_select(
+                ["tenant_id", "slot_kind", "dish_id", "count"], self._history_rows_of_arrays()
+            )
             change = pg_statement.excluded["count"]
             total = func.greatest(func.greatest(h["count"], zero) + change, zero)
             return pg_statement.on_conflict_do_update(index_elements=key, set_={"count": total})
