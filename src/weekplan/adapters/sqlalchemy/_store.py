@@ -396,6 +396,9 @@ class SqlAlchemyUnitOfWork:
                     connection.begin()
                 if isinstance(params, Mapping):
                     return found.run(connection, params)
+                if len(params) == 1:
+                    # One row: a plain execute, without the batch machinery of executemany.
+                    return found.run(connection, params[0])
                 return DirectResult((), found.run_many(connection, params))
         return connection.execute(statement, params)
 
