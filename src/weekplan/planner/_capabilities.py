@@ -138,14 +138,15 @@ class StoreCapabilities:
     """The optional capabilities one store has."""
 
     present: frozenset[Capability] = frozenset(Capability)
+    #: Whether the store's units of work have every optional repository.
+    complete: bool = attrs.field(init=False)
+
+    @complete.default
+    def _complete(self) -> bool:
+        return self.present.issuperset(_UNIT_OF_WORK_MEMBERS)
 
     def __contains__(self, capability: object) -> bool:
         return capability in self.present
-
-    @property
-    def complete(self) -> bool:
-        """Whether the store's units of work have every optional repository."""
-        return self.present.issuperset(_UNIT_OF_WORK_MEMBERS)
 
 
 class FullUnitOfWork(UnitOfWork, WorkflowUnitOfWork, RunCapability, ScheduleCapability, Protocol):
