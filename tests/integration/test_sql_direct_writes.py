@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import URL, Connection, bindparam, delete, event, text
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import MultipleResultsFound, NoResultFound, StatementError
 
 from weekplan import (
     InstanceExists,
@@ -25,7 +25,7 @@ from weekplan import (
     WorkerPlanner,
 )
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
-from weekplan.adapters.sqlalchemy._direct_statements import DirectStatement
+from weekplan.adapters.sqlalchemy._direct_statements import DirectResult, DirectStatement
 from weekplan.adapters.sqlalchemy._errors import translate
 from weekplan.adapters.sqlalchemy._schema import instances
 
@@ -273,3 +273,20 @@ def test_a_value_its_processor_refuses_is_a_statement_error_then_a_storage_error
             )
     finally:
         store.close()
+
+
+def test_a_direct_result_answers_as_sqlalchemy_s_result_does() -> None:
+    rows = DirectResult([("a", 1), ("b", 2)])
+    assert (rows.first(), rows.scalar(), list(rows.scalars()), list(rows)) == (
+        ("a", 1),
+        "a",
+        ["a", "b"],
+        [("a", 1), ("b", 2)],
+    )
+    empty = DirectResult([])
+    assert (empty.first(), empty.scalar(), empty.all()) == (None, None, [])
+    with pytest.raises(NoResultFound):
+        empty.one()
+    with pytest.raises(MultipleResultsFound):
+        rows.one()
+    assert DirectResult([("only",)]).one() == ("only",)

@@ -29,7 +29,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any, Protocol, cast
 
 from sqlalchemy import Connection, Dialect, Executable
-from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound, StatementError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
@@ -108,9 +108,11 @@ class DirectResult:
         return self._rows[0][0] if self._rows else None
 
     def one(self) -> Any:
-        """The only row (a read that must find one row always does)."""
-        if len(self._rows) != 1:
-            raise RuntimeError(f"expected one row, got {len(self._rows)}")
+        """The only row; SQLAlchemy's own errors if there is none or more than one."""
+        if not self._rows:
+            raise NoResultFound("No row was found when one was required")
+        if len(self._rows) > 1:
+            raise MultipleResultsFound("Multiple rows were found when exactly one was required")
         return self._rows[0]
 
     def all(self) -> Sequence[Any]:
