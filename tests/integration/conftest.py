@@ -212,3 +212,21 @@ def statement_log() -> Iterator[Callable[[Engine], StatementLog]]:
     yield attach
     for engine, log in attached:
         event.remove(engine, "before_cursor_execute", log)
+
+
+def terminate_connection_of(store: SqlAlchemyStore) -> None:
+    """End, from the server's side, the PostgreSQL connection ``store``'s pool hands out next.
+
+    For a store of one pooled connection: its next call finds the connection lost.
+    """
+    assert store.engine is not None
+    with store.engine.connect() as connection:
+        pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    killer = SqlAlchemyStore(store.engine.url)
+    try:
+        assert killer.engine is not None
+        with killer.engine.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            connection.commit()
+    finally:
+        killer.close()

@@ -25,6 +25,8 @@ from weekplan import (
 )
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
 
+from .conftest import terminate_connection_of
+
 MONDAY = "2026-11-23"
 
 
@@ -125,17 +127,7 @@ def test_a_connection_lost_during_a_direct_read_is_dropped_from_the_pool(
     worker = Planner(store).worker("tenant-direct-lost")
     template = worker.create_template("Week", [PlanEntry("mon", "lunch")])
     worker.create_instance(template.id, "client-1", MONDAY)
-    assert store.engine is not None
-    with store.engine.connect() as connection:
-        pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
-    killer = SqlAlchemyStore(store.engine.url)
-    try:
-        assert killer.engine is not None
-        with killer.engine.connect() as connection:
-            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-            connection.commit()
-    finally:
-        killer.close()
+    terminate_connection_of(store)
     with pytest.raises(StorageError):
         worker.get_instance("client-1", MONDAY)
     # The pool replaced the lost connection: the next call works.

@@ -8,12 +8,14 @@ change log, send the same statements, and fail the same way.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import URL, Connection, bindparam, delete, event, text
+from sqlalchemy import URL, Connection, bindparam, delete, event
 from sqlalchemy.exc import MultipleResultsFound, NoResultFound, StatementError
 
 from weekplan import (
@@ -28,6 +30,8 @@ from weekplan.adapters.sqlalchemy import SqlAlchemyStore
 from weekplan.adapters.sqlalchemy._direct_statements import DirectResult, DirectStatement
 from weekplan.adapters.sqlalchemy._errors import translate
 from weekplan.adapters.sqlalchemy._schema import instances
+
+from .conftest import terminate_connection_of
 
 MONDAY = "2026-11-23"
 DIRECT_BACKENDS = ("sqlite-file", "sqlite-memory", "postgresql")
@@ -151,9 +155,15 @@ def test_a_week_taken_by_another_call_is_instance_exists_on_the_direct_path(
     assert worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="after").version == 2
 
 
-def test_sqlite_gets_the_same_statements_on_both_paths(tmp_path: Any) -> None:
+@contextlib.contextmanager
+def _traced_sqlite(path: Path) -> Iterator[tuple[SqlAlchemyStore, list[str]]]:
+    """A store on a new SQLite file, and the statements SQLite runs for it as they run.
+
+    SQLite's own trace sees every statement, whichever path sent it; a
+    ``connect`` listener does not send statements through SQLAlchemy.
+    """
     sent: list[str] = []
-    store = SqlAlchemyStore(f"sqlite:///{tmp_path / 'traced.db'}")
+    store = SqlAlchemyStore(f"sqlite:///{path}")
     assert store.engine is not None
 
     @event.listens_for(store.engine, "connect")
@@ -162,6 +172,13 @@ def test_sqlite_gets_the_same_statements_on_both_paths(tmp_path: Any) -> None:
 
     try:
         store.create_all()
+        yield store, sent
+    finally:
+        store.close()
+
+
+def test_sqlite_gets_the_same_statements_on_both_paths(tmp_path: Path) -> None:
+    with _traced_sqlite(tmp_path / "traced.db") as (store, sent):
         worker = Planner(store).worker("tenant-traced")
         template = worker.create_template("Week", [PlanEntry("mon", "lunch")])
         worker.create_instance(template.id, "client-1", MONDAY)
@@ -175,8 +192,6 @@ def test_sqlite_gets_the_same_statements_on_both_paths(tmp_path: Any) -> None:
         finally:
             remove()
         through = list(sent)
-    finally:
-        store.close()
 
     def shape(statements: list[str]) -> list[str]:
         # The SQL of each statement without its values (SQLite expands them in a trace).
@@ -196,17 +211,7 @@ def test_a_connection_lost_before_a_direct_write_is_dropped_from_the_pool(
         worker = Planner(store).worker("tenant-direct-write-lost")
         template = worker.create_template("Week", [PlanEntry("mon", "lunch")])
         worker.create_instance(template.id, "client-1", MONDAY)
-        assert store.engine is not None
-        with store.engine.connect() as connection:
-            pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
-        killer = SqlAlchemyStore(store.engine.url)
-        try:
-            assert killer.engine is not None
-            with killer.engine.connect() as connection:
-                connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-                connection.commit()
-        finally:
-            killer.close()
+        terminate_connection_of(store)
         with pytest.raises(StorageError):
             worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="lost")
         # The pool replaced the lost connection: the next call works.
@@ -216,23 +221,15 @@ def test_a_connection_lost_before_a_direct_write_is_dropped_from_the_pool(
 
 
 def test_a_bulk_creation_reads_back_which_weeks_were_stored_only_when_one_was_taken(
-    tmp_path: Any,
+    tmp_path: Path,
 ) -> None:
     # The driver counts the rows its executemany inserted: all of them, and no
     # week needs looking for; fewer, and the stored ones are read back.
-    sent: list[str] = []
-    store = SqlAlchemyStore(f"sqlite:///{tmp_path / 'bulk.db'}")
-    assert store.engine is not None
+    with _traced_sqlite(tmp_path / "bulk.db") as (store, sent):
 
-    @event.listens_for(store.engine, "connect")
-    def trace(dbapi_connection: Any, _record: object) -> None:
-        dbapi_connection.set_trace_callback(sent.append)
+        def read_back() -> list[str]:
+            return [s for s in sent if s.startswith("SELECT weekplan_instances.client_ref")]
 
-    def read_back() -> list[str]:
-        return [s for s in sent if s.startswith("SELECT weekplan_instances.client_ref")]
-
-    try:
-        store.create_all()
         worker = Planner(store).worker("tenant-bulk-read-back")
         template = worker.create_template("Week", [PlanEntry("mon", "lunch")])
         sent.clear()
@@ -243,8 +240,6 @@ def test_a_bulk_creation_reads_back_which_weeks_were_stored_only_when_one_was_ta
         assert [week.client_ref for week in second.created] == ["client-3"]
         assert isinstance(second.errors["client-2"], InstanceExists)
         assert len(read_back()) == 1
-    finally:
-        store.close()
 
 
 def test_a_value_its_processor_refuses_is_a_statement_error_then_a_storage_error(

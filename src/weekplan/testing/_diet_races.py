@@ -14,6 +14,7 @@ from typing import Any, Final, Generic, Literal, TypeVar
 
 import pytest
 
+from weekplan.domain._bulk_instances import InstancesCreated
 from weekplan.domain._entries import PlanEntry
 from weekplan.domain._plans import WeekPlanInstance
 from weekplan.errors import GuardrailsViolation
@@ -238,32 +239,25 @@ class DietRaceConformance(ConformanceBase):
     def test_a_diet_change_waits_for_a_bulk_creation_of_the_client_s_week_in_flight(
         self, store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
-        strict, _lenient = diet_race_fixture(worker, CLIENT)
-        milk_week = worker.create_template("Milk week", [_milk_entry()])
-        clients = ["a-first", CLIENT, "z-last"]
+        strict, create = _bulk_race_fixture(worker)
         created, diet, finished_during_the_creation = race_a_paused_call(
-            store,
-            tenant,
-            lambda paused: paused.create_instances(milk_week.id, clients, NEXT_MONDAY),
-            lambda: worker.assign_ruleset(CLIENT, strict),
+            store, tenant, create, lambda: worker.assign_ruleset(CLIENT, strict)
         )
         assert created.error is None, created.error
         assert diet.error is None, diet.error
         assert not finished_during_the_creation, "the diet changed while its week was being made"
         assert created.result is not None
-        assert [week.client_ref for week in created.result.created] == clients
+        assert [week.client_ref for week in created.result.created] == list(BULK_CLIENTS)
 
     def test_a_bulk_creation_waits_for_a_diet_change_in_flight(
         self, store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:
-        strict, _lenient = diet_race_fixture(worker, CLIENT)
-        milk_week = worker.create_template("Milk week", [_milk_entry()])
-        clients = ["a-first", CLIENT, "z-last"]
+        strict, create = _bulk_race_fixture(worker)
         diet, created, finished_during_the_change = race_a_paused_call(
             store,
             tenant,
             lambda paused: paused.assign_ruleset(CLIENT, strict),
-            lambda: worker.create_instances(milk_week.id, clients, NEXT_MONDAY),
+            lambda: create(worker),
         )
         assert diet.error is None, diet.error
         assert created.error is None, created.error
@@ -276,7 +270,18 @@ class DietRaceConformance(ConformanceBase):
 
 #: The week after :data:`MONDAY`, which the fixture's client has no week for yet.
 NEXT_MONDAY: Final = MONDAY + timedelta(days=7)
+#: The clients of a bulk creation, the racing client among them (sorted: held in this order).
+BULK_CLIENTS: Final = ("a-first", CLIENT, "z-last")
 
 
-def _milk_entry() -> PlanEntry:
-    return PlanEntry(*SLOT, dish_template_id=MILK_DISH)
+def _bulk_race_fixture(
+    worker: WorkerPlanner,
+) -> tuple[str, Callable[[WorkerPlanner], InstancesCreated]]:
+    """The no-milk ruleset's hash, and a call making next week's milk weeks of the clients."""
+    strict, _lenient = diet_race_fixture(worker, CLIENT)
+    milk_week = worker.create_template("Milk week", [PlanEntry(*SLOT, dish_template_id=MILK_DISH)])
+
+    def create(planner: WorkerPlanner) -> InstancesCreated:
+        return planner.create_instances(milk_week.id, BULK_CLIENTS, NEXT_MONDAY)
+
+    return strict, create
