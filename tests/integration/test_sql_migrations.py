@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -16,7 +17,6 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, Table, insert, inspect, text
 
 from weekplan import InstanceExists, PlanEntry, Planner
-from weekplan.adapters._rows import EntryCodec
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
 from weekplan.adapters.sqlalchemy._schema import instances, templates
 from weekplan.adapters.sqlalchemy.migrations import BRANCH, VERSION_TABLE, VERSIONS, upgrade
@@ -24,6 +24,23 @@ from weekplan.domain._paging import encode_cursor
 from weekplan.domain._plans import WeekPlanInstance
 from weekplan.domain.changes import ChangeType, encode_entry
 from weekplan.testing._base import all_pages
+
+
+def object_form(days: Iterable[PlanEntry]) -> str:
+    """A plan's JSON text as weekplan wrote it before revision ``weekplan_0013``."""
+    return json.dumps(
+        [
+            {
+                "day_key": e.day_key.value,
+                "slot_key": e.slot_key,
+                "dish_template_id": e.dish_template_id,
+                "notes": e.notes,
+            }
+            for e in days
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def _differences(engine: Engine) -> list[object]:
@@ -129,7 +146,8 @@ def test_upgrading_a_database_with_plans_counts_their_dishes_into_the_history(
     empty_database: Engine,
 ) -> None:
     upgrade(empty_database, "weekplan_0001")
-    days = EntryCodec().encode(
+    # As weekplan wrote plans then: an object per entry.
+    days = object_form(
         [
             PlanEntry("mon", "Lunch 1", "soup"),
             PlanEntry("tue", "lunch_2", "soup"),
