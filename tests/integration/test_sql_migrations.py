@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, Table, insert, inspect, text
 
+from tests.plan_forms import object_form
 from weekplan import InstanceExists, PlanEntry, Planner
 from weekplan.adapters._rows import encode_entries
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
@@ -25,23 +25,6 @@ from weekplan.domain._paging import encode_cursor
 from weekplan.domain._plans import WeekPlanInstance
 from weekplan.domain.changes import ChangeType, encode_entry
 from weekplan.testing._base import all_pages
-
-
-def object_form(days: Iterable[PlanEntry]) -> str:
-    """A plan's JSON text as weekplan wrote it before revision ``weekplan_0013``."""
-    return json.dumps(
-        [
-            {
-                "day_key": e.day_key.value,
-                "slot_key": e.slot_key,
-                "dish_template_id": e.dish_template_id,
-                "notes": e.notes,
-            }
-            for e in days
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
 
 
 def _differences(engine: Engine) -> list[object]:

@@ -3,32 +3,14 @@ and the plans it remembers, within a bound."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.plan_forms import object_form
 
 from weekplan import PlanEntry, StorageError
 from weekplan.adapters._rows import EntryCodec, decode_entries, encode_entries
 from weekplan.testing import strategies as wps
-
-
-def object_form(days: tuple[PlanEntry, ...]) -> str:
-    """A plan as weekplan stored it before the compact form: an object per entry."""
-    return json.dumps(
-        [
-            {
-                "day_key": e.day_key.value,
-                "slot_key": e.slot_key,
-                "dish_template_id": e.dish_template_id,
-                "notes": e.notes,
-            }
-            for e in days
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
 
 
 def test_a_plan_is_stored_as_an_array_of_entry_arrays() -> None:
