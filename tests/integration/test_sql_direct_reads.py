@@ -1,6 +1,6 @@
 """``get_instance`` on PostgreSQL runs on psycopg's cursor directly: same answers, same errors.
 
-The direct path (``weekplan.adapters.sqlalchemy._direct_reads``) is taken when
+The direct path (``weekplan.adapters.sqlalchemy._direct_statements``) is taken when
 nothing listens to the engine; with a listener the statement goes through
 SQLAlchemy as every other. Both must give the same week and the same errors.
 """

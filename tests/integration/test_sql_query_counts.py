@@ -410,7 +410,7 @@ def _round_trips(
     """The round trips ``call`` makes to PostgreSQL (libpq's ``Sync`` and ``Query`` messages).
 
     Logging the statements puts a listener on the engine, which sends every
-    statement through SQLAlchemy (see ``weekplan.adapters.sqlalchemy._direct_reads``).
+    statement through SQLAlchemy (see ``weekplan.adapters.sqlalchemy._direct_statements``).
     """
     assert store.engine is not None
     from psycopg.pq import Trace  # noqa: PLC0415  # only where PostgreSQL runs

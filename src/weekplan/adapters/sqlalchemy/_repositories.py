@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any, Final, Protocol
 
-from sqlalchemy import Connection, CursorResult, Executable, Insert, Select
+from sqlalchemy import Connection, Executable, Insert, Select
 from sqlalchemy.exc import SQLAlchemyError
 
 from weekplan.adapters._row_mapping import (
@@ -22,6 +22,7 @@ from weekplan.adapters._row_mapping import (
     SlotLockRows,
     TemplateRows,
 )
+from weekplan.adapters.sqlalchemy._direct_statements import StatementResult
 from weekplan.adapters.sqlalchemy._errors import (
     translate,
     translate_instance_insert,
@@ -70,22 +71,36 @@ class ConnectionSource(Protocol):
         ...
 
     def read_rows(self, statement: Select[Any], params: Mapping[str, Any]) -> Sequence[Any]:
-        """Every row of a read, on the fastest path the unit of work allows."""
+        """Every row of a read, on the fastest path the unit of work allows; errors translated."""
+        ...
+
+    def execute(
+        self,
+        statement: Executable,
+        params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+        *,
+        write: bool = False,
+    ) -> StatementResult:
+        """Run a statement (a list of parameters: once per row); errors left untranslated."""
         ...
 
 
-def _run(connection: Connection, statement: Executable, params: Mapping[str, Any]) -> Any:
+def _read(
+    source: ConnectionSource, statement: Executable, params: Mapping[str, Any]
+) -> StatementResult:
     try:
-        return connection.execute(statement, params)
+        return source.execute(statement, params)
     except SQLAlchemyError as exc:
         raise translate(exc) from exc
 
 
-def _run_many(
-    connection: Connection, statement: Executable, rows: Sequence[Mapping[str, Any]]
-) -> None:
+def _write(
+    source: ConnectionSource,
+    statement: Executable,
+    params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+) -> StatementResult:
     try:
-        connection.execute(statement, rows)
+        return source.execute(statement, params, write=True)
     except SQLAlchemyError as exc:
         raise translate(exc) from exc
 
@@ -121,27 +136,25 @@ class SqlTemplateRepository:
         if after is not None:
             params["after_key"], params["after_id"] = after
         statement = self._sql.list_templates(search=bool(search), after=after is not None)
-        result = _run(self._source.reader(), statement, params)
+        result = _read(self._source, statement, params)
         return [self._template(row) for row in result]
 
     def add(self, tenant_id: str, template: WeekPlanTemplate) -> None:
         """Insert a new template."""
-        _run(
-            self._source.writer(), self._sql.insert_template, self._rows.values(tenant_id, template)
-        )
+        _write(self._source, self._sql.insert_template, self._rows.values(tenant_id, template))
 
     def replace(self, tenant_id: str, template: WeekPlanTemplate, *, expected_version: int) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
         params = self._rows.values(tenant_id, template)
         params.update(b_tenant_id=tenant_id, b_id=template.id, b_expected_version=expected_version)
         del params["tenant_id"], params["id"]
-        result: CursorResult[Any] = _run(self._source.writer(), self._sql.replace_template, params)
+        result: StatementResult = _write(self._source, self._sql.replace_template, params)
         return result.rowcount == 1
 
     def remove(self, tenant_id: str, template_id: str) -> bool:
         """Delete the template; ``False`` if there was none."""
-        result: CursorResult[Any] = _run(
-            self._source.writer(),
+        result: StatementResult = _write(
+            self._source,
             self._sql.delete_template,
             {"tenant_id": tenant_id, "id": template_id},
         )
@@ -180,8 +193,8 @@ class SqlInstanceRepository:
         self, tenant_id: str, client_ref: str, week_start_date: date
     ) -> WeekPlanInstance | None:
         """The instance, or ``None``."""
-        result = _run(
-            self._source.reader(),
+        result = _read(
+            self._source,
             self._sql.get_instance,
             {"tenant_id": tenant_id, "client_ref": client_ref, "week_start_date": week_start_date},
         )
@@ -237,15 +250,14 @@ class SqlInstanceRepository:
             week_start_date=week_start_date is not None,
             after=after is not None,
         )
-        result = _run(self._source.reader(), statement, params)
+        result = _read(self._source, statement, params)
         return [self._instance(row) for row in result]
 
     def add(self, tenant_id: str, instance: WeekPlanInstance) -> None:
         """Insert a new instance, or raise ``InstanceExists`` if its key is taken."""
         values = self._rows.values(tenant_id, instance)
-        connection = self._source.writer()
         try:
-            connection.execute(self._sql.insert_instance, values)
+            self._source.execute(self._sql.insert_instance, values, write=True)
         except SQLAlchemyError as exc:
             raise translate_instance_insert(exc) from exc
 
@@ -260,10 +272,9 @@ class SqlInstanceRepository:
         if not instances:
             return ()
         rows = [self._rows.values(tenant_id, instance) for instance in instances]
-        writer = self._source.writer()
-        _run_many(writer, self._sql.insert_instances_unless_taken, rows)
-        stored = _run(
-            self._source.reader(),
+        _write(self._source, self._sql.insert_instances_unless_taken, rows)
+        stored = _read(
+            self._source,
             self._sql.stored_instance_clients,
             {
                 "tenant_id": tenant_id,
@@ -286,13 +297,13 @@ class SqlInstanceRepository:
         )
         for key in ("tenant_id", "id", "client_ref", "week_start_date"):
             del params[key]
-        result: CursorResult[Any] = _run(self._source.writer(), self._sql.replace_instance, params)
+        result: StatementResult = _write(self._source, self._sql.replace_instance, params)
         return result.rowcount == 1
 
     def remove(self, tenant_id: str, client_ref: str, week_start_date: date) -> bool:
         """Delete the instance; ``False`` if there was none."""
-        result: CursorResult[Any] = _run(
-            self._source.writer(),
+        result: StatementResult = _write(
+            self._source,
             self._sql.delete_instance,
             {"tenant_id": tenant_id, "client_ref": client_ref, "week_start_date": week_start_date},
         )
@@ -312,8 +323,8 @@ class SqlDishRepository:
         """The dishes of this tenant among ``dish_ids``, by id, read with one ``SELECT ... IN``."""
         if not dish_ids:
             return {}
-        result = _run(
-            self._source.reader(),
+        result = _read(
+            self._source,
             self._sql.get_dishes,
             {"tenant_id": tenant_id, "ids": sorted(dish_ids)},
         )
@@ -334,14 +345,14 @@ class SqlDishRepository:
         if after is not None:
             params["after_key"], params["after_id"] = after
         statement = self._sql.list_dishes(search=bool(search), after=after is not None)
-        result = _run(self._source.reader(), statement, params)
+        result = _read(self._source, statement, params)
         return [self._dish(row) for row in result]
 
     def add(self, tenant_id: str, dish: Dish, *, signals: MealSignals | None = None) -> None:
         """Insert a new dish; ``ConcurrentUpdate`` if a concurrent call inserted its id first."""
         values = self._rows.values(tenant_id, dish, signals)
         try:
-            self._source.writer().execute(self._sql.insert_dish, values)
+            self._source.execute(self._sql.insert_dish, values, write=True)
         except SQLAlchemyError as exc:
             raise translate_lost_insert(exc) from exc
 
@@ -357,13 +368,13 @@ class SqlDishRepository:
         params = self._rows.values(tenant_id, dish, signals)
         params.update(b_tenant_id=tenant_id, b_id=dish.id, b_expected_version=expected_version)
         del params["tenant_id"], params["id"]
-        result: CursorResult[Any] = _run(self._source.writer(), self._sql.replace_dish, params)
+        result: StatementResult = _write(self._source, self._sql.replace_dish, params)
         return result.rowcount == 1
 
     def remove(self, tenant_id: str, dish_id: str) -> bool:
         """Delete the dish; ``False`` if there was none."""
-        result: CursorResult[Any] = _run(
-            self._source.writer(), self._sql.delete_dish, {"tenant_id": tenant_id, "id": dish_id}
+        result: StatementResult = _write(
+            self._source, self._sql.delete_dish, {"tenant_id": tenant_id, "id": dish_id}
         )
         return result.rowcount == 1
 
@@ -373,13 +384,13 @@ class SqlDishRepository:
         """Store the dish's signals if its stored version is ``version``; one ``UPDATE``."""
         params = self._rows.signal_values(signals)
         params.update(b_tenant_id=tenant_id, b_id=dish_id, b_version=version)
-        result: CursorResult[Any] = _run(self._source.writer(), self._sql.set_dish_signals, params)
+        result: StatementResult = _write(self._source, self._sql.set_dish_signals, params)
         return result.rowcount == 1
 
     def signals_current(self, tenant_id: str, vocabulary: str) -> bool:
         """Whether every dish's signals are of ``vocabulary``: two ends of one index range."""
         params = {"tenant_id": tenant_id}
-        lowest, highest = _run(self._source.reader(), self._sql.signal_vocabularies, params).one()
+        lowest, highest = _read(self._source, self._sql.signal_vocabularies, params).one()
         return lowest is None or lowest == highest == vocabulary
 
     def stale_signals(
@@ -390,7 +401,7 @@ class SqlDishRepository:
         if after is not None:
             params["after_id"] = after
         statement = self._sql.stale_signals(after=after is not None)
-        return [self._dish(row) for row in _run(self._source.reader(), statement, params)]
+        return [self._dish(row) for row in _read(self._source, statement, params)]
 
     def meal_ranks(
         self, tenant_id: str, meal_type: MealType | None, dish_ids: Collection[str]
@@ -399,7 +410,7 @@ class SqlDishRepository:
         if not dish_ids:
             return {}
         params = {"tenant_id": tenant_id, "ids": sorted(dish_ids)}
-        result = _run(self._source.reader(), self._sql.meal_ranks(meal_type), params)
+        result = _read(self._source, self._sql.meal_ranks(meal_type), params)
         return {row[2]: (int(row[0]), row[1], row[2]) for row in result}
 
     def ranked_for_meal(
@@ -418,7 +429,7 @@ class SqlDishRepository:
         if after is not None:
             params["after_rank"], params["after_key"], params["after_id"] = after
         statement = self._sql.ranked_dishes(meal_type, search=bool(search), after=after is not None)
-        result = _run(self._source.reader(), statement, params)
+        result = _read(self._source, statement, params)
         return [(row[0], self._dish(row[1:])) for row in result]
 
 
@@ -444,17 +455,11 @@ class SqlMealHistoryRepository:
         if not deltas:
             return
         rows = [self._rows.values(tenant_id, key, change) for key, change in deltas.items()]
-        connection = self._source.writer()
-        sql, order = self._sql.history_driver_form(connection.dialect)
-        params = rows if order is None else [tuple(row[name] for name in order) for row in rows]
-        try:
-            connection.exec_driver_sql(sql, params)
-        except SQLAlchemyError as exc:
-            raise translate(exc) from exc
+        _write(self._source, self._sql.add_to_history, rows)
 
     def counts(self, tenant_id: str) -> Mapping[HistoryKey, int]:
         """Every positive total of the tenant: one range of the primary key."""
-        result = _run(self._source.reader(), self._sql.history_counts, {"tenant_id": tenant_id})
+        result = _read(self._source, self._sql.history_counts, {"tenant_id": tenant_id})
         return dict(map(self._rows.from_row, result))
 
 
@@ -480,8 +485,8 @@ class SqlRulesetRepository:
 
     def get(self, tenant_id: str, content_hash: str) -> GuardrailsRuleset | None:
         """The ruleset this tenant stored under ``content_hash``, or ``None``."""
-        result = _run(
-            self._source.reader(),
+        result = _read(
+            self._source,
             self._sql.get_ruleset,
             {"tenant_id": tenant_id, "content_hash": content_hash},
         )
@@ -503,13 +508,13 @@ class SqlRulesetRepository:
         if after is not None:
             params["after_diet"], params["after_version"], params["after_hash"] = after
         statement = self._sql.list_rulesets(diet_id=diet_id is not None, after=after is not None)
-        result = _run(self._source.reader(), statement, params)
+        result = _read(self._source, statement, params)
         return [self._rows.from_row(row) for row in result]
 
     def add(self, tenant_id: str, ruleset: GuardrailsRuleset) -> None:
         """Store the ruleset unless this tenant already has its hash (then nothing changes)."""
-        _run(
-            self._source.writer(),
+        _write(
+            self._source,
             self._sql.add_ruleset,
             self._rows.values(tenant_id, ruleset),
         )
@@ -522,8 +527,8 @@ class SqlRulesetRepository:
         key = (tenant_id, client_ref)
         if key in self._assignments:
             return self._assignments[key]
-        result = _run(
-            self._source.reader(),
+        result = _read(
+            self._source,
             self._sql.get_assignment,
             {"tenant_id": tenant_id, "client_ref": client_ref},
         )
@@ -543,8 +548,8 @@ class SqlRulesetRepository:
         unknown = sorted(c for c in client_refs if c not in known)
         found: dict[str, str] = {c: h for c, h in known.items() if h is not None}
         if unknown:
-            result = _run(
-                self._source.reader(),
+            result = _read(
+                self._source,
                 self._sql.get_assignments,
                 {"tenant_id": tenant_id, "client_refs": unknown},
             )
@@ -584,7 +589,7 @@ class SqlRulesetRepository:
         self._source.begin_with(self._sql.lock_client, params)
         key = (tenant_id, client_ref)
         if self._sql.reads_a_snapshot_after_locking:
-            result = _run(self._source.writer(), self._sql.get_assignment_latest, params)
+            result = _write(self._source, self._sql.get_assignment_latest, params)
             self._assignments[key] = result.scalar()
         else:
             self._assignments.pop(key, None)
@@ -594,7 +599,7 @@ class SqlRulesetRepository:
         params = {"tenant_id": tenant_id, "client_ref": client_ref}
         self._assignments[(tenant_id, client_ref)] = content_hash
         if content_hash is None:
-            _run(self._source.writer(), self._sql.unassign_ruleset, params)
+            _write(self._source, self._sql.unassign_ruleset, params)
         else:
             params["content_hash"] = content_hash
-            _run(self._source.writer(), self._sql.assign_ruleset, params)
+            _write(self._source, self._sql.assign_ruleset, params)

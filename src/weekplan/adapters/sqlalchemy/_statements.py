@@ -23,7 +23,6 @@ from typing import Any, Final
 from sqlalchemy import (
     ColumnElement,
     Delete,
-    Dialect,
     Insert,
     Integer,
     Select,
@@ -103,7 +102,6 @@ class Statements:
         self._dish_lists: dict[TemplateListShape, Select[Any]] = {}
         self._ranked: dict[tuple[MealType, bool, bool], Select[Any]] = {}
         self._ruleset_lists: dict[TemplateListShape, Select[Any]] = {}
-        self._history_driver_form: tuple[Dialect, str, tuple[str, ...] | None] | None = None
 
         t, i = templates.c, instances.c
         self.get_template: Final[Select[Any]] = select(*_TEMPLATE_COLUMNS).where(
@@ -241,22 +239,6 @@ class Statements:
             h.tenant_id == bindparam("tenant_id"), h["count"] > 0
         )
         self._bulk_instances()
-
-    def history_driver_form(self, dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
-        """:attr:`add_to_history` as the driver takes it: its SQL text, and the order of
-        its parameters for a positional driver (``None``: by name).
-
-        A delta is one row per dish of the week (42 for a full one): sent with
-        the driver's ``executemany`` as SQLAlchemy's ``exec_driver_sql`` does,
-        it skips building each row's parameters again in Python, which cost more
-        than the statement itself. Compiled once per dialect.
-        """
-        known = self._history_driver_form
-        if known is None or known[0] is not dialect:
-            compiled = self.add_to_history.compile(dialect=dialect)
-            order = tuple(compiled.positiontup or ()) if compiled.positional else None
-            known = self._history_driver_form = (dialect, compiled.string, order)
-        return known[1], known[2]
 
     def _bulk_instances(self) -> None:
         """The statements of :class:`~weekplan.ports.BulkInstances` and of many clients' diets."""

@@ -31,6 +31,7 @@ from sqlalchemy import (
     URL,
     Connection,
     Engine,
+    Executable,
     Insert,
     NestedTransaction,
     Select,
@@ -45,7 +46,13 @@ from sqlalchemy.pool import StaticPool
 from weekplan.adapters._db_errors import translate_failure
 from weekplan.adapters._row_mapping import TableRows
 from weekplan.adapters._rows import EntryCodec
-from weekplan.adapters.sqlalchemy._direct_reads import DirectRead, observed
+from weekplan.adapters.sqlalchemy._direct_statements import (
+    DirectResult,
+    DirectStatement,
+    StatementResult,
+    direct_allowed,
+    run_on_driver,
+)
 from weekplan.adapters.sqlalchemy._errors import translate
 from weekplan.adapters.sqlalchemy._repositories import (
     KnownAssignments,
@@ -76,6 +83,9 @@ _Savepoint = SessionTransaction | NestedTransaction
 def _is_memory_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
 
+
+#: The most statements a store remembers compiled for its driver (see ``_direct_statement``).
+_DIRECT_STATEMENTS_MAX = 1024
 
 #: How long a SQLite writer waits for another writer's lock before giving up.
 SQLITE_BUSY_TIMEOUT_SECONDS = 5.0
@@ -125,7 +135,11 @@ def _engine_for(url: URL, options: dict[str, Any]) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
         begin = connection.get_execution_options().get(_SQLITE_BEGIN, "BEGIN IMMEDIATE")
-        if begin:
+        if not begin:
+            return
+        if direct_allowed(connection):
+            run_on_driver(connection, begin)
+        else:
             connection.exec_driver_sql(begin)
 
     return engine
@@ -214,7 +228,8 @@ class SqlAlchemyUnitOfWork:
         # The driver connection switched to autocommit for this unit of work, if any.
         self._autocommit: Any = None
         self._ran = False  # whether a statement has run yet
-        self._alone = False  # a single statement on SQLite, outside any transaction
+        # Whether statements run on the driver directly (decided at the first one).
+        self._direct: bool | None = None
         self._savepoint: _Savepoint | None = None
         self._wrote = False
         self._locked = False
@@ -348,21 +363,42 @@ class SqlAlchemyUnitOfWork:
         return connection
 
     def read_rows(self, statement: Select[Any], params: Mapping[str, Any]) -> Sequence[Any]:
-        """Every row of a read; a single-statement read runs it on the driver directly.
-
-        The direct path (see :mod:`._direct_reads`) is taken only for the one
-        statement of a read outside a transaction (psycopg put in autocommit for
-        it, or SQLite, which runs a lone statement in a transaction of its own),
-        and only while nothing listens to the statements; anywhere else the
-        statement runs as any other.
-        """
-        connection = self.reader()
-        if (self._autocommit is not None or self._alone) and not observed(connection):
-            return self._store._direct_read(statement).rows(connection, params)
+        """Every row of a read, translated errors and all (see :meth:`execute`)."""
         try:
-            return connection.execute(statement, params).all()
+            return self.execute(statement, params).all()
         except SQLAlchemyError as exc:
             raise translate(exc) from exc
+
+    def execute(
+        self,
+        statement: Executable,
+        params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+        *,
+        write: bool = False,
+    ) -> StatementResult:
+        """Run ``statement`` with ``params`` (a list of them: once per row); errors untranslated.
+
+        On SQLite and psycopg the statement runs on the driver's cursor (see
+        :mod:`._direct_statements`) while nothing listens to the connection's
+        statements and SQLAlchemy need not finish it as it runs; the
+        transaction is SQLAlchemy's all the same, begun here before the first
+        statement as SQLAlchemy would begin it (a single-statement read runs
+        outside one). Anywhere else it runs as any other.
+        """
+        connection = self.writer() if write else self.reader()
+        if self._direct is None:
+            self._direct = self._store._direct_capable and direct_allowed(connection)
+        if self._direct:
+            first = params if isinstance(params, Mapping) else (params[0] if params else None)
+            found = None if first is None else self._store._direct_statement(statement, first)
+            if found is not None:
+                if self._reads is not _Reads.ONE and not connection.in_transaction():
+                    connection.begin()
+                if isinstance(params, Mapping):
+                    return found.run(connection, params)
+                found.run_many(connection, params)
+                return DirectResult((), len(params))
+        return connection.execute(statement, params)
 
     def begin_with(self, statement: Insert, params: Mapping[str, Any]) -> None:
         """Run a write; if it is the unit of work's first statement, with its ``BEGIN``.
@@ -413,8 +449,6 @@ class SqlAlchemyUnitOfWork:
                 self._connection = store._engines[self._reads].connect()
                 if self._reads is _Reads.ONE and store._autocommit_reads:
                     self._autocommit = _driver_autocommit(self._connection)
-                # SQLite runs a lone statement in a transaction of its own.
-                self._alone = self._reads is _Reads.ONE and store.dialect_name == "sqlite"
             else:
                 self._connection = self._open_savepoint(store._host)
         except SQLAlchemyError as exc:
@@ -601,8 +635,11 @@ class SqlAlchemyStore:
         # Whether a write's first statement may go with its BEGIN (see ``begin_with``).
         self._begin_glued = False
         self._glued_sql: dict[Insert, str] = {}
-        self._direct_reads: dict[Select[Any], DirectRead] = {}
+        # Statements run on the driver, by statement and the names of its parameters.
+        self._direct: dict[tuple[Executable, tuple[str, ...]], DirectStatement | None] = {}
+        self._direct_capable = False
         if engine is not None:
+            self._direct_capable = dialect_name == "sqlite" or engine.dialect.driver == "psycopg"
             one = engine.execution_options(**{_SQLITE_BEGIN: ""})
             if dialect_name == "postgresql":
                 self._autocommit_reads = engine.dialect.driver == "psycopg"
@@ -621,13 +658,29 @@ class SqlAlchemyStore:
         # Every table's rows to domain values and back, through that one codec.
         self._rows = TableRows(self._codec)
 
-    def _direct_read(self, statement: Select[Any]) -> DirectRead:
-        """The statement compiled once for the direct path (see ``read_rows``)."""
-        found = self._direct_reads.get(statement)
-        if found is None:
-            assert self._engine is not None
-            found = DirectRead(statement, self._engine.dialect)
-            self._direct_reads[statement] = found
+    def _direct_statement(
+        self, statement: Executable, params: Mapping[str, Any]
+    ) -> DirectStatement | None:
+        """``statement`` compiled once for the driver, or ``None`` if it must go through SQLAlchemy.
+
+        An ``INSERT`` or ``UPDATE`` is compiled for the columns it is given, as
+        SQLAlchemy compiles it, so the names of the parameters are part of the
+        key. The statements come from the store's own statement classes, built
+        once each; the number remembered is bounded all the same.
+        """
+        key = (statement, tuple(params))
+        try:
+            return self._direct[key]
+        except KeyError:
+            pass
+        if len(self._direct) >= _DIRECT_STATEMENTS_MAX:
+            return None
+        assert self._engine is not None
+        try:
+            found: DirectStatement | None = DirectStatement(statement, self._engine.dialect, key[1])
+        except TypeError:
+            found = None
+        self._direct[key] = found
         return found
 
     def _compiled(self, statement: Insert) -> str:

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, Executable
+from sqlalchemy import Executable
 from sqlalchemy.exc import SQLAlchemyError
 
 from weekplan.adapters._row_mapping import ChangeSetRows, DraftRows, SlotLockRows
+from weekplan.adapters.sqlalchemy._direct_statements import StatementResult
 from weekplan.adapters.sqlalchemy._errors import translate, translate_lost_insert
 from weekplan.adapters.sqlalchemy._repositories import ConnectionSource
 from weekplan.adapters.sqlalchemy._workflow_statements import ChangeListShape, WorkflowStatements
@@ -33,10 +34,11 @@ from weekplan.domain.changes import (
 __all__ = ["SqlChangeLogRepository", "SqlDraftRepository", "SqlSlotLockRepository"]
 
 
-def _run(source: ConnectionSource, statement: Executable, params: Any, *, write: bool) -> Any:
-    connection = source.writer() if write else source.reader()
+def _run(
+    source: ConnectionSource, statement: Executable, params: Any, *, write: bool
+) -> StatementResult:
     try:
-        return connection.execute(statement, params)
+        return source.execute(statement, params, write=write)
     except SQLAlchemyError as exc:
         raise translate(exc) from exc
 
@@ -137,7 +139,7 @@ class SqlSlotLockRepository:
             "day_key": slot[0].value,
             "slot_key": slot[1],
         }
-        result: CursorResult[Any] = _run(self._source, self._sql.delete_lock, params, write=True)
+        result: StatementResult = _run(self._source, self._sql.delete_lock, params, write=True)
         return result.rowcount == 1
 
     def remove_week(self, tenant_id: str, client_ref: str, week_start_date: date) -> None:
@@ -174,7 +176,7 @@ class SqlDraftRepository:
         """Insert a new draft; ``ConcurrentUpdate`` if a racing call inserted one first."""
         values = self._rows.values(tenant_id, draft)
         try:
-            self._source.writer().execute(self._sql.insert_draft, values)
+            self._source.execute(self._sql.insert_draft, values, write=True)
         except SQLAlchemyError as exc:
             # The week had no draft when the use case looked: a racing start made one
             # since, so the call runs again and returns that draft.
@@ -189,7 +191,7 @@ class SqlDraftRepository:
             b_week_start_date=params.pop("week_start_date"),
             b_expected_version=expected_version,
         )
-        result: CursorResult[Any] = _run(self._source, self._sql.replace_draft, params, write=True)
+        result: StatementResult = _run(self._source, self._sql.replace_draft, params, write=True)
         return result.rowcount == 1
 
     def remove(self, tenant_id: str, client_ref: str, week_start_date: date) -> bool:
@@ -199,5 +201,5 @@ class SqlDraftRepository:
             "client_ref": client_ref,
             "week_start_date": week_start_date,
         }
-        result: CursorResult[Any] = _run(self._source, self._sql.delete_draft, params, write=True)
+        result: StatementResult = _run(self._source, self._sql.delete_draft, params, write=True)
         return result.rowcount == 1

@@ -1,0 +1,272 @@
+"""Statements run on the driver's own cursor, their values and rows processed as SQLAlchemy would.
+
+A week read or written is a handful of small statements, and running each
+through :meth:`sqlalchemy.engine.Connection.execute` costs about as much in
+Python as the database's own work (the cache lookup, the execution context,
+the result's metadata built from the cursor's description, each row's
+processing). A :class:`DirectStatement` does that work once: the statement is
+compiled when the store first runs it (for an ``INSERT`` or ``UPDATE``, with
+the columns it is given, as SQLAlchemy compiles it), its parameters' and
+columns' processors are looked up then, and each call is the driver's
+``execute`` (or ``executemany``) with the few values that need it (dates, the
+UTC datetimes) processed.
+
+What stays as ever: the SQL text and parameters are SQLAlchemy's, so the
+statement is the one the other path sends; a driver error is wrapped as
+SQLAlchemy would wrap it (a lost connection invalidated), so it is translated
+like any other; a statement SQLAlchemy must finish at execution time (an
+expanding ``IN``, a Python-side column default, escaped parameter names) is
+never run directly; and the store only takes this path while no listener
+watches the statements of the engine or connection (``before_execute``,
+``before_cursor_execute`` and their ``after_`` pairs) and no schema is
+translated, so a host that instruments its engine sees every statement as
+before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from typing import Any, Protocol, cast
+
+from sqlalchemy import Connection, Dialect, Executable
+from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
+
+__all__ = ["DirectResult", "DirectStatement", "StatementResult", "direct_allowed", "run_on_driver"]
+
+_Processor = Callable[[Any], Any]
+
+
+def direct_allowed(connection: Connection) -> bool:
+    """Whether statements of ``connection`` may run on its driver directly.
+
+    Not while a listener watches its statements (only the statement events
+    count: a ``connect`` or ``begin`` listener, as the store's own on SQLite,
+    sees nothing of a statement run directly), nor under a
+    ``schema_translate_map``, which SQLAlchemy applies as it executes.
+    """
+    dispatch = connection.dispatch
+    if (
+        dispatch.before_execute
+        or dispatch.after_execute
+        or dispatch.before_cursor_execute
+        or dispatch.after_cursor_execute
+    ):
+        return False
+    return not connection.get_execution_options().get("schema_translate_map")
+
+
+class StatementResult(Protocol):
+    """What the repositories read of a statement's result, on either path."""
+
+    @property
+    def rowcount(self) -> int:
+        """Rows an ``UPDATE``, ``DELETE`` or ``INSERT`` touched."""
+        ...
+
+    def first(self) -> Any:
+        """The first row, or ``None``."""
+        ...
+
+    def scalar(self) -> Any:
+        """The first column of the first row, or ``None``."""
+        ...
+
+    def one(self) -> Any:
+        """The only row."""
+        ...
+
+    def all(self) -> Sequence[Any]:
+        """Every row."""
+        ...
+
+    def scalars(self) -> Iterator[Any]:
+        """The first column of every row."""
+        ...
+
+    def __iter__(self) -> Iterator[Any]:
+        """Every row."""
+        ...
+
+
+class DirectResult:
+    """The rows (or the count) of a statement run directly: a :class:`StatementResult`."""
+
+    __slots__ = ("_rows", "rowcount")
+
+    def __init__(self, rows: Sequence[Any], rowcount: int = -1) -> None:
+        self._rows = rows
+        self.rowcount = rowcount
+
+    def first(self) -> Any:
+        """The first row, or ``None``."""
+        return self._rows[0] if self._rows else None
+
+    def scalar(self) -> Any:
+        """The first column of the first row, or ``None``."""
+        return self._rows[0][0] if self._rows else None
+
+    def one(self) -> Any:
+        """The only row (a read that must find one row always does)."""
+        if len(self._rows) != 1:
+            raise RuntimeError(f"expected one row, got {len(self._rows)}")
+        return self._rows[0]
+
+    def all(self) -> Sequence[Any]:
+        """Every row."""
+        return self._rows
+
+    def scalars(self) -> Iterator[Any]:
+        """The first column of every row."""
+        return (row[0] for row in self._rows)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._rows)
+
+
+class DirectStatement:
+    """One statement compiled once for a dialect (and a set of columns), run on the driver."""
+
+    __slots__ = (
+        "_binds",
+        "_columns",
+        "_defaults",
+        "_dialect",
+        "_error",
+        "_order",
+        "returns_rows",
+        "sql",
+    )
+
+    def __init__(
+        self, statement: Executable, dialect: Dialect, columns: Collection[str] | None
+    ) -> None:
+        """Compile ``statement``; ``TypeError`` if SQLAlchemy must finish it as it runs."""
+        if not isinstance(statement, ClauseElement):
+            raise TypeError("only a SQL expression is compiled here")
+        compiled = statement.compile(
+            dialect=dialect, column_keys=None if columns is None else list(columns)
+        )
+        if not isinstance(compiled, SQLCompiler) or (
+            compiled.post_compile_params
+            or compiled.literal_execute_params
+            or compiled.escaped_bind_names
+            or compiled.insert_prefetch
+            or compiled.update_prefetch
+        ):
+            raise TypeError("SQLAlchemy finishes this statement as it runs it")
+        self.sql: str = compiled.string
+        self.returns_rows = bool(compiled._result_columns)
+        # SQLite's ``?`` takes its values in order, psycopg's ``%(name)s`` by name.
+        self._order: tuple[str, ...] | None = (
+            tuple(compiled.positiontup or ()) if compiled.positional else None
+        )
+        self._dialect = dialect
+        self._error: type[Exception] = dialect.loaded_dbapi.Error
+        # The values the statement carries itself (a literal compared with, say),
+        # which SQLAlchemy adds to the caller's parameters.
+        self._defaults: dict[str, Any] = {
+            name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required
+        }
+        # What execute() would apply to the parameters (a tuple parameter has
+        # one processor per element: such a statement is not run directly).
+        binds = compiled._bind_processors.items()
+        if not all(callable(process) for _, process in binds):
+            raise TypeError("a statement with a tuple parameter is not run directly")
+        self._binds = tuple((name, cast(_Processor, process)) for name, process in binds)
+        columns_processed: list[tuple[int, _Processor]] = []
+        for index, column in enumerate(compiled._result_columns):
+            process = column.type._cached_result_processor(dialect, None)
+            if process is not None:
+                columns_processed.append((index, process))
+        self._columns = tuple(columns_processed)
+
+    def _values(self, params: Mapping[str, Any]) -> Any:
+        parameters: Mapping[str, Any] = params
+        if self._binds or self._defaults:
+            parameters = {**self._defaults, **params}
+            for name, process in self._binds:
+                parameters[name] = process(parameters[name])
+        if self._order is not None:
+            return tuple(parameters[name] for name in self._order)
+        return parameters
+
+    def run(self, connection: Connection, params: Mapping[str, Any]) -> DirectResult:
+        """Run with one set of parameters: the rows it returns, and the rows it touched."""
+        values = self._values(params)
+        driver: Any = connection.connection.driver_connection
+        cursor = driver.cursor()
+        try:
+            cursor.execute(self.sql, values)
+            if not self.returns_rows:
+                return DirectResult((), cursor.rowcount)
+            fetched: list[tuple[Any, ...]] = cursor.fetchall()
+        except self._error as error:
+            raise self._wrapped(connection, cursor, error, values) from error
+        finally:
+            cursor.close()
+        if not self._columns:
+            return DirectResult(fetched)
+        processed = []
+        for row in fetched:
+            listed = list(row)
+            for index, process in self._columns:
+                listed[index] = process(listed[index])
+            processed.append(listed)
+        return DirectResult(processed)
+
+    def run_many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run once per row of parameters, with the driver's ``executemany``."""
+        values = [self._values(row) for row in rows]
+        driver: Any = connection.connection.driver_connection
+        cursor = driver.cursor()
+        try:
+            cursor.executemany(self.sql, values)
+        except self._error as error:
+            raise self._wrapped(connection, cursor, error, values) from error
+        finally:
+            cursor.close()
+
+    def _wrapped(
+        self, connection: Connection, cursor: Any, error: Exception, parameters: Any
+    ) -> StatementError:
+        return wrapped_driver_error(connection, self._dialect, self.sql, parameters, error, cursor)
+
+
+def run_on_driver(connection: Connection, sql: str) -> None:
+    """Send ``sql`` (no parameters) on the driver's cursor, its failure wrapped as SQLAlchemy's."""
+    dialect = connection.dialect
+    driver: Any = connection.connection.driver_connection
+    cursor = driver.cursor()
+    try:
+        cursor.execute(sql)
+    except dialect.loaded_dbapi.Error as error:
+        raise wrapped_driver_error(connection, dialect, sql, (), error, cursor) from error
+    finally:
+        cursor.close()
+
+
+def wrapped_driver_error(  # noqa: PLR0917  # what SQLAlchemy's own wrapping takes
+    connection: Connection,
+    dialect: Dialect,
+    sql: str,
+    parameters: Any,
+    error: Exception,
+    cursor: Any,
+) -> StatementError:
+    """``error`` as SQLAlchemy would have raised it; a lost connection is invalidated."""
+    driver_error: Any = error
+    lost = dialect.is_disconnect(driver_error, connection.connection.dbapi_connection, cursor)
+    wrapped = DBAPIError.instance(
+        sql,
+        parameters,
+        error,
+        dialect.loaded_dbapi.Error,
+        dialect=dialect,
+        connection_invalidated=lost,
+    )
+    wrapped.__cause__ = error
+    if lost:
+        connection.invalidate(wrapped)
+    return wrapped
