@@ -142,9 +142,23 @@ class Raw:
             self.db.rollback()
 
 
-def decode_entries(text_value: str) -> list[dict[str, Any]]:
-    value: list[dict[str, Any]] = json.loads(text_value)
+def decode_entries(text_value: str) -> list[Any]:
+    value: list[Any] = json.loads(text_value)
     return value
+
+
+#: Where an entry of a stored plan keeps its day, slot, dish and notes: an array
+#: ``[day, slot, dish, notes]`` (weekplan_0013 on), or an object (a tree from before).
+ARRAY_FIELDS: tuple[Any, ...] = (0, 1, 2, 3)
+OBJECT_FIELDS: tuple[Any, ...] = ("day_key", "slot_key", "dish_template_id", "notes")
+
+
+def stored_fields(raw: Raw, template_id: str) -> tuple[Any, ...]:
+    """:data:`ARRAY_FIELDS` or :data:`OBJECT_FIELDS`: what the tree's store wrote for a template."""
+    row = raw.execute(
+        "SELECT days FROM weekplan_templates WHERE tenant_id = ? AND id = ?", (TENANT, template_id)
+    ).fetchone()
+    return ARRAY_FIELDS if str(row[0]).startswith("[[") else OBJECT_FIELDS
 
 
 CHANGE_SET_COLUMNS = (
@@ -158,10 +172,11 @@ CHANGE_RECORD_COLUMNS = (
 )
 
 
-def pairs(change: dict[str, Any]) -> list[list[Any] | None]:
+def pairs(change: dict[str, Any], fields: tuple[Any, ...]) -> list[list[Any] | None]:
     """A change's old and new entry as a change set stores them: ``[dish, notes]``."""
+    _, _, dish, notes = fields
     return [
-        None if entry is None else [entry["dish_template_id"], entry["notes"]]
+        None if entry is None else [entry[dish], entry[notes]]
         for entry in (change["old"], change["new"])
     ]
 
@@ -172,12 +187,16 @@ class Matched:
     A write also takes the client's lock where the store does (not on SQLite,
     whose ``BEGIN IMMEDIATE`` serializes writers) and logs its changes as the
     tree's store does: one change set row, or (a tree from before change sets,
-    under ``--compare``) one row per changed slot.
+    under ``--compare``) one row per changed slot. Plans are read and written in
+    the form the tree's store writes them (``fields``, see :func:`stored_fields`):
+    arrays ``[day, slot, dish, notes]``, or objects in a tree from before.
     """
 
-    def __init__(self, raw: Raw) -> None:
+    def __init__(self, raw: Raw, fields: tuple[Any, ...]) -> None:
         self.raw = raw
         self.change_sets = "weekplan_change_sets" in metadata.tables
+        self.fields = fields
+        self.day, self.slot, self.dish, self.notes = fields
         statements = internal(
             "Statements",
             "weekplan.adapters.sqlalchemy._statements",
@@ -240,7 +259,10 @@ class Matched:
                 at,
                 *versions,
                 dumps(
-                    [[c["change_type"], c["day_key"], c["slot_key"], *pairs(c)] for c in changes]
+                    [
+                        [c["change_type"], c["day_key"], c["slot_key"], *pairs(c, self.fields)]
+                        for c in changes
+                    ]
                 ),
             ),
         )
@@ -286,9 +308,10 @@ class Matched:
             (TENANT, client),
         ).fetchone()
         totals: dict[tuple[str, str], int] = {}
+        slot, dish = self.slot, self.dish
         for entry in entries:
-            if entry["dish_template_id"] is not None:
-                key = (slot_kind(entry["slot_key"]), entry["dish_template_id"])
+            if entry[dish] is not None:
+                key = (slot_kind(entry[slot]), entry[dish])
                 totals[key] = totals.get(key, 0) + 1
         self._add_to_history(totals)
         days = dumps(entries)
@@ -302,8 +325,8 @@ class Matched:
         added = [
             {
                 "change_type": "added",
-                "day_key": e["day_key"],
-                "slot_key": e["slot_key"],
+                "day_key": e[self.day],
+                "slot_key": e[slot],
                 "old": None,
                 "new": e,
             }
@@ -347,8 +370,8 @@ class Matched:
             (TENANT, client, TENANT, client, MONDAY),
         ).fetchone()
         days = decode_entries(row[5])
-        old = dict(days[0])
-        days[0]["notes"] = f"edit {n}"
+        old = days[0].copy()
+        days[0][self.notes] = f"edit {n}"
         now = datetime.now(UTC)
         raw.execute(
             "UPDATE weekplan_instances SET template_id = ?, days = ?, template_snapshot = ?,"
@@ -371,8 +394,8 @@ class Matched:
         )
         changed = {
             "change_type": "changed",
-            "day_key": old["day_key"],
-            "slot_key": old["slot_key"],
+            "day_key": old[self.day],
+            "slot_key": old[self.slot],
             "old": old,
             "new": days[0],
         }
@@ -568,7 +591,7 @@ def sql_cases(
     template = worker.create_template("Bench week", week_entries())
     worker.create_instance(template.id, "client-get", MONDAY)
     worker.create_instance(template.id, "client-raw", MONDAY)
-    raw = Matched(matched)
+    raw = Matched(matched, stored_fields(matched, template.id))
     physical = PhysicalMinimum(minimum)
     physical.add_template(template.id, week_entries())
     physical.create(template.id, "client-get")

@@ -5,7 +5,8 @@ through the other as it is: each test writes a tenant's data (templates, weeks,
 dishes, meal history, rulesets and assignments, the change log, slot locks,
 drafts, generation runs, schedules) through one store and reads all of it back
 through both, on the same database; the domain values must be equal. A change
-set of several slots is written as the same text by both.
+set of several slots, and a plan, are written as the same text by both, and
+plans in the form earlier versions wrote are read by both.
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from typing import cast
 
 import attrs
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select, update
 
 from tests.databases import django_alias
+from tests.plan_forms import object_form
 from weekplan import Planner
+from weekplan.adapters._rows import decode_entries
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
-from weekplan.adapters.sqlalchemy._workflow_schema import change_sets
+from weekplan.adapters.sqlalchemy._schema import instances, templates
+from weekplan.adapters.sqlalchemy._workflow_schema import change_sets, drafts
 from weekplan.contrib.django.store import DjangoStore
 from weekplan.domain._days import DayKey
 from weekplan.domain._entries import PlanEntry
@@ -29,7 +33,7 @@ from weekplan.domain.changes import ChangeSet, ChangeSource, ChangeSubject, Chan
 from weekplan.ports import Store
 from weekplan.workflow_ports import ChangeLogCapability
 
-from .everything import MONDAY, START, read_everything, write_everything
+from .everything import MONDAY, START, read_everything, ticking_clock, write_everything
 from .schema_compare import sqlalchemy_url
 
 pytestmark = pytest.mark.usefixtures("django_databases")
@@ -124,3 +128,78 @@ def test_both_stores_write_a_change_set_as_the_same_text_and_read_each_others(
                 .list_changes("client-1", MONDAY, cursor=listed.next_cursor)
             )
             assert rest.items == expected[2:], name
+
+
+def _plan_texts(engine: Engine, tenant_id: str) -> dict[str, list[str]]:
+    """Every plan text of the tenant, by column, sorted."""
+    plans = {
+        "templates.days": select(templates.c.days).order_by(templates.c.id),
+        "instances.days": select(instances.c.days).order_by(instances.c.id),
+        "instances.template_snapshot": select(instances.c.template_snapshot).order_by(
+            instances.c.id
+        ),
+        "drafts.days": select(drafts.c.days).order_by(drafts.c.client_ref),
+    }
+    with engine.connect() as connection:
+        return {
+            name: sorted(
+                connection.execute(
+                    query.where(query.selected_columns[0].table.c.tenant_id == tenant_id)
+                ).scalars()
+            )
+            for name, query in plans.items()
+        }
+
+
+def _write_plans(store: Store, tenant_id: str) -> None:
+    """Everything, and a template with entries, a week cloned from it and edited, its draft."""
+    write_everything(store, tenant_id)
+    worker = Planner(store, clock=ticking_clock()).worker(tenant_id)
+    days = [PlanEntry("mon", 'lunch "2"', notes="Ærwten ✓"), PlanEntry("sun", "diner")]
+    template = worker.create_template("Week", days)
+    worker.create_instance(template.id, "client-9", MONDAY)
+    worker.set_slot("client-9", MONDAY, "tue", "lunch", notes="soep")
+    worker.start_draft("client-9", MONDAY)
+    worker.draft("client-9", MONDAY).set_slot("wed", "diner", notes="pap")
+
+
+def test_both_stores_write_plans_as_the_same_compact_text_and_read_the_earlier_form(
+    stores: dict[str, Store],
+) -> None:
+    engine = cast(SqlAlchemyStore, stores["sqlalchemy"]).engine
+    assert engine is not None
+    tenants = {name: f"tenant-{uuid.uuid4().hex[:12]}" for name in stores}
+    for name, store in stores.items():
+        _write_plans(store, tenants[name])
+    texts = {name: _plan_texts(engine, tenant) for name, tenant in tenants.items()}
+    assert texts["django"] == texts["sqlalchemy"]
+    assert texts["django"]["templates.days"] == [
+        '[["mon","lunch \\"2\\"",null,"Ærwten ✓"],["sun","diner",null,null]]',
+        "[]",
+    ]
+    # Rows an earlier weekplan wrote, each entry an object: both stores read them as they are.
+    tenant = tenants["sqlalchemy"]
+    written = read_everything(stores["sqlalchemy"], tenant)
+    with engine.begin() as connection:
+        for table, columns in ((templates, ("days",)), (instances, ("days", "template_snapshot"))):
+            for row in connection.execute(select(table).where(table.c.tenant_id == tenant)):
+                connection.execute(
+                    update(table)
+                    .where(table.c.tenant_id == tenant, table.c.id == row.id)
+                    .values({c: object_form(decode_entries(getattr(row, c))) for c in columns})
+                )
+        for row in connection.execute(select(drafts).where(drafts.c.tenant_id == tenant)):
+            connection.execute(
+                update(drafts)
+                .where(drafts.c.tenant_id == tenant, drafts.c.client_ref == row.client_ref)
+                .values(days=object_form(decode_entries(row.days)))
+            )
+    old = _plan_texts(engine, tenant)
+    assert all(t == "[]" or t.startswith('[{"day_key":') for ts in old.values() for t in ts)
+    assert sum(len(ts) for ts in old.values()) == 10  # 2 templates, 3 weeks, 2 drafts
+    for store in stores.values():
+        assert read_everything(store, tenant) == written
+        week = Planner(store).worker(tenant).get_instance("client-9", MONDAY)
+        assert week.days[0] == PlanEntry("mon", 'lunch "2"', notes="Ærwten ✓")
+        draft_days = Planner(store).worker(tenant).get_draft("client-9", MONDAY).days
+        assert PlanEntry("wed", "diner", notes="pap") in draft_days

@@ -15,8 +15,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, Table, insert, inspect, text
 
+from tests.plan_forms import object_form
 from weekplan import InstanceExists, PlanEntry, Planner
-from weekplan.adapters._rows import EntryCodec
+from weekplan.adapters._rows import encode_entries
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
 from weekplan.adapters.sqlalchemy._schema import instances, templates
 from weekplan.adapters.sqlalchemy.migrations import BRANCH, VERSION_TABLE, VERSIONS, upgrade
@@ -106,6 +107,7 @@ def test_a_host_can_name_the_versions_as_a_package_resource(tmp_path: Path) -> N
     )
     script = ScriptDirectory.from_config(config)
     assert [r.revision for r in script.walk_revisions()] == [
+        "weekplan_0013",
         "weekplan_0012",
         "weekplan_0011",
         "weekplan_0010",
@@ -129,7 +131,8 @@ def test_upgrading_a_database_with_plans_counts_their_dishes_into_the_history(
     empty_database: Engine,
 ) -> None:
     upgrade(empty_database, "weekplan_0001")
-    days = EntryCodec().encode(
+    # As weekplan wrote plans then: an object per entry.
+    days = object_form(
         [
             PlanEntry("mon", "Lunch 1", "soup"),
             PlanEntry("tue", "lunch_2", "soup"),
@@ -363,3 +366,169 @@ def test_downgrading_splits_each_change_set_into_the_records_it_listed(
     assert sorted((r.id, r.new, r.old, r.at) for r in again) == sorted(
         (derived[r.id], r.new, r.old, r.at) for r in listed
     )
+
+
+def _old_plans(n: int) -> tuple[PlanEntry, ...]:
+    """A plan of its own for each ``n``: dishes, notes, quotes and non-ASCII text."""
+    return (
+        PlanEntry("mon", 'lunch "big"', f"d-{n}", notes=f"é {n}"),
+        PlanEntry("tue", "ontbijt", None, notes=None),
+        PlanEntry("sun", "diner", f"d-{n % 7}", notes="Ærwten ✓\n"),
+    )[: 1 + n % 3]
+
+
+def _downgrade(engine: Engine, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(VERSIONS.parent))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+_PLAN_COLUMNS = {
+    "weekplan_templates": ("days",),
+    "weekplan_instances": ("days", "template_snapshot"),
+    "weekplan_drafts": ("days",),
+}
+
+
+def test_upgrading_to_compact_entries_rewrites_every_plan_and_downgrading_restores_it(
+    empty_database: Engine,
+) -> None:
+    upgrade(empty_database, "weekplan_0012")
+    tables = {name: Table(name, MetaData(), autoload_with=empty_database) for name in _PLAN_COLUMNS}
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    # More templates than the revision rewrites at once, so that it pages.
+    template_rows = [
+        {
+            "tenant_id": "tenant-c",
+            "id": f"tpl-{n:04}",
+            "name": f"Week {n}",
+            "name_key": f"week {n}",
+            "days": object_form(_old_plans(n)),
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for n in range(1003)
+    ]
+    weeks = [date(2026, 11, 2) + timedelta(weeks=n) for n in range(3)]
+    instance_rows = [
+        {
+            "tenant_id": "tenant-c",
+            "id": f"ins-{n}",
+            "template_id": f"tpl-{n:04}",
+            "client_ref": "client-1",
+            "week_start_date": week,
+            # The first week as created (its days are its snapshot), the others edited.
+            "days": object_form(_old_plans(n + 1 if n else n)),
+            "template_snapshot": object_form(_old_plans(n)),
+            "version": 1 + n,
+            "created_at": now,
+            "updated_at": now,
+            "guardrails": None,
+        }
+        for n, week in enumerate(weeks)
+    ]
+    # A text weekplan did not write, under a tenant of its own: left as it is.
+    instance_rows.append(
+        {**instance_rows[0], "tenant_id": "tenant-x", "days": "not json", "template_snapshot": "{}"}
+    )
+    draft_rows = [
+        {
+            "tenant_id": "tenant-c",
+            "client_ref": "client-1",
+            "week_start_date": week,
+            "instance_id": f"ins-{n}",
+            "base_version": 1 + n,
+            "days": object_form(_old_plans(n + 2)),
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+            "actor": None,
+            "guardrails": None,
+        }
+        for n, week in enumerate(weeks[:2])
+    ]
+    with empty_database.begin() as connection:
+        connection.execute(insert(tables["weekplan_templates"]), template_rows)
+        connection.execute(insert(tables["weekplan_instances"]), instance_rows)
+        connection.execute(insert(tables["weekplan_drafts"]), draft_rows)
+    before = {name: _rows_of_plans(empty_database, name) for name in _PLAN_COLUMNS}
+
+    upgrade(empty_database)
+
+    after = {name: _rows_of_plans(empty_database, name) for name in _PLAN_COLUMNS}
+    for name, columns in _PLAN_COLUMNS.items():
+        assert len(after[name]) == len(before[name])
+        for old, new in zip(before[name], after[name], strict=True):
+            for column in columns:
+                if old["tenant_id"] == "tenant-x":
+                    assert new[column] == old[column]
+                else:
+                    # The same plan, in the form the store writes, in under half the bytes.
+                    plan = _plan_of(str(old[column]))
+                    assert new[column] == encode_entries(plan)
+                    assert len(str(new[column])) < len(str(old[column])) / 2
+            assert {k: v for k, v in new.items() if k not in columns} == {
+                k: v for k, v in old.items() if k not in columns
+            }
+    worker = Planner(SqlAlchemyStore(empty_database)).worker("tenant-c")
+    assert worker.get_template("tpl-1002").days == _old_plans(1002)
+    for n, week in enumerate(weeks):
+        instance = worker.get_instance("client-1", week)
+        assert (instance.days, instance.template_snapshot) == (
+            _old_plans(n + 1 if n else n),
+            _old_plans(n),
+        )
+    assert worker.get_draft("client-1", weeks[1]).days == _old_plans(3)
+    upgrade(empty_database)  # nothing left to do
+
+    _downgrade(empty_database, "weekplan_0012")
+    assert {name: _rows_of_plans(empty_database, name) for name in _PLAN_COLUMNS} == before
+
+
+def test_plans_the_store_wrote_go_back_to_the_object_form_and_up_again(
+    empty_database: Engine,
+) -> None:
+    upgrade(empty_database)
+    worker = Planner(SqlAlchemyStore(empty_database)).worker("tenant-w")
+    days = [PlanEntry("mon", "lunch", notes="ß"), PlanEntry("wed", 'diner "1"', notes="✓")]
+    template = worker.create_template("Week", days)
+    worker.create_instance(template.id, "client-1", date(2026, 11, 2))
+    worker.set_slot("client-1", "2026-11-02", "tue", "lunch", notes="soup")
+    worker.start_draft("client-1", "2026-11-02")
+    worker.draft("client-1", "2026-11-02").set_slot("sun", "lunch", notes="pap")
+    read = (
+        worker.get_template(template.id),
+        worker.get_instance("client-1", "2026-11-02"),
+        worker.get_draft("client-1", "2026-11-02"),
+    )
+    _downgrade(empty_database, "weekplan_0012")
+    # As the weekplan of revision weekplan_0012 wrote them, and reads them.
+    rows = {name: _rows_of_plans(empty_database, name) for name in _PLAN_COLUMNS}
+    assert [row["days"] for row in rows["weekplan_templates"]] == [object_form(read[0].days)]
+    (instance_row,) = rows["weekplan_instances"]
+    assert (instance_row["days"], instance_row["template_snapshot"]) == (
+        object_form(read[1].days),
+        object_form(read[1].template_snapshot),
+    )
+    assert [row["days"] for row in rows["weekplan_drafts"]] == [object_form(read[2].days)]
+    upgrade(empty_database)
+    again = Planner(SqlAlchemyStore(empty_database)).worker("tenant-w")
+    assert (
+        again.get_template(template.id),
+        again.get_instance("client-1", "2026-11-02"),
+        again.get_draft("client-1", "2026-11-02"),
+    ) == read
+
+
+def _plan_of(text_value: str) -> tuple[PlanEntry, ...]:
+    return tuple(PlanEntry(**entry) for entry in json.loads(text_value))
+
+
+def _rows_of_plans(engine: Engine, table: str) -> list[dict[str, object]]:
+    order = "client_ref, week_start_date" if table == "weekplan_drafts" else "id"
+    with engine.connect() as connection:
+        found = connection.execute(text(f"SELECT * FROM {table} ORDER BY tenant_id, {order}"))
+        return [dict(row._mapping) for row in found]

@@ -6,10 +6,17 @@ is defined once and each store only runs statements. Each table's mapper (a
 domain value to its row and back) is in :mod:`weekplan.adapters._row_mapping`;
 the texts its columns hold are made and read here:
 
-* a list of plan entries is a JSON array of objects with the seed's field
-  names, in canonical order::
+* a list of plan entries (a template's and a draft's ``days``, a week's
+  ``days`` and ``template_snapshot``) is a JSON array, in canonical order, of
+  arrays ``[day, slot, dish id, notes]`` (``null`` for no dish or no notes)::
 
-      [{"day_key": "mon", "slot_key": "lunch", "dish_template_id": "d-1", "notes": null}]
+      [["mon","lunch","d-1",null]]
+
+  Before, each entry was an object with the field names
+  (``{"day_key":"mon","slot_key":"lunch","dish_template_id":"d-1","notes":null}``),
+  about twice the bytes; such rows are still read as they are, and Alembic
+  revision ``weekplan_0013`` or Django migration ``0016_compact_entries``
+  rewrites them;
 
 * a dish's meal types, tags, ingredients and steps, and a slot lock's
   ingredients, are JSON arrays of strings;
@@ -86,31 +93,40 @@ def same_tenant(tenant_id: str, row_tenant_id: str) -> None:
 
 
 def encode_entries(entries: Iterable[PlanEntry]) -> str:
-    """The JSON text of ``entries``, in the order given."""
+    """The JSON text of ``entries``, in the order given: ``[[day, slot, dish, notes], ...]``."""
     return _ENCODER.encode(
-        [
-            {
-                "day_key": e.day_key.value,
-                "slot_key": e.slot_key,
-                "dish_template_id": e.dish_template_id,
-                "notes": e.notes,
-            }
-            for e in entries
-        ]
+        [[e.day_key.value, e.slot_key, e.dish_template_id, e.notes] for e in entries]
     )
 
 
 def decode_entries(text: str) -> tuple[PlanEntry, ...]:
-    """The entries of a JSON text written by :func:`encode_entries`."""
+    """The entries of a JSON text of :func:`encode_entries`, or of the earlier object form."""
     try:
-        raw: Any = _DECODER.decode(text)
-        return tuple(
-            PlanEntry(item["day_key"], item["slot_key"], item["dish_template_id"], item["notes"])
-            for item in raw
-        )
+        return tuple(PlanEntry(*_entry_key(item)) for item in _plan_array(_DECODER.decode(text)))
     except (ValueError, TypeError, KeyError, InvalidInput) as exc:
         # Only a row written by something other than weekplan can get here.
         raise StorageError("a stored plan is not valid weekplan JSON") from exc
+
+
+def _plan_array(raw: Any) -> list[Any]:
+    # A JSON object would iterate over its keys: only an array is a plan.
+    if type(raw) is not list:
+        raise TypeError("a plan is not an array")
+    return raw
+
+
+def _entry_key(item: Any) -> EntryKey:
+    """``(day, slot, dish, notes)`` of a stored entry: an array, or an object as written before.
+
+    A key of anything but strings and ``null`` cannot be hashed or is refused by
+    :class:`~weekplan.PlanEntry`; an array of another length is ``ValueError``.
+    """
+    if type(item) is list:
+        day, slot, dish, notes = item
+        return (day, slot, dish, notes)
+    if type(item) is dict:
+        return (item["day_key"], item["slot_key"], item["dish_template_id"], item["notes"])
+    raise TypeError("a stored entry is neither an array nor an object")
 
 
 class EntryCodec:
@@ -151,34 +167,40 @@ class EntryCodec:
         return text
 
     def decode(self, text: str) -> tuple[PlanEntry, ...]:
-        """The entries of a JSON text written by :meth:`encode`."""
+        """The entries of a JSON text written by :meth:`encode` (or in the earlier object form)."""
         known = self._plans.get(text)
         if known is not None:
             return known
-        plan = self._decode(text)
-        self._remember(text, plan)
+        plan, compact = self._decode(text)
+        # A plan read in the earlier form is written in the compact one: its text
+        # is remembered for reading only.
+        self._remember(text, plan, encodes_to_it=compact)
         return plan
 
-    def _remember(self, text: str, plan: tuple[PlanEntry, ...]) -> None:
+    def _remember(
+        self, text: str, plan: tuple[PlanEntry, ...], *, encodes_to_it: bool = True
+    ) -> None:
         with self._lock:
             if len(self._plans) >= self._max_plans or len(self._texts) >= self._max_plans:
                 self._plans.clear()
                 self._texts.clear()
             self._plans[text] = plan
-            self._texts[id(plan)] = (plan, text)
+            if encodes_to_it:
+                self._texts[id(plan)] = (plan, text)
 
-    def _decode(self, text: str) -> tuple[PlanEntry, ...]:
+    def _decode(self, text: str) -> tuple[tuple[PlanEntry, ...], bool]:
+        """The plan of ``text``, and whether ``text`` is its compact form."""
+        compact = True
         try:
-            raw: Any = _DECODER.decode(text)
             interned = self._interned
             entries = []
-            for item in raw:
-                key: EntryKey = (
-                    item["day_key"],
-                    item["slot_key"],
-                    item["dish_template_id"],
-                    item["notes"],
-                )
+            for item in _plan_array(_DECODER.decode(text)):
+                # The compact form inline (the hot path), the earlier object form aside.
+                if type(item) is list and len(item) == 4:  # [day, slot, dish, notes]
+                    key: EntryKey = (item[0], item[1], item[2], item[3])
+                else:
+                    key = _entry_key(item)
+                    compact = False
                 entry = interned.get(key)
                 if entry is None:
                     entry = self._intern(key)
@@ -186,7 +208,7 @@ class EntryCodec:
         except (ValueError, TypeError, KeyError, InvalidInput) as exc:
             # Only a row written by something else than weekplan can get here.
             raise StorageError("a stored plan is not valid weekplan JSON") from exc
-        return tuple(entries)
+        return tuple(entries), compact
 
     def _intern(self, key: EntryKey) -> PlanEntry:
         entry = PlanEntry(*key)
