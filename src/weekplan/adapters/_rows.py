@@ -95,7 +95,8 @@ def same_tenant(tenant_id: str, row_tenant_id: str) -> None:
 def encode_entries(entries: Iterable[PlanEntry]) -> str:
     """The JSON text of ``entries``, in the order given: ``[[day, slot, dish, notes], ...]``."""
     return _ENCODER.encode(
-        [[e.day_key.value, e.slot_key, e.dish_template_id, e.notes] for e in entries]
+        # A DayKey is a str (StrEnum): the encoder writes its text as it is.
+        [[e.day_key, e.slot_key, e.dish_template_id, e.notes] for e in entries]
     )
 
 
@@ -311,8 +312,8 @@ def encode_slot_changes(changes: Iterable[SlotChange]) -> str:
     return _ENCODER.encode(
         [
             [
-                c.change_type.value,
-                c.day_key.value,
+                c.change_type,  # both StrEnums: written as their text
+                c.day_key,
                 c.slot_key,
                 _dish_and_notes(c.old),
                 _dish_and_notes(c.new),
