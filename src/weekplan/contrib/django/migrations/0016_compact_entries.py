@@ -16,53 +16,20 @@ column or model changes.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Final
+from typing import Any
 
 from django.db import migrations
 
-_BATCH: Final = 1000
-_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_FIELDS: Final = ("day_key", "slot_key", "dish_template_id", "notes")
-
-#: ``(table, its key columns, its plan columns)``.
-_PLANS: Final = (
-    ("weekplan_templates", ("tenant_id", "id"), ("days",)),
-    ("weekplan_instances", ("tenant_id", "id"), ("days", "template_snapshot")),
-    ("weekplan_drafts", ("tenant_id", "client_ref", "week_start_date"), ("days",)),
+# The rewrite is frozen with this migration (see its module).
+from weekplan.adapters._compact_entries_rewrite import (
+    BATCH,
+    PLANS,
+    Entry,
+    as_array,
+    as_object,
+    rewritten_rows,
 )
-
-Entry = list[Any] | dict[str, Any]
-
-
-def _as_array(entry: Entry) -> list[Any]:
-    """An entry in the compact form: ``[day, slot, dish id, notes]``."""
-    if isinstance(entry, dict):
-        return [entry[name] for name in _FIELDS]
-    if len(entry) != len(_FIELDS):
-        raise ValueError("not an entry")
-    return entry
-
-
-def _as_object(entry: Entry) -> dict[str, Any]:
-    """An entry in the form weekplan wrote before this migration."""
-    if isinstance(entry, list):
-        if len(entry) != len(_FIELDS):
-            raise ValueError("not an entry")
-        return dict(zip(_FIELDS, entry, strict=True))
-    return {name: entry[name] for name in _FIELDS}
-
-
-def _rewrite(text: str, form: Callable[[Entry], Any]) -> str | None:
-    """``text`` with every entry in ``form``; ``None`` if it is not a plan of either form."""
-    try:
-        raw = json.loads(text)
-        if not isinstance(raw, list) or not all(isinstance(e, list | dict) for e in raw):
-            return None
-        return _ENCODER.encode([form(entry) for entry in raw])
-    except (ValueError, KeyError):
-        return None
 
 
 def _pages(
@@ -70,7 +37,7 @@ def _pages(
 ) -> Iterator[list[tuple[Any, ...]]]:
     """The keys and plans of every row of ``table``, a page at a time in key order."""
     query = f"SELECT {', '.join((*keys, *plans))} FROM {table}"
-    order = f" ORDER BY {', '.join(keys)} LIMIT {_BATCH}"
+    order = f" ORDER BY {', '.join(keys)} LIMIT {BATCH}"
     # After the last row: (a, b, c) > (x, y, z), spelled out for every vendor.
     after = " OR ".join(
         "(" + " AND ".join([*(f"{key} = %s" for key in keys[:n]), f"{keys[n]} > %s"]) + ")"
@@ -93,24 +60,13 @@ def _pages(
 
 def _convert(schema_editor: Any, form: Callable[[Entry], Any]) -> None:
     connection = schema_editor.connection
-    for table, keys, plans in _PLANS:
+    for table, keys, plans in PLANS:
         update = (
             f"UPDATE {table} SET {', '.join(f'{column} = %s' for column in plans)}"
             f" WHERE {' AND '.join(f'{key} = %s' for key in keys)}"
         )
         for rows in _pages(connection, table, keys, plans):
-            params = []
-            # A week's snapshot is often its days' text: rewrite each text once.
-            texts: dict[str, str | None] = {}
-            for row in rows:
-                key, old = row[: len(keys)], row[len(keys) :]
-                new = []
-                for text in old:
-                    if text not in texts:
-                        texts[text] = _rewrite(text, form)
-                    new.append(texts[text] or text)
-                if tuple(new) != old:
-                    params.append([*new, *key])
+            params = [[*new, *key] for key, new in rewritten_rows(rows, len(keys), form)]
             if params:
                 with connection.cursor() as cursor:
                     cursor.executemany(update, params)
@@ -118,12 +74,12 @@ def _convert(schema_editor: Any, form: Callable[[Entry], Any]) -> None:
 
 def forwards(apps: Any, schema_editor: Any) -> None:
     """Rewrite every stored plan in the compact form."""
-    _convert(schema_editor, _as_array)
+    _convert(schema_editor, as_array)
 
 
 def backwards(apps: Any, schema_editor: Any) -> None:
     """Rewrite every stored plan in the object form of the migrations before this one."""
-    _convert(schema_editor, _as_object)
+    _convert(schema_editor, as_object)
 
 
 class Migration(migrations.Migration):

@@ -18,67 +18,33 @@ written by weekplan) is left as it is. No table or column changes.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 
+# The rewrite is frozen with this revision (see its module).
+from weekplan.adapters._compact_entries_rewrite import (
+    BATCH,
+    PLANS,
+    Entry,
+    as_array,
+    as_object,
+    rewritten_rows,
+)
+
 revision: str = "weekplan_0013"
 down_revision: str | Sequence[str] | None = "weekplan_0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
-
-# Written out rather than imported: a revision must not change when the code does.
-_BATCH = 1000
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_FIELDS = ("day_key", "slot_key", "dish_template_id", "notes")
-
-#: ``(table, its key columns, its plan columns)``.
-_PLANS = (
-    ("weekplan_templates", ("tenant_id", "id"), ("days",)),
-    ("weekplan_instances", ("tenant_id", "id"), ("days", "template_snapshot")),
-    ("weekplan_drafts", ("tenant_id", "client_ref", "week_start_date"), ("days",)),
-)
-
-Entry = list[Any] | dict[str, Any]
-
-
-def _as_array(entry: Entry) -> list[Any]:
-    """An entry in the compact form: ``[day, slot, dish id, notes]``."""
-    if isinstance(entry, dict):
-        return [entry[name] for name in _FIELDS]
-    if len(entry) != len(_FIELDS):
-        raise ValueError("not an entry")
-    return entry
-
-
-def _as_object(entry: Entry) -> dict[str, Any]:
-    """An entry in the form weekplan wrote before this revision."""
-    if isinstance(entry, list):
-        if len(entry) != len(_FIELDS):
-            raise ValueError("not an entry")
-        return dict(zip(_FIELDS, entry, strict=True))
-    return {name: entry[name] for name in _FIELDS}
-
-
-def _rewrite(text: str, form: Callable[[Entry], Any]) -> str | None:
-    """``text`` with every entry in ``form``; ``None`` if it is not a plan of either form."""
-    try:
-        raw = json.loads(text)
-        if not isinstance(raw, list) or not all(isinstance(e, list | dict) for e in raw):
-            return None
-        return _ENCODER.encode([form(entry) for entry in raw])
-    except (ValueError, KeyError):
-        return None
 
 
 def _pages(table: sa.Table, keys: Sequence[str]) -> Iterator[list[sa.Row[Any]]]:
     """Every row of ``table``, ``_BATCH`` at a time in key order."""
     connection = op.get_bind()
     key = [table.c[name] for name in keys]
-    query = sa.select(table).order_by(*key).limit(_BATCH)
+    query = sa.select(table).order_by(*key).limit(BATCH)
     last: sa.Row[Any] | None = None
     while True:
         page = query
@@ -98,7 +64,7 @@ def _pages(table: sa.Table, keys: Sequence[str]) -> Iterator[list[sa.Row[Any]]]:
 
 def _convert(form: Callable[[Entry], Any]) -> None:
     connection = op.get_bind()
-    for name, keys, plans in _PLANS:
+    for name, keys, plans in PLANS:
         table = sa.Table(
             name,
             sa.MetaData(),
@@ -111,32 +77,22 @@ def _convert(form: Callable[[Entry], Any]) -> None:
             .values({column: sa.bindparam(f"new_{column}") for column in plans})
         )
         for rows in _pages(table, keys):
-            changed = []
-            # A week's snapshot is often its days' text: rewrite each text once.
-            texts: dict[str, str | None] = {}
-            for row in rows:
-                old = row[len(keys) :]
-                new = []
-                for text in old:
-                    if text not in texts:
-                        texts[text] = _rewrite(text, form)
-                    new.append(texts[text] or text)
-                if new != list(old):
-                    changed.append(
-                        {
-                            **{f"key_{column}": row[i] for i, column in enumerate(keys)},
-                            **{f"new_{column}": new[i] for i, column in enumerate(plans)},
-                        }
-                    )
+            changed = [
+                {
+                    **{f"key_{column}": key[i] for i, column in enumerate(keys)},
+                    **{f"new_{column}": new[i] for i, column in enumerate(plans)},
+                }
+                for key, new in rewritten_rows(rows, len(keys), form)
+            ]
             if changed:
                 connection.execute(update, changed)
 
 
 def upgrade() -> None:
     """Rewrite every stored plan in the compact form."""
-    _convert(_as_array)
+    _convert(as_array)
 
 
 def downgrade() -> None:
     """Rewrite every stored plan in the object form of the revisions before this one."""
-    _convert(_as_object)
+    _convert(as_object)
