@@ -208,7 +208,10 @@ class DirectStatement:
 
     def run(self, connection: Connection, params: Mapping[str, Any]) -> DirectResult:
         """Run with one set of parameters: the rows it returns, and the rows it touched."""
-        values = self._processed(params, lambda: self._values(params))
+        try:
+            values = self._values(params)
+        except Exception as error:  # a processor's own refusal, whatever its type
+            raise self._refused(params, error) from error
         driver: Any = connection.connection.driver_connection
         cursor = driver.cursor()
         try:
@@ -240,7 +243,10 @@ class DirectStatement:
         share their dates and times): each distinct value is processed once.
         """
         seen: dict[tuple[str, Any], Any] = {}
-        values = self._processed(rows, lambda: [self._values(row, seen) for row in rows])
+        try:
+            values = [self._values(row, seen) for row in rows]
+        except Exception as error:  # as in run()
+            raise self._refused(rows, error) from error
         driver: Any = connection.connection.driver_connection
         cursor = driver.cursor()
         try:
@@ -252,14 +258,9 @@ class DirectStatement:
             cursor.close()
         return touched
 
-    def _processed(self, params: Any, process: Callable[[], Any]) -> Any:
-        """``process()``, a value its processor refuses wrapped as SQLAlchemy wraps it."""
-        try:
-            return process()
-        except Exception as error:  # a processor's own refusal, whatever its type
-            raise StatementError(
-                f"({type(error).__name__}) {error}", self.sql, params, error
-            ) from error
+    def _refused(self, params: Any, error: Exception) -> StatementError:
+        """A value its processor refuses, wrapped as SQLAlchemy wraps it."""
+        return StatementError(f"({type(error).__name__}) {error}", self.sql, params, error)
 
     def _wrapped(
         self, connection: Connection, cursor: Any, error: Exception, parameters: Any

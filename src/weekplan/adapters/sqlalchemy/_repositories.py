@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any, Final, Protocol
 
-from sqlalchemy import Connection, Executable, Insert, Select
+from sqlalchemy import Connection, Executable, Insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from weekplan.adapters._row_mapping import (
@@ -70,10 +70,6 @@ class ConnectionSource(Protocol):
         """Run a write that may be the first statement, with the transaction's ``BEGIN``."""
         ...
 
-    def read_rows(self, statement: Select[Any], params: Mapping[str, Any]) -> Sequence[Any]:
-        """Every row of a read, on the fastest path the unit of work allows; errors translated."""
-        ...
-
     def execute(
         self,
         statement: Executable,
@@ -85,22 +81,16 @@ class ConnectionSource(Protocol):
         ...
 
 
-def _read(
-    source: ConnectionSource, statement: Executable, params: Mapping[str, Any]
-) -> StatementResult:
-    try:
-        return source.execute(statement, params)
-    except SQLAlchemyError as exc:
-        raise translate(exc) from exc
-
-
-def _write(
+def run_statement(
     source: ConnectionSource,
     statement: Executable,
     params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+    *,
+    write: bool = False,
 ) -> StatementResult:
+    """``source.execute(...)`` with any database error translated (see :mod:`._errors`)."""
     try:
-        return source.execute(statement, params, write=True)
+        return source.execute(statement, params, write=write)
     except SQLAlchemyError as exc:
         raise translate(exc) from exc
 
@@ -116,9 +106,9 @@ class SqlTemplateRepository:
 
     def get(self, tenant_id: str, template_id: str) -> WeekPlanTemplate | None:
         """The template, or ``None``."""
-        rows = self._source.read_rows(
-            self._sql.get_template, {"tenant_id": tenant_id, "id": template_id}
-        )
+        rows = run_statement(
+            self._source, self._sql.get_template, {"tenant_id": tenant_id, "id": template_id}
+        ).all()
         return self._template(rows[0]) if rows else None
 
     def list(
@@ -136,27 +126,35 @@ class SqlTemplateRepository:
         if after is not None:
             params["after_key"], params["after_id"] = after
         statement = self._sql.list_templates(search=bool(search), after=after is not None)
-        result = _read(self._source, statement, params)
+        result = run_statement(self._source, statement, params)
         return [self._template(row) for row in result]
 
     def add(self, tenant_id: str, template: WeekPlanTemplate) -> None:
         """Insert a new template."""
-        _write(self._source, self._sql.insert_template, self._rows.values(tenant_id, template))
+        run_statement(
+            self._source,
+            self._sql.insert_template,
+            self._rows.values(tenant_id, template),
+            write=True,
+        )
 
     def replace(self, tenant_id: str, template: WeekPlanTemplate, *, expected_version: int) -> bool:
         """Compare-and-set: overwrite only if the stored version is ``expected_version``."""
         params = self._rows.values(tenant_id, template)
         params.update(b_tenant_id=tenant_id, b_id=template.id, b_expected_version=expected_version)
         del params["tenant_id"], params["id"]
-        result: StatementResult = _write(self._source, self._sql.replace_template, params)
+        result: StatementResult = run_statement(
+            self._source, self._sql.replace_template, params, write=True
+        )
         return result.rowcount == 1
 
     def remove(self, tenant_id: str, template_id: str) -> bool:
         """Delete the template; ``False`` if there was none."""
-        result: StatementResult = _write(
+        result: StatementResult = run_statement(
             self._source,
             self._sql.delete_template,
             {"tenant_id": tenant_id, "id": template_id},
+            write=True,
         )
         return result.rowcount == 1
 
@@ -193,7 +191,7 @@ class SqlInstanceRepository:
         self, tenant_id: str, client_ref: str, week_start_date: date
     ) -> WeekPlanInstance | None:
         """The instance, or ``None``."""
-        result = _read(
+        result = run_statement(
             self._source,
             self._sql.get_instance,
             {"tenant_id": tenant_id, "client_ref": client_ref, "week_start_date": week_start_date},
@@ -209,10 +207,11 @@ class SqlInstanceRepository:
         self, tenant_id: str, client_ref: str, week_start_date: date
     ) -> WeekPlanInstance | None:
         """The instance with its locks, in one statement (see ``WeekWithLocksReads``)."""
-        rows = self._source.read_rows(
+        rows = run_statement(
+            self._source,
             self._sql.get_instance_with_locks,
             {"tenant_id": tenant_id, "client_ref": client_ref, "week_start_date": week_start_date},
-        )
+        ).all()
         if not rows:
             return None
         first = rows[0]
@@ -250,7 +249,7 @@ class SqlInstanceRepository:
             week_start_date=week_start_date is not None,
             after=after is not None,
         )
-        result = _read(self._source, statement, params)
+        result = run_statement(self._source, statement, params)
         return [self._instance(row) for row in result]
 
     def add(self, tenant_id: str, instance: WeekPlanInstance) -> None:
@@ -274,10 +273,12 @@ class SqlInstanceRepository:
         if not instances:
             return ()
         rows = [self._rows.values(tenant_id, instance) for instance in instances]
-        inserted = _write(self._source, self._sql.insert_instances_unless_taken, rows)
+        inserted = run_statement(
+            self._source, self._sql.insert_instances_unless_taken, rows, write=True
+        )
         if isinstance(inserted, DirectResult) and inserted.rowcount == len(rows):
             return ()
-        stored = _read(
+        stored = run_statement(
             self._source,
             self._sql.stored_instance_clients,
             {
@@ -301,15 +302,18 @@ class SqlInstanceRepository:
         )
         for key in ("tenant_id", "id", "client_ref", "week_start_date"):
             del params[key]
-        result: StatementResult = _write(self._source, self._sql.replace_instance, params)
+        result: StatementResult = run_statement(
+            self._source, self._sql.replace_instance, params, write=True
+        )
         return result.rowcount == 1
 
     def remove(self, tenant_id: str, client_ref: str, week_start_date: date) -> bool:
         """Delete the instance; ``False`` if there was none."""
-        result: StatementResult = _write(
+        result: StatementResult = run_statement(
             self._source,
             self._sql.delete_instance,
             {"tenant_id": tenant_id, "client_ref": client_ref, "week_start_date": week_start_date},
+            write=True,
         )
         return result.rowcount == 1
 
@@ -327,7 +331,7 @@ class SqlDishRepository:
         """The dishes of this tenant among ``dish_ids``, by id, read with one ``SELECT ... IN``."""
         if not dish_ids:
             return {}
-        result = _read(
+        result = run_statement(
             self._source,
             self._sql.get_dishes,
             {"tenant_id": tenant_id, "ids": sorted(dish_ids)},
@@ -349,7 +353,7 @@ class SqlDishRepository:
         if after is not None:
             params["after_key"], params["after_id"] = after
         statement = self._sql.list_dishes(search=bool(search), after=after is not None)
-        result = _read(self._source, statement, params)
+        result = run_statement(self._source, statement, params)
         return [self._dish(row) for row in result]
 
     def add(self, tenant_id: str, dish: Dish, *, signals: MealSignals | None = None) -> None:
@@ -372,13 +376,15 @@ class SqlDishRepository:
         params = self._rows.values(tenant_id, dish, signals)
         params.update(b_tenant_id=tenant_id, b_id=dish.id, b_expected_version=expected_version)
         del params["tenant_id"], params["id"]
-        result: StatementResult = _write(self._source, self._sql.replace_dish, params)
+        result: StatementResult = run_statement(
+            self._source, self._sql.replace_dish, params, write=True
+        )
         return result.rowcount == 1
 
     def remove(self, tenant_id: str, dish_id: str) -> bool:
         """Delete the dish; ``False`` if there was none."""
-        result: StatementResult = _write(
-            self._source, self._sql.delete_dish, {"tenant_id": tenant_id, "id": dish_id}
+        result: StatementResult = run_statement(
+            self._source, self._sql.delete_dish, {"tenant_id": tenant_id, "id": dish_id}, write=True
         )
         return result.rowcount == 1
 
@@ -388,13 +394,15 @@ class SqlDishRepository:
         """Store the dish's signals if its stored version is ``version``; one ``UPDATE``."""
         params = self._rows.signal_values(signals)
         params.update(b_tenant_id=tenant_id, b_id=dish_id, b_version=version)
-        result: StatementResult = _write(self._source, self._sql.set_dish_signals, params)
+        result: StatementResult = run_statement(
+            self._source, self._sql.set_dish_signals, params, write=True
+        )
         return result.rowcount == 1
 
     def signals_current(self, tenant_id: str, vocabulary: str) -> bool:
         """Whether every dish's signals are of ``vocabulary``: two ends of one index range."""
         params = {"tenant_id": tenant_id}
-        lowest, highest = _read(self._source, self._sql.signal_vocabularies, params).one()
+        lowest, highest = run_statement(self._source, self._sql.signal_vocabularies, params).one()
         return lowest is None or lowest == highest == vocabulary
 
     def stale_signals(
@@ -405,7 +413,7 @@ class SqlDishRepository:
         if after is not None:
             params["after_id"] = after
         statement = self._sql.stale_signals(after=after is not None)
-        return [self._dish(row) for row in _read(self._source, statement, params)]
+        return [self._dish(row) for row in run_statement(self._source, statement, params)]
 
     def meal_ranks(
         self, tenant_id: str, meal_type: MealType | None, dish_ids: Collection[str]
@@ -414,7 +422,7 @@ class SqlDishRepository:
         if not dish_ids:
             return {}
         params = {"tenant_id": tenant_id, "ids": sorted(dish_ids)}
-        result = _read(self._source, self._sql.meal_ranks(meal_type), params)
+        result = run_statement(self._source, self._sql.meal_ranks(meal_type), params)
         return {row[2]: (int(row[0]), row[1], row[2]) for row in result}
 
     def ranked_for_meal(
@@ -433,7 +441,7 @@ class SqlDishRepository:
         if after is not None:
             params["after_rank"], params["after_key"], params["after_id"] = after
         statement = self._sql.ranked_dishes(meal_type, search=bool(search), after=after is not None)
-        result = _read(self._source, statement, params)
+        result = run_statement(self._source, statement, params)
         return [(row[0], self._dish(row[1:])) for row in result]
 
 
@@ -467,14 +475,14 @@ class SqlMealHistoryRepository:
                 "dish_ids": [dish for (_, dish), _ in ordered],
                 "counts": [change for _, change in ordered],
             }
-            _write(self._source, self._sql.add_to_history, params)
+            run_statement(self._source, self._sql.add_to_history, params, write=True)
             return
         rows = [self._rows.values(tenant_id, key, change) for key, change in ordered]
-        _write(self._source, self._sql.add_to_history, rows)
+        run_statement(self._source, self._sql.add_to_history, rows, write=True)
 
     def counts(self, tenant_id: str) -> Mapping[HistoryKey, int]:
         """Every positive total of the tenant: one range of the primary key."""
-        result = _read(self._source, self._sql.history_counts, {"tenant_id": tenant_id})
+        result = run_statement(self._source, self._sql.history_counts, {"tenant_id": tenant_id})
         return dict(map(self._rows.from_row, result))
 
 
@@ -500,7 +508,7 @@ class SqlRulesetRepository:
 
     def get(self, tenant_id: str, content_hash: str) -> GuardrailsRuleset | None:
         """The ruleset this tenant stored under ``content_hash``, or ``None``."""
-        result = _read(
+        result = run_statement(
             self._source,
             self._sql.get_ruleset,
             {"tenant_id": tenant_id, "content_hash": content_hash},
@@ -523,15 +531,16 @@ class SqlRulesetRepository:
         if after is not None:
             params["after_diet"], params["after_version"], params["after_hash"] = after
         statement = self._sql.list_rulesets(diet_id=diet_id is not None, after=after is not None)
-        result = _read(self._source, statement, params)
+        result = run_statement(self._source, statement, params)
         return [self._rows.from_row(row) for row in result]
 
     def add(self, tenant_id: str, ruleset: GuardrailsRuleset) -> None:
         """Store the ruleset unless this tenant already has its hash (then nothing changes)."""
-        _write(
+        run_statement(
             self._source,
             self._sql.add_ruleset,
             self._rows.values(tenant_id, ruleset),
+            write=True,
         )
 
     def assigned(self, tenant_id: str, client_ref: str) -> str | None:
@@ -542,7 +551,7 @@ class SqlRulesetRepository:
         key = (tenant_id, client_ref)
         if key in self._assignments:
             return self._assignments[key]
-        result = _read(
+        result = run_statement(
             self._source,
             self._sql.get_assignment,
             {"tenant_id": tenant_id, "client_ref": client_ref},
@@ -563,7 +572,7 @@ class SqlRulesetRepository:
         unknown = sorted(c for c in client_refs if c not in known)
         found: dict[str, str] = {c: h for c, h in known.items() if h is not None}
         if unknown:
-            result = _read(
+            result = run_statement(
                 self._source,
                 self._sql.get_assignments,
                 {"tenant_id": tenant_id, "client_refs": unknown},
@@ -598,45 +607,39 @@ class SqlRulesetRepository:
 
         SQLite needs no row lock: it runs one writing transaction at a time.
         """
-        if not self._sql.locks_clients:
-            return
-        params = {"tenant_id": tenant_id, "client_ref": client_ref}
-        self._source.begin_with(self._sql.lock_client, params)
-        key = (tenant_id, client_ref)
-        if self._sql.reads_a_snapshot_after_locking:
-            result = _write(self._source, self._sql.get_assignment_latest, params)
-            self._assignments[key] = result.scalar()
-        else:
-            self._assignments.pop(key, None)
+        self.lock_clients(tenant_id, [client_ref])
 
     def lock_clients(self, tenant_id: str, client_refs: Sequence[str]) -> None:
         """Lock every client's row, in the order given, as :meth:`lock_client` locks one.
 
-        On PostgreSQL the first goes with the transaction's ``BEGIN`` and the
-        others in one ``executemany``, which psycopg sends as one pipeline: one
-        round trip for any number of clients, each row locked in turn. On
-        MariaDB, whose lock is followed by a locking read per client, it is
-        :meth:`lock_client` for each.
+        The first goes with the transaction's ``BEGIN`` (see ``begin_with``)
+        and the others in one ``executemany``, which psycopg sends as one
+        pipeline: one round trip for any number of clients, each row locked in
+        turn. On MariaDB each client's assignment is then read again with a
+        locking read.
         """
         if not self._sql.locks_clients or not client_refs:
-            return
-        if self._sql.reads_a_snapshot_after_locking:
-            for client_ref in client_refs:
-                self.lock_client(tenant_id, client_ref)
             return
         rows = [{"tenant_id": tenant_id, "client_ref": client_ref} for client_ref in client_refs]
         self._source.begin_with(self._sql.lock_client, rows[0])
         if len(rows) > 1:
-            _write(self._source, self._sql.lock_client, rows[1:])
-        for client_ref in client_refs:
-            self._assignments.pop((tenant_id, client_ref), None)
+            run_statement(self._source, self._sql.lock_client, rows[1:], write=True)
+        for row in rows:
+            key = (tenant_id, row["client_ref"])
+            if self._sql.reads_a_snapshot_after_locking:
+                latest = run_statement(
+                    self._source, self._sql.get_assignment_latest, row, write=True
+                )
+                self._assignments[key] = latest.scalar()
+            else:
+                self._assignments.pop(key, None)
 
     def assign(self, tenant_id: str, client_ref: str, content_hash: str | None) -> None:
         """Put ``client_ref`` on the ruleset with ``content_hash``; ``None`` takes it off."""
         params = {"tenant_id": tenant_id, "client_ref": client_ref}
         self._assignments[(tenant_id, client_ref)] = content_hash
         if content_hash is None:
-            _write(self._source, self._sql.unassign_ruleset, params)
+            run_statement(self._source, self._sql.unassign_ruleset, params, write=True)
         else:
             params["content_hash"] = content_hash
-            _write(self._source, self._sql.assign_ruleset, params)
+            run_statement(self._source, self._sql.assign_ruleset, params, write=True)

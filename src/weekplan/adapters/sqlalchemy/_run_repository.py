@@ -6,24 +6,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Executable
-from sqlalchemy.exc import SQLAlchemyError
-
 from weekplan.adapters._row_mapping import RunRows
-from weekplan.adapters.sqlalchemy._errors import translate
-from weekplan.adapters.sqlalchemy._repositories import ConnectionSource
+from weekplan.adapters.sqlalchemy._repositories import ConnectionSource, run_statement
 from weekplan.adapters.sqlalchemy._run_statements import RunStatements
 from weekplan.domain._runs import GenerationRun
 from weekplan.ports import RunSortKey
 
 __all__ = ["SqlRunRepository"]
-
-
-def _run(connection: Connection, statement: Executable, params: dict[str, Any]) -> Any:
-    try:
-        return connection.execute(statement, params)
-    except SQLAlchemyError as exc:
-        raise translate(exc) from exc
 
 
 class SqlRunRepository:
@@ -37,7 +26,7 @@ class SqlRunRepository:
     def add(self, tenant_id: str, run: GenerationRun) -> None:
         """Insert the run; there is no statement to change it afterwards."""
         values = self._rows.values(tenant_id, run)
-        _run(self._source.writer(), self._sql.insert_run, values)
+        run_statement(self._source, self._sql.insert_run, values, write=True)
 
     def list(
         self,
@@ -54,7 +43,7 @@ class SqlRunRepository:
         if before is not None:
             params["before_at"], params["before_id"] = before
         statement = self._sql.list_runs(client=client_ref is not None, before=before is not None)
-        return [self._rows.from_row(row) for row in _run(self._source.reader(), statement, params)]
+        return [self._rows.from_row(row) for row in run_statement(self._source, statement, params)]
 
     def counted_starts(
         self, tenant_id: str, *, client_ref: str | None, after: datetime
@@ -65,8 +54,8 @@ class SqlRunRepository:
             params["client_ref"] = client_ref
         statement = self._sql.counted_starts(client=client_ref is not None)
         # A locking read on MariaDB: it runs on the writing connection's transaction.
-        return [row[0] for row in _run(self._source.writer(), statement, params)]
+        return [row[0] for row in run_statement(self._source, statement, params, write=True)]
 
     def hold_quota(self, tenant_id: str) -> None:
         """Create or lock the tenant's lock row; it stays locked until the transaction ends."""
-        _run(self._source.writer(), self._sql.lock_quota, {"tenant_id": tenant_id})
+        run_statement(self._source, self._sql.lock_quota, {"tenant_id": tenant_id}, write=True)

@@ -34,7 +34,6 @@ from sqlalchemy import (
     Executable,
     Insert,
     NestedTransaction,
-    Select,
     create_engine,
     event,
     make_url,
@@ -361,13 +360,6 @@ class SqlAlchemyUnitOfWork:
         connection = self.reader()
         self._wrote = True
         return connection
-
-    def read_rows(self, statement: Select[Any], params: Mapping[str, Any]) -> Sequence[Any]:
-        """Every row of a read, translated errors and all (see :meth:`execute`)."""
-        try:
-            return self.execute(statement, params).all()
-        except SQLAlchemyError as exc:
-            raise translate(exc) from exc
 
     def execute(
         self,

@@ -12,13 +12,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Executable
 from sqlalchemy.exc import SQLAlchemyError
 
 from weekplan.adapters._row_mapping import ChangeSetRows, DraftRows, SlotLockRows
 from weekplan.adapters.sqlalchemy._direct_statements import StatementResult
-from weekplan.adapters.sqlalchemy._errors import translate, translate_lost_insert
-from weekplan.adapters.sqlalchemy._repositories import ConnectionSource
+from weekplan.adapters.sqlalchemy._errors import translate_lost_insert
+from weekplan.adapters.sqlalchemy._repositories import ConnectionSource, run_statement
 from weekplan.adapters.sqlalchemy._workflow_statements import ChangeListShape, WorkflowStatements
 from weekplan.domain._drafts import WeekDraft
 from weekplan.domain._entries import SlotKey
@@ -32,15 +31,6 @@ from weekplan.domain.changes import (
 )
 
 __all__ = ["SqlChangeLogRepository", "SqlDraftRepository", "SqlSlotLockRepository"]
-
-
-def _run(
-    source: ConnectionSource, statement: Executable, params: Any, *, write: bool
-) -> StatementResult:
-    try:
-        return source.execute(statement, params, write=write)
-    except SQLAlchemyError as exc:
-        raise translate(exc) from exc
 
 
 class SqlChangeLogRepository:
@@ -58,7 +48,7 @@ class SqlChangeLogRepository:
         if not sets:
             return
         rows = [self._rows.values(tenant_id, change_set) for change_set in sets]
-        _run(self._source, self._sql.insert_change_set, rows, write=True)
+        run_statement(self._source, self._sql.insert_change_set, rows, write=True)
 
     def list(
         self,
@@ -99,7 +89,7 @@ class SqlChangeLogRepository:
             before is not None,
         )
         statement = self._sql.list_changes(shape)
-        result = _run(self._source, statement, params, write=False)
+        result = run_statement(self._source, statement, params)
         sets = [self._rows.from_row(row) for row in result]
         return records_before(sets, before, limit)
 
@@ -121,14 +111,14 @@ class SqlSlotLockRepository:
             "client_ref": client_ref,
             "week_start_date": week_start_date,
         }
-        result = _run(self._source, self._sql.locks_of_week, params, write=False)
+        result = run_statement(self._source, self._sql.locks_of_week, params)
         return [self._rows.from_row(row) for row in result]
 
     def put(self, tenant_id: str, lock: SlotLock) -> None:
         """Store the lock, replacing the slot's lock (a delete, then an insert)."""
         row = self._rows.values(tenant_id, lock)
         self.remove(tenant_id, lock.client_ref, lock.week_start_date, lock.key)
-        _run(self._source, self._sql.insert_lock, row, write=True)
+        run_statement(self._source, self._sql.insert_lock, row, write=True)
 
     def remove(self, tenant_id: str, client_ref: str, week_start_date: date, slot: SlotKey) -> bool:
         """Unlock the slot; ``False`` if it was not locked."""
@@ -139,7 +129,9 @@ class SqlSlotLockRepository:
             "day_key": slot[0].value,
             "slot_key": slot[1],
         }
-        result: StatementResult = _run(self._source, self._sql.delete_lock, params, write=True)
+        result: StatementResult = run_statement(
+            self._source, self._sql.delete_lock, params, write=True
+        )
         return result.rowcount == 1
 
     def remove_week(self, tenant_id: str, client_ref: str, week_start_date: date) -> None:
@@ -149,7 +141,7 @@ class SqlSlotLockRepository:
             "client_ref": client_ref,
             "week_start_date": week_start_date,
         }
-        _run(self._source, self._sql.delete_week_locks, params, write=True)
+        run_statement(self._source, self._sql.delete_week_locks, params, write=True)
 
 
 class SqlDraftRepository:
@@ -169,7 +161,7 @@ class SqlDraftRepository:
             "client_ref": client_ref,
             "week_start_date": week_start_date,
         }
-        row = _run(self._source, self._sql.get_draft, params, write=False).first()
+        row = run_statement(self._source, self._sql.get_draft, params).first()
         return None if row is None else self._rows.from_row(row)
 
     def add(self, tenant_id: str, draft: WeekDraft) -> None:
@@ -191,7 +183,9 @@ class SqlDraftRepository:
             b_week_start_date=params.pop("week_start_date"),
             b_expected_version=expected_version,
         )
-        result: StatementResult = _run(self._source, self._sql.replace_draft, params, write=True)
+        result: StatementResult = run_statement(
+            self._source, self._sql.replace_draft, params, write=True
+        )
         return result.rowcount == 1
 
     def remove(self, tenant_id: str, client_ref: str, week_start_date: date) -> bool:
@@ -201,5 +195,7 @@ class SqlDraftRepository:
             "client_ref": client_ref,
             "week_start_date": week_start_date,
         }
-        result: StatementResult = _run(self._source, self._sql.delete_draft, params, write=True)
+        result: StatementResult = run_statement(
+            self._source, self._sql.delete_draft, params, write=True
+        )
         return result.rowcount == 1
