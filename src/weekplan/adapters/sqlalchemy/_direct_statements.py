@@ -258,6 +258,29 @@ class DirectStatement:
             cursor.close()
         return touched
 
+    def literal_sql(
+        self, driver: Any, params: Mapping[str, Any] | Sequence[Mapping[str, Any]]
+    ) -> str:
+        """The statement with its values as quoted literals, once per row of ``params``.
+
+        The values are processed as :meth:`run` processes them, then quoted by
+        psycopg's client-side cursor for the connection's encoding (``driver``
+        is a psycopg connection); the runs are joined by ``;``, text to send
+        as one simple query with no parameters.
+        """
+        # psycopg is an optional dependency: imported only where a store runs on it.
+        from psycopg import ClientCursor  # noqa: PLC0415
+
+        rows = [params] if isinstance(params, Mapping) else params
+        quoting = ClientCursor(driver)
+        try:
+            seen: dict[tuple[str, Any], Any] = {}
+            return "; ".join(quoting.mogrify(self.sql, self._values(row, seen)) for row in rows)
+        except Exception as error:  # a processor's or psycopg's refusal of a value
+            raise self._refused(params, error) from error
+        finally:
+            quoting.close()
+
     def _refused(self, params: Any, error: Exception) -> StatementError:
         """A value its processor refuses, wrapped as SQLAlchemy wraps it."""
         return StatementError(f"({type(error).__name__}) {error}", self.sql, params, error)

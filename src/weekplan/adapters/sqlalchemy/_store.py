@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
@@ -30,10 +31,15 @@ from typing import Any, Self
 from sqlalchemy import (
     URL,
     Connection,
+    Delete,
     Engine,
     Executable,
     Insert,
     NestedTransaction,
+    Select,
+    TableClause,
+    TextClause,
+    Update,
     create_engine,
     event,
     make_url,
@@ -41,6 +47,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.elements import ClauseElement, ColumnClause
+from sqlalchemy.sql.visitors import iterate
 
 from weekplan.adapters._db_errors import translate_failure
 from weekplan.adapters._row_mapping import TableRows
@@ -197,6 +205,25 @@ def _glued_begin(driver: Any, sql: str, params: Mapping[str, Any]) -> str | None
     return f"{' '.join(begin).replace('_', ' ')}; {statement}"
 
 
+_NUMBER = re.compile(r"-?[0-9]+")
+
+
+def _tables_of(statement: ClauseElement) -> frozenset[str] | None:
+    """Every table named in ``statement``, subqueries included; ``None`` if it holds SQL text."""
+    names: set[str] = set()
+    for element in iterate(statement):
+        if isinstance(element, TableClause):
+            names.add(element.fullname)
+        elif isinstance(element, TextClause) or (
+            isinstance(element, ColumnClause)
+            and element.is_literal
+            and element.table is None
+            and not _NUMBER.fullmatch(element.name)
+        ):
+            return None
+    return frozenset(names)
+
+
 def _on_driver(call: Callable[[], None]) -> None:
     """``call()`` on the driver connection, its failure translated as any database error's."""
     try:
@@ -232,6 +259,10 @@ class SqlAlchemyUnitOfWork:
         self._savepoint: _Savepoint | None = None
         self._wrote = False
         self._locked = False
+        # Writes held to go with the next statement on their tables or with COMMIT
+        # (see ``execute``): their SQL with literal values, and the tables they write.
+        self._held: list[str] = []
+        self._held_tables: set[str] = set()
         # Built on first use: most units of work touch one or two repositories.
         self._templates: SqlTemplateRepository | None = None
         self._instances: SqlInstanceRepository | None = None
@@ -342,7 +373,24 @@ class SqlAlchemyUnitOfWork:
     # -- ConnectionSource ---------------------------------------------------------
 
     def reader(self) -> Connection:
-        """The connection of this unit of work (asked for once per statement)."""
+        """The connection of this unit of work (asked for once per statement).
+
+        Writes held so far (see :meth:`execute`) are sent first: a statement
+        run on the connection itself sees them.
+        """
+        connection = self._next_statement()
+        if self._held:
+            self._flush_translated(connection)
+        return connection
+
+    def writer(self) -> Connection:
+        """The connection, noting that this unit of work now has something to undo."""
+        connection = self._next_write()
+        if self._held:
+            self._flush_translated(connection)
+        return connection
+
+    def _next_statement(self) -> Connection:
         if self._connection is None:
             raise RuntimeError("use the unit of work inside a `with` block")
         if self._statements_left == 0:
@@ -353,13 +401,52 @@ class SqlAlchemyUnitOfWork:
         self._ran = True
         return self._connection
 
-    def writer(self) -> Connection:
-        """The connection, noting that this unit of work now has something to undo."""
+    def _next_write(self) -> Connection:
         if self._reads is not _Reads.WRITE:
             raise RuntimeError("a unit of work that only reads cannot write")
-        connection = self.reader()
+        connection = self._next_statement()
         self._wrote = True
         return connection
+
+    def _flush(self, connection: Connection, then: str = "") -> None:
+        """Send the held writes, and ``then`` after them, in one query; errors untranslated."""
+        held = self._held
+        self._held = []
+        self._held_tables.clear()
+        if then:
+            held.append(then)
+        run_on_driver(connection, "; ".join(held))
+
+    def _flush_translated(self, connection: Connection) -> None:
+        try:
+            self._flush(connection)
+        except SQLAlchemyError as exc:
+            raise translate(exc) from exc
+
+    def _hold(
+        self,
+        connection: Connection,
+        statement: Executable,
+        params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+    ) -> bool:
+        """Keep ``statement`` to send later, if this unit of work may; whether it did.
+
+        Only a unit of work that owns its psycopg connection and began its
+        transaction by hand (see :meth:`begin_with`), with its statements run
+        on the driver, holds a write; and only a statement of known tables.
+        """
+        if self._autocommit is None or self._store._host is not None or not self._direct:
+            return False
+        first = params if isinstance(params, Mapping) else (params[0] if params else None)
+        if first is None:
+            return False
+        found = self._store._direct_statement(statement, first)
+        tables = self._store._tables(statement)
+        if found is None or tables is None:
+            return False
+        self._held.append(found.literal_sql(self._autocommit, params))
+        self._held_tables.update(tables)
+        return True
 
     def execute(
         self,
@@ -367,6 +454,7 @@ class SqlAlchemyUnitOfWork:
         params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
         *,
         write: bool = False,
+        deferred: bool = False,
     ) -> StatementResult:
         """Run ``statement`` with ``params`` (a list of them: once per row); errors untranslated.
 
@@ -376,10 +464,30 @@ class SqlAlchemyUnitOfWork:
         transaction is SQLAlchemy's all the same, begun here before the first
         statement as SQLAlchemy would begin it (a single-statement read runs
         outside one). Anywhere else it runs as any other.
+
+        ``deferred`` marks a write whose result nobody reads (a change set, a
+        history delta). On PostgreSQL, a unit of work that owns its psycopg
+        connection, began its transaction with its first statement (see
+        :meth:`begin_with`) and runs its statements on the driver holds such a
+        write, its values quoted as literals, and sends it in the same query
+        as whatever comes next on its tables: before the first later statement
+        that reads or writes one of them (or whose tables are not known, or
+        that is run on the connection itself), or with ``COMMIT`` (see
+        :meth:`commit`). Statements on other tables run meanwhile, in
+        between: they cannot see the difference, since weekplan's tables have
+        no triggers and the held tables no foreign keys. A write held that
+        fails does so when it is sent, and its error is translated there as
+        if it had run at once; a rollback drops it unsent. Elsewhere (SQLite,
+        MariaDB, a joined store, a listener on the statements) it runs at
+        once. Its result is then empty, its ``rowcount`` ``-1``.
         """
-        connection = self.writer() if write else self.reader()
+        connection = self._next_write() if write else self._next_statement()
         if self._direct is None:
             self._direct = self._store._direct_capable and direct_allowed(connection)
+        if deferred and self._hold(connection, statement, params):
+            return DirectResult(())
+        if self._held and not self._store._apart(statement, self._held_tables):
+            self._flush(connection)
         if self._direct:
             first = params if isinstance(params, Mapping) else (params[0] if params else None)
             found = None if first is None else self._store._direct_statement(statement, first)
@@ -414,7 +522,7 @@ class SqlAlchemyUnitOfWork:
         on every call cost more than the round trip it saved.
         """
         glue = not self._ran and self._store._begin_glued and self._autocommit is None
-        connection = self.writer()
+        connection = self.writer()  # after any held writes
         try:
             if glue:
                 driver: Any = connection.connection.driver_connection
@@ -489,6 +597,8 @@ class SqlAlchemyUnitOfWork:
                 else:
                     self.rollback()
         finally:
+            self._held.clear()  # never sent: rolled back with the rest
+            self._held_tables.clear()
             connection, self._connection = self._connection, None
             try:
                 # Closing rolls back what was not committed, and tells the pool so:
@@ -516,10 +626,19 @@ class SqlAlchemyUnitOfWork:
                 self._release_lock()
 
     def commit(self) -> None:
-        """Commit this unit of work (joined: release its savepoint; the host commits)."""
+        """Commit this unit of work (joined: release its savepoint; the host commits).
+
+        Writes still held (see :meth:`execute`) go in one query with ``COMMIT``;
+        if one fails, nothing is committed and its error is raised, translated.
+        """
         try:
             if self._store._host is None:
-                self.reader().commit()
+                connection = self._next_statement()
+                if self._held:
+                    # The transaction was begun by hand: psycopg and SQLAlchemy
+                    # then find it ended, and their commits send nothing.
+                    self._flush(connection, "COMMIT")
+                connection.commit()
                 if self._autocommit is not None:
                     # A transaction begun by hand and read directly may be one
                     # SQLAlchemy never saw; psycopg commits it (or sees none).
@@ -531,7 +650,9 @@ class SqlAlchemyUnitOfWork:
             raise translate(exc) from exc
 
     def rollback(self) -> None:
-        """Undo this unit of work (joined: roll back to its savepoint only)."""
+        """Undo this unit of work (joined: roll back to its savepoint only); held writes unsent."""
+        self._held.clear()
+        self._held_tables.clear()
         try:
             if self._store._host is None:
                 if self._connection is not None:
@@ -632,6 +753,8 @@ class SqlAlchemyStore:
         # Statements run on the driver, by statement and the names of its parameters.
         self._direct: dict[tuple[Executable, tuple[str, ...]], DirectStatement | None] = {}
         self._direct_capable = False
+        # The tables each statement reads or writes (``None``: not known), see ``_tables``.
+        self._touched: dict[Executable, frozenset[str] | None] = {}
         if engine is not None:
             self._direct_capable = dialect_name == "sqlite" or engine.dialect.driver == "psycopg"
             one = engine.execution_options(**{_SQLITE_BEGIN: ""})
@@ -676,6 +799,30 @@ class SqlAlchemyStore:
             found = None
         self._direct[key] = found
         return found
+
+    def _tables(self, statement: Executable) -> frozenset[str] | None:
+        """The names of the tables ``statement`` reads or writes; ``None`` if not known.
+
+        Not known: anything but a ``SELECT``, ``INSERT``, ``UPDATE`` or
+        ``DELETE`` of Core, or one with SQL written as text (a literal column
+        other than a number counts as text). Found once per statement, which
+        the store's statement classes build once each; bounded all the same.
+        """
+        try:
+            return self._touched[statement]
+        except KeyError:
+            pass
+        found: frozenset[str] | None = None
+        if isinstance(statement, (Select, Insert, Update, Delete)):
+            found = _tables_of(statement)
+        if len(self._touched) < _DIRECT_STATEMENTS_MAX:
+            self._touched[statement] = found
+        return found
+
+    def _apart(self, statement: Executable, tables: set[str]) -> bool:
+        """Whether ``statement`` is known to touch none of ``tables``."""
+        touched = self._tables(statement)
+        return touched is not None and touched.isdisjoint(tables)
 
     def _compiled(self, statement: Insert) -> str:
         """The SQL text of ``statement`` for this store's dialect, compiled once."""
