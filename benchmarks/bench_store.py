@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import inspect
 import json
 import os
 import random
@@ -67,7 +68,7 @@ from sqlalchemy import URL, create_engine, make_url, text
 
 from weekplan import Dish, MealType, PlanEntry, Planner, WorkerPlanner
 from weekplan.adapters.memory import InMemoryStore
-from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
+from weekplan.adapters.sqlalchemy import SqlAlchemyStore, SqlAlchemyUnitOfWork, metadata
 from weekplan.guardrails import (
     CompiledRuleset,
     GuardrailsRuleset,
@@ -190,6 +191,12 @@ class Matched:
     under ``--compare``) one row per changed slot. Plans are read and written in
     the form the tree's store writes them (``fields``, see :func:`stored_fields`):
     arrays ``[day, slot, dish, notes]``, or objects in a tree from before.
+
+    On PostgreSQL, where the tree's unit of work holds the writes nobody reads
+    the result of (``deferred``, see ``SqlAlchemyUnitOfWork.execute``), the
+    change set and the history delta go in one query with ``COMMIT``, their
+    values quoted by psycopg, as the store sends them; in a tree from before,
+    each in a round trip of its own.
     """
 
     def __init__(self, raw: Raw, fields: tuple[Any, ...]) -> None:
@@ -206,6 +213,39 @@ class Matched:
         self.history_arrays = not raw.sqlite and bool(
             getattr(statements("postgresql"), "history_as_arrays", False)
         )
+        # A tree whose PostgreSQL store sends those writes with COMMIT.
+        execute = getattr(SqlAlchemyUnitOfWork, "execute", None)
+        self.held: list[str] | None = (
+            []
+            if not raw.sqlite
+            and execute is not None
+            and "deferred" in inspect.signature(execute).parameters
+            else None
+        )
+
+    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
+        """A write whose result nobody reads: held for ``COMMIT`` where the tree holds it."""
+        if self.held is None:
+            self.raw.execute(sql, params)
+            return
+        quoting = psycopg.ClientCursor(self.raw.db)
+        self.held.append(quoting.mogrify(sql.replace("?", "%s"), params))
+
+    def _write_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if self.held is None:
+            self.raw.executemany(sql, rows)
+            return
+        for row in rows:
+            self._write(sql, row)
+
+    def _commit(self) -> None:
+        """Commit, with the held writes in the same query when there are any."""
+        if not self.held:
+            self.raw.commit()
+            return
+        self.held.append("COMMIT")
+        query, self.held = "; ".join(self.held), []
+        self.raw.db.execute(query)
 
     def _log(  # noqa: PLR0917  # the change set's columns that vary
         self,
@@ -217,7 +257,7 @@ class Matched:
         changes: list[dict[str, Any]],
     ) -> None:
         if not self.change_sets:
-            self.raw.executemany(
+            self._write_many(
                 f"INSERT INTO weekplan_changes ({CHANGE_RECORD_COLUMNS})"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -243,7 +283,7 @@ class Matched:
                 ],
             )
             return
-        self.raw.execute(
+        self._write(
             f"INSERT INTO weekplan_change_sets ({CHANGE_SET_COLUMNS})"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -333,7 +373,7 @@ class Matched:
             for e in entries
         ]
         self._log(instance_id, client, "create", now, (None, 1), added)
-        raw.commit()
+        self._commit()
 
     def _add_to_history(self, totals: dict[tuple[str, str], int]) -> None:
         ordered = sorted(totals.items())
@@ -342,7 +382,7 @@ class Matched:
             " DO UPDATE SET count = weekplan_meal_history.count + excluded.count"
         )
         if self.history_arrays:
-            self.raw.execute(
+            self._write(
                 "INSERT INTO weekplan_meal_history (tenant_id, slot_kind, dish_id, count)"
                 " SELECT ?, * FROM unnest(?::varchar[], ?::varchar[], ?::integer[])" + upsert,
                 (
@@ -353,7 +393,7 @@ class Matched:
                 ),
             )
             return
-        self.raw.executemany(
+        self._write_many(
             "INSERT INTO weekplan_meal_history (tenant_id, slot_kind, dish_id, count)"
             " VALUES (?, ?, ?, ?)" + upsert,
             [(TENANT, kind, dish, count) for (kind, dish), count in ordered],
@@ -400,7 +440,7 @@ class Matched:
             "new": days[0],
         }
         self._log(row[0], client, "edit", now, (row[7], row[7] + 1), [changed])
-        raw.commit()
+        self._commit()
 
 
 class PhysicalMinimum:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import attrs
 import pytest
 from sqlalchemy import URL, Connection, create_engine, event, text
 
@@ -350,6 +351,28 @@ def test_a_held_write_refused_at_commit_is_translated_and_leaves_nothing(own_sch
         # The connection is usable, in transactions, and the next write goes through.
         worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="fine", reason="ok")
         assert worker.get_instance("client-1", MONDAY).version == 2
+        # Sent before the next statement on its table, it fails there, translated.
+        boom = attrs.evolve(_change_set("tenant-held-refused", 1), reason="boom")
+        with store.unit_of_work() as uow:
+            uow.rulesets.lock_client("tenant-held-refused", "client-1")
+            uow.changes.append("tenant-held-refused", [boom])
+            with pytest.raises(StorageError):
+                uow.changes.list(
+                    "tenant-held-refused",
+                    subject=None,
+                    subject_id=None,
+                    client_ref=None,
+                    week_start_date=None,
+                    since=None,
+                    until=None,
+                    before=None,
+                    limit=5,
+                )
+        with store.unit_of_work() as uow:
+            uow.rulesets.lock_client("tenant-held-refused", "client-1")
+            uow.changes.append("tenant-held-refused", [boom])
+            with pytest.raises(StorageError):
+                uow.reader()
     finally:
         store.close()
 

@@ -244,7 +244,17 @@ class _Reads(enum.Enum):
 
 
 class SqlAlchemyUnitOfWork:
-    """One transaction (or, when joined to a host's, one savepoint) over the repositories."""
+    """One transaction (or, when joined to a host's, one savepoint) over the repositories.
+
+    On PostgreSQL with psycopg, a unit of work that owns its connection sends
+    ``BEGIN`` with its first statement (see :meth:`begin_with`), and then holds
+    the writes whose result nobody reads (a week's change set and history
+    delta, see :meth:`execute`): they go with ``COMMIT`` in one query, or
+    earlier with the next statement on their tables. A failure of one is raised
+    by :meth:`commit`, translated; a rollback drops them unsent. Joined to a
+    host's transaction, with a listener on its statements, on SQLite or on
+    MariaDB, every statement runs as it comes.
+    """
 
     def __init__(self, store: SqlAlchemyStore, reads: _Reads = _Reads.WRITE) -> None:
         self._store = store
@@ -476,8 +486,9 @@ class SqlAlchemyUnitOfWork:
         :meth:`commit`). Statements on other tables run meanwhile, in
         between: they cannot see the difference, since weekplan's tables have
         no triggers and the held tables no foreign keys. A write held that
-        fails does so when it is sent, and its error is translated there as
-        if it had run at once; a rollback drops it unsent. Elsewhere (SQLite,
+        fails does so when it is sent, and its error is raised there, translated
+        as if it had run at once (never as the failure of the statement that
+        sent it along); a rollback drops it unsent. Elsewhere (SQLite,
         MariaDB, a joined store, a listener on the statements) it runs at
         once. Its result is then empty, its ``rowcount`` ``-1``.
         """
@@ -487,7 +498,8 @@ class SqlAlchemyUnitOfWork:
         if deferred and self._hold(connection, statement, params):
             return DirectResult(())
         if self._held and not self._store._apart(statement, self._held_tables):
-            self._flush(connection)
+            # Translated here, as a held write's own failure, never as this statement's.
+            self._flush_translated(connection)
         if self._direct:
             first = params if isinstance(params, Mapping) else (params[0] if params else None)
             found = None if first is None else self._store._direct_statement(statement, first)
