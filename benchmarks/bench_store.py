@@ -194,9 +194,9 @@ class Matched:
 
     On PostgreSQL, where the tree's unit of work holds the writes nobody reads
     the result of (``deferred``, see ``SqlAlchemyUnitOfWork.execute``), the
-    change set and the history delta go in one query with ``COMMIT``, their
-    values quoted by psycopg, as the store sends them; in a tree from before,
-    each in a round trip of its own.
+    change set and the history delta go in one psycopg pipeline with
+    ``COMMIT``, one round trip, as the store sends them; in a tree from
+    before, each in a round trip of its own.
     """
 
     def __init__(self, raw: Raw, fields: tuple[Any, ...]) -> None:
@@ -215,7 +215,7 @@ class Matched:
         )
         # A tree whose PostgreSQL store sends those writes with COMMIT.
         execute = getattr(SqlAlchemyUnitOfWork, "execute", None)
-        self.held: list[str] | None = (
+        self.held: list[tuple[str, Any]] | None = (
             []
             if not raw.sqlite
             and execute is not None
@@ -228,24 +228,28 @@ class Matched:
         if self.held is None:
             self.raw.execute(sql, params)
             return
-        quoting = psycopg.ClientCursor(self.raw.db)
-        self.held.append(quoting.mogrify(sql.replace("?", "%s"), params))
+        self.held.append((sql.replace("?", "%s"), params))
 
     def _write_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         if self.held is None:
             self.raw.executemany(sql, rows)
             return
-        for row in rows:
-            self._write(sql, row)
+        self.held.append((sql.replace("?", "%s"), rows))
 
     def _commit(self) -> None:
-        """Commit, with the held writes in the same query when there are any."""
+        """Commit, with the held writes in the same round trip when there are any."""
         if not self.held:
             self.raw.commit()
             return
-        self.held.append("COMMIT")
-        query, self.held = "; ".join(self.held), []
-        self.raw.db.execute(query)
+        held, self.held = self.held, []
+        cursor = self.raw.db.cursor()
+        with self.raw.db.pipeline():
+            for sql, params in held:
+                if isinstance(params, list):
+                    cursor.executemany(sql, params)
+                else:
+                    cursor.execute(sql, params)
+            cursor.execute("COMMIT")
 
     def _log(  # noqa: PLR0917  # the change set's columns that vary
         self,

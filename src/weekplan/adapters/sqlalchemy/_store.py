@@ -59,6 +59,7 @@ from weekplan.adapters.sqlalchemy._direct_statements import (
     StatementResult,
     direct_allowed,
     run_on_driver,
+    run_pipelined,
 )
 from weekplan.adapters.sqlalchemy._errors import translate
 from weekplan.adapters.sqlalchemy._repositories import (
@@ -249,8 +250,9 @@ class SqlAlchemyUnitOfWork:
     On PostgreSQL with psycopg, a unit of work that owns its connection sends
     ``BEGIN`` with its first statement (see :meth:`begin_with`), and then holds
     the writes whose result nobody reads (a week's change set and history
-    delta, see :meth:`execute`): they go with ``COMMIT`` in one query, or
-    earlier with the next statement on their tables. A failure of one is raised
+    delta, see :meth:`execute`): they go with ``COMMIT`` in one round trip
+    (a psycopg pipeline), or earlier, just before the next statement on their
+    tables. A failure of one is raised
     by :meth:`commit`, translated; a rollback drops them unsent. Joined to a
     host's transaction, with a listener on its statements, on SQLite or on
     MariaDB, every statement runs as it comes.
@@ -270,8 +272,8 @@ class SqlAlchemyUnitOfWork:
         self._wrote = False
         self._locked = False
         # Writes held to go with the next statement on their tables or with COMMIT
-        # (see ``execute``): their SQL with literal values, and the tables they write.
-        self._held: list[str] = []
+        # (see ``execute``): each statement with its driver values, and the tables.
+        self._held: list[tuple[DirectStatement, Any]] = []
         self._held_tables: set[str] = set()
         # Built on first use: most units of work touch one or two repositories.
         self._templates: SqlTemplateRepository | None = None
@@ -419,13 +421,11 @@ class SqlAlchemyUnitOfWork:
         return connection
 
     def _flush(self, connection: Connection, then: str = "") -> None:
-        """Send the held writes, and ``then`` after them, in one query; errors untranslated."""
+        """Send the held writes, and ``then`` after them, in one round trip; errors untranslated."""
         held = self._held
         self._held = []
         self._held_tables.clear()
-        if then:
-            held.append(then)
-        run_on_driver(connection, "; ".join(held))
+        run_pipelined(connection, held, then)
 
     def _flush_translated(self, connection: Connection) -> None:
         try:
@@ -454,7 +454,9 @@ class SqlAlchemyUnitOfWork:
         tables = self._store._tables(statement)
         if found is None or tables is None:
             return False
-        self._held.append(found.literal_sql(self._autocommit, params))
+        if not isinstance(params, Mapping) and len(params) == 1:
+            params = params[0]  # one row: a plain execute, as when run at once
+        self._held.append((found, found.values(params)))
         self._held_tables.update(tables)
         return True
 
@@ -479,13 +481,15 @@ class SqlAlchemyUnitOfWork:
         history delta). On PostgreSQL, a unit of work that owns its psycopg
         connection, began its transaction with its first statement (see
         :meth:`begin_with`) and runs its statements on the driver holds such a
-        write, its values quoted as literals, and sends it in the same query
-        as whatever comes next on its tables: before the first later statement
-        that reads or writes one of them (or whose tables are not known, or
-        that is run on the connection itself), or with ``COMMIT`` (see
-        :meth:`commit`). Statements on other tables run meanwhile, in
-        between: they cannot see the difference, since weekplan's tables have
-        no triggers and the held tables no foreign keys. A write held that
+        write, its values processed, and sends it later in one psycopg
+        pipeline with the other held writes: with ``COMMIT`` (see
+        :meth:`commit`), so one round trip does all, or just before the first
+        later statement that reads or writes one of its tables (or whose tables
+        are not known, or that is run on the connection itself). Statements on
+        other tables run meanwhile, in between: they cannot see the
+        difference, since weekplan's tables have no triggers and the held
+        tables no foreign keys. The statements are the ones run at once would
+        be, prepared on the server as psycopg prepares them. A write held that
         fails does so when it is sent, and its error is raised there, translated
         as if it had run at once (never as the failure of the statement that
         sent it along); a rollback drops it unsent. Elsewhere (SQLite,
@@ -640,7 +644,7 @@ class SqlAlchemyUnitOfWork:
     def commit(self) -> None:
         """Commit this unit of work (joined: release its savepoint; the host commits).
 
-        Writes still held (see :meth:`execute`) go in one query with ``COMMIT``;
+        Writes still held (see :meth:`execute`) go in one pipeline with ``COMMIT``;
         if one fails, nothing is committed and its error is raised, translated.
         """
         try:
