@@ -449,3 +449,27 @@ def test_held_values_reach_the_rows_exactly(postgresql_url: URL) -> None:
             }
     finally:
         store.close()
+
+
+def test_without_pipelines_in_libpq_each_write_is_sent_at_once(
+    postgresql_url: URL, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Held writes go in a pipeline, which libpq before 14 cannot send.
+    import psycopg  # noqa: PLC0415  # only where PostgreSQL runs
+
+    monkeypatch.setattr(psycopg.Pipeline, "is_supported", classmethod(lambda _cls: False))
+    store = SqlAlchemyStore(postgresql_url, pool_size=1, max_overflow=0)
+    store.create_all()
+    try:
+        worker = Planner(store).worker("tenant-held-no-pipelines")
+        template = worker.create_template("Week", [PlanEntry("mon", "lunch")])
+        worker.create_instance(template.id, "client-1", MONDAY)
+        trips, _ = _round_trips(
+            store,
+            lambda: worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="x"),
+            log_statements=False,
+        )
+        assert trips == 5
+        assert len(worker.list_changes("client-1", MONDAY).items) == 2
+    finally:
+        store.close()

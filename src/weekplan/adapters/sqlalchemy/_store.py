@@ -225,6 +225,14 @@ def _tables_of(statement: ClauseElement) -> frozenset[str] | None:
     return frozenset(names)
 
 
+def _psycopg_pipelines() -> bool:
+    """Whether psycopg's libpq sends pipelines (libpq 14 on), which held writes go in."""
+    # psycopg is an optional dependency: imported only where a store runs on it.
+    from psycopg import Pipeline  # noqa: PLC0415
+
+    return bool(Pipeline.is_supported())
+
+
 def _on_driver(call: Callable[[], None]) -> None:
     """``call()`` on the driver connection, its failure translated as any database error's."""
     try:
@@ -445,13 +453,14 @@ class SqlAlchemyUnitOfWork:
         transaction by hand (see :meth:`begin_with`), with its statements run
         on the driver, holds a write; and only a statement of known tables.
         """
-        if self._autocommit is None or self._store._host is not None or not self._direct:
+        store = self._store
+        if self._autocommit is None or not store._holds_writes or not self._direct:
             return False
         first = params if isinstance(params, Mapping) else (params[0] if params else None)
         if first is None:
             return False
-        found = self._store._direct_statement(statement, first)
-        tables = self._store._tables(statement)
+        found = store._direct_statement(statement, first)
+        tables = store._tables(statement)
         if found is None or tables is None:
             return False
         if not isinstance(params, Mapping) and len(params) == 1:
@@ -765,6 +774,8 @@ class SqlAlchemyStore:
         self._autocommit_reads = False
         # Whether a write's first statement may go with its BEGIN (see ``begin_with``).
         self._begin_glued = False
+        # Whether a unit of work may hold writes for COMMIT (see ``SqlAlchemyUnitOfWork.execute``).
+        self._holds_writes = False
         self._glued_sql: dict[Insert, str] = {}
         # Statements run on the driver, by statement and the names of its parameters.
         self._direct: dict[tuple[Executable, tuple[str, ...]], DirectStatement | None] = {}
@@ -777,6 +788,7 @@ class SqlAlchemyStore:
             if dialect_name == "postgresql":
                 self._autocommit_reads = engine.dialect.driver == "psycopg"
                 self._begin_glued = self._autocommit_reads
+                self._holds_writes = self._begin_glued and _psycopg_pipelines()
                 if not self._autocommit_reads:
                     one = engine.execution_options(isolation_level="AUTOCOMMIT")
             self._engines = {
