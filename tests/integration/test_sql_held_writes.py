@@ -377,7 +377,10 @@ def test_a_held_write_refused_at_commit_is_translated_and_leaves_nothing(own_sch
         store.close()
 
 
-def test_a_held_write_losing_a_race_at_commit_is_a_concurrent_update(own_schema: URL) -> None:
+@pytest.mark.parametrize("with_history", [False, True])
+def test_a_held_write_losing_a_race_at_commit_is_a_concurrent_update(
+    own_schema: URL, with_history: bool
+) -> None:
     # Raised as PostgreSQL raises a serialization failure: every attempt loses.
     _ddl(
         own_schema,
@@ -390,17 +393,23 @@ def test_a_held_write_losing_a_race_at_commit_is_a_concurrent_update(own_schema:
     )
     store = SqlAlchemyStore(own_schema, pool_size=1, max_overflow=0)
     try:
+        _seed(store, "tenant-held-race")
         worker = Planner(store).worker("tenant-held-race")
-        template = worker.create_template("Week", [PlanEntry("mon", "lunch")])
+        template = worker.create_template("Week", [PlanEntry("mon", "lunch", "dish-0")])
         worker.create_instance(template.id, "client-1", MONDAY)
+        change = {"dish_template_id": "dish-1"} if with_history else {"notes": "x"}
         with pytest.raises(ConcurrentUpdate):
-            worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="x", reason="race")
+            worker.set_slot("client-1", MONDAY, "mon", "lunch", reason="race", **change)
         assert worker.get_instance("client-1", MONDAY).version == 1
     finally:
         store.close()
 
 
-def test_a_connection_lost_at_commit_is_a_storage_error_and_dropped(own_schema: URL) -> None:
+@pytest.mark.parametrize("with_history", [False, True])
+def test_a_connection_lost_at_commit_is_a_storage_error_and_dropped(
+    own_schema: URL, with_history: bool
+) -> None:
+    # One held write goes as text with COMMIT, two (the history too) in a pipeline.
     _ddl(
         own_schema,
         "CREATE FUNCTION cut() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
@@ -411,15 +420,19 @@ def test_a_connection_lost_at_commit_is_a_storage_error_and_dropped(own_schema: 
     )
     store = SqlAlchemyStore(own_schema, pool_size=1, max_overflow=0)
     try:
+        _seed(store, "tenant-held-cut")
         worker = Planner(store).worker("tenant-held-cut")
-        template = worker.create_template("Week", [PlanEntry("mon", "lunch")])
+        template = worker.create_template("Week", [PlanEntry("mon", "lunch", "dish-0")])
         worker.create_instance(template.id, "client-1", MONDAY)
+        change = {"dish_template_id": "dish-1"} if with_history else {"notes": "x"}
         with pytest.raises(StorageError):
-            worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="x", reason="cut")
+            worker.set_slot("client-1", MONDAY, "mon", "lunch", reason="cut", **change)
         # The lost connection was dropped: the pool's next one works.
         assert worker.get_instance("client-1", MONDAY).version == 1
         worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="y")
         assert worker.get_instance("client-1", MONDAY).days[0].notes == "y"
+        with store.unit_of_work() as uow:
+            assert uow.meal_history.counts("tenant-held-cut") == {("lunch", "dish-0"): 2}
     finally:
         store.close()
 

@@ -278,6 +278,24 @@ class DirectStatement:
         except Exception as error:  # a processor's own refusal, whatever its type
             raise self._refused(params, error) from error
 
+    def literal_sql(self, driver: Any, values: Any) -> str:
+        """The statement with ``values`` (from :meth:`values`, one run) as quoted literals.
+
+        Quoted by psycopg's client-side cursor for the connection's encoding
+        (``driver`` is a psycopg connection): text to send as a simple query,
+        with no parameters.
+        """
+        # psycopg is an optional dependency: imported only where a store runs on it.
+        from psycopg import ClientCursor  # noqa: PLC0415
+
+        quoting = ClientCursor(driver)
+        try:
+            return quoting.mogrify(self.sql, values)
+        except Exception as error:  # psycopg's refusal of a value
+            raise self._refused(values, error) from error
+        finally:
+            quoting.close()
+
     def _refused(self, params: Any, error: Exception) -> StatementError:
         """A value its processor refuses, wrapped as SQLAlchemy wraps it."""
         return StatementError(f"({type(error).__name__}) {error}", self.sql, params, error)

@@ -258,9 +258,8 @@ class SqlAlchemyUnitOfWork:
     On PostgreSQL with psycopg, a unit of work that owns its connection sends
     ``BEGIN`` with its first statement (see :meth:`begin_with`), and then holds
     the writes whose result nobody reads (a week's change set and history
-    delta, see :meth:`execute`): they go with ``COMMIT`` in one round trip
-    (a psycopg pipeline), or earlier, just before the next statement on their
-    tables. A failure of one is raised
+    delta, see :meth:`execute`): they go with ``COMMIT`` in one round trip,
+    or earlier, just before the next statement on their tables. A failure of one is raised
     by :meth:`commit`, translated; a rollback drops them unsent. Joined to a
     host's transaction, with a listener on its statements, on SQLite or on
     MariaDB, every statement runs as it comes.
@@ -429,10 +428,21 @@ class SqlAlchemyUnitOfWork:
         return connection
 
     def _flush(self, connection: Connection, then: str = "") -> None:
-        """Send the held writes, and ``then`` after them, in one round trip; errors untranslated."""
+        """Send the held writes, and ``then`` after them, in one round trip; errors untranslated.
+
+        One write of one row goes as text, its values quoted by psycopg, in
+        one simple query with ``then``: psycopg's pipeline costs more in Python
+        than that round trip. Several go in a pipeline, which keeps them
+        prepared on the server and sends many rows without quoting them.
+        """
         held = self._held
         self._held = []
         self._held_tables.clear()
+        if len(held) == 1 and not isinstance(held[0][1], list):
+            statement, values = held[0]
+            sql = statement.literal_sql(self._autocommit, values)
+            run_on_driver(connection, f"{sql}; {then}" if then else sql)
+            return
         run_pipelined(connection, held, then)
 
     def _flush_translated(self, connection: Connection) -> None:
@@ -490,15 +500,15 @@ class SqlAlchemyUnitOfWork:
         history delta). On PostgreSQL, a unit of work that owns its psycopg
         connection, began its transaction with its first statement (see
         :meth:`begin_with`) and runs its statements on the driver holds such a
-        write, its values processed, and sends it later in one psycopg
-        pipeline with the other held writes: with ``COMMIT`` (see
+        write, its values processed, and sends it later in one round trip
+        with the other held writes (see ``_flush``): with ``COMMIT`` (see
         :meth:`commit`), so one round trip does all, or just before the first
         later statement that reads or writes one of its tables (or whose tables
         are not known, or that is run on the connection itself). Statements on
         other tables run meanwhile, in between: they cannot see the
         difference, since weekplan's tables have no triggers and the held
         tables no foreign keys. The statements are the ones run at once would
-        be, prepared on the server as psycopg prepares them. A write held that
+        be, with the same values. A write held that
         fails does so when it is sent, and its error is raised there, translated
         as if it had run at once (never as the failure of the statement that
         sent it along); a rollback drops it unsent. Elsewhere (SQLite,
@@ -653,7 +663,7 @@ class SqlAlchemyUnitOfWork:
     def commit(self) -> None:
         """Commit this unit of work (joined: release its savepoint; the host commits).
 
-        Writes still held (see :meth:`execute`) go in one pipeline with ``COMMIT``;
+        Writes still held (see :meth:`execute`) go in one round trip with ``COMMIT``;
         if one fails, nothing is committed and its error is raised, translated.
         """
         try:
