@@ -194,9 +194,10 @@ class Matched:
 
     On PostgreSQL, where the tree's unit of work holds the writes nobody reads
     the result of (``deferred``, see ``SqlAlchemyUnitOfWork.execute``), the
-    change set and the history delta go in one psycopg pipeline with
-    ``COMMIT``, one round trip, as the store sends them; in a tree from
-    before, each in a round trip of its own.
+    change set and the history delta go with ``COMMIT`` in one round trip, as
+    the store sends them (one write of one row as text, its values quoted by
+    psycopg; several in a psycopg pipeline); in a tree from before, each in a
+    round trip of its own.
     """
 
     def __init__(self, raw: Raw, fields: tuple[Any, ...]) -> None:
@@ -242,6 +243,11 @@ class Matched:
             self.raw.commit()
             return
         held, self.held = self.held, []
+        if len(held) == 1 and not isinstance(held[0][1], list):
+            # One write of one row: as text, in one simple query with COMMIT.
+            sql, params = held[0]
+            self.raw.db.execute(f"{psycopg.ClientCursor(self.raw.db).mogrify(sql, params)}; COMMIT")
+            return
         cursor = self.raw.db.cursor()
         with self.raw.db.pipeline():
             for sql, params in held:
