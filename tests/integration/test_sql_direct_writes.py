@@ -26,7 +26,7 @@ from weekplan import (
     WeekPlanInstance,
     WorkerPlanner,
 )
-from weekplan.adapters.sqlalchemy import SqlAlchemyStore
+from weekplan.adapters.sqlalchemy import SqlAlchemyStore, _statements
 from weekplan.adapters.sqlalchemy._direct_statements import DirectResult, DirectStatement
 from weekplan.adapters.sqlalchemy._errors import translate
 from weekplan.adapters.sqlalchemy._schema import instances
@@ -200,6 +200,53 @@ def test_sqlite_gets_the_same_statements_on_both_paths(tmp_path: Path) -> None:
     assert directly[0] == "BEGIN IMMEDIATE"
     assert directly[-1] == "COMMIT"
     assert shape(directly) == shape(through)
+
+
+def _history_inserts(sent: list[str]) -> list[str]:
+    return [s for s in sent if s.startswith("INSERT INTO weekplan_meal_history")]
+
+
+@pytest.mark.parametrize("path", ["direct", "sqlalchemy"])
+def test_sqlite_adds_a_history_delta_of_many_keys_in_one_statement(
+    tmp_path: Path, path: str
+) -> None:
+    # SQLite's trace sees each row of an executemany as a statement of its own.
+    delta = {(f"kind-{n % 7}", f"dish-{n}"): (n % 5) - 2 or 1 for n in range(280)}
+    with _traced_sqlite(tmp_path / "history.db") as (store, sent):
+        assert store.engine is not None
+        # The direct path takes the statement (it refuses none of its parts).
+        adding = _statements.Statements("sqlite").add_to_history
+        DirectStatement(adding, store.engine.dialect, ["tenant_id", "delta"])
+        remove = _listened(store) if path == "sqlalchemy" else (lambda: None)
+        try:
+            for _ in range(2):
+                sent.clear()
+                with store.unit_of_work() as uow:
+                    uow.meal_history.apply_delta("tenant-history", delta)
+                    uow.commit()
+                assert len(_history_inserts(sent)) == 1
+        finally:
+            remove()
+        with store.unit_of_work() as uow:
+            counts = uow.meal_history.counts("tenant-history")
+    assert counts == {key: 2 * change for key, change in delta.items() if change > 0}
+
+
+def test_sqlite_without_json_functions_adds_a_history_delta_row_by_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_statements, "sqlite_has_json", lambda: False)
+    delta = {(f"kind-{n % 7}", f"dish-{n}"): (n % 5) - 2 or 1 for n in range(30)}
+    with _traced_sqlite(tmp_path / "history-rows.db") as (store, sent):
+        for _ in range(2):
+            sent.clear()
+            with store.unit_of_work() as uow:
+                uow.meal_history.apply_delta("tenant-history", delta)
+                uow.commit()
+            assert len(_history_inserts(sent)) == len(delta)
+        with store.unit_of_work() as uow:
+            counts = uow.meal_history.counts("tenant-history")
+    assert counts == {key: 2 * change for key, change in delta.items() if change > 0}
 
 
 def test_a_connection_lost_before_a_direct_write_is_dropped_from_the_pool(
