@@ -448,9 +448,12 @@ class SqlDishRepository:
 class SqlMealHistoryRepository:
     """Running totals of the planning history in ``weekplan_meal_history``.
 
-    A delta of any size is one statement: an upsert run with every key
-    (``executemany``) that adds to the stored total in the database, so
-    concurrent writers never lose each other's counts. Totals stop at zero, as
+    A delta of any size is one statement: an upsert that adds to the stored
+    total in the database, so concurrent writers never lose each other's
+    counts, given every key at once in the form of the dialect
+    (``HistoryForm``: arrays on PostgreSQL, one JSON text
+    on SQLite, an ``executemany`` on MariaDB, which PyMySQL sends as one
+    multi-row ``INSERT``). Totals stop at zero, as
     in the in-memory store, where a total that drops to zero or below is gone;
     a row at zero is kept (``counts`` skips it) rather than deleted, which would
     cost a second statement on every write that lowers a total. There is at
