@@ -135,8 +135,9 @@ def history_json(ordered: Iterable[tuple[HistoryKey, int]]) -> str:
 def sqlite_has_json() -> bool:
     """Whether the SQLite library of Python's ``sqlite3`` has the JSON functions.
 
-    They are built in since SQLite 3.38, and optional before; asked once per
-    process of a database in memory. Without them a delta is an ``executemany``.
+    They are built in since SQLite 3.38, and optional before. Asked once per
+    process, of a database in memory; each store's :class:`Statements` takes
+    the answer when it is made. Without them a delta is an ``executemany``.
     """
     try:
         import sqlite3  # noqa: PLC0415 (a Python may be built without it)
