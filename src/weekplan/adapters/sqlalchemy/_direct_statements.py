@@ -331,7 +331,7 @@ def run_pipelined(
             if then:
                 cursor.execute(then)
     except dialect.loaded_dbapi.Error as error:
-        sql = "; ".join([*(statement.sql for statement, _ in runs), then])
+        sql = "; ".join([*(statement.sql for statement, _ in runs), *([then] if then else [])])
         raise wrapped_driver_error(connection, dialect, sql, (), error, cursor) from error
     finally:
         cursor.close()
