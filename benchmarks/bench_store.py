@@ -189,12 +189,17 @@ class Matched:
     tree's store does: one change set row, or (a tree from before change sets,
     under ``--compare``) one row per changed slot. Plans are read and written in
     the form the tree's store writes them (``fields``, see :func:`stored_fields`):
-    arrays ``[day, slot, dish, notes]``, or objects in a tree from before.
+    arrays ``[day, slot, dish, notes]``, or objects in a tree from before. A
+    week's snapshot equal to its days is NULL where the tree's schema lets it
+    be (``weekplan_0014`` on), its text in a tree from before.
     """
 
     def __init__(self, raw: Raw, fields: tuple[Any, ...]) -> None:
         self.raw = raw
         self.change_sets = "weekplan_change_sets" in metadata.tables
+        self.null_snapshot = bool(
+            metadata.tables["weekplan_instances"].c.template_snapshot.nullable
+        )
         self.fields = fields
         self.day, self.slot, self.dish, self.notes = fields
         statements = internal(
@@ -275,7 +280,7 @@ class Matched:
             (TENANT, client, TENANT, client, MONDAY),
         ).fetchone()
         days = decode_entries(row[5])
-        snapshot = days if row[6] == row[5] else decode_entries(row[6])
+        snapshot = days if row[6] is None or row[6] == row[5] else decode_entries(row[6])
         return row, days, snapshot
 
     def lock_client(self, client: str) -> None:
@@ -315,12 +320,13 @@ class Matched:
                 totals[key] = totals.get(key, 0) + 1
         self._add_to_history(totals)
         days = dumps(entries)
+        snapshot = None if self.null_snapshot else days
         now = datetime.now(UTC)
         instance_id = uuid.uuid4().hex
         raw.execute(
             f"INSERT INTO weekplan_instances ({INSTANCE_COLUMNS})"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (instance_id, TENANT, template_id, client, MONDAY, days, days, 1, now, now, None),
+            (instance_id, TENANT, template_id, client, MONDAY, days, snapshot, 1, now, now, None),
         )
         added = [
             {
@@ -380,7 +386,8 @@ class Matched:
             (
                 row[2],
                 dumps(days),
-                row[6],
+                # Edited, the week's days differ from its snapshot: written out.
+                row[5] if row[6] is None else row[6],
                 row[7] + 1,
                 row[8],
                 now,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 
+import attrs
 import psycopg
 import pytest
 from hypothesis import given
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 from psycopg.pq import DiagnosticField
 
 from weekplan.adapters._db_errors import lost_to_a_concurrent_transaction, translate_failure
+from weekplan.adapters._row_mapping import InstanceRows
 from weekplan.adapters._rows import (
     ChangesCodec,
     EntryCodec,
@@ -29,6 +32,7 @@ from weekplan.adapters._rows import (
 from weekplan.domain._days import DayKey
 from weekplan.domain._entries import PlanEntry
 from weekplan.domain._guardrails_check import GuardrailsCheck
+from weekplan.domain._plans import WeekPlanInstance
 from weekplan.domain.changes import ChangeType, SlotChange
 from weekplan.errors import ConcurrentUpdate, StorageError
 from weekplan.testing import strategies as wps
@@ -168,3 +172,45 @@ def test_a_change_sets_text_says_each_slot_once() -> None:
 def test_a_change_set_weekplan_did_not_write_is_a_storage_error(text: str) -> None:
     with pytest.raises(StorageError):
         ChangesCodec().decode(text)
+
+
+def _instance_row(rows: InstanceRows, week: WeekPlanInstance) -> tuple[object, ...]:
+    values = rows.values(week.tenant_id, week)
+    return tuple(values[column] for column in InstanceRows.columns)
+
+
+@given(wps.instances(), st.booleans())
+def test_a_weeks_row_reads_back_as_the_week_its_snapshot_null_when_it_is_the_days(
+    week: WeekPlanInstance, unedited: bool
+) -> None:
+    if unedited:
+        week = attrs.evolve(week, template_snapshot=tuple(week.days))
+    rows = InstanceRows(EntryCodec())
+    row = _instance_row(rows, week)
+    assert (row[6] is None) == (week.template_snapshot == week.days)
+    read = InstanceRows(EntryCodec()).from_row(row)
+    assert read == week
+    if row[6] is None:
+        assert read.template_snapshot is read.days  # decoded once
+
+
+def test_a_snapshot_equal_to_the_days_is_null_whether_the_same_tuple_or_an_equal_one() -> None:
+    days = (PlanEntry("mon", "lunch", "d-1"), PlanEntry("tue", "diner", notes="ß"))
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    week = WeekPlanInstance(
+        "w-1", "t-1", "tpl-1", "c-1", date(2026, 11, 2), days, days, 1, now, now
+    )
+    rows = InstanceRows(EntryCodec())
+    assert _instance_row(rows, week)[6] is None
+    assert _instance_row(rows, attrs.evolve(week, template_snapshot=tuple(days)))[6] is None
+    edited = attrs.evolve(week, days=days[:1])
+    assert _instance_row(rows, edited)[6] == encode_entries(days)
+    # A row written before weekplan_0014, its snapshot the days' text: read as the same tuple.
+    written_out = (
+        *_instance_row(rows, week)[:6],
+        encode_entries(days),
+        *_instance_row(rows, week)[7:],
+    )
+    read = InstanceRows(EntryCodec()).from_row(written_out)
+    assert read == week
+    assert read.template_snapshot is read.days
