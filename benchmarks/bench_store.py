@@ -172,6 +172,36 @@ CHANGE_RECORD_COLUMNS = (
 )
 
 
+def stored_runs(raw: Raw) -> bool:
+    """Whether the tree's store writes a change set's changes in runs (``weekplan_0015`` on).
+
+    Read from the change set of a week it created, as :func:`stored_fields` reads a template.
+    """
+    if "weekplan_change_sets" not in metadata.tables:
+        return False
+    row = raw.execute(
+        "SELECT changes FROM weekplan_change_sets WHERE tenant_id = ? AND source = 'create'"
+        " AND subject = 'week' LIMIT 1",
+        (TENANT,),
+    ).fetchone()
+    # Runs: ``[["added",[day, ...]...`` rather than ``[["added","mon",...``.
+    return str(row[0]).split(",", 1)[1].startswith("[")
+
+
+def runs(changes: list[list[Any]]) -> list[list[Any]]:
+    """Changes ``[type, day, slot, old, new]`` as runs ``[type, [day, slot, ...], ...]``.
+
+    A change in its run carries the dish ids and notes of the entries it has:
+    the one (the new one, the old one of a removal) or both, old first.
+    """
+    grouped: list[list[Any]] = []
+    for kind, day, slot, old, new in changes:
+        if not grouped or grouped[-1][0] != kind:
+            grouped.append([kind])
+        grouped[-1].append([day, slot, *(old or []), *(new or [])])
+    return grouped
+
+
 def pairs(change: dict[str, Any], fields: tuple[Any, ...]) -> list[list[Any] | None]:
     """A change's old and new entry as a change set stores them: ``[dish, notes]``."""
     _, _, dish, notes = fields
@@ -186,16 +216,18 @@ class Matched:
 
     A write also takes the client's lock where the store does (not on SQLite,
     whose ``BEGIN IMMEDIATE`` serializes writers) and logs its changes as the
-    tree's store does: one change set row, or (a tree from before change sets,
-    under ``--compare``) one row per changed slot. Plans are read and written in
+    tree's store does: one change set row (its changes in runs of one type where
+    the tree's store writes them so), or (a tree from before change sets, under
+    ``--compare``) one row per changed slot. Plans are read and written in
     the form the tree's store writes them (``fields``, see :func:`stored_fields`):
     arrays ``[day, slot, dish, notes]``, or objects in a tree from before. A
     week's snapshot equal to its days is NULL where the tree's schema lets it
     be (``weekplan_0014`` on), its text in a tree from before.
     """
 
-    def __init__(self, raw: Raw, fields: tuple[Any, ...]) -> None:
+    def __init__(self, raw: Raw, fields: tuple[Any, ...], *, change_runs: bool = False) -> None:
         self.raw = raw
+        self.change_runs = change_runs
         self.change_sets = "weekplan_change_sets" in metadata.tables
         self.null_snapshot = bool(
             metadata.tables["weekplan_instances"].c.template_snapshot.nullable
@@ -264,10 +296,12 @@ class Matched:
                 at,
                 *versions,
                 dumps(
-                    [
-                        [c["change_type"], c["day_key"], c["slot_key"], *pairs(c, self.fields)]
-                        for c in changes
-                    ]
+                    (runs if self.change_runs else list)(
+                        [
+                            [c["change_type"], c["day_key"], c["slot_key"], *pairs(c, self.fields)]
+                            for c in changes
+                        ]
+                    )
                 ),
             ),
         )
@@ -598,7 +632,7 @@ def sql_cases(
     template = worker.create_template("Bench week", week_entries())
     worker.create_instance(template.id, "client-get", MONDAY)
     worker.create_instance(template.id, "client-raw", MONDAY)
-    raw = Matched(matched, stored_fields(matched, template.id))
+    raw = Matched(matched, stored_fields(matched, template.id), change_runs=stored_runs(matched))
     physical = PhysicalMinimum(minimum)
     physical.add_template(template.id, week_entries())
     physical.create(template.id, "client-get")

@@ -15,9 +15,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, Table, insert, inspect, select, text
 
-from tests.plan_forms import object_form
+from tests.plan_forms import change_items_form, object_form
 from weekplan import InstanceExists, PlanEntry, Planner
-from weekplan.adapters._rows import encode_entries
+from weekplan.adapters._rows import decode_slot_changes, encode_entries
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
 from weekplan.adapters.sqlalchemy._schema import instances, templates
 from weekplan.adapters.sqlalchemy.migrations import BRANCH, VERSION_TABLE, VERSIONS, upgrade
@@ -107,6 +107,7 @@ def test_a_host_can_name_the_versions_as_a_package_resource(tmp_path: Path) -> N
     )
     script = ScriptDirectory.from_config(config)
     assert [r.revision for r in script.walk_revisions()] == [
+        "weekplan_0015",
         "weekplan_0014",
         "weekplan_0013",
         "weekplan_0012",
@@ -620,3 +621,61 @@ def test_a_snapshot_equal_to_its_days_is_stored_as_null_and_downgrading_fills_it
     # Every row as an earlier weekplan wrote it; this one reads them as they are.
     for client, week in written.items():
         assert worker.get_instance(client, "2026-11-02") == week
+
+
+def _change_texts(engine: Engine) -> list[tuple[str, str, str]]:
+    with engine.connect() as connection:
+        found = connection.execute(
+            text("SELECT tenant_id, id, changes FROM weekplan_change_sets ORDER BY tenant_id, id")
+        )
+        return [(row[0], row[1], row[2]) for row in found]
+
+
+def test_downgrading_change_runs_writes_one_array_per_change_and_the_store_reads_both(
+    empty_database: Engine,
+) -> None:
+    upgrade(empty_database)
+    store = SqlAlchemyStore(empty_database)
+    worker = Planner(store).worker("tenant-r")
+    template = worker.create_template(
+        "Week",
+        [PlanEntry("mon", 'lunch "big"', notes="é"), PlanEntry("tue", "diner", notes="✓")],
+    )
+    worker.create_instances(template.id, ["client-1", "client-2"], date(2026, 11, 2))
+    worker.set_slot("client-1", "2026-11-02", "mon", 'lunch "big"', notes="soup")
+    worker.set_slot("client-1", "2026-11-02", "wed", "lunch", notes="pap")
+    worker.lock_slot("client-1", "2026-11-02", "tue", "diner", reason="allergy")
+    worker.reset_slot("client-1", "2026-11-02", "wed", "lunch")
+    worker.delete_instance("client-2", "2026-11-02")
+    listed = all_pages(lambda c: worker.list_all_changes(limit=50, cursor=c))
+    written = _change_texts(empty_database)
+    assert len(written) == 8  # a set per write, the template's too
+    # In runs: a change type, then arrays.
+    assert all(changes.startswith('[["') and '",["' in changes for _, _, changes in written)
+    # More sets than the revision rewrites at once, so that it pages; one of
+    # them in the earlier form already, one a text weekplan did not write.
+    table = Table("weekplan_change_sets", MetaData(), autoload_with=empty_database)
+    with empty_database.begin() as connection:
+        (first,) = connection.execute(select(table).where(table.c.id == written[0][1])).mappings()
+        copies = [{**first, "tenant_id": "tenant-c", "id": f"set-{n:04}"} for n in range(1001)]
+        copies.append({**first, "tenant_id": "tenant-x", "id": "junk", "changes": "[["})
+        connection.execute(insert(table), copies)
+    before = _change_texts(empty_database)
+
+    _downgrade(empty_database, "weekplan_0014")
+
+    after = _change_texts(empty_database)
+    assert [(t, i) for t, i, _ in after] == [(t, i) for t, i, _ in before]
+    for (tenant, _, old), (_, _, new) in zip(before, after, strict=True):
+        if tenant == "tenant-x":
+            assert new == old
+        else:
+            assert new == change_items_form(decode_slot_changes(old))
+    assert all_pages(lambda c: worker.list_all_changes(limit=50, cursor=c)) == listed
+    _downgrade(empty_database, "weekplan_0014")  # nothing left to do
+    assert _change_texts(empty_database) == after
+
+    upgrade(empty_database)  # leaves the earlier form: the store reads both
+    assert _change_texts(empty_database) == after
+    again = Planner(SqlAlchemyStore(empty_database)).worker("tenant-r")
+    assert all_pages(lambda c: again.list_all_changes(limit=50, cursor=c)) == listed

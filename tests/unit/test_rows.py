@@ -11,7 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from psycopg.pq import DiagnosticField
+from tests.plan_forms import change_items_form
 
+from weekplan.adapters._change_runs_rewrite import as_items
 from weekplan.adapters._db_errors import lost_to_a_concurrent_transaction, translate_failure
 from weekplan.adapters._row_mapping import InstanceRows
 from weekplan.adapters._rows import (
@@ -147,10 +149,60 @@ def test_a_change_sets_slot_changes_read_back_as_written(changes: tuple[SlotChan
     assert ChangesCodec().decode(text) == changes  # a fresh codec, from the text alone
 
 
-def test_a_change_sets_text_says_each_slot_once() -> None:
+@given(slot_change_lists())
+def test_slot_changes_in_the_earlier_form_read_back_as_they_were(
+    changes: tuple[SlotChange, ...],
+) -> None:
+    assert ChangesCodec().decode(change_items_form(changes)) == changes
+
+
+@given(slot_change_lists())
+def test_the_downgrades_rewrite_gives_the_earlier_form_of_any_changes(
+    changes: tuple[SlotChange, ...],
+) -> None:
+    earlier = change_items_form(changes)
+    assert as_items(encode_slot_changes(changes)) == earlier
+    assert as_items(earlier) == earlier  # a rerun finds nothing to do
+
+
+def test_a_change_sets_text_says_each_slot_once_and_each_run_of_a_type_once() -> None:
     entry = PlanEntry("mon", "lunch", "d-1", None)
-    text = encode_slot_changes([SlotChange(ChangeType.ADDED, DayKey.MON, "lunch", None, entry)])
-    assert text == '[["added","mon","lunch",null,["d-1",null]]]'
+    other = PlanEntry("tue", "diner", None, "ß")
+    changes = [
+        SlotChange(ChangeType.ADDED, DayKey.MON, "lunch", None, entry),
+        SlotChange(ChangeType.ADDED, DayKey.TUE, "diner", None, other),
+        SlotChange(ChangeType.REMOVED, DayKey.MON, "lunch", entry, None),
+        SlotChange(
+            ChangeType.CHANGED,
+            DayKey.TUE,
+            "diner",
+            other,
+            attrs.evolve(other, dish_template_id="d-1", notes=None),
+        ),
+        SlotChange(ChangeType.LOCKED, DayKey.WED, "x", None, None),
+        SlotChange(ChangeType.ADDED, DayKey.MON, "lunch", entry, None),
+        SlotChange(ChangeType.REMOVED, DayKey.TUE, "diner", None, other),
+    ]
+    text = encode_slot_changes(changes)
+    assert text == (
+        '[["added",["mon","lunch","d-1",null],["tue","diner",null,"ß"]],'
+        '["removed",["mon","lunch","d-1",null]],'
+        '["changed",["tue","diner",null,"ß","d-1",null]],'
+        '["locked",["wed","x"]],'
+        '["added",["mon","lunch",["d-1",null]]],'
+        '["removed",["tue","diner",[null,"ß"]]]]'
+    )
+    assert ChangesCodec().decode(text) == tuple(changes)
+
+
+def test_a_new_weeks_changes_of_42_slots_fit_two_rows_to_a_page() -> None:
+    entries = [
+        PlanEntry(day, f"slot-{n // 7}", f"dish-{n}", f"note {n}")
+        for n, day in zip(range(42), list(DayKey) * 6, strict=True)
+    ]
+    changes = tuple(SlotChange(ChangeType.ADDED, e.day_key, e.slot_key, None, e) for e in entries)
+    assert len(change_items_form(changes)) > 2100
+    assert len(encode_slot_changes(changes).encode()) < 1600
 
 
 @pytest.mark.parametrize(
@@ -167,6 +219,19 @@ def test_a_change_sets_text_says_each_slot_once() -> None:
         '[["added","mon","lunch",["d-1"],null]]',
         '[{"a":"added","b":"mon","c":"lunch","d":null,"e":null}]',
         '[["added","mon","lunch",[7,null],null]]',
+        '[["added"]]',
+        '[["added",[]]]',
+        '[["added",["mon"]]]',
+        '[["added",["mon","lunch","d-1"]]]',
+        '[["added",["mon","lunch",null,null,null]]]',
+        '[["added",["mon","lunch",null,null,null,null,null]]]',
+        '[["added",["mon","lunch",[7,null]]]]',
+        '[["added",["mon","lunch",null]]]',
+        '[["added",["mon",7]]]',
+        '[["added",["someday","lunch"]]]',
+        '[["nope",["mon","lunch"]]]',
+        '[["added",["mon","lunch",[1],2]]]',
+        '[["added",["mon","lunch"]],7]',
     ],
 )
 def test_a_change_set_weekplan_did_not_write_is_a_storage_error(text: str) -> None:
