@@ -239,10 +239,19 @@ class Matched:
             "weekplan.adapters.sqlalchemy._statements",
             "weekplan.adapters.sqlalchemy.statements",
         )
-        # A tree whose PostgreSQL store adds a history delta as arrays, in one statement.
-        self.history_arrays = not raw.sqlite and bool(
-            getattr(statements("postgresql"), "history_as_arrays", False)
-        )
+        # How the tree's store adds a history delta: in one statement with the
+        # delta as arrays (PostgreSQL) or as one JSON text (SQLite), or (a tree
+        # from before either) with an executemany of one upsert per key.
+        if raw.sqlite:
+            form = getattr(statements("sqlite"), "history_form", None)
+            self.history_json = getattr(form, "value", None) == "json"
+            self.history_arrays = False
+        else:
+            form = getattr(statements("postgresql"), "history_form", None)
+            self.history_json = False
+            self.history_arrays = getattr(form, "value", None) == "arrays" or bool(
+                getattr(statements("postgresql"), "history_as_arrays", False)
+            )
 
     def _log(  # noqa: PLR0917  # the change set's columns that vary
         self,
@@ -391,6 +400,17 @@ class Matched:
                     [dish for (_, dish), _ in ordered],
                     [count for _, count in ordered],
                 ),
+            )
+            return
+        if self.history_json:
+            kinds: dict[str, dict[str, int]] = {}
+            for (kind, dish), count in ordered:
+                kinds.setdefault(kind, {})[dish] = count
+            self.raw.execute(
+                "INSERT INTO weekplan_meal_history (tenant_id, slot_kind, dish_id, count)"
+                " SELECT ?, kinds.key, dishes.key, dishes.value FROM json_each(?) AS kinds"
+                " JOIN json_each(kinds.value) AS dishes ON 1 = 1 WHERE 1 = 1" + upsert,
+                (TENANT, json.dumps(kinds, ensure_ascii=False, separators=(",", ":"))),
             )
             return
         self.raw.executemany(

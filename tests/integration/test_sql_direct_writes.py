@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import URL, Connection, bindparam, delete, event
+from sqlalchemy import URL, Connection, bindparam, delete, event, select
 from sqlalchemy.exc import MultipleResultsFound, NoResultFound, StatementError
 
 from weekplan import (
@@ -26,10 +26,10 @@ from weekplan import (
     WeekPlanInstance,
     WorkerPlanner,
 )
-from weekplan.adapters.sqlalchemy import SqlAlchemyStore
+from weekplan.adapters.sqlalchemy import SqlAlchemyStore, _statements
 from weekplan.adapters.sqlalchemy._direct_statements import DirectResult, DirectStatement
 from weekplan.adapters.sqlalchemy._errors import translate
-from weekplan.adapters.sqlalchemy._schema import instances
+from weekplan.adapters.sqlalchemy._schema import instances, meal_history
 
 from .conftest import terminate_connection_of
 
@@ -200,6 +200,72 @@ def test_sqlite_gets_the_same_statements_on_both_paths(tmp_path: Path) -> None:
     assert directly[0] == "BEGIN IMMEDIATE"
     assert directly[-1] == "COMMIT"
     assert shape(directly) == shape(through)
+
+
+def _history_inserts(sent: list[str]) -> list[str]:
+    return [s for s in sent if s.startswith("INSERT INTO weekplan_meal_history")]
+
+
+@pytest.mark.parametrize("path", ["direct", "sqlalchemy"])
+def test_sqlite_adds_a_history_delta_of_many_keys_in_one_statement(
+    tmp_path: Path, path: str
+) -> None:
+    # SQLite's trace sees each row of an executemany as a statement of its own.
+    delta = {(f"kind-{n % 7}", f"dish-{n}"): (n % 5) - 2 or 1 for n in range(280)}
+    with _traced_sqlite(tmp_path / "history.db") as (store, sent):
+        assert store.engine is not None
+        # The direct path takes the statement (it refuses none of its parts).
+        adding = _statements.Statements("sqlite").add_to_history
+        DirectStatement(adding, store.engine.dialect, ["tenant_id", "delta"])
+        remove = _listened(store) if path == "sqlalchemy" else (lambda: None)
+        try:
+            for _ in range(2):
+                sent.clear()
+                with store.unit_of_work() as uow:
+                    uow.meal_history.apply_delta("tenant-history", delta)
+                    uow.commit()
+                assert len(_history_inserts(sent)) == 1
+        finally:
+            remove()
+        with store.unit_of_work() as uow:
+            counts = uow.meal_history.counts("tenant-history")
+    assert counts == {key: 2 * change for key, change in delta.items() if change > 0}
+
+
+def _history_rows_after(path: Path, deltas: list[dict[tuple[str, str], int]]) -> Any:
+    """How many history INSERTs SQLite ran for each delta, and the table's rows after them."""
+    inserts = []
+    with _traced_sqlite(path) as (store, sent):
+        for delta in deltas:
+            sent.clear()
+            with store.unit_of_work() as uow:
+                uow.meal_history.apply_delta("tenant-history", delta)
+                uow.commit()
+            inserts.append(len(_history_inserts(sent)))
+        assert store.engine is not None
+        with store.engine.connect() as connection:
+            rows = connection.execute(select(meal_history).order_by(*meal_history.c)).all()
+    return inserts, [tuple(row) for row in rows]
+
+
+def test_sqlite_without_json_functions_adds_row_by_row_to_the_same_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # New keys with a negative change, totals lowered past zero and raised
+    # again, keys of any text: the table holds the same rows either way.
+    keys = [(kind, dish) for kind in ("lunch", "it's", "Ünï 😀") for dish in ("a", 'b"\\', "ç")]
+    deltas = [
+        {key: n % 4 - 2 for n, key in enumerate(keys)},
+        {key: n % 3 - 1 for n, key in enumerate(keys)},
+        {**{key: 3 - n % 5 for n, key in enumerate(keys[2:])}, ("dinner", "new"): -3},
+    ]
+    with_json = _history_rows_after(tmp_path / "json.db", deltas)
+    monkeypatch.setattr(_statements, "sqlite_has_json", lambda: False)
+    row_by_row = _history_rows_after(tmp_path / "rows.db", deltas)
+    assert with_json[0] == [1, 1, 1]
+    assert row_by_row[0] == [len(delta) for delta in deltas]
+    assert with_json[1] == row_by_row[1]
+    assert any(row[-1] < 0 for row in row_by_row[1])  # a new key's negative change is kept
 
 
 def test_a_connection_lost_before_a_direct_write_is_dropped_from_the_pool(

@@ -269,6 +269,25 @@ def test_a_history_delta_is_one_statement_whatever_its_size(
             uow.commit()
 
 
+def test_a_history_delta_of_ten_thousand_keys_of_any_text_is_stored_whole(
+    sql_store: SqlAlchemyStore,
+) -> None:
+    # Quotes, backslashes, JSON's and SQL's own characters and any script in
+    # the keys; every key of a big delta added, lowered, and dropped at zero.
+    kinds = ("it's", 'say "hi"', "back\\slash", "\\u0041", "{}[],:", "Ünïcødé 😀", "晚餐")
+    delta = {(kinds[n % 7], f"dish-{n}-'\"\\-é😀"): n % 3 + 1 for n in range(10_000)}
+    lowered = dict.fromkeys(delta, -2)
+    tenant = "tenant-history-big"
+    for change in (delta, lowered):
+        with sql_store.unit_of_work() as uow:
+            uow.meal_history.apply_delta(tenant, change)
+            uow.commit()
+    with sql_store.unit_of_work() as uow:
+        counts = uow.meal_history.counts(tenant)
+    assert counts == {key: count - 2 for key, count in delta.items() if count > 2}
+    assert len(counts) == 3333
+
+
 def _in_transaction(dbapi_connection: Any, dialect: str) -> bool:
     """Whether the driver connection is inside a database transaction right now."""
     if dialect == "sqlite":

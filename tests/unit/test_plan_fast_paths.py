@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from weekplan import InvalidInput, PlanEntry
 from weekplan.domain._days import DAY_ORDER, DayKey
-from weekplan.domain._entries import parse_entries, with_entry
+from weekplan.domain._entries import entry_in_slot, parse_entries, slot_index, with_entry
 from weekplan.domain._limits import MAX_ENTRIES
 from weekplan.testing import strategies as wps
 
@@ -78,3 +78,26 @@ def test_with_entry_refuses_a_new_slot_in_a_full_plan() -> None:
     assert len(with_entry(days, PlanEntry(days[0].day_key, days[0].slot_key, notes="x"))) == len(
         days
     )
+
+
+@given(wps.entry_lists(), entries)
+def test_the_entry_in_a_slot_is_the_one_the_slot_index_gives(
+    days: tuple[PlanEntry, ...], probe: PlanEntry
+) -> None:
+    assert entry_in_slot(days, probe.day_key, probe.slot_key) is slot_index(days).get(probe.key)
+
+
+@given(wps.entry_lists(), entries)
+def test_a_plan_with_entry_built_is_returned_as_it_is_by_parse_entries(
+    days: tuple[PlanEntry, ...], entry: PlanEntry
+) -> None:
+    edited = with_entry(days, entry)
+    assert parse_entries(edited) is edited
+
+
+def test_a_tuple_once_refused_is_refused_again_after_plans_were_checked() -> None:
+    twice = (PlanEntry("mon", "lunch"), PlanEntry("mon", "lunch"))
+    for _ in range(3):
+        parse_entries((PlanEntry("tue", "lunch"),))
+        with pytest.raises(InvalidInput, match="duplicate slot"):
+            parse_entries(twice)

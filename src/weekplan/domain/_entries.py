@@ -23,6 +23,7 @@ __all__ = [
     "EntryInput",
     "PlanEntry",
     "SlotKey",
+    "entry_in_slot",
     "parse_entries",
     "parse_entry",
     "slot_index",
@@ -159,14 +160,31 @@ def parse_entries(raw: Any, field: str = "days") -> tuple[PlanEntry, ...]:
     return tuple(sorted(entries, key=_day_order))
 
 
+#: The plans last checked or built as plans, newest first. Each is held, so no
+#: other object can take its identity while it is here; the tuple is replaced,
+#: never changed, so a reader in another thread sees one whole generation.
+_recent_plans: tuple[tuple[PlanEntry, ...], ...] = ()
+_RECENT_PLANS = 8
+
+
+def _remember_plan(plan: tuple[PlanEntry, ...]) -> None:
+    global _recent_plans  # noqa: PLW0603  # one immutable generation, swapped whole
+    _recent_plans = (plan, *_recent_plans[: _RECENT_PLANS - 1])
+
+
 def _checked_plan(raw: tuple[Any, ...]) -> tuple[PlanEntry, ...] | None:
     """``raw`` itself when it already is a plan: checked entries, no slot twice, in order.
 
     Domain values hold their entries as such a tuple, so rebuilding or evolving
     one (a week cloned from its template, a week with one slot edited) passes
-    this quick look instead of a second pass of :func:`parse_entries`. Anything
-    else (``None``) takes the full path, which also reports the problems.
+    this quick look instead of a second pass of :func:`parse_entries`; a plan
+    that has just passed it (or that :func:`with_entry` has just built) is
+    known by its identity. Anything else (``None``) takes the full path, which
+    also reports the problems.
     """
+    for plan in _recent_plans:
+        if plan is raw:
+            return plan
     if len(raw) > MAX_ENTRIES:
         return None
     keys = set()
@@ -179,7 +197,10 @@ def _checked_plan(raw: tuple[Any, ...]) -> tuple[PlanEntry, ...] | None:
             return None
         last = position
         keys.add((entry.day_key, entry.slot_key))
-    return raw if len(keys) == len(raw) else None
+    if len(keys) != len(raw):
+        return None
+    _remember_plan(raw)
+    return raw
 
 
 def with_entry(days: tuple[PlanEntry, ...], entry: PlanEntry) -> tuple[PlanEntry, ...]:
@@ -193,15 +214,40 @@ def with_entry(days: tuple[PlanEntry, ...], entry: PlanEntry) -> tuple[PlanEntry
     >>> [(e.day_key.value, e.slot_key, e.notes) for e in edited]
     [('mon', 'lunch', None), ('mon', 'breakfast', 'eggs'), ('tue', 'lunch', None)]
     """
-    position = entry.day_key.position
-    kept = [e for e in days if e.key != entry.key]
-    at = next((i for i, e in enumerate(kept) if e.day_key.position > position), len(kept))
+    day, slot = entry.day_key, entry.slot_key
+    kept = [e for e in days if e.slot_key != slot or e.day_key is not day]
+    # Days are in order: the entry goes before the first entry of a later day.
+    position = day.position
+    at = len(kept)
+    for index, other in enumerate(kept):
+        if other.day_key is not day and other.day_key.position > position:
+            at = index
+            break
     edited = (*kept[:at], entry, *kept[at:])
     if len(edited) > MAX_ENTRIES:
         return parse_entries(edited)  # refused, with the message parse_entries gives
     # A plan by construction: ``days`` had each slot once in day order, ``entry``
     # takes the place of its slot's old entry (if any), last among its day's.
+    _remember_plan(edited)
     return edited
+
+
+def entry_in_slot(entries: Iterable[PlanEntry], day_key: DayKey, slot_key: str) -> PlanEntry | None:
+    """The entry of ``entries`` in slot ``(day_key, slot_key)``, if any.
+
+    The same as ``slot_index(entries).get((day_key, slot_key))``, without
+    building the index for one look.
+
+    >>> days = (PlanEntry("mon", "lunch", "soup"), PlanEntry("tue", "lunch"))
+    >>> entry_in_slot(days, DayKey.MON, "lunch").dish_template_id
+    'soup'
+    >>> entry_in_slot(days, DayKey.WED, "lunch") is None
+    True
+    """
+    for entry in entries:
+        if entry.slot_key == slot_key and entry.day_key is day_key:
+            return entry
+    return None
 
 
 def slot_index(entries: Iterable[PlanEntry]) -> dict[SlotKey, PlanEntry]:

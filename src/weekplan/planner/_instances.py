@@ -13,9 +13,9 @@ from weekplan.domain._days import DayKey
 from weekplan.domain._entries import (
     EntryInput,
     PlanEntry,
+    entry_in_slot,
     parse_entries,
     parse_entry,
-    slot_index,
     with_entry,
 )
 from weekplan.domain._history import history_delta
@@ -324,7 +324,7 @@ class InstanceUseCases(UseCases):
         )
         with self._client_transaction(client_ref) as uow:
             current = load_instance(self._session, uow, client_ref, week, expected_version=expected)
-            existing = slot_index(current.days).get(probe.key)
+            existing = entry_in_slot(current.days, probe.day_key, probe.slot_key)
             entry = existing or PlanEntry(probe.day_key, probe.slot_key)
             if not isinstance(dish_template_id, Unset):
                 entry = attrs.evolve(entry, dish_template_id=probe.dish_template_id)
@@ -505,10 +505,13 @@ def save_instance(
     ``current`` carries the week's locks (as :func:`load_instance` reads it).
     ``changes``, when the caller knows them, must be ``slot_changes(current.days, days)``.
     """
-    if days == current.days:
-        return current
     if changes is None:
+        if days == current.days:
+            return current
         changes = slot_changes(current.days, days)
+    elif not changes:
+        # The caller compared the slots it touched: nothing changed.
+        return current
     enforce_locks(catalog_of(session.options, uow), session.tenant_id, changes, current.locks)
     if any(_dish_of(c.old) != _dish_of(c.new) for c in changes):
         # An edit of notes alone brings no dish to check and leaves the history as it is.

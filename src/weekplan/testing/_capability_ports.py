@@ -13,7 +13,10 @@ from typing import Any, TypeVar, cast
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from weekplan.adapters.memory import InMemoryStore
 from weekplan.domain._dishes import Dish
 from weekplan.domain.text import search_key
 from weekplan.guardrails._loading import ruleset_from_dict
@@ -25,7 +28,7 @@ from weekplan.ports import (
     Store,
     UnitOfWork,
 )
-from weekplan.testing._base import MONDAY, ConformanceBase
+from weekplan.testing._base import MONDAY, ConformanceBase, shared_store
 from weekplan.testing._core_ports import instance_row, template_row
 
 __all__ = [
@@ -38,6 +41,29 @@ __all__ = [
 T = TypeVar("T")
 
 _AT = datetime(2026, 11, 21, 8, 30, 0, 123457, tzinfo=UTC)
+
+# Keys a store must keep as they are: quotes, backslashes, JSON's and SQL's own
+# characters, accents, other scripts and emoji, besides arbitrary text (trimmed,
+# without control characters or lone surrogates, as every key the planner makes).
+_KEY_TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), min_size=1, max_size=12
+).filter(lambda key: key == key.strip())
+_HOSTILE_KEYS = ("lunch", "it's", 'say "hi"', "back\\slash", "\\u0041", "{}[],:", "Ünïcødé 😀")
+_HISTORY_KEYS = st.tuples(
+    st.sampled_from(_HOSTILE_KEYS) | _KEY_TEXT, st.sampled_from(_HOSTILE_KEYS) | _KEY_TEXT
+)
+#: Sequences of deltas over a few keys, so that totals grow, shrink, reach zero and go below.
+_HISTORY_DELTAS = st.lists(st.lists(_HISTORY_KEYS, min_size=1, max_size=8, unique=True)).flatmap(
+    lambda pools: st.lists(
+        st.dictionaries(
+            st.sampled_from([key for pool in pools for key in pool] or [("lunch", "d")]),
+            st.integers(-4, 4),
+            max_size=10,
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
 
 
 def _dish(tenant_id: str, name: str = "Soup", dish_id: str | None = None) -> Dish:
@@ -174,6 +200,22 @@ class DishPortConformance(_PortBase):
             ("lunch", "d1"): 1
         }
         assert dict(self._peek(store, lambda uow: uow.meal_history.counts(other_tenant))) == {}
+
+    @shared_store
+    @given(deltas=_HISTORY_DELTAS)
+    def test_port_meal_history_totals_are_the_in_memory_store_s_after_any_deltas(
+        self, store: Any, deltas: list[dict[tuple[str, str], int]]
+    ) -> None:
+        # A fresh tenant per example: the store is shared by every example.
+        tenant = f"tenant-{uuid.uuid4().hex[:12]}"
+        reference = InMemoryStore()
+        for delta in deltas:
+            for each in (store, reference):
+                with each.unit_of_work() as uow:
+                    uow.meal_history.apply_delta(tenant, delta)
+                    uow.commit()
+        expected = dict(self._peek(reference, lambda uow: uow.meal_history.counts(tenant)))
+        assert dict(self._peek(store, lambda uow: uow.meal_history.counts(tenant))) == expected
 
 
 class RulesetPortConformance(_PortBase):

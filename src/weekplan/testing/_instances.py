@@ -126,6 +126,15 @@ class InstanceConformance(ConformanceBase):
         assert {e.key: e for e in week.days}[(DayKey.MON, "breakfast")].notes is None
         assert worker.get_instance("client-42", MONDAY) == week
 
+    def test_set_slot_to_what_a_slot_holds_writes_nothing(
+        self, worker: WorkerPlanner, instance: WeekPlanInstance
+    ) -> None:
+        # Breakfast is not the day's last slot: an edit would put it last.
+        week = worker.set_slot("client-42", MONDAY, "mon", "breakfast", notes="oats")
+        assert week == instance
+        assert worker.get_instance("client-42", MONDAY) == instance
+        assert [e.slot_key for e in week.days[:3]] == ["breakfast", "lunch", "dinner"]
+
     def test_set_slot_creates_a_slot_the_day_lacks(
         self, worker: WorkerPlanner, instance: WeekPlanInstance
     ) -> None:

@@ -28,7 +28,7 @@ from weekplan.adapters.sqlalchemy._errors import (
     translate_instance_insert,
     translate_lost_insert,
 )
-from weekplan.adapters.sqlalchemy._statements import Statements
+from weekplan.adapters.sqlalchemy._statements import HistoryForm, Statements, history_json
 from weekplan.domain._dishes import Dish
 from weekplan.domain._history import HistoryKey
 from weekplan.domain._meal_types import MealType
@@ -448,9 +448,12 @@ class SqlDishRepository:
 class SqlMealHistoryRepository:
     """Running totals of the planning history in ``weekplan_meal_history``.
 
-    A delta of any size is one statement: an upsert run with every key
-    (``executemany``) that adds to the stored total in the database, so
-    concurrent writers never lose each other's counts. Totals stop at zero, as
+    A delta of any size is one statement: an upsert that adds to the stored
+    total in the database, so concurrent writers never lose each other's
+    counts, given every key at once in the form of the dialect
+    (``HistoryForm``: arrays on PostgreSQL, one JSON text
+    on SQLite, an ``executemany`` on MariaDB, which PyMySQL sends as one
+    multi-row ``INSERT``). Totals stop at zero, as
     in the in-memory store, where a total that drops to zero or below is gone;
     a row at zero is kept (``counts`` skips it) rather than deleted, which would
     cost a second statement on every write that lowers a total. There is at
@@ -468,17 +471,20 @@ class SqlMealHistoryRepository:
             return
         # In key order: two writers that add to the same totals lock them in one order.
         ordered = sorted(deltas.items())
-        if self._sql.history_as_arrays:
+        form = self._sql.history_form
+        params: dict[str, Any] | list[dict[str, Any]]
+        if form is HistoryForm.JSON:
+            params = {"tenant_id": tenant_id, "delta": history_json(ordered)}
+        elif form is HistoryForm.ARRAYS:
             params = {
                 "tenant_id": tenant_id,
                 "slot_kinds": [kind for (kind, _), _ in ordered],
                 "dish_ids": [dish for (_, dish), _ in ordered],
                 "counts": [change for _, change in ordered],
             }
-            run_statement(self._source, self._sql.add_to_history, params, write=True)
-            return
-        rows = [self._rows.values(tenant_id, key, change) for key, change in ordered]
-        run_statement(self._source, self._sql.add_to_history, rows, write=True)
+        else:
+            params = [self._rows.values(tenant_id, key, change) for key, change in ordered]
+        run_statement(self._source, self._sql.add_to_history, params, write=True)
 
     def counts(self, tenant_id: str) -> Mapping[HistoryKey, int]:
         """Every positive total of the tenant: one range of the primary key."""

@@ -17,7 +17,11 @@ A search is a substring test on ``name_key``: ``instr`` on SQLite and MariaDB,
 
 from __future__ import annotations
 
+import enum
+import functools
+import json
 import threading
+from collections.abc import Iterable
 from typing import Any, Final
 
 from sqlalchemy import (
@@ -38,6 +42,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    true,
     tuple_,
     update,
 )
@@ -63,10 +68,11 @@ from weekplan.adapters.sqlalchemy._schema import (
     templates,
 )
 from weekplan.adapters.sqlalchemy._workflow_schema import slot_locks
+from weekplan.domain._history import HistoryKey
 from weekplan.domain._meal_types import MealType
 from weekplan.domain._suggestions import NO_SIGNAL
 
-__all__ = ["Statements"]
+__all__ = ["HistoryForm", "Statements", "history_json", "sqlite_has_json"]
 
 # The columns each row mapper reads, in its order (see weekplan.adapters._row_mapping).
 _TEMPLATE_COLUMNS: Final = tuple(templates.c[name] for name in TemplateRows.columns)
@@ -89,6 +95,62 @@ def _set_all_but(table: Table, *key: str) -> dict[str, BindParameter[Any]]:
 
 
 InstanceListShape = tuple[bool, bool, bool]
+
+
+class HistoryForm(enum.Enum):
+    """How :attr:`Statements.add_to_history` takes a delta: the parameters of its one run."""
+
+    #: One parameter set per key (``tenant_id``, ``slot_kind``, ``dish_id``,
+    #: ``count``), run with ``executemany``.
+    ROWS = "rows"
+    #: ``tenant_id`` and the arrays ``slot_kinds``, ``dish_ids`` and ``counts`` (PostgreSQL).
+    ARRAYS = "arrays"
+    #: ``tenant_id`` and ``delta``, the JSON text ``{slot_kind: {dish_id: count}}``
+    #: (SQLite): see :func:`history_json`.
+    JSON = "json"
+
+
+_json_text: Final = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), check_circular=False
+).encode
+
+
+def history_json(ordered: Iterable[tuple[HistoryKey, int]]) -> str:
+    """A delta as the JSON text ``{slot_kind: {dish_id: change}}``, keys in the order given.
+
+    Nested rather than a list of rows: SQLite's ``json_each`` hands out an
+    object's keys as they are, where each element of a row would be parsed
+    out of its row's text again.
+    """
+    kinds: dict[str, dict[str, int]] = {}
+    for (kind, dish_id), change in ordered:
+        dishes = kinds.get(kind)
+        if dishes is None:
+            kinds[kind] = dishes = {}
+        dishes[dish_id] = change
+    return _json_text(kinds)
+
+
+@functools.cache
+def sqlite_has_json() -> bool:
+    """Whether the SQLite library of Python's ``sqlite3`` has the JSON functions.
+
+    They are built in since SQLite 3.38, and optional before. Asked once per
+    process, of a database in memory; each store's :class:`Statements` takes
+    the answer when it is made. Without them a delta is an ``executemany``.
+    """
+    try:
+        import sqlite3  # noqa: PLC0415 (a Python may be built without it)
+    except ImportError:
+        return False
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.execute("SELECT key, value FROM json_each('{\"a\": 1}')").fetchall()
+    except sqlite3.Error:
+        return False
+    finally:
+        connection.close()
+    return True
 
 
 class Statements:
@@ -216,6 +278,13 @@ class Statements:
         )
         self.delete_dish: Final[Delete] = delete(dishes).where(
             d.tenant_id == bindparam("tenant_id"), d.id == bindparam("id")
+        )
+        self._history_form = (
+            HistoryForm.ARRAYS
+            if dialect_name == "postgresql"
+            else HistoryForm.JSON
+            if dialect_name == "sqlite" and sqlite_has_json()
+            else HistoryForm.ROWS
         )
         self.add_to_history: Final[Insert] = self._add_to_totals()
         r = rulesets.c
@@ -385,9 +454,9 @@ class Statements:
         return and_(first >= a, or_(first > a, and_(second >= b, or_(second > b, third > c))))
 
     @property
-    def history_as_arrays(self) -> bool:
-        """Whether :attr:`add_to_history` takes a whole delta as arrays (PostgreSQL)."""
-        return self._dialect_name == "postgresql"
+    def history_form(self) -> HistoryForm:
+        """The parameters :attr:`add_to_history` takes (see :class:`HistoryForm`)."""
+        return self._history_form
 
     def _history_rows_of_arrays(self) -> Select[Any]:
         """The rows of a delta from its columns as arrays, in the arrays' order.
@@ -408,13 +477,34 @@ class Statements:
             bindparam("tenant_id", type_=String), rows.c.slot_kind, rows.c.dish_id, rows.c["count"]
         )
 
+    def _history_rows_of_json(self) -> Select[Any]:
+        """The rows of a delta from its JSON text, in the text's order.
+
+        Parameters: ``tenant_id``, and ``delta``, an object of slot kinds, each
+        an object of dish ids, each the change of its total. ``json_each``
+        takes apart the outer object and then each kind's; the keys come
+        back as the text they were, whatever they hold. (``WHERE`` true: SQLite
+        reads the ``ON`` of an ``ON CONFLICT`` after a bare ``FROM`` as a join's.)
+        """
+        kinds = func.json_each(bindparam("delta", type_=String)).table_valued("key", "value")
+        kinds = kinds.alias("kinds")
+        dishes = func.json_each(kinds.c.value).table_valued("key", "value").alias("dishes")
+        return (
+            select(bindparam("tenant_id", type_=String), kinds.c.key, dishes.c.key, dishes.c.value)
+            # Joined on nothing: each kind's dishes are the object in its value.
+            .select_from(kinds)
+            .join(dishes, true())
+            .where(true())
+        )
+
     def _add_to_totals(self) -> Insert:
         """Add ``count`` to a total, never below zero: one statement for any number of rows.
 
         Parameters per row: ``tenant_id``, ``slot_kind``, ``dish_id``, ``count``
         (the change), run with ``executemany``; on PostgreSQL, one run with the
-        rows as arrays (see :attr:`history_as_arrays`): one statement for the
-        server to plan and run, where 42 upserts of a new week cost it 42.
+        rows as arrays, and on SQLite as one JSON text (see :attr:`history_form`):
+        one statement for the database to plan and run, where 42 upserts of a
+        new week cost it 42.
 
         A stored total at or below zero counts as zero, as in the
         in-memory store, where such a total is gone: ``history_counts`` skips it
@@ -446,7 +536,12 @@ class Statements:
             total = func.greatest(func.greatest(h["count"], zero) + change, zero)
             return pg_statement.on_conflict_do_update(index_elements=key, set_={"count": total})
         # SQLite's two-argument max() is its greatest().
-        sqlite_statement = sqlite.insert(meal_history).values(values)
+        if self._history_form is HistoryForm.JSON:
+            sqlite_statement = sqlite.insert(meal_history).from_select(
+                ["tenant_id", "slot_kind", "dish_id", "count"], self._history_rows_of_json()
+            )
+        else:
+            sqlite_statement = sqlite.insert(meal_history).values(values)
         change = sqlite_statement.excluded["count"]
         total = func.max(func.max(h["count"], zero) + change, zero)
         return sqlite_statement.on_conflict_do_update(index_elements=key, set_={"count": total})
