@@ -173,6 +173,36 @@ CHANGE_RECORD_COLUMNS = (
 )
 
 
+def stored_runs(raw: Raw) -> bool:
+    """Whether the tree's store writes a change set's changes in runs (``weekplan_0015`` on).
+
+    Read from the change set of a week it created, as :func:`stored_fields` reads a template.
+    """
+    if "weekplan_change_sets" not in metadata.tables:
+        return False
+    row = raw.execute(
+        "SELECT changes FROM weekplan_change_sets WHERE tenant_id = ? AND source = 'create'"
+        " AND subject = 'week' LIMIT 1",
+        (TENANT,),
+    ).fetchone()
+    # Runs: ``[["added",[day, ...]...`` rather than ``[["added","mon",...``.
+    return str(row[0]).split(",", 1)[1].startswith("[")
+
+
+def runs(changes: list[list[Any]]) -> list[list[Any]]:
+    """Changes ``[type, day, slot, old, new]`` as runs ``[type, [day, slot, ...], ...]``.
+
+    A change in its run carries the dish ids and notes of the entries it has:
+    the one (the new one, the old one of a removal) or both, old first.
+    """
+    grouped: list[list[Any]] = []
+    for kind, day, slot, old, new in changes:
+        if not grouped or grouped[-1][0] != kind:
+            grouped.append([kind])
+        grouped[-1].append([day, slot, *(old or []), *(new or [])])
+    return grouped
+
+
 def pairs(change: dict[str, Any], fields: tuple[Any, ...]) -> list[list[Any] | None]:
     """A change's old and new entry as a change set stores them: ``[dish, notes]``."""
     _, _, dish, notes = fields
@@ -187,10 +217,13 @@ class Matched:
 
     A write also takes the client's lock where the store does (not on SQLite,
     whose ``BEGIN IMMEDIATE`` serializes writers) and logs its changes as the
-    tree's store does: one change set row, or (a tree from before change sets,
-    under ``--compare``) one row per changed slot. Plans are read and written in
+    tree's store does: one change set row (its changes in runs of one type where
+    the tree's store writes them so), or (a tree from before change sets, under
+    ``--compare``) one row per changed slot. Plans are read and written in
     the form the tree's store writes them (``fields``, see :func:`stored_fields`):
-    arrays ``[day, slot, dish, notes]``, or objects in a tree from before.
+    arrays ``[day, slot, dish, notes]``, or objects in a tree from before. A
+    week's snapshot equal to its days is NULL where the tree's schema lets it
+    be (``weekplan_0014`` on), its text in a tree from before.
 
     On PostgreSQL, where the tree's unit of work holds the writes nobody reads
     the result of (``deferred``, see ``SqlAlchemyUnitOfWork.execute``), the
@@ -200,9 +233,13 @@ class Matched:
     round trip of its own.
     """
 
-    def __init__(self, raw: Raw, fields: tuple[Any, ...]) -> None:
+    def __init__(self, raw: Raw, fields: tuple[Any, ...], *, change_runs: bool = False) -> None:
         self.raw = raw
+        self.change_runs = change_runs
         self.change_sets = "weekplan_change_sets" in metadata.tables
+        self.null_snapshot = bool(
+            metadata.tables["weekplan_instances"].c.template_snapshot.nullable
+        )
         self.fields = fields
         self.day, self.slot, self.dish, self.notes = fields
         statements = internal(
@@ -318,10 +355,12 @@ class Matched:
                 at,
                 *versions,
                 dumps(
-                    [
-                        [c["change_type"], c["day_key"], c["slot_key"], *pairs(c, self.fields)]
-                        for c in changes
-                    ]
+                    (runs if self.change_runs else list)(
+                        [
+                            [c["change_type"], c["day_key"], c["slot_key"], *pairs(c, self.fields)]
+                            for c in changes
+                        ]
+                    )
                 ),
             ),
         )
@@ -334,7 +373,7 @@ class Matched:
             (TENANT, client, TENANT, client, MONDAY),
         ).fetchone()
         days = decode_entries(row[5])
-        snapshot = days if row[6] == row[5] else decode_entries(row[6])
+        snapshot = days if row[6] is None or row[6] == row[5] else decode_entries(row[6])
         return row, days, snapshot
 
     def lock_client(self, client: str) -> None:
@@ -374,12 +413,13 @@ class Matched:
                 totals[key] = totals.get(key, 0) + 1
         self._add_to_history(totals)
         days = dumps(entries)
+        snapshot = None if self.null_snapshot else days
         now = datetime.now(UTC)
         instance_id = uuid.uuid4().hex
         raw.execute(
             f"INSERT INTO weekplan_instances ({INSTANCE_COLUMNS})"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (instance_id, TENANT, template_id, client, MONDAY, days, days, 1, now, now, None),
+            (instance_id, TENANT, template_id, client, MONDAY, days, snapshot, 1, now, now, None),
         )
         added = [
             {
@@ -450,7 +490,8 @@ class Matched:
             (
                 row[2],
                 dumps(days),
-                row[6],
+                # Edited, the week's days differ from its snapshot: written out.
+                row[5] if row[6] is None else row[6],
                 row[7] + 1,
                 row[8],
                 now,
@@ -661,7 +702,7 @@ def sql_cases(
     template = worker.create_template("Bench week", week_entries())
     worker.create_instance(template.id, "client-get", MONDAY)
     worker.create_instance(template.id, "client-raw", MONDAY)
-    raw = Matched(matched, stored_fields(matched, template.id))
+    raw = Matched(matched, stored_fields(matched, template.id), change_runs=stored_runs(matched))
     physical = PhysicalMinimum(minimum)
     physical.add_template(template.id, week_entries())
     physical.create(template.id, "client-get")

@@ -1,4 +1,4 @@
-"""A plan's JSON text as weekplan stored it before the compact form (``weekplan_0013``)."""
+"""Plans and change sets as weekplan stored them before their compact forms."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 
 from weekplan.domain._entries import PlanEntry
+from weekplan.domain.changes import SlotChange
 
 
 def object_form(days: Iterable[PlanEntry]) -> str:
@@ -19,6 +20,26 @@ def object_form(days: Iterable[PlanEntry]) -> str:
                 "notes": e.notes,
             }
             for e in days
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def change_items_form(changes: Iterable[SlotChange]) -> str:
+    """Slot changes as weekplan stored them before runs (``weekplan_0015``).
+
+    One array ``[change type, day, slot, old, new]`` per change, each entry
+    ``[dish id, notes]`` or ``null``.
+    """
+
+    def pair(entry: PlanEntry | None) -> list[str | None] | None:
+        return None if entry is None else [entry.dish_template_id, entry.notes]
+
+    return json.dumps(
+        [
+            [c.change_type.value, c.day_key.value, c.slot_key, pair(c.old), pair(c.new)]
+            for c in changes
         ],
         ensure_ascii=False,
         separators=(",", ":"),

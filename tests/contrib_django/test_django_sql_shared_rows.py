@@ -130,8 +130,8 @@ def test_both_stores_write_a_change_set_as_the_same_text_and_read_each_others(
             assert rest.items == expected[2:], name
 
 
-def _plan_texts(engine: Engine, tenant_id: str) -> dict[str, list[str]]:
-    """Every plan text of the tenant, by column, sorted."""
+def _plan_texts(engine: Engine, tenant_id: str) -> dict[str, list[str | None]]:
+    """Every plan text of the tenant, by column, sorted (a NULL snapshot first)."""
     plans = {
         "templates.days": select(templates.c.days).order_by(templates.c.id),
         "instances.days": select(instances.c.days).order_by(instances.c.id),
@@ -145,7 +145,8 @@ def _plan_texts(engine: Engine, tenant_id: str) -> dict[str, list[str]]:
             name: sorted(
                 connection.execute(
                     query.where(query.selected_columns[0].table.c.tenant_id == tenant_id)
-                ).scalars()
+                ).scalars(),
+                key=lambda text: (text is not None, text or ""),
             )
             for name, query in plans.items()
         }
@@ -177,7 +178,11 @@ def test_both_stores_write_plans_as_the_same_compact_text_and_read_the_earlier_f
         '[["mon","lunch \\"2\\"",null,"Ærwten ✓"],["sun","diner",null,null]]',
         "[]",
     ]
-    # Rows an earlier weekplan wrote, each entry an object: both stores read them as they are.
+    # A week never edited stores no snapshot (NULL: its days); the two edited store theirs.
+    snapshots = texts["django"]["instances.template_snapshot"]
+    assert [text is None for text in snapshots] == [True, False, False]
+    # Rows an earlier weekplan wrote, each entry an object and every snapshot written out:
+    # both stores read them as they are.
     tenant = tenants["sqlalchemy"]
     written = read_everything(stores["sqlalchemy"], tenant)
     with engine.begin() as connection:
@@ -186,7 +191,12 @@ def test_both_stores_write_plans_as_the_same_compact_text_and_read_the_earlier_f
                 connection.execute(
                     update(table)
                     .where(table.c.tenant_id == tenant, table.c.id == row.id)
-                    .values({c: object_form(decode_entries(getattr(row, c))) for c in columns})
+                    .values(
+                        {
+                            c: object_form(decode_entries(getattr(row, c) or row.days))
+                            for c in columns
+                        }
+                    )
                 )
         for row in connection.execute(select(drafts).where(drafts.c.tenant_id == tenant)):
             connection.execute(
@@ -195,7 +205,11 @@ def test_both_stores_write_plans_as_the_same_compact_text_and_read_the_earlier_f
                 .values(days=object_form(decode_entries(row.days)))
             )
     old = _plan_texts(engine, tenant)
-    assert all(t == "[]" or t.startswith('[{"day_key":') for ts in old.values() for t in ts)
+    assert all(
+        t == "[]" or (t is not None and t.startswith('[{"day_key":'))
+        for ts in old.values()
+        for t in ts
+    )
     assert sum(len(ts) for ts in old.values()) == 10  # 2 templates, 3 weeks, 2 drafts
     for store in stores.values():
         assert read_everything(store, tenant) == written

@@ -63,6 +63,8 @@ def _old_row(model_name: str, values: dict[str, Any]) -> dict[str, Any]:
     }
     if model_name == "RulesetRecord":
         row["created_at"] = START  # a column of the old table only
+    if model_name == "InstanceRecord" and row["template_snapshot"] is None:
+        row["template_snapshot"] = row["days"]  # NULL (the days) only from 0017 on
     return row
 
 

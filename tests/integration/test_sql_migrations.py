@@ -13,11 +13,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, MetaData, Table, insert, inspect, text
+from sqlalchemy import Engine, MetaData, Table, insert, inspect, select, text
 
-from tests.plan_forms import object_form
+from tests.plan_forms import change_items_form, object_form
 from weekplan import InstanceExists, PlanEntry, Planner
-from weekplan.adapters._rows import encode_entries
+from weekplan.adapters._rows import decode_slot_changes, encode_entries
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
 from weekplan.adapters.sqlalchemy._schema import instances, templates
 from weekplan.adapters.sqlalchemy.migrations import BRANCH, VERSION_TABLE, VERSIONS, upgrade
@@ -107,6 +107,8 @@ def test_a_host_can_name_the_versions_as_a_package_resource(tmp_path: Path) -> N
     )
     script = ScriptDirectory.from_config(config)
     assert [r.revision for r in script.walk_revisions()] == [
+        "weekplan_0015",
+        "weekplan_0014",
         "weekplan_0013",
         "weekplan_0012",
         "weekplan_0011",
@@ -187,9 +189,10 @@ def test_renaming_the_keys_keeps_the_rows_and_the_one_week_per_client_rule(
     store = SqlAlchemyStore(empty_database)
     # Straight to the repository: the store's change log is a table of a later revision.
     now = datetime(2026, 11, 1, tzinfo=UTC)
-    days = (PlanEntry("mon", "lunch"),)
+    # An edited week: its snapshot is written out, as the NOT NULL column of then needs.
+    days, snapshot = (PlanEntry("mon", "lunch", notes="edited"),), (PlanEntry("mon", "lunch"),)
     week = WeekPlanInstance(
-        "ins-1", "tenant-r", "tpl-1", "client-1", date(2026, 11, 2), days, days, 1, now, now
+        "ins-1", "tenant-r", "tpl-1", "client-1", date(2026, 11, 2), days, snapshot, 1, now, now
     )
     with store.unit_of_work() as uow:
         uow.instances.add("tenant-r", week)
@@ -456,7 +459,7 @@ def test_upgrading_to_compact_entries_rewrites_every_plan_and_downgrading_restor
         connection.execute(insert(tables["weekplan_drafts"]), draft_rows)
     before = {name: _rows_of_plans(empty_database, name) for name in _PLAN_COLUMNS}
 
-    upgrade(empty_database)
+    upgrade(empty_database, "weekplan_0013")
 
     after = {name: _rows_of_plans(empty_database, name) for name in _PLAN_COLUMNS}
     for name, columns in _PLAN_COLUMNS.items():
@@ -482,7 +485,7 @@ def test_upgrading_to_compact_entries_rewrites_every_plan_and_downgrading_restor
             _old_plans(n),
         )
     assert worker.get_draft("client-1", weeks[1]).days == _old_plans(3)
-    upgrade(empty_database)  # nothing left to do
+    upgrade(empty_database)  # nothing left to do for weekplan_0013, on to the newest
 
     _downgrade(empty_database, "weekplan_0012")
     assert {name: _rows_of_plans(empty_database, name) for name in _PLAN_COLUMNS} == before
@@ -532,3 +535,147 @@ def _rows_of_plans(engine: Engine, table: str) -> list[dict[str, object]]:
     with engine.connect() as connection:
         found = connection.execute(text(f"SELECT * FROM {table} ORDER BY tenant_id, {order}"))
         return [dict(row._mapping) for row in found]
+
+
+def _snapshot_nullable(engine: Engine) -> bool:
+    columns = inspect(engine).get_columns("weekplan_instances")
+    (snapshot,) = [column for column in columns if column["name"] == "template_snapshot"]
+    return bool(snapshot["nullable"])
+
+
+def test_a_snapshot_equal_to_its_days_is_stored_as_null_and_downgrading_fills_it(
+    empty_database: Engine,
+) -> None:
+    upgrade(empty_database, "weekplan_0013")
+    assert not _snapshot_nullable(empty_database)
+    table = Table("weekplan_instances", MetaData(), autoload_with=empty_database)
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    # More weeks than the revision rewrites at once, so that it pages; every third edited.
+    rows = [
+        {
+            "tenant_id": f"tenant-{n % 2}",
+            "id": f"ins-{n:04}",
+            "template_id": "tpl-1",
+            "client_ref": f"client-{n:04}",
+            "week_start_date": date(2026, 11, 2),
+            "days": encode_entries(_old_plans(n + 1 if n % 3 == 0 else n)),
+            "template_snapshot": encode_entries(_old_plans(n)),
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+            "guardrails": None,
+        }
+        for n in range(1003)
+    ]
+    # A text weekplan did not write: equal to its days all the same.
+    rows.append({**rows[1], "tenant_id": "tenant-x", "days": "[", "template_snapshot": "["})
+    with empty_database.begin() as connection:
+        connection.execute(insert(table), rows)
+    before = _rows_of_plans(empty_database, "weekplan_instances")
+
+    upgrade(empty_database)
+
+    assert _snapshot_nullable(empty_database)
+    after = _rows_of_plans(empty_database, "weekplan_instances")
+    assert len(after) == len(before)
+    for old, new in zip(before, after, strict=True):
+        same = old["template_snapshot"] == old["days"]
+        assert new == {**old, "template_snapshot": None if same else old["template_snapshot"]}
+    assert sum(row["template_snapshot"] is None for row in after) == 1 + 1003 - 335
+    store = SqlAlchemyStore(empty_database)
+    for n in (0, 1, 2, 1002):
+        week = Planner(store).worker(f"tenant-{n % 2}").get_instance(f"client-{n:04}", "2026-11-02")
+        assert (week.days, week.template_snapshot) == (
+            _old_plans(n + 1 if n % 3 == 0 else n),
+            _old_plans(n),
+        )
+    # The store writes a new week's snapshot as NULL, an edited week's in full.
+    worker = Planner(store).worker("tenant-s")
+    template = worker.create_template("Week", [PlanEntry("mon", "lunch", notes="ß")])
+    worker.create_instance(template.id, "client-1", date(2026, 11, 2))
+    worker.create_instance(template.id, "client-2", date(2026, 11, 2))
+    worker.set_slot("client-2", "2026-11-02", "tue", "lunch", notes="soup")
+    written = {
+        client: worker.get_instance(client, "2026-11-02") for client in ("client-1", "client-2")
+    }
+    upgrade(empty_database)  # nothing left to do
+    again = _rows_of_plans(empty_database, "weekplan_instances")
+    assert [row for row in again if row["tenant_id"] != "tenant-s"] == after
+
+    _downgrade(empty_database, "weekplan_0013")
+
+    assert not _snapshot_nullable(empty_database)
+    restored = _rows_of_plans(empty_database, "weekplan_instances")
+    assert [row for row in restored if row["tenant_id"] != "tenant-s"] == before
+    with empty_database.connect() as connection:
+        snapshots = dict(
+            connection.execute(
+                select(table.c.client_ref, table.c.template_snapshot).where(
+                    table.c.tenant_id == "tenant-s"
+                )
+            ).all()
+        )
+    assert snapshots == {
+        client: encode_entries(week.template_snapshot) for client, week in written.items()
+    }
+    # Every row as an earlier weekplan wrote it; this one reads them as they are.
+    for client, week in written.items():
+        assert worker.get_instance(client, "2026-11-02") == week
+
+
+def _change_texts(engine: Engine) -> list[tuple[str, str, str]]:
+    with engine.connect() as connection:
+        found = connection.execute(
+            text("SELECT tenant_id, id, changes FROM weekplan_change_sets ORDER BY tenant_id, id")
+        )
+        return [(row[0], row[1], row[2]) for row in found]
+
+
+def test_downgrading_change_runs_writes_one_array_per_change_and_the_store_reads_both(
+    empty_database: Engine,
+) -> None:
+    upgrade(empty_database)
+    store = SqlAlchemyStore(empty_database)
+    worker = Planner(store).worker("tenant-r")
+    template = worker.create_template(
+        "Week",
+        [PlanEntry("mon", 'lunch "big"', notes="é"), PlanEntry("tue", "diner", notes="✓")],
+    )
+    worker.create_instances(template.id, ["client-1", "client-2"], date(2026, 11, 2))
+    worker.set_slot("client-1", "2026-11-02", "mon", 'lunch "big"', notes="soup")
+    worker.set_slot("client-1", "2026-11-02", "wed", "lunch", notes="pap")
+    worker.lock_slot("client-1", "2026-11-02", "tue", "diner", reason="allergy")
+    worker.reset_slot("client-1", "2026-11-02", "wed", "lunch")
+    worker.delete_instance("client-2", "2026-11-02")
+    listed = all_pages(lambda c: worker.list_all_changes(limit=50, cursor=c))
+    written = _change_texts(empty_database)
+    assert len(written) == 8  # a set per write, the template's too
+    # In runs: a change type, then arrays.
+    assert all(changes.startswith('[["') and '",["' in changes for _, _, changes in written)
+    # More sets than the revision rewrites at once, so that it pages; one of
+    # them in the earlier form already, one a text weekplan did not write.
+    table = Table("weekplan_change_sets", MetaData(), autoload_with=empty_database)
+    with empty_database.begin() as connection:
+        (first,) = connection.execute(select(table).where(table.c.id == written[0][1])).mappings()
+        copies = [{**first, "tenant_id": "tenant-c", "id": f"set-{n:04}"} for n in range(1001)]
+        copies.append({**first, "tenant_id": "tenant-x", "id": "junk", "changes": "[["})
+        connection.execute(insert(table), copies)
+    before = _change_texts(empty_database)
+
+    _downgrade(empty_database, "weekplan_0014")
+
+    after = _change_texts(empty_database)
+    assert [(t, i) for t, i, _ in after] == [(t, i) for t, i, _ in before]
+    for (tenant, _, old), (_, _, new) in zip(before, after, strict=True):
+        if tenant == "tenant-x":
+            assert new == old
+        else:
+            assert new == change_items_form(decode_slot_changes(old))
+    assert all_pages(lambda c: worker.list_all_changes(limit=50, cursor=c)) == listed
+    _downgrade(empty_database, "weekplan_0014")  # nothing left to do
+    assert _change_texts(empty_database) == after
+
+    upgrade(empty_database)  # leaves the earlier form: the store reads both
+    assert _change_texts(empty_database) == after
+    again = Planner(SqlAlchemyStore(empty_database)).worker("tenant-r")
+    assert all_pages(lambda c: again.list_all_changes(limit=50, cursor=c)) == listed

@@ -163,7 +163,12 @@ class TemplateRows:
 
 
 class InstanceRows:
-    """``weekplan_instances``: one :class:`~weekplan.WeekPlanInstance` per row, without locks."""
+    """``weekplan_instances``: one :class:`~weekplan.WeekPlanInstance` per row, without locks.
+
+    A week's ``template_snapshot`` is stored as ``NULL`` when it equals its
+    ``days`` (every week as created, and every week never edited or reset back
+    to its snapshot), and read back as the same tuple as the days.
+    """
 
     #: The columns :meth:`from_row` reads, in this order (the instance's fields).
     columns: ClassVar[tuple[str, ...]] = (
@@ -187,14 +192,19 @@ class InstanceRows:
         """Every column of the instance's row (its locks live in ``weekplan_slot_locks``)."""
         same_tenant(tenant_id, instance.tenant_id)
         encode = self._codec.encode
+        days, snapshot = instance.days, instance.template_snapshot
         return {
             "tenant_id": instance.tenant_id,
             "id": instance.id,
             "template_id": instance.template_id,
             "client_ref": instance.client_ref,
             "week_start_date": instance.week_start_date,
-            "days": encode(instance.days),
-            "template_snapshot": encode(instance.template_snapshot),
+            "days": encode(days),
+            # A snapshot equal to the days (every week until its first edit) is
+            # NULL: the row holds its plan once.
+            "template_snapshot": (
+                None if snapshot is days or snapshot == days else encode(snapshot)
+            ),
             "version": instance.version,
             "created_at": instance.created_at,
             "updated_at": instance.updated_at,
@@ -205,8 +215,10 @@ class InstanceRows:
         """The instance of a row of :attr:`columns` (more columns after them are ignored)."""
         decode = self._codec.decode
         days = decode(row[5])
-        # Until its first edit an instance's days are its snapshot: decode that once.
-        snapshot = days if row[6] == row[5] else decode(row[6])
+        # NULL is a snapshot equal to the days, as is the days' text (as written
+        # before weekplan_0014): the same tuple, decoded once.
+        stored = row[6]
+        snapshot = days if stored is None or stored == row[5] else decode(stored)
         guardrails = None if row[10] is None else decode_check(row[10])
         created, updated = row[8], row[9]
         if created.tzinfo is not UTC or updated.tzinfo is not UTC:

@@ -23,11 +23,21 @@ the texts its columns hold are made and read here:
 * a guardrails ruleset, a week's guardrails check and a draft's check are the
   JSON text of the dicts their own ``to_dict`` functions make;
 * a generation run's days are day keys joined by commas, in week order;
-* a change set's slot changes are a JSON array, in the set's order, of arrays
-  ``[change type, day, slot, old, new]`` whose old and new entry are each
-  ``[dish id, notes]`` (``null`` for none)::
+* a change set's slot changes are a JSON array of runs, in the set's order: a
+  run is the change type of consecutive changes, then one array per change,
+  ``[day, slot, ...]`` followed by its entries' dish ids and notes::
 
-      [["added", "mon", "lunch", null, ["d-1", null]]]
+      [["added",["mon","lunch","d-1",null],["tue","lunch","d-2","soup"]]]
+
+  A change of four values has one entry, its new one (its old one in a
+  ``removed`` run); of six, both, old then new; of two, neither; of three,
+  ``[day, slot, [dish id, notes]]``, the one entry on the other side (a change
+  weekplan never makes, written all the same). Before, each change was an
+  array ``[change type, day, slot, old, new]``, its entries ``[dish id, notes]``
+  or ``null`` (``[["added","mon","lunch",null,["d-1",null]]]``), about a third
+  more bytes for the changes of a new week; such rows are still read as they
+  are, and reverting Alembic revision ``weekplan_0015`` or Django migration
+  ``0018_change_runs`` rewrites the new form back to it;
 
 * every write names its tenant twice, as an argument and in the value, and
   :func:`same_tenant` refuses a mismatch.
@@ -297,30 +307,51 @@ def decode_run_days(text: str) -> list[DayKey]:
         raise StorageError("a stored generation run is not a valid run") from exc
 
 
-def _dish_and_notes(entry: PlanEntry | None) -> list[str | None] | None:
-    return None if entry is None else [entry.dish_template_id, entry.notes]
+def _change_item(change: SlotChange) -> list[Any]:
+    """A change in its run: ``[day, slot]`` and its entries' dish ids and notes."""
+    old, new = change.old, change.new
+    removed = change.change_type is ChangeType.REMOVED
+    # A DayKey is a str (StrEnum): the encoder writes its text as it is.
+    if old is None:
+        if new is None:
+            return [change.day_key, change.slot_key]
+        # The entry its type implies is the new one, but for a removal.
+        one, implied = new, not removed
+    elif new is None:
+        one, implied = old, removed
+    else:
+        return [
+            change.day_key,
+            change.slot_key,
+            old.dish_template_id,
+            old.notes,
+            new.dish_template_id,
+            new.notes,
+        ]
+    if implied:
+        return [change.day_key, change.slot_key, one.dish_template_id, one.notes]
+    return [change.day_key, change.slot_key, [one.dish_template_id, one.notes]]
 
 
 def encode_slot_changes(changes: Iterable[SlotChange]) -> str:
     """The JSON text of a change set's slot changes, in the order given.
 
-    Each change is an array ``[change type, day, slot, old, new]``, where ``old``
-    and ``new`` are ``[dish id, notes]`` or ``null``: the slot's day and key are
-    said once, not again in each entry. A log row is written with every write,
-    so its size is what a write of many weeks costs most.
+    Consecutive changes of one type are one run, ``[change type, change, ...]``,
+    each change ``[day, slot, ...]`` and the dish ids and notes of the entries
+    its type implies (see the module): a new week's changes say ``"added"`` and
+    no empty old entry once, not once per slot. A log row is written with every
+    write, so its size is what a write of many weeks costs most.
     """
-    return _ENCODER.encode(
-        [
-            [
-                c.change_type,  # both StrEnums: written as their text
-                c.day_key,
-                c.slot_key,
-                _dish_and_notes(c.old),
-                _dish_and_notes(c.new),
-            ]
-            for c in changes
-        ]
-    )
+    runs: list[list[Any]] = []
+    run: list[Any] = []
+    kind: ChangeType | None = None
+    for change in changes:
+        if change.change_type is not kind:
+            kind = change.change_type
+            run = [kind]  # a StrEnum: written as its text
+            runs.append(run)
+        run.append(_change_item(change))
+    return _ENCODER.encode(runs)
 
 
 def decode_slot_changes(text: str) -> tuple[SlotChange, ...]:
@@ -377,28 +408,60 @@ class ChangesCodec:
             raw: Any = _DECODER.decode(text)
             if not isinstance(raw, list) or not raw:
                 raise TypeError("not a non-empty list")
-            changes = []
-            for item in raw:
-                change_type, day_key, slot_key, old, new = _array(item)
-                day, slot = DayKey(day_key), _text(slot_key)
-                changes.append(
-                    SlotChange(
-                        ChangeType(change_type),
-                        day,
-                        slot,
-                        self._entry(day, slot, old),
-                        self._entry(day, slot, new),
+            changes: list[SlotChange] = []
+            for each in raw:
+                element = _array(each)
+                if len(element) > 1 and type(element[1]) is list:
+                    self._decode_run(element, changes)
+                else:
+                    # The earlier form: [change type, day, slot, old, new].
+                    change_type, day_key, slot_key, old, new = element
+                    day, slot = DayKey(day_key), _text(slot_key)
+                    changes.append(
+                        SlotChange(
+                            ChangeType(change_type),
+                            day,
+                            slot,
+                            self._entry(day, slot, old),
+                            self._entry(day, slot, new),
+                        )
                     )
-                )
             return tuple(changes)
-        except (ValueError, TypeError, KeyError, InvalidInput, StorageError) as exc:
+        except (ValueError, TypeError, LookupError, InvalidInput, StorageError) as exc:
             # Only a row written by something other than weekplan can get here.
             raise StorageError("a stored change set is not valid weekplan JSON") from exc
+
+    def _decode_run(self, run: list[Any], changes: list[SlotChange]) -> None:
+        """Append the changes of a run ``[change type, change, ...]``."""
+        kind = ChangeType(run[0])
+        removed = kind is ChangeType.REMOVED
+        for each in run[1:]:
+            item = _array(each)
+            day, slot = DayKey(item[0]), _text(item[1])
+            size = len(item)
+            old: PlanEntry | None = None
+            new: PlanEntry | None = None
+            if size == 6:
+                old = self._pair(day, slot, item[2], item[3])
+                new = self._pair(day, slot, item[4], item[5])
+            elif size == 4:
+                one = self._pair(day, slot, item[2], item[3])
+                old, new = (one, None) if removed else (None, one)
+            elif size == 3:
+                dish, notes = _array(item[2])
+                other = self._pair(day, slot, dish, notes)
+                old, new = (None, other) if removed else (other, None)
+            elif size != 2:
+                raise TypeError("a change is not 2, 3, 4 or 6 values")
+            changes.append(SlotChange(kind, day, slot, old, new))
 
     def _entry(self, day: DayKey, slot: str, raw: Any) -> PlanEntry | None:
         if raw is None:
             return None
         dish, notes = _array(raw)
+        return self._pair(day, slot, dish, notes)
+
+    def _pair(self, day: DayKey, slot: str, dish: Any, notes: Any) -> PlanEntry:
         key: EntryKey = (day.value, slot, dish, notes)
         entry = self._entries.get(key)
         if entry is None:

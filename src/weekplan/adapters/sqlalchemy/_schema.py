@@ -214,7 +214,8 @@ instances: Final = Table(
     Column("client_ref", _key(CLIENT_REF_MAX), nullable=False),
     Column("week_start_date", Date, nullable=False),
     Column("days", _document(), nullable=False),
-    Column("template_snapshot", _document(), nullable=False),
+    # NULL when equal to ``days`` (weekplan_0014): see ``InstanceRows``.
+    Column("template_snapshot", _document(), nullable=True),
     Column("version", Integer, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),

@@ -119,7 +119,8 @@ class InstanceRecord(models.Model):
     client_ref: models.CharField[str, str] = _key(CLIENT_REF_MAX)
     week_start_date: models.DateField[date, date] = models.DateField()
     days: models.TextField[str, str] = DocumentField()
-    template_snapshot: models.TextField[str, str] = DocumentField()
+    # NULL when equal to ``days`` (migration 0017): see ``InstanceRows``.
+    template_snapshot: models.TextField[str | None, str | None] = DocumentField(null=True)
     version: models.IntegerField[int, int] = models.IntegerField()
     created_at: models.DateTimeField[datetime, datetime] = UtcDateTimeField()
     updated_at: models.DateTimeField[datetime, datetime] = UtcDateTimeField()
