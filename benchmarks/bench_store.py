@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import inspect
 import json
 import os
 import random
@@ -67,7 +68,7 @@ from sqlalchemy import URL, create_engine, make_url, text
 
 from weekplan import Dish, MealType, PlanEntry, Planner, WorkerPlanner
 from weekplan.adapters.memory import InMemoryStore
-from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
+from weekplan.adapters.sqlalchemy import SqlAlchemyStore, SqlAlchemyUnitOfWork, metadata
 from weekplan.guardrails import (
     CompiledRuleset,
     GuardrailsRuleset,
@@ -223,6 +224,13 @@ class Matched:
     arrays ``[day, slot, dish, notes]``, or objects in a tree from before. A
     week's snapshot equal to its days is NULL where the tree's schema lets it
     be (``weekplan_0014`` on), its text in a tree from before.
+
+    On PostgreSQL, where the tree's unit of work holds the writes nobody reads
+    the result of (``deferred``, see ``SqlAlchemyUnitOfWork.execute``), the
+    change set and the history delta go with ``COMMIT`` in one round trip, as
+    the store sends them (one write of one row as text, its values quoted by
+    psycopg; several in a psycopg pipeline); in a tree from before, each in a
+    round trip of its own.
     """
 
     def __init__(self, raw: Raw, fields: tuple[Any, ...], *, change_runs: bool = False) -> None:
@@ -252,6 +260,48 @@ class Matched:
             self.history_arrays = getattr(form, "value", None) == "arrays" or bool(
                 getattr(statements("postgresql"), "history_as_arrays", False)
             )
+        # A tree whose PostgreSQL store sends those writes with COMMIT.
+        execute = getattr(SqlAlchemyUnitOfWork, "execute", None)
+        self.held: list[tuple[str, Any]] | None = (
+            []
+            if not raw.sqlite
+            and execute is not None
+            and "deferred" in inspect.signature(execute).parameters
+            else None
+        )
+
+    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
+        """A write whose result nobody reads: held for ``COMMIT`` where the tree holds it."""
+        if self.held is None:
+            self.raw.execute(sql, params)
+            return
+        self.held.append((sql.replace("?", "%s"), params))
+
+    def _write_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if self.held is None:
+            self.raw.executemany(sql, rows)
+            return
+        self.held.append((sql.replace("?", "%s"), rows))
+
+    def _commit(self) -> None:
+        """Commit, with the held writes in the same round trip when there are any."""
+        if not self.held:
+            self.raw.commit()
+            return
+        held, self.held = self.held, []
+        if len(held) == 1 and not isinstance(held[0][1], list):
+            # One write of one row: as text, in one simple query with COMMIT.
+            sql, params = held[0]
+            self.raw.db.execute(f"{psycopg.ClientCursor(self.raw.db).mogrify(sql, params)}; COMMIT")
+            return
+        cursor = self.raw.db.cursor()
+        with self.raw.db.pipeline():
+            for sql, params in held:
+                if isinstance(params, list):
+                    cursor.executemany(sql, params)
+                else:
+                    cursor.execute(sql, params)
+            cursor.execute("COMMIT")
 
     def _log(  # noqa: PLR0917  # the change set's columns that vary
         self,
@@ -263,7 +313,7 @@ class Matched:
         changes: list[dict[str, Any]],
     ) -> None:
         if not self.change_sets:
-            self.raw.executemany(
+            self._write_many(
                 f"INSERT INTO weekplan_changes ({CHANGE_RECORD_COLUMNS})"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -289,7 +339,7 @@ class Matched:
                 ],
             )
             return
-        self.raw.execute(
+        self._write(
             f"INSERT INTO weekplan_change_sets ({CHANGE_SET_COLUMNS})"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -382,7 +432,7 @@ class Matched:
             for e in entries
         ]
         self._log(instance_id, client, "create", now, (None, 1), added)
-        raw.commit()
+        self._commit()
 
     def _add_to_history(self, totals: dict[tuple[str, str], int]) -> None:
         ordered = sorted(totals.items())
@@ -391,7 +441,7 @@ class Matched:
             " DO UPDATE SET count = weekplan_meal_history.count + excluded.count"
         )
         if self.history_arrays:
-            self.raw.execute(
+            self._write(
                 "INSERT INTO weekplan_meal_history (tenant_id, slot_kind, dish_id, count)"
                 " SELECT ?, * FROM unnest(?::varchar[], ?::varchar[], ?::integer[])" + upsert,
                 (
@@ -406,14 +456,14 @@ class Matched:
             kinds: dict[str, dict[str, int]] = {}
             for (kind, dish), count in ordered:
                 kinds.setdefault(kind, {})[dish] = count
-            self.raw.execute(
+            self._write(
                 "INSERT INTO weekplan_meal_history (tenant_id, slot_kind, dish_id, count)"
                 " SELECT ?, kinds.key, dishes.key, dishes.value FROM json_each(?) AS kinds"
                 " JOIN json_each(kinds.value) AS dishes ON 1 = 1 WHERE 1 = 1" + upsert,
                 (TENANT, json.dumps(kinds, ensure_ascii=False, separators=(",", ":"))),
             )
             return
-        self.raw.executemany(
+        self._write_many(
             "INSERT INTO weekplan_meal_history (tenant_id, slot_kind, dish_id, count)"
             " VALUES (?, ?, ?, ?)" + upsert,
             [(TENANT, kind, dish, count) for (kind, dish), count in ordered],
@@ -461,7 +511,7 @@ class Matched:
             "new": days[0],
         }
         self._log(row[0], client, "edit", now, (row[7], row[7] + 1), [changed])
-        raw.commit()
+        self._commit()
 
 
 class PhysicalMinimum:

@@ -33,7 +33,14 @@ from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound, Stat
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
-__all__ = ["DirectResult", "DirectStatement", "StatementResult", "direct_allowed", "run_on_driver"]
+__all__ = [
+    "DirectResult",
+    "DirectStatement",
+    "StatementResult",
+    "direct_allowed",
+    "run_on_driver",
+    "run_pipelined",
+]
 
 _Processor = Callable[[Any], Any]
 
@@ -258,6 +265,37 @@ class DirectStatement:
             cursor.close()
         return touched
 
+    def values(self, params: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Any:
+        """The driver's parameters for one run, or a list of them for ``executemany``.
+
+        Processed as :meth:`run` and :meth:`run_many` process them, refusals included.
+        """
+        try:
+            if isinstance(params, Mapping):
+                return self._values(params)
+            seen: dict[tuple[str, Any], Any] = {}
+            return [self._values(row, seen) for row in params]
+        except Exception as error:  # a processor's own refusal, whatever its type
+            raise self._refused(params, error) from error
+
+    def literal_sql(self, driver: Any, values: Any) -> str:
+        """The statement with ``values`` (from :meth:`values`, one run) as quoted literals.
+
+        Quoted by psycopg's client-side cursor for the connection's encoding
+        (``driver`` is a psycopg connection): text to send as a simple query,
+        with no parameters.
+        """
+        # psycopg is an optional dependency: imported only where a store runs on it.
+        from psycopg import ClientCursor  # noqa: PLC0415
+
+        quoting = ClientCursor(driver)
+        try:
+            return quoting.mogrify(self.sql, values)
+        except Exception as error:  # psycopg's refusal of a value
+            raise self._refused(values, error) from error
+        finally:
+            quoting.close()
+
     def _refused(self, params: Any, error: Exception) -> StatementError:
         """A value its processor refuses, wrapped as SQLAlchemy wraps it."""
         return StatementError(f"({type(error).__name__}) {error}", self.sql, params, error)
@@ -266,6 +304,37 @@ class DirectStatement:
         self, connection: Connection, cursor: Any, error: Exception, parameters: Any
     ) -> StatementError:
         return wrapped_driver_error(connection, self._dialect, self.sql, parameters, error, cursor)
+
+
+def run_pipelined(
+    connection: Connection, runs: Sequence[tuple[DirectStatement, Any]], then: str = ""
+) -> None:
+    """Send every run, and ``then`` (SQL without parameters) after them, in one psycopg pipeline.
+
+    Each run is a statement and what :meth:`DirectStatement.values` gave for
+    it (a list: one run per row, as ``executemany``). The statements go as
+    psycopg sends any statement, prepared on the server once it has run often;
+    the pipeline's one ``Sync`` makes it one round trip. A failure stops the
+    rest and is wrapped as SQLAlchemy would wrap it (a lost connection
+    invalidated).
+    """
+    dialect = connection.dialect
+    driver: Any = connection.connection.driver_connection
+    cursor = driver.cursor()
+    try:
+        with driver.pipeline():
+            for statement, values in runs:
+                if isinstance(values, list):
+                    cursor.executemany(statement.sql, values)
+                else:
+                    cursor.execute(statement.sql, values)
+            if then:
+                cursor.execute(then)
+    except dialect.loaded_dbapi.Error as error:
+        sql = "; ".join([*(statement.sql for statement, _ in runs), *([then] if then else [])])
+        raise wrapped_driver_error(connection, dialect, sql, (), error, cursor) from error
+    finally:
+        cursor.close()
 
 
 def run_on_driver(connection: Connection, sql: str) -> None:

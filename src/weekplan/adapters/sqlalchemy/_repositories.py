@@ -76,8 +76,14 @@ class ConnectionSource(Protocol):
         params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
         *,
         write: bool = False,
+        deferred: bool = False,
     ) -> StatementResult:
-        """Run a statement (a list of parameters: once per row); errors left untranslated."""
+        """Run a statement (a list of parameters: once per row); errors left untranslated.
+
+        ``deferred``: a write whose result nobody reads, which the unit of
+        work may send later, with the next statement on its table or with
+        ``COMMIT`` (its result is then empty).
+        """
         ...
 
 
@@ -87,10 +93,11 @@ def run_statement(
     params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
     *,
     write: bool = False,
+    deferred: bool = False,
 ) -> StatementResult:
     """``source.execute(...)`` with any database error translated (see :mod:`._errors`)."""
     try:
-        return source.execute(statement, params, write=write)
+        return source.execute(statement, params, write=write, deferred=deferred)
     except SQLAlchemyError as exc:
         raise translate(exc) from exc
 
@@ -484,7 +491,7 @@ class SqlMealHistoryRepository:
             }
         else:
             params = [self._rows.values(tenant_id, key, change) for key, change in ordered]
-        run_statement(self._source, self._sql.add_to_history, params, write=True)
+        run_statement(self._source, self._sql.add_to_history, params, write=True, deferred=True)
 
     def counts(self, tenant_id: str) -> Mapping[HistoryKey, int]:
         """Every positive total of the tenant: one range of the primary key."""

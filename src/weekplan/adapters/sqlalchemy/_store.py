@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
@@ -30,10 +31,15 @@ from typing import Any, Self
 from sqlalchemy import (
     URL,
     Connection,
+    Delete,
     Engine,
     Executable,
     Insert,
     NestedTransaction,
+    Select,
+    TableClause,
+    TextClause,
+    Update,
     create_engine,
     event,
     make_url,
@@ -41,6 +47,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.elements import ClauseElement, ColumnClause
+from sqlalchemy.sql.visitors import iterate
 
 from weekplan.adapters._db_errors import translate_failure
 from weekplan.adapters._row_mapping import TableRows
@@ -51,6 +59,7 @@ from weekplan.adapters.sqlalchemy._direct_statements import (
     StatementResult,
     direct_allowed,
     run_on_driver,
+    run_pipelined,
 )
 from weekplan.adapters.sqlalchemy._errors import translate
 from weekplan.adapters.sqlalchemy._repositories import (
@@ -197,6 +206,33 @@ def _glued_begin(driver: Any, sql: str, params: Mapping[str, Any]) -> str | None
     return f"{' '.join(begin).replace('_', ' ')}; {statement}"
 
 
+_NUMBER = re.compile(r"-?[0-9]+")
+
+
+def _tables_of(statement: ClauseElement) -> frozenset[str] | None:
+    """Every table named in ``statement``, subqueries included; ``None`` if it holds SQL text."""
+    names: set[str] = set()
+    for element in iterate(statement):
+        if isinstance(element, TableClause):
+            names.add(element.fullname)
+        elif isinstance(element, TextClause) or (
+            isinstance(element, ColumnClause)
+            and element.is_literal
+            and element.table is None
+            and not _NUMBER.fullmatch(element.name)
+        ):
+            return None
+    return frozenset(names)
+
+
+def _psycopg_pipelines() -> bool:
+    """Whether psycopg's libpq sends pipelines (libpq 14 on), which held writes go in."""
+    # psycopg is an optional dependency: imported only where a store runs on it.
+    from psycopg import Pipeline  # noqa: PLC0415
+
+    return bool(Pipeline.is_supported())
+
+
 def _on_driver(call: Callable[[], None]) -> None:
     """``call()`` on the driver connection, its failure translated as any database error's."""
     try:
@@ -217,7 +253,17 @@ class _Reads(enum.Enum):
 
 
 class SqlAlchemyUnitOfWork:
-    """One transaction (or, when joined to a host's, one savepoint) over the repositories."""
+    """One transaction (or, when joined to a host's, one savepoint) over the repositories.
+
+    On PostgreSQL with psycopg, a unit of work that owns its connection sends
+    ``BEGIN`` with its first statement (see :meth:`begin_with`), and then holds
+    the writes whose result nobody reads (a week's change set and history
+    delta, see :meth:`execute`): they go with ``COMMIT`` in one round trip,
+    or earlier, just before the next statement on their tables. A failure of one is raised
+    by :meth:`commit`, translated; a rollback drops them unsent. Joined to a
+    host's transaction, with a listener on its statements, on SQLite or on
+    MariaDB, every statement runs as it comes.
+    """
 
     def __init__(self, store: SqlAlchemyStore, reads: _Reads = _Reads.WRITE) -> None:
         self._store = store
@@ -232,6 +278,10 @@ class SqlAlchemyUnitOfWork:
         self._savepoint: _Savepoint | None = None
         self._wrote = False
         self._locked = False
+        # Writes held to go with the next statement on their tables or with COMMIT
+        # (see ``execute``): each statement with its driver values, and the tables.
+        self._held: list[tuple[DirectStatement, Any]] = []
+        self._held_tables: set[str] = set()
         # Built on first use: most units of work touch one or two repositories.
         self._templates: SqlTemplateRepository | None = None
         self._instances: SqlInstanceRepository | None = None
@@ -342,7 +392,24 @@ class SqlAlchemyUnitOfWork:
     # -- ConnectionSource ---------------------------------------------------------
 
     def reader(self) -> Connection:
-        """The connection of this unit of work (asked for once per statement)."""
+        """The connection of this unit of work (asked for once per statement).
+
+        Writes held so far (see :meth:`execute`) are sent first: a statement
+        run on the connection itself sees them.
+        """
+        connection = self._next_statement()
+        if self._held:
+            self._flush_translated(connection)
+        return connection
+
+    def writer(self) -> Connection:
+        """The connection, noting that this unit of work now has something to undo."""
+        connection = self._next_write()
+        if self._held:
+            self._flush_translated(connection)
+        return connection
+
+    def _next_statement(self) -> Connection:
         if self._connection is None:
             raise RuntimeError("use the unit of work inside a `with` block")
         if self._statements_left == 0:
@@ -353,13 +420,64 @@ class SqlAlchemyUnitOfWork:
         self._ran = True
         return self._connection
 
-    def writer(self) -> Connection:
-        """The connection, noting that this unit of work now has something to undo."""
+    def _next_write(self) -> Connection:
         if self._reads is not _Reads.WRITE:
             raise RuntimeError("a unit of work that only reads cannot write")
-        connection = self.reader()
+        connection = self._next_statement()
         self._wrote = True
         return connection
+
+    def _flush(self, connection: Connection, then: str = "") -> None:
+        """Send the held writes, and ``then`` after them, in one round trip; errors untranslated.
+
+        One write of one row goes as text, its values quoted by psycopg, in
+        one simple query with ``then``: psycopg's pipeline costs more in Python
+        than that round trip. Several go in a pipeline, which keeps them
+        prepared on the server and sends many rows without quoting them.
+        """
+        held = self._held
+        self._held = []
+        self._held_tables.clear()
+        if len(held) == 1 and not isinstance(held[0][1], list):
+            statement, values = held[0]
+            sql = statement.literal_sql(self._autocommit, values)
+            run_on_driver(connection, f"{sql}; {then}" if then else sql)
+            return
+        run_pipelined(connection, held, then)
+
+    def _flush_translated(self, connection: Connection) -> None:
+        try:
+            self._flush(connection)
+        except SQLAlchemyError as exc:
+            raise translate(exc) from exc
+
+    def _hold(
+        self,
+        connection: Connection,
+        statement: Executable,
+        params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+    ) -> bool:
+        """Keep ``statement`` to send later, if this unit of work may; whether it did.
+
+        Only a unit of work that owns its psycopg connection and began its
+        transaction by hand (see :meth:`begin_with`), with its statements run
+        on the driver, holds a write; and only a statement of known tables.
+        """
+        store = self._store
+        if self._autocommit is None or not store._holds_writes or not self._direct:
+            return False
+        first = params if isinstance(params, Mapping) else (params[0] if params else None)
+        if first is None:
+            return False
+        found = store._direct_statement(statement, first)
+        tables = store._tables(statement)
+        if found is None or tables is None:
+            return False
+        if not isinstance(params, Mapping) and len(params) == 1:
+            params = params[0]  # one row: a plain execute, as when run at once
+        self._held.append((found, found.values(params)))
+        self._held_tables.update(tables)
+        return True
 
     def execute(
         self,
@@ -367,6 +485,7 @@ class SqlAlchemyUnitOfWork:
         params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
         *,
         write: bool = False,
+        deferred: bool = False,
     ) -> StatementResult:
         """Run ``statement`` with ``params`` (a list of them: once per row); errors untranslated.
 
@@ -376,10 +495,34 @@ class SqlAlchemyUnitOfWork:
         transaction is SQLAlchemy's all the same, begun here before the first
         statement as SQLAlchemy would begin it (a single-statement read runs
         outside one). Anywhere else it runs as any other.
+
+        ``deferred`` marks a write whose result nobody reads (a change set, a
+        history delta). On PostgreSQL, a unit of work that owns its psycopg
+        connection, began its transaction with its first statement (see
+        :meth:`begin_with`) and runs its statements on the driver holds such a
+        write, its values processed, and sends it later in one round trip
+        with the other held writes (see ``_flush``): with ``COMMIT`` (see
+        :meth:`commit`), so one round trip does all, or just before the first
+        later statement that reads or writes one of its tables (or whose tables
+        are not known, or that is run on the connection itself). Statements on
+        other tables run meanwhile, in between: they cannot see the
+        difference, since weekplan's tables have no triggers and the held
+        tables no foreign keys. The statements are the ones run at once would
+        be, with the same values. A write held that
+        fails does so when it is sent, and its error is raised there, translated
+        as if it had run at once (never as the failure of the statement that
+        sent it along); a rollback drops it unsent. Elsewhere (SQLite,
+        MariaDB, a joined store, a listener on the statements) it runs at
+        once. Its result is then empty, its ``rowcount`` ``-1``.
         """
-        connection = self.writer() if write else self.reader()
+        connection = self._next_write() if write else self._next_statement()
         if self._direct is None:
             self._direct = self._store._direct_capable and direct_allowed(connection)
+        if deferred and self._hold(connection, statement, params):
+            return DirectResult(())
+        if self._held and not self._store._apart(statement, self._held_tables):
+            # Translated here, as a held write's own failure, never as this statement's.
+            self._flush_translated(connection)
         if self._direct:
             first = params if isinstance(params, Mapping) else (params[0] if params else None)
             found = None if first is None else self._store._direct_statement(statement, first)
@@ -414,7 +557,7 @@ class SqlAlchemyUnitOfWork:
         on every call cost more than the round trip it saved.
         """
         glue = not self._ran and self._store._begin_glued and self._autocommit is None
-        connection = self.writer()
+        connection = self.writer()  # after any held writes
         try:
             if glue:
                 driver: Any = connection.connection.driver_connection
@@ -489,6 +632,8 @@ class SqlAlchemyUnitOfWork:
                 else:
                     self.rollback()
         finally:
+            self._held.clear()  # never sent: rolled back with the rest
+            self._held_tables.clear()
             connection, self._connection = self._connection, None
             try:
                 # Closing rolls back what was not committed, and tells the pool so:
@@ -516,10 +661,19 @@ class SqlAlchemyUnitOfWork:
                 self._release_lock()
 
     def commit(self) -> None:
-        """Commit this unit of work (joined: release its savepoint; the host commits)."""
+        """Commit this unit of work (joined: release its savepoint; the host commits).
+
+        Writes still held (see :meth:`execute`) go in one round trip with ``COMMIT``;
+        if one fails, nothing is committed and its error is raised, translated.
+        """
         try:
             if self._store._host is None:
-                self.reader().commit()
+                connection = self._next_statement()
+                if self._held:
+                    # The transaction was begun by hand: psycopg and SQLAlchemy
+                    # then find it ended, and their commits send nothing.
+                    self._flush(connection, "COMMIT")
+                connection.commit()
                 if self._autocommit is not None:
                     # A transaction begun by hand and read directly may be one
                     # SQLAlchemy never saw; psycopg commits it (or sees none).
@@ -531,7 +685,9 @@ class SqlAlchemyUnitOfWork:
             raise translate(exc) from exc
 
     def rollback(self) -> None:
-        """Undo this unit of work (joined: roll back to its savepoint only)."""
+        """Undo this unit of work (joined: roll back to its savepoint only); held writes unsent."""
+        self._held.clear()
+        self._held_tables.clear()
         try:
             if self._store._host is None:
                 if self._connection is not None:
@@ -628,16 +784,21 @@ class SqlAlchemyStore:
         self._autocommit_reads = False
         # Whether a write's first statement may go with its BEGIN (see ``begin_with``).
         self._begin_glued = False
+        # Whether a unit of work may hold writes for COMMIT (see ``SqlAlchemyUnitOfWork.execute``).
+        self._holds_writes = False
         self._glued_sql: dict[Insert, str] = {}
         # Statements run on the driver, by statement and the names of its parameters.
         self._direct: dict[tuple[Executable, tuple[str, ...]], DirectStatement | None] = {}
         self._direct_capable = False
+        # The tables each statement reads or writes (``None``: not known), see ``_tables``.
+        self._touched: dict[Executable, frozenset[str] | None] = {}
         if engine is not None:
             self._direct_capable = dialect_name == "sqlite" or engine.dialect.driver == "psycopg"
             one = engine.execution_options(**{_SQLITE_BEGIN: ""})
             if dialect_name == "postgresql":
                 self._autocommit_reads = engine.dialect.driver == "psycopg"
                 self._begin_glued = self._autocommit_reads
+                self._holds_writes = self._begin_glued and _psycopg_pipelines()
                 if not self._autocommit_reads:
                     one = engine.execution_options(isolation_level="AUTOCOMMIT")
             self._engines = {
@@ -676,6 +837,30 @@ class SqlAlchemyStore:
             found = None
         self._direct[key] = found
         return found
+
+    def _tables(self, statement: Executable) -> frozenset[str] | None:
+        """The names of the tables ``statement`` reads or writes; ``None`` if not known.
+
+        Not known: anything but a ``SELECT``, ``INSERT``, ``UPDATE`` or
+        ``DELETE`` of Core, or one with SQL written as text (a literal column
+        other than a number counts as text). Found once per statement, which
+        the store's statement classes build once each; bounded all the same.
+        """
+        try:
+            return self._touched[statement]
+        except KeyError:
+            pass
+        found: frozenset[str] | None = None
+        if isinstance(statement, (Select, Insert, Update, Delete)):
+            found = _tables_of(statement)
+        if len(self._touched) < _DIRECT_STATEMENTS_MAX:
+            self._touched[statement] = found
+        return found
+
+    def _apart(self, statement: Executable, tables: set[str]) -> bool:
+        """Whether ``statement`` is known to touch none of ``tables``."""
+        touched = self._tables(statement)
+        return touched is not None and touched.isdisjoint(tables)
 
     def _compiled(self, statement: Insert) -> str:
         """The SQL text of ``statement`` for this store's dialect, compiled once."""

@@ -44,11 +44,11 @@ class SqlChangeLogRepository:
         self._rows = rows
 
     def append(self, tenant_id: str, sets: Sequence[ChangeSet]) -> None:
-        """Insert the sets, in one statement."""
+        """Insert the sets, in one statement, which may go with ``COMMIT`` (``deferred``)."""
         if not sets:
             return
         rows = [self._rows.values(tenant_id, change_set) for change_set in sets]
-        run_statement(self._source, self._sql.insert_change_set, rows, write=True)
+        run_statement(self._source, self._sql.insert_change_set, rows, write=True, deferred=True)
 
     def list(
         self,
