@@ -303,7 +303,7 @@ def _log_and_history(store: SqlAlchemyStore, tenant: str) -> tuple[list[Any], di
     _seed(store, tenant)
     worker = Planner(store, clock=_clock(), id_factory=_ids()).worker(tenant, actor="user-1")
     _calls(worker)
-    records = []
+    records: list[Any] = []
     page = worker.list_all_changes(limit=200)
     records.extend(page.items)
     assert page.next_cursor is None
@@ -397,7 +397,7 @@ def test_a_held_write_losing_a_race_at_commit_is_a_concurrent_update(
         worker = Planner(store).worker("tenant-held-race")
         template = worker.create_template("Week", [PlanEntry("mon", "lunch", "dish-0")])
         worker.create_instance(template.id, "client-1", MONDAY)
-        change = {"dish_template_id": "dish-1"} if with_history else {"notes": "x"}
+        change: dict[str, Any] = {"dish_template_id": "dish-1"} if with_history else {"notes": "x"}
         with pytest.raises(ConcurrentUpdate):
             worker.set_slot("client-1", MONDAY, "mon", "lunch", reason="race", **change)
         assert worker.get_instance("client-1", MONDAY).version == 1
@@ -424,7 +424,7 @@ def test_a_connection_lost_at_commit_is_a_storage_error_and_dropped(
         worker = Planner(store).worker("tenant-held-cut")
         template = worker.create_template("Week", [PlanEntry("mon", "lunch", "dish-0")])
         worker.create_instance(template.id, "client-1", MONDAY)
-        change = {"dish_template_id": "dish-1"} if with_history else {"notes": "x"}
+        change: dict[str, Any] = {"dish_template_id": "dish-1"} if with_history else {"notes": "x"}
         with pytest.raises(StorageError):
             worker.set_slot("client-1", MONDAY, "mon", "lunch", reason="cut", **change)
         # The lost connection was dropped: the pool's next one works.
