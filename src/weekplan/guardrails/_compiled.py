@@ -79,13 +79,18 @@ class _Automaton:
         goto: dict[int, int] = {}
         fail = [0]
         out: dict[int, tuple[int, ...]] = {}
-        # For each pattern still longer than the depth: its id, and its node at the depth.
-        active = [(pattern_id, 0) for pattern_id, pattern in enumerate(patterns) if pattern]
+        # For each pattern still longer than the depth: its id, and its node at the depth,
+        # in two lists of ints (a pair per pattern and depth would be tens of
+        # thousands of tuples for the garbage collector to visit).
+        active_ids = [pattern_id for pattern_id, pattern in enumerate(patterns) if pattern]
+        active_nodes = [0] * len(active_ids)
         depth = 0
-        while active:
-            deeper: list[tuple[int, int]] = []
-            ends: list[tuple[int, int]] = []
-            for pattern_id, node in active:
+        while active_ids:
+            deeper_ids: list[int] = []
+            deeper_nodes: list[int] = []
+            end_ids: list[int] = []
+            end_nodes: list[int] = []
+            for pattern_id, node in zip(active_ids, active_nodes, strict=True):
                 pattern = patterns[pattern_id]
                 code = ord(pattern[depth])
                 key = node * _CHARS + code
@@ -108,15 +113,17 @@ class _Automaton:
                     if inherited:
                         out[nxt] = inherited
                 if len(pattern) > depth + 1:
-                    deeper.append((pattern_id, nxt))
+                    deeper_ids.append(pattern_id)
+                    deeper_nodes.append(nxt)
                 else:
-                    ends.append((pattern_id, nxt))
+                    end_ids.append(pattern_id)
+                    end_nodes.append(nxt)
             # Each node ends at most one pattern (patterns are distinct), and the
             # outputs of the less deep nodes its failure link leads to are complete.
-            for pattern_id, node in ends:
+            for pattern_id, node in zip(end_ids, end_nodes, strict=True):
                 inherited = out.get(fail[node])
                 out[node] = (pattern_id, *inherited) if inherited else (pattern_id,)
-            active = deeper
+            active_ids, active_nodes = deeper_ids, deeper_nodes
             depth += 1
         self.goto = goto
         self.fail = fail
@@ -209,11 +216,16 @@ def _index(specs: Sequence[SpecRow]) -> _KindIndex:
     starts: dict[Language, dict[str, int]] = {language: {} for language in LANGUAGES}
     canonical: dict[str, list[SpecRow]] = {}
     patterns: dict[str, list[tuple[SpecRow, bool]]] = {}
+    # A run of stems is mostly new: set with setdefault, and _add only for a second spec
+    # (a large ruleset has tens of thousands of runs, and a call for each was a large
+    # part of indexing them).
     for spec in specs:
         mode = spec[MODE]
         if mode == _EXACT:
             for language, stems in spec[STEMS]:
-                _add(exact[language], stems, spec)
+                by_run = exact[language]
+                if by_run.setdefault(stems, spec) is not spec:
+                    _add(by_run, stems, spec)
         elif mode == _CANONICAL_ID:
             canonical.setdefault(spec[TERM], []).append(spec)
         elif mode == _SUBSTRING:
@@ -221,9 +233,12 @@ def _index(specs: Sequence[SpecRow]) -> _KindIndex:
         else:
             for language, stems in spec[STEMS]:
                 if stems:
-                    _add(words[language], stems, spec)
+                    by_run = words[language]
+                    if by_run.setdefault(stems, spec) is not spec:
+                        _add(by_run, stems, spec)
                     by_first = starts[language]
-                    by_first[stems[0]] = by_first.get(stems[0], 0) | 1 << len(stems)
+                    first = stems[0]
+                    by_first[first] = by_first.get(first, 0) | 1 << len(stems)
             if spec[COMPOUNDS]:
                 patterns.setdefault(spec[FOLDED], []).append((spec, True))
     exact = {language: found for language, found in exact.items() if found}

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Collection
-from typing import Any, Final, NamedTuple
+from itertools import chain, repeat
+from typing import Final, NamedTuple
 
 import attrs
 
@@ -313,32 +314,72 @@ def _pending(ruleset: GuardrailsRuleset) -> list[_Pending]:
 
     Each is ``(source id, target, mode, term, folded term, compounds, languages,
     exceptions, notes, stemmed)``: plain tuples, which the garbage collector
-    soon leaves alone.
+    soon leaves alone. The terms of a rule are those of :func:`_rule_terms`, and
+    of an item those of :func:`_item_terms`, written out here: a large ruleset
+    has tens of thousands of terms, and a named tuple and a call per term were a
+    large part of the cost of flattening it.
     """
     values = {member: member.value for member in (*RuleTarget, *MatchMode)}
     canonical_id, word_boundary = values[MatchMode.CANONICAL_ID], values[MatchMode.WORD_BOUNDARY]
     ingredient = values[RuleTarget.INGREDIENT]
     pending: list[_Pending] = []
+    append = pending.append
     for rule in ruleset.rules:
         match = rule.match
         mode, target = values[match.mode], values[rule.target]
         if mode == canonical_id:
             assert match.canonical_id is not None  # the model guarantees it
             term = match.canonical_id
-            pending.append((rule.id, target, mode, term, term, False, (), (), False, False))
+            append((rule.id, target, mode, term, term, False, (), (), False, False))
             continue
         source_id, exceptions, notes = rule.id, match.exceptions, rule.checks_notes
         stemmed = match.mode in _STEMMED
-        for text, languages, compounds in _rule_terms(rule):
-            pending.append(
+        compounds = match.compounds
+        # As _rule_terms: the term and its synonyms in both languages, the Dutch term in Dutch.
+        text = match.term
+        folded = fold_term(text)
+        append(
+            (
+                source_id,
+                target,
+                mode,
+                text,
+                folded,
+                compounds and is_single_word(folded),
+                LANGUAGES,
+                exceptions,
+                notes,
+                stemmed,
+            )
+        )
+        text_nl = match.term_nl
+        if text_nl is not None:
+            folded = fold_term(text_nl)
+            append(
+                (
+                    source_id,
+                    target,
+                    mode,
+                    text_nl,
+                    folded,
+                    compounds and is_single_word(folded),
+                    DUTCH,
+                    exceptions,
+                    notes,
+                    stemmed,
+                )
+            )
+        for text in match.synonyms:
+            folded = fold_term(text)
+            append(
                 (
                     source_id,
                     target,
                     mode,
                     text,
-                    fold_term(text),
-                    compounds,
-                    languages,
+                    folded,
+                    compounds and is_single_word(folded),
+                    LANGUAGES,
                     exceptions,
                     notes,
                     stemmed,
@@ -347,7 +388,7 @@ def _pending(ruleset: GuardrailsRuleset) -> list[_Pending]:
     for constraint in ruleset.diet_logic:
         for item in constraint.items:
             for text, languages, compounds in _item_terms(item):
-                pending.append(
+                append(
                     (
                         constraint.id,
                         ingredient,
@@ -367,27 +408,37 @@ def _pending(ruleset: GuardrailsRuleset) -> list[_Pending]:
 def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
     """Every term of every source, once, in a stable order, as plain tuples.
 
-    Each distinct term is folded and split into words once, and each distinct
-    word is stemmed once per language, all of a language's words in one call
-    of the stemmer: a large ruleset repeats words across its rules, and would
-    otherwise pay several Python calls per term.
+    Each distinct term is split into words once, and each distinct word is
+    stemmed once per language, all of a language's words in one call of the
+    stemmer; the stems of the terms are then looked up with ``map`` over the
+    stemmer's table, without a Python call per term: a large ruleset has tens
+    of thousands of terms.
     """
     pending = _pending(ruleset)
 
-    # What to stem, per language: the words of stemmed terms, and exception words.
+    # The distinct stemmed terms, by the languages they are stemmed in.
+    stemmed: dict[tuple[Language, ...], dict[str, None]] = {}
+    for *_, folded, _, languages, _, _, is_stemmed in pending:
+        if is_stemmed:
+            found = stemmed.get(languages)
+            if found is None:
+                found = stemmed[languages] = {}
+            found[folded] = None
     # Tuples, which the garbage collector soon leaves alone (lists it never does).
     parts: dict[str, tuple[str, ...]] = {}
+    for terms in stemmed.values():
+        todo = [folded for folded in terms if folded not in parts]
+        parts.update(zip(todo, [tuple(token_texts(folded)) for folded in todo], strict=True))
+
+    # What to stem, per language: the words of stemmed terms, and exception words.
     words: dict[Language, set[str]] = {language: set() for language in LANGUAGES}
-    excepted: dict[tuple[tuple[str, ...], tuple[Language, ...]], None] = {}
-    for *_, folded, _, languages, exceptions, _, stemmed in pending:
-        if stemmed:
-            found = parts.get(folded)
-            if found is None:
-                found = parts[folded] = tuple(token_texts(folded))
-            for language in languages:
-                words[language].update(found)
-        if exceptions:
-            excepted[(exceptions, languages)] = None
+    for languages, terms in stemmed.items():
+        found_words = set(chain.from_iterable(map(parts.__getitem__, terms)))
+        for language in languages:
+            words[language] |= found_words
+    excepted: dict[tuple[tuple[str, ...], tuple[Language, ...]], None] = dict.fromkeys(
+        [(pending_row[7], pending_row[6]) for pending_row in pending if pending_row[7]]
+    )
     for exceptions, languages in excepted:
         for language in languages:
             words[language].update(fold_term(word) for word in exceptions)
@@ -398,24 +449,38 @@ def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
         for language in LANGUAGES
     }
 
-    stemmed_terms: dict[tuple[Language, str], tuple[str, ...]] = {}
-    by_term: dict[tuple[str, tuple[Language, ...]], tuple[tuple[Language, tuple[str, ...]], ...]]
-    by_term = {}
-
-    def stems_of_term(folded: str, languages: tuple[Language, ...]) -> Any:
-        found = by_term.get((folded, languages))
-        if found is None:
-            pairs = []
-            for language in languages:
-                run = stemmed_terms.get((language, folded))
-                if run is None:
-                    table = stems[language]
-                    run = stemmed_terms[(language, folded)] = tuple(
-                        [table.get(part, part) for part in parts[folded]]
-                    )
-                pairs.append((language, run))
-            found = by_term[(folded, languages)] = tuple(pairs)
-        return found
+    # The run of stems of each term in each language it is stemmed in.
+    runs: dict[Language, dict[str, tuple[str, ...]]] = {language: {} for language in LANGUAGES}
+    for languages, terms in stemmed.items():
+        for language in languages:
+            get = stems[language].get
+            known = runs[language]
+            todo = [folded for folded in terms if folded not in known]
+            known.update(
+                zip(
+                    todo,
+                    [tuple(map(get, found, found)) for found in map(parts.__getitem__, todo)],
+                    strict=True,
+                )
+            )
+    # The stems of each term, per languages: pairs of a language and its run.
+    stems_of: dict[tuple[Language, ...], dict[str, tuple[tuple[Language, tuple[str, ...]], ...]]]
+    stems_of = {
+        languages: dict(
+            zip(
+                terms,
+                zip(
+                    *[
+                        zip(repeat(language), map(runs[language].__getitem__, terms))
+                        for language in languages
+                    ],
+                    strict=True,
+                ),
+                strict=True,
+            )
+        )
+        for languages, terms in stemmed.items()
+    }
 
     exceptions_of: dict[
         tuple[tuple[str, ...], tuple[Language, ...]],
@@ -442,7 +507,7 @@ def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
         languages,
         exceptions,
         notes,
-        stemmed,
+        is_stemmed,
     ) in pending:
         folded_words, excepted_stems = (
             exceptions_of[(exceptions, languages)] if exceptions else none
@@ -454,7 +519,7 @@ def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
             text,
             folded,
             compounds,
-            stems_of_term(folded, languages) if stemmed else (),
+            stems_of[languages][folded] if is_stemmed else (),
             folded_words,
             excepted_stems,
             notes,
