@@ -71,6 +71,26 @@ def _seed(store: SqlAlchemyStore, tenant: str, count: int = 4) -> None:
         uow.commit()
 
 
+def _one_week(store: SqlAlchemyStore, tenant: str) -> WorkerPlanner:
+    """A worker of ``tenant``, whose client-1 has a week with dish-0 for Monday's lunch."""
+    _seed(store, tenant)
+    worker = Planner(store).worker(tenant)
+    template = worker.create_template("Week", [PlanEntry("mon", "lunch", "dish-0")])
+    worker.create_instance(template.id, "client-1", MONDAY)
+    return worker
+
+
+def _trigger_on_change_sets(url: URL, name: str, body: str) -> None:
+    """A trigger ``name`` running ``body`` (plpgsql) before each change set is inserted."""
+    _ddl(
+        url,
+        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        f" {body} RETURN NEW; END $$",
+        f"CREATE TRIGGER {name} BEFORE INSERT ON weekplan_change_sets"
+        f" FOR EACH ROW EXECUTE FUNCTION {name}()",
+    )
+
+
 def test_a_postgresql_week_write_sends_its_change_set_and_history_with_its_commit(
     postgresql_url: URL,
 ) -> None:
@@ -334,10 +354,7 @@ def test_a_held_write_refused_at_commit_is_translated_and_leaves_nothing(own_sch
     )
     store = SqlAlchemyStore(own_schema, pool_size=1, max_overflow=0)
     try:
-        _seed(store, "tenant-held-refused")
-        worker = Planner(store).worker("tenant-held-refused")
-        template = worker.create_template("Week", [PlanEntry("mon", "lunch", "dish-0")])
-        worker.create_instance(template.id, "client-1", MONDAY)
+        worker = _one_week(store, "tenant-held-refused")
         with pytest.raises(StorageError):
             worker.set_slot(
                 "client-1", MONDAY, "mon", "lunch", dish_template_id="dish-1", reason="boom"
@@ -382,21 +399,15 @@ def test_a_held_write_losing_a_race_at_commit_is_a_concurrent_update(
     own_schema: URL, with_history: bool
 ) -> None:
     # Raised as PostgreSQL raises a serialization failure: every attempt loses.
-    _ddl(
+    _trigger_on_change_sets(
         own_schema,
-        "CREATE FUNCTION lose() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-        " IF NEW.reason = 'race' THEN"
-        " RAISE EXCEPTION 'lost' USING ERRCODE = 'serialization_failure'; END IF;"
-        " RETURN NEW; END $$",
-        "CREATE TRIGGER lose BEFORE INSERT ON weekplan_change_sets"
-        " FOR EACH ROW EXECUTE FUNCTION lose()",
+        "lose",
+        "IF NEW.reason = 'race' THEN"
+        " RAISE EXCEPTION 'lost' USING ERRCODE = 'serialization_failure'; END IF;",
     )
     store = SqlAlchemyStore(own_schema, pool_size=1, max_overflow=0)
     try:
-        _seed(store, "tenant-held-race")
-        worker = Planner(store).worker("tenant-held-race")
-        template = worker.create_template("Week", [PlanEntry("mon", "lunch", "dish-0")])
-        worker.create_instance(template.id, "client-1", MONDAY)
+        worker = _one_week(store, "tenant-held-race")
         change: dict[str, Any] = {"dish_template_id": "dish-1"} if with_history else {"notes": "x"}
         with pytest.raises(ConcurrentUpdate):
             worker.set_slot("client-1", MONDAY, "mon", "lunch", reason="race", **change)
@@ -410,20 +421,14 @@ def test_a_connection_lost_at_commit_is_a_storage_error_and_dropped(
     own_schema: URL, with_history: bool
 ) -> None:
     # One held write goes as text with COMMIT, two (the history too) in a pipeline.
-    _ddl(
+    _trigger_on_change_sets(
         own_schema,
-        "CREATE FUNCTION cut() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-        " IF NEW.reason = 'cut' THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF;"
-        " RETURN NEW; END $$",
-        "CREATE TRIGGER cut BEFORE INSERT ON weekplan_change_sets"
-        " FOR EACH ROW EXECUTE FUNCTION cut()",
+        "cut",
+        "IF NEW.reason = 'cut' THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF;",
     )
     store = SqlAlchemyStore(own_schema, pool_size=1, max_overflow=0)
     try:
-        _seed(store, "tenant-held-cut")
-        worker = Planner(store).worker("tenant-held-cut")
-        template = worker.create_template("Week", [PlanEntry("mon", "lunch", "dish-0")])
-        worker.create_instance(template.id, "client-1", MONDAY)
+        worker = _one_week(store, "tenant-held-cut")
         change: dict[str, Any] = {"dish_template_id": "dish-1"} if with_history else {"notes": "x"}
         with pytest.raises(StorageError):
             worker.set_slot("client-1", MONDAY, "mon", "lunch", reason="cut", **change)

@@ -336,40 +336,11 @@ def _pending(ruleset: GuardrailsRuleset) -> list[_Pending]:
         stemmed = match.mode in _STEMMED
         compounds = match.compounds
         # As _rule_terms: the term and its synonyms in both languages, the Dutch term in Dutch.
-        text = match.term
-        folded = fold_term(text)
-        append(
-            (
-                source_id,
-                target,
-                mode,
-                text,
-                folded,
-                compounds and is_single_word(folded),
-                LANGUAGES,
-                exceptions,
-                notes,
-                stemmed,
-            )
-        )
-        text_nl = match.term_nl
-        if text_nl is not None:
-            folded = fold_term(text_nl)
-            append(
-                (
-                    source_id,
-                    target,
-                    mode,
-                    text_nl,
-                    folded,
-                    compounds and is_single_word(folded),
-                    DUTCH,
-                    exceptions,
-                    notes,
-                    stemmed,
-                )
-            )
-        for text in match.synonyms:
+        terms = [(match.term, LANGUAGES)]
+        if match.term_nl is not None:
+            terms.append((match.term_nl, DUTCH))
+        terms.extend((synonym, LANGUAGES) for synonym in match.synonyms)
+        for text, languages in terms:
             folded = fold_term(text)
             append(
                 (
@@ -379,7 +350,7 @@ def _pending(ruleset: GuardrailsRuleset) -> list[_Pending]:
                     text,
                     folded,
                     compounds and is_single_word(folded),
-                    LANGUAGES,
+                    languages,
                     exceptions,
                     notes,
                     stemmed,

@@ -215,10 +215,7 @@ class DirectStatement:
 
     def run(self, connection: Connection, params: Mapping[str, Any]) -> DirectResult:
         """Run with one set of parameters: the rows it returns, and the rows it touched."""
-        try:
-            values = self._values(params)
-        except Exception as error:  # a processor's own refusal, whatever its type
-            raise self._refused(params, error) from error
+        values = self.values(params)
         driver: Any = connection.connection.driver_connection
         cursor = driver.cursor()
         try:
@@ -249,11 +246,7 @@ class DirectStatement:
         Rows of one batch repeat values (the weeks of one ``create_instances``
         share their dates and times): each distinct value is processed once.
         """
-        seen: dict[tuple[str, Any], Any] = {}
-        try:
-            values = [self._values(row, seen) for row in rows]
-        except Exception as error:  # as in run()
-            raise self._refused(rows, error) from error
+        values = self.values(rows)
         driver: Any = connection.connection.driver_connection
         cursor = driver.cursor()
         try:
@@ -285,8 +278,7 @@ class DirectStatement:
         (``driver`` is a psycopg connection): text to send as a simple query,
         with no parameters.
         """
-        # psycopg is an optional dependency: imported only where a store runs on it.
-        from psycopg import ClientCursor  # noqa: PLC0415
+        from psycopg import ClientCursor  # noqa: PLC0415  # optional: only where psycopg runs
 
         quoting = ClientCursor(driver)
         try:

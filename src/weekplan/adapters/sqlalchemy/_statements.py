@@ -140,7 +140,7 @@ def sqlite_has_json() -> bool:
     the answer when it is made. Without them a delta is an ``executemany``.
     """
     try:
-        import sqlite3  # noqa: PLC0415 (a Python may be built without it)
+        import sqlite3  # noqa: PLC0415  # a Python may be built without it
     except ImportError:
         return False
     connection = sqlite3.connect(":memory:")

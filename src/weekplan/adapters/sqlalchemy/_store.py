@@ -24,7 +24,7 @@ import contextlib
 import enum
 import re
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -225,10 +225,16 @@ def _tables_of(statement: ClauseElement) -> frozenset[str] | None:
     return frozenset(names)
 
 
+def _first_row(params: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The parameters of a run, or the first of a batch's (``None`` for an empty batch)."""
+    if isinstance(params, Mapping):
+        return params
+    return params[0] if params else None
+
+
 def _psycopg_pipelines() -> bool:
     """Whether psycopg's libpq sends pipelines (libpq 14 on), which held writes go in."""
-    # psycopg is an optional dependency: imported only where a store runs on it.
-    from psycopg import Pipeline  # noqa: PLC0415
+    from psycopg import Pipeline  # noqa: PLC0415  # optional: only where psycopg runs
 
     return bool(Pipeline.is_supported())
 
@@ -279,9 +285,8 @@ class SqlAlchemyUnitOfWork:
         self._wrote = False
         self._locked = False
         # Writes held to go with the next statement on their tables or with COMMIT
-        # (see ``execute``): each statement with its driver values, and the tables.
-        self._held: list[tuple[DirectStatement, Any]] = []
-        self._held_tables: set[str] = set()
+        # (see ``execute``): each statement with its driver values and its tables.
+        self._held: list[tuple[DirectStatement, Any, frozenset[str]]] = []
         # Built on first use: most units of work touch one or two repositories.
         self._templates: SqlTemplateRepository | None = None
         self._instances: SqlInstanceRepository | None = None
@@ -437,13 +442,12 @@ class SqlAlchemyUnitOfWork:
         """
         held = self._held
         self._held = []
-        self._held_tables.clear()
         if len(held) == 1 and not isinstance(held[0][1], list):
-            statement, values = held[0]
+            statement, values, _ = held[0]
             sql = statement.literal_sql(self._autocommit, values)
             run_on_driver(connection, f"{sql}; {then}" if then else sql)
             return
-        run_pipelined(connection, held, then)
+        run_pipelined(connection, [(statement, values) for statement, values, _ in held], then)
 
     def _flush_translated(self, connection: Connection) -> None:
         try:
@@ -466,7 +470,7 @@ class SqlAlchemyUnitOfWork:
         store = self._store
         if self._autocommit is None or not store._holds_writes or not self._direct:
             return False
-        first = params if isinstance(params, Mapping) else (params[0] if params else None)
+        first = _first_row(params)
         if first is None:
             return False
         found = store._direct_statement(statement, first)
@@ -475,8 +479,7 @@ class SqlAlchemyUnitOfWork:
             return False
         if not isinstance(params, Mapping) and len(params) == 1:
             params = params[0]  # one row: a plain execute, as when run at once
-        self._held.append((found, found.values(params)))
-        self._held_tables.update(tables)
+        self._held.append((found, found.values(params), tables))
         return True
 
     def execute(
@@ -520,11 +523,11 @@ class SqlAlchemyUnitOfWork:
             self._direct = self._store._direct_capable and direct_allowed(connection)
         if deferred and self._hold(connection, statement, params):
             return DirectResult(())
-        if self._held and not self._store._apart(statement, self._held_tables):
+        if self._held and not self._store._apart(statement, [tables for *_, tables in self._held]):
             # Translated here, as a held write's own failure, never as this statement's.
             self._flush_translated(connection)
         if self._direct:
-            first = params if isinstance(params, Mapping) else (params[0] if params else None)
+            first = _first_row(params)
             found = None if first is None else self._store._direct_statement(statement, first)
             if found is not None:
                 if self._reads is not _Reads.ONE and not connection.in_transaction():
@@ -633,7 +636,6 @@ class SqlAlchemyUnitOfWork:
                     self.rollback()
         finally:
             self._held.clear()  # never sent: rolled back with the rest
-            self._held_tables.clear()
             connection, self._connection = self._connection, None
             try:
                 # Closing rolls back what was not committed, and tells the pool so:
@@ -687,7 +689,6 @@ class SqlAlchemyUnitOfWork:
     def rollback(self) -> None:
         """Undo this unit of work (joined: roll back to its savepoint only); held writes unsent."""
         self._held.clear()
-        self._held_tables.clear()
         try:
             if self._store._host is None:
                 if self._connection is not None:
@@ -857,10 +858,10 @@ class SqlAlchemyStore:
             self._touched[statement] = found
         return found
 
-    def _apart(self, statement: Executable, tables: set[str]) -> bool:
-        """Whether ``statement`` is known to touch none of ``tables``."""
+    def _apart(self, statement: Executable, tables: Iterable[frozenset[str]]) -> bool:
+        """Whether ``statement`` is known to touch none of ``tables`` (sets of table names)."""
         touched = self._tables(statement)
-        return touched is not None and touched.isdisjoint(tables)
+        return touched is not None and all(touched.isdisjoint(names) for names in tables)
 
     def _compiled(self, statement: Insert) -> str:
         """The SQL text of ``statement`` for this store's dialect, compiled once."""
