@@ -124,6 +124,45 @@ class ChangeLogConformance(WorkflowBase):
             assert record.actor == "user-17"
             assert record.at == log_week.created_at
 
+    def test_weeks_created_together_log_what_one_created_alone_logs(
+        self, logged: WorkerPlanner
+    ) -> None:
+        days = ("mon", "tue", "wed", "thu", "fri", "sat")
+        template = logged.create_template(
+            "Week", [PlanEntry(day, "lunch", notes=f"soup of {day}") for day in days]
+        )
+        logged.create_instance(template.id, "client-alone", MONDAY)
+        clients = ["client-1", "client-2", "client-3"]
+        created = logged.create_instances(template.id, clients, MONDAY).created
+
+        def slots(records: tuple[ChangeRecord, ...]) -> list[tuple[Any, ...]]:
+            fields = ("change_type", "day_key", "slot_key", "old", "new", "source", "actor")
+            fields += ("reason", "version_before", "version_after", "subject", "week_start_date")
+            return [tuple(getattr(r, name) for name in fields) for r in records]
+
+        alone = slots(log_of(logged, "client-alone", MONDAY))
+        assert len(alone) == len(days)
+        for week in created:
+            # Each client's log on its own: a page without the other weeks' sets.
+            records = log_of(logged, week.client_ref, MONDAY)
+            assert slots(records) == alone
+            assert {(r.subject_id, r.client_ref, r.at) for r in records} == {
+                (week.id, week.client_ref, week.created_at)
+            }
+            by_client = all_pages(
+                lambda c, ref=week.client_ref: logged.list_all_changes(
+                    client_ref=ref, limit=4, cursor=c
+                )
+            )
+            assert by_client == records
+        # The tenant's log, one record a page: each set seen apart from the others.
+        everything = all_pages(lambda c: logged.list_all_changes(limit=1, cursor=c))
+        weeks = {week.id: week.client_ref for week in created}
+        together = [r for r in everything if r.subject_id in weeks]
+        assert len(together) == len(clients) * len(days)
+        for week in created:
+            assert slots(tuple(r for r in together if r.subject_id == week.id)) == alone
+
     def test_set_slot_records_the_one_slot_it_changed_with_actor_reason_time_and_versions(
         self, logged: WorkerPlanner, log_week: WeekPlanInstance
     ) -> None:

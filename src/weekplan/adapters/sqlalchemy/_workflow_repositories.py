@@ -1,14 +1,16 @@
 """The workflow repositories over SQLAlchemy Core: change log, slot locks, drafts.
 
 Each call is one statement (appending any number of change sets is one
-``executemany``). Each table's rows become frozen domain values, and back,
-through its mapper of :mod:`weekplan.adapters._row_mapping`; every database
-error is translated before it leaves a method.
+``executemany``), but for a listing that shows sets whose shared changes are
+stored in a set it does not show: one more statement reads those. Each
+table's rows become frozen domain values, and back, through its mapper of
+:mod:`weekplan.adapters._row_mapping`; every database error is translated
+before it leaves a method.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -47,7 +49,7 @@ class SqlChangeLogRepository:
         """Insert the sets, in one statement, which may go with ``COMMIT`` (``deferred``)."""
         if not sets:
             return
-        rows = [self._rows.values(tenant_id, change_set) for change_set in sets]
+        rows = self._rows.batch_values(tenant_id, sets)
         run_statement(self._source, self._sql.insert_change_set, rows, write=True, deferred=True)
 
     def list(
@@ -90,8 +92,14 @@ class SqlChangeLogRepository:
         )
         statement = self._sql.list_changes(shape)
         result = run_statement(self._source, statement, params)
-        sets = [self._rows.from_row(row) for row in result]
+        sets = self._rows.from_rows(result.all(), self._changes_of_sets)
         return records_before(sets, before, limit)
+
+    def _changes_of_sets(self, tenant_id: str, set_ids: Collection[str]) -> dict[str, str]:
+        """The changes texts of the tenant's sets ``set_ids`` that are stored (one statement)."""
+        params = {"tenant_id": tenant_id, "ids": list(set_ids)}
+        result = run_statement(self._source, self._sql.changes_of_sets, params)
+        return {row[0]: row[1] for row in result}
 
 
 class SqlSlotLockRepository:

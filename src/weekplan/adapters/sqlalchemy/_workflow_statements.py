@@ -58,6 +58,10 @@ class WorkflowStatements:
         self._change_lists: dict[ChangeListShape, Select[Any]] = {}
 
         self.insert_change_set: Final[Insert] = insert(change_sets)
+        c = change_sets.c
+        self.changes_of_sets: Final[Select[Any]] = select(c.id, c.changes).where(
+            c.tenant_id == bindparam("tenant_id"), c.id.in_(bindparam("ids", expanding=True))
+        )
 
         k = slot_locks.c
         week_of_lock = (
