@@ -93,6 +93,11 @@ def _edit(worker: WorkerPlanner, edit: tuple[str, Any]) -> None:
             worker.lock_slot(CLIENT, MONDAY, value.day_key, value.slot_key, reason="bought")
 
 
+def _client_log(worker: WorkerPlanner, client_ref: str) -> tuple[ChangeRecord, ...]:
+    """Every record of a client across weeks, newest first, following cursors (pages of 4)."""
+    return all_pages(lambda c: worker.list_all_changes(client_ref=client_ref, limit=4, cursor=c))
+
+
 class ChangeLogConformance(WorkflowBase):
     @pytest.fixture
     def logged(self, workflow_store: Store, planner: Planner, tenant: str) -> WorkerPlanner:
@@ -136,8 +141,9 @@ class ChangeLogConformance(WorkflowBase):
         created = logged.create_instances(template.id, clients, MONDAY).created
 
         def slots(records: tuple[ChangeRecord, ...]) -> list[tuple[Any, ...]]:
-            fields = ("change_type", "day_key", "slot_key", "old", "new", "source", "actor")
-            fields += ("reason", "version_before", "version_after", "subject", "week_start_date")
+            fields: tuple[str, ...] = ("change_type", "day_key", "slot_key", "old", "new")
+            fields += ("source", "actor", "reason", "version_before", "version_after")
+            fields += ("subject", "week_start_date")
             return [tuple(getattr(r, name) for name in fields) for r in records]
 
         alone = slots(log_of(logged, "client-alone", MONDAY))
@@ -149,12 +155,7 @@ class ChangeLogConformance(WorkflowBase):
             assert {(r.subject_id, r.client_ref, r.at) for r in records} == {
                 (week.id, week.client_ref, week.created_at)
             }
-            by_client = all_pages(
-                lambda c, ref=week.client_ref: logged.list_all_changes(
-                    client_ref=ref, limit=4, cursor=c
-                )
-            )
-            assert by_client == records
+            assert _client_log(logged, week.client_ref) == records
         # The tenant's log, one record a page: each set seen apart from the others.
         everything = all_pages(lambda c: logged.list_all_changes(limit=1, cursor=c))
         weeks = {week.id: week.client_ref for week in created}
