@@ -428,20 +428,24 @@ class ChangeSetRows:
         that set's row, ``{"of":"<its id>"}``, rather than repeating the text:
         the log of a thousand new weeks holds their 42 entries once.
         """
-        rows: list[dict[str, Any]] = []
-        first_of: dict[int, str] = {}
-        held: list[tuple[SlotChange, ...]] = []  # keeps the ids of first_of in use
-        for change_set in sets:
-            row = self.values(tenant_id, change_set)
+        rows = [self.values(tenant_id, change_set) for change_set in sets]
+        if len(rows) < 2:
+            return rows
+        # id(changes) -> the first set holding them, and the text that refers to it.
+        holders: dict[int, tuple[tuple[SlotChange, ...], str, str | None]] = {}
+        for change_set, row in zip(sets, rows, strict=True):
             changes = change_set.changes
-            if len(row["changes"]) > _SHARED_CHANGES_MIN:
-                holder = first_of.get(id(changes))
-                if holder is None:
-                    first_of[id(changes)] = change_set.id
-                    held.append(changes)
-                else:
-                    row["changes"] = shared_changes_text(holder)
-            rows.append(row)
+            if len(row["changes"]) <= _SHARED_CHANGES_MIN:
+                continue
+            # The tuple is held in the entry, so that its id is not reused meanwhile.
+            held, holder, reference = holders.get(id(changes), (changes, change_set.id, None))
+            if holder == change_set.id:
+                holders[id(changes)] = (held, holder, reference)
+                continue
+            if reference is None:
+                reference = shared_changes_text(holder)
+                holders[id(changes)] = (held, holder, reference)
+            row["changes"] = reference
         return rows
 
     def from_row(self, row: Row, changes_text: str | None = None) -> ChangeSet:
