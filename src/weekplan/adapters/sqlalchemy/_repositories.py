@@ -28,7 +28,14 @@ from weekplan.adapters.sqlalchemy._errors import (
     translate_instance_insert,
     translate_lost_insert,
 )
-from weekplan.adapters.sqlalchemy._statements import HistoryForm, Statements, history_json
+from weekplan.adapters.sqlalchemy._statements import (
+    INSTANCES_OF_JSON,
+    HistoryForm,
+    Statements,
+    history_json,
+    rows_json,
+    same_in_every_row,
+)
 from weekplan.domain._dishes import Dish
 from weekplan.domain._history import HistoryKey
 from weekplan.domain._meal_types import MealType
@@ -53,6 +60,9 @@ __all__ = [
     "SqlRulesetRepository",
     "SqlTemplateRepository",
 ]
+
+#: The columns every week of one ``add_new`` of the JSON statement must share.
+_WEEKS_SHARE: Final = tuple(name for name in InstanceRows.columns if name not in INSTANCES_OF_JSON)
 
 
 class ConnectionSource(Protocol):
@@ -280,9 +290,15 @@ class SqlInstanceRepository:
         if not instances:
             return ()
         rows = [self._rows.values(tenant_id, instance) for instance in instances]
-        inserted = run_statement(
-            self._source, self._sql.insert_instances_unless_taken, rows, write=True
-        )
+        statement: Executable = self._sql.insert_instances_unless_taken
+        params: dict[str, Any] | list[dict[str, Any]] = rows
+        of_json = self._sql.insert_instances_of_json
+        shared = None if of_json is None or len(rows) < 2 else same_in_every_row(rows, _WEEKS_SHARE)
+        if of_json is not None and shared is not None:
+            # The weeks of one create_instances: what they share bound once.
+            statement = of_json
+            params = {**shared, "weeks": rows_json(rows, INSTANCES_OF_JSON)}
+        inserted = run_statement(self._source, statement, params, write=True)
         if isinstance(inserted, DirectResult) and inserted.rowcount == len(rows):
             return ()
         stored = run_statement(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -20,7 +20,12 @@ from weekplan.adapters._row_mapping import ChangeSetRows, DraftRows, SlotLockRow
 from weekplan.adapters.sqlalchemy._direct_statements import StatementResult
 from weekplan.adapters.sqlalchemy._errors import translate_lost_insert
 from weekplan.adapters.sqlalchemy._repositories import ConnectionSource, run_statement
-from weekplan.adapters.sqlalchemy._workflow_statements import ChangeListShape, WorkflowStatements
+from weekplan.adapters.sqlalchemy._statements import rows_json, same_in_every_row
+from weekplan.adapters.sqlalchemy._workflow_statements import (
+    CHANGE_SETS_OF_JSON,
+    ChangeListShape,
+    WorkflowStatements,
+)
 from weekplan.domain._drafts import WeekDraft
 from weekplan.domain._entries import SlotKey
 from weekplan.domain._locks import SlotLock
@@ -33,6 +38,11 @@ from weekplan.domain.changes import (
 )
 
 __all__ = ["SqlChangeLogRepository", "SqlDraftRepository", "SqlSlotLockRepository"]
+
+#: The columns every set of one ``append`` of the JSON statement must share.
+_SETS_SHARE: Final = tuple(
+    name for name in ChangeSetRows.columns if name not in CHANGE_SETS_OF_JSON
+)
 
 
 class SqlChangeLogRepository:
@@ -50,6 +60,13 @@ class SqlChangeLogRepository:
         if not sets:
             return
         rows = self._rows.batch_values(tenant_id, sets)
+        of_json = self._sql.insert_change_sets_of_json
+        shared = None if of_json is None or len(rows) < 2 else same_in_every_row(rows, _SETS_SHARE)
+        if of_json is not None and shared is not None:
+            # The sets of the weeks of one create_instances: what they share bound once.
+            params = {**shared, "sets": rows_json(rows, CHANGE_SETS_OF_JSON)}
+            run_statement(self._source, of_json, params, write=True, deferred=True)
+            return
         run_statement(self._source, self._sql.insert_change_set, rows, write=True, deferred=True)
 
     def list(
