@@ -33,6 +33,7 @@ from weekplan.adapters.sqlalchemy._statements import (
     HistoryForm,
     Statements,
     history_json,
+    json_text,
     rows_json,
     same_in_every_row,
 )
@@ -601,10 +602,19 @@ class SqlRulesetRepository:
         unknown = sorted(c for c in client_refs if c not in known)
         found: dict[str, str] = {c: h for c, h in known.items() if h is not None}
         if unknown:
-            result = run_statement(
-                self._source,
-                self._sql.get_assignments,
-                {"tenant_id": tenant_id, "client_refs": unknown},
+            of_json = self._sql.get_assignments_of_json
+            result = (
+                run_statement(
+                    self._source,
+                    self._sql.get_assignments,
+                    {"tenant_id": tenant_id, "client_refs": unknown},
+                )
+                if of_json is None
+                else run_statement(
+                    self._source,
+                    of_json,
+                    {"tenant_id": tenant_id, "client_refs_json": json_text(unknown)},
+                )
             )
             read: dict[str, str] = dict(result.all())
             found.update(read)

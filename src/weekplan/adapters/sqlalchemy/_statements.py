@@ -77,6 +77,7 @@ __all__ = [
     "HistoryForm",
     "Statements",
     "history_json",
+    "json_text",
     "rows_json",
     "same_in_every_row",
     "sqlite_has_json",
@@ -118,7 +119,8 @@ class HistoryForm(enum.Enum):
     JSON = "json"
 
 
-_json_text: Final = json.JSONEncoder(
+#: Compact JSON text of a value, non-ASCII kept as it is (what ``json_each`` takes apart).
+json_text: Final = json.JSONEncoder(
     ensure_ascii=False, separators=(",", ":"), check_circular=False
 ).encode
 
@@ -136,7 +138,7 @@ def history_json(ordered: Iterable[tuple[HistoryKey, int]]) -> str:
         if dishes is None:
             kinds[kind] = dishes = {}
         dishes[dish_id] = change
-    return _json_text(kinds)
+    return json_text(kinds)
 
 
 #: The columns each week of :attr:`Statements.insert_instances_of_json` has its own
@@ -160,7 +162,7 @@ def same_in_every_row(
 
 def rows_json(rows: Iterable[Mapping[str, Any]], names: Sequence[str]) -> str:
     """The rows as the JSON text ``[[value of each of names], ...]``, for ``json_each``."""
-    return _json_text([[row[name] for name in names] for row in rows])
+    return json_text([[row[name] for name in names] for row in rows])
 
 
 @functools.cache
@@ -361,6 +363,15 @@ class Statements:
             a.tenant_id == bindparam("tenant_id"),
             a.client_ref.in_(bindparam("client_refs", expanding=True)),
         )
+        # SQLite: the client refs as one JSON array (``client_refs_json``), so the
+        # statement is compiled once, not once per number of clients.
+        self.get_assignments_of_json: Select[Any] | None = None
+        if self._dialect_name == "sqlite" and sqlite_has_json():
+            refs = func.json_each(bindparam("client_refs_json", type_=String))
+            listed = select(refs.table_valued("value").c.value).scalar_subquery()
+            self.get_assignments_of_json = select(a.client_ref, a.content_hash).where(
+                a.tenant_id == bindparam("tenant_id"), a.client_ref.in_(listed)
+            )
 
     def _insert_instance_unless_taken(self) -> Insert:
         """Insert a week unless its client has one that date; the database decides."""
