@@ -93,7 +93,8 @@ def nothing_listens(engine: Engine) -> bool:
     """Whether nothing would see a unit of work done without a SQLAlchemy ``Connection``.
 
     Nothing listens to the engine's connections (their making, statements,
-    commits, rollbacks, errors; for ``begin``, nothing but :func:`begin_sqlite`),
+    commits, rollbacks, errors, options; for ``begin``, nothing but
+    :func:`begin_sqlite`),
     nor to every connection's (a listener on the ``Connection`` class, which
     SQLAlchemy remembers for good), and the engine logs no statements.
     """
@@ -108,6 +109,7 @@ def nothing_listens(engine: Engine) -> bool:
         or events.after_cursor_execute
         or events.commit
         or events.rollback
+        or events.set_connection_execution_options
         or engine.dialect.dispatch.handle_error
     ):
         return False
