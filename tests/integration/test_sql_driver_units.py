@@ -492,6 +492,31 @@ def test_a_closed_driver_connection_is_a_storage_error_and_dropped_from_the_pool
     assert worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="after").version == 2
 
 
+def test_after_a_connection_lost_in_a_unit_of_work_what_follows_is_a_storage_error(
+    traced: tuple[SqlAlchemyStore, list[str]],
+) -> None:
+    store, _ = traced
+    assert store.engine is not None
+    checked_out: list[Any] = []
+
+    def checkout(dbapi_connection: Any, *_: object) -> None:
+        checked_out.append(dbapi_connection)
+
+    event.listen(store.engine.pool, "checkout", checkout)
+    try:
+        with store.unit_of_work() as uow:
+            assert uow.templates.get("tenant-lost", "t-1") is None
+            checked_out[-1].close()
+            with pytest.raises(StorageError):
+                uow.templates.get("tenant-lost", "t-2")
+            with pytest.raises(StorageError):
+                uow.reader()  # no Connection made on a connection already dropped
+            with pytest.raises(StorageError):
+                uow.commit()
+    finally:
+        event.remove(store.engine.pool, "checkout", checkout)
+
+
 @pytest.mark.parametrize("backend", ["sqlite-file", "sqlite-memory"])
 def test_racing_edits_of_one_week_on_the_driver_lose_nothing(backend: str, tmp_path: Path) -> None:
     threads, edits = 8, 10

@@ -262,6 +262,15 @@ class SqlAlchemyUnitOfWork:
     by :meth:`commit`, translated; a rollback drops them unsent. Joined to a
     host's transaction, with a listener on its statements, on SQLite or on
     MariaDB, every statement runs as it comes.
+
+    On SQLite, a unit of work of a store that made its own engine runs on the
+    connection the pool hands out, with no SQLAlchemy ``Connection``, while
+    nothing listens to the engine's connections (see :mod:`._driver_unit`):
+    ``BEGIN IMMEDIATE`` (or ``BEGIN`` for a read of several statements),
+    ``COMMIT`` and ``ROLLBACK`` go to the driver, the statements run on its
+    cursor. A statement that must go through SQLAlchemy, or a repository
+    that asks for the connection itself, gets a ``Connection`` made on that
+    driver connection, in the same transaction.
     """
 
     def __init__(self, store: SqlAlchemyStore, reads: _Reads = _Reads.WRITE) -> None:
@@ -436,7 +445,10 @@ class SqlAlchemyUnitOfWork:
     def _connection_itself(self) -> Connection:
         """The SQLAlchemy ``Connection``, made on the driver connection held so far if need be."""
         if self._driver is not None:
-            self._connection = self._driver.hand_over(self._store._engines[self._reads])
+            try:
+                self._connection = self._driver.hand_over(self._store._engines[self._reads])
+            except SQLAlchemyError as exc:  # a connection lost earlier in this unit of work
+                raise translate(exc) from exc
             self._driver = None
         assert self._connection is not None
         return self._connection
