@@ -94,9 +94,9 @@ def nothing_listens(engine: Engine) -> bool:
 
     Nothing listens to the engine's connections (their making, statements,
     commits, rollbacks, errors, options; for ``begin``, nothing but
-    :func:`begin_sqlite`),
-    nor to every connection's (a listener on the ``Connection`` class, which
-    SQLAlchemy remembers for good), and the engine logs no statements.
+    :func:`begin_sqlite`), nor to every connection's (a listener on the
+    ``Connection`` class, which SQLAlchemy remembers for good), and the
+    engine logs no statements.
     """
     if Connection._has_events:  # SQLAlchemy's own flag, set by a listener on the class
         return False
@@ -171,11 +171,12 @@ class DriverConnection:
         return DirectResult((), statement.run_many(self, params))
 
     def _start(self) -> None:
+        """Begin the transaction; with no ``BEGIN`` to send, each statement is its own."""
         if self._invalid:
             raise PendingRollbackError(_INVALID)
         if self._begin:
             self._send(self._begin)
-        self._began = True
+            self._began = True
 
     def _send(self, sql: str) -> None:
         dialect = self._engine.dialect
@@ -187,30 +188,30 @@ class DriverConnection:
         finally:
             cursor.close()
 
-    def _driver(self) -> Any:
-        return self.connection.driver_connection
-
     def commit(self) -> None:
-        """Commit the transaction, if one was begun; its failure wrapped as SQLAlchemy's."""
+        """Commit the transaction, if one was begun; its failure wrapped as SQLAlchemy's.
+
+        A commit that fails leaves the transaction to :meth:`close`, which rolls it back.
+        """
         if self._invalid:
             raise PendingRollbackError(_INVALID)
         if self._began:
+            self._end(self.connection.driver_connection.commit, "COMMIT")
             self._began = False
-            self._end("commit")
 
     def rollback(self) -> None:
         """Roll the transaction back, if one was begun (nothing to do on a lost connection)."""
         if self._began:
             self._began = False
-            self._end("rollback")
+            self._end(self.connection.driver_connection.rollback, "ROLLBACK")
 
-    def _end(self, how: str) -> None:
+    def _end(self, end: Any, sql: str) -> None:
+        """``end()``, the driver's ``commit`` or ``rollback``, its failure wrapped as ``sql``'s."""
         dialect = self._engine.dialect
-        driver = self._driver()
         try:
-            getattr(driver, how)()
+            end()
         except dialect.loaded_dbapi.Error as error:
-            raise wrapped_driver_error(self, dialect, how.upper(), (), error, None) from error
+            raise wrapped_driver_error(self, dialect, sql, (), error, None) from error
 
     def close(self) -> None:
         """Roll back what was not committed and give the connection back to the pool."""
