@@ -196,14 +196,17 @@ class DriverConnection:
         if self._invalid:
             raise PendingRollbackError(_INVALID)
         if self._began:
-            self._end(self.connection.driver_connection.commit, "COMMIT")
+            self._end(self._driver().commit, "COMMIT")
             self._began = False
 
     def rollback(self) -> None:
         """Roll the transaction back, if one was begun (nothing to do on a lost connection)."""
         if self._began:
             self._began = False
-            self._end(self.connection.driver_connection.rollback, "ROLLBACK")
+            self._end(self._driver().rollback, "ROLLBACK")
+
+    def _driver(self) -> Any:
+        return self.connection.driver_connection
 
     def _end(self, end: Any, sql: str) -> None:
         """``end()``, the driver's ``commit`` or ``rollback``, its failure wrapped as ``sql``'s."""
