@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import URL, Connection, create_engine, event, make_url, select
+from sqlalchemy import URL, Connection, create_engine, event, insert, make_url, select, text
 from sqlalchemy.orm import Session
 
 from weekplan import PlanEntry, Planner, StorageError, WorkerPlanner
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
 from weekplan.adapters.sqlalchemy._driver_unit import nothing_listens
-from weekplan.adapters.sqlalchemy._schema import dishes
+from weekplan.adapters.sqlalchemy._schema import dishes, ruleset_assignments
 from weekplan.adapters.sqlalchemy._workflow_repositories import SqlChangeLogRepository
 from weekplan.domain._dishes import Dish
 
@@ -490,6 +490,58 @@ def test_a_closed_driver_connection_is_a_storage_error_and_dropped_from_the_pool
         return  # the one connection held the whole database: it is gone with it
     # The pool replaced the closed connection: the next call works.
     assert worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="after").version == 2
+
+
+def _refused_at_commit(store: SqlAlchemyStore, tenant: str) -> StorageError:
+    """A unit of work whose ``COMMIT`` the database refuses: a foreign key checked only then."""
+
+    def write() -> None:
+        with store.unit_of_work() as uow:
+            uow.dishes.add(tenant, Dish("dish-1", tenant, "Soup"))
+            uow.execute(text("PRAGMA defer_foreign_keys = ON"), {}, write=True)
+            unknown = {"tenant_id": tenant, "client_ref": "c", "content_hash": "none"}
+            uow.execute(insert(ruleset_assignments), unknown, write=True)
+            uow.commit()
+
+    with pytest.raises(StorageError) as caught:
+        write()
+    return caught.value
+
+
+@contextlib.contextmanager
+def _checking_foreign_keys(url: URL) -> Iterator[SqlAlchemyStore]:
+    with _store(url, pool_size=1, max_overflow=0) as (store, _):
+        assert store.engine is not None
+
+        @event.listens_for(store.engine, "connect")
+        def foreign_keys(dbapi_connection: Any, _record: object) -> None:
+            dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+        store.engine.dispose()  # connections made from now on check foreign keys
+        yield store
+
+
+def test_a_commit_the_database_refuses_is_the_same_storage_error_and_stores_nothing(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "driver").mkdir()
+    (tmp_path / "sqlalchemy").mkdir()
+    with _checking_foreign_keys(_url("sqlite-file", tmp_path / "driver")) as store:
+        directly = _refused_at_commit(store, "tenant-refused")
+        # The refused transaction was rolled back: the pool's one connection
+        # begins the next call, which stored nothing of the first.
+        worker = Planner(store).worker("tenant-refused")
+        assert worker.list_dishes().items == ()
+        assert str(_refused_at_commit(store, "tenant-refused")) == str(directly)
+    with _checking_foreign_keys(_url("sqlite-file", tmp_path / "sqlalchemy")) as store:
+        remove = _listened(store, "before_cursor_execute")
+        try:
+            through = _refused_at_commit(store, "tenant-refused")
+        finally:
+            remove()
+    assert str(directly) == str(through)
+    assert type(directly.__cause__) is type(through.__cause__)
+    assert "FOREIGN KEY" in str(directly.__cause__)
 
 
 def test_after_a_connection_lost_in_a_unit_of_work_what_follows_is_a_storage_error(
