@@ -1,6 +1,7 @@
 """A ruleset flattened into what matching needs: sources and term specs.
 
-A *source* is a rule or a Diet Logic constraint: what a match is attributed to.
+A *source* is a rule or a Diet Logic constraint: what a match is attributed to
+(see :mod:`weekplan.guardrails._sources`).
 A *term spec* is one term of one source, folded, with the mode and target it is
 matched in.
 Both the compiled matcher and the reference evaluator start from these, so they
@@ -9,8 +10,7 @@ agree on what is looked for and differ only in how they look.
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from itertools import chain, repeat
 from typing import Final, NamedTuple
 
@@ -18,18 +18,14 @@ import attrs
 
 from weekplan.guardrails._decision import SourceKind
 from weekplan.guardrails._model import (
-    AllowScope,
-    DietLogicConstraint,
     DietLogicItem,
-    DietLogicKind,
     GuardrailsRuleset,
     GuardRule,
     MatchMode,
-    RuleAction,
     RuleTarget,
-    Strictness,
 )
 from weekplan.guardrails._normalize import fold_term, is_single_word, token_texts
+from weekplan.guardrails._sources import Role, Source, SourcesById, sources_of
 from weekplan.guardrails._stemming import LANGUAGES, Language, stem, stem_words
 from weekplan.guardrails._words import AnalyzedText
 
@@ -48,60 +44,8 @@ __all__ = [
 ]
 
 
-class Role(enum.Enum):
-    """What a source's matches do."""
-
-    RESTRICT = "restrict"
-    """Block rules and ``drop``: a match is a violation."""
-    ALLOW = "allow"
-    """Allow rules and ``pass``: a match exempts shorter matches inside it."""
-    COUNT = "count"
-    """``force`` and ``limit``: a match makes the dish count towards a quota."""
-
-
-_KIND_OF = {
-    DietLogicKind.DROP: SourceKind.DROP,
-    DietLogicKind.FORCE: SourceKind.FORCE,
-    DietLogicKind.LIMIT: SourceKind.LIMIT,
-    DietLogicKind.PASS: SourceKind.PASS,
-}
-_ROLE_OF = {
-    DietLogicKind.DROP: Role.RESTRICT,
-    DietLogicKind.FORCE: Role.COUNT,
-    DietLogicKind.LIMIT: Role.COUNT,
-    DietLogicKind.PASS: Role.ALLOW,
-}
 ENGLISH: tuple[Language, ...] = ("english",)
 DUTCH: tuple[Language, ...] = ("dutch",)
-
-
-@attrs.frozen
-class Source:
-    """A rule or a Diet Logic constraint, as the decision sees it.
-
-    ``category`` is folded, and ``None`` for a rule without one.
-    """
-
-    id: str
-    kind: SourceKind
-    role: Role
-    strictness: Strictness
-    priority: int
-    category: str | None
-    scope: AllowScope | None = None
-    rule: GuardRule | None = None
-    constraint: DietLogicConstraint | None = None
-
-    @property
-    def order(self) -> tuple[int, str]:
-        """Priority first (1 is the highest), then id: the order of traces and reports."""
-        return (self.priority, self.id)
-
-    def can_exempt(self, other: Source) -> bool:
-        """Whether this allow may exempt a match of ``other``: only blocks in its scope."""
-        if self.scope is not None:
-            return self.scope.covers(other.id, other.category)
-        return other.category == self.category
 
 
 class TermSpec(NamedTuple):
@@ -200,44 +144,6 @@ def excepted(
             if (language, stem(language, word.text)) in exception_stems:
                 return True
     return False
-
-
-def _folded_category(category: str | None) -> str | None:
-    return None if category is None else fold_term(category)
-
-
-def _rule_source(rule: GuardRule) -> Source:
-    role = Role.ALLOW if rule.action is RuleAction.ALLOW else Role.RESTRICT
-    return Source(
-        rule.id,
-        SourceKind.RULE,
-        role,
-        rule.strictness,
-        rule.priority,
-        _folded_category(rule.metadata.category),
-        scope=rule.exempts,
-        rule=rule,
-    )
-
-
-def _constraint_source(constraint: DietLogicConstraint) -> Source:
-    return Source(
-        constraint.id,
-        _KIND_OF[constraint.kind],
-        _ROLE_OF[constraint.kind],
-        constraint.strictness,
-        constraint.priority,
-        _folded_category(constraint.category),
-        scope=constraint.exempts,
-        constraint=constraint,
-    )
-
-
-def sources_of(ruleset: GuardrailsRuleset) -> dict[str, Source]:
-    """Every rule and constraint by id."""
-    sources = [_rule_source(rule) for rule in ruleset.rules]
-    sources += [_constraint_source(constraint) for constraint in ruleset.diet_logic]
-    return {source.id: source for source in sources}
 
 
 class _Term(NamedTuple):
@@ -504,7 +410,8 @@ class Flattened:
     """A ruleset ready for matching: its sources, its quotas and its term specs."""
 
     content_hash: str
-    sources: dict[str, Source]
+    sources: Mapping[str, Source]
+    """Every rule and constraint by id (each made a :class:`Source` on first use)."""
     quota_sources: tuple[Source, ...]
     rows: tuple[SpecRow, ...]
     """The term specs as plain tuples (see :data:`SpecRow`): what the compiled matcher reads."""
@@ -517,9 +424,14 @@ class Flattened:
 
 def flatten(ruleset: GuardrailsRuleset) -> Flattened:
     """Flatten ``ruleset`` (linear in its size; the compiled matcher does it once)."""
-    sources = sources_of(ruleset)
+    sources = SourcesById(ruleset)
+    # Only constraints count towards quotas: their sources are the only ones made here.
     quotas = sorted(
-        (s for s in sources.values() if s.kind in (SourceKind.FORCE, SourceKind.LIMIT)),
+        (
+            source
+            for source in map(sources.__getitem__, dict.fromkeys(c.id for c in ruleset.diet_logic))
+            if source.kind in (SourceKind.FORCE, SourceKind.LIMIT)
+        ),
         key=lambda source: source.order,
     )
     return Flattened(ruleset.content_hash, sources, tuple(quotas), spec_rows(ruleset))

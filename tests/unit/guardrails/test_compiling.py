@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 from tests.unit.guardrails.test_guardrails_properties import rulesets
 
 from weekplan.guardrails._compiled import _Automaton
-from weekplan.guardrails._model import GuardrailsRuleset, MatchMode
+from weekplan.guardrails._decision import SourceKind
+from weekplan.guardrails._model import GuardrailsRuleset, MatchMode, RuleAction
 from weekplan.guardrails._normalize import fold, fold_term, token_texts, tokenize
+from weekplan.guardrails._sources import Role, Source, sources_of
 from weekplan.guardrails._stemming import LANGUAGES, Language, stem, stem_words
 from weekplan.guardrails._terms import (
     EXCEPTIONS,
@@ -171,6 +173,63 @@ def test_the_garbage_collector_stops_tracking_rows_without_exceptions(
     for _ in range(4):
         gc.collect()
     assert not [row for row in rows if not row[EXCEPTIONS] and gc.is_tracked(row)]
+
+
+_KINDS = {kind.value: kind for kind in SourceKind}
+_ROLES = {"drop": Role.RESTRICT, "force": Role.COUNT, "limit": Role.COUNT, "pass": Role.ALLOW}
+
+
+def _plain_sources(ruleset: GuardrailsRuleset) -> dict[str, Source]:
+    """Every source the plain way: all made at once, rules first, then constraints."""
+    sources = [
+        Source(
+            rule.id,
+            SourceKind.RULE,
+            Role.ALLOW if rule.action is RuleAction.ALLOW else Role.RESTRICT,
+            rule.strictness,
+            rule.priority,
+            None if rule.metadata.category is None else fold(rule.metadata.category).text,
+            scope=rule.exempts,
+            rule=rule,
+        )
+        for rule in ruleset.rules
+    ]
+    sources += [
+        Source(
+            constraint.id,
+            _KINDS[constraint.kind.value],
+            _ROLES[constraint.kind.value],
+            constraint.strictness,
+            constraint.priority,
+            fold(constraint.category).text,
+            scope=constraint.exempts,
+            constraint=constraint,
+        )
+        for constraint in ruleset.diet_logic
+    ]
+    return {source.id: source for source in sources}
+
+
+@settings(max_examples=200)
+@given(rulesets())
+def test_sources_made_on_first_use_are_those_made_all_at_once(
+    ruleset: GuardrailsRuleset,
+) -> None:
+    plain = _plain_sources(ruleset)
+    flat = flatten(ruleset)
+    # Looked up one by one (as a decision does) before the mapping is read whole.
+    assert {source_id: flat.sources[source_id] for source_id in reversed(plain)} == plain
+    assert list(flat.sources.items()) == list(plain.items())
+    assert len(flat.sources) == len(plain)
+    assert "no such source" not in flat.sources
+    assert flat.sources.get("no such source") is None
+    assert sources_of(ruleset) == plain
+    assert flat.quota_sources == tuple(
+        sorted(
+            (s for s in plain.values() if s.kind in (SourceKind.FORCE, SourceKind.LIMIT)),
+            key=lambda source: source.order,
+        )
+    )
 
 
 def _occurrences(patterns: list[str], text: str) -> list[tuple[int, int]]:
