@@ -10,7 +10,7 @@ agree on what is looked for and differ only in how they look.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from itertools import chain, repeat
 from typing import Final, NamedTuple
 
@@ -213,9 +213,11 @@ _MODES = {mode.value: mode for mode in MatchMode}
 
 
 _Pending = tuple[str, str, str, str, str, bool, tuple[Language, ...], tuple[str, ...], bool, bool]
+# The distinct folded terms to stem, by the languages they are stemmed in.
+_ToStem = dict[tuple[Language, ...], dict[str, None]]
 
 
-def _pending(ruleset: GuardrailsRuleset) -> list[_Pending]:
+def _pending(ruleset: GuardrailsRuleset) -> tuple[list[_Pending], _ToStem]:
     """Every term of every source, folded, in the order of the ruleset, before stemming.
 
     Each is ``(source id, target, mode, term, folded term, compounds, languages,
@@ -224,12 +226,15 @@ def _pending(ruleset: GuardrailsRuleset) -> list[_Pending]:
     of an item those of :func:`_item_terms`, written out here: a large ruleset
     has tens of thousands of terms, and a named tuple and a call per term were a
     large part of the cost of flattening it.
+    Beside them, the distinct folded terms to stem, by the languages they are
+    stemmed in, gathered in the same pass.
     """
     values = {member: member.value for member in (*RuleTarget, *MatchMode)}
     canonical_id, word_boundary = values[MatchMode.CANONICAL_ID], values[MatchMode.WORD_BOUNDARY]
     ingredient = values[RuleTarget.INGREDIENT]
     pending: list[_Pending] = []
     append = pending.append
+    to_stem: _ToStem = {LANGUAGES: {}, ENGLISH: {}, DUTCH: {}}
     for rule in ruleset.rules:
         match = rule.match
         mode, target = values[match.mode], values[rule.target]
@@ -262,16 +267,19 @@ def _pending(ruleset: GuardrailsRuleset) -> list[_Pending]:
                     stemmed,
                 )
             )
+            if stemmed:
+                to_stem[languages][folded] = None
     for constraint in ruleset.diet_logic:
         for item in constraint.items:
             for text, languages, compounds in _item_terms(item):
+                folded = fold_term(text)
                 append(
                     (
                         constraint.id,
                         ingredient,
                         word_boundary,
                         text,
-                        fold_term(text),
+                        folded,
                         compounds,
                         languages,
                         item.exceptions,
@@ -279,7 +287,28 @@ def _pending(ruleset: GuardrailsRuleset) -> list[_Pending]:
                         True,
                     )
                 )
-    return pending
+                to_stem[languages][folded] = None
+    return pending, {languages: terms for languages, terms in to_stem.items() if terms}
+
+
+def _token_texts_of(terms: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The texts of the tokens of each folded term (see :func:`token_texts`).
+
+    A term of letters and digits only is one word, itself: most terms are,
+    and they are split without a call each.
+    """
+    terms = list(terms)
+    words = [term for term in terms if term.isalnum()]
+    split: dict[str, tuple[str, ...]] = dict(zip(words, zip(words), strict=True))
+    others = [term for term in terms if term not in split]
+    split.update(zip(others, map(tuple, map(token_texts, others)), strict=True))
+    return split
+
+
+def _runs(split: list[tuple[str, ...]], stems: dict[str, str]) -> list[tuple[str, ...]]:
+    """The run of stems of each split term: its words' stems, its signs as they are."""
+    get = stems.get
+    return [tuple(map(get, texts, texts)) for texts in split]
 
 
 def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
@@ -291,25 +320,13 @@ def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
     stemmer's table, without a Python call per term: a large ruleset has tens
     of thousands of terms.
     """
-    pending = _pending(ruleset)
-
-    # The distinct stemmed terms, by the languages they are stemmed in.
-    stemmed: dict[tuple[Language, ...], dict[str, None]] = {}
-    for *_, folded, _, languages, _, _, is_stemmed in pending:
-        if is_stemmed:
-            found = stemmed.get(languages)
-            if found is None:
-                found = stemmed[languages] = {}
-            found[folded] = None
+    pending, to_stem = _pending(ruleset)
     # Tuples, which the garbage collector soon leaves alone (lists it never does).
-    parts: dict[str, tuple[str, ...]] = {}
-    for terms in stemmed.values():
-        todo = [folded for folded in terms if folded not in parts]
-        parts.update(zip(todo, [tuple(token_texts(folded)) for folded in todo], strict=True))
+    parts = _token_texts_of(chain.from_iterable(to_stem.values()))
 
     # What to stem, per language: the words of stemmed terms, and exception words.
     words: dict[Language, set[str]] = {language: set() for language in LANGUAGES}
-    for languages, terms in stemmed.items():
+    for languages, terms in to_stem.items():
         found_words = set(chain.from_iterable(map(parts.__getitem__, terms)))
         for language in languages:
             words[language] |= found_words
@@ -326,29 +343,17 @@ def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
         for language in LANGUAGES
     }
 
-    # The run of stems of each term in each language it is stemmed in.
-    runs: dict[Language, dict[str, tuple[str, ...]]] = {language: {} for language in LANGUAGES}
-    for languages, terms in stemmed.items():
-        for language in languages:
-            get = stems[language].get
-            known = runs[language]
-            todo = [folded for folded in terms if folded not in known]
-            known.update(
-                zip(
-                    todo,
-                    [tuple(map(get, found, found)) for found in map(parts.__getitem__, todo)],
-                    strict=True,
-                )
-            )
-    # The stems of each term, per languages: pairs of a language and its run.
+    # The stems of each term, per languages: pairs of a language and its run of stems.
     stems_of: dict[tuple[Language, ...], dict[str, tuple[tuple[Language, tuple[str, ...]], ...]]]
-    stems_of = {
-        languages: dict(
+    stems_of = {}
+    for languages, terms in to_stem.items():
+        split = list(map(parts.__getitem__, terms))
+        stems_of[languages] = dict(
             zip(
                 terms,
                 zip(
                     *[
-                        zip(repeat(language), map(runs[language].__getitem__, terms))
+                        zip(repeat(language), _runs(split, stems[language]))
                         for language in languages
                     ],
                     strict=True,
@@ -356,8 +361,6 @@ def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
                 strict=True,
             )
         )
-        for languages, terms in stemmed.items()
-    }
 
     exceptions_of: dict[
         tuple[tuple[str, ...], tuple[Language, ...]],

@@ -27,6 +27,7 @@ from weekplan.guardrails._terms import (
     _item_terms,
     _rule_terms,
     _Term,
+    _token_texts_of,
     flatten,
     spec_rows,
     term_specs,
@@ -63,6 +64,21 @@ def test_token_texts_are_the_texts_of_the_tokens(text: str) -> None:
     tokens = tokenize(folded)
     assert found == [token.text for token in tokens]
     assert [part[0].isalnum() for part in found] == [token.is_word for token in tokens]
+
+
+def test_a_term_of_letters_and_digits_only_is_one_word_itself() -> None:
+    # Terms that str.isalnum() holds for are split without the tokenizer.
+    for code in range(sys.maxunicode + 1):
+        term = chr(code) * 2
+        assert (token_texts(term) == [term]) is term.isalnum(), hex(code)
+
+
+@given(st.text(AWKWARD + "kip(bio)1²", max_size=12).map(lambda text: fold(text).text))
+def test_terms_split_in_bulk_are_split_as_the_tokenizer_splits_them(term: str) -> None:
+    assert _token_texts_of([term, term.replace(" ", "")]) == {
+        term: tuple(token_texts(term)),
+        term.replace(" ", ""): tuple(token_texts(term.replace(" ", ""))),
+    }
 
 
 @given(st.sampled_from(LANGUAGES), st.lists(st.text("abeiklmnorst'", min_size=1, max_size=9)))
