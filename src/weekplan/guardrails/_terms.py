@@ -344,23 +344,17 @@ def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
     }
 
     # The stems of each term, per languages: pairs of a language and its run of stems.
+    # Every pair is made before the tuples that hold them (zip makes its tuple
+    # first, then the items): the garbage collector then stops tracking a tuple
+    # and its pairs in one pass, instead of keeping the tuple into its oldest generation.
     stems_of: dict[tuple[Language, ...], dict[str, tuple[tuple[Language, tuple[str, ...]], ...]]]
     stems_of = {}
     for languages, terms in to_stem.items():
         split = list(map(parts.__getitem__, terms))
-        stems_of[languages] = dict(
-            zip(
-                terms,
-                zip(
-                    *[
-                        zip(repeat(language), _runs(split, stems[language]))
-                        for language in languages
-                    ],
-                    strict=True,
-                ),
-                strict=True,
-            )
-        )
+        pairs = [
+            list(zip(repeat(language), _runs(split, stems[language]))) for language in languages
+        ]
+        stems_of[languages] = dict(zip(terms, zip(*pairs, strict=True), strict=True))
 
     exceptions_of: dict[
         tuple[tuple[str, ...], tuple[Language, ...]],
