@@ -168,8 +168,13 @@ def _located(
     folded: Callable[[str], FoldedText],
 ) -> _Pairs:
     """The kept matches with their effect and original span, by source, in plan order."""
-    sources = flat.sources
     kept = _longest_per_start(raw_matches)
+    # Each source of a kept match looked up once (a flattened ruleset makes it on
+    # first use), and then read from a plain dict, match after match.
+    sources = {
+        source_id: flat.sources[source_id]
+        for source_id in dict.fromkeys(raw.source_id for raw in kept)
+    }
     exempted = _exemptions(kept, sources)
     by_source: _Pairs = defaultdict(list)
     for raw in kept:
