@@ -188,6 +188,10 @@ def _run_lengths(
     }
 
 
+_Key = TypeVar("_Key")
+_Value = TypeVar("_Value")
+
+
 def _add(found_by: dict[_Key, _Value | list[_Value]], key: _Key, value: _Value) -> None:
     """Add ``value`` under ``key``: alone, or with the values already there in a list.
 
@@ -202,10 +206,6 @@ def _add(found_by: dict[_Key, _Value | list[_Value]], key: _Key, value: _Value) 
         found.append(value)
     else:
         found_by[key] = [found, value]
-
-
-_Key = TypeVar("_Key")
-_Value = TypeVar("_Value")
 
 
 def _specs(found: SpecRow | list[SpecRow] | None) -> Sequence[SpecRow]:

@@ -27,7 +27,7 @@ from weekplan.guardrails._model import (
 )
 from weekplan.guardrails._normalize import fold_term
 
-__all__ = ["Role", "Source", "SourcesById", "sources_of"]
+__all__ = ["Role", "Source", "SourcesById", "source_of", "sources_of"]
 
 
 class Role(enum.Enum):

@@ -408,7 +408,7 @@ class Flattened:
 
     content_hash: str
     sources: Mapping[str, Source]
-    """Every rule and constraint by id (each made a :class:`Source` on first use)."""
+    """Every rule and constraint by id (each source made on first use)."""
     quota_sources: tuple[Source, ...]
     rows: tuple[SpecRow, ...]
     """The term specs as plain tuples (see :data:`SpecRow`): what the compiled matcher reads."""
