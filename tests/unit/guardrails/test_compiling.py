@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.unit.guardrails.test_guardrails_properties import rulesets
 
+from weekplan.guardrails import GuardRule, RuleMatch, compile_ruleset
 from weekplan.guardrails._compiled import _Automaton
 from weekplan.guardrails._decision import SourceKind
 from weekplan.guardrails._model import GuardrailsRuleset, MatchMode, RuleAction
@@ -189,6 +190,53 @@ def test_the_garbage_collector_stops_tracking_rows_without_exceptions(
     for _ in range(4):
         gc.collect()
     assert not [row for row in rows if not row[EXCEPTIONS] and gc.is_tracked(row)]
+
+
+def _large_ruleset(size: int) -> GuardrailsRuleset:
+    """Rules of every searched mode, with synonyms of one and two words, some compound."""
+    modes = ("word_boundary", "word_boundary", "exact", "substring")
+
+    def word(index: int, salt: int) -> str:
+        number = index * 7919 + salt
+        syllables = []
+        for _ in range(4):
+            syllables.append("bdfgklmnprstvz"[number % 14] + "aeiou"[number // 14 % 5])
+            number //= 70
+        return "".join(syllables) + str(index)
+
+    return GuardrailsRuleset(
+        "large",
+        rules=[
+            GuardRule(
+                f"r{index}",
+                "block",
+                "hard",
+                1 + index % 50,
+                "ingredient" if index % 4 else "step",
+                RuleMatch(
+                    word(index, 1),
+                    synonyms=[word(index, 2), f"{word(index, 3)} {word(index, 4)}"],
+                    mode=modes[index % 4],
+                    compounds=index % 8 == 0,
+                ),
+            )
+            for index in range(size)
+        ],
+    )
+
+
+def test_compiling_leaves_few_objects_for_the_collectors_oldest_generation() -> None:
+    # What a compile leaves tracked in the oldest generation counts towards the
+    # next full collection of the whole host process: a source per rule, a list
+    # per pattern, or a stems tuple made before its pairs (so every row holding
+    # it stays tracked) each left one object or more per rule.
+    ruleset = _large_ruleset(3_000)
+    gc.collect()
+    before = len(gc.get_objects(generation=2))
+    compiled = compile_ruleset(ruleset)
+    gc.collect(generation=1)
+    assert len(gc.get_objects(generation=2)) - before < len(ruleset.rules) // 5
+    assert compiled.flat.rows
 
 
 _KINDS = {kind.value: kind for kind in SourceKind}
