@@ -23,6 +23,7 @@ does, and each :class:`~weekplan.Planner` owns one.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TypeVar
 
 import attrs
 
@@ -187,16 +188,24 @@ def _run_lengths(
     }
 
 
-def _add(
-    by_run: dict[tuple[str, ...], SpecRow | list[SpecRow]], run: tuple[str, ...], spec: SpecRow
-) -> None:
-    found = by_run.get(run)
+_Key = TypeVar("_Key")
+_Value = TypeVar("_Value")
+
+
+def _add(found_by: dict[_Key, _Value | list[_Value]], key: _Key, value: _Value) -> None:
+    """Add ``value`` under ``key``: alone, or with the values already there in a list.
+
+    A list only for a key with more than one value (rare): a list is an object the
+    garbage collector visits for as long as it lives, and an index has tens of
+    thousands of keys. A value is never a list itself.
+    """
+    found = found_by.get(key)
     if found is None:
-        by_run[run] = spec
+        found_by[key] = value
     elif isinstance(found, list):
-        found.append(spec)
+        found.append(value)
     else:
-        by_run[run] = [found, spec]
+        found_by[key] = [found, value]
 
 
 def _specs(found: SpecRow | list[SpecRow] | None) -> Sequence[SpecRow]:
@@ -215,7 +224,8 @@ def _index(specs: Sequence[SpecRow]) -> _KindIndex:
     # (an int is no object for the garbage collector to visit, as a set would be).
     starts: dict[Language, dict[str, int]] = {language: {} for language in LANGUAGES}
     canonical: dict[str, list[SpecRow]] = {}
-    patterns: dict[str, list[tuple[SpecRow, bool]]] = {}
+    # For each pattern: its spec and whether it is a compound part, or a list of them (rare).
+    patterns: dict[str, tuple[SpecRow, bool] | list[tuple[SpecRow, bool]]] = {}
     # A run of stems is mostly new: set with setdefault, and _add only for a second spec
     # (a large ruleset has tens of thousands of runs, and a call for each was a large
     # part of indexing them).
@@ -229,7 +239,7 @@ def _index(specs: Sequence[SpecRow]) -> _KindIndex:
         elif mode == _CANONICAL_ID:
             canonical.setdefault(spec[TERM], []).append(spec)
         elif mode == _SUBSTRING:
-            patterns.setdefault(spec[FOLDED], []).append((spec, False))
+            _add(patterns, spec[FOLDED], (spec, False))
         else:
             for language, stems in spec[STEMS]:
                 if stems:
@@ -240,7 +250,7 @@ def _index(specs: Sequence[SpecRow]) -> _KindIndex:
                     first = stems[0]
                     by_first[first] = by_first.get(first, 0) | 1 << len(stems)
             if spec[COMPOUNDS]:
-                patterns.setdefault(spec[FOLDED], []).append((spec, True))
+                _add(patterns, spec[FOLDED], (spec, True))
     exact = {language: found for language, found in exact.items() if found}
     words = {language: found for language, found in words.items() if found}
     lengths = _run_lengths({language: found for language, found in starts.items() if found})
@@ -254,7 +264,9 @@ def _index(specs: Sequence[SpecRow]) -> _KindIndex:
         canonical=canonical,
         automaton=_Automaton(list(patterns)),
         # Tuples rather than lists: the garbage collector soon stops tracking them.
-        entries=[tuple(found) for found in patterns.values()],
+        entries=[
+            tuple(found) if isinstance(found, list) else (found,) for found in patterns.values()
+        ],
     )
 
 

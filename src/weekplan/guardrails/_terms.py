@@ -1,6 +1,7 @@
 """A ruleset flattened into what matching needs: sources and term specs.
 
-A *source* is a rule or a Diet Logic constraint: what a match is attributed to.
+A *source* is a rule or a Diet Logic constraint: what a match is attributed to
+(see :mod:`weekplan.guardrails._sources`).
 A *term spec* is one term of one source, folded, with the mode and target it is
 matched in.
 Both the compiled matcher and the reference evaluator start from these, so they
@@ -9,8 +10,7 @@ agree on what is looked for and differ only in how they look.
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 from itertools import chain, repeat
 from typing import Final, NamedTuple
 
@@ -18,18 +18,14 @@ import attrs
 
 from weekplan.guardrails._decision import SourceKind
 from weekplan.guardrails._model import (
-    AllowScope,
-    DietLogicConstraint,
     DietLogicItem,
-    DietLogicKind,
     GuardrailsRuleset,
     GuardRule,
     MatchMode,
-    RuleAction,
     RuleTarget,
-    Strictness,
 )
 from weekplan.guardrails._normalize import fold_term, is_single_word, token_texts
+from weekplan.guardrails._sources import Role, Source, SourcesById, sources_of
 from weekplan.guardrails._stemming import LANGUAGES, Language, stem, stem_words
 from weekplan.guardrails._words import AnalyzedText
 
@@ -48,60 +44,8 @@ __all__ = [
 ]
 
 
-class Role(enum.Enum):
-    """What a source's matches do."""
-
-    RESTRICT = "restrict"
-    """Block rules and ``drop``: a match is a violation."""
-    ALLOW = "allow"
-    """Allow rules and ``pass``: a match exempts shorter matches inside it."""
-    COUNT = "count"
-    """``force`` and ``limit``: a match makes the dish count towards a quota."""
-
-
-_KIND_OF = {
-    DietLogicKind.DROP: SourceKind.DROP,
-    DietLogicKind.FORCE: SourceKind.FORCE,
-    DietLogicKind.LIMIT: SourceKind.LIMIT,
-    DietLogicKind.PASS: SourceKind.PASS,
-}
-_ROLE_OF = {
-    DietLogicKind.DROP: Role.RESTRICT,
-    DietLogicKind.FORCE: Role.COUNT,
-    DietLogicKind.LIMIT: Role.COUNT,
-    DietLogicKind.PASS: Role.ALLOW,
-}
 ENGLISH: tuple[Language, ...] = ("english",)
 DUTCH: tuple[Language, ...] = ("dutch",)
-
-
-@attrs.frozen
-class Source:
-    """A rule or a Diet Logic constraint, as the decision sees it.
-
-    ``category`` is folded, and ``None`` for a rule without one.
-    """
-
-    id: str
-    kind: SourceKind
-    role: Role
-    strictness: Strictness
-    priority: int
-    category: str | None
-    scope: AllowScope | None = None
-    rule: GuardRule | None = None
-    constraint: DietLogicConstraint | None = None
-
-    @property
-    def order(self) -> tuple[int, str]:
-        """Priority first (1 is the highest), then id: the order of traces and reports."""
-        return (self.priority, self.id)
-
-    def can_exempt(self, other: Source) -> bool:
-        """Whether this allow may exempt a match of ``other``: only blocks in its scope."""
-        if self.scope is not None:
-            return self.scope.covers(other.id, other.category)
-        return other.category == self.category
 
 
 class TermSpec(NamedTuple):
@@ -202,44 +146,6 @@ def excepted(
     return False
 
 
-def _folded_category(category: str | None) -> str | None:
-    return None if category is None else fold_term(category)
-
-
-def _rule_source(rule: GuardRule) -> Source:
-    role = Role.ALLOW if rule.action is RuleAction.ALLOW else Role.RESTRICT
-    return Source(
-        rule.id,
-        SourceKind.RULE,
-        role,
-        rule.strictness,
-        rule.priority,
-        _folded_category(rule.metadata.category),
-        scope=rule.exempts,
-        rule=rule,
-    )
-
-
-def _constraint_source(constraint: DietLogicConstraint) -> Source:
-    return Source(
-        constraint.id,
-        _KIND_OF[constraint.kind],
-        _ROLE_OF[constraint.kind],
-        constraint.strictness,
-        constraint.priority,
-        _folded_category(constraint.category),
-        scope=constraint.exempts,
-        constraint=constraint,
-    )
-
-
-def sources_of(ruleset: GuardrailsRuleset) -> dict[str, Source]:
-    """Every rule and constraint by id."""
-    sources = [_rule_source(rule) for rule in ruleset.rules]
-    sources += [_constraint_source(constraint) for constraint in ruleset.diet_logic]
-    return {source.id: source for source in sources}
-
-
 class _Term(NamedTuple):
     """A term of a rule or item with the languages it is stemmed in."""
 
@@ -307,9 +213,11 @@ _MODES = {mode.value: mode for mode in MatchMode}
 
 
 _Pending = tuple[str, str, str, str, str, bool, tuple[Language, ...], tuple[str, ...], bool, bool]
+# The distinct folded terms to stem, by the languages they are stemmed in.
+_ToStem = dict[tuple[Language, ...], dict[str, None]]
 
 
-def _pending(ruleset: GuardrailsRuleset) -> list[_Pending]:
+def _pending(ruleset: GuardrailsRuleset) -> tuple[list[_Pending], _ToStem]:
     """Every term of every source, folded, in the order of the ruleset, before stemming.
 
     Each is ``(source id, target, mode, term, folded term, compounds, languages,
@@ -318,12 +226,15 @@ def _pending(ruleset: GuardrailsRuleset) -> list[_Pending]:
     of an item those of :func:`_item_terms`, written out here: a large ruleset
     has tens of thousands of terms, and a named tuple and a call per term were a
     large part of the cost of flattening it.
+    Beside them, the distinct folded terms to stem, by the languages they are
+    stemmed in, gathered in the same pass.
     """
     values = {member: member.value for member in (*RuleTarget, *MatchMode)}
     canonical_id, word_boundary = values[MatchMode.CANONICAL_ID], values[MatchMode.WORD_BOUNDARY]
     ingredient = values[RuleTarget.INGREDIENT]
     pending: list[_Pending] = []
     append = pending.append
+    to_stem: _ToStem = {LANGUAGES: {}, ENGLISH: {}, DUTCH: {}}
     for rule in ruleset.rules:
         match = rule.match
         mode, target = values[match.mode], values[rule.target]
@@ -356,16 +267,19 @@ def _pending(ruleset: GuardrailsRuleset) -> list[_Pending]:
                     stemmed,
                 )
             )
+            if stemmed:
+                to_stem[languages][folded] = None
     for constraint in ruleset.diet_logic:
         for item in constraint.items:
             for text, languages, compounds in _item_terms(item):
+                folded = fold_term(text)
                 append(
                     (
                         constraint.id,
                         ingredient,
                         word_boundary,
                         text,
-                        fold_term(text),
+                        folded,
                         compounds,
                         languages,
                         item.exceptions,
@@ -373,7 +287,28 @@ def _pending(ruleset: GuardrailsRuleset) -> list[_Pending]:
                         True,
                     )
                 )
-    return pending
+                to_stem[languages][folded] = None
+    return pending, {languages: terms for languages, terms in to_stem.items() if terms}
+
+
+def _token_texts_of(terms: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The texts of the tokens of each folded term (see :func:`token_texts`).
+
+    A term of letters and digits only is one word, itself: most terms are,
+    and they are split without a call each.
+    """
+    terms = list(terms)
+    words = [term for term in terms if term.isalnum()]
+    split: dict[str, tuple[str, ...]] = dict(zip(words, zip(words), strict=True))
+    others = [term for term in terms if term not in split]
+    split.update(zip(others, map(tuple, map(token_texts, others)), strict=True))
+    return split
+
+
+def _runs(split: list[tuple[str, ...]], stems: dict[str, str]) -> list[tuple[str, ...]]:
+    """The run of stems of each split term: its words' stems, its signs as they are."""
+    get = stems.get
+    return [tuple(map(get, texts, texts)) for texts in split]
 
 
 def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
@@ -385,25 +320,13 @@ def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
     stemmer's table, without a Python call per term: a large ruleset has tens
     of thousands of terms.
     """
-    pending = _pending(ruleset)
-
-    # The distinct stemmed terms, by the languages they are stemmed in.
-    stemmed: dict[tuple[Language, ...], dict[str, None]] = {}
-    for *_, folded, _, languages, _, _, is_stemmed in pending:
-        if is_stemmed:
-            found = stemmed.get(languages)
-            if found is None:
-                found = stemmed[languages] = {}
-            found[folded] = None
+    pending, to_stem = _pending(ruleset)
     # Tuples, which the garbage collector soon leaves alone (lists it never does).
-    parts: dict[str, tuple[str, ...]] = {}
-    for terms in stemmed.values():
-        todo = [folded for folded in terms if folded not in parts]
-        parts.update(zip(todo, [tuple(token_texts(folded)) for folded in todo], strict=True))
+    parts = _token_texts_of(chain.from_iterable(to_stem.values()))
 
     # What to stem, per language: the words of stemmed terms, and exception words.
     words: dict[Language, set[str]] = {language: set() for language in LANGUAGES}
-    for languages, terms in stemmed.items():
+    for languages, terms in to_stem.items():
         found_words = set(chain.from_iterable(map(parts.__getitem__, terms)))
         for language in languages:
             words[language] |= found_words
@@ -420,38 +343,18 @@ def spec_rows(ruleset: GuardrailsRuleset) -> tuple[SpecRow, ...]:
         for language in LANGUAGES
     }
 
-    # The run of stems of each term in each language it is stemmed in.
-    runs: dict[Language, dict[str, tuple[str, ...]]] = {language: {} for language in LANGUAGES}
-    for languages, terms in stemmed.items():
-        for language in languages:
-            get = stems[language].get
-            known = runs[language]
-            todo = [folded for folded in terms if folded not in known]
-            known.update(
-                zip(
-                    todo,
-                    [tuple(map(get, found, found)) for found in map(parts.__getitem__, todo)],
-                    strict=True,
-                )
-            )
-    # The stems of each term, per languages: pairs of a language and its run.
+    # The stems of each term, per languages: pairs of a language and its run of stems.
+    # Every pair is made before the tuples that hold them (zip makes its tuple
+    # first, then the items): the garbage collector then stops tracking a tuple
+    # and its pairs in one pass, instead of keeping the tuple into its oldest generation.
     stems_of: dict[tuple[Language, ...], dict[str, tuple[tuple[Language, tuple[str, ...]], ...]]]
-    stems_of = {
-        languages: dict(
-            zip(
-                terms,
-                zip(
-                    *[
-                        zip(repeat(language), map(runs[language].__getitem__, terms))
-                        for language in languages
-                    ],
-                    strict=True,
-                ),
-                strict=True,
-            )
-        )
-        for languages, terms in stemmed.items()
-    }
+    stems_of = {}
+    for languages, terms in to_stem.items():
+        split = list(map(parts.__getitem__, terms))
+        pairs = [
+            list(zip(repeat(language), _runs(split, stems[language]))) for language in languages
+        ]
+        stems_of[languages] = dict(zip(terms, zip(*pairs, strict=True), strict=True))
 
     exceptions_of: dict[
         tuple[tuple[str, ...], tuple[Language, ...]],
@@ -504,7 +407,8 @@ class Flattened:
     """A ruleset ready for matching: its sources, its quotas and its term specs."""
 
     content_hash: str
-    sources: dict[str, Source]
+    sources: Mapping[str, Source]
+    """Every rule and constraint by id (each source made on first use)."""
     quota_sources: tuple[Source, ...]
     rows: tuple[SpecRow, ...]
     """The term specs as plain tuples (see :data:`SpecRow`): what the compiled matcher reads."""
@@ -517,9 +421,14 @@ class Flattened:
 
 def flatten(ruleset: GuardrailsRuleset) -> Flattened:
     """Flatten ``ruleset`` (linear in its size; the compiled matcher does it once)."""
-    sources = sources_of(ruleset)
+    sources = SourcesById(ruleset)
+    # Only constraints count towards quotas: their sources are the only ones made here.
     quotas = sorted(
-        (s for s in sources.values() if s.kind in (SourceKind.FORCE, SourceKind.LIMIT)),
+        (
+            source
+            for source in map(sources.__getitem__, dict.fromkeys(c.id for c in ruleset.diet_logic))
+            if source.kind in (SourceKind.FORCE, SourceKind.LIMIT)
+        ),
         key=lambda source: source.order,
     )
     return Flattened(ruleset.content_hash, sources, tuple(quotas), spec_rows(ruleset))

@@ -24,7 +24,7 @@ found them:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
@@ -43,8 +43,9 @@ from weekplan.guardrails._decision import (
 from weekplan.guardrails._diet_logic import check_quota
 from weekplan.guardrails._model import RuleTarget, Strictness
 from weekplan.guardrails._normalize import FoldedText
+from weekplan.guardrails._sources import Role, Source
 from weekplan.guardrails._targets import PlanTarget
-from weekplan.guardrails._terms import Flattened, RawMatch, Role, Source
+from weekplan.guardrails._terms import Flattened, RawMatch
 
 __all__ = ["decide"]
 
@@ -76,7 +77,7 @@ def _longest_per_start(raw_matches: Iterable[RawMatch]) -> list[RawMatch]:
 
 
 def _exemptions(
-    matches: Sequence[RawMatch], sources: dict[str, Source]
+    matches: Sequence[RawMatch], sources: Mapping[str, Source]
 ) -> dict[RawMatch, str | None]:
     by_location: dict[_Location, list[RawMatch]] = defaultdict(list)
     for match in matches:
@@ -167,8 +168,13 @@ def _located(
     folded: Callable[[str], FoldedText],
 ) -> _Pairs:
     """The kept matches with their effect and original span, by source, in plan order."""
-    sources = flat.sources
     kept = _longest_per_start(raw_matches)
+    # Each source of a kept match looked up once (a flattened ruleset makes it on
+    # first use), and then read from a plain dict, match after match.
+    sources = {
+        source_id: flat.sources[source_id]
+        for source_id in dict.fromkeys(raw.source_id for raw in kept)
+    }
     exempted = _exemptions(kept, sources)
     by_source: _Pairs = defaultdict(list)
     for raw in kept:

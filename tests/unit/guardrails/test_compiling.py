@@ -15,9 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.unit.guardrails.test_guardrails_properties import rulesets
 
+from weekplan.guardrails import GuardRule, RuleMatch, compile_ruleset
 from weekplan.guardrails._compiled import _Automaton
-from weekplan.guardrails._model import GuardrailsRuleset, MatchMode
+from weekplan.guardrails._decision import SourceKind
+from weekplan.guardrails._model import GuardrailsRuleset, MatchMode, RuleAction
 from weekplan.guardrails._normalize import fold, fold_term, token_texts, tokenize
+from weekplan.guardrails._sources import Role, Source, sources_of
 from weekplan.guardrails._stemming import LANGUAGES, Language, stem, stem_words
 from weekplan.guardrails._terms import (
     EXCEPTIONS,
@@ -25,6 +28,7 @@ from weekplan.guardrails._terms import (
     _item_terms,
     _rule_terms,
     _Term,
+    _token_texts_of,
     flatten,
     spec_rows,
     term_specs,
@@ -61,6 +65,21 @@ def test_token_texts_are_the_texts_of_the_tokens(text: str) -> None:
     tokens = tokenize(folded)
     assert found == [token.text for token in tokens]
     assert [part[0].isalnum() for part in found] == [token.is_word for token in tokens]
+
+
+def test_a_term_of_letters_and_digits_only_is_one_word_itself() -> None:
+    # Terms that str.isalnum() holds for are split without the tokenizer.
+    for code in range(sys.maxunicode + 1):
+        term = chr(code) * 2
+        assert (token_texts(term) == [term]) is term.isalnum(), hex(code)
+
+
+@given(st.text(AWKWARD + "kip(bio)1²", max_size=12).map(lambda text: fold(text).text))
+def test_terms_split_in_bulk_are_split_as_the_tokenizer_splits_them(term: str) -> None:
+    assert _token_texts_of([term, term.replace(" ", "")]) == {
+        term: tuple(token_texts(term)),
+        term.replace(" ", ""): tuple(token_texts(term.replace(" ", ""))),
+    }
 
 
 @given(st.sampled_from(LANGUAGES), st.lists(st.text("abeiklmnorst'", min_size=1, max_size=9)))
@@ -171,6 +190,110 @@ def test_the_garbage_collector_stops_tracking_rows_without_exceptions(
     for _ in range(4):
         gc.collect()
     assert not [row for row in rows if not row[EXCEPTIONS] and gc.is_tracked(row)]
+
+
+def _large_ruleset(size: int) -> GuardrailsRuleset:
+    """Rules of every searched mode, with synonyms of one and two words, some compound."""
+    modes = ("word_boundary", "word_boundary", "exact", "substring")
+
+    def word(index: int, salt: int) -> str:
+        number = index * 7919 + salt
+        syllables = []
+        for _ in range(4):
+            syllables.append("bdfgklmnprstvz"[number % 14] + "aeiou"[number // 14 % 5])
+            number //= 70
+        return "".join(syllables) + str(index)
+
+    return GuardrailsRuleset(
+        "large",
+        rules=[
+            GuardRule(
+                f"r{index}",
+                "block",
+                "hard",
+                1 + index % 50,
+                "ingredient" if index % 4 else "step",
+                RuleMatch(
+                    word(index, 1),
+                    synonyms=[word(index, 2), f"{word(index, 3)} {word(index, 4)}"],
+                    mode=modes[index % 4],
+                    compounds=index % 8 == 0,
+                ),
+            )
+            for index in range(size)
+        ],
+    )
+
+
+def test_compiling_leaves_few_objects_for_the_collectors_oldest_generation() -> None:
+    # What a compile leaves tracked in the oldest generation counts towards the
+    # next full collection of the whole host process: a source per rule, a list
+    # per pattern, or a stems tuple made before its pairs (so every row holding
+    # it stays tracked) each left one object or more per rule.
+    ruleset = _large_ruleset(3_000)
+    gc.collect()
+    before = len(gc.get_objects(generation=2))
+    compiled = compile_ruleset(ruleset)
+    gc.collect(generation=1)
+    assert len(gc.get_objects(generation=2)) - before < len(ruleset.rules) // 5
+    assert compiled.flat.rows
+
+
+_KINDS = {kind.value: kind for kind in SourceKind}
+_ROLES = {"drop": Role.RESTRICT, "force": Role.COUNT, "limit": Role.COUNT, "pass": Role.ALLOW}
+
+
+def _plain_sources(ruleset: GuardrailsRuleset) -> dict[str, Source]:
+    """Every source the plain way: all made at once, rules first, then constraints."""
+    sources = [
+        Source(
+            rule.id,
+            SourceKind.RULE,
+            Role.ALLOW if rule.action is RuleAction.ALLOW else Role.RESTRICT,
+            rule.strictness,
+            rule.priority,
+            None if rule.metadata.category is None else fold(rule.metadata.category).text,
+            scope=rule.exempts,
+            rule=rule,
+        )
+        for rule in ruleset.rules
+    ]
+    sources += [
+        Source(
+            constraint.id,
+            _KINDS[constraint.kind.value],
+            _ROLES[constraint.kind.value],
+            constraint.strictness,
+            constraint.priority,
+            fold(constraint.category).text,
+            scope=constraint.exempts,
+            constraint=constraint,
+        )
+        for constraint in ruleset.diet_logic
+    ]
+    return {source.id: source for source in sources}
+
+
+@settings(max_examples=200)
+@given(rulesets())
+def test_sources_made_on_first_use_are_those_made_all_at_once(
+    ruleset: GuardrailsRuleset,
+) -> None:
+    plain = _plain_sources(ruleset)
+    flat = flatten(ruleset)
+    # Looked up one by one (as a decision does) before the mapping is read whole.
+    assert {source_id: flat.sources[source_id] for source_id in reversed(plain)} == plain
+    assert list(flat.sources.items()) == list(plain.items())
+    assert len(flat.sources) == len(plain)
+    assert "no such source" not in flat.sources
+    assert flat.sources.get("no such source") is None
+    assert sources_of(ruleset) == plain
+    assert flat.quota_sources == tuple(
+        sorted(
+            (s for s in plain.values() if s.kind in (SourceKind.FORCE, SourceKind.LIMIT)),
+            key=lambda source: source.order,
+        )
+    )
 
 
 def _occurrences(patterns: list[str], text: str) -> list[tuple[int, int]]:

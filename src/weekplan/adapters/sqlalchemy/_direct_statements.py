@@ -31,16 +31,20 @@ from typing import Any, Protocol, cast
 
 from sqlalchemy import Connection, Dialect, Executable
 from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound, StatementError
+from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
 __all__ = [
     "DirectResult",
     "DirectStatement",
+    "DriverHandle",
     "StatementResult",
     "direct_allowed",
+    "driver_cursor",
     "run_on_driver",
     "run_pipelined",
+    "wrapped_driver_error",
 ]
 
 _Processor = Callable[[Any], Any]
@@ -63,6 +67,22 @@ def direct_allowed(connection: Connection) -> bool:
     ):
         return False
     return not connection.get_execution_options().get("schema_translate_map")
+
+
+class DriverHandle(Protocol):
+    """What a statement run directly needs of its connection: a SQLAlchemy ``Connection`` has it.
+
+    So has a unit of work's own hold on the pool's connection (see :mod:`._driver_unit`).
+    """
+
+    @property
+    def connection(self) -> PoolProxiedConnection:
+        """The pool's connection, whose driver connection the statement runs on."""
+        ...
+
+    def invalidate(self, exception: BaseException | None = None) -> None:
+        """Drop the connection, lost, from the pool."""
+        ...
 
 
 class StatementResult(Protocol):
@@ -224,11 +244,10 @@ class DirectStatement:
             return self._order(parameters)
         return parameters
 
-    def run(self, connection: Connection, params: Mapping[str, Any]) -> DirectResult:
+    def run(self, connection: DriverHandle, params: Mapping[str, Any]) -> DirectResult:
         """Run with one set of parameters: the rows it returns, and the rows it touched."""
         values = self.values(params)
-        driver: Any = connection.connection.driver_connection
-        cursor = driver.cursor()
+        cursor = driver_cursor(connection, self._dialect, self.sql, values)
         try:
             cursor.execute(self.sql, values)
             if not self.returns_rows:
@@ -248,7 +267,7 @@ class DirectStatement:
             processed.append(listed)
         return DirectResult(processed)
 
-    def run_many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
+    def run_many(self, connection: DriverHandle, rows: Sequence[Mapping[str, Any]]) -> int:
         """Run once per row of parameters, with the driver's ``executemany``; the rows touched.
 
         Both drivers count the rows every run touched, in sum (a skipped
@@ -258,8 +277,7 @@ class DirectStatement:
         share their dates and times): each distinct value is processed once.
         """
         values = self.values(rows)
-        driver: Any = connection.connection.driver_connection
-        cursor = driver.cursor()
+        cursor = driver_cursor(connection, self._dialect, self.sql, values)
         try:
             cursor.executemany(self.sql, values)
             touched: int = cursor.rowcount
@@ -304,7 +322,7 @@ class DirectStatement:
         return StatementError(f"({type(error).__name__}) {error}", self.sql, params, error)
 
     def _wrapped(
-        self, connection: Connection, cursor: Any, error: Exception, parameters: Any
+        self, connection: DriverHandle, cursor: Any, error: Exception, parameters: Any
     ) -> StatementError:
         return wrapped_driver_error(connection, self._dialect, self.sql, parameters, error, cursor)
 
@@ -343,8 +361,7 @@ def run_pipelined(
 def run_on_driver(connection: Connection, sql: str) -> None:
     """Send ``sql`` (no parameters) on the driver's cursor, its failure wrapped as SQLAlchemy's."""
     dialect = connection.dialect
-    driver: Any = connection.connection.driver_connection
-    cursor = driver.cursor()
+    cursor = driver_cursor(connection, dialect, sql, ())
     try:
         cursor.execute(sql)
     except dialect.loaded_dbapi.Error as error:
@@ -353,8 +370,21 @@ def run_on_driver(connection: Connection, sql: str) -> None:
         cursor.close()
 
 
+def driver_cursor(connection: DriverHandle, dialect: Dialect, sql: str, parameters: Any) -> Any:
+    """A cursor of the driver connection; the failure to make one (say, it is closed) wrapped.
+
+    Wrapped as the failure of ``sql``, which the cursor was for, so a lost
+    connection is invalidated and translated as any other failure.
+    """
+    driver: Any = connection.connection.driver_connection
+    try:
+        return driver.cursor()
+    except dialect.loaded_dbapi.Error as error:
+        raise wrapped_driver_error(connection, dialect, sql, parameters, error, None) from error
+
+
 def wrapped_driver_error(  # noqa: PLR0917  # what SQLAlchemy's own wrapping takes
-    connection: Connection,
+    connection: DriverHandle,
     dialect: Dialect,
     sql: str,
     parameters: Any,

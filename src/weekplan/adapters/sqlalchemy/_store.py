@@ -61,6 +61,13 @@ from weekplan.adapters.sqlalchemy._direct_statements import (
     run_on_driver,
     run_pipelined,
 )
+from weekplan.adapters.sqlalchemy._driver_unit import (
+    SQLITE_BEGIN,
+    DriverConnection,
+    begin_sqlite,
+    nothing_listens,
+    units_on_the_driver,
+)
 from weekplan.adapters.sqlalchemy._errors import translate
 from weekplan.adapters.sqlalchemy._repositories import (
     KnownAssignments,
@@ -97,11 +104,6 @@ _DIRECT_STATEMENTS_MAX = 1024
 
 #: How long a SQLite writer waits for another writer's lock before giving up.
 SQLITE_BUSY_TIMEOUT_SECONDS = 5.0
-
-# The execution option that tells the SQLite ``begin`` listener how to begin:
-# "BEGIN IMMEDIATE" (a unit of work that may write), "BEGIN" (a read of several
-# statements) or "" (one statement, run by SQLite in a transaction of its own).
-_SQLITE_BEGIN = "weekplan_sqlite_begin"
 
 
 def _engine_for(url: URL, options: dict[str, Any]) -> Engine:
@@ -140,16 +142,7 @@ def _engine_for(url: URL, options: dict[str, Any]) -> Engine:
             dbapi_connection.execute("PRAGMA journal_mode = WAL")
             dbapi_connection.execute("PRAGMA synchronous = NORMAL")
 
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Connection) -> None:
-        begin = connection.get_execution_options().get(_SQLITE_BEGIN, "BEGIN IMMEDIATE")
-        if not begin:
-            return
-        if direct_allowed(connection):
-            run_on_driver(connection, begin)
-        else:
-            connection.exec_driver_sql(begin)
-
+    event.listen(engine, "begin", begin_sqlite)
     return engine
 
 
@@ -269,6 +262,15 @@ class SqlAlchemyUnitOfWork:
     by :meth:`commit`, translated; a rollback drops them unsent. Joined to a
     host's transaction, with a listener on its statements, on SQLite or on
     MariaDB, every statement runs as it comes.
+
+    On SQLite, a unit of work of a store that made its own engine runs on the
+    connection the pool hands out, with no SQLAlchemy ``Connection``, while
+    nothing listens to the engine's connections (see :mod:`._driver_unit`):
+    ``BEGIN IMMEDIATE`` (or ``BEGIN`` for a read of several statements),
+    ``COMMIT`` and ``ROLLBACK`` go to the driver, the statements run on its
+    cursor. A statement that must go through SQLAlchemy, or a repository
+    that asks for the connection itself, gets a ``Connection`` made on that
+    driver connection, in the same transaction.
     """
 
     def __init__(self, store: SqlAlchemyStore, reads: _Reads = _Reads.WRITE) -> None:
@@ -276,6 +278,9 @@ class SqlAlchemyUnitOfWork:
         self._reads = reads
         self._statements_left = 1 if reads is _Reads.ONE else -1
         self._connection: Connection | None = None
+        # On SQLite, the pool's connection held without a Connection (see ``_driver_unit``),
+        # until something needs a Connection: then ``_connection`` holds it instead.
+        self._driver: DriverConnection | None = None
         # The driver connection switched to autocommit for this unit of work, if any.
         self._autocommit: Any = None
         self._ran = False  # whether a statement has run yet
@@ -415,7 +420,18 @@ class SqlAlchemyUnitOfWork:
         return connection
 
     def _next_statement(self) -> Connection:
-        if self._connection is None:
+        self._count()
+        return self._connection_itself()
+
+    def _next_write(self) -> Connection:
+        self._count(write=True)
+        return self._connection_itself()
+
+    def _count(self, *, write: bool = False) -> None:
+        """Note one more statement (a write, with ``write``), refused where it is not allowed."""
+        if write and self._reads is not _Reads.WRITE:
+            raise RuntimeError("a unit of work that only reads cannot write")
+        if self._connection is None and self._driver is None:
             raise RuntimeError("use the unit of work inside a `with` block")
         if self._statements_left == 0:
             # A use case broke its promise of one statement: its reads would not
@@ -423,14 +439,19 @@ class SqlAlchemyUnitOfWork:
             raise RuntimeError("a single-statement read ran a second statement")
         self._statements_left -= 1
         self._ran = True
-        return self._connection
+        if write:
+            self._wrote = True
 
-    def _next_write(self) -> Connection:
-        if self._reads is not _Reads.WRITE:
-            raise RuntimeError("a unit of work that only reads cannot write")
-        connection = self._next_statement()
-        self._wrote = True
-        return connection
+    def _connection_itself(self) -> Connection:
+        """The SQLAlchemy ``Connection``, made on the driver connection held so far if need be."""
+        if self._driver is not None:
+            try:
+                self._connection = self._driver.hand_over(self._store._engines[self._reads])
+            except SQLAlchemyError as exc:  # a connection lost earlier in this unit of work
+                raise translate(exc) from exc
+            self._driver = None
+        assert self._connection is not None
+        return self._connection
 
     def _flush(self, connection: Connection, then: str = "") -> None:
         """Send the held writes, and ``then`` after them, in one round trip; errors untranslated.
@@ -517,7 +538,13 @@ class SqlAlchemyUnitOfWork:
         sent it along); a rollback drops it unsent. Elsewhere (SQLite,
         MariaDB, a joined store, a listener on the statements) it runs at
         once. Its result is then empty, its ``rowcount`` ``-1``.
+
+        A SQLite unit of work on the driver connection (see ``_driver_unit``)
+        runs the statement there; one that must go through SQLAlchemy gets a
+        ``Connection`` on that driver connection, in the same transaction.
         """
+        if self._driver is not None:
+            return self._execute_on_driver(self._driver, statement, params, write=write)
         connection = self._next_write() if write else self._next_statement()
         if self._direct is None:
             self._direct = self._store._direct_capable and direct_allowed(connection)
@@ -539,6 +566,22 @@ class SqlAlchemyUnitOfWork:
                     return found.run(connection, params[0])
                 return DirectResult((), found.run_many(connection, params))
         return connection.execute(statement, params)
+
+    def _execute_on_driver(
+        self,
+        driver: DriverConnection,
+        statement: Executable,
+        params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+        *,
+        write: bool,
+    ) -> StatementResult:
+        """:meth:`execute` on the driver connection, or through a ``Connection`` made on it."""
+        self._count(write=write)
+        first = _first_row(params)
+        found = None if first is None else self._store._direct_statement(statement, first)
+        if found is not None:
+            return driver.run(found, params)
+        return self._connection_itself().execute(statement, params)
 
     def begin_with(self, statement: Insert, params: Mapping[str, Any]) -> None:
         """Run a write; if it is the unit of work's first statement, with its ``BEGIN``.
@@ -586,6 +629,11 @@ class SqlAlchemyUnitOfWork:
             self._locked = True
         try:
             if store._host is None:
+                assert store._engine is not None
+                begin = store._driver_begins.get(self._reads)
+                if begin is not None and nothing_listens(store._engine):
+                    self._driver = DriverConnection(store._engine, begin)
+                    return self
                 self._connection = store._engines[self._reads].connect()
                 if self._reads is _Reads.ONE and store._autocommit_reads:
                     self._autocommit = _driver_autocommit(self._connection)
@@ -637,30 +685,37 @@ class SqlAlchemyUnitOfWork:
         finally:
             self._held.clear()  # never sent: rolled back with the rest
             connection, self._connection = self._connection, None
+            on_driver, self._driver = self._driver, None
             try:
-                # Closing rolls back what was not committed, and tells the pool so:
-                # a rollback first would have the pool reset the connection again.
+                if on_driver is not None:
+                    on_driver.close()  # rolls back what was not committed
                 if connection is not None and self._store._host is None:
-                    try:
-                        if self._autocommit is not None:
-                            driver, self._autocommit = self._autocommit, None
-                            try:
-                                # Ends a transaction begun by hand (psycopg sends
-                                # ROLLBACK only inside one) so autocommit can end,
-                                # SQLAlchemy's view of it first, then the driver's.
-                                connection.rollback()
-                                with contextlib.suppress(Exception):
-                                    # A lost connection: invalidated just below.
-                                    driver.rollback()
-                            finally:
-                                _end_driver_autocommit(connection, driver)
-                    finally:
-                        connection.close()
+                    self._close(connection)
             except SQLAlchemyError as error:
                 if exc is None:
                     raise translate(error) from error
             finally:
                 self._release_lock()
+
+    def _close(self, connection: Connection) -> None:
+        """Give a connection of this unit of work's own back to the pool, as it came."""
+        # Closing rolls back what was not committed, and tells the pool so:
+        # a rollback first would have the pool reset the connection again.
+        try:
+            if self._autocommit is not None:
+                driver, self._autocommit = self._autocommit, None
+                try:
+                    # Ends a transaction begun by hand (psycopg sends
+                    # ROLLBACK only inside one) so autocommit can end,
+                    # SQLAlchemy's view of it first, then the driver's.
+                    connection.rollback()
+                    with contextlib.suppress(Exception):
+                        # A lost connection: invalidated just below.
+                        driver.rollback()
+                finally:
+                    _end_driver_autocommit(connection, driver)
+        finally:
+            connection.close()
 
     def commit(self) -> None:
         """Commit this unit of work (joined: release its savepoint; the host commits).
@@ -670,6 +725,10 @@ class SqlAlchemyUnitOfWork:
         """
         try:
             if self._store._host is None:
+                if self._driver is not None:
+                    self._count()
+                    self._driver.commit()
+                    return
                 connection = self._next_statement()
                 if self._held:
                     # The transaction was begun by hand: psycopg and SQLAlchemy
@@ -691,6 +750,8 @@ class SqlAlchemyUnitOfWork:
         self._held.clear()
         try:
             if self._store._host is None:
+                if self._driver is not None:
+                    self._driver.rollback()
                 if self._connection is not None:
                     self._connection.rollback()
                 if self._autocommit is not None:
@@ -791,20 +852,29 @@ class SqlAlchemyStore:
         # Statements run on the driver, by statement and the names of its parameters.
         self._direct: dict[tuple[Executable, tuple[str, ...]], DirectStatement | None] = {}
         self._direct_capable = False
+        # How a unit of work of each kind begins on the driver connection, where
+        # it runs there (see ``_driver_unit``): only an engine weekplan made.
+        self._driver_begins: dict[_Reads, str] = {}
         # The tables each statement reads or writes (``None``: not known), see ``_tables``.
         self._touched: dict[Executable, frozenset[str] | None] = {}
         if engine is not None:
             self._direct_capable = dialect_name == "sqlite" or engine.dialect.driver == "psycopg"
-            one = engine.execution_options(**{_SQLITE_BEGIN: ""})
+            one = engine.execution_options(**{SQLITE_BEGIN: ""})
             if dialect_name == "postgresql":
                 self._autocommit_reads = engine.dialect.driver == "psycopg"
                 self._begin_glued = self._autocommit_reads
                 self._holds_writes = self._begin_glued and _psycopg_pipelines()
                 if not self._autocommit_reads:
                     one = engine.execution_options(isolation_level="AUTOCOMMIT")
+            if owned and units_on_the_driver(engine):
+                self._driver_begins = {
+                    _Reads.WRITE: "BEGIN IMMEDIATE",
+                    _Reads.MANY: "BEGIN",
+                    _Reads.ONE: "",
+                }
             self._engines = {
                 _Reads.WRITE: engine,
-                _Reads.MANY: engine.execution_options(**{_SQLITE_BEGIN: "BEGIN"}),
+                _Reads.MANY: engine.execution_options(**{SQLITE_BEGIN: "BEGIN"}),
                 _Reads.ONE: one,
             }
         self._statements = Statements(dialect_name)
