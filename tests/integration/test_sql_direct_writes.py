@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +26,12 @@ from weekplan import (
     WeekPlanInstance,
     WorkerPlanner,
 )
-from weekplan.adapters.sqlalchemy import SqlAlchemyStore, _statements
+from weekplan.adapters.sqlalchemy import SqlAlchemyStore, _statements, _workflow_statements
 from weekplan.adapters.sqlalchemy._direct_statements import DirectResult, DirectStatement
 from weekplan.adapters.sqlalchemy._errors import translate
 from weekplan.adapters.sqlalchemy._schema import instances, meal_history
+from weekplan.adapters.sqlalchemy._workflow_schema import change_sets
+from weekplan.testing._base import all_pages
 
 from .conftest import terminate_connection_of
 
@@ -266,6 +268,59 @@ def test_sqlite_without_json_functions_adds_row_by_row_to_the_same_rows(
     assert row_by_row[0] == [len(delta) for delta in deltas]
     assert with_json[1] == row_by_row[1]
     assert any(row[-1] < 0 for row in row_by_row[1])  # a new key's negative change is kept
+
+
+def _bulk_rows_after(path: Path, clients: list[list[str]]) -> Any:
+    """How many INSERTs of weeks and of change sets SQLite ran per ``create_instances``, and
+    every row of both tables after them (ids and times made alike on every run)."""
+    counter = iter(range(1_000_000))
+    inserts = []
+    with _traced_sqlite(path) as (store, sent):
+        worker = Planner(
+            store,
+            clock=lambda: datetime(2026, 11, 23, 9, 30, tzinfo=UTC),
+            id_factory=lambda: f"id-{next(counter):06}",
+        ).worker("tenant-bulk-json")
+        template = worker.create_template(
+            "Week", [PlanEntry(day, "lunch", notes=f"soup {day} ✓") for day in ("mon", "tue")]
+        )
+        taken = []
+        for batch in clients:
+            sent.clear()
+            result = worker.create_instances(template.id, batch, MONDAY)
+            taken.append(sorted(result.errors))
+            inserts.append(
+                tuple(
+                    sum(s.startswith(f"INSERT INTO weekplan_{table} ") for s in sent)
+                    for table in ("instances", "change_sets")
+                )
+            )
+        records = all_pages(lambda c: worker.list_all_changes(limit=3, cursor=c))
+        assert store.engine is not None
+        with store.engine.connect() as connection:
+            rows = [
+                [tuple(row) for row in connection.execute(select(table).order_by(*table.c))]
+                for table in (instances, change_sets)
+            ]
+    return inserts, taken, rows, records
+
+
+def test_sqlite_creates_many_weeks_and_their_log_in_one_statement_each_or_row_by_row_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Client refs of any text; a batch with weeks already taken, one of a single week.
+    odd = ["it's", 'back\\slash "quoted"', "Ünï 😀", "a/b:c{d}[e]"]
+    clients = [["client-1", *odd], ["client-1", "client-2", "Ünï 😀", "client-3"], ["solo"]]
+    with_json = _bulk_rows_after(tmp_path / "json.db", clients)
+    monkeypatch.setattr(_statements, "sqlite_has_json", lambda: False)
+    monkeypatch.setattr(_workflow_statements, "sqlite_has_json", lambda: False)
+    row_by_row = _bulk_rows_after(tmp_path / "rows.db", clients)
+    assert with_json[0] == [(1, 1), (1, 1), (1, 1)]
+    assert row_by_row[0] == [(5, 5), (4, 2), (1, 1)]
+    assert with_json[1:] == row_by_row[1:]
+    assert with_json[1] == [[], ["client-1", "Ünï 😀"], []]
+    instance_rows = with_json[2][0]
+    assert {row[3] for row in instance_rows} == {*odd, "client-1", "client-2", "client-3", "solo"}
 
 
 def test_a_connection_lost_before_a_direct_write_is_dropped_from_the_pool(

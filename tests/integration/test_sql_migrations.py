@@ -107,6 +107,7 @@ def test_a_host_can_name_the_versions_as_a_package_resource(tmp_path: Path) -> N
     )
     script = ScriptDirectory.from_config(config)
     assert [r.revision for r in script.walk_revisions()] == [
+        "weekplan_0016",
         "weekplan_0015",
         "weekplan_0014",
         "weekplan_0013",
@@ -648,6 +649,8 @@ def test_downgrading_change_runs_writes_one_array_per_change_and_the_store_reads
     worker.reset_slot("client-1", "2026-11-02", "wed", "lunch")
     worker.delete_instance("client-2", "2026-11-02")
     listed = all_pages(lambda c: worker.list_all_changes(limit=50, cursor=c))
+    # Back to the revision that wrote runs: each set holds its own changes again.
+    _downgrade(empty_database, "weekplan_0015")
     written = _change_texts(empty_database)
     assert len(written) == 8  # a set per write, the template's too
     # In runs: a change type, then arrays.
@@ -678,4 +681,62 @@ def test_downgrading_change_runs_writes_one_array_per_change_and_the_store_reads
     upgrade(empty_database)  # leaves the earlier form: the store reads both
     assert _change_texts(empty_database) == after
     again = Planner(SqlAlchemyStore(empty_database)).worker("tenant-r")
+    assert all_pages(lambda c: again.list_all_changes(limit=50, cursor=c)) == listed
+
+
+def test_downgrading_shared_changes_writes_them_into_every_set_that_refers(
+    empty_database: Engine,
+) -> None:
+    upgrade(empty_database)
+    store = SqlAlchemyStore(empty_database)
+    worker = Planner(store).worker("tenant-s")
+    days = ("mon", "tue", "wed", "thu", "fri")
+    template = worker.create_template(
+        "Week", [PlanEntry(day, 'lunch "big"', notes=f"soep ✓ {day}") for day in days]
+    )
+    clients = ["client-1", "client-2", "client-3"]
+    worker.create_instances(template.id, clients, date(2026, 11, 2))
+    worker.set_slot("client-2", "2026-11-02", "mon", 'lunch "big"', notes="soup")
+    written = {(t, i): changes for t, i, changes in _change_texts(empty_database)}
+    holders = [key for key, changes in written.items() if changes.startswith("[")]
+    references = {key: changes for key, changes in written.items() if changes.startswith("{")}
+    # The first new week's set holds the changes, the two others refer to it.
+    assert (len(written), len(references)) == (2 + len(clients), len(clients) - 1)
+    (holder,) = {json.loads(changes)["of"] for changes in references.values()}
+    assert ("tenant-s", holder) in holders
+    # More references than the revision rewrites at once, so that it pages; one
+    # to a set not stored in its tenant and one text weekplan did not write, both
+    # left as they are.
+    table = Table("weekplan_change_sets", MetaData(), autoload_with=empty_database)
+    with empty_database.begin() as connection:
+        (first,) = connection.execute(
+            select(table).where(table.c.id == next(iter(references))[1])
+        ).mappings()
+        copies = [{**first, "id": f"set-{n:04}"} for n in range(1001)]
+        copies.append(
+            {**first, "tenant_id": "tenant-y", "id": "lost", "changes": f'{{"of":"{holder}"}}'}
+        )
+        copies.append({**first, "tenant_id": "tenant-x", "id": "junk", "changes": '{"of":1}'})
+        connection.execute(insert(table), copies)
+    before = _change_texts(empty_database)
+    listed = all_pages(lambda c: worker.list_all_changes(limit=50, cursor=c))
+    assert len(listed) == len(days) * (1 + len(clients) + 1001) + 1
+
+    _downgrade(empty_database, "weekplan_0015")
+
+    after = _change_texts(empty_database)
+    assert [(t, i) for t, i, _ in after] == [(t, i) for t, i, _ in before]
+    shared = written["tenant-s", holder]
+    for (tenant, set_id, old), (_, _, new) in zip(before, after, strict=True):
+        if set_id in ("lost", "junk") or not old.startswith("{"):
+            assert new == old
+        else:
+            assert (tenant, new) == ("tenant-s", shared)
+    assert all_pages(lambda c: worker.list_all_changes(limit=50, cursor=c)) == listed
+    _downgrade(empty_database, "weekplan_0015")  # nothing left to do
+    assert _change_texts(empty_database) == after
+
+    upgrade(empty_database)  # leaves every set with its own changes: the store reads both
+    assert _change_texts(empty_database) == after
+    again = Planner(SqlAlchemyStore(empty_database)).worker("tenant-s")
     assert all_pages(lambda c: again.list_all_changes(limit=50, cursor=c)) == listed

@@ -1,7 +1,8 @@
-"""Default ids are version-4 UUIDs; change records convert their enums; change sets give records."""
+"""Default ids are version-7 UUIDs; change records convert their enums; change sets give records."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import UTC, date, datetime
 from typing import Any
@@ -26,12 +27,23 @@ from weekplan.domain.changes import (
 from weekplan.planner._options import new_id
 
 
-def test_a_new_id_is_the_hex_of_a_random_version_4_uuid() -> None:
+def test_a_new_id_is_the_hex_of_a_version_7_uuid_of_the_current_millisecond() -> None:
+    before = time.time_ns() // 1_000_000
     ids = [new_id() for _ in range(2000)]
+    after = time.time_ns() // 1_000_000
     assert len(set(ids)) == len(ids)
     for value in ids:
         parsed = uuid.UUID(hex=value)
-        assert (parsed.hex, parsed.version, parsed.variant) == (value, 4, uuid.RFC_4122)
+        assert (parsed.hex, parsed.version, parsed.variant) == (value, 7, uuid.RFC_4122)
+        assert before <= int(value[:12], 16) <= after
+
+
+def test_ids_made_later_sort_after_those_of_an_earlier_millisecond() -> None:
+    first = new_id()
+    millisecond = int(first[:12], 16)
+    while time.time_ns() // 1_000_000 <= millisecond:
+        time.sleep(0.0005)
+    assert new_id() > first
 
 
 def _record(**changes: Any) -> ChangeRecord:

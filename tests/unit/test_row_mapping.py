@@ -389,6 +389,67 @@ def test_the_sets_of_weeks_created_together_share_one_encoded_text(
     assert rows.values(again.tenant_id, again)["changes"] == texts[0]
 
 
+@given(
+    st.lists(_change_sets(), min_size=1, max_size=4),
+    st.lists(st.tuples(st.integers(0, 3), st.booleans()), max_size=12),
+    st.data(),
+)
+def test_sets_of_one_write_store_shared_changes_once_and_read_back_as_they_were(
+    originals: list[ChangeSet], batch: list[tuple[int, bool]], data: st.DataObject
+) -> None:
+    """Sets with the very same changes tuple refer to the first; any page of them reads back."""
+    rows = _rows().change_sets
+    tenant = originals[0].tenant_id
+    sets = [attrs.evolve(s, tenant_id=tenant, id=f"set-{n}") for n, s in enumerate(originals)]
+    # Later sets reuse an earlier set's very tuple, or an equal copy of it.
+    for n, (source, same) in enumerate(batch):
+        changes = sets[source % len(sets)].changes
+        if not same:
+            changes = tuple(attrs.evolve(c) for c in changes)
+        sets.append(attrs.evolve(originals[0], tenant_id=tenant, id=f"x-{n}", changes=changes))
+    written = [_row(rows, values) for values in rows.batch_values(tenant, sets)]
+    holders: dict[int, str] = {}
+    for change_set, row in zip(sets, written, strict=True):
+        text = change_set.changes
+        if row[12].startswith("{"):
+            # Only a long text is shared, and always with the first set of that very tuple.
+            assert row[12] == f'{{"of":"{holders[id(text)]}"}}'
+        else:
+            holders.setdefault(id(text), change_set.id)
+            assert row[12] == rows.values(tenant, change_set)["changes"]
+    stored = {row[0]: row[12] for row in written}
+    asked: list[tuple[str, list[str]]] = []
+
+    def lookup(tenant_id: str, ids: Any) -> dict[str, str]:
+        asked.append((tenant_id, list(ids)))
+        return {set_id: stored[set_id] for set_id in ids if set_id in stored}
+
+    page = data.draw(st.lists(st.sampled_from(range(len(sets))), unique=True))
+    read = rows.from_rows([written[n] for n in page], lookup)
+    assert read == [sets[n] for n in page]
+    shown = {written[n][0] for n in page}
+    for tenant_id, ids in asked:
+        assert (tenant_id, bool(ids)) == (tenant, True)
+        assert not shown & set(ids)
+    assert len(asked) <= 1
+
+
+def test_a_set_that_refers_to_changes_not_stored_is_a_storage_error() -> None:
+    rows = _rows().change_sets
+    change_set = _change_set()
+    values = rows.values(change_set.tenant_id, change_set)
+    for text in ('{"of":"missing"}', '{"of":1}', '{"to":"x"}', "{", '{"of":"x","and":"y"}'):
+        with pytest.raises(StorageError):
+            rows.from_rows([_row(rows, {**values, "changes": text})], lambda _t, _ids: {})
+    # Nor may it refer to a set that refers in turn.
+    other = {**values, "id": "other", "changes": '{"of":"missing"}'}
+    with pytest.raises(StorageError):
+        rows.from_rows(
+            [_row(rows, {**values, "changes": '{"of":"other"}'}), _row(rows, other)],
+            lambda _t, _ids: {},
+        )
+
+
 def test_each_store_keeps_its_own_changes_codec() -> None:
     """The texts one store remembers are not another's."""
     change_set = _change_set()

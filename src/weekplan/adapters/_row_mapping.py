@@ -35,7 +35,7 @@ them in that zone, converted here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any, ClassVar, Final
 
@@ -53,6 +53,8 @@ from weekplan.adapters._rows import (
     encode_run_days,
     encode_texts,
     same_tenant,
+    shared_changes_of,
+    shared_changes_text,
 )
 from weekplan.domain._dishes import Dish
 from weekplan.domain._drafts import WeekDraft
@@ -64,7 +66,7 @@ from weekplan.domain._runs import GenerationRun
 from weekplan.domain._schedules import Schedule, ScheduleRule, ScheduleSource
 from weekplan.domain._suggestions import NO_SIGNAL, MealSignals
 from weekplan.domain._trusted import from_trusted_fields
-from weekplan.domain.changes import ChangeSet
+from weekplan.domain.changes import ChangeSet, SlotChange
 from weekplan.domain.text import search_key
 from weekplan.errors import InvalidInput, StorageError
 from weekplan.guardrails._model import GuardrailsRuleset
@@ -80,6 +82,7 @@ __all__ = [
     "RulesetRows",
     "RunRows",
     "ScheduleRows",
+    "SharedChangesLookup",
     "SlotLockRows",
     "TableRows",
     "TemplateRows",
@@ -360,12 +363,22 @@ class HistoryRows:
         return (row[0], row[1]), int(row[2])
 
 
+#: What a reader of the log gives to look up stored sets' changes texts:
+#: ``(tenant_id, set ids)`` to ``{set id: changes text}`` of those it found.
+SharedChangesLookup = Callable[[str, Collection[str]], Mapping[str, str]]
+
+#: A changes text this long or shorter is stored as it is in every set that has it:
+#: a reference to another set would save no bytes.
+_SHARED_CHANGES_MIN = 64
+
+
 class ChangeSetRows:
     """``weekplan_change_sets``: one :class:`~weekplan.domain.changes.ChangeSet` per row.
 
     The set's slot changes are one JSON text, made and read by the store's
     :class:`~weekplan.adapters._rows.ChangesCodec`: the weeks
-    ``create_instances`` makes together log one changes tuple, encoded once.
+    ``create_instances`` makes together log one changes tuple, encoded once,
+    and stored once (see :meth:`batch_values`).
     """
 
     #: The columns :meth:`from_row` reads, in this order (the change set's fields).
@@ -407,9 +420,37 @@ class ChangeSetRows:
             "changes": self._codec.encode(change_set.changes),
         }
 
-    def from_row(self, row: Row) -> ChangeSet:
-        """The change set of a row of :attr:`columns`."""
-        changes = self._codec.decode(row[12])
+    def batch_values(self, tenant_id: str, sets: Sequence[ChangeSet]) -> list[dict[str, Any]]:
+        """The rows of ``sets``, written together: each changes text stored once.
+
+        A set whose changes are the very tuple of an earlier set of the batch
+        (as the new weeks of one ``create_instances`` share theirs) refers to
+        that set's row, ``{"of":"<its id>"}``, rather than repeating the text:
+        the log of a thousand new weeks holds their 42 entries once.
+        """
+        rows = [self.values(tenant_id, change_set) for change_set in sets]
+        if len(rows) < 2:
+            return rows
+        # id(changes) -> the first set holding them, and the text that refers to it.
+        holders: dict[int, tuple[tuple[SlotChange, ...], str, str | None]] = {}
+        for change_set, row in zip(sets, rows, strict=True):
+            changes = change_set.changes
+            if len(row["changes"]) <= _SHARED_CHANGES_MIN:
+                continue
+            # The tuple is held in the entry, so that its id is not reused meanwhile.
+            held, holder, reference = holders.get(id(changes), (changes, change_set.id, None))
+            if holder == change_set.id:
+                holders[id(changes)] = (held, holder, reference)
+                continue
+            if reference is None:
+                reference = shared_changes_text(holder)
+                holders[id(changes)] = (held, holder, reference)
+            row["changes"] = reference
+        return rows
+
+    def from_row(self, row: Row, changes_text: str | None = None) -> ChangeSet:
+        """The change set of a row of :attr:`columns` (its changes ``changes_text`` if given)."""
+        changes = self._codec.decode(row[12] if changes_text is None else changes_text)
         try:
             return ChangeSet(
                 id=row[0],
@@ -428,6 +469,41 @@ class ChangeSetRows:
             )
         except (ValueError, AttributeError) as exc:
             raise StorageError("a stored change set is not valid") from exc
+
+    def from_rows(self, rows: Sequence[Row], lookup: SharedChangesLookup) -> list[ChangeSet]:
+        """The change sets of rows of :attr:`columns`, each set's shared changes resolved.
+
+        A set that refers to another's changes (see :meth:`batch_values`) takes
+        them from that set's row: from ``rows`` when it is among them, else from
+        ``lookup``, called at most once per tenant with the sets still missing.
+        """
+        refers: dict[int, str] = {}
+        for index, row in enumerate(rows):
+            holder = shared_changes_of(row[12])
+            if holder is not None:
+                refers[index] = holder
+        if not refers:
+            return [self.from_row(row) for row in rows]
+        texts = {(row[1], row[0]): row[12] for row in rows}
+        missing: dict[str, set[str]] = {}
+        for index, holder in refers.items():
+            tenant_id = rows[index][1]
+            if (tenant_id, holder) not in texts:
+                missing.setdefault(tenant_id, set()).add(holder)
+        for tenant_id, holders in missing.items():
+            for found, text in lookup(tenant_id, sorted(holders)).items():
+                texts[tenant_id, found] = text
+        sets: list[ChangeSet] = []
+        for index, row in enumerate(rows):
+            refers_to = refers.get(index)
+            if refers_to is None:
+                sets.append(self.from_row(row))
+                continue
+            shared = texts.get((row[1], refers_to))
+            if shared is None or shared_changes_of(shared) is not None:
+                raise StorageError("a stored change set refers to changes that are not stored")
+            sets.append(self.from_row(row, shared))
+        return sets
 
 
 class SlotLockRows:

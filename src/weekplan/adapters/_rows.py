@@ -39,6 +39,15 @@ the texts its columns hold are made and read here:
   are, and reverting Alembic revision ``weekplan_0015`` or Django migration
   ``0018_change_runs`` rewrites the new form back to it;
 
+  the change sets of one write that hold the very same slot changes (the new
+  weeks of one ``create_instances``: every entry of the template added) store
+  them once, in the first set of the write; each other set holds a reference
+  to it, the JSON object ``{"of":"<id of that set>"}``, which the log's
+  readers resolve in the same tenant. The log is append-only, so the set
+  referred to is always there. Reverting Alembic revision ``weekplan_0016`` or
+  Django migration ``0019_shared_changes`` writes the changes into every such
+  set again;
+
 * every write names its tenant twice, as an argument and in the value, and
   :func:`same_tenant` refuses a mismatch.
 
@@ -85,6 +94,8 @@ __all__ = [
     "encode_slot_changes",
     "encode_texts",
     "same_tenant",
+    "shared_changes_of",
+    "shared_changes_text",
 ]
 
 _ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -357,6 +368,28 @@ def encode_slot_changes(changes: Iterable[SlotChange]) -> str:
 def decode_slot_changes(text: str) -> tuple[SlotChange, ...]:
     """The slot changes of a JSON text written by :func:`encode_slot_changes`."""
     return ChangesCodec().decode(text)
+
+
+def shared_changes_text(set_id: str) -> str:
+    """The text of a change set whose slot changes are those stored in set ``set_id``."""
+    return _ENCODER.encode({"of": set_id})
+
+
+def shared_changes_of(text: str) -> str | None:
+    """The set whose changes a text of :func:`shared_changes_text` refers to; else ``None``.
+
+    A text of slot changes is an array: only an object is a reference.
+    """
+    if not text.startswith("{"):
+        return None
+    try:
+        raw: Any = _DECODER.decode(text)
+        set_id = raw["of"]
+    except (ValueError, TypeError, KeyError) as exc:
+        raise StorageError("a stored change set is not valid weekplan JSON") from exc
+    if type(set_id) is not str or len(raw) != 1:
+        raise StorageError("a stored change set is not valid weekplan JSON")
+    return set_id
 
 
 class ChangesCodec:

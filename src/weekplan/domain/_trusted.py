@@ -73,21 +73,43 @@ def evolve_checked(value: T, **changes: Any) -> T:
     True
     """
     cls = type(value)
+    names = frozenset(changes)
+    plan = _PLANS.get((cls, names))
+    if plan is None:
+        plan = _plan(cls, names)
+    unchanged, changed = plan
+    copy = _new(cls)
+    for name in unchanged:
+        _set(copy, name, getattr(value, name))
+    # In field order, converters then validators, as the constructor runs them.
+    for name, converter, _ in changed:
+        given = changes[name]
+        _set(copy, name, given if converter is None else converter(given))
+    for name, _, attribute in changed:
+        if attribute.validator is not None:
+            attribute.validator(copy, attribute, getattr(copy, name))
+    return copy
+
+
+#: Per class and set of changed fields: the fields copied, and each changed
+#: field's name, converter and attribute, in field order.
+_Plan = tuple[tuple[str, ...], tuple[tuple[str, Any, Any], ...]]
+_PLANS: Final[dict[tuple[type[Any], frozenset[str]], _Plan]] = {}
+
+
+def _plan(cls: type[Any], names: frozenset[str]) -> _Plan:
     attributes = _ATTRIBUTES[cls]
-    unknown = changes.keys() - attributes.keys()
+    unknown = names - attributes.keys()
     if unknown:
         raise TypeError(f"{cls.__name__} has no field {min(unknown)!r}")
-    # In field order, converters then validators, as the constructor runs them.
-    copy = _new(cls)
-    for name in _FIELDS[cls]:
-        if name in changes:
-            converter = attributes[name].converter
-            given = changes[name]
-            _set(copy, name, given if converter is None else converter(given))  # type: ignore[operator]  # attrs types a converter as a Converter object too; on these classes it is always a plain callable
-        else:
-            _set(copy, name, getattr(value, name))
-    for name in _FIELDS[cls]:
-        validator = attributes[name].validator
-        if name in changes and validator is not None:
-            validator(copy, attributes[name], getattr(copy, name))
-    return copy
+    plan = (
+        tuple(name for name in _FIELDS[cls] if name not in names),
+        tuple(
+            (name, attributes[name].converter, attributes[name])
+            for name in _FIELDS[cls]
+            if name in names
+        ),
+    )
+    # A few shapes per class: the cache stays small.
+    _PLANS[cls, names] = plan
+    return plan

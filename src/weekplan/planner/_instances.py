@@ -164,7 +164,11 @@ class InstanceUseCases(UseCases):
                     )
                 )
             taken = set(add_new_instances(uow, self.tenant_id, candidates))
-            created = tuple(c for c in candidates if c.client_ref not in taken)
+            created = (
+                tuple(c for c in candidates if c.client_ref not in taken)
+                if taken
+                else tuple(candidates)
+            )
             errors.update((client, InstanceExists()) for client in taken)
             per_week = history_delta((), template.days)
             if created and per_week:

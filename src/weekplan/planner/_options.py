@@ -6,6 +6,7 @@ import enum
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime
+from time import time_ns
 from typing import Final, Literal
 
 import attrs
@@ -38,14 +39,20 @@ def utc_now() -> datetime:
 
 
 def new_id() -> str:
-    """A random id: 32 hex digits, the ``hex`` of a version-4 UUID.
+    """A new id: 32 hex digits, the ``hex`` of a version-7 UUID.
+
+    Its first 48 bits are the Unix time in milliseconds and the rest, but for
+    the version and variant, are random (74 bits). Ids made one after another
+    sort near each other, so each new row's key goes in beside the last one's
+    in every index keyed by id, instead of into a random page of it: writing
+    many rows in one transaction touches, and commits, far fewer pages.
 
     Built from the bytes directly: a write logs one record per changed slot, each
-    with an id, and ``uuid.uuid4()`` costs several times more for the same digits.
+    with an id, and the ``uuid`` module costs several times more for the same digits.
     """
-    raw = bytearray(os.urandom(16))
-    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
-    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    raw = bytearray((time_ns() // 1_000_000).to_bytes(6, "big") + os.urandom(10))
+    raw[6] = (raw[6] & 0x0F) | 0x70  # version 7
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 9562 variant
     return raw.hex()
 
 

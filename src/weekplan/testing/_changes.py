@@ -93,6 +93,11 @@ def _edit(worker: WorkerPlanner, edit: tuple[str, Any]) -> None:
             worker.lock_slot(CLIENT, MONDAY, value.day_key, value.slot_key, reason="bought")
 
 
+def _client_log(worker: WorkerPlanner, client_ref: str) -> tuple[ChangeRecord, ...]:
+    """Every record of a client across weeks, newest first, following cursors (pages of 4)."""
+    return all_pages(lambda c: worker.list_all_changes(client_ref=client_ref, limit=4, cursor=c))
+
+
 class ChangeLogConformance(WorkflowBase):
     @pytest.fixture
     def logged(self, workflow_store: Store, planner: Planner, tenant: str) -> WorkerPlanner:
@@ -123,6 +128,41 @@ class ChangeLogConformance(WorkflowBase):
             assert record.old is None
             assert record.actor == "user-17"
             assert record.at == log_week.created_at
+
+    def test_weeks_created_together_log_what_one_created_alone_logs(
+        self, logged: WorkerPlanner
+    ) -> None:
+        days = ("mon", "tue", "wed", "thu", "fri", "sat")
+        template = logged.create_template(
+            "Week", [PlanEntry(day, "lunch", notes=f"soup of {day}") for day in days]
+        )
+        logged.create_instance(template.id, "client-alone", MONDAY)
+        clients = ["client-1", "client-2", "client-3"]
+        created = logged.create_instances(template.id, clients, MONDAY).created
+
+        def slots(records: tuple[ChangeRecord, ...]) -> list[tuple[Any, ...]]:
+            fields: tuple[str, ...] = ("change_type", "day_key", "slot_key", "old", "new")
+            fields += ("source", "actor", "reason", "version_before", "version_after")
+            fields += ("subject", "week_start_date")
+            return [tuple(getattr(r, name) for name in fields) for r in records]
+
+        alone = slots(log_of(logged, "client-alone", MONDAY))
+        assert len(alone) == len(days)
+        for week in created:
+            # Each client's log on its own: a page without the other weeks' sets.
+            records = log_of(logged, week.client_ref, MONDAY)
+            assert slots(records) == alone
+            assert {(r.subject_id, r.client_ref, r.at) for r in records} == {
+                (week.id, week.client_ref, week.created_at)
+            }
+            assert _client_log(logged, week.client_ref) == records
+        # The tenant's log, one record a page: each set seen apart from the others.
+        everything = all_pages(lambda c: logged.list_all_changes(limit=1, cursor=c))
+        weeks = {week.id: week.client_ref for week in created}
+        together = [r for r in everything if r.subject_id in weeks]
+        assert len(together) == len(clients) * len(days)
+        for week in created:
+            assert slots(tuple(r for r in together if r.subject_id == week.id)) == alone
 
     def test_set_slot_records_the_one_slot_it_changed_with_actor_reason_time_and_versions(
         self, logged: WorkerPlanner, log_week: WeekPlanInstance

@@ -26,6 +26,7 @@ before.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from operator import itemgetter
 from typing import Any, Protocol, cast
 
 from sqlalchemy import Connection, Dialect, Executable
@@ -154,6 +155,16 @@ class DirectResult:
         return iter(self._rows)
 
 
+def _in_order(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """What gives the values of ``names`` from a mapping of parameters, as a tuple, in order.
+
+    ``itemgetter`` picks them in one call, but gives a lone value for one name.
+    """
+    if len(names) > 1:
+        return itemgetter(*names)
+    return lambda parameters: tuple(parameters[name] for name in names)
+
+
 class DirectStatement:
     """One statement compiled once for a dialect (and a set of columns), run on the driver."""
 
@@ -188,8 +199,8 @@ class DirectStatement:
         self.sql: str = compiled.string
         self.returns_rows = bool(compiled._result_columns)
         # SQLite's ``?`` takes its values in order, psycopg's ``%(name)s`` by name.
-        self._order: tuple[str, ...] | None = (
-            tuple(compiled.positiontup or ()) if compiled.positional else None
+        self._order: Callable[[Mapping[str, Any]], tuple[Any, ...]] | None = (
+            _in_order(tuple(compiled.positiontup or ())) if compiled.positional else None
         )
         self._dialect = dialect
         self._error: type[Exception] = dialect.loaded_dbapi.Error
@@ -230,7 +241,7 @@ class DirectStatement:
                 except TypeError:  # a value that cannot be a key: processed as it comes
                     parameters[name] = process(value)
         if self._order is not None:
-            return tuple(parameters[name] for name in self._order)
+            return self._order(parameters)
         return parameters
 
     def run(self, connection: DriverHandle, params: Mapping[str, Any]) -> DirectResult:

@@ -28,7 +28,15 @@ from weekplan.adapters.sqlalchemy._errors import (
     translate_instance_insert,
     translate_lost_insert,
 )
-from weekplan.adapters.sqlalchemy._statements import HistoryForm, Statements, history_json
+from weekplan.adapters.sqlalchemy._statements import (
+    INSTANCES_OF_JSON,
+    HistoryForm,
+    Statements,
+    history_json,
+    json_text,
+    rows_json,
+    same_in_every_row,
+)
 from weekplan.domain._dishes import Dish
 from weekplan.domain._history import HistoryKey
 from weekplan.domain._meal_types import MealType
@@ -53,6 +61,9 @@ __all__ = [
     "SqlRulesetRepository",
     "SqlTemplateRepository",
 ]
+
+#: The columns every week of one ``add_new`` of the JSON statement must share.
+_WEEKS_SHARE: Final = tuple(name for name in InstanceRows.columns if name not in INSTANCES_OF_JSON)
 
 
 class ConnectionSource(Protocol):
@@ -280,9 +291,15 @@ class SqlInstanceRepository:
         if not instances:
             return ()
         rows = [self._rows.values(tenant_id, instance) for instance in instances]
-        inserted = run_statement(
-            self._source, self._sql.insert_instances_unless_taken, rows, write=True
-        )
+        statement: Executable = self._sql.insert_instances_unless_taken
+        params: dict[str, Any] | list[dict[str, Any]] = rows
+        of_json = self._sql.insert_instances_of_json
+        shared = None if of_json is None or len(rows) < 2 else same_in_every_row(rows, _WEEKS_SHARE)
+        if of_json is not None and shared is not None:
+            # The weeks of one create_instances: what they share bound once.
+            statement = of_json
+            params = {**shared, "weeks": rows_json(rows, INSTANCES_OF_JSON)}
+        inserted = run_statement(self._source, statement, params, write=True)
         if isinstance(inserted, DirectResult) and inserted.rowcount == len(rows):
             return ()
         stored = run_statement(
@@ -585,10 +602,19 @@ class SqlRulesetRepository:
         unknown = sorted(c for c in client_refs if c not in known)
         found: dict[str, str] = {c: h for c, h in known.items() if h is not None}
         if unknown:
-            result = run_statement(
-                self._source,
-                self._sql.get_assignments,
-                {"tenant_id": tenant_id, "client_refs": unknown},
+            of_json = self._sql.get_assignments_of_json
+            result = (
+                run_statement(
+                    self._source,
+                    self._sql.get_assignments,
+                    {"tenant_id": tenant_id, "client_refs": unknown},
+                )
+                if of_json is None
+                else run_statement(
+                    self._source,
+                    of_json,
+                    {"tenant_id": tenant_id, "client_refs_json": json_text(unknown)},
+                )
             )
             read: dict[str, str] = dict(result.all())
             found.update(read)

@@ -21,7 +21,7 @@ import enum
 import functools
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from sqlalchemy import (
@@ -72,7 +72,16 @@ from weekplan.domain._history import HistoryKey
 from weekplan.domain._meal_types import MealType
 from weekplan.domain._suggestions import NO_SIGNAL
 
-__all__ = ["HistoryForm", "Statements", "history_json", "sqlite_has_json"]
+__all__ = [
+    "INSTANCES_OF_JSON",
+    "HistoryForm",
+    "Statements",
+    "history_json",
+    "json_text",
+    "rows_json",
+    "same_in_every_row",
+    "sqlite_has_json",
+]
 
 # The columns each row mapper reads, in its order (see weekplan.adapters._row_mapping).
 _TEMPLATE_COLUMNS: Final = tuple(templates.c[name] for name in TemplateRows.columns)
@@ -110,7 +119,8 @@ class HistoryForm(enum.Enum):
     JSON = "json"
 
 
-_json_text: Final = json.JSONEncoder(
+#: Compact JSON text of a value, non-ASCII kept as it is (what ``json_each`` takes apart).
+json_text: Final = json.JSONEncoder(
     ensure_ascii=False, separators=(",", ":"), check_circular=False
 ).encode
 
@@ -128,7 +138,31 @@ def history_json(ordered: Iterable[tuple[HistoryKey, int]]) -> str:
         if dishes is None:
             kinds[kind] = dishes = {}
         dishes[dish_id] = change
-    return _json_text(kinds)
+    return json_text(kinds)
+
+
+#: The columns each week of :attr:`Statements.insert_instances_of_json` has its own
+#: value of, in its JSON rows; the weeks share the others.
+INSTANCES_OF_JSON: Final = ("id", "client_ref", "guardrails")
+
+
+def same_in_every_row(
+    rows: Sequence[Mapping[str, Any]], names: Iterable[str]
+) -> dict[str, Any] | None:
+    """The values of ``names``, if every row has the same ones; else ``None``."""
+    first = rows[0]
+    shared = {name: first[name] for name in names}
+    for row in rows:
+        for name, value in shared.items():
+            found = row[name]
+            if found is not value and found != value:
+                return None
+    return shared
+
+
+def rows_json(rows: Iterable[Mapping[str, Any]], names: Sequence[str]) -> str:
+    """The rows as the JSON text ``[[value of each of names], ...]``, for ``json_each``."""
+    return json_text([[row[name] for name in names] for row in rows])
 
 
 @functools.cache
@@ -314,6 +348,11 @@ class Statements:
         """The statements of :class:`~weekplan.ports.BulkInstances` and of many clients' diets."""
         i, a = instances.c, ruleset_assignments.c
         self.insert_instances_unless_taken: Insert = self._insert_instance_unless_taken()
+        self.insert_instances_of_json: Insert | None = (
+            self._insert_instances_of_json()
+            if self._dialect_name == "sqlite" and sqlite_has_json()
+            else None
+        )
         # Which of the weeks just offered were stored: those whose id is now in the table.
         self.stored_instance_clients: Select[Any] = select(i.client_ref).where(
             i.tenant_id == bindparam("tenant_id"),
@@ -324,6 +363,15 @@ class Statements:
             a.tenant_id == bindparam("tenant_id"),
             a.client_ref.in_(bindparam("client_refs", expanding=True)),
         )
+        # SQLite: the client refs as one JSON array (``client_refs_json``), so the
+        # statement is compiled once, not once per number of clients.
+        self.get_assignments_of_json: Select[Any] | None = None
+        if self._dialect_name == "sqlite" and sqlite_has_json():
+            refs = func.json_each(bindparam("client_refs_json", type_=String))
+            listed = select(refs.table_valued("value").c.value).scalar_subquery()
+            self.get_assignments_of_json = select(a.client_ref, a.content_hash).where(
+                a.tenant_id == bindparam("tenant_id"), a.client_ref.in_(listed)
+            )
 
     def _insert_instance_unless_taken(self) -> Insert:
         """Insert a week unless its client has one that date; the database decides."""
@@ -335,6 +383,38 @@ class Statements:
         if self._dialect_name == "postgresql":
             return postgresql.insert(instances).on_conflict_do_nothing(index_elements=key)
         return sqlite.insert(instances).on_conflict_do_nothing(index_elements=key)
+
+    def _insert_instances_of_json(self) -> Insert:
+        """SQLite: insert many weeks unless taken, those of :data:`INSTANCES_OF_JSON` from JSON.
+
+        Parameters: each column but those as the weeks share it, and ``weeks``,
+        the JSON text of :func:`rows_json` of :data:`INSTANCES_OF_JSON`: one
+        statement binds the days once, where ``executemany`` binds each
+        week's. (``WHERE`` true: see :meth:`_history_rows_of_json`.)
+        """
+        i = instances.c
+        weeks = func.json_each(bindparam("weeks", type_=String)).table_valued("value")
+        weeks = weeks.alias("weeks")
+        by_json = {
+            name: func.json_extract(weeks.c.value, f"$[{n}]")
+            for n, name in enumerate(INSTANCES_OF_JSON)
+        }
+        columns = [column.name for column in instances.columns]
+        rows = (
+            select(
+                *(
+                    by_json.get(name, bindparam(name, type_=i[name].type)).label(name)
+                    for name in columns
+                )
+            )
+            .select_from(weeks)
+            .where(true())
+        )
+        return (
+            sqlite.insert(instances)
+            .from_select(columns, rows)
+            .on_conflict_do_nothing(index_elements=[i.tenant_id, i.client_ref, i.week_start_date])
+        )
 
     def _insert_unless_stored(self) -> Insert:
         """Store a ruleset unless the tenant has its hash: the first one stored stays.

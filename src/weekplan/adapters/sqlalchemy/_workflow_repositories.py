@@ -1,16 +1,18 @@
 """The workflow repositories over SQLAlchemy Core: change log, slot locks, drafts.
 
 Each call is one statement (appending any number of change sets is one
-``executemany``). Each table's rows become frozen domain values, and back,
-through its mapper of :mod:`weekplan.adapters._row_mapping`; every database
-error is translated before it leaves a method.
+``executemany``), but for a listing that shows sets whose shared changes are
+stored in a set it does not show: one more statement reads those. Each
+table's rows become frozen domain values, and back, through its mapper of
+:mod:`weekplan.adapters._row_mapping`; every database error is translated
+before it leaves a method.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -18,7 +20,12 @@ from weekplan.adapters._row_mapping import ChangeSetRows, DraftRows, SlotLockRow
 from weekplan.adapters.sqlalchemy._direct_statements import StatementResult
 from weekplan.adapters.sqlalchemy._errors import translate_lost_insert
 from weekplan.adapters.sqlalchemy._repositories import ConnectionSource, run_statement
-from weekplan.adapters.sqlalchemy._workflow_statements import ChangeListShape, WorkflowStatements
+from weekplan.adapters.sqlalchemy._statements import rows_json, same_in_every_row
+from weekplan.adapters.sqlalchemy._workflow_statements import (
+    CHANGE_SETS_OF_JSON,
+    ChangeListShape,
+    WorkflowStatements,
+)
 from weekplan.domain._drafts import WeekDraft
 from weekplan.domain._entries import SlotKey
 from weekplan.domain._locks import SlotLock
@@ -31,6 +38,11 @@ from weekplan.domain.changes import (
 )
 
 __all__ = ["SqlChangeLogRepository", "SqlDraftRepository", "SqlSlotLockRepository"]
+
+#: The columns every set of one ``append`` of the JSON statement must share.
+_SETS_SHARE: Final = tuple(
+    name for name in ChangeSetRows.columns if name not in CHANGE_SETS_OF_JSON
+)
 
 
 class SqlChangeLogRepository:
@@ -47,7 +59,14 @@ class SqlChangeLogRepository:
         """Insert the sets, in one statement, which may go with ``COMMIT`` (``deferred``)."""
         if not sets:
             return
-        rows = [self._rows.values(tenant_id, change_set) for change_set in sets]
+        rows = self._rows.batch_values(tenant_id, sets)
+        of_json = self._sql.insert_change_sets_of_json
+        shared = None if of_json is None or len(rows) < 2 else same_in_every_row(rows, _SETS_SHARE)
+        if of_json is not None and shared is not None:
+            # The sets of the weeks of one create_instances: what they share bound once.
+            params = {**shared, "sets": rows_json(rows, CHANGE_SETS_OF_JSON)}
+            run_statement(self._source, of_json, params, write=True, deferred=True)
+            return
         run_statement(self._source, self._sql.insert_change_set, rows, write=True, deferred=True)
 
     def list(
@@ -90,8 +109,14 @@ class SqlChangeLogRepository:
         )
         statement = self._sql.list_changes(shape)
         result = run_statement(self._source, statement, params)
-        sets = [self._rows.from_row(row) for row in result]
+        sets = self._rows.from_rows(result.all(), self._changes_of_sets)
         return records_before(sets, before, limit)
+
+    def _changes_of_sets(self, tenant_id: str, set_ids: Collection[str]) -> dict[str, str]:
+        """The changes texts of the tenant's sets ``set_ids`` that are stored (one statement)."""
+        params = {"tenant_id": tenant_id, "ids": list(set_ids)}
+        result = run_statement(self._source, self._sql.changes_of_sets, params)
+        return {row[0]: row[1] for row in result}
 
 
 class SqlSlotLockRepository:

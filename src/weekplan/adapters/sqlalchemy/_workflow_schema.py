@@ -54,7 +54,8 @@ change_sets: Final = Table(
     Column("at", UtcDateTime(), nullable=False),
     Column("version_before", Integer, nullable=True),
     Column("version_after", Integer, nullable=True),
-    # The write's slot changes as one JSON array (see weekplan.adapters._rows).
+    # The write's slot changes as one JSON array, or {"of": id} of the set of the
+    # same write that holds them (see weekplan.adapters._rows).
     Column("changes", document_type(), nullable=False),
     PrimaryKeyConstraint("tenant_id", "id"),
     # A week's log, newest first, walks this index backwards.

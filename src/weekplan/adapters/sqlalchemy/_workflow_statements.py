@@ -18,21 +18,26 @@ from sqlalchemy import (
     Insert,
     Integer,
     Select,
+    String,
     Update,
     and_,
     bindparam,
     delete,
+    func,
     insert,
     or_,
     select,
+    true,
     tuple_,
     update,
 )
 
 from weekplan.adapters._row_mapping import ChangeSetRows
+from weekplan.adapters.sqlalchemy._statements import sqlite_has_json
 from weekplan.adapters.sqlalchemy._workflow_schema import change_sets, drafts, slot_locks
 
 __all__ = [
+    "CHANGE_SETS_OF_JSON",
     "CHANGE_SET_COLUMNS",
     "DRAFT_COLUMNS",
     "LOCK_COLUMNS",
@@ -44,6 +49,10 @@ __all__ = [
 CHANGE_SET_COLUMNS: Final = tuple(change_sets.c[name] for name in ChangeSetRows.columns)
 LOCK_COLUMNS: Final = tuple(slot_locks.c)
 DRAFT_COLUMNS: Final = tuple(drafts.c)
+
+#: The columns each set of :attr:`WorkflowStatements.insert_change_sets_of_json` has
+#: its own value of, in its JSON rows; the sets share the others.
+CHANGE_SETS_OF_JSON: Final = ("id", "subject_id", "client_ref", "changes")
 
 #: Which filters a listing has: subject, subject_id, client_ref, week, since, until, before.
 ChangeListShape = tuple[bool, bool, bool, bool, bool, bool, bool]
@@ -58,6 +67,15 @@ class WorkflowStatements:
         self._change_lists: dict[ChangeListShape, Select[Any]] = {}
 
         self.insert_change_set: Final[Insert] = insert(change_sets)
+        self.insert_change_sets_of_json: Final[Insert | None] = (
+            _insert_change_sets_of_json()
+            if dialect_name == "sqlite" and sqlite_has_json()
+            else None
+        )
+        c = change_sets.c
+        self.changes_of_sets: Final[Select[Any]] = select(c.id, c.changes).where(
+            c.tenant_id == bindparam("tenant_id"), c.id.in_(bindparam("ids", expanding=True))
+        )
 
         k = slot_locks.c
         week_of_lock = (
@@ -149,3 +167,28 @@ class WorkflowStatements:
         if self._row_values:
             return tuple_(first, second) <= tuple_(a, b)
         return and_(first <= a, or_(first < a, second <= b))
+
+
+def _insert_change_sets_of_json() -> Insert:
+    """SQLite: insert many change sets, their :data:`CHANGE_SETS_OF_JSON` from JSON.
+
+    Parameters: each column but those as the sets share it, and ``sets``, the
+    JSON text of :func:`~weekplan.adapters.sqlalchemy._statements.rows_json`
+    of :data:`CHANGE_SETS_OF_JSON`: the sets of the weeks one
+    ``create_instances`` makes in one statement, their shared values bound
+    once. (``WHERE`` true, as for the weeks' own statement.)
+    """
+    c = change_sets.c
+    sets = func.json_each(bindparam("sets", type_=String)).table_valued("value").alias("sets")
+    by_json = {
+        name: func.json_extract(sets.c.value, f"$[{n}]")
+        for n, name in enumerate(CHANGE_SETS_OF_JSON)
+    }
+    columns = [column.name for column in change_sets.columns]
+    rows = select(
+        *(
+            (by_json[name] if name in by_json else bindparam(name, type_=c[name].type)).label(name)
+            for name in columns
+        )
+    ).select_from(sets)
+    return insert(change_sets).from_select(columns, rows.where(true()))

@@ -48,7 +48,8 @@ class ChangeSetRow(models.Model):
     at: models.DateTimeField[datetime, datetime] = UtcDateTimeField()
     version_before: models.IntegerField[int | None, int | None] = models.IntegerField(null=True)
     version_after: models.IntegerField[int | None, int | None] = models.IntegerField(null=True)
-    # The write's slot changes as one JSON array (see weekplan.adapters._rows).
+    # The write's slot changes as one JSON array, or {"of": id} of the set of the
+    # same write that holds them (see weekplan.adapters._rows).
     changes: models.TextField[str, str] = DocumentField()
 
     class Meta:

@@ -8,7 +8,7 @@ translate every database error.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -57,8 +57,8 @@ class DjangoChangeLogRepository:
         if not sets:
             return
         rows = [
-            ChangeSetRow(**_CHANGE_SETS.kwargs(self._map.values(tenant_id, change_set)))
-            for change_set in sets
+            ChangeSetRow(**_CHANGE_SETS.kwargs(values))
+            for values in self._map.batch_values(tenant_id, sets)
         ]
         try:
             ChangeSetRow.objects.using(self._uow.alias()).bulk_create(rows)
@@ -100,7 +100,18 @@ class DjangoChangeLogRepository:
             rows = list(ordered[: limit + 1])
         except Error as exc:
             raise _failed(exc) from exc
-        return records_before([self._map.from_row(row) for row in rows], before, limit)
+        sets = self._map.from_rows(rows, self._changes_of_sets)
+        return records_before(sets, before, limit)
+
+    def _changes_of_sets(self, tenant_id: str, set_ids: Collection[str]) -> dict[str, str]:
+        """The changes texts of the tenant's sets ``set_ids`` that are stored (one query)."""
+        query = ChangeSetRow.objects.using(self._uow.alias()).filter(
+            tenant_id=tenant_id, set_id__in=list(set_ids)
+        )
+        try:
+            return dict(query.values_list("set_id", "changes"))
+        except Error as exc:
+            raise _failed(exc) from exc
 
 
 class DjangoSlotLockRepository:
