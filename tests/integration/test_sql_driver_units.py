@@ -544,6 +544,34 @@ def test_a_commit_the_database_refuses_is_the_same_storage_error_and_stores_noth
     assert "FOREIGN KEY" in str(directly.__cause__)
 
 
+@pytest.mark.parametrize("path", ["driver", "sqlalchemy"])
+def test_a_refused_commit_leaves_no_transaction_open_on_either_path(
+    tmp_path: Path, path: str
+) -> None:
+    # SQLite stays in a transaction whose COMMIT it refused; SQLAlchemy counts it
+    # as ended, so only the store's own rollback keeps the pool's one connection
+    # from holding the write lock (every later BEGIN on it failing, every other
+    # writer of the file locked out).
+    url = _url("sqlite-file", tmp_path)
+    with _checking_foreign_keys(url) as store:
+        remove = _listened(store, "before_cursor_execute") if path == "sqlalchemy" else None
+        try:
+            first = _refused_at_commit(store, "tenant-refused")
+            assert str(_refused_at_commit(store, "tenant-refused")) == str(first)
+            other = sqlite3.connect(url.database, timeout=0, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")  # "database is locked" if a writer holds it
+                other.execute("ROLLBACK")
+            finally:
+                other.close()
+            worker = Planner(store).worker("tenant-refused")
+            assert worker.list_dishes().items == ()
+            assert worker.create_template("Week", [PlanEntry("mon", "lunch")]).version == 1
+        finally:
+            if remove is not None:
+                remove()
+
+
 def test_after_a_connection_lost_in_a_unit_of_work_what_follows_is_a_storage_error(
     traced: tuple[SqlAlchemyStore, list[str]],
 ) -> None:

@@ -240,6 +240,23 @@ def _on_driver(call: Callable[[], None]) -> None:
         raise translate_failure(error, type(error).__name__) from error
 
 
+def _end_refused_commit(connection: Connection) -> None:
+    """Roll back, on the driver, a transaction whose ``COMMIT`` the database refused.
+
+    SQLite refuses a ``COMMIT`` (a deferred foreign key, a full disk) and stays
+    in the transaction, holding its write lock; SQLAlchemy counts the
+    transaction as ended all the same, so neither it nor the pool's reset
+    rolls it back, and the connection would go back to the pool still in it,
+    every later ``BEGIN`` on it failing and every other writer of the file
+    locked out. PostgreSQL ends a transaction whose ``COMMIT`` failed, and a
+    rollback outside one sends nothing. A connection lost meanwhile is left to
+    the pool, which drops it.
+    """
+    with contextlib.suppress(Exception):
+        driver: Any = connection.connection.driver_connection
+        driver.rollback()
+
+
 class _Reads(enum.Enum):
     """What a unit of work may do (see :class:`~weekplan.ports.SnapshotReads`)."""
 
@@ -734,7 +751,11 @@ class SqlAlchemyUnitOfWork:
                     # The transaction was begun by hand: psycopg and SQLAlchemy
                     # then find it ended, and their commits send nothing.
                     self._flush(connection, "COMMIT")
-                connection.commit()
+                try:
+                    connection.commit()
+                except SQLAlchemyError:
+                    _end_refused_commit(connection)
+                    raise
                 if self._autocommit is not None:
                     # A transaction begun by hand and read directly may be one
                     # SQLAlchemy never saw; psycopg commits it (or sees none).
