@@ -558,7 +558,7 @@ def test_a_refused_commit_leaves_no_transaction_open_on_either_path(
         try:
             first = _refused_at_commit(store, "tenant-refused")
             assert str(_refused_at_commit(store, "tenant-refused")) == str(first)
-            other = sqlite3.connect(url.database, timeout=0, isolation_level=None)
+            other = sqlite3.connect(tmp_path / "weekplan.db", timeout=0, isolation_level=None)
             try:
                 other.execute("BEGIN IMMEDIATE")  # "database is locked" if a writer holds it
                 other.execute("ROLLBACK")
