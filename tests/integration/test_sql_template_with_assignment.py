@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine
 
-from weekplan import GuardrailsViolation, PlanEntry, Planner
+from weekplan import GuardrailsViolation, PlanEntry, Planner, TemplateNotFound
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
 from weekplan.testing._base import MONDAY
 from weekplan.testing._diet_races import CLIENT, MILK_DISH, SLOT, diet_race_fixture
@@ -49,3 +49,16 @@ def test_the_diet_read_with_the_template_is_the_one_enforced(
     assert [e.dish_template_id for e in week.days] == [MILK_DISH]
     [read] = _plain_diet_reads(log)
     assert "weekplan_templates" in read
+
+
+def test_a_missing_template_is_still_not_found(sql_store: SqlAlchemyStore) -> None:
+    tenant = "tenant-template-diet-missing"
+    worker = Planner(sql_store).worker(tenant)
+    strict, _lenient = diet_race_fixture(worker, CLIENT)
+    worker.assign_ruleset(CLIENT, strict)
+    with pytest.raises(TemplateNotFound):
+        worker.create_instance("no-such-template", CLIENT, NEXT_MONDAY)
+    with sql_store.unit_of_work() as uow:
+        assert uow.templates.get_with_assignment(tenant, "no-such-template", CLIENT) is None
+        # Nothing learnt of the client's diet: it is read when asked.
+        assert uow.rulesets.assigned(tenant, CLIENT) == strict
