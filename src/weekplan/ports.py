@@ -72,6 +72,7 @@ __all__ = [
     "Store",
     "TemplateRepository",
     "TemplateSortKey",
+    "TemplateWithAssignmentReads",
     "UnitOfWork",
     "meal_signal_index_of",
     "runs_of",
@@ -642,5 +643,29 @@ class BulkRulesetAssignments(Protocol):
         """The content hash of the ruleset of each client among ``client_refs`` that is on one.
 
         Clients on no ruleset are left out.
+        """
+        ...
+
+
+class TemplateWithAssignmentReads(Protocol):
+    """Optional, on a store's ``templates``: a template and a client's ruleset in one read.
+
+    A store whose template repository has this method, and whose store object
+    says ``reads_template_with_assignment = True``, lets
+    :meth:`~weekplan.WorkerPlanner.create_instance` read the template and the
+    client's assignment in one statement; without it the planner reads the
+    template, then asks ``rulesets.assigned``. The planner calls it after
+    ``lock_client``, so the assignment it reads must be as fresh as
+    ``assigned`` would read it then; a unit of work that already knows the
+    client's assignment (a locking read of ``lock_client``) keeps that one.
+    """
+
+    def get_with_assignment(
+        self, tenant_id: str, template_id: str, client_ref: str
+    ) -> WeekPlanTemplate | None:
+        """The template, or ``None``, read with the ruleset ``client_ref`` is on.
+
+        When the template exists, ``rulesets.assigned(tenant_id, client_ref)``
+        of the same unit of work then answers without reading again.
         """
         ...

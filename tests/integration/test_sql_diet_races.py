@@ -15,11 +15,12 @@ import functools
 import random
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import URL, text
 
-from weekplan import GuardrailsViolation, Planner
+from weekplan import GuardrailsViolation, PlanEntry, Planner
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore
 from weekplan.testing._base import MONDAY
 from weekplan.testing._diet_races import (
@@ -150,6 +151,29 @@ def test_a_joined_write_on_mariadb_sees_a_diet_committed_after_the_hosts_snapsho
             joined = Planner(SqlAlchemyStore.joining(host)).worker("tenant-joined-snapshot")
             with pytest.raises(GuardrailsViolation):
                 joined.set_slot(CLIENT, MONDAY, *SLOT, dish_template_id=MILK_DISH)
+            host.rollback()
+    finally:
+        store.close()
+
+
+def test_a_joined_create_instance_on_mariadb_sees_a_diet_committed_after_the_hosts_snapshot(
+    mariadb_url: URL,
+) -> None:
+    # The template is read with the client's diet in one plain read, from the
+    # host's old snapshot; the diet that counts is the locking read's.
+    store = open_store(mariadb_url)
+    worker = Planner(store).worker("tenant-joined-create")
+    strict, _lenient = diet_race_fixture(worker, CLIENT)
+    milk_week = worker.create_template("Milk week", [PlanEntry(*SLOT, dish_template_id=MILK_DISH)])
+    engine = store.engine
+    assert engine is not None
+    try:
+        with engine.connect() as host:
+            host.execute(text("SELECT 1 FROM weekplan_ruleset_assignments LIMIT 1")).all()
+            worker.assign_ruleset(CLIENT, strict)  # committed by another connection
+            joined = Planner(SqlAlchemyStore.joining(host)).worker("tenant-joined-create")
+            with pytest.raises(GuardrailsViolation):
+                joined.create_instance(milk_week.id, CLIENT, MONDAY + timedelta(days=7))
             host.rollback()
     finally:
         store.close()

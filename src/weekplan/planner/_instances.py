@@ -49,7 +49,7 @@ from weekplan.planner._enforcement import enforce
 from weekplan.planner._history import plan_changed
 from weekplan.planner._options import UNSET, Unset
 from weekplan.planner._session import Session, UseCases
-from weekplan.planner._templates import load_template
+from weekplan.planner._templates import load_template, load_template_of_client
 from weekplan.planner._workflow import (
     check_reason,
     enforce_locks,
@@ -98,7 +98,7 @@ class InstanceUseCases(UseCases):
             lambda: week_of(self._session, week_start_date),
         )
         with self._client_transaction(client_ref) as uow:
-            template = load_template(self._session, uow, template_id)
+            template = load_template_of_client(self._session, uow, template_id, client_ref)
             instance = add_instance(self._session, uow, template, client_ref, week)
             uow.commit()
         return instance

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -24,9 +24,9 @@ from weekplan.planner._history import plan_changed
 from weekplan.planner._options import UNSET, Unset
 from weekplan.planner._session import Session, UseCases
 from weekplan.planner._workflow import log_changes, template_change_set
-from weekplan.ports import UnitOfWork
+from weekplan.ports import TemplateWithAssignmentReads, UnitOfWork
 
-__all__ = ["TemplateUseCases", "load_template", "save_template"]
+__all__ = ["TemplateUseCases", "load_template", "load_template_of_client", "save_template"]
 
 _CURSOR_KIND = "templates"
 
@@ -140,6 +140,24 @@ def load_template(
         raise TemplateNotFound()
     if expected_version is not None and template.version != expected_version:
         raise VersionConflict()
+    return template
+
+
+def load_template_of_client(
+    session: Session, uow: UnitOfWork, template_id: str, client_ref: str
+) -> WeekPlanTemplate:
+    """:func:`load_template` for a new week of ``client_ref``, whose ruleset is asked next.
+
+    Where the store reads the template with the client's assignment
+    (:class:`~weekplan.ports.TemplateWithAssignmentReads`), that is one
+    statement, and the check of the client's diet reads nothing more.
+    """
+    if getattr(session.store, "reads_template_with_assignment", False) is not True:
+        return load_template(session, uow, template_id)
+    templates = cast(TemplateWithAssignmentReads, uow.templates)
+    template = templates.get_with_assignment(session.tenant_id, template_id, client_ref)
+    if template is None:
+        raise TemplateNotFound()
     return template
 
 

@@ -236,6 +236,24 @@ class DietRaceConformance(ConformanceBase):
             assert write.result is not None
             assert write.result.guardrails is None
 
+    def test_a_creation_of_the_week_waits_for_a_diet_change_in_flight(
+        self, store: Store, worker: WorkerPlanner, tenant: str
+    ) -> None:
+        strict, _lenient = diet_race_fixture(worker, CLIENT)
+        milk_week = worker.create_template(
+            "Milk week", [PlanEntry(*SLOT, dish_template_id=MILK_DISH)]
+        )
+        diet, created, finished_during_the_change = race_a_paused_call(
+            store,
+            tenant,
+            lambda paused: paused.assign_ruleset(CLIENT, strict),
+            lambda: worker.create_instance(milk_week.id, CLIENT, NEXT_MONDAY),
+        )
+        assert diet.error is None, diet.error
+        assert not finished_during_the_change, "a week was made while its diet was changing"
+        # Checked against the diet the change put the client on, read after it committed.
+        assert isinstance(created.error, GuardrailsViolation), created.error
+
     def test_a_diet_change_waits_for_a_bulk_creation_of_the_client_s_week_in_flight(
         self, store: Store, worker: WorkerPlanner, tenant: str
     ) -> None:

@@ -113,14 +113,31 @@ def run_statement(
         raise translate(exc) from exc
 
 
+#: What one unit of work has learnt of ``(tenant_id, client_ref)`` -> the hash of
+#: the ruleset the client is on (``None``: none), read along with an instance or
+#: a template.
+KnownAssignments = dict[tuple[str, str], str | None]
+
+#: Where the client's ruleset is, after the template's columns, in the rows of
+#: ``get_template_with_assignment``.
+_TEMPLATE_ASSIGNED: Final = len(TemplateRows.columns)
+
+
 class SqlTemplateRepository:
     """Templates in ``weekplan_templates``."""
 
-    def __init__(self, source: ConnectionSource, statements: Statements, rows: TemplateRows):
+    def __init__(
+        self,
+        source: ConnectionSource,
+        statements: Statements,
+        rows: TemplateRows,
+        assignments: KnownAssignments,
+    ):
         self._source = source
         self._sql = statements
         self._rows = rows
         self._template = rows.from_row
+        self._assignments = assignments
 
     def get(self, tenant_id: str, template_id: str) -> WeekPlanTemplate | None:
         """The template, or ``None``."""
@@ -128,6 +145,29 @@ class SqlTemplateRepository:
             self._source, self._sql.get_template, {"tenant_id": tenant_id, "id": template_id}
         ).all()
         return self._template(rows[0]) if rows else None
+
+    def get_with_assignment(
+        self, tenant_id: str, template_id: str, client_ref: str
+    ) -> WeekPlanTemplate | None:
+        """The template, or ``None``; and the ruleset ``client_ref`` is on, in the same statement.
+
+        See ``TemplateWithAssignmentReads``. The assignment is learnt only if
+        this unit of work does not know it yet: on MariaDB ``lock_client`` read
+        it with a locking read, the latest committed row, which a plain read of
+        the transaction's snapshot must not replace. Elsewhere this statement
+        runs after the client's lock, so it is as fresh as a read of its own
+        (under READ COMMITTED it sees every transaction committed before it
+        started, the one the lock waited for included).
+        """
+        row = run_statement(
+            self._source,
+            self._sql.get_template_with_assignment,
+            {"tenant_id": tenant_id, "id": template_id, "client_ref": client_ref},
+        ).first()
+        if row is None:
+            return None
+        self._assignments.setdefault((tenant_id, client_ref), row[_TEMPLATE_ASSIGNED])
+        return self._template(row)
 
     def list(
         self,
@@ -181,10 +221,6 @@ class SqlTemplateRepository:
 #: rows of ``get_instance`` and ``get_instance_with_locks``.
 _ASSIGNED: Final = len(InstanceRows.columns)
 _LOCK: Final = _ASSIGNED + 1
-
-#: What one unit of work has learnt of ``(tenant_id, client_ref)`` -> the hash of
-#: the ruleset the client is on (``None``: none), read along with an instance.
-KnownAssignments = dict[tuple[str, str], str | None]
 
 
 class SqlInstanceRepository:

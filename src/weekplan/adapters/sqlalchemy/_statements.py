@@ -237,6 +237,11 @@ class Statements:
             i.client_ref == bindparam("client_ref"),
             i.week_start_date == bindparam("week_start_date"),
         )
+        # The template a new week is cloned from, with its client's ruleset
+        # (last column) asked next by the same call: the same scalar subquery.
+        self.get_template_with_assignment: Final[Select[Any]] = select(
+            *_TEMPLATE_COLUMNS, assigned
+        ).where(t.tenant_id == bindparam("tenant_id"), t.id == bindparam("id"))
         # The week with its locks, for a read that is one statement (and so its
         # own snapshot): one row per lock, or one row of NULL lock columns. The
         # week's columns repeat on each row, but a week has few locks, mostly none.

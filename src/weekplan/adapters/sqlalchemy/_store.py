@@ -328,7 +328,9 @@ class SqlAlchemyUnitOfWork:
         """The templates, seen through this unit of work."""
         if self._templates is None:
             store = self._store
-            self._templates = SqlTemplateRepository(self, store._statements, store._rows.templates)
+            self._templates = SqlTemplateRepository(
+                self, store._statements, store._rows.templates, self._assignments
+            )
         return self._templates
 
     @property
@@ -814,6 +816,8 @@ class SqlAlchemyStore:
 
     #: Its instances read a week with its locks in one statement (``WeekWithLocksReads``).
     reads_week_with_locks = True
+    #: Its templates read a client's ruleset along (``TemplateWithAssignmentReads``).
+    reads_template_with_assignment = True
 
     def __init__(self, bind: str | URL | Engine, **engine_options: Any) -> None:
         if isinstance(bind, Engine):
