@@ -242,6 +242,11 @@ class Matched:
         )
         self.fields = fields
         self.day, self.slot, self.dish, self.notes = fields
+        # A tree whose store reads a new week's template with the client's
+        # ruleset assignment in one statement.
+        self.template_with_assignment = (
+            getattr(SqlAlchemyStore, "reads_template_with_assignment", False) is True
+        )
         statements = internal(
             "Statements",
             "weekplan.adapters.sqlalchemy._statements",
@@ -395,16 +400,23 @@ class Matched:
         raw = self.raw
         raw.begin()
         self.lock_client(client)
-        row = raw.execute(
-            f"SELECT {TEMPLATE_COLUMNS} FROM weekplan_templates WHERE tenant_id = ? AND id = ?",
-            (TENANT, template_id),
-        ).fetchone()
-        entries = decode_entries(row[3])
-        raw.execute(
+        assignment = (
             "SELECT content_hash FROM weekplan_ruleset_assignments"
-            " WHERE tenant_id = ? AND client_ref = ?",
-            (TENANT, client),
-        ).fetchone()
+            " WHERE tenant_id = ? AND client_ref = ?"
+        )
+        if self.template_with_assignment:
+            row = raw.execute(
+                f"SELECT {TEMPLATE_COLUMNS}, ({assignment}) FROM weekplan_templates"
+                " WHERE tenant_id = ? AND id = ?",
+                (TENANT, client, TENANT, template_id),
+            ).fetchone()
+        else:
+            row = raw.execute(
+                f"SELECT {TEMPLATE_COLUMNS} FROM weekplan_templates WHERE tenant_id = ? AND id = ?",
+                (TENANT, template_id),
+            ).fetchone()
+            raw.execute(assignment, (TENANT, client)).fetchone()
+        entries = decode_entries(row[3])
         totals: dict[tuple[str, str], int] = {}
         slot, dish = self.slot, self.dish
         for entry in entries:
