@@ -244,6 +244,17 @@ class DirectStatement:
             return self._order(parameters)
         return parameters
 
+    def run_given(
+        self, connection: DriverHandle, params: Mapping[str, Any] | Sequence[Mapping[str, Any]]
+    ) -> DirectResult:
+        """Run with one set of parameters, or once per row of a list of them."""
+        if isinstance(params, Mapping):
+            return self.run(connection, params)
+        if len(params) == 1:
+            # One row: a plain execute, without the batch machinery of executemany.
+            return self.run(connection, params[0])
+        return DirectResult((), self.run_many(connection, params))
+
     def run(self, connection: DriverHandle, params: Mapping[str, Any]) -> DirectResult:
         """Run with one set of parameters: the rows it returns, and the rows it touched."""
         values = self.values(params)
@@ -358,9 +369,8 @@ def run_pipelined(
         cursor.close()
 
 
-def run_on_driver(connection: Connection, sql: str) -> None:
+def run_on_driver(connection: DriverHandle, sql: str, dialect: Dialect) -> None:
     """Send ``sql`` (no parameters) on the driver's cursor, its failure wrapped as SQLAlchemy's."""
-    dialect = connection.dialect
     cursor = driver_cursor(connection, dialect, sql, ())
     try:
         cursor.execute(sql)

@@ -38,7 +38,6 @@ from weekplan.adapters.sqlalchemy._direct_statements import (
     DirectResult,
     DirectStatement,
     direct_allowed,
-    driver_cursor,
     run_on_driver,
     wrapped_driver_error,
 )
@@ -69,7 +68,7 @@ def begin_sqlite(connection: Connection) -> None:
     if not begin:
         return
     if direct_allowed(connection):
-        run_on_driver(connection, begin)
+        run_on_driver(connection, begin, connection.dialect)
     else:
         connection.exec_driver_sql(begin)
 
@@ -163,30 +162,15 @@ class DriverConnection:
         """Run ``statement`` (a list of parameters: once per row), the transaction begun first."""
         if not self._began:
             self._start()
-        if isinstance(params, Mapping):
-            return statement.run(self, params)
-        if len(params) == 1:
-            # One row: a plain execute, without the batch machinery of executemany.
-            return statement.run(self, params[0])
-        return DirectResult((), statement.run_many(self, params))
+        return statement.run_given(self, params)
 
     def _start(self) -> None:
         """Begin the transaction; with no ``BEGIN`` to send, each statement is its own."""
         if self._invalid:
             raise PendingRollbackError(_INVALID)
         if self._begin:
-            self._send(self._begin)
+            run_on_driver(self, self._begin, self._engine.dialect)
             self._began = True
-
-    def _send(self, sql: str) -> None:
-        dialect = self._engine.dialect
-        cursor = driver_cursor(self, dialect, sql, ())
-        try:
-            cursor.execute(sql)
-        except dialect.loaded_dbapi.Error as error:
-            raise wrapped_driver_error(self, dialect, sql, (), error, cursor) from error
-        finally:
-            cursor.close()
 
     def commit(self) -> None:
         """Commit the transaction, if one was begun; its failure wrapped as SQLAlchemy's.

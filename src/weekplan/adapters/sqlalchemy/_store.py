@@ -485,7 +485,7 @@ class SqlAlchemyUnitOfWork:
         if len(held) == 1 and not isinstance(held[0][1], list):
             statement, values, _ = held[0]
             sql = statement.literal_sql(self._autocommit, values)
-            run_on_driver(connection, f"{sql}; {then}" if then else sql)
+            run_on_driver(connection, f"{sql}; {then}" if then else sql, connection.dialect)
             return
         run_pipelined(connection, [(statement, values) for statement, values, _ in held], then)
 
@@ -578,12 +578,7 @@ class SqlAlchemyUnitOfWork:
             if found is not None:
                 if self._reads is not _Reads.ONE and not connection.in_transaction():
                     connection.begin()
-                if isinstance(params, Mapping):
-                    return found.run(connection, params)
-                if len(params) == 1:
-                    # One row: a plain execute, without the batch machinery of executemany.
-                    return found.run(connection, params[0])
-                return DirectResult((), found.run_many(connection, params))
+                return found.run_given(connection, params)
         return connection.execute(statement, params)
 
     def _execute_on_driver(
