@@ -3,7 +3,7 @@
 The Django tests use it to compare a database migrated by Django with one made
 by :data:`weekplan.adapters.sqlalchemy.metadata` on the same server: every
 table, column (name, type, nullability, default), primary key, unique
-constraint, foreign key and index, by name.
+constraint, foreign key and index (with a partial index's predicate), by name.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sqlalchemy import Engine, create_engine, inspect
 from sqlalchemy.engine import make_url
 
 from tests.databases import MARIADB, POSTGRESQL
+from tests.index_predicates import index_predicates
 from weekplan.adapters.sqlalchemy import metadata
 
 #: Django's vendor per test alias, and the SQLAlchemy URL of the server.
@@ -145,6 +146,7 @@ def describe(engine: Engine, table: str) -> dict[str, Any]:
             (index["name"], tuple(index["column_names"]), bool(index["unique"]))
             for index in inspector.get_indexes(table)
         ),
+        "index predicates": dict(sorted(index_predicates(engine, table).items())),
         "table options": dict(sorted(inspector.get_table_options(table).items())),
     }
 

@@ -15,6 +15,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, Table, insert, inspect, select, text
 
+from tests.index_predicates import index_predicates
 from tests.plan_forms import change_items_form, object_form
 from weekplan import InstanceExists, PlanEntry, Planner
 from weekplan.adapters._rows import decode_slot_changes, encode_entries
@@ -23,7 +24,7 @@ from weekplan.adapters.sqlalchemy._schema import instances, templates
 from weekplan.adapters.sqlalchemy.migrations import BRANCH, VERSION_TABLE, VERSIONS, upgrade
 from weekplan.domain._paging import encode_cursor
 from weekplan.domain._plans import WeekPlanInstance
-from weekplan.domain.changes import ChangeType, encode_entry
+from weekplan.domain.changes import ChangeRecord, ChangeType, encode_entry
 from weekplan.testing._base import all_pages
 
 
@@ -51,11 +52,32 @@ def _key_collations(engine: Engine) -> set[str | None]:
         return set(connection.execute(query).scalars())
 
 
+_TEMPLATE_SETS_INDEX = "ix_weekplan_change_sets_by_subject"
+#: Per dialect, the predicate the database reports of the index of templates' logs.
+_TEMPLATE_SETS_ONLY = {
+    "sqlite": "client_ref IS NULL",
+    "postgresql": "(client_ref IS NULL)",
+    "mysql": None,  # MariaDB has no partial indexes
+}
+
+
+def _predicates(engine: Engine) -> dict[str, str | None]:
+    """The predicate of every index of weekplan's tables, by name (``None``: a full index)."""
+    found: dict[str, str | None] = {}
+    for table in metadata.tables:
+        found.update(index_predicates(engine, table))
+    return found
+
+
 def test_upgrading_an_empty_database_gives_exactly_the_metadata(empty_database: Engine) -> None:
     upgrade(empty_database)
     assert _differences(empty_database) == []
     tables = set(inspect(empty_database).get_table_names())
     assert tables == {*metadata.tables, VERSION_TABLE}
+    # Autogenerate does not compare the predicates of partial indexes: check them here.
+    predicates = _predicates(empty_database)
+    assert predicates.pop(_TEMPLATE_SETS_INDEX) == _TEMPLATE_SETS_ONLY[empty_database.dialect.name]
+    assert set(predicates.values()) == {None}
 
 
 def test_migrated_and_created_tables_compare_keys_the_same_way(empty_database: Engine) -> None:
@@ -107,6 +129,7 @@ def test_a_host_can_name_the_versions_as_a_package_resource(tmp_path: Path) -> N
     )
     script = ScriptDirectory.from_config(config)
     assert [r.revision for r in script.walk_revisions()] == [
+        "weekplan_0017",
         "weekplan_0016",
         "weekplan_0015",
         "weekplan_0014",
@@ -740,3 +763,55 @@ def test_downgrading_shared_changes_writes_them_into_every_set_that_refers(
     assert _change_texts(empty_database) == after
     again = Planner(SqlAlchemyStore(empty_database)).worker("tenant-s")
     assert all_pages(lambda c: again.list_all_changes(limit=50, cursor=c)) == listed
+
+
+def test_the_index_of_templates_logs_holds_only_their_sets_and_downgrading_restores_it(
+    empty_database: Engine,
+) -> None:
+    upgrade(empty_database, "weekplan_0016")
+    worker = Planner(SqlAlchemyStore(empty_database)).worker("tenant-i")
+    template = worker.create_template("Week", [PlanEntry("mon", "lunch", notes="soup")])
+    other = worker.create_template("Other", [PlanEntry("tue", "diner")])
+    worker.update_template(template.id, days=[PlanEntry("mon", "lunch", notes="stew")])
+    worker.create_instances(template.id, ["client-1", "client-2"], date(2026, 11, 2))
+    worker.create_instance(other.id, "client-1", date(2026, 11, 9))
+    worker.set_slot("client-1", "2026-11-02", "wed", "lunch", notes="pap")
+    worker.lock_slot("client-1", "2026-11-02", "mon", "lunch", reason="bought")
+    worker.delete_instance("client-2", "2026-11-02")
+
+    def logs() -> dict[str, tuple[ChangeRecord, ...]]:
+        reader = Planner(SqlAlchemyStore(empty_database)).worker("tenant-i")
+
+        def of_template(template_id: str) -> tuple[ChangeRecord, ...]:
+            return all_pages(lambda c: reader.list_template_changes(template_id, limit=2, cursor=c))
+
+        def of_week(client: str) -> tuple[ChangeRecord, ...]:
+            return all_pages(lambda c: reader.list_changes(client, "2026-11-02", limit=2, cursor=c))
+
+        listed = {f"template {t}": of_template(t) for t in (template.id, other.id, "tpl-none")}
+        listed.update({f"week {client}": of_week(client) for client in ("client-1", "client-2")})
+        listed["client-1"] = all_pages(
+            lambda c: reader.list_all_changes(client_ref="client-1", limit=2, cursor=c)
+        )
+        listed["all"] = all_pages(lambda c: reader.list_all_changes(limit=2, cursor=c))
+        return listed
+
+    def predicate() -> str | None:
+        return index_predicates(empty_database, "weekplan_change_sets")[_TEMPLATE_SETS_INDEX]
+
+    before = logs()
+    assert [len(before[f"template {t}"]) for t in (template.id, other.id)] == [2, 1]
+    assert before["template tpl-none"] == ()
+    assert predicate() is None
+
+    upgrade(empty_database)
+    assert predicate() == _TEMPLATE_SETS_ONLY[empty_database.dialect.name]
+    assert logs() == before
+
+    _downgrade(empty_database, "weekplan_0016")
+    assert predicate() is None
+    assert logs() == before
+
+    upgrade(empty_database)
+    assert predicate() == _TEMPLATE_SETS_ONLY[empty_database.dialect.name]
+    assert logs() == before

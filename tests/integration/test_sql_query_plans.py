@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, Engine, event, insert
 
+from tests.index_predicates import index_predicates
 from weekplan import Planner, WorkerPlanner
 from weekplan.adapters.sqlalchemy import SqlAlchemyStore, metadata
 from weekplan.adapters.sqlalchemy._schema import (
@@ -47,6 +48,10 @@ TARGET = "tenant-plan-007"
 SCAN_TARGET = "tenant-plan-008"
 # Change sets per client week: a creation and a few edits.
 CHANGES_PER_WEEK = 3
+# Change sets per template: its creation and an edit.
+CHANGES_PER_TEMPLATE = 2
+#: The index of templates' logs, which holds only templates' sets where it can.
+TEMPLATE_SETS_INDEX = "ix_weekplan_change_sets_by_subject"
 
 Captured = tuple[str, Any]
 Capture = Callable[..., Captured]
@@ -195,6 +200,26 @@ def _fill_workflow(engine: Engine, now: datetime) -> None:
         for w in range(WEEKS)
         for n in range(CHANGES_PER_WEEK)
     ]
+    change_rows += [
+        {
+            "tenant_id": f"tenant-plan-{t:03}",
+            "id": f"chg-tpl-{p:04}-{n}",
+            "subject": "template",
+            "subject_id": f"tpl-{p:04}",
+            "client_ref": None,
+            "week_start_date": None,
+            "actor": "user-1",
+            "source": "edit",
+            "reason": None,
+            "at": now + timedelta(minutes=p + n),
+            "version_before": n or None,
+            "version_after": n + 1,
+            "changes": changes,
+        }
+        for t in range(TENANTS)
+        for p in range(TEMPLATES_PER_TENANT)
+        for n in range(CHANGES_PER_TEMPLATE)
+    ]
     lock_rows = [
         {
             "tenant_id": f"tenant-plan-{t:03}",
@@ -296,6 +321,23 @@ def _plan_problems(
     return problems if keys else [*problems, f"no index used: {steps}"]
 
 
+def _index_names(connection: Connection, statement: str, parameters: Any) -> set[str]:
+    """The names of the indexes the plan of ``statement`` reads (SQLite and PostgreSQL)."""
+    names = {str(index.name) for table in metadata.tables.values() for index in table.indexes}
+    if connection.dialect.name == "sqlite":
+        rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+        return {name for row in rows for name in names if f" INDEX {name} " in f"{row[3]} "}
+    raw = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
+    found: set[str] = set()
+    stack = [raw.scalar_one()[0]["Plan"]]
+    while stack:
+        node = stack.pop()
+        if node.get("Index Name") is not None:
+            found.add(str(node["Index Name"]))
+        stack.extend(node.get("Plans", []))
+    return found
+
+
 def test_frequent_queries_use_an_index_led_by_tenant_id(
     sql_store: SqlAlchemyStore, capture: Capture
 ) -> None:
@@ -309,6 +351,8 @@ def test_frequent_queries_use_an_index_led_by_tenant_id(
     first_page = worker.list_templates(limit=20)
     first_dishes = worker.list_dishes(limit=20)
     week_log = worker.list_changes("client-007", week, limit=2)
+    template_log = worker.list_template_changes("tpl-0042", limit=1)
+    assert template_log.next_cursor is not None
     client_log = worker.list_all_changes(client_ref="client-007", limit=20)
     assert week_log.next_cursor is not None
     assert client_log.next_cursor is not None
@@ -334,6 +378,14 @@ def test_frequent_queries_use_an_index_led_by_tenant_id(
             )
         ),
         "change log by time": capture(lambda: worker.list_all_changes(limit=20)),
+        "change log of a template": capture(
+            lambda: worker.list_template_changes("tpl-0042", limit=20)
+        ),
+        "next page of a template's log": capture(
+            lambda: worker.list_template_changes(
+                "tpl-0042", limit=1, cursor=template_log.next_cursor
+            )
+        ),
         "instances of a client": capture(lambda: worker.list_instances(client_ref="client-007")),
         "instances of a week": capture(lambda: worker.list_instances(week_start_date=week)),
         "all instances": capture(lambda: worker.list_instances(limit=20)),
@@ -371,3 +423,10 @@ def test_frequent_queries_use_an_index_led_by_tenant_id(
             if found:
                 problems[name] = found
     assert problems == {}
+    if sql_store.engine.dialect.name in ("sqlite", "postgresql"):
+        # The index holds only templates' sets, and a template's log reads it.
+        assert index_predicates(sql_store.engine, "weekplan_change_sets")[TEMPLATE_SETS_INDEX]
+        template_logs = ("change log of a template", "next page of a template's log")
+        with sql_store.engine.connect() as connection:
+            read = {name: _index_names(connection, *queries[name]) for name in template_logs}
+        assert read == {key: {TEMPLATE_SETS_INDEX} for key in template_logs}

@@ -157,6 +157,8 @@ def template_change_set(
         tenant_id=template.tenant_id,
         subject=ChangeSubject.TEMPLATE,
         subject_id=template.id,
+        # Only a template's set has no client (a week's names the week's): SQL
+        # stores index templates' logs by exactly the sets whose client is NULL.
         client_ref=None,
         week_start_date=None,
         actor=actor,

@@ -100,6 +100,7 @@ class SqlChangeLogRepository:
             params["before_at"], params["before_id"] = before[0], before[1]
         shape: ChangeListShape = (
             subject is not None,
+            subject is ChangeSubject.TEMPLATE,
             subject_id is not None,
             client_ref is not None,
             week_start_date is not None,

@@ -34,7 +34,12 @@ from sqlalchemy import (
 
 from weekplan.adapters._row_mapping import ChangeSetRows
 from weekplan.adapters.sqlalchemy._statements import sqlite_has_json
-from weekplan.adapters.sqlalchemy._workflow_schema import change_sets, drafts, slot_locks
+from weekplan.adapters.sqlalchemy._workflow_schema import (
+    TEMPLATE_SETS,
+    change_sets,
+    drafts,
+    slot_locks,
+)
 
 __all__ = [
     "CHANGE_SETS_OF_JSON",
@@ -54,8 +59,9 @@ DRAFT_COLUMNS: Final = tuple(drafts.c)
 #: its own value of, in its JSON rows; the sets share the others.
 CHANGE_SETS_OF_JSON: Final = ("id", "subject_id", "client_ref", "changes")
 
-#: Which filters a listing has: subject, subject_id, client_ref, week, since, until, before.
-ChangeListShape = tuple[bool, bool, bool, bool, bool, bool, bool]
+#: Which filters a listing has: subject, whether that subject is templates,
+#: subject_id, client_ref, week, since, until, before.
+ChangeListShape = tuple[bool, bool, bool, bool, bool, bool, bool, bool]
 
 
 class WorkflowStatements:
@@ -134,14 +140,21 @@ class WorkflowStatements:
         ``tenant_id``, ``limit``, and ``subject``, ``subject_id``,
         ``client_ref``, ``week_start_date``, ``since``, ``until``,
         ``before_at``, ``before_id`` as the shape asks.
+
+        A listing of templates' sets also asks for ``client_ref IS NULL``,
+        which every template's set has and no week's: written out, not bound,
+        so that SQLite's and PostgreSQL's planners see that the partial index
+        ``ix_weekplan_change_sets_by_subject`` holds every set it can match.
         """
         found = self._change_lists.get(shape)
         if found is None:
-            subject, subject_id, client_ref, week, since, until, before = shape
+            subject, template, subject_id, client_ref, week, since, until, before = shape
             c = change_sets.c
             stmt: Select[Any] = select(*CHANGE_SET_COLUMNS).where(
                 c.tenant_id == bindparam("tenant_id")
             )
+            if template:
+                stmt = stmt.where(TEMPLATE_SETS)
             for wanted, column in (
                 (subject, c.subject),
                 (subject_id, c.subject_id),

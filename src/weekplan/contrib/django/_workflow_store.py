@@ -92,6 +92,10 @@ class DjangoChangeLogRepository:
             "at__lt": until,
         }
         query = query.filter(**{k: v for k, v in filters.items() if v is not None})
+        if subject is ChangeSubject.TEMPLATE:
+            # As the SQLAlchemy store: IS NULL written out, so that the planner
+            # may use the partial index of templates' sets.
+            query = query.filter(client_ref__isnull=True)
         if before is not None:
             at, set_id = before[0], before[1]
             query = query.filter(Q(at__lt=at) | Q(at=at, set_id__lte=set_id))
