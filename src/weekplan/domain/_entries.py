@@ -87,6 +87,8 @@ class PlanEntry:
 EntryInput = PlanEntry | Mapping[str, Any]
 
 _ENTRY_FIELDS = frozenset({"day_key", "slot_key", "dish_template_id", "notes"})
+_new = object.__new__
+_set = object.__setattr__
 
 
 def parse_entry(raw: Any) -> PlanEntry:
@@ -115,7 +117,14 @@ def parse_entry(raw: Any) -> PlanEntry:
             errors.extend(exc.errors)
     if errors:
         raise InvalidInput(errors)
-    return PlanEntry(**values)
+    # Each field has been through its converter, which gives back a value it
+    # gave: the constructor would only run them all again.
+    entry: PlanEntry = _new(PlanEntry)
+    _set(entry, "day_key", values["day_key"])
+    _set(entry, "slot_key", values["slot_key"])
+    _set(entry, "dish_template_id", values.get("dish_template_id"))
+    _set(entry, "notes", values.get("notes"))
+    return entry
 
 
 def _day_order(entry: PlanEntry) -> int:
