@@ -537,7 +537,7 @@ def save_instance(
         strict=strict,
     )
     # The locks live apart from the week's row; the store keeps the week without them.
-    stored = evolve_checked(updated, locks=())
+    stored = evolve_checked(updated, locks=()) if updated.locks else updated
     if not uow.instances.replace(session.tenant_id, stored, expected_version=current.version):
         # Changed since it was read, by a call that got in first: run this one again.
         raise ConcurrentUpdate()
