@@ -225,6 +225,11 @@ class Matched:
     week's snapshot equal to its days is NULL where the tree's schema lets it
     be (``weekplan_0014`` on), its text in a tree from before.
 
+    On PostgreSQL the statement that holds the client goes with ``BEGIN`` in
+    one query, as the store sends it; where the tree's unit of work makes them
+    wait for the write's first read (see ``SqlAlchemyUnitOfWork.begin_with``),
+    ``BEGIN``, the hold and that read go in one psycopg pipeline instead.
+
     On PostgreSQL, where the tree's unit of work holds the writes nobody reads
     the result of (``deferred``, see ``SqlAlchemyUnitOfWork.execute``), the
     change set and the history delta go with ``COMMIT`` in one round trip, as
@@ -265,6 +270,9 @@ class Matched:
             self.history_arrays = getattr(form, "value", None) == "arrays" or bool(
                 getattr(statements("postgresql"), "history_as_arrays", False)
             )
+        # A tree whose PostgreSQL store sends BEGIN and the hold with the first read.
+        self.begin_with_read = not raw.sqlite and hasattr(SqlAlchemyUnitOfWork, "_send_begin")
+        self._hold: tuple[str, tuple[Any, ...]] | None = None
         # A tree whose PostgreSQL store sends those writes with COMMIT.
         execute = getattr(SqlAlchemyUnitOfWork, "execute", None)
         self.held: list[tuple[str, Any]] | None = (
@@ -387,14 +395,31 @@ class Matched:
         On PostgreSQL it goes with the transaction's ``BEGIN``, in one query, as
         the store sends it.
         """
-        if not self.raw.sqlite:
-            lock = psycopg.ClientCursor(self.raw.db).mogrify(
-                "INSERT INTO weekplan_client_locks (tenant_id, client_ref) VALUES (%s, %s)"
-                " ON CONFLICT (tenant_id, client_ref)"
-                " DO UPDATE SET client_ref = excluded.client_ref",
-                (TENANT, client),
-            )
-            self.raw.db.execute(f"BEGIN; {lock}")
+        if self.raw.sqlite:
+            return
+        hold = (
+            "INSERT INTO weekplan_client_locks (tenant_id, client_ref) VALUES (%s, %s)"
+            " ON CONFLICT (tenant_id, client_ref)"
+            " DO UPDATE SET client_ref = excluded.client_ref"
+        )
+        if self.begin_with_read:
+            self._hold = (hold, (TENANT, client))
+            return
+        lock = psycopg.ClientCursor(self.raw.db).mogrify(hold, (TENANT, client))
+        self.raw.db.execute(f"BEGIN; {lock}")
+
+    def _first_read(self, sql: str, params: tuple[Any, ...]) -> Any:
+        """The write's first read: with ``BEGIN`` and the hold in one pipeline, if they wait."""
+        if self._hold is None:
+            return self.raw.execute(sql, params).fetchone()
+        (hold, values), self._hold = self._hold, None
+        db = self.raw.db
+        sent, cursor = db.cursor(), db.cursor()
+        with db.pipeline():
+            sent.execute("BEGIN")
+            sent.execute(hold, values)
+            cursor.execute(sql.replace("?", "%s"), params)
+        return cursor.fetchone()
 
     def create(self, template_id: str, client: str) -> None:
         raw = self.raw
@@ -405,16 +430,16 @@ class Matched:
             " WHERE tenant_id = ? AND client_ref = ?"
         )
         if self.template_with_assignment:
-            row = raw.execute(
+            row = self._first_read(
                 f"SELECT {TEMPLATE_COLUMNS}, ({assignment}) FROM weekplan_templates"
                 " WHERE tenant_id = ? AND id = ?",
                 (TENANT, client, TENANT, template_id),
-            ).fetchone()
+            )
         else:
-            row = raw.execute(
+            row = self._first_read(
                 f"SELECT {TEMPLATE_COLUMNS} FROM weekplan_templates WHERE tenant_id = ? AND id = ?",
                 (TENANT, template_id),
-            ).fetchone()
+            )
             raw.execute(assignment, (TENANT, client)).fetchone()
         entries = decode_entries(row[3])
         totals: dict[tuple[str, str], int] = {}
@@ -485,12 +510,12 @@ class Matched:
         raw = self.raw
         raw.begin()
         self.lock_client(client)
-        row = raw.execute(
+        row = self._first_read(
             f"SELECT {INSTANCE_COLUMNS}, (SELECT content_hash FROM weekplan_ruleset_assignments"
             " WHERE tenant_id = ? AND client_ref = ?) FROM weekplan_instances"
             " WHERE tenant_id = ? AND client_ref = ? AND week_start_date = ?",
             (TENANT, client, TENANT, client, MONDAY),
-        ).fetchone()
+        )
         days = decode_entries(row[5])
         old = days[0].copy()
         days[0][self.notes] = f"edit {n}"

@@ -137,8 +137,9 @@ def test_a_connection_lost_during_a_direct_read_is_dropped_from_the_pool(
 def test_an_edit_that_waited_for_the_client_reads_the_week_the_other_call_left(
     store: SqlAlchemyStore, postgresql_url: URL
 ) -> None:
-    # BEGIN and the client's lock go in one query, the read of the week after
-    # it: a read that waited for the lock sees what the holder committed. Here
+    # BEGIN, the client's lock and the read of the week go in one pipeline, the
+    # read after the lock: a read that waited for the lock sees what the holder
+    # committed, since each statement takes its own snapshot. Here
     # the holder changes the week without a new version: a stale read would go
     # unnoticed by the compare-and-set and overwrite it.
     worker = Planner(store).worker("tenant-direct-wait")
@@ -166,6 +167,7 @@ def test_an_edit_that_waited_for_the_client_reads_the_week_the_other_call_left(
                     " DO UPDATE SET client_ref = excluded.client_ref"
                 )
             )
+            holder_pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
             connection.execute(
                 text(
                     "UPDATE weekplan_instances"
@@ -183,9 +185,10 @@ def test_an_edit_that_waited_for_the_client_reads_the_week_the_other_call_left(
                     blocked = watcher.execute(
                         text(
                             "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                            " AND query LIKE 'BEGIN; INSERT INTO weekplan_client_locks%'"
-                            " AND query LIKE '%tenant-direct-wait%'"
-                        )
+                            " AND query LIKE '%INSERT INTO weekplan_client_locks%'"
+                            " AND :holder = ANY (pg_blocking_pids(pid))"
+                        ),
+                        {"holder": holder_pid},
                     ).scalar_one()
                 if blocked:
                     break

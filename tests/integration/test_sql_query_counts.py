@@ -465,10 +465,11 @@ def _round_trips(
 def test_a_postgresql_week_write_sends_its_begin_with_the_client_lock(
     postgresql_url: URL, isolation: str | None
 ) -> None:
-    # BEGIN and the statement that holds the client go in one query: then the
-    # week, its update, and its change record with COMMIT, four round trips where
-    # psycopg alone would take six; with a listener on the engine each statement
-    # runs as it comes, the change record alone, five.
+    # BEGIN, the statement that holds the client and the read of the week go in
+    # one pipeline; then the update, and the change record with COMMIT: three
+    # round trips where psycopg alone would take six. With a listener on the
+    # engine each statement runs as it comes, BEGIN glued to the hold as one
+    # query and the change record alone: five.
     options = {} if isolation is None else {"isolation_level": isolation}
     store = SqlAlchemyStore(postgresql_url, pool_size=1, max_overflow=0, **options)
     store.create_all()
@@ -481,7 +482,7 @@ def test_a_postgresql_week_write_sends_its_begin_with_the_client_lock(
             lambda: worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="z"),
             log_statements=False,
         )
-        assert trips == 4
+        assert trips == 3
         trips, statements = _round_trips(
             store, lambda: worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="x")
         )

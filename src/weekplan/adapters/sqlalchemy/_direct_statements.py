@@ -269,15 +269,56 @@ class DirectStatement:
             raise self._wrapped(connection, cursor, error, values) from error
         finally:
             cursor.close()
+        return DirectResult(self._processed(fetched))
+
+    def _processed(self, fetched: list[tuple[Any, ...]]) -> Sequence[Any]:
+        """The rows as SQLAlchemy would give them: each column through its result processor."""
         if not self._columns:
-            return DirectResult(fetched)
+            return fetched
         processed = []
         for row in fetched:
             listed = list(row)
             for index, process in self._columns:
                 listed[index] = process(listed[index])
             processed.append(listed)
-        return DirectResult(processed)
+        return processed
+
+    def run_after(
+        self,
+        connection: Connection,
+        before: Sequence[tuple[str, Any]],
+        params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+    ) -> DirectResult:
+        """Send ``before``, then this statement, in one psycopg pipeline: one round trip.
+
+        ``before`` is each statement's SQL with its driver values (``None``:
+        none, as for ``BEGIN``); ``params`` are this statement's, one set or a
+        list of them (then run as ``executemany``). A failure of any stops the
+        rest and is wrapped as SQLAlchemy would wrap it (a lost connection
+        invalidated); else this statement's rows, processed, and the rows it touched.
+        """
+        dialect = connection.dialect
+        driver: Any = connection.connection.driver_connection
+        values = self.values(params)
+        sent = driver.cursor()
+        cursor = driver.cursor()
+        try:
+            with driver.pipeline():
+                for sql, before_values in before:
+                    sent.execute(sql, before_values)
+                if isinstance(values, list):
+                    cursor.executemany(self.sql, values)
+                else:
+                    cursor.execute(self.sql, values)
+            touched: int = cursor.rowcount
+            fetched: list[tuple[Any, ...]] = cursor.fetchall() if self.returns_rows else []
+        except self._error as error:
+            sql = "; ".join([*(sql for sql, _ in before), self.sql])
+            raise wrapped_driver_error(connection, dialect, sql, values, error, cursor) from error
+        finally:
+            sent.close()
+            cursor.close()
+        return DirectResult(self._processed(fetched), touched)
 
     def run_many(self, connection: DriverHandle, rows: Sequence[Mapping[str, Any]]) -> int:
         """Run once per row of parameters, with the driver's ``executemany``; the rows touched.

@@ -175,15 +175,14 @@ def _end_driver_autocommit(connection: Connection, driver: Any) -> None:
         connection.invalidate()
 
 
-def _glued_begin(driver: Any, sql: str, params: Mapping[str, Any]) -> str | None:
-    """``BEGIN ...; sql`` as one psycopg simple query, or ``None`` if not at rest in transactions.
+def _begin_statement(driver: Any) -> str | None:
+    """The ``BEGIN`` psycopg would send, or ``None`` if ``driver`` is not at rest in transactions.
 
-    ``BEGIN`` asks for what psycopg itself would (the connection's isolation
-    level, read-only and deferrable settings); the values are quoted by
-    psycopg's client-side cursor, as literals for the connection's encoding.
+    It asks for what psycopg itself would (the connection's isolation level,
+    read-only and deferrable settings).
     """
     # psycopg is an optional dependency: imported only where a store runs on it.
-    from psycopg import ClientCursor, IsolationLevel  # noqa: PLC0415
+    from psycopg import IsolationLevel  # noqa: PLC0415
     from psycopg.pq import TransactionStatus  # noqa: PLC0415
 
     if driver.autocommit or driver.info.transaction_status != TransactionStatus.IDLE:
@@ -195,8 +194,17 @@ def _glued_begin(driver: Any, sql: str, params: Mapping[str, Any]) -> str | None
         begin.append("READ ONLY" if driver.read_only else "READ WRITE")
     if driver.deferrable is not None:
         begin.append("DEFERRABLE" if driver.deferrable else "NOT DEFERRABLE")
-    statement = ClientCursor(driver).mogrify(sql, params)
-    return f"{' '.join(begin).replace('_', ' ')}; {statement}"
+    return " ".join(begin).replace("_", " ")
+
+
+def _glued(driver: Any, begin: str, sql: str, params: Mapping[str, Any]) -> str:
+    """``begin; sql`` as one simple query, the values quoted as literals by psycopg.
+
+    Quoted by psycopg's client-side cursor, for the connection's encoding.
+    """
+    from psycopg import ClientCursor  # noqa: PLC0415  # optional: only where psycopg runs
+
+    return f"{begin}; {ClientCursor(driver).mogrify(sql, params)}"
 
 
 _NUMBER = re.compile(r"-?[0-9]+")
@@ -310,6 +318,9 @@ class SqlAlchemyUnitOfWork:
         # Writes held to go with the next statement on their tables or with COMMIT
         # (see ``execute``): each statement with its driver values and its tables.
         self._held: list[tuple[DirectStatement, Any, frozenset[str]]] = []
+        # ``BEGIN`` and the write that came with it, waiting to go with the next
+        # statement (see ``begin_with``): the text of BEGIN, the write, its driver values.
+        self._begin: tuple[str, DirectStatement, Any] | None = None
         # Built on first use: most units of work touch one or two repositories.
         self._templates: SqlTemplateRepository | None = None
         self._instances: SqlInstanceRepository | None = None
@@ -428,6 +439,7 @@ class SqlAlchemyUnitOfWork:
         run on the connection itself sees them.
         """
         connection = self._next_statement()
+        self._send_begin_translated(connection)
         if self._held:
             self._flush_translated(connection)
         return connection
@@ -435,6 +447,7 @@ class SqlAlchemyUnitOfWork:
     def writer(self) -> Connection:
         """The connection, noting that this unit of work now has something to undo."""
         connection = self._next_write()
+        self._send_begin_translated(connection)
         if self._held:
             self._flush_translated(connection)
         return connection
@@ -481,6 +494,7 @@ class SqlAlchemyUnitOfWork:
         than that round trip. Several go in a pipeline, which keeps them
         prepared on the server and sends many rows without quoting them.
         """
+        self._send_begin(connection)
         held = self._held
         self._held = []
         if len(held) == 1 and not isinstance(held[0][1], list):
@@ -579,7 +593,14 @@ class SqlAlchemyUnitOfWork:
             if found is not None:
                 if self._reads is not _Reads.ONE and not connection.in_transaction():
                     connection.begin()
+                if self._begin is not None:
+                    begin, held_first, values = self._begin
+                    self._begin = None
+                    return found.run_after(
+                        connection, [(begin, None), (held_first.sql, values)], params
+                    )
                 return found.run_given(connection, params)
+        self._send_begin(connection)
         return connection.execute(statement, params)
 
     def _execute_on_driver(
@@ -605,33 +626,59 @@ class SqlAlchemyUnitOfWork:
         statement of a transaction. When this unit of work owns its connection
         and ``statement`` comes first (the statement that holds a client, before
         every write of a week), the driver is put in autocommit and ``BEGIN``,
-        with the isolation level the driver would have asked for, goes in one
-        query with the statement, its values quoted by the driver. The
-        transaction is the same; psycopg commits or rolls it back as ever, and
-        the connection leaves autocommit before it goes back to the pool.
-        Elsewhere the statement runs as any other.
+        with the isolation level the driver would have asked for, goes with the
+        statement. The transaction is the same; psycopg commits or rolls it
+        back as ever, and the connection leaves autocommit before it goes back
+        to the pool. Elsewhere the statement runs as any other.
 
-        The read that follows (the week an edit reads first) is not added to
-        that query, though it could be (under READ COMMITTED each statement of
-        a query takes its own snapshot): a query of text cannot use the
-        statement psycopg prepared on the server, and planning that join again
-        on every call cost more than the round trip it saved.
+        Where statements run on the driver and psycopg sends pipelines, both
+        wait for the next statement (the week or template the write reads
+        first) and go in one pipeline with it: one round trip for ``BEGIN``,
+        the client's hold and that read, each statement prepared on the server
+        as psycopg prepares any. Under READ COMMITTED each statement takes its
+        own snapshot, so the read still sees every commit the hold waited for.
+        Anything else that comes next (a statement run through SQLAlchemy, the
+        connection itself asked for, ``COMMIT``) sends them first, in one
+        query, values quoted by the driver; a rollback before then drops them
+        unsent, as nothing has begun.
         """
         glue = not self._ran and self._store._begin_glued and self._autocommit is None
         connection = self.writer()  # after any held writes
         try:
             if glue:
                 driver: Any = connection.connection.driver_connection
-                query = _glued_begin(driver, self._store._compiled(statement), params)
-                if query is not None:
+                begin = _begin_statement(driver)
+                if begin is not None:
                     driver.autocommit = True
                     self._autocommit = driver
+                    if self._direct is None:
+                        self._direct = self._store._direct_capable and direct_allowed(connection)
+                    found = self._store._direct_statement(statement, params)
+                    if self._direct and self._store._holds_writes and found is not None:
+                        self._begin = (begin, found, found.values(params))
+                        return
+                    query = _glued(driver, begin, self._store._compiled(statement), params)
                     # SQLAlchemy hands psycopg an empty dict of parameters, so a %
                     # in a value would read as a placeholder: doubled, it reaches
                     # the server as one %.
                     connection.exec_driver_sql(query.replace("%", "%%"))
                     return
             connection.execute(statement, params)
+        except SQLAlchemyError as exc:
+            raise translate(exc) from exc
+
+    def _send_begin(self, connection: Connection) -> None:
+        """Send ``BEGIN`` and the write waiting with it (see :meth:`begin_with`), untranslated."""
+        if self._begin is None:
+            return
+        begin, first, values = self._begin
+        self._begin = None
+        sql = f"{begin}; {first.literal_sql(self._autocommit, values)}"
+        run_on_driver(connection, sql, connection.dialect)
+
+    def _send_begin_translated(self, connection: Connection) -> None:
+        try:
+            self._send_begin(connection)
         except SQLAlchemyError as exc:
             raise translate(exc) from exc
 
@@ -699,6 +746,7 @@ class SqlAlchemyUnitOfWork:
                     self.rollback()
         finally:
             self._held.clear()  # never sent: rolled back with the rest
+            self._begin = None  # never sent: nothing began
             connection, self._connection = self._connection, None
             on_driver, self._driver = self._driver, None
             try:
@@ -745,6 +793,7 @@ class SqlAlchemyUnitOfWork:
                     self._driver.commit()
                     return
                 connection = self._next_statement()
+                self._send_begin(connection)
                 if self._held:
                     # The transaction was begun by hand: psycopg and SQLAlchemy
                     # then find it ended, and their commits send nothing.
@@ -767,6 +816,7 @@ class SqlAlchemyUnitOfWork:
     def rollback(self) -> None:
         """Undo this unit of work (joined: roll back to its savepoint only); held writes unsent."""
         self._held.clear()
+        self._begin = None
         try:
             if self._store._host is None:
                 if self._driver is not None:
