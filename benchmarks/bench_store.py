@@ -232,7 +232,8 @@ class Matched:
 
     On PostgreSQL, where the tree's unit of work holds the writes nobody reads
     the result of (``deferred``, see ``SqlAlchemyUnitOfWork.execute``), the
-    change set and the history delta go with ``COMMIT`` in one round trip, as
+    change set and the history delta (and a new week's insert, where the tree
+    holds it) go with ``COMMIT`` in one round trip, as
     the store sends them (one write of one row as text, its values quoted by
     psycopg; several in a psycopg pipeline); in a tree from before, each in a
     round trip of its own.
@@ -275,13 +276,12 @@ class Matched:
         self._hold: tuple[str, tuple[Any, ...]] | None = None
         # A tree whose PostgreSQL store sends those writes with COMMIT.
         execute = getattr(SqlAlchemyUnitOfWork, "execute", None)
+        held = () if execute is None else inspect.signature(execute).parameters
         self.held: list[tuple[str, Any]] | None = (
-            []
-            if not raw.sqlite
-            and execute is not None
-            and "deferred" in inspect.signature(execute).parameters
-            else None
+            [] if not raw.sqlite and "deferred" in held else None
         )
+        # A tree whose store holds a new week's insert too (its failure read at COMMIT).
+        self.week_held = self.held is not None and "failure" in held
 
     def _write(self, sql: str, params: tuple[Any, ...]) -> None:
         """A write whose result nobody reads: held for ``COMMIT`` where the tree holds it."""
@@ -453,11 +453,15 @@ class Matched:
         snapshot = None if self.null_snapshot else days
         now = datetime.now(UTC)
         instance_id = uuid.uuid4().hex
-        raw.execute(
+        insert = (
             f"INSERT INTO weekplan_instances ({INSTANCE_COLUMNS})"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (instance_id, TENANT, template_id, client, MONDAY, days, snapshot, 1, now, now, None),
         )
+        if self.week_held:
+            self._write(*insert)
+        else:
+            raw.execute(*insert)
         added = [
             {
                 "change_type": "added",

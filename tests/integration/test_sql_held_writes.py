@@ -21,6 +21,7 @@ from sqlalchemy import URL, Connection, create_engine, event, text
 
 from weekplan import (
     ConcurrentUpdate,
+    InstanceExists,
     PlanEntry,
     Planner,
     StorageError,
@@ -96,9 +97,10 @@ def test_a_postgresql_week_write_sends_its_change_set_and_history_with_its_commi
 ) -> None:
     # create_instance: BEGIN, the client's hold and the template with the
     # client's diet (one statement: TemplateWithAssignmentReads) in one
-    # pipeline, the insert, then the history and the change set with COMMIT
+    # pipeline, then the history, the week and the change set with COMMIT
     # (7 round trips before they went with COMMIT; 5 while the diet was a read
-    # of its own, 4 while the read was a round trip of its own); set_slot:
+    # of its own, 4 while the read was a round trip of its own, 3 while the
+    # week's insert was); set_slot:
     # BEGIN, the hold and the week, its update, then the change set with
     # COMMIT (5, then 4, before).
     store = SqlAlchemyStore(postgresql_url, pool_size=1, max_overflow=0)
@@ -124,7 +126,7 @@ def test_a_postgresql_week_write_sends_its_change_set_and_history_with_its_commi
             log_statements=False,
         )
         # The new dish is looked up, and its history goes with COMMIT too.
-        assert trips == {"create_instance": 3, "set_slot": 3, "set_slot_dish": 4}
+        assert trips == {"create_instance": 2, "set_slot": 3, "set_slot_dish": 4}
         week = worker.get_instance("client-1", MONDAY)
         assert (week.version, week.days[0].notes, week.days[0].dish_template_id) == (
             3,
@@ -137,6 +139,41 @@ def test_a_postgresql_week_write_sends_its_change_set_and_history_with_its_commi
                 ("lunch", "dish-0"): 1,
                 ("lunch", "dish-1"): 1,
             }
+    finally:
+        store.close()
+
+
+def test_a_week_whose_key_is_taken_at_commit_is_instance_exists_and_leaves_nothing(
+    postgresql_url: URL,
+) -> None:
+    # The new week's insert is held and goes with COMMIT: the clash on its key
+    # is found there, raised as InstanceExists as if the insert had run at
+    # once, and nothing of the call is kept (neither history nor change set).
+    store = SqlAlchemyStore(postgresql_url, pool_size=1, max_overflow=0)
+    store.create_all()
+    tenant = "tenant-held-taken"
+    try:
+        _seed(store, tenant)
+        worker = Planner(store).worker(tenant)
+        template = worker.create_template("Week", [PlanEntry("mon", "lunch", "dish-0")])
+        first = worker.create_instance(template.id, "client-1", MONDAY)
+
+        def create_again() -> None:
+            with pytest.raises(InstanceExists):
+                worker.create_instance(template.id, "client-1", MONDAY)
+
+        trips, _ = _round_trips(store, create_again, log_statements=False)
+        assert trips == 3  # the two of a creation, and the ROLLBACK of the one refused
+        assert worker.get_instance("client-1", MONDAY) == first
+        assert [c.source for c in worker.list_changes("client-1", MONDAY).items] == [
+            ChangeSource.CREATE
+        ]
+        with store.unit_of_work() as uow:
+            assert uow.meal_history.counts(tenant) == {
+                ("lunch", "dish-0"): 2,  # the template's and the first week's
+            }
+        # The connection went back in good order: the next call on it works.
+        assert worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="x").version == 2
     finally:
         store.close()
 

@@ -75,9 +75,9 @@ def test_a_write_sends_begin_its_hold_and_its_read_in_one_round_trip(
     trips, _ = _round_trips(
         store, lambda: worker.create_instance(template.id, "client-1", MONDAY), log_statements=False
     )
-    # BEGIN, the hold and the template with the client's diet; the insert; the
-    # change set and history with COMMIT.
-    assert trips == 3
+    # BEGIN, the hold and the template with the client's diet; the history, the
+    # week and its change set with COMMIT.
+    assert trips == 2
     trips, _ = _round_trips(
         store,
         lambda: worker.set_slot("client-1", MONDAY, "mon", "lunch", notes="x"),

@@ -131,7 +131,7 @@ def _dishes() -> st.SearchStrategy[Dish]:
         id=wps.dish_ids(),
         tenant_id=wps.tenant_ids(),
         name=wps.names(),
-        meal_types=st.lists(st.sampled_from(MealType)),
+        meal_types=st.lists(st.sampled_from(MealType), max_size=8),  # within MAX_CHOICES
         tags=st.lists(wps.slot_keys(), max_size=3),
         ingredients=st.lists(wps.names(), max_size=3),
         steps=st.lists(wps.names(), max_size=2),

@@ -42,7 +42,7 @@ dishes = st.builds(
     wps.dish_ids(),
     wps.tenant_ids(),
     wps.names(),
-    st.lists(st.sampled_from(list(MealType))),
+    st.lists(st.sampled_from(list(MealType)), max_size=8),  # within MAX_CHOICES
     st.lists(st.sampled_from(["vegan", "Vegan", "quick", "zoet"]), max_size=4),
     st.lists(wps.names(), max_size=3),
     st.lists(wps.names(), max_size=3),

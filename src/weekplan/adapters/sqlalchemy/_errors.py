@@ -7,6 +7,7 @@ exception stays reachable as ``__cause__`` for logs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 from sqlalchemy import exc
@@ -22,10 +23,16 @@ from weekplan.errors import (
 
 __all__ = [
     "INSTANCE_KEY",
+    "FailureReading",
+    "instance_clash",
     "translate",
     "translate_instance_insert",
     "translate_lost_insert",
 ]
+
+#: What a statement's failure means when it means something of its own (else ``None``):
+#: a held write's, read wherever it is sent (see ``SqlAlchemyUnitOfWork.execute``).
+FailureReading = Callable[[exc.SQLAlchemyError], WeekPlanError | None]
 
 #: The unique key of ``(tenant_id, client_ref, week_start_date)``: one week per client.
 INSTANCE_KEY: Final = UniqueKey(
@@ -54,14 +61,20 @@ def translate_lost_insert(error: exc.SQLAlchemyError) -> WeekPlanError:
     return translate(error)
 
 
-def translate_instance_insert(error: exc.SQLAlchemyError) -> WeekPlanError:
-    """:class:`InstanceExists` for a clash on the instance key, else :func:`translate`.
+def instance_clash(error: exc.SQLAlchemyError) -> WeekPlanError | None:
+    """:class:`InstanceExists` if ``error`` is a clash on the instance key, else ``None``.
 
     The clash is recognised by the SQLSTATE and key columns of the error (see
     :mod:`weekplan.adapters._duplicate_key`), never by a constraint's full name,
-    which distributed PostgreSQL changes per shard.
+    which distributed PostgreSQL changes per shard. Only an insert of a week
+    can clash on that key, so the error says so whichever statement sent it.
     """
     driver_error = error.orig if isinstance(error, exc.IntegrityError) else None
     if driver_error is not None and INSTANCE_KEY.is_violated_by(driver_error):
         return InstanceExists()
-    return translate(error)
+    return None
+
+
+def translate_instance_insert(error: exc.SQLAlchemyError) -> WeekPlanError:
+    """:class:`InstanceExists` for a clash on the instance key, else :func:`translate`."""
+    return instance_clash(error) or translate(error)

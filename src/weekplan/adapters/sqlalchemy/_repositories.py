@@ -24,6 +24,8 @@ from weekplan.adapters._row_mapping import (
 )
 from weekplan.adapters.sqlalchemy._direct_statements import DirectResult, StatementResult
 from weekplan.adapters.sqlalchemy._errors import (
+    FailureReading,
+    instance_clash,
     translate,
     translate_instance_insert,
     translate_lost_insert,
@@ -88,12 +90,14 @@ class ConnectionSource(Protocol):
         *,
         write: bool = False,
         deferred: bool = False,
+        failure: FailureReading | None = None,
     ) -> StatementResult:
         """Run a statement (a list of parameters: once per row); errors left untranslated.
 
         ``deferred``: a write whose result nobody reads, which the unit of
         work may send later, with the next statement on its table or with
-        ``COMMIT`` (its result is then empty).
+        ``COMMIT`` (its result is then empty). Its failure is then raised
+        there, translated, ``failure`` (if given) saying what it means first.
         """
         ...
 
@@ -307,10 +311,21 @@ class SqlInstanceRepository:
         return [self._instance(row) for row in result]
 
     def add(self, tenant_id: str, instance: WeekPlanInstance) -> None:
-        """Insert a new instance, or raise ``InstanceExists`` if its key is taken."""
+        """Insert a new instance, or raise ``InstanceExists`` if its key is taken.
+
+        Nothing reads the insert's result: on PostgreSQL the unit of work may
+        hold it and send it with ``COMMIT`` (or before the next statement on
+        the weeks), which then raises ``InstanceExists`` for a key taken.
+        """
         values = self._rows.values(tenant_id, instance)
         try:
-            self._source.execute(self._sql.insert_instance, values, write=True)
+            self._source.execute(
+                self._sql.insert_instance,
+                values,
+                write=True,
+                deferred=True,
+                failure=instance_clash,
+            )
         except SQLAlchemyError as exc:
             raise translate_instance_insert(exc) from exc
 

@@ -26,7 +26,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
 from sqlalchemy import (
     URL,
@@ -68,7 +68,7 @@ from weekplan.adapters.sqlalchemy._driver_unit import (
     nothing_listens,
     units_on_the_driver,
 )
-from weekplan.adapters.sqlalchemy._errors import translate
+from weekplan.adapters.sqlalchemy._errors import FailureReading, translate
 from weekplan.adapters.sqlalchemy._repositories import (
     KnownAssignments,
     SqlDishRepository,
@@ -266,6 +266,18 @@ def _end_refused_commit(connection: Connection) -> None:
         driver.rollback()
 
 
+class _Held(NamedTuple):
+    """A write held to be sent later (see ``SqlAlchemyUnitOfWork.execute``)."""
+
+    statement: DirectStatement
+    #: Its driver values: one run's, or a list of them (one run per row).
+    values: Any
+    #: The tables it writes (a statement on none of them may run before it is sent).
+    tables: frozenset[str]
+    #: What its failure means, if something of its own.
+    failure: FailureReading | None
+
+
 class _Reads(enum.Enum):
     """What a unit of work may do (see :class:`~weekplan.ports.SnapshotReads`)."""
 
@@ -281,11 +293,12 @@ class SqlAlchemyUnitOfWork:
     """One transaction (or, when joined to a host's, one savepoint) over the repositories.
 
     On PostgreSQL with psycopg, a unit of work that owns its connection sends
-    ``BEGIN`` with its first statement (see :meth:`begin_with`), and then holds
-    the writes whose result nobody reads (a week's change set and history
-    delta, see :meth:`execute`): they go with ``COMMIT`` in one round trip,
-    or earlier, just before the next statement on their tables. A failure of one is raised
-    by :meth:`commit`, translated; a rollback drops them unsent. Joined to a
+    ``BEGIN`` with its first statements (see :meth:`begin_with`), and then
+    holds the writes whose result nobody reads (a new week's insert, a week's
+    change set and history delta, see :meth:`execute`): they go with
+    ``COMMIT`` in one round trip, or earlier, just before the next statement
+    on their tables. A failure of one is raised by :meth:`commit`, translated
+    as that write's own; a rollback drops them unsent. Joined to a
     host's transaction, with a listener on its statements, on SQLite or on
     MariaDB, every statement runs as it comes.
 
@@ -317,7 +330,7 @@ class SqlAlchemyUnitOfWork:
         self._locked = False
         # Writes held to go with the next statement on their tables or with COMMIT
         # (see ``execute``): each statement with its driver values and its tables.
-        self._held: list[tuple[DirectStatement, Any, frozenset[str]]] = []
+        self._held: list[_Held] = []
         # ``BEGIN`` and the write that came with it, waiting to go with the next
         # statement (see ``begin_with``): the text of BEGIN, the write, its driver values.
         self._begin: tuple[str, DirectStatement, Any] | None = None
@@ -441,7 +454,7 @@ class SqlAlchemyUnitOfWork:
         connection = self._next_statement()
         self._send_begin_translated(connection)
         if self._held:
-            self._flush_translated(connection)
+            self._flush(connection)
         return connection
 
     def writer(self) -> Connection:
@@ -449,7 +462,7 @@ class SqlAlchemyUnitOfWork:
         connection = self._next_write()
         self._send_begin_translated(connection)
         if self._held:
-            self._flush_translated(connection)
+            self._flush(connection)
         return connection
 
     def _next_statement(self) -> Connection:
@@ -487,27 +500,31 @@ class SqlAlchemyUnitOfWork:
         return self._connection
 
     def _flush(self, connection: Connection, then: str = "") -> None:
-        """Send the held writes, and ``then`` after them, in one round trip; errors untranslated.
+        """Send the held writes, and ``then`` after them, in one round trip; a failure translated.
 
         One write of one row goes as text, its values quoted by psycopg, in
         one simple query with ``then``: psycopg's pipeline costs more in Python
         than that round trip. Several go in a pipeline, which keeps them
         prepared on the server and sends many rows without quoting them.
+
+        A failure is what the held writes say it means (the first that says
+        anything: a clash on a week's key is :class:`~weekplan.InstanceExists`
+        whichever statement sent it), else translated as any other.
         """
-        self._send_begin(connection)
         held = self._held
         self._held = []
-        if len(held) == 1 and not isinstance(held[0][1], list):
-            statement, values, _ = held[0]
-            sql = statement.literal_sql(self._autocommit, values)
-            run_on_driver(connection, f"{sql}; {then}" if then else sql, connection.dialect)
-            return
-        run_pipelined(connection, [(statement, values) for statement, values, _ in held], then)
-
-    def _flush_translated(self, connection: Connection) -> None:
         try:
-            self._flush(connection)
+            self._send_begin(connection)
+            if len(held) == 1 and not isinstance(held[0].values, list):
+                sql = held[0].statement.literal_sql(self._autocommit, held[0].values)
+                run_on_driver(connection, f"{sql}; {then}" if then else sql, connection.dialect)
+                return
+            run_pipelined(connection, [(write.statement, write.values) for write in held], then)
         except SQLAlchemyError as exc:
+            for write in held:
+                meant = None if write.failure is None else write.failure(exc)
+                if meant is not None:
+                    raise meant from exc
             raise translate(exc) from exc
 
     def _hold(
@@ -515,6 +532,7 @@ class SqlAlchemyUnitOfWork:
         connection: Connection,
         statement: Executable,
         params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+        failure: FailureReading | None,
     ) -> bool:
         """Keep ``statement`` to send later, if this unit of work may; whether it did.
 
@@ -534,7 +552,7 @@ class SqlAlchemyUnitOfWork:
             return False
         if not isinstance(params, Mapping) and len(params) == 1:
             params = params[0]  # one row: a plain execute, as when run at once
-        self._held.append((found, found.values(params), tables))
+        self._held.append(_Held(found, found.values(params), tables, failure))
         return True
 
     def execute(
@@ -544,6 +562,7 @@ class SqlAlchemyUnitOfWork:
         *,
         write: bool = False,
         deferred: bool = False,
+        failure: FailureReading | None = None,
     ) -> StatementResult:
         """Run ``statement`` with ``params`` (a list of them: once per row); errors untranslated.
 
@@ -555,7 +574,7 @@ class SqlAlchemyUnitOfWork:
         outside one). Anywhere else it runs as any other.
 
         ``deferred`` marks a write whose result nobody reads (a change set, a
-        history delta). On PostgreSQL, a unit of work that owns its psycopg
+        history delta, a new week). On PostgreSQL, a unit of work that owns its psycopg
         connection, began its transaction with its first statement (see
         :meth:`begin_with`) and runs its statements on the driver holds such a
         write, its values processed, and sends it later in one round trip
@@ -568,10 +587,12 @@ class SqlAlchemyUnitOfWork:
         tables no foreign keys. The statements are the ones run at once would
         be, with the same values. A write held that
         fails does so when it is sent, and its error is raised there, translated
-        as if it had run at once (never as the failure of the statement that
-        sent it along); a rollback drops it unsent. Elsewhere (SQLite,
-        MariaDB, a joined store, a listener on the statements) it runs at
-        once. Its result is then empty, its ``rowcount`` ``-1``.
+        as if it had run at once (``failure`` says what it means, if anything
+        of its own: a clash on a new week's key is ``InstanceExists``), never
+        as the failure of the statement that sent it along; a rollback drops
+        it unsent. Elsewhere (SQLite, MariaDB, a joined store, a listener on
+        the statements) it runs at once. Its result is then empty, its
+        ``rowcount`` ``-1``.
 
         A SQLite unit of work on the driver connection (see ``_driver_unit``)
         runs the statement there; one that must go through SQLAlchemy gets a
@@ -582,11 +603,11 @@ class SqlAlchemyUnitOfWork:
         connection = self._next_write() if write else self._next_statement()
         if self._direct is None:
             self._direct = self._store._direct_capable and direct_allowed(connection)
-        if deferred and self._hold(connection, statement, params):
+        if deferred and self._hold(connection, statement, params, failure):
             return DirectResult(())
-        if self._held and not self._store._apart(statement, [tables for *_, tables in self._held]):
+        if self._held and not self._store._apart(statement, [w.tables for w in self._held]):
             # Translated here, as a held write's own failure, never as this statement's.
-            self._flush_translated(connection)
+            self._flush(connection)
         if self._direct:
             first = _first_row(params)
             found = None if first is None else self._store._direct_statement(statement, first)
