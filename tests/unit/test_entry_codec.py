@@ -3,6 +3,7 @@ and the plans it remembers, within a bound."""
 
 from __future__ import annotations
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -123,3 +124,20 @@ def test_a_text_weekplan_did_not_write_is_a_storage_error_every_time() -> None:
     for _ in range(2):
         with pytest.raises(StorageError):
             codec.decode('[{"day_key": "xx"}]')
+
+
+@given(wps.entry_lists(), st.data())
+def test_a_plan_with_one_entry_changed_encodes_as_a_plan_never_seen(
+    days: tuple[PlanEntry, ...], data: st.DataObject
+) -> None:
+    codec = EntryCodec(max_entries=4)
+    codec.encode(days)
+    if days:
+        index = data.draw(st.integers(0, len(days) - 1))
+        edited = attrs.evolve(
+            days[index], notes=data.draw(st.none() | st.text('aé"\\✓ ', max_size=5))
+        )
+        days = (*days[:index], edited, *days[index + 1 :])
+    # Each entry's text is remembered from the first plan, within the bound.
+    assert codec.encode(days) == encode_entries(days)
+    assert len(codec._entry_texts) <= 4

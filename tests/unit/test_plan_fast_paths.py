@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 
 from weekplan import InvalidInput, PlanEntry
 from weekplan.domain._days import DAY_ORDER, DayKey
-from weekplan.domain._entries import entry_in_slot, parse_entries, slot_index, with_entry
+from weekplan.domain._entries import (
+    entry_in_slot,
+    parse_entries,
+    parse_entry,
+    slot_index,
+    with_entry,
+)
 from weekplan.domain._limits import MAX_ENTRIES
 from weekplan.testing import strategies as wps
 
@@ -101,3 +107,26 @@ def test_a_tuple_once_refused_is_refused_again_after_plans_were_checked() -> Non
         parse_entries((PlanEntry("tue", "lunch"),))
         with pytest.raises(InvalidInput, match="duplicate slot"):
             parse_entries(twice)
+
+
+@given(
+    st.sampled_from(["mon", "sun", DayKey.WED]),
+    st.sampled_from(["lunch", " lunch ", "Déjeuner\t"]),
+    st.none() | st.sampled_from(["d1", "dish-7"]),
+    st.none() | st.sampled_from(["", " soup ", "two\nlines"]),
+    st.sets(st.sampled_from(["dish_template_id", "notes"])),
+)
+def test_an_entry_parsed_from_a_mapping_is_the_one_its_constructor_builds(
+    day: Any, slot: str, dish: str | None, notes: str | None, given_fields: set[str]
+) -> None:
+    raw = {"day_key": day, "slot_key": slot, "dish_template_id": dish, "notes": notes}
+    raw = {
+        name: value for name, value in raw.items() if name in given_fields | {"day_key", "slot_key"}
+    }
+    parsed = parse_entry(raw)
+    built = PlanEntry(**raw)
+    assert parsed == built
+    assert hash(parsed) == hash(built)
+    assert [
+        type(getattr(parsed, f)) for f in ("day_key", "slot_key", "dish_template_id", "notes")
+    ] == [type(getattr(built, f)) for f in ("day_key", "slot_key", "dish_template_id", "notes")]

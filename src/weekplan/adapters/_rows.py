@@ -166,12 +166,18 @@ class EntryCodec:
     encodes to its text without building it again. A week's snapshot is its
     template's text, and an edit rewrites a week whose entries were read a moment
     before, so most plans a store reads or writes are ones it has just seen.
+
+    A plan it has not seen (a week with one slot edited) is written from the
+    texts of its entries, each entry's remembered (bounded likewise): an edit
+    encodes the one entry it changed, not the whole week.
     """
 
     def __init__(self, max_entries: int = 8192, max_plans: int = 512) -> None:
         self._max_entries = max_entries
         self._max_plans = max_plans
         self._interned: dict[EntryKey, PlanEntry] = {}
+        # id(entry) -> (entry, its JSON array): held, as the plans are below.
+        self._entry_texts: dict[int, tuple[PlanEntry, str]] = {}
         # Text -> plan, and id(plan) -> (plan, text): the plan is held, so its id
         # is not reused by another object while it is remembered.
         self._plans: dict[str, tuple[PlanEntry, ...]] = {}
@@ -183,10 +189,35 @@ class EntryCodec:
         known = self._texts.get(id(entries))
         if known is not None and known[0] is entries:
             return known[1]
-        text = encode_entries(entries)
-        if type(entries) is tuple:
-            self._remember(text, entries)
+        if type(entries) is not tuple:
+            return encode_entries(entries)
+        text = self._joined(entries)
+        self._remember(text, entries)
         return text
+
+    def _joined(self, plan: tuple[PlanEntry, ...]) -> str:
+        """The text of ``plan``, as :func:`encode_entries` writes it, from its entries' texts.
+
+        The encoder writes a list as its items' texts joined by commas, so the
+        plan's text is its entries' arrays, each written once, joined so.
+        """
+        remembered = self._entry_texts
+        texts = []
+        for entry in plan:
+            known = remembered.get(id(entry))
+            if known is not None and known[0] is entry:
+                texts.append(known[1])
+                continue
+            text = _ENCODER.encode(
+                [entry.day_key, entry.slot_key, entry.dish_template_id, entry.notes]
+            )
+            if type(entry) is PlanEntry:  # frozen: its text stays its own
+                with self._lock:
+                    if len(remembered) >= self._max_entries:
+                        remembered.clear()
+                    remembered[id(entry)] = (entry, text)
+            texts.append(text)
+        return "[" + ",".join(texts) + "]"
 
     def decode(self, text: str) -> tuple[PlanEntry, ...]:
         """The entries of a JSON text written by :meth:`encode` (or in the earlier object form)."""

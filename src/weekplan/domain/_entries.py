@@ -87,13 +87,15 @@ class PlanEntry:
 EntryInput = PlanEntry | Mapping[str, Any]
 
 _ENTRY_FIELDS = frozenset({"day_key", "slot_key", "dish_template_id", "notes"})
+_new = object.__new__
+_set = object.__setattr__
 
 
 def parse_entry(raw: Any) -> PlanEntry:
     """One entry from a :class:`PlanEntry` or a mapping, reporting every bad field at once."""
     if isinstance(raw, PlanEntry):
         return raw
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         raise InvalidInput.at((), "must be an entry object")
     errors: list[ErrorItem] = [
         {"loc": [str(name)], "msg": "unknown field"} for name in raw if name not in _ENTRY_FIELDS
@@ -115,7 +117,14 @@ def parse_entry(raw: Any) -> PlanEntry:
             errors.extend(exc.errors)
     if errors:
         raise InvalidInput(errors)
-    return PlanEntry(**values)
+    # Each field has been through its converter, which gives back a value it
+    # gave: the constructor would only run them all again.
+    entry: PlanEntry = _new(PlanEntry)
+    _set(entry, "day_key", values["day_key"])
+    _set(entry, "slot_key", values["slot_key"])
+    _set(entry, "dish_template_id", values.get("dish_template_id"))
+    _set(entry, "notes", values.get("notes"))
+    return entry
 
 
 def _day_order(entry: PlanEntry) -> int:

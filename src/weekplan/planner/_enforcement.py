@@ -86,7 +86,12 @@ def enforce(
     """
     ruleset = client_ruleset(uow, tenant_id, candidate.client_ref)
     if ruleset is None:
-        return evolve_checked(candidate, guardrails=None)
+        # Frozen: a week that has no check already is the answer itself.
+        return (
+            candidate
+            if candidate.guardrails is None
+            else evolve_checked(candidate, guardrails=None)
+        )
     decision = decide_plan(catalog, tenant_id, ruleset, candidate.days, rulesets=rulesets)
     if not decision.ok:
         if strict:

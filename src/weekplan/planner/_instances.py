@@ -6,8 +6,6 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-import attrs
-
 from weekplan.domain._bulk_instances import InstancesCreated, parse_client_refs
 from weekplan.domain._days import DayKey
 from weekplan.domain._entries import (
@@ -329,11 +327,16 @@ class InstanceUseCases(UseCases):
         with self._client_transaction(client_ref) as uow:
             current = load_instance(self._session, uow, client_ref, week, expected_version=expected)
             existing = entry_in_slot(current.days, probe.day_key, probe.slot_key)
-            entry = existing or PlanEntry(probe.day_key, probe.slot_key)
-            if not isinstance(dish_template_id, Unset):
-                entry = attrs.evolve(entry, dish_template_id=probe.dish_template_id)
-            if not isinstance(notes, Unset):
-                entry = attrs.evolve(entry, notes=probe.notes)
+            # The probe is the new entry of an empty slot (what was not given is
+            # None); a filled slot keeps what was not given. Checked already.
+            entry: PlanEntry = probe
+            if existing is not None:
+                given: dict[str, str | None] = {}
+                if not isinstance(dish_template_id, Unset):
+                    given["dish_template_id"] = probe.dish_template_id
+                if not isinstance(notes, Unset):
+                    given["notes"] = probe.notes
+                entry = evolve_checked(existing, **given) if given else existing
             # The one slot this call can change: no need to compare the whole week.
             kind = ChangeType.ADDED if existing is None else ChangeType.CHANGED
             change = () if entry == existing else (SlotChange(kind, *entry.key, existing, entry),)
@@ -534,7 +537,7 @@ def save_instance(
         strict=strict,
     )
     # The locks live apart from the week's row; the store keeps the week without them.
-    stored = evolve_checked(updated, locks=())
+    stored = evolve_checked(updated, locks=()) if updated.locks else updated
     if not uow.instances.replace(session.tenant_id, stored, expected_version=current.version):
         # Changed since it was read, by a call that got in first: run this one again.
         raise ConcurrentUpdate()

@@ -228,7 +228,8 @@ def _tables_of(statement: ClauseElement) -> frozenset[str] | None:
 
 def _first_row(params: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     """The parameters of a run, or the first of a batch's (``None`` for an empty batch)."""
-    if isinstance(params, Mapping):
+    # A dict (what the repositories pass) is known without the abstract class's check.
+    if type(params) is dict or isinstance(params, Mapping):
         return params
     return params[0] if params else None
 
