@@ -780,6 +780,22 @@ class SqlAlchemyUnitOfWork:
                     raise translate(error) from error
             finally:
                 self._release_lock()
+                self._forget_repositories()
+
+    def _forget_repositories(self) -> None:
+        """Drop the repositories built so far, which refer back to this unit of work.
+
+        Left as they were, each unit of work and its repositories would be a
+        reference cycle that only Python's cycle collector frees: every call
+        would leave one behind, and the more garbage waits, the more often the
+        collector passes over the whole heap of the host's process. Dropped
+        here, all of it is freed as the block ends. A repository kept past the
+        ``with`` block refuses to run, as before.
+        """
+        self._templates = self._instances = self._dishes = None
+        self._meal_history = self._rulesets = self._runs = None
+        self._workflow = None
+        self._schedules = None
 
     def _close(self, connection: Connection) -> None:
         """Give a connection of this unit of work's own back to the pool, as it came."""
