@@ -52,12 +52,20 @@ def _key_collations(engine: Engine) -> set[str | None]:
         return set(connection.execute(query).scalars())
 
 
-_TEMPLATE_SETS_INDEX = "ix_weekplan_change_sets_by_subject"
-#: Per dialect, the predicate the database reports of the index of templates' logs.
-_TEMPLATE_SETS_ONLY = {
-    "sqlite": "client_ref IS NULL",
-    "postgresql": "(client_ref IS NULL)",
-    "mysql": None,  # MariaDB has no partial indexes
+_LOG_INDEXES = (
+    "ix_weekplan_change_sets_by_subject",
+    "ix_weekplan_change_sets_by_week",
+    "ix_weekplan_change_sets_by_client",
+)
+#: Per dialect, the predicates the database reports of the change log's partial indexes.
+_PARTIAL = {
+    "sqlite": dict(
+        zip(_LOG_INDEXES, ["client_ref IS NULL", *["client_ref IS NOT NULL"] * 2], strict=True)
+    ),
+    "postgresql": dict(
+        zip(_LOG_INDEXES, ["(client_ref IS NULL)", *["(client_ref IS NOT NULL)"] * 2], strict=True)
+    ),
+    "mysql": dict.fromkeys(_LOG_INDEXES),  # MariaDB has no partial indexes
 }
 
 
@@ -76,7 +84,8 @@ def test_upgrading_an_empty_database_gives_exactly_the_metadata(empty_database: 
     assert tables == {*metadata.tables, VERSION_TABLE}
     # Autogenerate does not compare the predicates of partial indexes: check them here.
     predicates = _predicates(empty_database)
-    assert predicates.pop(_TEMPLATE_SETS_INDEX) == _TEMPLATE_SETS_ONLY[empty_database.dialect.name]
+    partial = {name: predicates.pop(name) for name in _LOG_INDEXES}
+    assert partial == _PARTIAL[empty_database.dialect.name]
     assert set(predicates.values()) == {None}
 
 
@@ -765,7 +774,7 @@ def test_downgrading_shared_changes_writes_them_into_every_set_that_refers(
     assert all_pages(lambda c: again.list_all_changes(limit=50, cursor=c)) == listed
 
 
-def test_the_index_of_templates_logs_holds_only_their_sets_and_downgrading_restores_it(
+def test_each_log_index_holds_only_its_sets_and_downgrading_restores_them(
     empty_database: Engine,
 ) -> None:
     upgrade(empty_database, "weekplan_0016")
@@ -796,22 +805,23 @@ def test_the_index_of_templates_logs_holds_only_their_sets_and_downgrading_resto
         listed["all"] = all_pages(lambda c: reader.list_all_changes(limit=2, cursor=c))
         return listed
 
-    def predicate() -> str | None:
-        return index_predicates(empty_database, "weekplan_change_sets")[_TEMPLATE_SETS_INDEX]
+    def predicate() -> dict[str, str | None]:
+        found = index_predicates(empty_database, "weekplan_change_sets")
+        return {name: found[name] for name in _LOG_INDEXES}
 
     before = logs()
     assert [len(before[f"template {t}"]) for t in (template.id, other.id)] == [2, 1]
     assert before["template tpl-none"] == ()
-    assert predicate() is None
+    assert predicate() == dict.fromkeys(_LOG_INDEXES)
 
     upgrade(empty_database)
-    assert predicate() == _TEMPLATE_SETS_ONLY[empty_database.dialect.name]
+    assert predicate() == _PARTIAL[empty_database.dialect.name]
     assert logs() == before
 
     _downgrade(empty_database, "weekplan_0016")
-    assert predicate() is None
+    assert predicate() == dict.fromkeys(_LOG_INDEXES)
     assert logs() == before
 
     upgrade(empty_database)
-    assert predicate() == _TEMPLATE_SETS_ONLY[empty_database.dialect.name]
+    assert predicate() == _PARTIAL[empty_database.dialect.name]
     assert logs() == before

@@ -9,10 +9,11 @@ registers them.
   template, its slot changes in one JSON column. It is append-only: the store
   has no statement that updates or deletes a row of it. Its four indexes serve
   the four listings, newest first: a week's log, a client's, the tenant's by
-  time, a template's. The last, ``ix_weekplan_change_sets_by_subject``, holds
-  only the templates' sets (``WHERE client_ref IS NULL``) on SQLite and
-  PostgreSQL, so a write of a client's week pays for three index entries, not
-  four; on MariaDB, which has no partial indexes, it holds every set.
+  time, a template's. On SQLite and PostgreSQL the last holds only templates'
+  sets (``WHERE client_ref IS NULL``) and a week's and a client's only weeks'
+  sets (``IS NOT NULL``), so a write of a client's week pays for three index
+  entries, not four, and a template's write for two; on MariaDB, which has no
+  partial indexes, each holds every set.
 * ``weekplan_slot_locks`` has one row per locked slot.
 * ``weekplan_drafts`` has at most one row per client week.
 """
@@ -39,7 +40,7 @@ from weekplan.domain._limits import (
     SLOT_KEY_MAX,
 )
 
-__all__ = ["TEMPLATE_SETS", "change_sets", "drafts", "slot_locks"]
+__all__ = ["TEMPLATE_SETS", "WEEK_SETS", "change_sets", "drafts", "slot_locks"]
 
 change_sets: Final = Table(
     "weekplan_change_sets",
@@ -61,23 +62,44 @@ change_sets: Final = Table(
     # same write that holds them (see weekplan.adapters._rows).
     Column("changes", document_type(), nullable=False),
     PrimaryKeyConstraint("tenant_id", "id"),
-    # A week's log, newest first, walks this index backwards.
-    Index(
-        "ix_weekplan_change_sets_by_week", "tenant_id", "client_ref", "week_start_date", "at", "id"
-    ),
-    # A client's log across weeks.
-    Index("ix_weekplan_change_sets_by_client", "tenant_id", "client_ref", "at", "id"),
     # The tenant's log by time.
     Index("ix_weekplan_change_sets_by_time", "tenant_id", "at", "id"),
     **MYSQL_TABLE_OPTIONS,
 )
 
-#: A template's log: only a template's sets, so that a week's write adds no entry.
-#: Every set whose ``client_ref`` is NULL is a template's and every template's set
-#: has it NULL (``template_change_set`` logs ``client_ref=None``, every week's set
-#: the week's client), so ``client_ref IS NULL`` is exactly "a template's set".
-#: MariaDB has no partial indexes: there it holds every set, as before.
+# Every set whose ``client_ref`` is NULL is a template's and every template's set
+# has it NULL (``template_change_set`` logs ``client_ref=None``, every week's set
+# the week's client): the other three indexes each hold only the sets their
+# listings read, so a write adds entries only where its set can be listed.
+# MariaDB has no partial indexes: there each holds every set.
+
+#: A template's sets: the listing of a template's log asks for this, written out.
 TEMPLATE_SETS: Final = change_sets.c.client_ref.is_(None)
+#: A week's sets: implied by the ``client_ref = ...`` of a week's and a client's log.
+WEEK_SETS: Final = change_sets.c.client_ref.is_not(None)
+
+# A week's log, newest first, walks this index backwards.
+Index(
+    "ix_weekplan_change_sets_by_week",
+    change_sets.c.tenant_id,
+    change_sets.c.client_ref,
+    change_sets.c.week_start_date,
+    change_sets.c.at,
+    change_sets.c.id,
+    sqlite_where=WEEK_SETS,
+    postgresql_where=WEEK_SETS,
+)
+# A client's log across weeks.
+Index(
+    "ix_weekplan_change_sets_by_client",
+    change_sets.c.tenant_id,
+    change_sets.c.client_ref,
+    change_sets.c.at,
+    change_sets.c.id,
+    sqlite_where=WEEK_SETS,
+    postgresql_where=WEEK_SETS,
+)
+# A template's log.
 Index(
     "ix_weekplan_change_sets_by_subject",
     change_sets.c.tenant_id,

@@ -56,8 +56,9 @@ class ChangeSetRow(models.Model):
         db_table = "weekplan_change_sets"
         verbose_name = "week plan change set"
         # Four indexes serve a week's log, a client's, the tenant's by time and a
-        # template's, newest first; the migrations create them (see .models). The
-        # last holds only templates' sets on SQLite and PostgreSQL (0020).
+        # template's, newest first; the migrations create them (see .models). On
+        # SQLite and PostgreSQL the template's holds only templates' sets and the
+        # week's and client's only weeks' sets (0020).
 
     def __str__(self) -> str:
         return f"{self.source} {self.subject} {self.subject_id} ({self.tenant_id})"

@@ -1,10 +1,11 @@
-"""Migration 0020: the index of templates' logs holds only their sets, and reversing restores it.
+"""Migration 0020: each index of the change log holds only the sets its listings read.
 
 On SQLite and PostgreSQL ``ix_weekplan_change_sets_by_subject`` becomes a
-partial index (``WHERE client_ref IS NULL``); on MariaDB, which has none, it
-stays as it was. Change sets are written through the store at
-``0019_shared_changes``, and every log lists the same sets after migrating
-forward, back and forward again.
+partial index of templates' sets (``WHERE client_ref IS NULL``), and
+``_by_week`` and ``_by_client`` of weeks' sets (``IS NOT NULL``); on MariaDB,
+which has none, they stay as they were. Change sets are written through the
+store at ``0019_shared_changes``, and every log lists the same sets after
+migrating forward, back and forward again.
 """
 
 from __future__ import annotations
@@ -26,17 +27,32 @@ from .schema_compare import engine_for, scratch_alias
 pytestmark = pytest.mark.usefixtures("django_databases")
 
 BEFORE = "0019_shared_changes"
-INDEX = "ix_weekplan_change_sets_by_subject"
+INDEXES = (
+    "ix_weekplan_change_sets_by_subject",
+    "ix_weekplan_change_sets_by_week",
+    "ix_weekplan_change_sets_by_client",
+)
+FULL = dict.fromkeys(INDEXES)
 ALIASES = [
-    pytest.param("default", "client_ref IS NULL", id="sqlite"),
-    pytest.param("postgres", "(client_ref IS NULL)", id="postgresql"),
-    pytest.param("mariadb", None, id="mariadb"),
+    pytest.param(
+        "default",
+        dict(zip(INDEXES, ["client_ref IS NULL", *["client_ref IS NOT NULL"] * 2], strict=True)),
+        id="sqlite",
+    ),
+    pytest.param(
+        "postgres",
+        dict(
+            zip(INDEXES, ["(client_ref IS NULL)", *["(client_ref IS NOT NULL)"] * 2], strict=True)
+        ),
+        id="postgresql",
+    ),
+    pytest.param("mariadb", FULL, id="mariadb"),
 ]
 
 
-@pytest.mark.parametrize(("alias", "templates_only"), ALIASES)
-def test_the_index_holds_only_templates_sets_and_every_log_lists_the_same(
-    alias: str, templates_only: str | None
+@pytest.mark.parametrize(("alias", "partial"), ALIASES)
+def test_each_log_index_holds_only_its_sets_and_every_log_lists_the_same(
+    alias: str, partial: dict[str, str | None]
 ) -> None:
     with scratch_alias(django_alias(alias)) as (scratch, url), engine_for(url) as engine:
         call_command("migrate", "weekplan", BEFORE, database=scratch, verbosity=0)
@@ -58,22 +74,23 @@ def test_the_index_holds_only_templates_sets_and_every_log_lists_the_same(
                 "all": reader.list_all_changes(limit=200).items,
             }
 
-        def predicate() -> str | None:
-            return index_predicates(engine, "weekplan_change_sets")[INDEX]
+        def predicate() -> dict[str, str | None]:
+            found = index_predicates(engine, "weekplan_change_sets")
+            return {name: found[name] for name in INDEXES}
 
         expected = logs()
         assert len(expected["template"]) == 2
         assert expected["no template"] == ()
-        assert predicate() is None
+        assert predicate() == FULL
 
         call_command("migrate", "weekplan", database=scratch, verbosity=0)
-        assert predicate() == templates_only
+        assert predicate() == partial
         assert logs() == expected
 
         call_command("migrate", "weekplan", BEFORE, database=scratch, verbosity=0)
-        assert predicate() is None
+        assert predicate() == FULL
         assert logs() == expected
 
         call_command("migrate", "weekplan", database=scratch, verbosity=0)
-        assert predicate() == templates_only
+        assert predicate() == partial
         assert logs() == expected
