@@ -95,7 +95,7 @@ def parse_entry(raw: Any) -> PlanEntry:
     """One entry from a :class:`PlanEntry` or a mapping, reporting every bad field at once."""
     if isinstance(raw, PlanEntry):
         return raw
-    if type(raw) is not dict and not isinstance(raw, Mapping):
+    if not isinstance(raw, Mapping):
         raise InvalidInput.at((), "must be an entry object")
     errors: list[ErrorItem] = [
         {"loc": [str(name)], "msg": "unknown field"} for name in raw if name not in _ENTRY_FIELDS

@@ -248,8 +248,7 @@ class DirectStatement:
         self, connection: DriverHandle, params: Mapping[str, Any] | Sequence[Mapping[str, Any]]
     ) -> DirectResult:
         """Run with one set of parameters, or once per row of a list of them."""
-        # A dict (what the repositories pass) is known without the abstract class's check.
-        if type(params) is dict or isinstance(params, Mapping):
+        if isinstance(params, Mapping):
             return self.run(connection, params)
         if len(params) == 1:
             # One row: a plain execute, without the batch machinery of executemany.
@@ -346,7 +345,7 @@ class DirectStatement:
         Processed as :meth:`run` and :meth:`run_many` process them, refusals included.
         """
         try:
-            if type(params) is dict or isinstance(params, Mapping):
+            if isinstance(params, Mapping):
                 return self._values(params)
             seen: dict[tuple[str, Any], Any] = {}
             return [self._values(row, seen) for row in params]

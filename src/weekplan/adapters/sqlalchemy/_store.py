@@ -181,9 +181,8 @@ def _begin_statement(driver: Any) -> str | None:
     It asks for what psycopg itself would (the connection's isolation level,
     read-only and deferrable settings).
     """
-    # psycopg is an optional dependency: imported only where a store runs on it.
-    from psycopg import IsolationLevel  # noqa: PLC0415
-    from psycopg.pq import TransactionStatus  # noqa: PLC0415
+    from psycopg import IsolationLevel  # noqa: PLC0415  # optional: only where psycopg runs
+    from psycopg.pq import TransactionStatus  # noqa: PLC0415  # optional, likewise
 
     if driver.autocommit or driver.info.transaction_status != TransactionStatus.IDLE:
         return None
@@ -228,8 +227,7 @@ def _tables_of(statement: ClauseElement) -> frozenset[str] | None:
 
 def _first_row(params: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     """The parameters of a run, or the first of a batch's (``None`` for an empty batch)."""
-    # A dict (what the repositories pass) is known without the abstract class's check.
-    if type(params) is dict or isinstance(params, Mapping):
+    if isinstance(params, Mapping):
         return params
     return params[0] if params else None
 
@@ -601,8 +599,7 @@ class SqlAlchemyUnitOfWork:
         if self._driver is not None:
             return self._execute_on_driver(self._driver, statement, params, write=write)
         connection = self._next_write() if write else self._next_statement()
-        if self._direct is None:
-            self._direct = self._store._direct_capable and direct_allowed(connection)
+        self._decide_direct(connection)
         if deferred and self._hold(connection, statement, params, failure):
             return DirectResult(())
         if self._held and not self._store._apart(statement, [w.tables for w in self._held]):
@@ -623,6 +620,11 @@ class SqlAlchemyUnitOfWork:
                 return found.run_given(connection, params)
         self._send_begin(connection)
         return connection.execute(statement, params)
+
+    def _decide_direct(self, connection: Connection) -> None:
+        """Decide, at the first statement, whether this unit of work runs statements directly."""
+        if self._direct is None:
+            self._direct = self._store._direct_capable and direct_allowed(connection)
 
     def _execute_on_driver(
         self,
@@ -672,8 +674,7 @@ class SqlAlchemyUnitOfWork:
                 if begin is not None:
                     driver.autocommit = True
                     self._autocommit = driver
-                    if self._direct is None:
-                        self._direct = self._store._direct_capable and direct_allowed(connection)
+                    self._decide_direct(connection)
                     found = self._store._direct_statement(statement, params)
                     if self._direct and self._store._holds_writes and found is not None:
                         self._begin = (begin, found, found.values(params))

@@ -22,7 +22,16 @@ from __future__ import annotations
 
 from typing import Final
 
-from sqlalchemy import Column, Date, Index, Integer, PrimaryKeyConstraint, String, Table
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Date,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+)
 
 from weekplan.adapters.sqlalchemy._schema import (
     MYSQL_TABLE_OPTIONS,
@@ -78,36 +87,35 @@ TEMPLATE_SETS: Final = change_sets.c.client_ref.is_(None)
 #: A week's sets: implied by the ``client_ref = ...`` of a week's and a client's log.
 WEEK_SETS: Final = change_sets.c.client_ref.is_not(None)
 
+
+def _log_index(name: str, *columns: str, holding: ColumnElement[bool]) -> Index:
+    """An index of the change log on ``columns``, of the sets ``holding`` selects (partial)."""
+    keys = (change_sets.c[column] for column in columns)
+    return Index(name, *keys, sqlite_where=holding, postgresql_where=holding)
+
+
 # A week's log, newest first, walks this index backwards.
-Index(
+_log_index(
     "ix_weekplan_change_sets_by_week",
-    change_sets.c.tenant_id,
-    change_sets.c.client_ref,
-    change_sets.c.week_start_date,
-    change_sets.c.at,
-    change_sets.c.id,
-    sqlite_where=WEEK_SETS,
-    postgresql_where=WEEK_SETS,
+    "tenant_id",
+    "client_ref",
+    "week_start_date",
+    "at",
+    "id",
+    holding=WEEK_SETS,
 )
 # A client's log across weeks.
-Index(
-    "ix_weekplan_change_sets_by_client",
-    change_sets.c.tenant_id,
-    change_sets.c.client_ref,
-    change_sets.c.at,
-    change_sets.c.id,
-    sqlite_where=WEEK_SETS,
-    postgresql_where=WEEK_SETS,
+_log_index(
+    "ix_weekplan_change_sets_by_client", "tenant_id", "client_ref", "at", "id", holding=WEEK_SETS
 )
 # A template's log.
-Index(
+_log_index(
     "ix_weekplan_change_sets_by_subject",
-    change_sets.c.tenant_id,
-    change_sets.c.subject_id,
-    change_sets.c.at,
-    change_sets.c.id,
-    sqlite_where=TEMPLATE_SETS,
-    postgresql_where=TEMPLATE_SETS,
+    "tenant_id",
+    "subject_id",
+    "at",
+    "id",
+    holding=TEMPLATE_SETS,
 )
 
 slot_locks: Final = Table(
